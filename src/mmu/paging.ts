@@ -1,0 +1,93 @@
+// 4-level page walk (SDM Vol. 3A §4.5, AMD APM Vol. 2 §5.3): one short loop over
+// the levels that accumulates U/S, R/W and NX, checks reserved bits, and
+// reports a #PF error code instead of throwing so the caller decides.
+import type { PhysicalMemory } from './physical-memory.js';
+
+export const PTE_P = 1, PTE_RW = 2, PTE_US = 4, PTE_PWT = 8, PTE_PCD = 0x10, PTE_A = 0x20, PTE_D = 0x40, PTE_PS = 0x80, PTE_G = 0x100;
+/** NX is bit 63, i.e. bit 31 of the high dword. */
+export const PTE_HI_NX = 0x80000000 | 0;
+
+/** #PF error code bits (SDM §4.7). */
+export const PF_P = 1, PF_W = 2, PF_U = 4, PF_RSVD = 8, PF_I = 0x10, PF_PK = 0x20;
+
+/** The physical address width this CPU model reports in CPUID 0x80000008. */
+export const MAX_PHYS_ADDR_BITS = 48;
+/** Reserved address bits 51:MAXPHYADDR in the high dword of an entry. */
+const HI_RSVD_ADDR = ((1 << (52 - 32)) - 1) & ~((1 << (MAX_PHYS_ADDR_BITS - 32)) - 1);
+const TWO32 = 4294967296;
+
+export interface PagingControl {
+  cr3: number;       // physical address of the PML4 (bits 51:12)
+  nxe: boolean;      // EFER.NXE: bit 63 is NX, otherwise reserved
+  pke: boolean;      // CR4.PKE: bits 62:59 of leaves are the protection key
+}
+
+/** Reusable walk output: no allocation per walk. */
+export class WalkResult {
+  /** 0 when the walk succeeded; otherwise the P/RSVD part of the #PF error code plus 0x100 marker. */
+  fault = 0;
+  physPage = 0;       // physical address of the 4 KiB frame that holds the address
+  userAll = false;    // U/S=1 at every level
+  writeAll = false;   // R/W=1 at every level
+  nxAny = false;      // NX=1 at some level
+  dirty = false;      // leaf D flag
+  global = false;
+  large = false;      // 2 MiB or 1 GiB leaf
+  pkey = 0;
+  leafAddr = 0;       // physical address of the leaf entry (to set D)
+  depth = 0;          // number of entries walked (A flags to set)
+}
+
+export const WALK_NOT_PRESENT = 0x100;
+export const WALK_RESERVED = 0x200;
+
+/** Indices of the four levels for a canonical address given as a signed number. */
+function levelIndex(u: number, shift: number): number {
+  return Math.floor(u / 2 ** shift) & 511;
+}
+
+/**
+ * Walks the tables for `lin` (signed canonical number), recording each entry's
+ * physical address in `entryAddrs` so the caller can set A/D once the access is
+ * allowed (as KVM's paging_tmpl.h does: no A/D updates on a faulting access).
+ */
+export function walk(mem: PhysicalMemory, ctl: PagingControl, lin: number, out: WalkResult, entryAddrs: Float64Array): boolean {
+  const u = lin < 0 ? lin + 2 ** 48 : lin; // signed canonical → 48-bit unsigned
+  let table = ctl.cr3;
+  let userAll = true, writeAll = true, nxAny = false;
+  out.fault = 0;
+  for (let level = 4; level >= 1; level--) {
+    const shift = 12 + 9 * (level - 1);
+    const addr = table + levelIndex(u, shift) * 8;
+    entryAddrs[4 - level] = addr;
+    const lo = mem.read32(addr), hi = mem.read32(addr + 4);
+    if ((lo & PTE_P) === 0) { out.fault = WALK_NOT_PRESENT; return false; }
+    // Reserved bits (SDM §4.5.4 Table 4-20.. , APM §5.3.x).
+    let rsvd = (hi & HI_RSVD_ADDR) !== 0 || (!ctl.nxe && hi < 0);
+    const ps = (lo & PTE_PS) !== 0;
+    if (level === 4 && ps) rsvd = true;
+    if (level === 3 && ps && (lo & 0x3fffe000) !== 0) rsvd = true;   // 1 GiB page: bits 29:13
+    if (level === 2 && ps && (lo & 0x001fe000) !== 0) rsvd = true;   // 2 MiB page: bits 20:13
+    if (rsvd) { out.fault = WALK_RESERVED; return false; }
+    userAll = userAll && (lo & PTE_US) !== 0;
+    writeAll = writeAll && (lo & PTE_RW) !== 0;
+    nxAny = nxAny || (ctl.nxe && hi < 0);
+    const frame = (hi & ((1 << (MAX_PHYS_ADDR_BITS - 32)) - 1)) * TWO32 + ((lo & 0xfffff000) >>> 0);
+    if (level === 1 || ((level === 2 || level === 3) && ps)) {
+      const pageBits = level === 1 ? 12 : level === 2 ? 21 : 30;
+      const pageBase = level === 1 ? frame : frame - (frame % 2 ** pageBits);
+      const within = u % 2 ** pageBits;
+      out.physPage = pageBase + (within - (within % 4096));
+      out.userAll = userAll; out.writeAll = writeAll; out.nxAny = nxAny;
+      out.dirty = (lo & PTE_D) !== 0;
+      out.global = (lo & PTE_G) !== 0;
+      out.large = level !== 1;
+      out.pkey = ctl.pke ? (hi >>> 27) & 0xf : 0;
+      out.leafAddr = addr;
+      out.depth = 5 - level;
+      return true;
+    }
+    table = frame;
+  }
+  return false; // unreachable
+}
