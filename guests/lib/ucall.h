@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ucall: how a guest talks to the host.  Mirrors the guest side of KVM
+ * selftests' include/ucall_common.h (struct layout, command numbers, macro
+ * names and messages) so that selftest guest code ports with little change.
+ * The transport is the x86 one (lib/x86_64/ucall.c): an `in` from port
+ * 0x1000 with RDI = address of the struct (Guest ABI section 6).
+ */
+#ifndef RINGZERO_UCALL_H
+#define RINGZERO_UCALL_H
+
+#include <stdint.h>
+
+enum {
+	UCALL_NONE = 0,
+	UCALL_SYNC = 1,
+	UCALL_ABORT = 2,
+	UCALL_PRINTF = 3,
+	UCALL_DONE = 4,
+	UCALL_UNHANDLED = 5,
+};
+
+#define UCALL_MAX_ARGS 7
+#define UCALL_BUFFER_LEN 1024
+
+/* 1096 bytes; the host reads it through the guest page tables. */
+struct ucall {
+	uint64_t cmd;
+	uint64_t args[UCALL_MAX_ARGS];
+	char buffer[UCALL_BUFFER_LEN];
+	uint64_t hva;		/* host-side bookkeeping in KVM, ignored here */
+};
+
+/* ABORT argument slots, as in KVM selftests. */
+#define GUEST_ERROR_STRING 0
+#define GUEST_FILE 1
+#define GUEST_LINE 2
+#define GUEST_ASSERT_BUILTIN_NARGS 3
+
+/* UNHANDLED argument slots (Guest ABI section 6). */
+#define GUEST_UNHANDLED_VECTOR 0
+#define GUEST_UNHANDLED_ERROR_CODE 1
+#define GUEST_UNHANDLED_RIP 2
+
+/* Every argument is read as a uint64_t; the macros below cast for you. */
+void ucall(uint64_t cmd, int nargs, ...);
+/* cmd with buffer = formatted text (PRINTF). */
+void ucall_fmt(uint64_t cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* ABORT (or another cmd) with args[0..2] = exp, file, line; never returns. */
+void ucall_assert(uint64_t cmd, const char *exp, const char *file,
+		  unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6), noreturn));
+/* UNHANDLED with args = vector, error code, RIP; never returns. */
+void ucall_unhandled(uint64_t vector, uint64_t error_code, uint64_t rip)
+	__attribute__((noreturn));
+/* DONE; never returns (the host stops at it). */
+void ucall_done(void) __attribute__((noreturn));
+/* cli; hlt forever: where the guest parks after DONE, ABORT, UNHANDLED. */
+void guest_halt_forever(void) __attribute__((noreturn));
+
+#define GUEST_SYNC_ARGS(stage, arg1, arg2, arg3, arg4)			\
+	ucall(UCALL_SYNC, 6, "hello", (uint64_t)(stage),		\
+	      (uint64_t)(arg1), (uint64_t)(arg2), (uint64_t)(arg3),	\
+	      (uint64_t)(arg4))
+/* args[0] = address of the string "hello", args[1] = stage (as KVM). */
+#define GUEST_SYNC(stage) ucall(UCALL_SYNC, 2, "hello", (uint64_t)(stage))
+#define GUEST_SYNC1(arg0) ucall(UCALL_SYNC, 1, (uint64_t)(arg0))
+#define GUEST_SYNC2(arg0, arg1)						\
+	ucall(UCALL_SYNC, 2, (uint64_t)(arg0), (uint64_t)(arg1))
+#define GUEST_PRINTF(fmt, args...) ucall_fmt(UCALL_PRINTF, fmt, ##args)
+#define GUEST_DONE() ucall_done()
+
+/*
+ * Declare the outcome the image is expected to end with: "done" (the default
+ * when absent), "abort", "unhandled", "shutdown", "halt" or "debug-exit:N"
+ * (N decimal, = (v << 1) | 1 for a write of v to port 0xf4).  Use it once,
+ * at file scope.  It only emits a string into the non-allocated section
+ * .ringzero.expect, which the runner reads by name; nothing is loaded.
+ */
+#define GUEST_EXPECT(outcome)						\
+	__asm__(".pushsection .ringzero.expect,\"\",@progbits\n\t"	\
+		".asciz \"" outcome "\"\n\t"				\
+		".popsection")
+
+#define ____GUEST_ASSERT(_condition, _exp, _fmt, _args...)		\
+do {									\
+	if (!(_condition))						\
+		ucall_assert(UCALL_ABORT, _exp, __FILE__, __LINE__,	\
+			     _fmt, ##_args);				\
+} while (0)
+
+#define __GUEST_ASSERT(_condition, _fmt, _args...)			\
+	____GUEST_ASSERT(_condition, #_condition, _fmt, ##_args)
+
+/* The message is the condition text.  (KVM passes it as the format; "%s"
+ * here keeps a '%' in the condition from being taken as a conversion.) */
+#define GUEST_ASSERT(_condition)					\
+	__GUEST_ASSERT(_condition, "%s", #_condition)
+
+#define GUEST_FAIL(_fmt, _args...)					\
+	ucall_assert(UCALL_ABORT, "Unconditional guest failure",	\
+		     __FILE__, __LINE__, _fmt, ##_args)
+
+#define GUEST_ASSERT_EQ(a, b)						\
+do {									\
+	typeof(a) __a = (a);						\
+	typeof(b) __b = (b);						\
+	____GUEST_ASSERT(__a == __b, #a " == " #b,			\
+			 "%#lx != %#lx (%s != %s)",			\
+			 (unsigned long)(__a), (unsigned long)(__b),	\
+			 #a, #b);					\
+} while (0)
+
+#define GUEST_ASSERT_NE(a, b)						\
+do {									\
+	typeof(a) __a = (a);						\
+	typeof(b) __b = (b);						\
+	____GUEST_ASSERT(__a != __b, #a " != " #b,			\
+			 "%#lx == %#lx (%s == %s)",			\
+			 (unsigned long)(__a), (unsigned long)(__b),	\
+			 #a, #b);					\
+} while (0)
+
+#endif
