@@ -83,6 +83,9 @@ export class Cpu {
   trSel = 0; trBase = 0; trLimit = 0; trAttr = 0;
   readonly dr = new Float64Array(8);
   readonly msr: MsrFile;
+  /** x87 and SSE control state: held for the ABI's initial state until those units exist. */
+  fpuControlWord = 0x37f;
+  mxcsr = 0x1f80;
   /** TSC = instructions retired + tscOffset: guest time advances with work, never wall clock. */
   tscOffset = 0;
 
@@ -422,15 +425,22 @@ export class Cpu {
     } else if (e === EMULATION_FAILURE) {
       this.rip = this.insnStart;
       this.stopRip = this.insnStart;
-      this.stopBytes = this.peekCode(this.insnStart, 15);
+      this.stopBytes = this.instructionBytes(this.insnStart);
       this.stopReason = StopReason.EmulationFailure;
     } else {
       this.rip = this.insnStart;
       this.stopRip = this.insnStart;
-      this.stopBytes = this.peekCode(this.insnStart, 15);
+      this.stopBytes = this.instructionBytes(this.insnStart);
       this.stopMessage = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       this.stopReason = StopReason.InternalError;
     }
+  }
+
+  /** The bytes of the instruction at `lin` (decoded length), for reports. */
+  instructionBytes(lin: number): Uint8Array {
+    const bytes = this.peekCode(lin, 15);
+    const insn = decode(bytes, 0, bytes.length);
+    return insn ? bytes.slice(0, insn.len) : bytes;
   }
 
   /** Reads up to `n` code bytes at `lin` for reports (stops at the first unreadable byte, never faults). */

@@ -278,6 +278,29 @@ add(row('Clflush', '0F AE /7 mod=mem', 'clflush', 'M', sys.clflush));
 add(row('Ud1', '0F B9', 'ud1', 'Gv,Ev', sys.ud));
 add(row('Ud0', '0F FF', 'ud0', 'Gv,Ev', sys.ud));
 
+// ---- recognised, not implemented yet: emulation-failure, never a silent #UD -------------
+// x87 (D8-DF), SSE/SSE2/SSSE3/SSE4 (0F 10-17, 28-2F, 50-7F, C2-C6, D0-FF, 0F 38, 0F 3A),
+// FXSAVE/FXRSTOR/LDMXCSR/STMXCSR/XSAVE* (0F AE /0-/5 memory forms). Rows carry their
+// ModRM and immediate shape so the length (and the reported bytes) are right.
+const pending = (id: string, enc: string, m: string, ops: string) => add(row(id, enc, m, ops, sys.notImplemented, { attrs: 'notimpl' }));
+for (let op = 0xd8; op <= 0xdf; op++) pending(`X87_${hex(op)}`, hex(op), 'x87', 'Ev');
+for (const op of [0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f]) pending(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'sse', 'Gv,Ev');
+for (let op = 0x50; op <= 0x7f; op++) {
+  if (op === 0x77) { pending('Emms', '0F 77', 'emms', ''); continue; }
+  pending(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'sse', op >= 0x70 && op <= 0x73 ? 'Gv,Ev,Ib' : 'Gv,Ev');
+}
+for (const op of [0xc2, 0xc4, 0xc5, 0xc6]) pending(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'sse', 'Gv,Ev,Ib');
+for (const op of [0xc3]) pending(`Movnti`, `0F ${hex(op)}`, 'movnti', 'M,Gv');
+for (let op = 0xd0; op <= 0xfe; op++) pending(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'sse', 'Gv,Ev');
+for (let op = 0; op < 256; op++) {
+  if (op === 0xf0 || op === 0xf1) continue; // MOVBE lives above
+  pending(`Sse_0F38${hex(op)}`, `0F 38 ${hex(op)}`, 'sse', 'Gv,Ev');
+  pending(`Sse_0F3A${hex(op)}`, `0F 3A ${hex(op)}`, 'sse', 'Gv,Ev,Ib');
+}
+for (const [n, m] of [[0, 'fxsave'], [1, 'fxrstor'], [2, 'ldmxcsr'], [3, 'stmxcsr'], [4, 'xsave'], [5, 'xrstor']] as const) {
+  pending(`Fp_0FAE_${n}`, `0F AE /${n} mod=mem`, m, 'M');
+}
+
 export const OPCODE_ROWS: readonly OpcodeRow[] = rows;
 
 /** Decodes of bytes that name no instruction raise #UD. */

@@ -1,0 +1,15 @@
+// Benchmark: calls and returns (naive recursive Fibonacci, not inlined).
+#include "guest.h"
+
+static __attribute__((noinline)) uint64_t fib(uint64_t n)
+{
+	return n < 2 ? n : fib(n - 1) + fib(n - 2);
+}
+
+void main(void)
+{
+	uint64_t r = fib(27);
+
+	GUEST_SYNC_ARGS(1, r, 0, 0, 0);
+	GUEST_DONE();
+}

@@ -1,0 +1,28 @@
+// Instruction text for traces and reports: decode the bytes at a guest address
+// (host read through the page tables) and disassemble them.
+import type { Vm } from '../vm.js';
+import { decode } from '../cpu/decoder.js';
+const disassemble = (insn: { row: { mnemonic: string } }, _rip: bigint, _b: Uint8Array) => insn.row.mnemonic; // TEMP until disasm.ts lands
+import { hex, hexBytes } from './format.js';
+
+function bytesAt(vm: Vm, rip: bigint): Uint8Array {
+  for (let n = 15; n > 0; n--) {
+    const b = vm.readVirtual(rip, n);
+    if (b) return b;
+  }
+  return new Uint8Array();
+}
+
+export function describeAt(vm: Vm, rip: bigint): string {
+  const bytes = bytesAt(vm, rip);
+  const insn = bytes.length ? decode(bytes, 0, bytes.length) : null;
+  return insn ? disassemble(insn, rip, bytes.subarray(0, insn.len)) : '(unreadable)';
+}
+
+export function traceLine(vm: Vm): string {
+  const rip = BigInt.asUintN(64, BigInt(vm.cpu.rip));
+  const bytes = bytesAt(vm, rip);
+  const insn = bytes.length ? decode(bytes, 0, bytes.length) : null;
+  const text = insn ? disassemble(insn, rip, bytes.subarray(0, insn.len)) : '(unreadable)';
+  return `${hex(rip).padStart(18)}  ${hexBytes(bytes.subarray(0, insn?.len ?? bytes.length)).padEnd(30)}  ${text}`;
+}

@@ -1,0 +1,167 @@
+// The `ringzero` command line.
+import { parseArgs } from 'node:util';
+import { readFileSync, statSync, readdirSync } from 'node:fs';
+import { join, basename } from 'node:path';
+import { Vm, ImageError, type VmOptions } from '../vm.js';
+import { eventJson, exitJson, eventLine, summaryLine, exitStatus, hex, hexBytes } from './format.js';
+import { describeAt, traceLine } from './describe.js';
+
+const VERSION = '0.1.0';
+
+const HELP = `ringzero ${VERSION} — an x86-64 CPU emulator for selftest-style guests
+
+usage:
+  ringzero run IMAGE [options]        run one guest image
+  ringzero run IMAGE... | DIR         run many images, print a results table
+  ringzero --help | --version
+
+options:
+  --json                  JSON lines: one per event, then {"type":"exit",...}
+  --memory SIZE           guest RAM (default 128M; suffixes K M G; multiple of 2M)
+  --max-instructions N    instruction budget (default 1000000000)
+  --fep                   enable the forced-emulation prefix (ud2; 'kvm')
+  --stats                 print instructions, wall time and MIPS to stderr
+  --trace                 print every executed instruction to stderr
+
+exit status: 0 done; 1 abort, unhandled, shutdown, halt, emulation-failure;
+2 bad usage or bad image; 3 instruction limit; debug-exit: (v << 1) | 1.`;
+
+class UsageError extends Error {}
+
+function parseSize(s: string): number {
+  const m = /^(\d+)\s*([kKmMgG])?(i?[bB])?$/.exec(s.trim());
+  if (!m) throw new UsageError(`bad memory size '${s}'`);
+  const mult = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m[2] ?? '').toLowerCase() as 'k' | 'm' | 'g'] ?? 1;
+  return Number(m[1]) * mult;
+}
+
+function parseCount(s: string): number {
+  if (!/^\d+$/.test(s)) throw new UsageError(`bad instruction count '${s}'`);
+  return Number(s);
+}
+
+interface Options { json: boolean; memory?: number; maxInstructions?: number; fep: boolean; stats: boolean; trace: boolean }
+
+function loadVm(path: string, o: Options, extra: VmOptions = {}): Vm {
+  let file: Uint8Array;
+  try {
+    file = readFileSync(path);
+  } catch (e) {
+    throw new ImageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const opts: VmOptions = { ...extra, forcedEmulation: o.fep };
+  if (o.memory !== undefined) opts.memorySize = o.memory;
+  if (o.maxInstructions !== undefined) opts.maxInstructions = o.maxInstructions;
+  return Vm.fromElf(file, opts);
+}
+
+function runOne(path: string, o: Options): number {
+  const print = (line: string) => process.stdout.write(line + '\n');
+  let vm: Vm | undefined;
+  const describe = (rip: bigint) => (vm ? describeAt(vm, rip) : '');
+  const extra: VmOptions = { onEvent: (e) => print(o.json ? eventJson(e) : eventLine(e, vm!, describe)) };
+  if (o.trace) extra.onInstruction = (v) => process.stderr.write(traceLine(v) + '\n');
+  vm = loadVm(path, o, extra);
+  const start = process.hrtime.bigint();
+  const result = vm.run();
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  print(o.json ? exitJson(result) : summaryLine(result, ms, describe));
+  if (o.stats) {
+    const mips = ms > 0 ? result.instructions / ms / 1000 : 0;
+    process.stderr.write(`instructions: ${result.instructions}\nwall time: ${ms.toFixed(1)} ms\nMIPS: ${mips.toFixed(1)}\n`);
+  }
+  return exitStatus(result);
+}
+
+function expandImages(paths: string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let st;
+    try { st = statSync(p); } catch { throw new ImageError(`cannot read ${p}: no such file or directory`); }
+    if (st.isDirectory()) {
+      const elfs = readdirSync(p).filter((f) => f.endsWith('.elf')).sort();
+      if (elfs.length === 0) throw new ImageError(`no .elf images in ${p}`);
+      out.push(...elfs.map((f) => join(p, f)));
+    } else out.push(p);
+  }
+  return out;
+}
+
+function runMany(paths: string[], o: Options): number {
+  const rows: string[][] = [];
+  let passed = 0, failed = 0, totalInsns = 0, totalMs = 0;
+  for (const p of paths) {
+    const start = process.hrtime.bigint();
+    let outcome: string, expected = 'done', insns = 0, pass = false;
+    try {
+      const vm = loadVm(p, o);
+      const r = vm.run();
+      expected = vm.image.expect;
+      outcome = r.outcome === 'debug-exit' ? `debug-exit:${r.code}` : r.outcome;
+      if (r.outcome === 'emulation-failure') outcome += ` @${hex(r.rip ?? 0n)} [${hexBytes(r.bytes ?? new Uint8Array()).slice(0, 23)}]`;
+      insns = r.instructions;
+      pass = outcome === expected;
+    } catch (e) {
+      if (!(e instanceof ImageError)) throw e;
+      outcome = `bad image: ${e.message}`;
+    }
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    totalInsns += insns; totalMs += ms;
+    if (pass) passed++; else failed++;
+    if (o.json) {
+      process.stdout.write(JSON.stringify({ type: 'result', image: p, outcome, expected, instructions: insns, ms: Number(ms.toFixed(1)), pass }) + '\n');
+    }
+    rows.push([basename(p), outcome, expected, String(insns), ms.toFixed(1), pass ? 'pass' : 'FAIL']);
+  }
+  if (!o.json) {
+    const head = ['image', 'outcome', 'expected', 'instructions', 'ms', 'result'];
+    const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+    const fmt = (r: string[]) => r.map((cell, c) => (c === 3 || c === 4 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
+    console.log(fmt(head));
+    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+    for (const r of rows) console.log(fmt(r));
+    console.log(`${passed} passed, ${failed} failed (${totalInsns} instructions, ${totalMs.toFixed(1)} ms)`);
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+export function main(argv: string[]): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
+        json: { type: 'boolean' }, memory: { type: 'string' }, 'max-instructions': { type: 'string' },
+        fep: { type: 'boolean' }, stats: { type: 'boolean' }, trace: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`ringzero: ${(e as Error).message.split('\n')[0]}\n`);
+    return 2;
+  }
+  const v = parsed.values;
+  if (v.help) { console.log(HELP); return 0; }
+  if (v.version) { console.log(VERSION); return 0; }
+  try {
+    const [cmd, ...images] = parsed.positionals;
+    if (cmd !== 'run') throw new UsageError(cmd ? `unknown command '${cmd}' (try --help)` : 'missing command (try --help)');
+    if (images.length === 0) throw new UsageError('run: missing IMAGE');
+    const o: Options = { json: !!v.json, fep: !!v.fep, stats: !!v.stats, trace: !!v.trace };
+    if (v.memory !== undefined) o.memory = parseSize(v.memory);
+    if (v['max-instructions'] !== undefined) o.maxInstructions = parseCount(v['max-instructions']);
+    const paths = expandImages(images);
+    const single = paths.length === 1 && !statSync(images[0]!).isDirectory();
+    return single ? runOne(paths[0]!, o) : runMany(paths, o);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ImageError) {
+      process.stderr.write(`ringzero: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`ringzero: internal error: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

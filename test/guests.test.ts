@@ -1,0 +1,89 @@
+// End to end: every bundled guest through the library API, asserting the
+// exact events and outcome it is written to produce (guests/*.c document them).
+import { describe, it, expect } from 'vitest';
+import { Vm, type UcallEvent, type GuestEvent } from '../src/vm.js';
+import { guestImage, imagesAvailable } from './helpers/images.js';
+
+function run(name: string, options: ConstructorParameters<typeof Vm>[1] = {}) {
+  const vm = Vm.fromElf(guestImage(name), options);
+  return { vm, result: vm.run() };
+}
+const ucalls = (events: GuestEvent[]) => events.filter((e): e is UcallEvent => e.type === 'ucall');
+
+for (const fep of [false, true]) {
+  describe.skipIf(!imagesAvailable.ok)(`bundled guests${fep ? ' (forced emulation enabled)' : ''}`, () => {
+    it('hello: SYNC 1, four PRINTFs, SYNC 2, DONE', () => {
+      const { vm, result } = run('hello', { forcedEmulation: fep });
+      expect(result.outcome).toBe('done');
+      const u = ucalls(result.events);
+      expect(u.map((e) => e.cmd)).toEqual(['SYNC', 'PRINTF', 'PRINTF', 'PRINTF', 'PRINTF', 'SYNC', 'DONE']);
+      expect(vm.readString(u[0]!.args[0]!)).toBe('hello');
+      expect(u[0]!.args.slice(1)).toEqual([1n, 0n, 0n, 0n, 0n, 0n]);
+      expect(u[5]!.args[1]).toBe(2n);
+      expect(u.slice(1, 5).map((e) => e.text)).toEqual([
+        'hello, world\n',
+        '-42 7 42 beef BEEF z str 100%\n',
+        '[   42] [42   ] [-0042] [0xff] [0xdeadbeefcafe] [0000abcd] [ab    ] [    cd]\n',
+        '-9223372036854775808 18446744073709551615 -1 123456789abcdef 1096 0xffffffff80001000\n',
+      ]);
+    });
+
+    it('assert: ABORT with expression, file, line and message', () => {
+      const { result } = run('assert', { forcedEmulation: fep });
+      expect(result.outcome).toBe('abort');
+      const abort = result.last!;
+      expect(abort.cmd).toBe('ABORT');
+      expect(abort.expr).toBe('x == 42');
+      expect(abort.file).toBe('guests/assert.c');
+      expect(abort.line).toBe(24);
+      expect(abort.text).toBe('0x29 != 0x2a (x != 42)');
+    });
+
+    it('exceptions: handled #DE #UD #BP #PF #GP, then an unhandled #UD at the labelled RIP', () => {
+      const { vm, result } = run('exceptions', { forcedEmulation: fep });
+      const u = ucalls(result.events);
+      expect(u.filter((e) => e.cmd === 'SYNC').map((e) => e.args[1])).toEqual([1n, 2n, 3n, 4n, 5n]);
+      expect(result.outcome).toBe('unhandled');
+      expect(result.last!.args.slice(0, 3)).toEqual([6n, 0n, vm.symbol('unhandled_ud_insn')!]);
+    });
+
+    it('integer: -O2 arithmetic, strings and recursion agree with the host', () => {
+      const { result } = run('integer', { forcedEmulation: fep });
+      expect(result.outcome).toBe('done');
+      const sync = ucalls(result.events).find((e) => e.cmd === 'SYNC')!;
+      expect(sync.args.slice(1)).toEqual([1n, 75025n, 9n, 0x66426fbdfa214986n, 0xcbf43926n, 0n]);
+    });
+
+    it('console: COM1 lines arrive in order, then DONE', () => {
+      const { result } = run('console', { forcedEmulation: fep });
+      expect(result.outcome).toBe('done');
+      expect(result.events.filter((e) => e.type === 'console').map((e) => e.text)).toEqual([
+        'ringzero console test',
+        'line 2: the quick brown fox jumps over the lazy dog',
+        'line 3: 6 * 7 = 42, lsr = 0x60',
+      ]);
+    });
+
+    it('debug-exit: writing 0x21 to port 0xf4 exits with code 67', () => {
+      const { result } = run('debug-exit', { forcedEmulation: fep });
+      expect(result.outcome).toBe('debug-exit');
+      expect(result.code).toBe(67);
+      expect(result.events).toEqual([]);
+    });
+  });
+}
+
+describe.skipIf(!imagesAvailable.ok)('determinism and budgets', () => {
+  it('two runs of the same image give identical events, state and instruction counts', () => {
+    const a = run('integer'), b = run('integer');
+    expect(b.result.instructions).toBe(a.result.instructions);
+    expect(b.result.events).toEqual(a.result.events);
+    expect(b.vm.regs()).toEqual(a.vm.regs());
+  });
+
+  it('the instruction budget ends a run with the limit outcome, exactly at the budget', () => {
+    const { result } = run('integer', { maxInstructions: 1000 });
+    expect(result.outcome).toBe('limit');
+    expect(result.instructions).toBe(1000);
+  });
+});
