@@ -39,10 +39,14 @@ export interface SnippetOutput {
   message?: string;
 }
 
+let sharedMem: PhysicalMemory | undefined;
+
 export function runSnippet(input: SnippetInput): SnippetOutput {
   if (input.code.length > CODE_PAGES * 4096 - 16) throw new RangeError('snippet code too long');
-  const mem = new PhysicalMemory(8 * 1024 * 1024);
-  const frames = new FrameAllocator(0x100000, mem.size);
+  // One small RAM reused across calls: only the frames the snippet uses are cleared.
+  const mem = (sharedMem ??= new PhysicalMemory(2 * 1024 * 1024));
+  mem.u8.fill(0, 0x100000, 0x100000 + 0x20000);
+  const frames = new FrameAllocator(0x100000, 0x100000 + 0x20000);
   const pt = new PageTableBuilder(mem, frames);
   const code = pt.mapFresh(SNIPPET_CODE_ADDR, CODE_PAGES * 4096, { writable: false, user: true, executable: true });
   const data = pt.mapFresh(SNIPPET_DATA_ADDR, SNIPPET_DATA_SIZE, { writable: true, user: true, executable: false });
