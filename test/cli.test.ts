@@ -49,7 +49,7 @@ describe('ringzero CLI basics', () => {
   it('halt → status 1; JSON exit line', () => {
     const r = cli('run', '--json', join(dir, 'halt.elf'));
     expect(r.status).toBe(1);
-    expect(JSON.parse(r.stdout.trim())).toEqual({ type: 'exit', reason: 'halt', instructions: 0 });
+    expect(JSON.parse(r.stdout.trim())).toEqual({ type: 'exit', reason: 'halt', instructions: 1 });
   });
   it('instruction limit → status 3 with exactly the budget executed', () => {
     const r = cli('run', '--json', '--max-instructions', '500', join(dir, 'spin.elf'));

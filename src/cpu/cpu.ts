@@ -187,22 +187,50 @@ export class Cpu {
     return lin;
   }
 
-  /** Exact 64-bit wrap-around address arithmetic for operands with large register values. */
+  /**
+   * The offset of the memory operand (base + index << scale + disp, no segment)
+   * with exact 64-bit wrap-around, as an int32 pair: returns the low dword and
+   * leaves the high dword in `hi`. For 32-bit addressing the high dword is 0.
+   */
+  eaOffset(i: Insn): number {
+    let lo = i.disp, hi = i.disp >> 31;
+    const b = i.base;
+    if (b >= 0) {
+      let bl: number, bh: number;
+      if (b === BASE_RIP) { bh = Math.floor(this.rip / TWO32); bl = (this.rip - bh * TWO32) | 0; }
+      else { bl = this.regLo[b]!; bh = this.regHi[b]!; }
+      const sum = (lo >>> 0) + (bl >>> 0);
+      lo = sum | 0;
+      hi = (hi + bh + (sum > 0xffffffff ? 1 : 0)) | 0;
+    }
+    const x = i.index;
+    if (x >= 0) {
+      const sc = i.scale;
+      let xl = this.regLo[x]!, xh = this.regHi[x]!;
+      if (sc) { xh = (xh << sc) | (xl >>> (32 - sc)); xl <<= sc; }
+      const sum = (lo >>> 0) + (xl >>> 0);
+      lo = sum | 0;
+      hi = (hi + xh + (sum > 0xffffffff ? 1 : 0)) | 0;
+    }
+    this.hi = i.addrSize === 4 ? 0 : hi;
+    return lo;
+  }
+
+  /** The general path of ea(): exact arithmetic for large register values, then the canonical check. */
   private eaExact(i: Insn): number {
-    const M = (1n << 64n) - 1n;
-    let a = BigInt(i.disp);
-    if (i.base === BASE_RIP) a += BigInt(this.rip);
-    else if (i.base >= 0) a += this.getReg64(i.base);
-    if (i.index >= 0) a += this.getReg64(i.index) << BigInt(i.scale);
-    a &= M;
-    if (i.addrSize === 4) a &= 0xffffffffn;
-    if (i.seg >= SEG_FS) a = (a + BigInt(this.segBase[i.seg]!)) & M;
-    const signed = BigInt.asIntN(64, a);
-    if (signed >= BigInt(CANON_LIMIT) || signed < -BigInt(CANON_LIMIT)) {
+    let lo = this.eaOffset(i), hi = this.hi;
+    if (i.seg >= SEG_FS) {
+      const base = this.segBase[i.seg]!;
+      const bh = Math.floor(base / TWO32), bl = base - bh * TWO32;
+      const sum = (lo >>> 0) + bl;
+      lo = sum | 0;
+      hi = (hi + bh + (sum > 0xffffffff ? 1 : 0)) | 0;
+    }
+    if ((hi >> 15) !== 0 && (hi >> 15) !== -1) { // bits 63:47 must all be equal
       const ss = i.seg === SEG_SS || (i.seg < 0 && (i.base === 4 || i.base === 5));
       this.raise(ss ? Vector.SS : Vector.GP, 0);
     }
-    return Number(signed);
+    return hi * TWO32 + (lo >>> 0);
   }
 
   readMem(size: number, lin: number): number {
@@ -266,6 +294,21 @@ export class Cpu {
     const a = this.stackAddr(-size);
     this.writeMem(size, a, lo, hi);
     this.addRsp(-size);
+  }
+
+  /** PUSH of a 64-bit value (the common case, without the size switch). */
+  push64(lo: number, hi: number): void {
+    const a = this.stackAddr(-8);
+    this.mmu.write64(a, lo, hi);
+    this.addRsp(-8);
+  }
+
+  /** POP of a 64-bit value: returns the low dword, high dword in `hi`. */
+  pop64(): number {
+    const lo = this.mmu.read64(this.stackAddr(0));
+    this.hi = this.mmu.hi;
+    this.addRsp(8);
+    return lo;
   }
 
   /** Pops `size` bytes: returns the low part, high dword in `hi`. RSP moves only if the read succeeded. */
@@ -394,10 +437,10 @@ export class Cpu {
     while (this.stopReason === StopReason.None && this.instructions < end) {
       const rip = this.rip;
       const off = rip - this.fetchBase;
+      this.insnStart = rip; // before the fetch: a fetch fault reports this RIP
       let insn: Insn | undefined;
       if (off >= 0 && off < PAGE) insn = this.fetchPage[off];
       if (insn === undefined) insn = this.fetchSlow(rip);
-      this.insnStart = rip;
       this.rip = rip + insn.len;
       insn.exec(this, insn);
       this.instructions++;
@@ -482,13 +525,14 @@ export class Cpu {
     }
     // Crosses into the next page (or is not cacheable): gather bytes page by page.
     const buf = this.fetchBuf;
+    const fast = this.referenceDepth === 0;
     const first = Math.min(PAGE - off, 15);
     for (let k = 0; k < first; k++) buf[k] = this.mmu.readPhys8(pa + k);
-    let insn = decode(buf, 0, first);
+    let insn = decode(buf, 0, first, fast);
     if (insn) return insn;
     const pa2 = this.mmu.translate(rip + first, this.mmu.execMask);
     for (let k = first; k < 15; k++) buf[k] = this.mmu.readPhys8(pa2 + k - first);
-    insn = decode(buf, 0, 15);
+    insn = decode(buf, 0, 15, fast);
     return insn!;
   }
 

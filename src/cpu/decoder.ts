@@ -83,10 +83,11 @@ function immSize(spec: OperandSpec, opSize: number, addrSize: number): number {
 /**
  * Decodes one instruction from `buf` at `pos`, with `avail` bytes readable.
  * Returns the Insn, or null when the instruction runs past `avail` bytes (the
- * caller fetches more and retries). Undefined encodings decode to a row whose
+ * caller fetches more and retries). `specialise` lets a row pick a
+ * form-specific handler (off on the reference path). Undefined encodings decode to a row whose
  * handler raises #UD; an instruction longer than 15 bytes to one raising #GP(0).
  */
-export function decode(buf: Uint8Array, pos: number, avail: number): Insn | null {
+export function decode(buf: Uint8Array, pos: number, avail: number, specialise = true): Insn | null {
   const limit = Math.min(avail, 15);
   let p = 0;
   let prefixes = 0, seg = -1, rex = 0, lastRepPrefix = 0;
@@ -211,6 +212,8 @@ export function decode(buf: Uint8Array, pos: number, avail: number): Insn | null
     if (k === 0) { insn.imm = lo; insn.immHi = hi; } else insn.imm2 = lo;
   }
   insn.len = p;
+  // The reference path keeps the generic handler, so it checks the specialised ones.
+  if (specialise && row.fast) { const h = row.fast(insn); if (h) insn.exec = h; }
   // Legality decided at decode time, so the cached record already raises it.
   if (attrs & Attr.I64) insn.exec = ROW_UD.exec;
   else if ((prefixes & PFX_LOCK) && (!(attrs & Attr.Lock) || !insn.isMem)) insn.exec = ROW_UD.exec;

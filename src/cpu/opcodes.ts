@@ -6,6 +6,7 @@ import { CONDITION_NAMES } from './flags.js';
 import { SEG_FS, SEG_GS } from './insn.js';
 import { ADD, OR, ADC, SBB, AND, SUB, XOR, CMP, TEST, ALU_NAMES, aluEG, aluGE, aluEI, incDec, neg, not } from './handlers/alu.js';
 import * as mv from './handlers/move.js';
+import { fastAlu, fastMovEG, fastMovGE, fastMovImm, fastPush, fastPop } from './handlers/fast.js';
 import * as st from './handlers/stack.js';
 import * as ctl from './handlers/control.js';
 import * as sys from './handlers/system.js';
@@ -30,17 +31,17 @@ for (const op of [ADD, OR, ADC, SBB, AND, SUB, XOR, CMP]) {
   const lock = op === CMP ? '' : 'lock';
   const b = op * 8;
   add(row(`${M}_Eb_Gb`, hex(b), m, 'Eb,Gb', aluEG(op, true), { ...f, attrs: lock }));
-  add(row(`${M}_Ev_Gv`, hex(b + 1), m, 'Ev,Gv', aluEG(op, false), { ...f, attrs: lock }));
+  add(row(`${M}_Ev_Gv`, hex(b + 1), m, 'Ev,Gv', aluEG(op, false), { ...f, attrs: lock, fast: fastAlu(op, 'EG') }));
   add(row(`${M}_Gb_Eb`, hex(b + 2), m, 'Gb,Eb', aluGE(op, true), f));
-  add(row(`${M}_Gv_Ev`, hex(b + 3), m, 'Gv,Ev', aluGE(op, false), f));
+  add(row(`${M}_Gv_Ev`, hex(b + 3), m, 'Gv,Ev', aluGE(op, false), { ...f, fast: fastAlu(op, 'GE') }));
   add(row(`${M}_AL_Ib`, hex(b + 4), m, 'AL,Ib', aluEI(op, true), f));
-  add(row(`${M}_rAX_Iz`, hex(b + 5), m, 'rAX,Iz', aluEI(op, false), f));
+  add(row(`${M}_rAX_Iz`, hex(b + 5), m, 'rAX,Iz', aluEI(op, false), { ...f, fast: fastAlu(op, 'EI') }));
   add(row(`${M}_Eb_Ib`, `80 /${op}`, m, 'Eb,Ib', aluEI(op, true), { ...f, attrs: lock }));
-  add(row(`${M}_Ev_Iz`, `81 /${op}`, m, 'Ev,Iz', aluEI(op, false), { ...f, attrs: lock }));
-  add(row(`${M}_Ev_Ibs`, `83 /${op}`, m, 'Ev,Ibs', aluEI(op, false), { ...f, attrs: lock }));
+  add(row(`${M}_Ev_Iz`, `81 /${op}`, m, 'Ev,Iz', aluEI(op, false), { ...f, attrs: lock, fast: fastAlu(op, 'EI') }));
+  add(row(`${M}_Ev_Ibs`, `83 /${op}`, m, 'Ev,Ibs', aluEI(op, false), { ...f, attrs: lock, fast: fastAlu(op, 'EI') }));
 }
 add(row('Test_Eb_Gb', '84', 'test', 'Eb,Gb', aluEG(TEST, true), { set: 'oszapc', undef: 'a' }));
-add(row('Test_Ev_Gv', '85', 'test', 'Ev,Gv', aluEG(TEST, false), { set: 'oszapc', undef: 'a' }));
+add(row('Test_Ev_Gv', '85', 'test', 'Ev,Gv', aluEG(TEST, false), { set: 'oszapc', undef: 'a', fast: fastAlu(TEST, 'EG') }));
 add(row('Test_AL_Ib', 'A8', 'test', 'AL,Ib', aluEI(TEST, true), { set: 'oszapc', undef: 'a' }));
 add(row('Test_rAX_Iz', 'A9', 'test', 'rAX,Iz', aluEI(TEST, false), { set: 'oszapc', undef: 'a' }));
 
@@ -115,9 +116,9 @@ add(row('Bswap', '0F C8 +r', 'bswap', 'Zv', mv.bswap, {}));
 
 // ---- data movement ------------------------------------------------------------------
 add(row('Mov_Eb_Gb', '88', 'mov', 'Eb,Gb', mv.movEG(true)));
-add(row('Mov_Ev_Gv', '89', 'mov', 'Ev,Gv', mv.movEG(false)));
+add(row('Mov_Ev_Gv', '89', 'mov', 'Ev,Gv', mv.movEG(false), { fast: fastMovEG }));
 add(row('Mov_Gb_Eb', '8A', 'mov', 'Gb,Eb', mv.movGE(true)));
-add(row('Mov_Gv_Ev', '8B', 'mov', 'Gv,Ev', mv.movGE(false)));
+add(row('Mov_Gv_Ev', '8B', 'mov', 'Gv,Ev', mv.movGE(false), { fast: fastMovGE }));
 add(row('Mov_Ev_Sw', '8C', 'mov', 'Ev,Sw', seg.movESeg));
 add(row('Lea', '8D', 'lea', 'Gv,M', mv.lea));
 add(row('Mov_Sw_Ew', '8E', 'mov', 'Sw,Ew', seg.movSegE));
@@ -126,9 +127,9 @@ add(row('Mov_rAX_Ov', 'A1', 'mov', 'rAX,Ov', mv.movALMoffs(false)));
 add(row('Mov_Ob_AL', 'A2', 'mov', 'Ob,AL', mv.movMoffsAL(true)));
 add(row('Mov_Ov_rAX', 'A3', 'mov', 'Ov,rAX', mv.movMoffsAL(false)));
 add(row('Mov_Zb_Ib', 'B0 +r', 'mov', 'Zb,Ib', mv.movEI(true)));
-add(row('Mov_Zv_Iv', 'B8 +r', 'mov', 'Zv,Iv', mv.movEI(false)));
+add(row('Mov_Zv_Iv', 'B8 +r', 'mov', 'Zv,Iv', mv.movEI(false), { fast: fastMovImm }));
 add(row('Mov_Eb_Ib', 'C6 /0', 'mov', 'Eb,Ib', mv.movEI(true)));
-add(row('Mov_Ev_Iz', 'C7 /0', 'mov', 'Ev,Iz', mv.movEI(false)));
+add(row('Mov_Ev_Iz', 'C7 /0', 'mov', 'Ev,Iz', mv.movEI(false), { fast: fastMovImm }));
 add(row('Movzx_Gv_Eb', '0F B6', 'movzb', 'Gv,Eb', mv.movzx(1)));
 add(row('Movzx_Gv_Ew', '0F B7', 'movzw', 'Gv,Ew', mv.movzx(2)));
 add(row('Movsx_Gv_Eb', '0F BE', 'movsb', 'Gv,Eb', mv.movsx(1)));
@@ -162,8 +163,8 @@ add(row('Cld', 'FC', 'cld', '', mv.cld, { set: 'd' }));
 add(row('Std', 'FD', 'std', '', mv.std, { set: 'd' }));
 
 // ---- stack -----------------------------------------------------------------------------
-add(row('Push_Zv', '50 +r', 'push', 'Zv', st.pushZ, { attrs: 'd64' }));
-add(row('Pop_Zv', '58 +r', 'pop', 'Zv', st.popZ, { attrs: 'd64' }));
+add(row('Push_Zv', '50 +r', 'push', 'Zv', st.pushZ, { attrs: 'd64', fast: fastPush }));
+add(row('Pop_Zv', '58 +r', 'pop', 'Zv', st.popZ, { attrs: 'd64', fast: fastPop }));
 add(row('Push_Iz', '68', 'push', 'Iz', st.pushI, { attrs: 'd64' }));
 add(row('Push_Ibs', '6A', 'push', 'Ibs', st.pushI, { attrs: 'd64' }));
 add(row('Pop_Ev', '8F /0', 'pop', 'Ev', st.popE, { attrs: 'd64' }));

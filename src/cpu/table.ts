@@ -4,7 +4,7 @@
 // legality attributes and its handler. The decoder, the disassembler, the
 // interpreter and the test generators all derive what they need from it.
 import { flagMask } from './flags.js';
-import type { Handler } from './insn.js';
+import type { Handler, Insn } from './insn.js';
 
 /** Operand kinds (SDM Vol. 2 Appendix A.2 letters). */
 export type OperandKind =
@@ -39,6 +39,49 @@ export const enum Attr {
 
 export type DecodePrefix = 'any' | 'none' | '66' | 'F3' | 'F2';
 
+/**
+ * What the AT&T disassembler (src/cpu/disasm.ts, which follows GNU objdump)
+ * needs beyond the mnemonic and operands. Every field is optional; the
+ * defaults derive from the row (see disasm.ts).
+ */
+export interface AttSyntax {
+  /**
+   * The AT&T mnemonic when it differs from `mnemonic`: one name; or three names
+   * 'w|l|q' chosen by operand size 16|32|64 (e.g. 'cbtw|cwtl|cltq'; when the 16
+   * and 32 names are equal only REX.W selects); or eight names separated by '/'
+   * chosen by ModRM.reg (0F 18: 'prefetchnta/…'). A '*' in a name stands for the
+   * operand-size suffix w/l/q ('movzb*' prints movzbw/movzbl/movzbq).
+   */
+  readonly name?: string;
+  /** The mnemonic with a 67 prefix (32-bit address size): 'jecxz', 'loopl'. */
+  readonly name32?: string;
+  /**
+   * Size suffix: 'mem' (the default) appends b/w/l/q when a byte or operand-size
+   * memory operand's size shows in no register operand (addl $1,(%rax), movsb,
+   * but add %eax,(%rax)); 'w' appends 'w' only for a 16-bit operand size (stack
+   * and near-branch forms: pushw, callw, retw); 'none' never appends one.
+   */
+  readonly suffix?: 'mem' | 'w' | 'none';
+  /** AT&T operands of a form whose operands are implicit ('%fs' for PUSH FS, 'xlat' prints '%ds:(%rbx)' via 'xlat'). */
+  readonly ops?: string;
+  /** Print the operands in the SDM's (Intel) order instead of reversed (ENTER). */
+  readonly intelOrder?: boolean;
+  /** The register form of an Ew operand prints at the operand size (MOV Sreg, SLDT, STR, SMSW, LAR, LSL). */
+  readonly regV?: boolean;
+  /**
+   * How F2/F3 print on a memory form (hardware lock elision): 'lock' (default for
+   * rows with the lock attribute) = xacquire/xrelease when LOCK is present;
+   * 'always' (XCHG) = xacquire/xrelease without LOCK; 'release' (MOV to memory) = F3 is xrelease.
+   */
+  readonly hle?: 'lock' | 'always' | 'release';
+  /** F2 prints as 'bnd' (near branches). */
+  readonly bnd?: boolean;
+  /** A single CS/DS prefix prints as the branch hint ',pn'/',pt' (Jcc, LOOPcc, JrCXZ). */
+  readonly hint?: boolean;
+  /** A DS prefix prints as 'notrack' (indirect CALL/JMP). */
+  readonly notrack?: boolean;
+}
+
 export interface OpcodeRow {
   readonly id: string;
   /** 0 = one-byte map, 1 = 0F, 2 = 0F 38, 3 = 0F 3A. */
@@ -60,6 +103,14 @@ export interface OpcodeRow {
   readonly flagsUndefined: number;
   readonly attrs: number;
   readonly exec: Handler;
+  /**
+   * Optional: picks a handler specialised for one decoded form (operand size,
+   * register vs memory). The decoder stores it in the Insn, so the hot forms
+   * run without per-instruction branching. Same semantics as `exec`.
+   */
+  readonly fast: ((insn: Insn) => Handler | undefined) | undefined;
+  /** Disassembly (AT&T) details, see AttSyntax. */
+  readonly att: AttSyntax;
   // Derived for the decoder.
   readonly hasModrm: boolean;
   readonly gByte: boolean;
@@ -97,6 +148,10 @@ export interface RowOptions {
   undef?: string;
   /** Space-separated attributes: lock rep repcc d64 f64 i64 modignored notimpl priv branch. */
   attrs?: string;
+  /** Specialised handler chooser (see OpcodeRow.fast). */
+  fast?: (insn: Insn) => Handler | undefined;
+  /** AT&T disassembly details (see AttSyntax). */
+  att?: AttSyntax;
 }
 
 /**
@@ -136,7 +191,7 @@ export function row(id: string, encoding: string, mnemonic: string, operands: st
   return {
     id, map, opcode, ext, mod, rm, prefix, plusR, mnemonic, operands: ops,
     flagsTested: flagMask(opts.test ?? ''), flagsModified: flagMask(opts.set ?? ''), flagsUndefined: flagMask(opts.undef ?? ''),
-    attrs, exec, hasModrm,
+    attrs, exec, fast: opts.fast, att: opts.att ?? {}, hasModrm,
     gByte: find('G')?.size === 'b', eByte: find('E')?.size === 'b', zByte: find('Z')?.size === 'b',
     imms: ops.filter((o) => o.kind === 'I' || o.kind === 'J' || o.kind === 'O'),
   };

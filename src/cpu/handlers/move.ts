@@ -57,24 +57,8 @@ export const movsx = (srcSize: number): Handler => (cpu, i) => {
 
 /** LEA: the offset of the memory operand (no segment base), truncated to the operand size. */
 export const lea: Handler = (cpu, i) => {
-  let off = i.disp;
-  const b = i.base, x = i.index;
-  let exact = true;
-  if (b === 16) off += cpu.rip;
-  else if (b >= 0) { const h = cpu.regHi[b]!; exact = h <= 0x7fff && h >= -0x8000; off += h * 4294967296 + (cpu.regLo[b]! >>> 0); }
-  if (x >= 0) { const h = cpu.regHi[x]!; exact = exact && h <= 0x7fff && h >= -0x8000; off += (h * 4294967296 + (cpu.regLo[x]! >>> 0)) * (1 << i.scale); }
-  if (!exact) {
-    // Large register values: exact 64-bit wrap-around arithmetic.
-    let a = BigInt(i.disp);
-    if (b === 16) a += BigInt(cpu.rip); else if (b >= 0) a += cpu.getReg64(b);
-    if (x >= 0) a += cpu.getReg64(x) << BigInt(i.scale);
-    if (i.addrSize === 4) a &= 0xffffffffn;
-    cpu.setReg(i.opSize, i.reg, Number(a & 0xffffffffn) | 0, Number((a >> 32n) & 0xffffffffn) | 0);
-    return;
-  }
-  if (i.addrSize === 4) off = off >>> 0;
-  const hi = Math.floor(off / 4294967296);
-  cpu.setReg(i.opSize, i.reg, (off - hi * 4294967296) | 0, hi | 0);
+  const lo = cpu.eaOffset(i);
+  cpu.setReg(i.opSize, i.reg, lo, cpu.hi);
 };
 
 /** XCHG E, G (memory form is implicitly locked) and XCHG rAX, Z. */

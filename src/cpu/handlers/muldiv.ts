@@ -1,10 +1,364 @@
-// MUL, IMUL (1-, 2- and 3-operand), DIV, IDIV with #DE (SDM Vol. 2 entries).
-import type { Handler } from '../insn.js';
-import { notImplemented } from './system.js';
+// MUL, IMUL (1-, 2- and 3-operand), DIV, IDIV with #DE (SDM Vol. 2 entries;
+// APM Vol. 3 "MUL", "IMUL", "DIV", "IDIV").
+//
+// Arithmetic stays on plain numbers: 8/16-bit products and quotients are exact
+// in doubles; 32x32 and 64x64 products are built from 16/32-bit partial
+// products; 64/32 division is long division in 16-bit digits (every partial
+// dividend stays below 2^48). Only the 128/64 division with a divisor of 2^32
+// or more falls back to BigInt.
+//
+// Flags. CF = OF as the SDM defines them; the rest is undefined and this model
+// follows AMD (measured on an AMD EPYC host with the native differential harness):
+//   MUL, IMUL (all forms): SF, ZF, AF, PF are left unchanged.
+//   DIV, IDIV:             CF and OF are left unchanged; SF = 0, ZF = 0, AF = 1,
+//                          PF = 0, whatever the operands. On #DE nothing changes.
+import type { Cpu } from '../cpu.js';
+import type { Handler, Insn } from '../insn.js';
+import { CF, AF, OF } from '../flags.js';
+import { Vector } from '../exceptions.js';
 
-export const mulE = (_byte: boolean): Handler => notImplemented;
-export const imulE = (_byte: boolean): Handler => notImplemented;
-export const imulGE: Handler = notImplemented;
-export const imulGEI: Handler = notImplemented;
-export const divE = (_byte: boolean): Handler => notImplemented;
-export const idivE = (_byte: boolean): Handler => notImplemented;
+const TWO32 = 4294967296;
+const TWO16 = 65536;
+
+// Results of the multi-word helpers (module scratch: no allocation per instruction).
+/** High dword of umul32. */
+let mHi = 0;
+/** The four dwords of a 128-bit product, least significant first (int32 each). */
+let p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+/** Quotient high dword and remainder of the long divisions. */
+let qHi = 0, rem = 0;
+
+/** Unsigned 32x32 -> 64 product: returns the low dword (int32), high dword in mHi. */
+function umul32(a: number, b: number): number {
+  const ub = b >>> 0;
+  const lo16 = (a & 0xffff) * ub;        // < 2^48: exact
+  const hi16 = (a >>> 16) * ub;          // < 2^48: exact; the product is lo16 + hi16 * 2^16
+  const mid = lo16 + (hi16 % TWO16) * TWO16; // < 2^49: exact
+  mHi = (Math.floor(hi16 / TWO16) + Math.floor(mid / TWO32)) | 0;
+  return Math.imul(a, b);
+}
+
+/** Unsigned 64x64 -> 128 product of (al, ah) and (bl, bh) into p0..p3. */
+function umul64(al: number, ah: number, bl: number, bh: number): void {
+  const ll = umul32(al, bl) >>> 0, llH = mHi >>> 0;
+  const lh = umul32(al, bh) >>> 0, lhH = mHi >>> 0;
+  const hl = umul32(ah, bl) >>> 0, hlH = mHi >>> 0;
+  const hh = umul32(ah, bh) >>> 0, hhH = mHi >>> 0;
+  const s1 = llH + lh + hl;                      // < 3 * 2^32
+  const c1 = Math.floor(s1 / TWO32);
+  const s2 = lhH + hlH + hh + c1;                // < 4 * 2^32
+  const c2 = Math.floor(s2 / TWO32);
+  p0 = ll | 0; p1 = s1 | 0; p2 = s2 | 0; p3 = (hhH + c2) | 0;
+}
+
+/**
+ * Signed 64x64 -> 128 product into p0..p3: the unsigned product minus
+ * (a < 0 ? b : 0) and (b < 0 ? a : 0) in the upper 64 bits (two's complement).
+ */
+function smul64(al: number, ah: number, bl: number, bh: number): void {
+  umul64(al, ah, bl, bh);
+  if (ah < 0) subHigh(bl, bh);
+  if (bh < 0) subHigh(al, ah);
+}
+function subHigh(l: number, h: number): void {
+  const lo = (p2 >>> 0) - (l >>> 0);
+  p2 = lo | 0;
+  p3 = (p3 - h - (lo < 0 ? 1 : 0)) | 0;
+}
+
+/**
+ * Unsigned long division of the 64-bit (hi, lo) by d (1 <= d < 2^32, hi < d so
+ * the quotient fits 32 bits): returns the quotient (uint32 as a number), remainder in rem.
+ */
+function udiv64by32(lo: number, hi: number, d: number): number {
+  let r = hi >>> 0;
+  let t = r * TWO16 + (lo >>> 16);
+  const q1 = Math.floor(t / d);
+  r = t - q1 * d;
+  t = r * TWO16 + (lo & 0xffff);
+  const q0 = Math.floor(t / d);
+  rem = t - q0 * d;
+  return q1 * TWO16 + q0;
+}
+
+/**
+ * Unsigned division of the 96-bit (top, hi, lo) by d (1 <= d < 2^32, top < d):
+ * returns the low quotient dword (uint32 number), high dword in qHi, remainder in rem.
+ */
+function udiv96by32(lo: number, hi: number, top: number, d: number): number {
+  qHi = udiv64by32(hi, top, d);
+  return udiv64by32(lo, rem, d);
+}
+
+/** Sets CF = OF = overflow; SF ZF AF PF are kept (AMD). */
+function mulFlags(cpu: Cpu, overflow: boolean): void {
+  cpu.fAux = (cpu.fAux & AF) | (overflow ? CF | OF : 0);
+}
+
+/** DIV/IDIV flags as AMD leaves them: CF, OF kept; SF = ZF = PF = 0, AF = 1. */
+function divFlags(cpu: Cpu): void {
+  cpu.fAux = (cpu.fAux & (CF | OF)) | AF;
+  cpu.fZ = 1;
+  cpu.fS = 0;
+  cpu.fP = 1; // one set bit: odd parity, PF = 0
+}
+
+function divideError(cpu: Cpu): never {
+  return cpu.raise(Vector.DE);
+}
+
+// =====================================================================
+// MUL / IMUL with one operand: AX = AL * r/m8, DX:AX, EDX:EAX, RDX:RAX.
+// =====================================================================
+
+export const mulE = (byte: boolean): Handler => (cpu, i) => {
+  const s = byte ? 1 : i.opSize;
+  const b = cpu.readE(i, s), bh = cpu.hi;
+  switch (s) {
+    case 1: {
+      const p = (cpu.regLo[0]! & 0xff) * (b & 0xff);
+      cpu.setReg(2, 0, p, 0);
+      mulFlags(cpu, p > 0xff);
+      return;
+    }
+    case 2: {
+      const p = (cpu.regLo[0]! & 0xffff) * (b & 0xffff); // < 2^32: exact
+      cpu.setReg(2, 0, p, 0);
+      cpu.setReg(2, 2, p >>> 16, 0);
+      mulFlags(cpu, p > 0xffff);
+      return;
+    }
+    case 4: {
+      const lo = umul32(cpu.regLo[0]!, b), hi = mHi;
+      cpu.setReg(4, 0, lo, 0);
+      cpu.setReg(4, 2, hi, 0);
+      mulFlags(cpu, hi !== 0);
+      return;
+    }
+    default: {
+      umul64(cpu.regLo[0]!, cpu.regHi[0]!, b, bh);
+      cpu.setReg(8, 0, p0, p1);
+      cpu.setReg(8, 2, p2, p3);
+      mulFlags(cpu, (p2 | p3) !== 0);
+    }
+  }
+};
+
+export const imulE = (byte: boolean): Handler => (cpu, i) => {
+  const s = byte ? 1 : i.opSize;
+  const b = cpu.readE(i, s), bh = cpu.hi;
+  switch (s) {
+    case 1: {
+      const p = ((cpu.regLo[0]! << 24) >> 24) * ((b << 24) >> 24);
+      cpu.setReg(2, 0, p, 0);
+      mulFlags(cpu, p !== (p << 24) >> 24);
+      return;
+    }
+    case 2: {
+      const p = ((cpu.regLo[0]! << 16) >> 16) * ((b << 16) >> 16); // |p| <= 2^30: exact
+      cpu.setReg(2, 0, p, 0);
+      cpu.setReg(2, 2, p >> 16, 0);
+      mulFlags(cpu, p !== (p << 16) >> 16);
+      return;
+    }
+    case 4: {
+      const lo = imul32(cpu.regLo[0]!, b);
+      cpu.setReg(4, 0, lo, 0);
+      cpu.setReg(4, 2, mHi, 0);
+      mulFlags(cpu, mHi !== lo >> 31);
+      return;
+    }
+    default: {
+      smul64(cpu.regLo[0]!, cpu.regHi[0]!, b, bh);
+      cpu.setReg(8, 0, p0, p1);
+      cpu.setReg(8, 2, p2, p3);
+      const sign = p1 >> 31;
+      mulFlags(cpu, p2 !== sign || p3 !== sign);
+    }
+  }
+};
+
+/** Signed 32x32 -> 64: low dword returned, high dword in mHi. */
+function imul32(a: number, b: number): number {
+  const lo = umul32(a, b);
+  let hi = mHi;
+  if (a < 0) hi = (hi - b) | 0;
+  if (b < 0) hi = (hi - a) | 0;
+  mHi = hi;
+  return lo;
+}
+
+/** IMUL G, E, imm / IMUL G, E: the truncated signed product; CF = OF = it differs from the full one. */
+function imulTrunc(cpu: Cpu, i: Insn, s: number, a: number, ah: number, b: number, bh: number): void {
+  switch (s) {
+    case 2: {
+      const p = ((a << 16) >> 16) * ((b << 16) >> 16);
+      cpu.setReg(2, i.reg, p, 0);
+      mulFlags(cpu, p !== (p << 16) >> 16);
+      return;
+    }
+    case 4: {
+      const lo = imul32(a, b);
+      cpu.setReg(4, i.reg, lo, 0);
+      mulFlags(cpu, mHi !== lo >> 31);
+      return;
+    }
+    default: {
+      smul64(a, ah, b, bh);
+      cpu.setReg(8, i.reg, p0, p1);
+      const sign = p1 >> 31;
+      mulFlags(cpu, p2 !== sign || p3 !== sign);
+    }
+  }
+}
+
+/** IMUL Gv, Ev (0F AF) */
+export const imulGE: Handler = (cpu, i) => {
+  const s = i.opSize;
+  const b = cpu.readE(i, s), bh = cpu.hi;
+  const a = cpu.getReg(s, i.reg), ah = cpu.hi;
+  imulTrunc(cpu, i, s, a, ah, b, bh);
+};
+
+/** IMUL Gv, Ev, Iz / Ibs (69, 6B): the decoder leaves the sign-extended immediate in imm/immHi. */
+export const imulGEI: Handler = (cpu, i) => {
+  const s = i.opSize;
+  const a = cpu.readE(i, s), ah = cpu.hi;
+  imulTrunc(cpu, i, s, a, ah, i.imm, i.immHi);
+};
+
+// =====================================================================
+// DIV / IDIV: #DE for a zero divisor or a quotient that does not fit.
+// =====================================================================
+
+export const divE = (byte: boolean): Handler => (cpu, i) => {
+  const s = byte ? 1 : i.opSize;
+  const d = cpu.readE(i, s), dh = cpu.hi;
+  switch (s) {
+    case 1: {
+      const dv = d & 0xff;
+      if (dv === 0) divideError(cpu);
+      const n = cpu.regLo[0]! & 0xffff;
+      const q = Math.floor(n / dv);
+      if (q > 0xff) divideError(cpu);
+      cpu.setReg(2, 0, ((n - q * dv) << 8) | q, 0);
+      break;
+    }
+    case 2: {
+      const dv = d & 0xffff;
+      if (dv === 0) divideError(cpu);
+      const n = (cpu.regLo[2]! & 0xffff) * TWO16 + (cpu.regLo[0]! & 0xffff);
+      const q = Math.floor(n / dv);
+      if (q > 0xffff) divideError(cpu);
+      cpu.setReg(2, 0, q, 0);
+      cpu.setReg(2, 2, n - q * dv, 0);
+      break;
+    }
+    case 4: {
+      const dv = d >>> 0;
+      if (dv === 0) divideError(cpu);
+      const hi = cpu.regLo[2]! >>> 0;
+      if (hi >= dv) divideError(cpu); // quotient >= 2^32
+      const q = udiv64by32(cpu.regLo[0]!, hi, dv);
+      cpu.setReg(4, 0, q | 0, 0);
+      cpu.setReg(4, 2, rem | 0, 0);
+      break;
+    }
+    default: {
+      if ((d | dh) === 0) divideError(cpu);
+      const nl = cpu.regLo[0]!, nh = cpu.regHi[0]!, xl = cpu.regLo[2]!, xh = cpu.regHi[2]!;
+      // RDX >= divisor means a quotient of 2^64 or more.
+      if ((xh >>> 0) > (dh >>> 0) || (xh === dh && (xl >>> 0) >= (d >>> 0))) divideError(cpu);
+      if (dh === 0) {
+        // Divisor below 2^32 (so RDX < 2^32): long division in 16-bit digits.
+        const qh = udiv64by32(nh, xl, d >>> 0);
+        const ql = udiv64by32(nl, rem, d >>> 0);
+        cpu.setReg(8, 0, ql | 0, qh | 0);
+        cpu.setReg(8, 2, rem | 0, 0);
+      } else {
+        const n = (u64(xl, xh) << 64n) | u64(nl, nh);
+        const dv = u64(d, dh);
+        setBig(cpu, 0, n / dv);
+        setBig(cpu, 2, n % dv);
+      }
+    }
+  }
+  divFlags(cpu);
+};
+
+export const idivE = (byte: boolean): Handler => (cpu, i) => {
+  const s = byte ? 1 : i.opSize;
+  const d = cpu.readE(i, s), dh = cpu.hi;
+  switch (s) {
+    case 1: {
+      const dv = (d << 24) >> 24;
+      if (dv === 0) divideError(cpu);
+      const n = (cpu.regLo[0]! << 16) >> 16;
+      const q = Math.trunc(n / dv);
+      if (q > 0x7f || q < -0x80) divideError(cpu);
+      cpu.setReg(2, 0, ((n - q * dv) << 8) | (q & 0xff), 0);
+      break;
+    }
+    case 2: {
+      const dv = (d << 16) >> 16;
+      if (dv === 0) divideError(cpu);
+      const n = (cpu.regLo[2]! << 16) | (cpu.regLo[0]! & 0xffff);
+      const q = Math.trunc(n / dv); // |n| < 2^31: the double quotient truncates exactly
+      if (q > 0x7fff || q < -0x8000) divideError(cpu);
+      cpu.setReg(2, 0, q, 0);
+      cpu.setReg(2, 2, n - q * dv, 0);
+      break;
+    }
+    case 4: {
+      if (d === 0) divideError(cpu);
+      let lo = cpu.regLo[0]!, hi = cpu.regLo[2]!;
+      const negN = hi < 0, negQ = negN !== d < 0;
+      if (negN) { hi = lo === 0 ? -hi | 0 : ~hi; lo = -lo | 0; } // |dividend|, 64-bit two's complement
+      const dv = Math.abs(d);
+      if ((hi >>> 0) >= dv) divideError(cpu); // |quotient| >= 2^32
+      const q = udiv64by32(lo, hi, dv);
+      if (q > (negQ ? 0x80000000 : 0x7fffffff)) divideError(cpu);
+      cpu.setReg(4, 0, negQ ? -q | 0 : q | 0, 0);
+      cpu.setReg(4, 2, negN ? -rem | 0 : rem | 0, 0);
+      break;
+    }
+    default: {
+      if ((d | dh) === 0) divideError(cpu);
+      const nl = cpu.regLo[0]!, nh = cpu.regHi[0]!, xl = cpu.regLo[2]!, xh = cpu.regHi[2]!;
+      const sign = nh >> 31;
+      if (xl === sign && xh === sign && dh === (d >> 31) && d !== 0) {
+        // Common case (after CQO): the dividend is RAX sign-extended and the divisor
+        // fits in 32 bits signed; long division of the magnitudes.
+        let ml = nl, mh = nh;
+        if (sign) { mh = ml === 0 ? -mh | 0 : ~mh; ml = -ml | 0; }
+        const dv = Math.abs(d);
+        const negQ = (sign !== 0) !== d < 0;
+        const ql = udiv96by32(ml, mh, 0, dv), qh = qHi;
+        // |quotient| must be <= 2^63 - 1, or exactly 2^63 when negative.
+        if (qh >= 0x80000000 && !(negQ && qh === 0x80000000 && ql === 0)) divideError(cpu);
+        let rl = ql | 0, rh = qh | 0;
+        if (negQ) { rh = rl === 0 ? -rh | 0 : ~rh; rl = -rl | 0; }
+        cpu.setReg(8, 0, rl, rh);
+        const r = sign ? -rem : rem;
+        cpu.setReg(8, 2, r | 0, r < 0 ? -1 : 0);
+      } else {
+        // Rare: a 128-bit dividend or a wide divisor.
+        const n = BigInt.asIntN(128, (u64(xl, xh) << 64n) | u64(nl, nh));
+        const dv = BigInt.asIntN(64, u64(d, dh));
+        const q = n / dv; // BigInt division truncates toward zero, like IDIV
+        if (q > 0x7fffffffffffffffn || q < -0x8000000000000000n) divideError(cpu);
+        setBig(cpu, 0, q);
+        setBig(cpu, 2, n % dv);
+      }
+    }
+  }
+  divFlags(cpu);
+};
+
+function u64(lo: number, hi: number): bigint {
+  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+}
+function setBig(cpu: Cpu, r: number, v: bigint): void {
+  const u = BigInt.asUintN(64, v);
+  cpu.setReg(8, r, Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0);
+}
