@@ -1,0 +1,235 @@
+// Paging permission rules with exact #PF error codes (SDM Vol. 3A §4.6, §4.7),
+// A/D updates, large pages and TLB maintenance, on hand-built page tables.
+import { describe, it, expect } from 'vitest';
+import { PhysicalMemory } from '../src/mmu/physical-memory.js';
+import { FrameAllocator, PageTableBuilder, type MapFlags } from '../src/mmu/page-table-builder.js';
+import {
+  Mmu, ACC_READ_SUP, ACC_READ_SUP_AC, ACC_WRITE_SUP, ACC_WRITE_SUP_AC, ACC_EXEC_SUP, ACC_READ_USER, ACC_WRITE_USER, ACC_EXEC_USER,
+} from '../src/mmu/mmu.js';
+import { walk, WalkResult } from '../src/mmu/paging.js';
+
+class Fault { constructor(readonly lin: number, readonly err: number) {} }
+
+interface World { mem: PhysicalMemory; pt: PageTableBuilder; mmu: Mmu }
+
+function world(opts: { wp?: boolean; smep?: boolean; smap?: boolean; pke?: boolean; nxe?: boolean } = {}): World {
+  const mem = new PhysicalMemory(8 * 1024 * 1024);
+  const pt = new PageTableBuilder(mem, new FrameAllocator(0x100000, mem.size));
+  const mmu = new Mmu(mem, (lin, err) => { throw new Fault(lin, err); });
+  mmu.ctl.cr3 = pt.pml4;
+  mmu.ctl.nxe = opts.nxe ?? true;
+  mmu.ctl.pke = opts.pke ?? false;
+  mmu.wp = opts.wp ?? true;
+  mmu.smep = opts.smep ?? false;
+  mmu.smap = opts.smap ?? false;
+  return { mem, pt, mmu };
+}
+
+const USER_RW: MapFlags = { user: true, writable: true, executable: false };
+const USER_RO: MapFlags = { user: true, writable: false, executable: false };
+const USER_RX: MapFlags = { user: true, writable: false, executable: true };
+const SUP_RW: MapFlags = { user: false, writable: true, executable: false };
+const SUP_RO: MapFlags = { user: false, writable: false, executable: false };
+const SUP_RX: MapFlags = { user: false, writable: false, executable: true };
+
+/** The #PF error code of an access, or 'ok'. */
+function access(w: World, lin: number, acc: number): number | 'ok' {
+  try { w.mmu.translate(lin, acc); return 'ok'; } catch (e) {
+    if (e instanceof Fault) { expect(e.lin).toBe(lin); return e.err; }
+    throw e;
+  }
+}
+
+const PAGE_A = 0x400000, PAGE_B = 0x401000, PAGE_C = 0x402000;
+
+describe('not-present pages: P=0 with W/U/I', () => {
+  const w = world();
+  it.each([
+    ['supervisor read', ACC_READ_SUP, 0x0], ['supervisor write', ACC_WRITE_SUP, 0x2], ['user read', ACC_READ_USER, 0x4],
+    ['user write', ACC_WRITE_USER, 0x6], ['supervisor fetch', ACC_EXEC_SUP, 0x10], ['user fetch', ACC_EXEC_USER, 0x14],
+  ])('%s', (_n, acc, err) => expect(access(w, 0x123456000, acc)).toBe(err));
+  it('I is clear on a fetch when neither NXE nor SMEP is on', () => {
+    expect(access(world({ nxe: false }), PAGE_A, ACC_EXEC_SUP)).toBe(0x0);
+  });
+});
+
+describe('U/S, R/W, WP, NX', () => {
+  const w = world();
+  w.pt.map(PAGE_A, 0x200000, 4096, USER_RO);
+  w.pt.map(PAGE_B, 0x201000, 4096, SUP_RW);
+  w.pt.map(PAGE_C, 0x202000, 4096, SUP_RX);
+  it('user read of a supervisor page: P|U', () => expect(access(w, PAGE_B, ACC_READ_USER)).toBe(0x5));
+  it('user write of a read-only user page: P|W|U', () => expect(access(w, PAGE_A, ACC_WRITE_USER)).toBe(0x7));
+  it('supervisor write of a read-only page with WP=1: P|W', () => expect(access(w, PAGE_C, ACC_WRITE_SUP)).toBe(0x3));
+  it('supervisor write of a read-only page with WP=0 is allowed', () => {
+    const w2 = world({ wp: false });
+    w2.pt.map(PAGE_C, 0x202000, 4096, SUP_RO);
+    expect(access(w2, PAGE_C, ACC_WRITE_SUP)).toBe('ok');
+  });
+  it('fetch from an NX page: P|I (supervisor), P|U|I (user)', () => {
+    expect(access(w, PAGE_B, ACC_EXEC_SUP)).toBe(0x11);
+    const w2 = world();
+    w2.pt.map(PAGE_A, 0x200000, 4096, USER_RW);
+    expect(access(w2, PAGE_A, ACC_EXEC_USER)).toBe(0x15);
+  });
+  it('allowed accesses translate to the frame', () => {
+    expect(access(w, PAGE_A + 0x123, ACC_READ_USER)).toBe('ok');
+    expect(w.mmu.translate(PAGE_A + 0x123, ACC_READ_USER)).toBe(0x200123);
+    expect(w.mmu.translate(PAGE_C + 8, ACC_EXEC_SUP)).toBe(0x202008);
+  });
+  it('a non-writable upper level makes the page read-only (R/W ANDed over levels)', () => {
+    const w2 = world();
+    w2.pt.map(PAGE_A, 0x200000, 4096, USER_RW);
+    // Clear R/W in the PML4 entry.
+    const e = w2.pt.pml4;
+    w2.mem.write32(e, w2.mem.read32(e) & ~2);
+    expect(access(w2, PAGE_A, ACC_WRITE_USER)).toBe(0x7);
+    expect(access(w2, PAGE_A, ACC_READ_USER)).toBe('ok');
+  });
+});
+
+describe('SMEP and SMAP', () => {
+  it('SMEP: a supervisor fetch from a user page is P|I', () => {
+    const w = world({ smep: true });
+    w.pt.map(PAGE_A, 0x200000, 4096, USER_RX);
+    expect(access(w, PAGE_A, ACC_EXEC_SUP)).toBe(0x11);
+    expect(access(w, PAGE_A, ACC_EXEC_USER)).toBe('ok');
+  });
+  it('SMEP off: the same fetch is allowed', () => {
+    const w = world();
+    w.pt.map(PAGE_A, 0x200000, 4096, USER_RX);
+    expect(access(w, PAGE_A, ACC_EXEC_SUP)).toBe('ok');
+  });
+  it('SMAP: supervisor data access to a user page faults unless AC=1 on an explicit access', () => {
+    const w = world({ smap: true });
+    w.pt.map(PAGE_A, 0x200000, 4096, USER_RW);
+    expect(access(w, PAGE_A, ACC_READ_SUP)).toBe(0x1);
+    expect(access(w, PAGE_A, ACC_WRITE_SUP)).toBe(0x3);
+    expect(access(w, PAGE_A, ACC_READ_SUP_AC)).toBe('ok');
+    expect(access(w, PAGE_A, ACC_WRITE_SUP_AC)).toBe('ok');
+    expect(access(w, PAGE_A, ACC_READ_USER)).toBe('ok');
+  });
+  it('setMode picks the AC-aware masks', () => {
+    const w = world({ smap: true });
+    w.pt.map(PAGE_A, 0x200000, 4096, USER_RW);
+    w.mmu.setMode(0, false);
+    expect(() => w.mmu.read8(PAGE_A)).toThrow(Fault);
+    w.mmu.setMode(0, true);
+    expect(w.mmu.read8(PAGE_A)).toBe(0);
+    w.mmu.setMode(3, false);
+    expect(w.mmu.read8(PAGE_A)).toBe(0);
+  });
+});
+
+describe('protection keys (SDM §4.6.2)', () => {
+  function keyed(pkru: number, wp = true) {
+    const w = world({ pke: true, wp });
+    w.pt.map(PAGE_A, 0x200000, 4096, USER_RW);
+    // Put the leaf in protection key 1 (bits 62:59).
+    const wr = new WalkResult();
+    walk(w.mem, w.mmu.ctl, PAGE_A, wr, new Float64Array(4));
+    w.mem.write32(wr.leafAddr + 4, w.mem.read32(wr.leafAddr + 4) | (1 << 27));
+    w.mmu.pkru = pkru;
+    return w;
+  }
+  it('AD for the key: user and supervisor data accesses fault with PK', () => {
+    const w = keyed(0b0100);
+    expect(access(w, PAGE_A, ACC_READ_USER)).toBe(0x25);
+    expect(access(w, PAGE_A, ACC_WRITE_USER)).toBe(0x27);
+    expect(access(w, PAGE_A, ACC_READ_SUP)).toBe(0x21);
+  });
+  it('WD for the key: writes fault (supervisor only with WP=1), reads pass', () => {
+    const w = keyed(0b1000);
+    expect(access(w, PAGE_A, ACC_READ_USER)).toBe('ok');
+    expect(access(w, PAGE_A, ACC_WRITE_USER)).toBe(0x27);
+    expect(access(w, PAGE_A, ACC_WRITE_SUP)).toBe(0x23);
+    expect(access(keyed(0b1000, false), PAGE_A, ACC_WRITE_SUP)).toBe('ok');
+  });
+  it('keys do not apply to instruction fetches or to other keys', () => {
+    const w = keyed(0b0011); // key 0 denied, page is key 1
+    expect(access(w, PAGE_A, ACC_READ_USER)).toBe('ok');
+  });
+});
+
+describe('reserved bits, large pages, A/D, TLB', () => {
+  it('a reserved address bit in a PTE: P|RSVD (with U/W as for any fault)', () => {
+    const w = world();
+    w.pt.map(PAGE_A, 0x200000, 4096, USER_RW);
+    const wr = new WalkResult();
+    walk(w.mem, w.mmu.ctl, PAGE_A, wr, new Float64Array(4));
+    w.mem.write32(wr.leafAddr + 4, w.mem.read32(wr.leafAddr + 4) | (1 << 19)); // bit 51
+    expect(access(w, PAGE_A, ACC_READ_SUP)).toBe(0x9);
+    expect(access(w, PAGE_A, ACC_WRITE_USER)).toBe(0xf);
+  });
+  it('NX set while EFER.NXE=0 is a reserved-bit fault', () => {
+    const w = world({ nxe: false });
+    w.pt.map(PAGE_A, 0x200000, 4096, SUP_RW); // builder sets NX for non-executable
+    expect(access(w, PAGE_A, ACC_READ_SUP)).toBe(0x9);
+  });
+  it('2 MiB pages translate and report large', () => {
+    const w = world();
+    w.pt.map(0x40000000, 0x400000, 0x200000, SUP_RW);
+    expect(w.mmu.translate(0x40000000 + 0x123456, ACC_READ_SUP)).toBe(0x400000 + 0x123456);
+  });
+  it('1 GiB pages translate (PDPTE with PS)', () => {
+    const w = world();
+    w.pt.map(0x80000000, 0x200000, 4096, SUP_RW); // creates the PDPT
+    const wr = new WalkResult();
+    walk(w.mem, w.mmu.ctl, 0x80000000, wr, new Float64Array(4));
+    // Turn PDPT entry 3 (0xC0000000) into a 1 GiB page at physical 0.
+    const pdpt = (w.mem.read32(w.pt.pml4) & ~0xfff) >>> 0;
+    w.mem.write32(pdpt + 3 * 8, 0x83); // P|RW|PS, frame 0
+    w.mem.write32(pdpt + 3 * 8 + 4, 0);
+    expect(w.mmu.translate(0xc0000000 + 0x345678, ACC_READ_SUP)).toBe(0x345678);
+  });
+  it('A is set on every level on access, D on the leaf only on write', () => {
+    const w = world();
+    w.pt.map(PAGE_A, 0x200000, 4096, SUP_RW);
+    const entries = new Float64Array(4);
+    const wr = new WalkResult();
+    walk(w.mem, w.mmu.ctl, PAGE_A, wr, entries);
+    const bits = () => Array.from(entries, (a) => w.mem.read32(a) & 0x60);
+    expect(bits()).toEqual([0, 0, 0, 0]);
+    w.mmu.read8(PAGE_A);
+    expect(bits()).toEqual([0x20, 0x20, 0x20, 0x20]);
+    w.mmu.write8(PAGE_A, 1);
+    expect(bits()).toEqual([0x20, 0x20, 0x20, 0x60]);
+  });
+  it('a faulting access sets no A flag', () => {
+    const w = world();
+    w.pt.map(PAGE_A, 0x200000, 4096, SUP_RO);
+    expect(access(w, PAGE_A, ACC_WRITE_SUP)).toBe(0x3);
+    const wr = new WalkResult(); const entries = new Float64Array(4);
+    walk(w.mem, w.mmu.ctl, PAGE_A, wr, entries);
+    expect(Array.from(entries, (a) => w.mem.read32(a) & 0x20)).toEqual([0, 0, 0, 0]);
+  });
+  it('the TLB keeps a stale translation until invalidated (like hardware)', () => {
+    const w = world();
+    w.pt.map(PAGE_A, 0x200000, 4096, SUP_RW);
+    w.mem.u8[0x200000] = 0x11;
+    expect(w.mmu.read8(PAGE_A)).toBe(0x11);
+    const wr = new WalkResult();
+    walk(w.mem, w.mmu.ctl, PAGE_A, wr, new Float64Array(4));
+    w.mem.write32(wr.leafAddr, 0); // unmap
+    expect(w.mmu.read8(PAGE_A)).toBe(0x11); // still cached
+    w.mmu.invalidatePage(PAGE_A);
+    expect(access(w, PAGE_A, ACC_READ_SUP)).toBe(0x0);
+  });
+  it('the reference path (bypassTlb) walks every time', () => {
+    const w = world();
+    w.pt.map(PAGE_A, 0x200000, 4096, SUP_RW);
+    w.mmu.read8(PAGE_A);
+    const wr = new WalkResult();
+    walk(w.mem, w.mmu.ctl, PAGE_A, wr, new Float64Array(4));
+    w.mem.write32(wr.leafAddr, 0);
+    w.mmu.bypassTlb = true;
+    expect(access(w, PAGE_A, ACC_READ_SUP)).toBe(0x0);
+  });
+  it('a page-crossing access faults on the second page without writing the first', () => {
+    const w = world();
+    w.pt.map(PAGE_A, 0x200000, 4096, SUP_RW);
+    expect(() => w.mmu.write32(PAGE_A + 4094, 0x11223344)).toThrow(Fault);
+    expect(w.mem.u8[0x200000 + 4094]).toBe(0);
+    try { w.mmu.write32(PAGE_A + 4094, 1); } catch (e) { expect((e as Fault).lin).toBe(PAGE_B); expect((e as Fault).err).toBe(0x2); }
+  });
+});
