@@ -636,7 +636,7 @@ export class Cpu {
     const oldCs = this.segSel[SEG_CS]!;
     const rflags = this.getRflags();
     let rsp: number;
-    if (ist) rsp = this.readTss64(0x24 + ist * 8);
+    if (ist) rsp = this.readTss64(0x1c + ist * 8); // IST1 is at TSS offset 0x24
     else if (newCpl < this.cpl) rsp = this.readTss64(4 + newCpl * 8);
     else rsp = this.regHi[4]! * TWO32 + (this.regLo[4]! >>> 0);
     rsp -= ((rsp % 16) + 16) % 16; // align to 16 (SDM §6.14.2)
