@@ -2,7 +2,7 @@
 // (host read through the page tables) and disassemble them.
 import type { Vm } from '../vm.js';
 import { decode } from '../cpu/decoder.js';
-const disassemble = (insn: { row: { mnemonic: string } }, _rip: bigint, _b: Uint8Array) => insn.row.mnemonic; // TEMP until disasm.ts lands
+import { disassemble } from '../cpu/disasm.js';
 import { hex, hexBytes } from './format.js';
 
 function bytesAt(vm: Vm, rip: bigint): Uint8Array {
