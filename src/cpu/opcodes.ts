@@ -6,7 +6,7 @@ import { CONDITION_NAMES } from './flags.js';
 import { SEG_FS, SEG_GS } from './insn.js';
 import { ADD, OR, ADC, SBB, AND, SUB, XOR, CMP, TEST, ALU_NAMES, aluEG, aluGE, aluEI, incDec, neg, not } from './handlers/alu.js';
 import * as mv from './handlers/move.js';
-import { fastAlu, fastMovEG, fastMovGE, fastMovImm, fastPush, fastPop } from './handlers/fast.js';
+import { fastAlu, fastMovEG, fastMovGE, fastMovImm, fastPush, fastPop, fastJcc, fastJmp, fastCall, fastRet } from './handlers/fast.js';
 import * as st from './handlers/stack.js';
 import * as ctl from './handlers/control.js';
 import * as sys from './handlers/system.js';
@@ -180,18 +180,18 @@ add(row('Leave', 'C9', 'leave', '', st.leave, { attrs: 'd64' }));
 
 // ---- control transfer ------------------------------------------------------------------
 for (let cc = 0; cc < 16; cc++) {
-  add(row(`J${CC[cc]}_Jb`, hex(0x70 + cc), `j${CC[cc]}`, 'Jb', ctl.jcc(cc), { test: CC_TEST[cc], attrs: 'd64 branch' }));
-  add(row(`J${CC[cc]}_Jz`, `0F ${hex(0x80 + cc)}`, `j${CC[cc]}`, 'Jz', ctl.jcc(cc), { test: CC_TEST[cc], attrs: 'd64 branch' }));
+  add(row(`J${CC[cc]}_Jb`, hex(0x70 + cc), `j${CC[cc]}`, 'Jb', ctl.jcc(cc), { test: CC_TEST[cc], attrs: 'd64 branch', fast: fastJcc(cc) }));
+  add(row(`J${CC[cc]}_Jz`, `0F ${hex(0x80 + cc)}`, `j${CC[cc]}`, 'Jz', ctl.jcc(cc), { test: CC_TEST[cc], attrs: 'd64 branch', fast: fastJcc(cc) }));
 }
-add(row('Jmp_Jb', 'EB', 'jmp', 'Jb', ctl.jmpRel, { attrs: 'd64 branch' }));
-add(row('Jmp_Jz', 'E9', 'jmp', 'Jz', ctl.jmpRel, { attrs: 'd64 branch' }));
-add(row('Call_Jz', 'E8', 'call', 'Jz', ctl.callRel, { attrs: 'd64 branch' }));
+add(row('Jmp_Jb', 'EB', 'jmp', 'Jb', ctl.jmpRel, { attrs: 'd64 branch', fast: fastJmp }));
+add(row('Jmp_Jz', 'E9', 'jmp', 'Jz', ctl.jmpRel, { attrs: 'd64 branch', fast: fastJmp }));
+add(row('Call_Jz', 'E8', 'call', 'Jz', ctl.callRel, { attrs: 'd64 branch', fast: fastCall }));
 add(row('Call_Ev', 'FF /2', 'call', 'Ev', ctl.callE, { attrs: 'f64 branch' }));
 add(row('Jmp_Ev', 'FF /4', 'jmp', 'Ev', ctl.jmpE, { attrs: 'f64 branch' }));
 add(row('Call_far_Mp', 'FF /3', 'lcall', 'Mp', sys.notImplemented, { attrs: 'branch notimpl' }));
 add(row('Jmp_far_Mp', 'FF /5', 'ljmp', 'Mp', sys.notImplemented, { attrs: 'branch notimpl' }));
 add(row('Ret_Iw', 'C2', 'ret', 'Iw', ctl.ret(true), { attrs: 'd64 branch' }));
-add(row('Ret', 'C3', 'ret', '', ctl.ret(false), { attrs: 'd64 branch' }));
+add(row('Ret', 'C3', 'ret', '', ctl.ret(false), { attrs: 'd64 branch', fast: fastRet }));
 add(row('Retf_Iw', 'CA', 'lret', 'Iw', sys.notImplemented, { attrs: 'branch notimpl' }));
 add(row('Retf', 'CB', 'lret', '', sys.notImplemented, { attrs: 'branch notimpl' }));
 add(row('Loopne', 'E0', 'loopne', 'Jb', ctl.loop('loopne'), { test: 'z', attrs: 'd64 branch' }));

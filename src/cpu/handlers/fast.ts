@@ -131,3 +131,49 @@ const push64: Handler = (c, i) => c.push64(c.regLo[i.rm]!, c.regHi[i.rm]!);
 const pop64: Handler = (c, i) => { const r = i.rm; const lo = c.pop64(); c.regLo[r] = lo; c.regHi[r] = c.hi; };
 export const fastPush = (i: Insn): Handler | undefined => (i.opSize === 8 ? push64 : undefined);
 export const fastPop = (i: Insn): Handler | undefined => (i.opSize === 8 ? pop64 : undefined);
+
+// ---- Jcc with a 64-bit operand size: one function per condition (SDM Vol. 1 Table B-1) ----
+const CANON = 0x800000000000;
+function jump(c: Cpu, i: Insn): void {
+  const t = c.rip + i.imm;
+  if (t >= CANON || t < -CANON) c.raise(13, 0);
+  c.rip = t;
+}
+const JCC: Handler[] = [
+  (c, i) => { if (c.fAux & OF) jump(c, i); },
+  (c, i) => { if (!(c.fAux & OF)) jump(c, i); },
+  (c, i) => { if (c.fAux & CF) jump(c, i); },
+  (c, i) => { if (!(c.fAux & CF)) jump(c, i); },
+  (c, i) => { if (c.fZ === 0) jump(c, i); },
+  (c, i) => { if (c.fZ !== 0) jump(c, i); },
+  (c, i) => { if ((c.fAux & CF) || c.fZ === 0) jump(c, i); },
+  (c, i) => { if (!(c.fAux & CF) && c.fZ !== 0) jump(c, i); },
+  (c, i) => { if (c.fS < 0) jump(c, i); },
+  (c, i) => { if (c.fS >= 0) jump(c, i); },
+  (c, i) => { if (c.cond(10)) jump(c, i); },
+  (c, i) => { if (c.cond(11)) jump(c, i); },
+  (c, i) => { if ((c.fS < 0) !== ((c.fAux & OF) !== 0)) jump(c, i); },
+  (c, i) => { if ((c.fS < 0) === ((c.fAux & OF) !== 0)) jump(c, i); },
+  (c, i) => { if (c.fZ === 0 || (c.fS < 0) !== ((c.fAux & OF) !== 0)) jump(c, i); },
+  (c, i) => { if (c.fZ !== 0 && (c.fS < 0) === ((c.fAux & OF) !== 0)) jump(c, i); },
+];
+export const fastJcc = (cc: number) => (i: Insn): Handler | undefined => (i.opSize === 8 ? JCC[cc] : undefined);
+export const fastJmp = (i: Insn): Handler | undefined => (i.opSize === 8 ? jump : undefined);
+
+const TWO32 = 4294967296;
+const call64: Handler = (c, i) => {
+  const ret = c.rip, t = ret + i.imm;
+  if (t >= CANON || t < -CANON) c.raise(13, 0);
+  const hi = Math.floor(ret / TWO32);
+  c.push64((ret - hi * TWO32) | 0, hi);
+  c.rip = t;
+};
+const ret64: Handler = (c) => {
+  const lo = c.peek(8, 0);
+  const t = c.hi * TWO32 + (lo >>> 0);
+  if (t >= CANON || t < -CANON) c.raise(13, 0);
+  c.adjustRsp(8);
+  c.rip = t;
+};
+export const fastCall = (i: Insn): Handler | undefined => (i.opSize === 8 ? call64 : undefined);
+export const fastRet = (i: Insn): Handler | undefined => (i.opSize === 8 ? ret64 : undefined);
