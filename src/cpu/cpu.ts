@@ -536,6 +536,23 @@ export class Cpu {
     return insn!;
   }
 
+  /**
+   * Forgets everything cached about guest memory and execution (decoded
+   * instructions, TLB, counters) so a host can reuse this vCPU for a fresh run
+   * after rewriting memory and state (test snippets do).
+   */
+  resetExecution(): void {
+    this.codeCache.clear();
+    this.mmu.codeFrames.fill(0);
+    this.flushTlb();
+    this.instructions = 0;
+    this.stopReason = StopReason.None;
+    this.stopMessage = '';
+    this.interruptShadow = false;
+    this.referenceDepth = 0;
+    this.mmu.bypassTlb = false;
+  }
+
   /** Self-modifying code: a write hit a frame we hold decoded instructions for. */
   private dropCode(frame: number): void {
     this.codeCache.delete(frame);

@@ -42,7 +42,9 @@ function buildMaps(rows: readonly OpcodeRow[]): DecodeEntry[] {
     }
     if (list.length === 1 && specificity(list[0]!) === 0) { entries.push({ single: list[0], slots: undefined, hasModrm }); continue; }
     const slots: (OpcodeRow | undefined)[] = new Array(512).fill(undefined);
-    const ordered = [...list].sort((a, b) => specificity(a) - specificity(b));
+    // Less specific rows first, so specific ones override; an exact opcode row beats a
+    // +r row that merely spans it (91+r XCHG ends at 97; 98 is CBW).
+    const ordered = [...list].sort((a, b) => specificity(a) - specificity(b) || Number(b.plusR) - Number(a.plusR));
     for (const r of ordered) {
       for (let p = 0; p < 4; p++) {
         if (r.prefix !== 'any' && PREFIX_SLOT[r.prefix] !== p) continue;
@@ -64,6 +66,10 @@ function buildMaps(rows: readonly OpcodeRow[]): DecodeEntry[] {
 }
 
 const ENTRIES = buildMaps(OPCODE_ROWS);
+// Opcode 90 is NOP only without REX.B and 66: 41 90 is XCHG r8d,eax (it zero-extends
+// both), 66 90 is XCHG ax,ax (SDM Vol. 2 XCHG/NOP). The table has no REX.B selector.
+const ROW_NOP_90 = OPCODE_ROWS.find((r) => r.id === 'Nop_90');
+const ROW_XCHG_RAX = OPCODE_ROWS.find((r) => r.id === 'Xchg_Zv_rAX');
 
 export const enum DecodeStatus { NeedMore = -1 }
 
@@ -144,6 +150,7 @@ export function decode(buf: Uint8Array, pos: number, avail: number, specialise =
     }
   }
   if (!row) row = ROW_UD;
+  else if (row === ROW_NOP_90 && ((rex & 1) || (prefixes & PFX_OPSIZE)) && ROW_XCHG_RAX) row = ROW_XCHG_RAX;
   const attrs = row.attrs;
 
   const insn = new Insn(row, row.exec);

@@ -169,6 +169,7 @@ class Disassembler {
     const names = this.a32 ? REG32 : REG64;
     let s = this.segPrefix();
     this.addrUsed = true;
+    this.useRex(REX_B); // objdump counts REX.B as used by any memory operand
     if (i.base === BASE_RIP) {
       s += signedHex(i.disp) + (this.a32 ? '(%eip)' : '(%rip)');
       this.comment = hex((this.rip + BigInt(i.len) + BigInt(i.disp)) & MASK64);
@@ -178,7 +179,6 @@ class Disassembler {
     const haveBase = i.base >= 0;
     const haveIndex = i.index >= 0;
     if (hasSib) this.useRex(REX_X);
-    if (haveBase) this.useRex(REX_B);
     let disp = BigInt(i.disp);
     let needIndex = false;
     if (hasSib && !haveBase && !haveIndex && this.a32) { disp &= 0xffffffffn; needIndex = true; }
@@ -309,14 +309,15 @@ class Disassembler {
     if (row.operands.some((o) => o.kind === 'O')) name = this.a32 ? 'mov' : 'movabs';
     else if (row.operands.some((o) => o.kind === 'I' && o.size === 'v') && this.opSize === 8) name = 'movabs';
     const suffix = att.suffix ?? 'mem';
-    if (suffix === 'mem' && this.memSize && !this.sizedReg) {
+    if (this.memSize && (suffix === 'memE' || (suffix === 'mem' && !this.sizedReg))) {
       let size = this.memSize;
       if (size === -1) { this.useOpSize(); size = this.opSize; }
       else if (size === -2) { this.useOpSizeZ(); size = this.opSize === 2 ? 2 : 4; }
       name += SUFFIX[size];
-    } else if (suffix === 'w' && !this.sizedReg && this.opSize === 2) {
-      this.dataUsed = true;
-      name += 'w';
+    } else if (suffix === 'w' && !this.sizedReg) {
+      // Far pointers (Mp): AMD ignores REX.W, only 66 selects m16:16.
+      const is16 = row.operands.some((o) => o.size === 'p') ? has(0x66) : this.opSize === 2;
+      if (is16) { this.dataUsed = true; name += 'w'; }
     }
     if (att.hint && hasCS !== hasDS) {
       name += hasDS ? ',pt' : ',pn';
@@ -329,9 +330,10 @@ class Disassembler {
     const lastF3 = this.last(0xf3), lastF2 = this.last(0xf2), lastSeg = this.lastSeg();
     if (row.prefix === 'F3' && lastF3 >= 0) names[lastF3] = null;
     if (row.prefix === 'F2' && lastF2 >= 0) names[lastF2] = null;
-    if (row.prefix === '66') this.dataUsed = true;
+    if (row.prefix === '66' || att.prefix66 === true || (att.prefix66 === 'reg' && !insn.isMem)) this.dataUsed = true;
     if ((row.attrs & Attr.Rep) && lastF3 >= 0) names[lastF3] = 'rep';
-    const hle = att.hle ?? ((row.attrs & Attr.Lock) ? 'lock' : undefined);
+    let hle = att.hle ?? ((row.attrs & Attr.Lock) ? 'lock' : undefined);
+    if (hle === 'lockNoW') hle = this.rex & REX_W ? undefined : 'lock';
     if (insn.isMem && hle) {
       if (hle === 'release') {
         if (lastF3 > lastF2) names[lastF3] = 'xrelease';
@@ -345,6 +347,8 @@ class Disassembler {
     else if (this.segUsed && lastSeg >= 0) names[lastSeg] = null;
     if (this.rex && this.rexUsed === this.rex) names[this.tail.length - 1] = null;
     if (this.addrUsed && has(0x67)) names[this.last(0x67)] = null;
+    // objdump's NOP_Fixup: 66 90 is xchg, whatever REX.W says.
+    if (row.plusR && row.mnemonic === 'xchg' && (insn.rm & 7) === 0) this.dataUsed = true;
     if (this.dataUsed && has(0x66)) names[this.last(0x66)] = null;
 
     const pfx = [...this.head.map(prefixName), ...names.filter((n): n is string => n !== null)];

@@ -1,7 +1,7 @@
 // THE opcode table: one row per instruction form, read by the decoder, the
 // disassembler, the interpreter and the test generators. Operand letters follow
 // SDM Vol. 2 Appendix A (destination first); flag letters are o s z a p c d.
-import { row, type OpcodeRow } from './table.js';
+import { row, type AttSyntax, type OpcodeRow } from './table.js';
 import { CONDITION_NAMES } from './flags.js';
 import { SEG_FS, SEG_GS } from './insn.js';
 import { ADD, OR, ADC, SBB, AND, SUB, XOR, CMP, TEST, ALU_NAMES, aluEG, aluGE, aluEI, incDec, neg, not } from './handlers/alu.js';
@@ -94,7 +94,7 @@ for (const [enc, count, ops] of [['C0', 'imm', 'Eb,Ib'], ['C1', 'imm', 'Ev,Ib'],
   for (let n = 0; n < 8; n++) {
     const rot = n < 4;
     const flags = rot ? { test: n >= 2 ? 'c' : '', set: 'oc', undef: 'o' } : { set: 'oszapc', undef: 'oa' };
-    add(row(`${names[n]}_${enc}`, `${enc} /${n}`, names[n]!, ops, sh.shiftGroup(byte, count), flags));
+    add(row(`${names[n]}_${enc}`, `${enc} /${n}`, names[n]!, ops, sh.shiftGroup(byte, count), { ...flags, att: n === 6 ? { name: 'shl' } : {} }));
   }
 }
 add(row('Shld_Ev_Gv_Ib', '0F A4', 'shld', 'Ev,Gv,Ib', sh.shld(false), { set: 'oszapc', undef: 'oa' }));
@@ -107,53 +107,53 @@ for (const [n, m, enc] of [[0, 'bt', 'A3'], [1, 'bts', 'AB'], [2, 'btr', 'B3'], 
   add(row(`${m}_Ev_Gv`, `0F ${enc}`, m, 'Ev,Gv', bits.btG(n), { set: 'c', undef: 'osap', attrs: n ? 'lock' : '' }));
   add(row(`${m}_Ev_Ib`, `0F BA /${n + 4}`, m, 'Ev,Ib', bits.btI(n), { set: 'c', undef: 'osap', attrs: n ? 'lock' : '' }));
 }
-add(row('Bsf', '0F BC', 'bsf', 'Gv,Ev', bits.bsf, { set: 'oszapc', undef: 'osapc' }));
-add(row('Bsr', '0F BD', 'bsr', 'Gv,Ev', bits.bsr, { set: 'oszapc', undef: 'osapc' }));
+add(row('Bsf', '0F BC', 'bsf', 'Gv,Ev', bits.bsf, { set: 'oszapc', undef: 'osapc', att: { prefix66: true } }));
+add(row('Bsr', '0F BD', 'bsr', 'Gv,Ev', bits.bsr, { set: 'oszapc', undef: 'osapc', att: { prefix66: true } }));
 add(row('Tzcnt', 'p=F3 0F BC', 'tzcnt', 'Gv,Ev', bits.tzcnt, { set: 'oszapc', undef: 'osap' }));
 add(row('Lzcnt', 'p=F3 0F BD', 'lzcnt', 'Gv,Ev', bits.lzcnt, { set: 'oszapc', undef: 'osap' }));
 add(row('Popcnt', 'p=F3 0F B8', 'popcnt', 'Gv,Ev', bits.popcnt, { set: 'oszapc' }));
 add(row('Bswap', '0F C8 +r', 'bswap', 'Zv', mv.bswap, {}));
 
 // ---- data movement ------------------------------------------------------------------
-add(row('Mov_Eb_Gb', '88', 'mov', 'Eb,Gb', mv.movEG(true)));
-add(row('Mov_Ev_Gv', '89', 'mov', 'Ev,Gv', mv.movEG(false), { fast: fastMovEG }));
+add(row('Mov_Eb_Gb', '88', 'mov', 'Eb,Gb', mv.movEG(true), { att: { hle: 'release' } }));
+add(row('Mov_Ev_Gv', '89', 'mov', 'Ev,Gv', mv.movEG(false), { fast: fastMovEG, att: { hle: 'release' } }));
 add(row('Mov_Gb_Eb', '8A', 'mov', 'Gb,Eb', mv.movGE(true)));
 add(row('Mov_Gv_Ev', '8B', 'mov', 'Gv,Ev', mv.movGE(false), { fast: fastMovGE }));
 add(row('Mov_Ev_Sw', '8C', 'mov', 'Ev,Sw', seg.movESeg));
 add(row('Lea', '8D', 'lea', 'Gv,M', mv.lea));
-add(row('Mov_Sw_Ew', '8E', 'mov', 'Sw,Ew', seg.movSegE));
+add(row('Mov_Sw_Ew', '8E', 'mov', 'Sw,Ew', seg.movSegE, { att: { regV: true } }));
 add(row('Mov_AL_Ob', 'A0', 'mov', 'AL,Ob', mv.movALMoffs(true)));
 add(row('Mov_rAX_Ov', 'A1', 'mov', 'rAX,Ov', mv.movALMoffs(false)));
 add(row('Mov_Ob_AL', 'A2', 'mov', 'Ob,AL', mv.movMoffsAL(true)));
 add(row('Mov_Ov_rAX', 'A3', 'mov', 'Ov,rAX', mv.movMoffsAL(false)));
 add(row('Mov_Zb_Ib', 'B0 +r', 'mov', 'Zb,Ib', mv.movEI(true)));
 add(row('Mov_Zv_Iv', 'B8 +r', 'mov', 'Zv,Iv', mv.movEI(false), { fast: fastMovImm }));
-add(row('Mov_Eb_Ib', 'C6 /0', 'mov', 'Eb,Ib', mv.movEI(true)));
-add(row('Mov_Ev_Iz', 'C7 /0', 'mov', 'Ev,Iz', mv.movEI(false), { fast: fastMovImm }));
-add(row('Movzx_Gv_Eb', '0F B6', 'movzb', 'Gv,Eb', mv.movzx(1)));
-add(row('Movzx_Gv_Ew', '0F B7', 'movzw', 'Gv,Ew', mv.movzx(2)));
-add(row('Movsx_Gv_Eb', '0F BE', 'movsb', 'Gv,Eb', mv.movsx(1)));
-add(row('Movsx_Gv_Ew', '0F BF', 'movsw', 'Gv,Ew', mv.movsx(2)));
-add(row('Movsxd_Gv_Ed', '63', 'movsl', 'Gv,Ed', mv.movsx(4)));
-add(row('Xchg_Eb_Gb', '86', 'xchg', 'Eb,Gb', mv.xchg(true), { attrs: 'lock' }));
-add(row('Xchg_Ev_Gv', '87', 'xchg', 'Ev,Gv', mv.xchg(false), { attrs: 'lock' }));
+add(row('Mov_Eb_Ib', 'C6 /0', 'mov', 'Eb,Ib', mv.movEI(true), { att: { hle: 'release' } }));
+add(row('Mov_Ev_Iz', 'C7 /0', 'mov', 'Ev,Iz', mv.movEI(false), { fast: fastMovImm, att: { hle: 'release' } }));
+add(row('Movzx_Gv_Eb', '0F B6', 'movzb', 'Gv,Eb', mv.movzx(1), { att: { name: 'movzb*' } }));
+add(row('Movzx_Gv_Ew', '0F B7', 'movzw', 'Gv,Ew', mv.movzx(2), { att: { name: 'movzw*' } }));
+add(row('Movsx_Gv_Eb', '0F BE', 'movsb', 'Gv,Eb', mv.movsx(1), { att: { name: 'movsb*' } }));
+add(row('Movsx_Gv_Ew', '0F BF', 'movsw', 'Gv,Ew', mv.movsx(2), { att: { name: 'movsw*' } }));
+add(row('Movsxd_Gv_Ed', '63', 'movsl', 'Gv,Ed', mv.movsx(4), { att: { prefix66: 'reg', name: 'movsxd|movsxd|movslq' } }));
+add(row('Xchg_Eb_Gb', '86', 'xchg', 'Eb,Gb', mv.xchg(true), { attrs: 'lock', att: { hle: 'always' } }));
+add(row('Xchg_Ev_Gv', '87', 'xchg', 'Ev,Gv', mv.xchg(false), { attrs: 'lock', att: { hle: 'always' } }));
 add(row('Nop_90', '90', 'nop', '', sys.nop));
 add(row('Pause', 'p=F3 90', 'pause', '', sys.nop));
 add(row('Xchg_Zv_rAX', '91 +r', 'xchg', 'Zv,rAX', mv.xchg(false)));
 add(row('Cmpxchg_Eb_Gb', '0F B0', 'cmpxchg', 'Eb,Gb', mv.cmpxchg(true), { set: 'oszapc', attrs: 'lock' }));
 add(row('Cmpxchg_Ev_Gv', '0F B1', 'cmpxchg', 'Ev,Gv', mv.cmpxchg(false), { set: 'oszapc', attrs: 'lock' }));
-add(row('Cmpxchg8b_16b', '0F C7 /1', 'cmpxchg8b', 'Mq', mv.cmpxchg8b16b, { set: 'z', attrs: 'lock' }));
+add(row('Cmpxchg8b_16b', '0F C7 /1', 'cmpxchg8b', 'Mq', mv.cmpxchg8b16b, { set: 'z', attrs: 'lock', att: { name: 'cmpxchg8b|cmpxchg8b|cmpxchg16b', hle: 'lockNoW' } }));
 add(row('Xadd_Eb_Gb', '0F C0', 'xadd', 'Eb,Gb', mv.xadd(true), { set: 'oszapc', attrs: 'lock' }));
 add(row('Xadd_Ev_Gv', '0F C1', 'xadd', 'Ev,Gv', mv.xadd(false), { set: 'oszapc', attrs: 'lock' }));
-add(row('Movbe_Gv_Mv', '0F 38 F0', 'movbe', 'Gv,M', mv.movbe(false)));
-add(row('Movbe_Mv_Gv', '0F 38 F1', 'movbe', 'M,Gv', mv.movbe(true)));
+add(row('Movbe_Gv_Mv', '0F 38 F0', 'movbe', 'Gv,M', mv.movbe(false), { att: { prefix66: true } }));
+add(row('Movbe_Mv_Gv', '0F 38 F1', 'movbe', 'M,Gv', mv.movbe(true), { att: { prefix66: true } }));
 for (let cc = 0; cc < 16; cc++) {
   add(row(`Cmov${CC[cc]}`, `0F ${hex(0x40 + cc)}`, `cmov${CC[cc]}`, 'Gv,Ev', mv.cmov(cc), { test: CC_TEST[cc] }));
-  add(row(`Set${CC[cc]}`, `0F ${hex(0x90 + cc)}`, `set${CC[cc]}`, 'Eb', mv.setcc(cc), { test: CC_TEST[cc] }));
+  add(row(`Set${CC[cc]}`, `0F ${hex(0x90 + cc)}`, `set${CC[cc]}`, 'Eb', mv.setcc(cc), { test: CC_TEST[cc], att: { suffix: 'none' } }));
 }
-add(row('Cbw', '98', 'cbw', '', mv.cbwFamily));
-add(row('Cwd', '99', 'cwd', '', mv.cwdFamily));
-add(row('Xlat', 'D7', 'xlat', '', mv.xlat));
+add(row('Cbw', '98', 'cbw', '', mv.cbwFamily, { att: { name: 'cbtw|cwtl|cltq' } }));
+add(row('Cwd', '99', 'cwd', '', mv.cwdFamily, { att: { name: 'cwtd|cltd|cqto' } }));
+add(row('Xlat', 'D7', 'xlat', '', mv.xlat, { att: { ops: 'DS:rBX', suffix: 'none' } }));
 add(row('Lahf', '9F', 'lahf', '', mv.lahf, { test: 'szapc' }));
 add(row('Sahf', '9E', 'sahf', '', mv.sahf, { set: 'szapc' }));
 add(row('Clc', 'F8', 'clc', '', mv.clc, { set: 'c' }));
@@ -163,45 +163,45 @@ add(row('Cld', 'FC', 'cld', '', mv.cld, { set: 'd' }));
 add(row('Std', 'FD', 'std', '', mv.std, { set: 'd' }));
 
 // ---- stack -----------------------------------------------------------------------------
-add(row('Push_Zv', '50 +r', 'push', 'Zv', st.pushZ, { attrs: 'd64', fast: fastPush }));
-add(row('Pop_Zv', '58 +r', 'pop', 'Zv', st.popZ, { attrs: 'd64', fast: fastPop }));
-add(row('Push_Iz', '68', 'push', 'Iz', st.pushI, { attrs: 'd64' }));
-add(row('Push_Ibs', '6A', 'push', 'Ibs', st.pushI, { attrs: 'd64' }));
-add(row('Pop_Ev', '8F /0', 'pop', 'Ev', st.popE, { attrs: 'd64' }));
-add(row('Push_Ev', 'FF /6', 'push', 'Ev', st.pushE, { attrs: 'd64' }));
-add(row('Pushf', '9C', 'pushf', '', st.pushf, { test: 'oszapcd', attrs: 'd64' }));
-add(row('Popf', '9D', 'popf', '', st.popf, { set: 'oszapcd', attrs: 'd64' }));
-add(row('Push_FS', '0F A0', 'push', '', st.pushSeg(SEG_FS), { attrs: 'd64' }));
-add(row('Pop_FS', '0F A1', 'pop', '', st.popFs, { attrs: 'd64' }));
-add(row('Push_GS', '0F A8', 'push', '', st.pushSeg(SEG_GS), { attrs: 'd64' }));
-add(row('Pop_GS', '0F A9', 'pop', '', st.popGs, { attrs: 'd64' }));
-add(row('Enter', 'C8', 'enter', 'Iw,Ib', st.enter, { attrs: 'd64' }));
-add(row('Leave', 'C9', 'leave', '', st.leave, { attrs: 'd64' }));
+add(row('Push_Zv', '50 +r', 'push', 'Zv', st.pushZ, { attrs: 'd64', fast: fastPush, att: { suffix: 'w' } }));
+add(row('Pop_Zv', '58 +r', 'pop', 'Zv', st.popZ, { attrs: 'd64', fast: fastPop, att: { suffix: 'w' } }));
+add(row('Push_Iz', '68', 'push', 'Iz', st.pushI, { attrs: 'd64', att: { suffix: 'w' } }));
+add(row('Push_Ibs', '6A', 'push', 'Ibs', st.pushI, { attrs: 'd64', att: { suffix: 'w' } }));
+add(row('Pop_Ev', '8F /0', 'pop', 'Ev', st.popE, { attrs: 'd64', att: { suffix: 'w' } }));
+add(row('Push_Ev', 'FF /6', 'push', 'Ev', st.pushE, { attrs: 'd64', att: { suffix: 'w' } }));
+add(row('Pushf', '9C', 'pushf', '', st.pushf, { test: 'oszapcd', attrs: 'd64', att: { suffix: 'w' } }));
+add(row('Popf', '9D', 'popf', '', st.popf, { set: 'oszapcd', attrs: 'd64', att: { suffix: 'w' } }));
+add(row('Push_FS', '0F A0', 'push', '', st.pushSeg(SEG_FS), { attrs: 'd64', att: { ops: '%fs', suffix: 'w' } }));
+add(row('Pop_FS', '0F A1', 'pop', '', st.popFs, { attrs: 'd64', att: { ops: '%fs', suffix: 'w' } }));
+add(row('Push_GS', '0F A8', 'push', '', st.pushSeg(SEG_GS), { attrs: 'd64', att: { ops: '%gs', suffix: 'w' } }));
+add(row('Pop_GS', '0F A9', 'pop', '', st.popGs, { attrs: 'd64', att: { ops: '%gs', suffix: 'w' } }));
+add(row('Enter', 'C8', 'enter', 'Iw,Ib', st.enter, { attrs: 'd64', att: { suffix: 'w', intelOrder: true } }));
+add(row('Leave', 'C9', 'leave', '', st.leave, { attrs: 'd64', att: { suffix: 'w' } }));
 
 // ---- control transfer ------------------------------------------------------------------
 for (let cc = 0; cc < 16; cc++) {
-  add(row(`J${CC[cc]}_Jb`, hex(0x70 + cc), `j${CC[cc]}`, 'Jb', ctl.jcc(cc), { test: CC_TEST[cc], attrs: 'd64 branch', fast: fastJcc(cc) }));
-  add(row(`J${CC[cc]}_Jz`, `0F ${hex(0x80 + cc)}`, `j${CC[cc]}`, 'Jz', ctl.jcc(cc), { test: CC_TEST[cc], attrs: 'd64 branch', fast: fastJcc(cc) }));
+  add(row(`J${CC[cc]}_Jb`, hex(0x70 + cc), `j${CC[cc]}`, 'Jb', ctl.jcc(cc), { test: CC_TEST[cc], attrs: 'd64 branch', fast: fastJcc(cc), att: { bnd: true, hint: true } }));
+  add(row(`J${CC[cc]}_Jz`, `0F ${hex(0x80 + cc)}`, `j${CC[cc]}`, 'Jz', ctl.jcc(cc), { test: CC_TEST[cc], attrs: 'd64 branch', fast: fastJcc(cc), att: { bnd: true, hint: true } }));
 }
-add(row('Jmp_Jb', 'EB', 'jmp', 'Jb', ctl.jmpRel, { attrs: 'd64 branch', fast: fastJmp }));
-add(row('Jmp_Jz', 'E9', 'jmp', 'Jz', ctl.jmpRel, { attrs: 'd64 branch', fast: fastJmp }));
-add(row('Call_Jz', 'E8', 'call', 'Jz', ctl.callRel, { attrs: 'd64 branch', fast: fastCall }));
-add(row('Call_Ev', 'FF /2', 'call', 'Ev', ctl.callE, { attrs: 'f64 branch' }));
-add(row('Jmp_Ev', 'FF /4', 'jmp', 'Ev', ctl.jmpE, { attrs: 'f64 branch' }));
-add(row('Call_far_Mp', 'FF /3', 'lcall', 'Mp', sys.notImplemented, { attrs: 'branch notimpl' }));
-add(row('Jmp_far_Mp', 'FF /5', 'ljmp', 'Mp', sys.notImplemented, { attrs: 'branch notimpl' }));
-add(row('Ret_Iw', 'C2', 'ret', 'Iw', ctl.ret(true), { attrs: 'd64 branch' }));
-add(row('Ret', 'C3', 'ret', '', ctl.ret(false), { attrs: 'd64 branch', fast: fastRet }));
-add(row('Retf_Iw', 'CA', 'lret', 'Iw', sys.notImplemented, { attrs: 'branch notimpl' }));
-add(row('Retf', 'CB', 'lret', '', sys.notImplemented, { attrs: 'branch notimpl' }));
-add(row('Loopne', 'E0', 'loopne', 'Jb', ctl.loop('loopne'), { test: 'z', attrs: 'd64 branch' }));
-add(row('Loope', 'E1', 'loope', 'Jb', ctl.loop('loope'), { test: 'z', attrs: 'd64 branch' }));
-add(row('Loop', 'E2', 'loop', 'Jb', ctl.loop('loop'), { attrs: 'd64 branch' }));
-add(row('Jrcxz', 'E3', 'jrcxz', 'Jb', ctl.jrcxz, { attrs: 'd64 branch' }));
+add(row('Jmp_Jb', 'EB', 'jmp', 'Jb', ctl.jmpRel, { attrs: 'd64 branch', fast: fastJmp, att: { bnd: true } }));
+add(row('Jmp_Jz', 'E9', 'jmp', 'Jz', ctl.jmpRel, { attrs: 'd64 branch', fast: fastJmp, att: { suffix: 'w', bnd: true } }));
+add(row('Call_Jz', 'E8', 'call', 'Jz', ctl.callRel, { attrs: 'd64 branch', fast: fastCall, att: { suffix: 'w', bnd: true } }));
+add(row('Call_Ev', 'FF /2', 'call', 'Ev', ctl.callE, { attrs: 'd64 branch', att: { suffix: 'w', bnd: true, notrack: true } }));
+add(row('Jmp_Ev', 'FF /4', 'jmp', 'Ev', ctl.jmpE, { attrs: 'd64 branch', att: { suffix: 'w', bnd: true, notrack: true } }));
+add(row('Call_far_Mp', 'FF /3', 'lcall', 'Mp', sys.notImplemented, { attrs: 'branch notimpl', att: { suffix: 'w' } }));
+add(row('Jmp_far_Mp', 'FF /5', 'ljmp', 'Mp', sys.notImplemented, { attrs: 'branch notimpl', att: { suffix: 'w' } }));
+add(row('Ret_Iw', 'C2', 'ret', 'Iw', ctl.ret(true), { attrs: 'd64 branch', att: { suffix: 'w', bnd: true } }));
+add(row('Ret', 'C3', 'ret', '', ctl.ret(false), { attrs: 'd64 branch', fast: fastRet, att: { suffix: 'w', bnd: true } }));
+add(row('Retf_Iw', 'CA', 'lret', 'Iw', sys.notImplemented, { attrs: 'branch notimpl', att: { name: 'lretw|lret|lretq' } }));
+add(row('Retf', 'CB', 'lret', '', sys.notImplemented, { attrs: 'branch notimpl', att: { name: 'lretw|lret|lretq' } }));
+add(row('Loopne', 'E0', 'loopne', 'Jb', ctl.loop('loopne'), { test: 'z', attrs: 'd64 branch', att: { hint: true, name32: 'loopnel' } }));
+add(row('Loope', 'E1', 'loope', 'Jb', ctl.loop('loope'), { test: 'z', attrs: 'd64 branch', att: { hint: true, name32: 'loopel' } }));
+add(row('Loop', 'E2', 'loop', 'Jb', ctl.loop('loop'), { attrs: 'd64 branch', att: { hint: true, name32: 'loopl' } }));
+add(row('Jrcxz', 'E3', 'jrcxz', 'Jb', ctl.jrcxz, { attrs: 'd64 branch', att: { hint: true, name32: 'jecxz' } }));
 add(row('Int3', 'CC', 'int3', '', ctl.int3, { attrs: 'branch' }));
 add(row('Int_Ib', 'CD', 'int', 'Ib', ctl.intN, { attrs: 'branch' }));
 add(row('Int1', 'F1', 'int1', '', ctl.int1, { attrs: 'branch' }));
-add(row('Iret', 'CF', 'iret', '', ctl.iret, { set: 'oszapcd', attrs: 'branch' }));
+add(row('Iret', 'CF', 'iret', '', ctl.iret, { set: 'oszapcd', attrs: 'branch', att: { name: 'iretw|iret|iretq' } }));
 
 // ---- string instructions ---------------------------------------------------------------
 for (const [enc, m, h, ops, flags] of [
@@ -233,8 +233,8 @@ add(row('Hlt', 'F4', 'hlt', '', sys.hlt, { attrs: 'priv' }));
 add(row('Cli', 'FA', 'cli', '', sys.cli, { set: 'i' }));
 add(row('Sti', 'FB', 'sti', '', sys.sti, { set: 'i' }));
 add(row('Fwait', '9B', 'fwait', '', sys.nop));
-add(row('Sldt', '0F 00 /0', 'sldt', 'Ew', sys.sldt));
-add(row('Str', '0F 00 /1', 'str', 'Ew', sys.str));
+add(row('Sldt', '0F 00 /0', 'sldt', 'Ew', sys.sldt, { att: { regV: true } }));
+add(row('Str', '0F 00 /1', 'str', 'Ew', sys.str, { att: { regV: true } }));
 add(row('Lldt', '0F 00 /2', 'lldt', 'Ew', sys.lldt, { attrs: 'priv' }));
 add(row('Ltr', '0F 00 /3', 'ltr', 'Ew', sys.ltr, { attrs: 'priv' }));
 add(row('Verr', '0F 00 /4', 'verr', 'Ew', sys.notImplemented, { set: 'z', attrs: 'notimpl' }));
@@ -243,7 +243,7 @@ add(row('Sgdt', '0F 01 /0 mod=mem', 'sgdt', 'M', sys.sgdtSidt(false)));
 add(row('Sidt', '0F 01 /1 mod=mem', 'sidt', 'M', sys.sgdtSidt(true)));
 add(row('Lgdt', '0F 01 /2 mod=mem', 'lgdt', 'M', sys.lgdtLidt(false), { attrs: 'priv' }));
 add(row('Lidt', '0F 01 /3 mod=mem', 'lidt', 'M', sys.lgdtLidt(true), { attrs: 'priv' }));
-add(row('Smsw', '0F 01 /4', 'smsw', 'Ew', sys.smsw));
+add(row('Smsw', '0F 01 /4', 'smsw', 'Ew', sys.smsw, { att: { regV: true } }));
 add(row('Lmsw', '0F 01 /6', 'lmsw', 'Ew', sys.lmsw, { attrs: 'priv' }));
 add(row('Invlpg', '0F 01 /7 mod=mem', 'invlpg', 'M', sys.invlpg, { attrs: 'priv' }));
 add(row('Clac', '0F 01 /1 mod=reg rm=2', 'clac', '', sys.clacStac(false), { set: 'A' }));
@@ -252,17 +252,18 @@ add(row('Rdpkru', '0F 01 /5 mod=reg rm=6', 'rdpkru', '', sys.rdpkru));
 add(row('Wrpkru', '0F 01 /5 mod=reg rm=7', 'wrpkru', '', sys.wrpkru));
 add(row('Swapgs', '0F 01 /7 mod=reg rm=0', 'swapgs', '', sys.swapgs, { attrs: 'priv' }));
 add(row('Rdtscp', '0F 01 /7 mod=reg rm=1', 'rdtscp', '', sys.rdtscp));
-add(row('Lar', '0F 02', 'lar', 'Gv,Ew', sys.notImplemented, { set: 'z', attrs: 'notimpl' }));
-add(row('Lsl', '0F 03', 'lsl', 'Gv,Ew', sys.notImplemented, { set: 'z', attrs: 'notimpl' }));
+add(row('Lar', '0F 02', 'lar', 'Gv,Ew', sys.notImplemented, { set: 'z', attrs: 'notimpl', att: { regV: true } }));
+add(row('Lsl', '0F 03', 'lsl', 'Gv,Ew', sys.notImplemented, { set: 'z', attrs: 'notimpl', att: { regV: true } }));
 add(row('Syscall', '0F 05', 'syscall', '', sys.syscall, { attrs: 'branch' }));
 add(row('Clts', '0F 06', 'clts', '', sys.clts, { attrs: 'priv' }));
-add(row('Sysret', '0F 07', 'sysret', '', sys.sysret, { attrs: 'branch priv' }));
+add(row('Sysret', '0F 07', 'sysret', '', sys.sysret, { attrs: 'branch priv', att: { name: 'sysretl|sysretl|sysretq' } }));
 add(row('Invd', '0F 08', 'invd', '', sys.privNop, { attrs: 'priv' }));
 add(row('Wbinvd', '0F 09', 'wbinvd', '', sys.privNop, { attrs: 'priv' }));
 add(row('Ud2', '0F 0B', 'ud2', '', sys.ud2));
-add(row('Prefetch_0F0D', '0F 0D', 'prefetch', 'M', sys.nop));
-add(row('Prefetch_0F18', '0F 18', 'prefetch', 'M', sys.nop));
-for (let op = 0x19; op <= 0x1f; op++) add(row(`Nop_Ev_0F${hex(op)}`, `0F ${hex(op)}`, 'nop', 'Ev', sys.nop));
+add(row('Prefetch_0F0D', '0F 0D', 'prefetch', 'M', sys.nop, { att: { name: 'prefetch/prefetchw/prefetchwt1/prefetch/prefetch/prefetch/prefetch/prefetch' } }));
+add(row('Prefetch_0F18', '0F 18', 'prefetch', 'M', sys.nop, { att: { name: 'prefetchnta/prefetcht0/prefetcht1/prefetcht2/nop*/nop*/nop*/nop*' } }));
+add(row('Nop_0F18_reg', '0F 18 mod=reg', 'nop', 'Ev', sys.nop)); // register forms are hint NOPs (AMD Zen executes them)
+for (let op = 0x19; op <= 0x1f; op++) add(row(`Nop_Ev_0F${hex(op)}`, `0F ${hex(op)}`, 'nop', 'Ev', sys.nop, { att: { prefix66: op === 0x1c || op === 0x1e } }));
 add(row('Mov_Rq_Cq', '0F 20', 'mov', 'Rq,Cq', sys.movFromCr, { attrs: 'modignored priv' }));
 add(row('Mov_Rq_Dq', '0F 21', 'mov', 'Rq,Dq', sys.movFromDr, { attrs: 'modignored priv' }));
 add(row('Mov_Cq_Rq', '0F 22', 'mov', 'Cq,Rq', sys.movToCr, { attrs: 'modignored priv' }));
@@ -279,11 +280,32 @@ add(row('Clflush', '0F AE /7 mod=mem', 'clflush', 'M', sys.clflush));
 add(row('Ud1', '0F B9', 'ud1', 'Gv,Ev', sys.ud));
 add(row('Ud0', '0F FF', 'ud0', 'Gv,Ev', sys.ud));
 
+// Mandatory-prefix slots that are undefined (#UD on AMD Zen hardware; objdump prints
+// (bad) or an instruction of an extension the model lacks): 66/F2/F3 on LFENCE/MFENCE/
+// SFENCE and on FXSAVE…XRSTOR, F2/F3 on CLFLUSH, any of them on RDPKRU/WRPKRU (SDM:
+// NP), F3 on MOVBE. Without a row the decoder falls back to the unprefixed one.
+// F2 0F 38 F0/F1 is CRC32 (SSE4.2) and 66/F2 0F 78 EXTRQ/INSERTQ (SSE4a, two
+// immediates): not in the model.
+for (const p of ['66', 'F2', 'F3']) {
+  for (const n of [5, 6, 7]) add(row(`Ud_${p}_0FAE_${n}_reg`, `p=${p} 0F AE /${n} mod=reg`, '(bad)', '', sys.ud));
+  for (const n of [0, 1, 2, 3, 4, 5]) add(row(`Ud_${p}_0FAE_${n}_mem`, `p=${p} 0F AE /${n} mod=mem`, '(bad)', '', sys.ud));
+  for (const rm of [6, 7]) add(row(`Ud_${p}_0F01_5_${rm}`, `p=${p} 0F 01 /5 mod=reg rm=${rm}`, '(bad)', '', sys.ud));
+  if (p !== '66') add(row(`Ud_${p}_0FAE_7_mem`, `p=${p} 0F AE /7 mod=mem`, '(bad)', '', sys.ud));
+}
+add(row('Ud_F3_0F38F0', 'p=F3 0F 38 F0', '(bad)', 'Gv,M', sys.ud));
+add(row('Ud_F3_0F38F1', 'p=F3 0F 38 F1', '(bad)', 'M,Gv', sys.ud));
+add(row('Crc32_Gy_Eb', 'p=F2 0F 38 F0', 'crc32', 'Gy,Eb', sys.notImplemented, { attrs: 'notimpl', att: { suffix: 'memE' } }));
+add(row('Crc32_Gy_Ev', 'p=F2 0F 38 F1', 'crc32', 'Gy,Ev', sys.notImplemented, { attrs: 'notimpl', att: { suffix: 'memE' } }));
+add(row('Sse_66_0F78', 'p=66 0F 78 /0 mod=reg', 'sse', 'Gv,Ev,Ib,Ib', sys.notImplemented, { attrs: 'notimpl' }));
+add(row('Ud_66_0F78', 'p=66 0F 78', '(bad)', 'Gv,Ev', sys.ud));
+add(row('Sse_F2_0F78', 'p=F2 0F 78 mod=reg', 'sse', 'Gv,Ev,Ib,Ib', sys.notImplemented, { attrs: 'notimpl' }));
+add(row('Ud_F2_0F78', 'p=F2 0F 78 mod=mem', '(bad)', 'Gv,Ev', sys.ud));
+
 // ---- recognised, not implemented yet: emulation-failure, never a silent #UD -------------
 // x87 (D8-DF), SSE/SSE2/SSSE3/SSE4 (0F 10-17, 28-2F, 50-7F, C2-C6, D0-FF, 0F 38, 0F 3A),
 // FXSAVE/FXRSTOR/LDMXCSR/STMXCSR/XSAVE* (0F AE /0-/5 memory forms). Rows carry their
 // ModRM and immediate shape so the length (and the reported bytes) are right.
-const pending = (id: string, enc: string, m: string, ops: string) => add(row(id, enc, m, ops, sys.notImplemented, { attrs: 'notimpl' }));
+const pending = (id: string, enc: string, m: string, ops: string, att?: AttSyntax) => add(row(id, enc, m, ops, sys.notImplemented, { attrs: 'notimpl', att }));
 for (let op = 0xd8; op <= 0xdf; op++) pending(`X87_${hex(op)}`, hex(op), 'x87', 'Ev');
 for (const op of [0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f]) pending(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'sse', 'Gv,Ev');
 for (let op = 0x50; op <= 0x7f; op++) {
@@ -299,7 +321,7 @@ for (let op = 0; op < 256; op++) {
   pending(`Sse_0F3A${hex(op)}`, `0F 3A ${hex(op)}`, 'sse', 'Gv,Ev,Ib');
 }
 for (const [n, m] of [[0, 'fxsave'], [1, 'fxrstor'], [2, 'ldmxcsr'], [3, 'stmxcsr'], [4, 'xsave'], [5, 'xrstor']] as const) {
-  pending(`Fp_0FAE_${n}`, `0F AE /${n} mod=mem`, m, 'M');
+  pending(`Fp_0FAE_${n}`, `0F AE /${n} mod=mem`, m, 'M', n === 2 || n === 3 ? undefined : { name: `${m}|${m}|${m}64` });
 }
 
 export const OPCODE_ROWS: readonly OpcodeRow[] = rows;

@@ -59,10 +59,15 @@ export interface AttSyntax {
    * Size suffix: 'mem' (the default) appends b/w/l/q when a byte or operand-size
    * memory operand's size shows in no register operand (addl $1,(%rax), movsb,
    * but add %eax,(%rax)); 'w' appends 'w' only for a 16-bit operand size (stack
-   * and near-branch forms: pushw, callw, retw); 'none' never appends one.
+   * and near-branch forms: pushw, callw, retw); 'memE' appends the E operand's
+   * size whenever it is memory (crc32b (%rax),%eax); 'none' never appends one.
    */
-  readonly suffix?: 'mem' | 'w' | 'none';
-  /** AT&T operands of a form whose operands are implicit ('%fs' for PUSH FS, 'xlat' prints '%ds:(%rbx)' via 'xlat'). */
+  readonly suffix?: 'mem' | 'w' | 'memE' | 'none';
+  /**
+   * AT&T operands of a form whose operands are implicit, comma-separated: literal
+   * text ('%fs' for PUSH FS), or 'DS:rBX' for XLAT's %ds:(%rbx) (segment override
+   * and address size applied).
+   */
   readonly ops?: string;
   /** Print the operands in the SDM's (Intel) order instead of reversed (ENTER). */
   readonly intelOrder?: boolean;
@@ -71,15 +76,22 @@ export interface AttSyntax {
   /**
    * How F2/F3 print on a memory form (hardware lock elision): 'lock' (default for
    * rows with the lock attribute) = xacquire/xrelease when LOCK is present;
-   * 'always' (XCHG) = xacquire/xrelease without LOCK; 'release' (MOV to memory) = F3 is xrelease.
+   * 'always' (XCHG) = xacquire/xrelease without LOCK; 'release' (MOV to memory) = F3 is xrelease;
+   * 'lockNoW' = 'lock' except with REX.W (CMPXCHG8B, not CMPXCHG16B).
    */
-  readonly hle?: 'lock' | 'always' | 'release';
+  readonly hle?: 'lock' | 'always' | 'release' | 'lockNoW';
   /** F2 prints as 'bnd' (near branches). */
   readonly bnd?: boolean;
   /** A single CS/DS prefix prints as the branch hint ',pn'/',pt' (Jcc, LOOPcc, JrCXZ). */
   readonly hint?: boolean;
   /** A DS prefix prints as 'notrack' (indirect CALL/JMP). */
   readonly notrack?: boolean;
+  /**
+   * objdump consults the 66 prefix for this opcode even when REX.W overrides it
+   * (a mandatory-prefix slot), so the 66 never prints as 'data16' (BSF, BSR, MOVBE,
+   * 0F 1C/1E); 'reg': only in the register form (MOVSXD).
+   */
+  readonly prefix66?: boolean | 'reg';
 }
 
 export interface OpcodeRow {

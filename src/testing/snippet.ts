@@ -5,7 +5,7 @@ import { Cpu, StopReason } from '../cpu/cpu.js';
 import { decode } from '../cpu/decoder.js';
 import { PhysicalMemory } from '../mmu/physical-memory.js';
 import { FrameAllocator, PageTableBuilder } from '../mmu/page-table-builder.js';
-import { SEG_CS, SEG_SS } from '../cpu/insn.js';
+import { SEG_SS } from '../cpu/insn.js';
 import { ARITH_FLAGS, DF, IF } from '../cpu/flags.js';
 
 export const SNIPPET_CODE_ADDR = 0x10000000;
@@ -39,12 +39,13 @@ export interface SnippetOutput {
   message?: string;
 }
 
-let sharedMem: PhysicalMemory | undefined;
+let shared: { mem: PhysicalMemory; cpu: Cpu } | undefined;
 
 export function runSnippet(input: SnippetInput): SnippetOutput {
   if (input.code.length > CODE_PAGES * 4096 - 16) throw new RangeError('snippet code too long');
-  // One small RAM reused across calls: only the frames the snippet uses are cleared.
-  const mem = (sharedMem ??= new PhysicalMemory(2 * 1024 * 1024));
+  // One small machine reused across calls: only what a snippet can touch is reset.
+  if (!shared) { const m = new PhysicalMemory(2 * 1024 * 1024); shared = { mem: m, cpu: new Cpu(m) }; }
+  const { mem, cpu } = shared;
   mem.u8.fill(0, 0x100000, 0x100000 + 0x20000);
   const frames = new FrameAllocator(0x100000, 0x100000 + 0x20000);
   const pt = new PageTableBuilder(mem, frames);
@@ -55,21 +56,23 @@ export function runSnippet(input: SnippetInput): SnippetOutput {
   mem.u8.set(input.data.subarray(0, SNIPPET_DATA_SIZE), data);
   mem.u8.set(input.stack.subarray(0, SNIPPET_STACK_SIZE), stack);
 
-  const cpu = new Cpu(mem);
+  cpu.resetExecution();
   cpu.cr0 = 0x80010033;
+  cpu.cr2 = 0;
   cpu.cr4 = 0x20;
   cpu.efer = 0xd01;
   cpu.cr3 = pt.pml4;
+  cpu.setRflags(2);
   cpu.loadCodeSegment(0x2b, 0, 0xffffffff, 0x20fb, 3);
   cpu.segSel[SEG_SS] = 0x23; cpu.segAttr[SEG_SS] = 0xc0f3; cpu.segLimit[SEG_SS] = 0xffffffff;
-  for (const s of [0, 3, 4, 5]) { cpu.segSel[s] = 0; cpu.segAttr[s] = 0; }
+  for (const s of [0, 3, 4, 5]) { cpu.segSel[s] = 0; cpu.segAttr[s] = 0; cpu.segBase[s] = 0; }
+  cpu.trSel = 0; cpu.trBase = 0; cpu.trLimit = 0;
   cpu.syncPaging();
   for (let r = 0; r < 16; r++) cpu.setReg64(r, BigInt.asUintN(64, input.regs[r] ?? 0n));
   cpu.setRflags((Number(input.rflags & 0xffffffffn) & (ARITH_FLAGS | DF)) | IF | 2);
   cpu.rip = SNIPPET_CODE_ADDR;
   cpu.interceptExceptions = true;
   cpu.referenceOnly = input.reference ?? false;
-  void SEG_CS;
 
   const end = SNIPPET_CODE_ADDR + input.code.length;
   const max = input.maxInstructions ?? 10000;

@@ -14,8 +14,8 @@ import type { Handler, Insn } from '../insn.js';
 import { SEG_FS, SEG_SS } from '../insn.js';
 import { CF, OF } from '../flags.js';
 import { Vector } from '../exceptions.js';
+import { probeWriteRange } from './shift.js';
 
-const TWO32 = 4294967296;
 const CANON_LIMIT = 0x800000000000; // 2^47
 
 /** Applies bit operation `op` (0 bt, 1 bts, 2 btr, 3 btc) to bit `b` (0..31) of x; CF = old bit. */
@@ -58,18 +58,25 @@ export const btG = (op: number): Handler => (cpu, i) => {
   let disp: number;
   if (s === 2) disp = (((off << 16) >> 16) >> 4) * 2;
   else if (s === 4) disp = (off >> 5) * 4;
+  else if (i.addrSize === 4) disp = ((off >>> 3) | (offHi << 29)) & ~7; // only the low 32 bits matter
   else disp = (offHi * 67108864 /* 2^26 */ + Math.floor((off >>> 0) / 64)) * 8; // inexact only far outside the canonical range
   const lin = bitStringAddress(cpu, i, disp);
+  if (op !== 0) probeWriteRange(cpu, lin, s); // a read-modify-write faults as a write (#PF W=1)
   const a = cpu.readMem(s, lin), ah = cpu.hi;
   btValue(cpu, i, op, s, off & (s * 8 - 1), a, ah, lin);
 };
 
-/** The operand address moved by `disp` bytes, wrapped to the address size, canonical-checked. */
+/**
+ * The operand address moved by `disp` bytes, canonical-checked. With a 32-bit
+ * address size the offset wraps at 2^32 before the FS/GS base is added (checked
+ * on hardware).
+ */
 function bitStringAddress(cpu: Cpu, i: Insn, disp: number): number {
   let lin = cpu.ea(i);
-  const base = i.seg >= SEG_FS ? cpu.segBase[i.seg]! : 0;
-  if (i.addrSize === 4) lin = ((lin - base + disp) % TWO32 + TWO32) % TWO32 + base;
-  else lin += disp;
+  if (i.addrSize === 4) {
+    const base = i.seg >= SEG_FS ? cpu.segBase[i.seg]! : 0;
+    lin = (((lin - base) + disp) >>> 0) + base;
+  } else lin += disp;
   if (lin >= CANON_LIMIT || lin < -CANON_LIMIT) {
     const ss = i.seg === SEG_SS || (i.seg < 0 && (i.base === 4 || i.base === 5));
     cpu.raise(ss ? Vector.SS : Vector.GP, 0);
@@ -80,8 +87,16 @@ function bitStringAddress(cpu: Cpu, i: Insn, disp: number): number {
 /** BT* Ev, Ib: the offset is the immediate modulo the operand width; memory does not move. */
 export const btI = (op: number): Handler => (cpu, i) => {
   const s = i.opSize;
-  const a = cpu.readE(i, s), ah = cpu.hi;
-  btValue(cpu, i, op, s, i.imm & (s * 8 - 1), a, ah, cpu.lastEa);
+  const bit = i.imm & (s * 8 - 1);
+  if (!i.isMem) {
+    const a = cpu.getReg(s, i.rm);
+    btValue(cpu, i, op, s, bit, a, cpu.hi, 0);
+    return;
+  }
+  const lin = cpu.ea(i);
+  if (op !== 0) probeWriteRange(cpu, lin, s); // a read-modify-write faults as a write (#PF W=1)
+  const a = cpu.readMem(s, lin);
+  btValue(cpu, i, op, s, bit, a, cpu.hi, lin);
 };
 
 /** Index of the lowest set bit of a non-zero value of `s` bytes (low dword lo, high hi). */

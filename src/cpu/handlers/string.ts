@@ -12,8 +12,9 @@
 // bounded amount of work; if RCX is still non-zero it points RIP back at the
 // instruction, which then runs again as a new instruction (so the run loop
 // stays responsive and the instruction budget keeps meaning something).
-// REP MOVS/STOS copy or fill a page-sized run at a time through the
-// translated physical address when the run lies in RAM.
+// REP MOVS/STOS/CMPS/SCAS work on a page-sized run at a time through the
+// translated physical address when the run lies in RAM (faults can then only
+// happen at the start of a run, before any element of it is done).
 //
 // Prefixes as measured on hardware: F2 on MOVS/STOS/LODS/INS/OUTS repeats like
 // F3. For CMPS/SCAS, F3 is REPE and F2 is REPNE; when both are present the last
@@ -165,18 +166,88 @@ function stosRun(cpu: Cpu, s: number, a32: boolean, back: boolean, max: number):
   const mem = cpu.mem;
   if (!mem.isRam(pd0, len)) return 0;
   const lo = cpu.regLo[0]!;
-  switch (s) {
-    case 1: mem.u8.fill(lo & 0xff, pd0, pd0 + len); break;
-    case 2: for (let j = 0; j < len; j += 2) mem.view.setUint16(pd0 + j, lo, true); break;
-    case 4: for (let j = 0; j < len; j += 4) mem.view.setInt32(pd0 + j, lo, true); break;
-    default: {
-      const hi = cpu.regHi[0]!;
-      for (let j = 0; j < len; j += 8) { mem.view.setInt32(pd0 + j, lo, true); mem.view.setInt32(pd0 + j + 4, hi, true); }
-    }
+  if (s === 1) mem.u8.fill(lo & 0xff, pd0, pd0 + len);
+  else {
+    // One element, then double the filled prefix with memmove-speed copies.
+    const view = mem.view;
+    if (s === 2) view.setUint16(pd0, lo, true);
+    else { view.setInt32(pd0, lo, true); if (s === 8) view.setInt32(pd0 + 4, cpu.regHi[0]!, true); }
+    for (let done = s; done < len; done *= 2) mem.u8.copyWithin(pd0 + done, pd0, pd0 + Math.min(done, len - done));
   }
   advance(cpu, RDI, a32, back ? -len : len);
   consume(cpu, a32, k);
   return k;
+}
+
+/** Scratch for the element read by readElement (high dword of 8-byte elements). */
+let elemHi = 0;
+
+/** Reads an element of s bytes at physical address p: low dword returned, high in elemHi. */
+function readElement(mem: Cpu['mem'], p: number, s: number): number {
+  switch (s) {
+    case 1: return mem.u8[p]!;
+    case 2: return mem.view.getUint16(p, true);
+    case 4: return mem.view.getInt32(p, true);
+    default: elemHi = mem.view.getInt32(p + 4, true); return mem.view.getInt32(p, true);
+  }
+}
+
+/**
+ * REPE/REPNE SCAS over the current destination page: compares elements
+ * against rAX until the termination condition or the end of the run, then
+ * sets the flags from the last comparison exactly as the slow path would.
+ * Returns the number of elements done (0: use the slow path).
+ */
+function scasRun(cpu: Cpu, s: number, a32: boolean, back: boolean, max: number, whileEqual: boolean): number {
+  const dst = strAddr(cpu, RDI, a32, -1);
+  const k = runLength(dst, cpu.regLo[RDI]!, a32, back, s, max);
+  if (k <= 1) return 0;
+  const pd = cpu.mmu.translate(dst, cpu.mmu.readMask);
+  const mem = cpu.mem;
+  if (!mem.isRam(back ? pd - (k - 1) * s : pd, k * s)) return 0;
+  const acc = s === 1 ? cpu.regLo[0]! & 0xff : s === 2 ? cpu.regLo[0]! & 0xffff : cpu.regLo[0]!;
+  const accHi = cpu.regHi[0]!;
+  const step = back ? -s : s;
+  let j = 0, v = 0, vh = 0;
+  for (let p = pd; ; p += step) {
+    v = readElement(mem, p, s); vh = elemHi;
+    const eq = v === acc && (s !== 8 || vh === accHi);
+    if (eq !== whileEqual || j === k - 1) break;
+    j++;
+  }
+  alu(cpu, CMP, s, cpu.regLo[0]!, accHi, v, vh);
+  advance(cpu, RDI, a32, (j + 1) * step);
+  consume(cpu, a32, j + 1);
+  return j + 1;
+}
+
+/** REPE/REPNE CMPS over the current source and destination pages (see scasRun). */
+function cmpsRun(cpu: Cpu, i: Insn, s: number, a32: boolean, back: boolean, max: number, whileEqual: boolean): number {
+  const src = strAddr(cpu, RSI, a32, i.seg);
+  const dst = strAddr(cpu, RDI, a32, -1);
+  let k = runLength(src, cpu.regLo[RSI]!, a32, back, s, max);
+  if (k > 1) k = runLength(dst, cpu.regLo[RDI]!, a32, back, s, k);
+  if (k <= 1) return 0;
+  const mmu = cpu.mmu, mem = cpu.mem;
+  const ps = mmu.translate(src, mmu.readMask);
+  const pd = mmu.translate(dst, mmu.readMask);
+  const span = (k - 1) * s;
+  if (!mem.isRam(back ? ps - span : ps, k * s) || !mem.isRam(back ? pd - span : pd, k * s)) return 0;
+  const step = back ? -s : s;
+  let j = 0, a = 0, ah = 0, b = 0, bh = 0;
+  for (let off = 0; ; off += step) {
+    a = readElement(mem, ps + off, s); ah = elemHi;
+    b = readElement(mem, pd + off, s); bh = elemHi;
+    const eq = a === b && (s !== 8 || ah === bh);
+    if (eq !== whileEqual || j === k - 1) break;
+    j++;
+  }
+  alu(cpu, CMP, s, a, ah, b, bh);
+  const d = (j + 1) * step;
+  advance(cpu, RSI, a32, d);
+  advance(cpu, RDI, a32, d);
+  consume(cpu, a32, j + 1);
+  return j + 1;
 }
 
 // ---------------------------------------------------------------------------
@@ -225,7 +296,10 @@ function scasOne(cpu: Cpu, s: number, a32: boolean): void {
  */
 function insOne(cpu: Cpu, s: number, a32: boolean, port: number): void {
   const dst = strAddr(cpu, RDI, a32, -1);
-  cpu.mmu.probeWrite(dst, s);
+  const mmu = cpu.mmu;
+  mmu.translate(dst, mmu.writeMask);
+  const off = dst - Math.floor(dst / PAGE) * PAGE;
+  if (off + s > PAGE) mmu.translate(dst - off + PAGE, mmu.writeMask); // CR2 = start of the second page
   const v = cpu.portIn(port, s);
   cpu.writeMem(s, dst, v, 0);
   advance(cpu, RDI, a32, cpu.df ? -s : s);
@@ -297,11 +371,13 @@ export const cmps = (byte: boolean): Handler => (cpu, i) => {
   if (!isRep(i)) { cmpsOne(cpu, i, s, a32); return; }
   let n = count(cpu, a32);
   const whileEqual = repWhileEqual(i);
-  for (let budget = REP_BUDGET; n > 0 && budget > 0; budget -= SLOW_COST) {
-    cmpsOne(cpu, i, s, a32);
-    consume(cpu, a32, 1);
-    n--;
-    if ((cpu.fZ === 0) !== whileEqual) return; // termination condition met (SDM Table "REP prefixes")
+  const back = cpu.df;
+  let budget = REP_BUDGET;
+  while (n > 0 && budget > 0) {
+    const k = cmpsRun(cpu, i, s, a32, back, Math.min(n, Math.ceil(budget / s)), whileEqual);
+    if (k > 0) { n -= k; budget -= k * s; }
+    else { cmpsOne(cpu, i, s, a32); consume(cpu, a32, 1); n--; budget -= SLOW_COST; }
+    if ((cpu.fZ === 0) !== whileEqual) return; // termination condition met (SDM "REP/REPE/REPNE")
   }
   again(cpu, n);
 };
@@ -312,10 +388,12 @@ export const scas = (byte: boolean): Handler => (cpu, i) => {
   if (!isRep(i)) { scasOne(cpu, s, a32); return; }
   let n = count(cpu, a32);
   const whileEqual = repWhileEqual(i);
-  for (let budget = REP_BUDGET; n > 0 && budget > 0; budget -= SLOW_COST) {
-    scasOne(cpu, s, a32);
-    consume(cpu, a32, 1);
-    n--;
+  const back = cpu.df;
+  let budget = REP_BUDGET;
+  while (n > 0 && budget > 0) {
+    const k = scasRun(cpu, s, a32, back, Math.min(n, Math.ceil(budget / s)), whileEqual);
+    if (k > 0) { n -= k; budget -= k * s; }
+    else { scasOne(cpu, s, a32); consume(cpu, a32, 1); n--; budget -= SLOW_COST; }
     if ((cpu.fZ === 0) !== whileEqual) return;
   }
   again(cpu, n);
