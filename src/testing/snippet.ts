@@ -46,7 +46,6 @@ export function runSnippet(input: SnippetInput): SnippetOutput {
   // One small machine reused across calls: only what a snippet can touch is reset.
   if (!shared) { const m = new PhysicalMemory(2 * 1024 * 1024); shared = { mem: m, cpu: new Cpu(m) }; }
   const { mem, cpu } = shared;
-  mem.u8.fill(0, 0x100000, 0x100000 + 0x20000);
   const frames = new FrameAllocator(0x100000, 0x100000 + 0x20000);
   const pt = new PageTableBuilder(mem, frames);
   const code = pt.mapFresh(SNIPPET_CODE_ADDR, CODE_PAGES * 4096, { writable: false, user: true, executable: true });
