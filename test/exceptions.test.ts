@@ -112,6 +112,23 @@ describe('IDT delivery', () => {
   });
 });
 
+describe('read-modify-write faults are writes (#PF with W=1)', () => {
+  const cases: [string, number[], number][] = [
+    ['add [0x1000], eax (not present)', [0x01, 0x04, 0x25, 0x00, 0x10, 0x00, 0x00], 0x2],
+    ['add [rip], eax on the read-only code page', [0x01, 0x05, 0x00, 0x00, 0x00, 0x00], 0x3],
+    ['inc qword [rip] (read-only)', [0x48, 0xff, 0x05, 0x00, 0x00, 0x00, 0x00], 0x3],
+    ['shl dword [rip], 0 (count 0 still checks the write)', [0xc1, 0x25, 0x00, 0x00, 0x00, 0x00, 0x00], 0x3],
+    ['cmp [rip], eax (no write): allowed', [0x39, 0x05, 0x00, 0x00, 0x00, 0x00], -1],
+  ];
+  it.each(cases)('%s', (_name, code, err) => {
+    const vm = vmWith(code, [{ vector: 14, target: H(0x200) }]);
+    vm.run();
+    if (err < 0) { expect(vm.regs().rip).toBe(H(code.length + 1)); return; }
+    expect(vm.regs().rip).toBe(H(0x201));
+    expect(stackWords(vm, 2)).toEqual([BigInt(err), H(0)]);
+  });
+});
+
 describe('double and triple faults (SDM Table 6-5)', () => {
   const badStack = (v: Vm) => v.cpu.setReg64(4, 0x1000n); // unmapped: every push faults
   it('#UD whose delivery page-faults twice becomes #DF, delivered on IST1', () => {

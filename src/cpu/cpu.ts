@@ -259,6 +259,19 @@ export class Cpu {
     return this.readMem(size, a);
   }
 
+  /**
+   * readE for a read-modify-write operand: a memory operand is checked for
+   * writing first, because the hardware reports such a fault as a write
+   * (#PF with W=1), whatever the instruction then does.
+   */
+  readModifyE(i: Insn, size: number): number {
+    if (!i.isMem) return this.getReg(size, i.rm);
+    const a = this.ea(i);
+    this.mmu.probeWrite(a, size);
+    this.lastEa = a;
+    return this.readMem(size, a);
+  }
+
   /** Writes the r/m operand after readE (read-modify-write). */
   writeBackE(i: Insn, size: number, lo: number, hi: number): void {
     if (!i.isMem) this.setReg(size, i.rm, lo, hi);

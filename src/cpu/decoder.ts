@@ -105,8 +105,9 @@ export function decode(buf: Uint8Array, pos: number, avail: number, specialise =
     let isPrefix = true;
     switch (b) {
       case 0xf0: prefixes |= PFX_LOCK; break;
-      case 0xf2: prefixes |= PFX_REPNE; lastRepPrefix = 0xf2; break;
-      case 0xf3: prefixes |= PFX_REP; lastRepPrefix = 0xf3; break;
+      // The last of F2/F3 decides (REPNE vs REP/REPE, and the mandatory prefix).
+      case 0xf2: prefixes = (prefixes & ~PFX_REP) | PFX_REPNE; lastRepPrefix = 0xf2; break;
+      case 0xf3: prefixes = (prefixes & ~PFX_REPNE) | PFX_REP; lastRepPrefix = 0xf3; break;
       case 0x66: prefixes |= PFX_OPSIZE; break;
       case 0x67: prefixes |= PFX_ADDRSIZE; break;
       case 0x26: case 0x2e: case 0x36: case 0x3e: break; // ES/CS/SS/DS overrides are no-ops in 64-bit mode (APM Vol. 1 §4.5.3)

@@ -245,17 +245,18 @@ export class Mmu {
     this.writeSlow(lin, 8, lo, hi, this.writeMask);
   }
 
-  /** Checks that [lin, lin+len) is writable (translating every page) without writing. */
-  probeWrite(lin: number, len: number, acc = this.writeMask): void {
+  /**
+   * Translates [lin, lin+len) for access kind `acc` without touching memory
+   * (len <= 4096). A range crossing into the next page checks that page at its
+   * first byte, the CR2 the CPU reports.
+   */
+  probe(lin: number, len: number, acc: number): void {
     this.translate(lin, acc);
-    const last = lin + len - 1;
-    if (Math.floor(last / PAGE) !== Math.floor(lin / PAGE)) this.translate(last, acc);
+    const off = lin - Math.floor(lin / PAGE) * PAGE;
+    if (off + len > PAGE) this.translate(lin - off + PAGE, acc);
   }
-  probeRead(lin: number, len: number, acc = this.readMask): void {
-    this.translate(lin, acc);
-    const last = lin + len - 1;
-    if (Math.floor(last / PAGE) !== Math.floor(lin / PAGE)) this.translate(last, acc);
-  }
+  probeWrite(lin: number, len: number): void { this.probe(lin, len, this.writeMask); }
+  probeRead(lin: number, len: number): void { this.probe(lin, len, this.readMask); }
 
   // ---- accesses with an explicit access kind (implicit supervisor, host) ----
 

@@ -74,7 +74,7 @@ export function aluEG(op: number, byte: boolean): Handler {
   const w = writes(op);
   return (cpu: Cpu, i: Insn) => {
     const s = byte ? 1 : i.opSize;
-    const a = cpu.readE(i, s), ah = cpu.hi;
+    const a = w ? cpu.readModifyE(i, s) : cpu.readE(i, s), ah = cpu.hi;
     const b = cpu.getReg(s, i.reg), bh = cpu.hi;
     const r = alu(cpu, op, s, a, ah, b, bh);
     if (w) cpu.writeBackE(i, s, r, cpu.hi);
@@ -98,7 +98,7 @@ export function aluEI(op: number, byte: boolean): Handler {
   const w = writes(op);
   return (cpu: Cpu, i: Insn) => {
     const s = byte ? 1 : i.opSize;
-    const a = cpu.readE(i, s), ah = cpu.hi;
+    const a = w ? cpu.readModifyE(i, s) : cpu.readE(i, s), ah = cpu.hi;
     const r = alu(cpu, op, s, a, ah, i.imm, i.immHi);
     if (w) cpu.writeBackE(i, s, r, cpu.hi);
   };
@@ -108,7 +108,7 @@ export function aluEI(op: number, byte: boolean): Handler {
 export function incDec(dec: boolean, byte: boolean): Handler {
   return (cpu: Cpu, i: Insn) => {
     const s = byte ? 1 : i.opSize;
-    const a = cpu.readE(i, s), ah = cpu.hi;
+    const a = cpu.readModifyE(i, s), ah = cpu.hi;
     const cf = cpu.fAux & CF;
     const r = alu(cpu, dec ? SUB : ADD, s, a, ah, 1, 0);
     cpu.fAux = (cpu.fAux & ~CF) | cf;
@@ -119,7 +119,7 @@ export function incDec(dec: boolean, byte: boolean): Handler {
 export function neg(byte: boolean): Handler {
   return (cpu: Cpu, i: Insn) => {
     const s = byte ? 1 : i.opSize;
-    const a = cpu.readE(i, s), ah = cpu.hi;
+    const a = cpu.readModifyE(i, s), ah = cpu.hi;
     const r = alu(cpu, SUB, s, 0, 0, a, ah);
     cpu.writeBackE(i, s, r, cpu.hi);
   };
@@ -128,7 +128,7 @@ export function neg(byte: boolean): Handler {
 export function not(byte: boolean): Handler {
   return (cpu: Cpu, i: Insn) => {
     const s = byte ? 1 : i.opSize;
-    const a = cpu.readE(i, s), ah = cpu.hi;
+    const a = cpu.readModifyE(i, s), ah = cpu.hi;
     cpu.writeBackE(i, s, ~a, ~ah);
   };
 }

@@ -14,7 +14,6 @@ import type { Handler, Insn } from '../insn.js';
 import { SEG_FS, SEG_SS } from '../insn.js';
 import { CF, OF } from '../flags.js';
 import { Vector } from '../exceptions.js';
-import { probeWriteRange } from './shift.js';
 
 const CANON_LIMIT = 0x800000000000; // 2^47
 
@@ -61,7 +60,7 @@ export const btG = (op: number): Handler => (cpu, i) => {
   else if (i.addrSize === 4) disp = ((off >>> 3) | (offHi << 29)) & ~7; // only the low 32 bits matter
   else disp = (offHi * 67108864 /* 2^26 */ + Math.floor((off >>> 0) / 64)) * 8; // inexact only far outside the canonical range
   const lin = bitStringAddress(cpu, i, disp);
-  if (op !== 0) probeWriteRange(cpu, lin, s); // a read-modify-write faults as a write (#PF W=1)
+  if (op !== 0) cpu.mmu.probeWrite(lin, s); // a read-modify-write faults as a write (#PF W=1)
   const a = cpu.readMem(s, lin), ah = cpu.hi;
   btValue(cpu, i, op, s, off & (s * 8 - 1), a, ah, lin);
 };
@@ -94,7 +93,7 @@ export const btI = (op: number): Handler => (cpu, i) => {
     return;
   }
   const lin = cpu.ea(i);
-  if (op !== 0) probeWriteRange(cpu, lin, s); // a read-modify-write faults as a write (#PF W=1)
+  if (op !== 0) cpu.mmu.probeWrite(lin, s); // a read-modify-write faults as a write (#PF W=1)
   const a = cpu.readMem(s, lin);
   btValue(cpu, i, op, s, bit, a, cpu.hi, lin);
 };

@@ -64,7 +64,7 @@ export const lea: Handler = (cpu, i) => {
 /** XCHG E, G (memory form is implicitly locked) and XCHG rAX, Z. */
 export const xchg = (byte: boolean): Handler => (cpu, i) => {
   const s = byte ? 1 : i.opSize;
-  const a = cpu.readE(i, s), ah = cpu.hi;
+  const a = cpu.readModifyE(i, s), ah = cpu.hi;
   const b = cpu.getReg(s, i.reg), bh = cpu.hi;
   cpu.writeBackE(i, s, b, bh);
   cpu.setReg(s, i.reg, a, ah);
@@ -82,7 +82,7 @@ export const bswap: Handler = (cpu, i) => {
 /** CMPXCHG E, G: compare rAX with E; equal → E = G, else rAX = E. The destination is always written. */
 export const cmpxchg = (byte: boolean): Handler => (cpu, i) => {
   const s = byte ? 1 : i.opSize;
-  const d = cpu.readE(i, s), dh = cpu.hi;
+  const d = cpu.readModifyE(i, s), dh = cpu.hi;
   const a = cpu.getReg(s, 0), ah = cpu.hi;
   alu(cpu, CMP, s, a, ah, d, dh);
   if (cpu.fZ === 0) {
@@ -135,7 +135,7 @@ function setZfOnly(cpu: Cpu, zf: boolean): void {
 /** XADD E, G: temp = E + G; G = E; E = temp. */
 export const xadd = (byte: boolean): Handler => (cpu, i) => {
   const s = byte ? 1 : i.opSize;
-  const d = cpu.readE(i, s), dh = cpu.hi;
+  const d = cpu.readModifyE(i, s), dh = cpu.hi;
   const g = cpu.getReg(s, i.reg), gh = cpu.hi;
   const r = alu(cpu, ADD, s, d, dh, g, gh), rh = cpu.hi;
   cpu.setReg(s, i.reg, d, dh);

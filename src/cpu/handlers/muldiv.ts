@@ -30,11 +30,11 @@ let qHi = 0, rem = 0;
 
 /** Unsigned 32x32 -> 64 product: returns the low dword (int32), high dword in mHi. */
 function umul32(a: number, b: number): number {
-  const ub = b >>> 0;
-  const lo16 = (a & 0xffff) * ub;        // < 2^48: exact
-  const hi16 = (a >>> 16) * ub;          // < 2^48: exact; the product is lo16 + hi16 * 2^16
-  const mid = lo16 + (hi16 % TWO16) * TWO16; // < 2^49: exact
-  mHi = (Math.floor(hi16 / TWO16) + Math.floor(mid / TWO32)) | 0;
+  // 16-bit partial products: each below 2^32, so the sums stay exact without division.
+  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
+  const m1 = a1 * b0, m2 = a0 * b1;
+  const carry = (((a0 * b0) >>> 16) + (m1 & 0xffff) + (m2 & 0xffff)) >>> 16;
+  mHi = (a1 * b1 + (m1 >>> 16) + (m2 >>> 16) + carry) | 0;
   return Math.imul(a, b);
 }
 

@@ -25,29 +25,6 @@ import type { Cpu } from '../cpu.js';
 import type { Handler, Insn } from '../insn.js';
 import { CF, AF, OF } from '../flags.js';
 
-const PAGE = 4096;
-
-/**
- * Translates [lin, lin+size) for writing without accessing it: a
- * read-modify-write instruction faults as a write (#PF with W=1, checked on
- * hardware, even for a shift count of 0). For an access crossing into the next
- * page that page is checked at its first byte (the CR2 the CPU reports).
- */
-export function probeWriteRange(cpu: Cpu, lin: number, size: number): void {
-  const mmu = cpu.mmu;
-  mmu.translate(lin, mmu.writeMask);
-  const off = lin - Math.floor(lin / PAGE) * PAGE;
-  if (off + size > PAGE) mmu.translate(lin - off + PAGE, mmu.writeMask);
-}
-
-/** readE for a read-modify-write operand: a memory operand is checked for writing first. */
-export function readRmw(cpu: Cpu, i: Insn, size: number): number {
-  if (!i.isMem) return cpu.getReg(size, i.rm);
-  const lin = cpu.ea(i);
-  probeWriteRange(cpu, lin, size);
-  cpu.lastEa = lin;
-  return cpu.readMem(size, lin);
-}
 
 const ROL = 0, ROR = 1, RCL = 2, RCR = 3, SHL = 4, SHR = 5, SAL = 6, SAR = 7;
 
@@ -220,7 +197,7 @@ export const shiftGroup = (byte: boolean, count: 'one' | 'cl' | 'imm'): Handler 
   const s = byte ? 1 : i.opSize;
   const raw = count === 'one' ? 1 : count === 'cl' ? cpu.regLo[1]! : i.imm;
   const cnt = raw & (s === 8 ? 63 : 31);
-  const a = readRmw(cpu, i, s), ah = cpu.hi;
+  const a = cpu.readModifyE(i, s), ah = cpu.hi;
   if (cnt === 0) {
     // No flags, no memory write; a 32-bit register is still written (zero-extended).
     if (s === 4 && !i.isMem) cpu.setReg(4, i.rm, a, 0);
@@ -240,7 +217,7 @@ function dshFlags(cpu: Cpu, size: number, r: number, h: number, cf: number, of: 
 export const shld = (countCl: boolean): Handler => (cpu, i) => {
   const s = i.opSize;
   const cnt = (countCl ? cpu.regLo[1]! : i.imm) & (s === 8 ? 63 : 31);
-  const a = readRmw(cpu, i, s), ah = cpu.hi;
+  const a = cpu.readModifyE(i, s), ah = cpu.hi;
   const b = cpu.getReg(s, i.reg), bh = cpu.hi;
   if (cnt === 0) {
     if (s === 4 && !i.isMem) cpu.setReg(4, i.rm, a, 0);
@@ -278,7 +255,7 @@ export const shld = (countCl: boolean): Handler => (cpu, i) => {
 export const shrd = (countCl: boolean): Handler => (cpu, i) => {
   const s = i.opSize;
   const cnt = (countCl ? cpu.regLo[1]! : i.imm) & (s === 8 ? 63 : 31);
-  const a = readRmw(cpu, i, s), ah = cpu.hi;
+  const a = cpu.readModifyE(i, s), ah = cpu.hi;
   const b = cpu.getReg(s, i.reg), bh = cpu.hi;
   if (cnt === 0) {
     if (s === 4 && !i.isMem) cpu.setReg(4, i.rm, a, 0);
