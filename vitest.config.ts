@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two workers on the 2-core CI machine: the differential suites are CPU-bound.
+    maxWorkers: 2,
+    minWorkers: 1,
   },
 });

@@ -17,28 +17,13 @@ import {
   CPU_EXCEPTION, EMULATION_FAILURE, PendingException, FaultClass, faultClass, Vector,
 } from './exceptions.js';
 import { MsrFile } from './msr.js';
+import { StopReason } from './stop-reason.js';
 
 const TWO32 = 4294967296;
 const CANON_LIMIT = 0x800000000000; // 2^47
 const PAGE = 4096;
 
-export const enum StopReason {
-  None = 0,
-  /** HLT with interrupts that can never arrive. */
-  Halt,
-  /** Triple fault. */
-  Shutdown,
-  /** Instruction budget spent. */
-  Limit,
-  /** An instruction the CPU does not implement (bytes and RIP in stopRip/stopBytes). */
-  EmulationFailure,
-  /** A device (or the host) asked the vCPU to leave the run loop after this instruction. */
-  Exit,
-  /** An exception was intercepted instead of delivered (interceptExceptions). */
-  Exception,
-  /** A bug in the emulator: a JavaScript error escaped a handler (message in stopMessage). */
-  InternalError,
-}
+export { StopReason };
 
 export interface CpuOptions {
   /** Honour the forced-emulation prefix `ud2; 'kvm'` (guest-abi §7). */

@@ -171,8 +171,9 @@ export const cwdFamily: Handler = (cpu, i) => {
 
 /** XLAT: AL = [rBX + zero-extended AL]. */
 export const xlat: Handler = (cpu, i) => {
-  let lin = cpu.regHi[3]! * 4294967296 + (cpu.regLo[3]! >>> 0) + (cpu.regLo[0]! & 0xff);
-  if (i.addrSize === 4) lin = lin >>> 0;
+  // Exact: 64-bit RBX + AL, or EBX + AL wrapped at 2^32 with a 67 prefix.
+  const sum = (cpu.regLo[3]! >>> 0) + (cpu.regLo[0]! & 0xff);
+  let lin = i.addrSize === 4 ? sum >>> 0 : ((cpu.regHi[3]! + (sum > 0xffffffff ? 1 : 0)) | 0) * 4294967296 + (sum >>> 0);
   if (i.seg >= 4) lin += cpu.segBase[i.seg]!;
   if (!cpu.isCanonical(lin)) cpu.raise(13, 0);
   cpu.setReg(1, 0, cpu.mmu.read8(lin), 0);

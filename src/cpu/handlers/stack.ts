@@ -103,9 +103,10 @@ export const enter: Handler = (cpu, i) => {
       let bpLo = cpu.regLo[5]!, bpHi = cpu.regHi[5]!;
       for (let k = 1; k < level; k++) {
         // rBP -= s; push [rBP]
+        // The stack address size is 64 bits whatever the operand size: RBP, not BP.
         const nb = (bpLo >>> 0) - s;
         bpLo = nb | 0; if (nb < 0) bpHi = (bpHi - 1) | 0;
-        const lin = (s === 2 ? 0 : bpHi * 4294967296) + (s === 2 ? (bpLo & 0xffff) : (bpLo >>> 0));
+        const lin = bpHi * 4294967296 + (bpLo >>> 0);
         if (!cpu.isCanonical(lin)) cpu.raise(12, 0);
         const v = cpu.readMem(s, lin);
         cpu.push(s, v, cpu.hi);
@@ -114,6 +115,11 @@ export const enter: Handler = (cpu, i) => {
     }
     if (s === 2) cpu.setReg(2, 5, frameLo, 0); else cpu.setReg(8, 5, frameLo, frameHi);
     cpu.adjustRsp(-size);
+    // The new top of stack must be writable: AMD (and Intel's manual) raise #PF
+    // with CR2 = the new RSP before anything is committed.
+    const top = cpu.regHi[4]! * 4294967296 + (cpu.regLo[4]! >>> 0);
+    if (!cpu.isCanonical(top)) cpu.raise(12, 0);
+    cpu.mmu.probeWrite(top, 1);
   } catch (e) {
     cpu.regLo[4] = saved[0]!; cpu.regHi[4] = saved[1]!; cpu.regLo[5] = saved[2]!; cpu.regHi[5] = saved[3]!;
     throw e;

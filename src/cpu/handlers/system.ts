@@ -2,7 +2,7 @@
 // loads and stores, RDMSR/WRMSR, CPUID, RDTSC/RDTSCP, INVLPG, SWAPGS,
 // SYSCALL/SYSRET, CLAC/STAC, RDPKRU/WRPKRU, and the #UD/NOP-like forms.
 import type { Cpu } from '../cpu.js';
-import { StopReason } from '../cpu.js';
+import { StopReason } from '../stop-reason.js';
 import type { Handler, Insn } from '../insn.js';
 import { SEG_CS, SEG_SS, SEG_GS } from '../insn.js';
 import { IF, IOPL, AC, RF, VM, TF } from '../flags.js';

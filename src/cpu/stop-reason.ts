@@ -1,0 +1,19 @@
+// Why the vCPU left its run loop. Its own module so handlers can use it
+// without importing the Cpu (which would close an import cycle through the table).
+export const enum StopReason {
+  None = 0,
+  /** HLT with interrupts that can never arrive. */
+  Halt,
+  /** Triple fault. */
+  Shutdown,
+  /** Instruction budget spent. */
+  Limit,
+  /** An instruction the CPU does not implement (bytes and RIP in stopRip/stopBytes). */
+  EmulationFailure,
+  /** A device (or the host) asked the vCPU to leave the run loop after this instruction. */
+  Exit,
+  /** An exception was intercepted instead of delivered (interceptExceptions). */
+  Exception,
+  /** A bug in the emulator: a JavaScript error escaped a handler (message in stopMessage). */
+  InternalError,
+}

@@ -1,0 +1,813 @@
+// Differential test engine: a suite is a list of instruction forms (AT&T text,
+// assembled with GNU as) plus case generators. Every case runs natively (one
+// child process per suite, test/native/exec.c) and twice in the emulator
+// (normal and reference path); all 16 GPRs, RFLAGS (all bits on AMD hosts,
+// otherwise minus the emulator's undefinedFlags; RF never), RIP, the data and
+// stack areas, the outcome and the exception (vector, error code, CR2 for #PF)
+// are compared, and mismatches are reported per form (one vitest test per form).
+//
+// Environment knobs:
+//   RINGZERO_DIFF_FILTER=regex      only forms whose name matches
+//   RINGZERO_DIFF_SCALE=x           fixed case count: x>1 multiplies the random cases,
+//                                   x<1 keeps that fraction of all cases (no time budget)
+//   RINGZERO_DIFF_BUDGET_FACTOR=x   multiply the per-family time budgets (default 1); when
+//                                   the emulator is too slow for a budget, an evenly spread
+//                                   subset is run and a NOTE is printed
+//   RINGZERO_DIFF_VERBOSE=1         print all 16 input registers of mismatching cases
+//   RINGZERO_DIFF_REPORT=dir        write <family>.json with the mismatch summary
+//   RINGZERO_SNIPPET_MODULE=path    run another runSnippet implementation
+//   RINGZERO_NO_NATIVE=1            pretend native execution is unavailable (suites skip loudly)
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { assemble } from './assemble.js';
+import { RowCoverage } from './coverage.js';
+import { requireNative } from './gate.js';
+import { type NativeResult, type PatchedCase, REPO_ROOT, VECTORS_WITH_ERROR_CODE, runNativePatched } from './native.js';
+import { Rng } from './rng.js';
+import {
+  ARITH_FLAGS,
+  CODE_ADDR,
+  DATA_ADDR,
+  DATA_SIZE,
+  FLAG,
+  type Patch,
+  REG_INDEX,
+  REG_NAMES,
+  type RegName,
+  STACK_ADDR,
+  STACK_SIZE,
+  type SnippetLikeInput,
+  type SnippetLikeOutput,
+  applyPatchesInPlace,
+  flagNames,
+  hex,
+} from './types.js';
+
+// ---------------------------------------------------------------------------
+// Environment
+
+/**
+ * RINGZERO_DIFF_SCALE fixes the amount of cases (no time-budget subsampling):
+ * above 1 it multiplies the random cases of every form, below 1 it keeps that
+ * fraction of all generated cases (edge cases included, at least a few per form).
+ */
+export const SCALE = Number(process.env.RINGZERO_DIFF_SCALE ?? '1') || 1;
+export const scaled = (n: number): number => Math.max(1, Math.round(n * Math.max(SCALE, 1)));
+
+let amdCache: boolean | undefined;
+/** The emulator models AMD's undefined-flag results, so on AMD all flag bits are compared. */
+export function hostIsAmd(): boolean {
+  if (amdCache === undefined) {
+    try {
+      amdCache = /vendor_id\s*:\s*AuthenticAMD/.test(readFileSync('/proc/cpuinfo', 'utf8'));
+    } catch {
+      amdCache = false;
+    }
+  }
+  return amdCache;
+}
+
+/** Pointer defaults: operands in memory live at (%rsi), the stack in the middle of its area. */
+export const MEM_OFF = 0x1000;
+export const RSI_DEFAULT = DATA_ADDR + BigInt(MEM_OFF);
+export const RDI_DEFAULT = DATA_ADDR + 0x1800n;
+export const RSP_DEFAULT = STACK_ADDR + 0x1000n;
+
+// ---------------------------------------------------------------------------
+// Register names / suffixes for building AT&T text
+
+const NAMES8 = ['al', 'cl', 'dl', 'bl', 'spl', 'bpl', 'sil', 'dil'];
+const NAMES16 = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'];
+const NAMES32 = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
+const HIGH8: Partial<Record<RegName, string>> = { rax: 'ah', rcx: 'ch', rdx: 'dh', rbx: 'bh' };
+
+/** AT&T register name (without %) of a GPR at a width; high=true for ah/ch/dh/bh. */
+export function reg(r: RegName, w: number, high = false): string {
+  if (high) {
+    const h = HIGH8[r];
+    if (!h || w !== 8) throw new Error(`no high byte register for ${r}`);
+    return h;
+  }
+  const i = REG_INDEX[r];
+  if (w === 64) return r;
+  if (i >= 8) return `${r}${w === 8 ? 'b' : w === 16 ? 'w' : 'd'}`;
+  return (w === 8 ? NAMES8 : w === 16 ? NAMES16 : NAMES32)[i];
+}
+/** Operand-size suffix. */
+export const sfx = (w: number): string => ({ 8: 'b', 16: 'w', 32: 'l', 64: 'q' })[w as 8 | 16 | 32 | 64]!;
+export const WIDTHS = [8, 16, 32, 64] as const;
+export const mask = (w: number): bigint => (1n << BigInt(w)) - 1n;
+export const signExt = (v: bigint, w: number): bigint => BigInt.asIntN(w, v);
+
+// ---------------------------------------------------------------------------
+// Value generation
+
+export function edgeValues(w: number): bigint[] {
+  const m = mask(w);
+  const top = 1n << BigInt(w - 1);
+  const vals = [0n, 1n, 2n, top - 1n, top, top + 1n, m, m - 1n, 0x55n * (m / 0xffn), 0xaan * (m / 0xffn), 0x7fn, 0x80n, 0xffn];
+  if (w >= 32) vals.push(0x7fffffffn, 0x80000000n, 0xffffffffn);
+  if (w === 64) vals.push(0x100000000n);
+  if (w >= 16) vals.push(0x7fffn, 0x8000n, 0xffffn);
+  return [...new Set(vals.map((v) => v & m))];
+}
+
+export function countEdges(w: number): bigint[] {
+  return [...new Set([0, 1, 2, w - 1, w, w + 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 255].map(BigInt))];
+}
+
+export function randomValue(rng: Rng, w: number): bigint {
+  const m = mask(w);
+  const r = rng.below(100);
+  if (r < 20) return rng.pick(edgeValues(w));
+  if (r < 32) return BigInt(rng.int(0, 16)) & m;
+  if (r < 42) return (-BigInt(rng.int(1, 16))) & m;
+  if (r < 52) {
+    const b = BigInt(rng.below(w));
+    return ((1n << b) + BigInt(rng.int(-1, 1))) & m;
+  }
+  if (r < 58) return rng.bits(rng.int(1, w)); // fewer significant bits
+  return rng.bits(w);
+}
+
+export function randomCount(rng: Rng, w: number): bigint {
+  return rng.bool(0.6) ? BigInt(rng.int(0, 2 * w + 1)) : BigInt(rng.below(256));
+}
+
+// ---------------------------------------------------------------------------
+// Operand descriptions for the standard generator
+
+export type ValueKind = 'val' | 'count';
+export interface Op {
+  loc: 'reg' | 'mem' | 'imm';
+  w: number;
+  reg?: RegName;
+  high?: boolean;
+  /** data-area offset for memory operands (default MEM_OFF) */
+  off?: number;
+  /** immediates: byte position counted from the end of the code (default: the last w/8 bytes) */
+  immEnd?: number;
+  kind?: ValueKind;
+  edges?: readonly bigint[];
+  gen?: (rng: Rng) => bigint;
+}
+export const R = (r: RegName, w: number, extra: Partial<Op> = {}): Op => ({ loc: 'reg', reg: r, w, ...extra });
+export const RH = (r: RegName, extra: Partial<Op> = {}): Op => ({ loc: 'reg', reg: r, w: 8, high: true, ...extra });
+export const M = (w: number, extra: Partial<Op> = {}): Op => ({ loc: 'mem', w, ...extra });
+export const I = (w: number, extra: Partial<Op> = {}): Op => ({ loc: 'imm', w, ...extra });
+/** shift count in %cl */
+export const CL = (w: number): Op => ({ loc: 'reg', reg: 'rcx', w: 8, kind: 'count', edges: countEdges(w) });
+/** shift count as imm8 */
+export const ICOUNT = (w: number, extra: Partial<Op> = {}): Op => ({ loc: 'imm', w: 8, kind: 'count', edges: countEdges(w), ...extra });
+
+function opName(op: Op): string {
+  if (op.loc === 'reg') return reg(op.reg!, op.w, op.high);
+  if (op.loc === 'mem') return `m${op.w}@${hex(op.off ?? MEM_OFF)}`;
+  return `imm${op.w}`;
+}
+
+// ---------------------------------------------------------------------------
+// Cases
+
+export interface DiffCase {
+  code: Uint8Array;
+  regs: bigint[];
+  rflags: bigint;
+  data: Patch[];
+  stack: Patch[];
+  /** lazily formatted description of the interesting inputs */
+  describe: () => string;
+}
+
+export interface CaseSpec {
+  /** full 64-bit register overrides applied on top of the random defaults */
+  regs?: Partial<Record<RegName, bigint>>;
+  rflags?: bigint;
+  data?: Patch[];
+  stack?: Patch[];
+  code?: Uint8Array;
+  note?: string;
+}
+
+export class GenCtx {
+  readonly cases: DiffCase[] = [];
+  constructor(
+    readonly rng: Rng,
+    readonly code: Uint8Array,
+    readonly formName: string,
+  ) {}
+
+  /** Random register file with the standard pointers (rsp, rsi, rdi). */
+  regs(): bigint[] {
+    const r: bigint[] = [];
+    for (let i = 0; i < 16; i++) r.push(this.rng.u64());
+    r[REG_INDEX.rsp] = RSP_DEFAULT;
+    r[REG_INDEX.rsi] = RSI_DEFAULT;
+    r[REG_INDEX.rdi] = RDI_DEFAULT;
+    return r;
+  }
+  /** Random arithmetic flags (DF clear). */
+  flags(): bigint {
+    let f = 0n;
+    for (const b of [FLAG.CF, FLAG.PF, FLAG.AF, FLAG.ZF, FLAG.SF, FLAG.OF]) if (this.rng.bool()) f |= b;
+    return f;
+  }
+  add(spec: CaseSpec): void {
+    const regs = this.regs();
+    if (spec.regs) for (const [k, v] of Object.entries(spec.regs)) regs[REG_INDEX[k as RegName]] = BigInt.asUintN(64, v!);
+    const rflags = spec.rflags ?? this.flags();
+    const note = spec.note;
+    const shown = spec.regs ? Object.keys(spec.regs) : [];
+    const data = spec.data ?? [];
+    const stack = spec.stack ?? [];
+    this.cases.push({
+      code: spec.code ?? this.code,
+      regs,
+      rflags,
+      data,
+      stack,
+      describe: () =>
+        [
+          note,
+          ...shown.map((k) => `${k}=${hex(regs[REG_INDEX[k as RegName]])}`),
+          ...data.map((p) => `data[${hex(p.off)}]=${bytesHex(p.bytes, 32)}`),
+          ...stack.map((p) => `stack[${hex(p.off)}]=${bytesHex(p.bytes, 32)}`),
+          `flags=${hex(rflags)}[${flagNames(rflags)}]`,
+        ]
+          .filter(Boolean)
+          .join(' '),
+    });
+  }
+}
+
+export type Gen = (g: GenCtx) => void;
+
+export interface StdOptions {
+  ops: Op[];
+  /** number of random cases (scaled by RINGZERO_DIFF_SCALE) */
+  random?: number;
+  /** cross the edge-value product with CF = 0 and 1 */
+  carry?: boolean;
+  /**
+   * edge values: 'product' (default; every combination, sampled when too many),
+   * 'each' (each operand's edges with the other operands random), or false
+   */
+  edges?: boolean | 'product' | 'each';
+  /** fixed RFLAGS input (default: random arithmetic flags) */
+  rflags?: bigint;
+  /** also randomise DF */
+  df?: boolean;
+  /** register overrides applied to every case (full 64-bit) */
+  fixed?: Partial<Record<RegName, bigint>>;
+  /** adjust the operand values of a case before they are placed */
+  fix?: (vals: bigint[], rng: Rng) => void;
+  /** adjust the register file after operands are placed */
+  tweak?: (regs: bigint[], rng: Rng) => void;
+}
+
+const EDGE_PRODUCT_LIMIT = 700;
+
+/** The standard generator: edge-value products plus random values for the given operands. */
+export function std(o: StdOptions): Gen {
+  return (g) => {
+    const { rng } = g;
+    const ops = o.ops;
+    const edgesOf = (op: Op): readonly bigint[] =>
+      op.edges ?? (op.kind === 'count' ? countEdges(op.w) : edgeValues(op.w));
+    const randOf = (op: Op): bigint =>
+      op.gen ? op.gen(rng) : op.kind === 'count' ? randomCount(rng, op.w) : randomValue(rng, op.w);
+
+    const emit = (vals: bigint[], carry?: boolean) => {
+      if (o.fix) o.fix(vals, rng);
+      const regs = g.regs();
+      if (o.fixed) for (const [k, v] of Object.entries(o.fixed)) regs[REG_INDEX[k as RegName]] = BigInt.asUintN(64, v!);
+      const data: Patch[] = [];
+      let code = g.code;
+      ops.forEach((op, i) => {
+        const v = vals[i] & mask(op.w);
+        if (op.loc === 'reg') {
+          const idx = REG_INDEX[op.reg!];
+          const shift = op.high ? 8n : 0n;
+          const m = mask(op.w) << shift;
+          regs[idx] = (regs[idx] & ~m) | (v << shift);
+        } else if (op.loc === 'mem') {
+          data.push({ off: op.off ?? MEM_OFF, bytes: leBytes(v, op.w / 8) });
+        } else {
+          const n = op.w / 8;
+          const end = code.length - (op.immEnd ?? 0);
+          if (code === g.code) code = new Uint8Array(g.code);
+          code.set(leBytes(v, n), end - n);
+        }
+      });
+      const shownRegs = new Set<number>();
+      if (o.fixed) for (const k of Object.keys(o.fixed)) shownRegs.add(REG_INDEX[k as RegName]);
+      if (o.tweak) {
+        const before = [...regs];
+        o.tweak(regs, rng);
+        regs.forEach((v, i) => v !== before[i] && shownRegs.add(i));
+      }
+      let rflags = o.rflags ?? g.flags();
+      if (carry !== undefined) rflags = carry ? rflags | FLAG.CF : rflags & ~FLAG.CF;
+      if (o.df && rng.bool()) rflags |= FLAG.DF;
+      const shownVals = [...vals];
+      g.cases.push({
+        code,
+        regs,
+        rflags,
+        data,
+        stack: [],
+        describe: () =>
+          [
+            ...ops.map((op, i) => `${opName(op)}=${hex(shownVals[i] & mask(op.w))}`),
+            ...[...shownRegs].map((i) => `${REG_NAMES[i]}=${hex(regs[i])}`),
+            `flags=${hex(rflags)}[${flagNames(rflags)}]`,
+          ].join(' '),
+      });
+    };
+
+    if (o.edges !== false && ops.length > 0) {
+      const lists = ops.map(edgesOf);
+      const product = lists.reduce((n, l) => n * l.length, 1);
+      const carries = o.carry ? [false, true] : [undefined];
+      if (o.edges === 'each') {
+        ops.forEach((_, i) => {
+          for (const e of lists[i]) for (const c of carries) emit(ops.map((op, j) => (j === i ? e : randOf(op))), c);
+        });
+      } else if (product <= EDGE_PRODUCT_LIMIT) {
+        const idx = new Array(ops.length).fill(0);
+        for (;;) {
+          for (const c of carries) emit(idx.map((k, i) => lists[i][k]), c);
+          let i = 0;
+          while (i < idx.length && ++idx[i] === lists[i].length) idx[i++] = 0;
+          if (i === idx.length) break;
+        }
+      } else {
+        // each operand's edges with the others random, plus a sample of the product
+        ops.forEach((_, i) => {
+          for (const e of lists[i]) for (const c of carries) emit(ops.map((op, j) => (j === i ? e : randOf(op))), c);
+        });
+        for (let k = 0; k < EDGE_PRODUCT_LIMIT; k++) emit(lists.map((l) => rng.pick(l)), o.carry ? rng.bool() : undefined);
+      }
+    }
+    const n = scaled(o.random ?? 300);
+    for (let k = 0; k < n; k++) emit(ops.map(randOf));
+  };
+}
+
+/** A generator written by hand. */
+export const custom = (f: Gen): Gen => f;
+
+/** Run `gen` against a modified copy of the assembled code (e.g. a patched rip-relative displacement). */
+export function withCode(patch: (code: Uint8Array) => Uint8Array, gen: Gen): Gen {
+  return (g) => {
+    const g2 = new GenCtx(g.rng, patch(g.code), g.formName);
+    gen(g2);
+    for (const c of g2.cases) g.cases.push(c);
+  };
+}
+
+/** Concatenate generators. */
+export function all(...gens: Gen[]): Gen {
+  return (g) => gens.forEach((gen) => gen(g));
+}
+
+export function leBytes(v: bigint, n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  let x = BigInt.asUintN(n * 8, v);
+  for (let i = 0; i < n; i++) {
+    b[i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  return b;
+}
+function bytesHex(b: Uint8Array, max = 16): string {
+  const s = Buffer.from(b.subarray(0, max)).toString('hex');
+  return b.length > max ? `${s}…(${b.length}B)` : s;
+}
+
+/**
+ * Patch a rip-relative disp32 so that the operand addresses `target`.
+ * `dispEnd` = number of bytes after the displacement to the end of the instruction
+ * (the immediate size); the instruction must be the last one of the code.
+ */
+export function ripRelative(code: Uint8Array, target: bigint, dispEnd = 0): Uint8Array {
+  const out = new Uint8Array(code);
+  const end = 0x10000000n + BigInt(code.length);
+  const disp = target - end;
+  out.set(leBytes(disp, 4), code.length - dispEnd - 4);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Suites
+
+export interface FormDef {
+  name: string;
+  asm: string;
+  gen: Gen;
+  /** override the emulator instruction budget */
+  maxInstructions?: number;
+}
+
+/** Only forms whose name matches RINGZERO_DIFF_FILTER (a regular expression) are run. */
+const FILTER = process.env.RINGZERO_DIFF_FILTER ? new RegExp(process.env.RINGZERO_DIFF_FILTER) : undefined;
+
+export class SuiteBuilder {
+  readonly forms: FormDef[] = [];
+  private names = new Set<string>();
+  /** Add an instruction form. `asm` may contain several instructions separated by ';'. */
+  form(asm: string, gen: Gen, opts: { name?: string; maxInstructions?: number } = {}): void {
+    let name = opts.name ?? asm;
+    if (FILTER && !FILTER.test(name)) return;
+    if (this.names.has(name)) {
+      let k = 2;
+      while (this.names.has(`${name} #${k}`)) k++;
+      name = `${name} #${k}`;
+    }
+    this.names.add(name);
+    this.forms.push({ name, asm, gen, maxInstructions: opts.maxInstructions });
+  }
+}
+
+interface EmulatorModule {
+  runSnippet(input: SnippetLikeInput): SnippetLikeOutput & { undefinedFlags: number; instructions: number };
+}
+
+const SNIPPET_MODULE = process.env.RINGZERO_SNIPPET_MODULE ?? join(REPO_ROOT, 'src/testing/snippet.ts');
+
+export async function loadEmulator(): Promise<EmulatorModule> {
+  const mod = (await import(/* @vite-ignore */ pathToFileURL(SNIPPET_MODULE).href)) as EmulatorModule;
+  if (typeof mod.runSnippet !== 'function') throw new Error(`${SNIPPET_MODULE} does not export runSnippet`);
+  return mod;
+}
+
+let baseImages: { data: Uint8Array; stack: Uint8Array } | undefined;
+/** Deterministic pseudo-random initial memory shared by all cases. */
+export function baseMemory(): { data: Uint8Array; stack: Uint8Array } {
+  if (!baseImages) {
+    const rng = new Rng('ringzero-base-memory');
+    baseImages = { data: rng.bytes(DATA_SIZE), stack: rng.bytes(STACK_SIZE) };
+  }
+  return baseImages;
+}
+
+export interface SuiteOptions {
+  /** emulator time budget for the family (seconds, scaled by RINGZERO_DIFF_BUDGET_FACTOR) */
+  budgetSeconds?: number;
+}
+
+/** With RINGZERO_DIFF_SCALE set, case counts are fixed (no time-budget subsampling). */
+const FIXED_SCALE = process.env.RINGZERO_DIFF_SCALE !== undefined;
+const BUDGET_FACTOR = Number(process.env.RINGZERO_DIFF_BUDGET_FACTOR ?? '1') || 1;
+const MIN_CASES_PER_FORM = 30;
+
+/**
+ * Milliseconds per case (normal + reference run), measured on an evenly spread
+ * sample of the family's own cases after a short warm-up.
+ */
+function calibrate(emu: EmulatorModule, cases: readonly DiffCase[]): number {
+  if (cases.length === 0) return 0.001;
+  const base = baseMemory();
+  const run = (c: DiffCase) => {
+    for (const reference of [false, true]) {
+      const data = new Uint8Array(base.data);
+      applyPatchesInPlace(data, c.data);
+      const stack = new Uint8Array(base.stack);
+      applyPatchesInPlace(stack, c.stack);
+      emu.runSnippet({ code: c.code, regs: [...c.regs], rflags: c.rflags, data, stack, reference, maxInstructions: 100000 });
+    }
+  };
+  // the same evenly spread sample twice: the first pass warms the JIT up, the second is timed
+  const n = Math.min(300, cases.length);
+  const sample = Array.from({ length: n }, (_, i) => cases[Math.floor((i * cases.length) / n)]);
+  try {
+    let t0 = performance.now();
+    let warm = 0;
+    for (const c of sample) {
+      run(c);
+      warm++;
+      if (performance.now() - t0 > 2000) break;
+    }
+    t0 = performance.now();
+    for (let i = 0; i < warm; i++) run(sample[i]);
+    return Math.max((performance.now() - t0) / warm, 0.001);
+  } catch {
+    return 0.001; // the emulator is broken: the forms will report it
+  }
+}
+
+/** Evenly spread deterministic subset (keeps edge cases and random ones in proportion). */
+function subsample<T>(cases: T[], keep: number): T[] {
+  const want = Math.min(cases.length, Math.max(MIN_CASES_PER_FORM, Math.round(cases.length * keep)));
+  if (want >= cases.length) return cases;
+  const out: T[] = [];
+  for (let i = 0; i < want; i++) out.push(cases[Math.floor((i * cases.length) / want)]);
+  return out;
+}
+
+interface FormState {
+  cases: DiffCase[];
+  native: NativeResult[];
+  error?: string;
+}
+
+interface MismatchRecord {
+  form: string;
+  cases: number;
+  bad: number;
+  kinds: Record<string, number>;
+  examples: string[];
+}
+
+const FLAG_COMPARE_MASK = ~FLAG.RF & 0xffffffffn;
+const KERNEL_HALF = 0xffff800000000000n;
+const MAX_EXAMPLES = 3;
+
+/** Define a differential suite for one instruction family. */
+export function diffSuite(family: string, define: (s: SuiteBuilder) => void, opts: SuiteOptions = {}): void {
+  const gate = requireNative(`diff/${family}`);
+  const sb = new SuiteBuilder();
+  define(sb);
+  const forms = sb.forms;
+  const state = new Map<FormDef, FormState>();
+  const records: MismatchRecord[] = [];
+  let emu: EmulatorModule | undefined;
+  let emuError: string | undefined;
+  const amd = hostIsAmd();
+  const coverage = new RowCoverage(family);
+  const formCode = new Map<FormDef, Uint8Array>();
+  const stats = { generated: 0, cases: 0, nativeMs: 0, emuMs: 0, msPerCase: 0, keep: 1 };
+
+  describe.skipIf(!gate.ok)(`diff ${family}`, () => {
+    beforeAll(async () => {
+      const t0 = performance.now();
+      try {
+        emu = await loadEmulator();
+      } catch (e) {
+        emuError = `cannot load the emulator (${SNIPPET_MODULE}): ${(e as Error).message}`;
+      }
+      // assemble (all at once; on error isolate the failing forms)
+      let codes: (Uint8Array | string)[];
+      try {
+        codes = assemble(forms.map((f) => f.asm));
+      } catch {
+        codes = forms.map((f) => {
+          try {
+            return assemble([f.asm])[0];
+          } catch (e) {
+            return (e as Error).message;
+          }
+        });
+      }
+      forms.forEach((f, i) => {
+        const code = codes[i];
+        if (typeof code === 'string') {
+          state.set(f, { cases: [], native: [], error: `assembly failed: ${code}` });
+          return;
+        }
+        formCode.set(f, code);
+        const g = new GenCtx(new Rng(`${family}/${f.name}`), code, f.name);
+        const st: FormState = { cases: g.cases, native: [] };
+        try {
+          f.gen(g);
+        } catch (e) {
+          st.error = `case generation failed: ${(e as Error).stack}`;
+        }
+        state.set(f, st);
+      });
+      stats.generated = [...state.values()].reduce((n, st) => n + st.cases.length, 0);
+      // time budget: measure the emulator and keep an evenly spread subset if needed
+      if (FIXED_SCALE && SCALE < 1) {
+        stats.keep = SCALE;
+        for (const st of state.values()) st.cases = subsample(st.cases, SCALE);
+      } else if (emu && !FIXED_SCALE) {
+        stats.msPerCase = calibrate(emu, [...state.values()].flatMap((st) => st.cases));
+        const budgetMs = (opts.budgetSeconds ?? 15) * BUDGET_FACTOR * 1000;
+        const fit = Math.floor(budgetMs / stats.msPerCase);
+        if (fit < stats.generated) {
+          // quantised to powers of two so that runs on the same machine pick the same subset
+          stats.keep = 2 ** Math.floor(Math.log2(fit / stats.generated));
+          for (const st of state.values()) st.cases = subsample(st.cases, stats.keep);
+        }
+      }
+      const all: PatchedCase[] = [];
+      const owners: FormState[] = [];
+      for (const st of state.values()) {
+        for (const c of st.cases) {
+          all.push(c);
+          owners.push(st);
+        }
+      }
+      stats.cases = all.length;
+      const nat = runNativePatched(baseMemory(), all);
+      nat.forEach((r, i) => owners[i].native.push(r));
+      stats.nativeMs = performance.now() - t0;
+    });
+
+    for (const f of forms) {
+      it(f.name, () => {
+        const st = state.get(f)!;
+        if (st.error) throw new Error(st.error);
+        if (!emu) throw new Error(emuError ?? 'emulator not loaded');
+        const t0 = performance.now();
+        const rec = checkForm(emu, f, st, amd);
+        stats.emuMs += performance.now() - t0;
+        if (rec.bad > 0) {
+          records.push(rec);
+          throw new Error(formatRecord(rec));
+        }
+        if (st.cases.length > 0) coverage.add(formCode.get(f)!);
+      });
+    }
+
+    afterAll(() => {
+      coverage.write();
+      const lines = [
+        `[diff ${family}] ${forms.length} forms, ${stats.cases} cases; native+setup ${(stats.nativeMs / 1000).toFixed(1)} s, ` +
+          `emulator ${(stats.emuMs / 1000).toFixed(1)} s (x2 paths${stats.msPerCase ? `, calibrated ${(stats.msPerCase * 1000).toFixed(0)} µs/case` : ''}); ` +
+          `flags compared: ${amd ? 'all bits (AMD host)' : 'defined bits only'}`,
+      ];
+      if (stats.keep < 1 && !FIXED_SCALE)
+        lines.push(
+          `[diff ${family}] NOTE: runSnippet costs ${stats.msPerCase.toFixed(2)} ms per case (both paths), so only ` +
+            `${(stats.keep * 100).toFixed(1)}% of the ${stats.generated} generated cases were run to stay within the ` +
+            `${((opts.budgetSeconds ?? 15) * BUDGET_FACTOR).toFixed(0)} s budget (RINGZERO_DIFF_BUDGET_FACTOR / RINGZERO_DIFF_SCALE to change)`,
+        );
+      if (records.length) {
+        lines.push(`[diff ${family}] ${records.length} form(s) mismatch:`);
+        for (const r of records) lines.push(`  ${r.form}: ${r.bad}/${r.cases} — ${kindsText(r.kinds)}`);
+      }
+      console.log(lines.join('\n'));
+      const dir = process.env.RINGZERO_DIFF_REPORT;
+      if (dir) {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(
+          join(dir, `${family}.json`),
+          JSON.stringify({ family, forms: forms.length, cases: stats.cases, stats, mismatches: records }, null, 1),
+        );
+      }
+    });
+  });
+}
+
+function kindsText(kinds: Record<string, number>): string {
+  return Object.entries(kinds)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k}×${n}`)
+    .join(', ');
+}
+
+function formatRecord(r: MismatchRecord): string {
+  return [`${r.bad}/${r.cases} cases differ from the CPU [${kindsText(r.kinds)}]`, ...r.examples].join('\n');
+}
+
+function describeOutcome(o: { outcome: string; exception?: { vector: number; errorCode?: number; cr2?: bigint } }): string {
+  if (o.outcome !== 'exception' || !o.exception) return o.outcome;
+  const e = o.exception;
+  const names: Record<number, string> = { 0: '#DE', 1: '#DB', 3: '#BP', 6: '#UD', 12: '#SS', 13: '#GP', 14: '#PF', 17: '#AC' };
+  let s = `${names[e.vector] ?? `vector ${e.vector}`}`;
+  if (e.errorCode !== undefined) s += `(err ${hex(e.errorCode)})`;
+  if (e.cr2 !== undefined) s += ` cr2=${hex(e.cr2)}`;
+  return s;
+}
+
+interface Expected {
+  outcome: 'ok' | 'exception' | 'limit';
+  exception?: { vector: number; errorCode?: number; cr2?: bigint };
+  regs: bigint[];
+  rflags: bigint;
+  rip: bigint;
+  data: Uint8Array;
+  stack: Uint8Array;
+}
+
+function expectedOf(c: DiffCase, n: NativeResult, base: { data: Uint8Array; stack: Uint8Array }): Expected {
+  const data = new Uint8Array(base.data);
+  applyPatchesInPlace(data, c.data);
+  applyPatchesInPlace(data, n.dataOut);
+  const stack = new Uint8Array(base.stack);
+  applyPatchesInPlace(stack, c.stack);
+  applyPatchesInPlace(stack, n.stackOut);
+  const e: Expected = { outcome: n.outcome, regs: n.regs, rflags: n.rflags, rip: n.rip, data, stack };
+  if (n.outcome === 'exception') {
+    e.exception = { vector: n.vector };
+    if (VECTORS_WITH_ERROR_CODE.has(n.vector)) e.exception.errorCode = Number(n.errorCode);
+    if (n.vector === 14) e.exception.cr2 = n.cr2;
+  }
+  return e;
+}
+
+function memDiff(name: string, a: Uint8Array, b: Uint8Array): string | undefined {
+  if (Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0)
+    return undefined;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  let j = a.length - 1;
+  while (j > i && a[j] === b[j]) j--;
+  const end = Math.min(j + 1, i + 16);
+  return `${name}[${hex(i)}..${hex(j)}]: cpu ${bytesHex(a.subarray(i, end))} emu ${bytesHex(b.subarray(i, end))}`;
+}
+
+/** Compare one emulator output against the native expectation; returns [kind, detail] pairs. */
+function compareOne(exp: Expected, out: SnippetLikeOutput & { undefinedFlags: number }, amd: boolean): [string, string][] {
+  const d: [string, string][] = [];
+  if (out.outcome !== exp.outcome) {
+    // everything else is meaningless when one side stopped somewhere else
+    const msg = (out as { message?: string }).message;
+    d.push([`outcome`, `outcome: cpu ${describeOutcome(exp)} emu ${describeOutcome(out)} (emu rip ${hex(out.rip)})${msg ? `: ${msg}` : ''}`]);
+    return d;
+  } else if (exp.outcome === 'exception') {
+    const a = exp.exception!;
+    const b = out.exception ?? { vector: -1 };
+    // Linux reports every fault on a kernel-half address as a protection fault (P=1),
+    // whatever the page tables say; the snippet environment has nothing mapped there.
+    const errMask = a.vector === 14 && a.cr2 !== undefined && a.cr2 >= KERNEL_HALF ? ~1 : ~0;
+    if (
+      a.vector !== b.vector ||
+      (a.errorCode !== undefined && (a.errorCode & errMask) !== ((b.errorCode ?? -1) & errMask)) ||
+      (a.cr2 !== undefined && a.cr2 !== BigInt.asUintN(64, b.cr2 ?? -1n))
+    ) {
+      d.push(['exception', `exception: cpu ${describeOutcome(exp)} emu ${describeOutcome(out)}`]);
+    }
+  }
+  if (exp.outcome === 'limit' && out.outcome === 'limit') return d;
+  for (let i = 0; i < 16; i++) {
+    const b = BigInt.asUintN(64, out.regs[i]);
+    if (exp.regs[i] !== b) d.push([REG_NAMES[i], `${REG_NAMES[i]}: cpu ${hex(exp.regs[i])} emu ${hex(b)}`]);
+  }
+  let fm = FLAG_COMPARE_MASK;
+  if (!amd) fm &= ~BigInt(out.undefinedFlags ?? 0);
+  const fa = exp.rflags & fm;
+  const fb = BigInt.asUintN(64, out.rflags) & fm;
+  if (fa !== fb) {
+    const x = fa ^ fb;
+    d.push([`rflags(${flagNames(x)})`, `rflags: cpu ${hex(fa)}[${flagNames(fa)}] emu ${hex(fb)}[${flagNames(fb)}] differ in ${flagNames(x)}`]);
+  }
+  const rip = BigInt.asUintN(64, out.rip);
+  if (exp.rip !== rip) d.push(['rip', `rip: cpu ${hex(exp.rip)} emu ${hex(rip)}`]);
+  const md = memDiff('data', exp.data, out.data);
+  if (md) d.push(['data', md]);
+  const sd = memDiff('stack', exp.stack, out.stack);
+  if (sd) d.push(['stack', sd]);
+  return d;
+}
+
+function checkForm(emu: EmulatorModule, f: FormDef, st: FormState, amd: boolean): MismatchRecord {
+  const base = baseMemory();
+  const rec: MismatchRecord = { form: f.name, cases: st.cases.length, bad: 0, kinds: {}, examples: [] };
+  let emuFailures = 0;
+  st.cases.forEach((c, idx) => {
+    const n = st.native[idx];
+    const exp = expectedOf(c, n, base);
+    const results: { mode: string; diffs: [string, string][] }[] = [];
+    for (const reference of [false, true]) {
+      const data = new Uint8Array(base.data);
+      applyPatchesInPlace(data, c.data);
+      const stack = new Uint8Array(base.stack);
+      applyPatchesInPlace(stack, c.stack);
+      let diffs: [string, string][];
+      try {
+        const out = emu.runSnippet({
+          code: c.code,
+          regs: [...c.regs],
+          rflags: c.rflags,
+          data,
+          stack,
+          reference,
+          maxInstructions: f.maxInstructions ?? 100000,
+        });
+        if (out.outcome === 'emulation-failure') emuFailures++;
+        diffs = compareOne(exp, out, amd);
+      } catch (e) {
+        diffs = [['threw', `runSnippet threw: ${(e as Error).stack?.split('\n').slice(0, 4).join(' | ')}`]];
+      }
+      results.push({ mode: reference ? 'reference' : 'fast', diffs });
+    }
+    const [fast, ref] = results;
+    if (fast.diffs.length === 0 && ref.diffs.length === 0) return;
+    rec.bad++;
+    const same = JSON.stringify(fast.diffs) === JSON.stringify(ref.diffs);
+    const label = same ? '' : fast.diffs.length === 0 ? ' [reference path only]' : ref.diffs.length === 0 ? ' [fast path only]' : ' [fast≠reference]';
+    const kinds = new Set([...fast.diffs, ...ref.diffs].map(([k]) => k + label));
+    for (const k of kinds) rec.kinds[k] = (rec.kinds[k] ?? 0) + 1;
+    if (rec.examples.length < MAX_EXAMPLES) {
+      const lines = [`  ── ${f.name}  (case #${idx}${label})`, `     in:  ${c.describe()}`];
+      if (process.env.RINGZERO_DIFF_VERBOSE)
+        lines.push(`     regs: ${c.regs.map((v, i) => `${REG_NAMES[i]}=${hex(v)}`).join(' ')}`);
+      if (same) for (const [, t] of fast.diffs) lines.push(`     ${t}`);
+      else {
+        for (const [, t] of fast.diffs) lines.push(`     fast: ${t}`);
+        for (const [, t] of ref.diffs) lines.push(`     ref:  ${t}`);
+      }
+      rec.examples.push(lines.join('\n'));
+    }
+  });
+  if (emuFailures === 2 * st.cases.length && st.cases.length > 0) {
+    rec.kinds = { 'emulation-failure (not implemented?)': rec.bad };
+  }
+  return rec;
+}
+
+export { ARITH_FLAGS, CODE_ADDR, DATA_ADDR, DATA_SIZE, FLAG, STACK_ADDR, STACK_SIZE };

@@ -1,0 +1,305 @@
+// Native side of the differential tests: compiles test/native/exec.c with gcc
+// (cached by source hash) and runs batches of snippets on the host CPU.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CODE_ADDR,
+  DATA_SIZE,
+  STACK_SIZE,
+  type Patch,
+  type SnippetLikeInput,
+  type SnippetLikeOutput,
+  applyPatches,
+  diffPatches,
+} from './types.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = resolve(here, '../..');
+const SOURCE = join(REPO_ROOT, 'test/native/exec.c');
+const CFLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wextra', '-Werror'];
+
+/** Vectors that push an error code. */
+export const VECTORS_WITH_ERROR_CODE = new Set([8, 10, 11, 12, 13, 14, 17, 21, 29, 30]);
+
+function cacheDir(name: string): string {
+  const candidates = [join(REPO_ROOT, 'node_modules/.cache', name), join(tmpdir(), name)];
+  for (const dir of candidates) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      return dir;
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error(`no writable cache directory for ${name}`);
+}
+export { cacheDir };
+
+let binaryPath: string | undefined;
+let availability: { ok: boolean; reason?: string } | undefined;
+
+/** Compile exec.c (once per source hash) and return the binary path. Throws on failure. */
+export function nativeBinary(): string {
+  if (binaryPath) return binaryPath;
+  const src = readFileSync(SOURCE);
+  const hash = createHash('sha256').update(src).update(CFLAGS.join(' ')).digest('hex').slice(0, 16);
+  const dir = cacheDir('ringzero-native');
+  const bin = join(dir, `exec-${hash}`);
+  if (!existsSync(bin)) {
+    const tmp = `${bin}.${process.pid}.tmp`;
+    const r = spawnSync('gcc', [...CFLAGS, '-o', tmp, SOURCE], { encoding: 'utf8' });
+    if (r.error) throw new Error(`cannot run gcc: ${r.error.message}`);
+    if (r.status !== 0) {
+      rmSync(tmp, { force: true });
+      throw new Error(`gcc failed (exit ${r.status}):\n${r.stderr}`);
+    }
+    renameSync(tmp, bin); // atomic: concurrent workers may race, both produce the same file
+  }
+  binaryPath = bin;
+  return bin;
+}
+
+/** Whether native execution is possible here (x86-64 Linux with gcc), with the reason if not. */
+export function nativeAvailable(): { ok: boolean; reason?: string } {
+  if (availability) return availability;
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    availability = { ok: false, reason: `host is ${process.platform}/${process.arch}, native snippets need linux/x64` };
+    return availability;
+  }
+  if (process.env.RINGZERO_NO_NATIVE) {
+    availability = { ok: false, reason: 'RINGZERO_NO_NATIVE is set' };
+    return availability;
+  }
+  try {
+    nativeBinary();
+    // smoke test: an empty snippet must hand back the registers unchanged
+    const regs = Array.from({ length: 16 }, (_, i) => BigInt(i) * 0x0101010101010101n);
+    const [out] = runNative([
+      { code: new Uint8Array(0), regs, rflags: 0n, data: new Uint8Array(DATA_SIZE), stack: new Uint8Array(STACK_SIZE) },
+    ]);
+    if (out.outcome !== 'ok' || out.regs.some((v, i) => v !== regs[i]) || out.rip !== CODE_ADDR) {
+      throw new Error(`smoke test failed: ${JSON.stringify(out, (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))}`);
+    }
+    availability = { ok: true };
+  } catch (e) {
+    availability = { ok: false, reason: (e as Error).message };
+  }
+  return availability;
+}
+
+// ---------------------------------------------------------------------------
+// Low-level, patch-based interface (used by the differential suites: avoids
+// shipping 16 KiB of memory per case).
+
+export interface PatchedCase {
+  code: Uint8Array;
+  regs: readonly bigint[];
+  rflags: bigint;
+  data: readonly Patch[]; // relative to the base data image
+  stack: readonly Patch[]; // relative to the base stack image
+}
+
+export interface NativeResult {
+  outcome: 'ok' | 'exception' | 'limit';
+  vector: number;
+  signal: number;
+  errorCode: bigint;
+  cr2: bigint;
+  rip: bigint;
+  rflags: bigint;
+  regs: bigint[];
+  /** changes made by the snippet, relative to the case's input image (base + input patches) */
+  dataOut: Patch[];
+  stackOut: Patch[];
+}
+
+const MAX_BATCH_BYTES = 48 << 20;
+
+class Writer {
+  buf = Buffer.allocUnsafe(1 << 20);
+  len = 0;
+  ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const nb = Buffer.allocUnsafe(size);
+    this.buf.copy(nb, 0, 0, this.len);
+    this.buf = nb;
+  }
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.len++] = v;
+  }
+  u32(v: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32LE(v >>> 0, this.len);
+    this.len += 4;
+  }
+  u64(v: bigint): void {
+    this.ensure(8);
+    this.buf.writeBigUInt64LE(BigInt.asUintN(64, v), this.len);
+    this.len += 8;
+  }
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+  patches(ps: readonly Patch[]): void {
+    this.u32(ps.length);
+    for (const p of ps) {
+      this.u32(p.off);
+      this.u32(p.bytes.length);
+      this.bytes(p.bytes);
+    }
+  }
+}
+
+function encodeBatch(base: { data: Uint8Array; stack: Uint8Array }, cases: readonly PatchedCase[]): Buffer {
+  const w = new Writer();
+  w.u32(0x314e5a52);
+  w.u8(0x42); // 'B'
+  w.bytes(base.data);
+  w.bytes(base.stack);
+  for (const c of cases) {
+    if (c.regs.length !== 16) throw new Error('need 16 registers');
+    w.u8(0x43); // 'C'
+    w.u32(c.code.length);
+    w.bytes(c.code);
+    for (const r of c.regs) w.u64(r);
+    w.u64(c.rflags);
+    w.patches(c.data);
+    w.patches(c.stack);
+  }
+  w.u8(0x45); // 'E'
+  return w.buf.subarray(0, w.len);
+}
+
+function decodeBatch(out: Buffer, n: number): NativeResult[] {
+  let p = 0;
+  const u32 = () => {
+    const v = out.readUInt32LE(p);
+    p += 4;
+    return v;
+  };
+  const u64 = () => {
+    const v = out.readBigUInt64LE(p);
+    p += 8;
+    return v;
+  };
+  const patches = (): Patch[] => {
+    const k = u32();
+    const ps: Patch[] = [];
+    for (let i = 0; i < k; i++) {
+      const off = u32();
+      const len = u32();
+      ps.push({ off, bytes: new Uint8Array(out.subarray(p, p + len)) });
+      p += len;
+    }
+    return ps;
+  };
+  if (u32() !== 0x314f5a52) throw new Error('native executor: bad output magic');
+  const res: NativeResult[] = [];
+  for (let i = 0; i < n; i++) {
+    if (p + 8 > out.length) throw new Error(`native executor: output truncated at case ${i}/${n}`);
+    const outcomeCode = out[p];
+    const vector = out[p + 1];
+    const signal = out.readUInt16LE(p + 2);
+    p += 8;
+    const errorCode = u64();
+    const cr2 = u64();
+    const rip = u64();
+    const rflags = u64();
+    const regs: bigint[] = [];
+    for (let r = 0; r < 16; r++) regs.push(u64());
+    const dataOut = patches();
+    const stackOut = patches();
+    const outcome = outcomeCode === 0 ? 'ok' : outcomeCode === 1 ? 'exception' : 'limit';
+    res.push({ outcome, vector, signal, errorCode, cr2, rip, rflags, regs, dataOut, stackOut });
+  }
+  if (u32() !== 0x31455a52) throw new Error('native executor: missing end marker');
+  return res;
+}
+
+function runOneBatch(base: { data: Uint8Array; stack: Uint8Array }, cases: readonly PatchedCase[]): NativeResult[] {
+  const input = encodeBatch(base, cases);
+  const r = spawnSync(nativeBinary(), [], { input, maxBuffer: 1 << 30, timeout: 600_000 });
+  if (r.error) throw new Error(`native executor failed to run: ${r.error.message}`);
+  if (r.status !== 0) {
+    throw new Error(
+      `native executor exited with ${r.status ?? r.signal}: ${r.stderr.toString().slice(0, 2000)}`,
+    );
+  }
+  return decodeBatch(r.stdout, cases.length);
+}
+
+/** Run cases given as patches over a shared base image; batches are split as needed. */
+export function runNativePatched(
+  base: { data: Uint8Array; stack: Uint8Array },
+  cases: readonly PatchedCase[],
+): NativeResult[] {
+  if (base.data.length !== DATA_SIZE || base.stack.length !== STACK_SIZE) throw new Error('bad base image size');
+  const results: NativeResult[] = [];
+  let start = 0;
+  while (start < cases.length) {
+    let bytes = 0;
+    let end = start;
+    while (end < cases.length && (end === start || bytes < MAX_BATCH_BYTES)) {
+      const c = cases[end];
+      bytes += 200 + c.code.length;
+      for (const p of c.data) bytes += 8 + p.bytes.length;
+      for (const p of c.stack) bytes += 8 + p.bytes.length;
+      end++;
+    }
+    for (const r of runOneBatch(base, cases.slice(start, end))) results.push(r);
+    start = end;
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------
+// High-level interface mirroring runSnippet().
+
+/** Run full SnippetInput-like cases natively (one child process per batch). */
+export function runNative(cases: readonly SnippetLikeInput[]): SnippetLikeOutput[] {
+  if (cases.length === 0) return [];
+  const base = { data: cases[0].data, stack: cases[0].stack };
+  const patched: PatchedCase[] = cases.map((c) => ({
+    code: c.code,
+    regs: c.regs,
+    rflags: c.rflags,
+    data: c.data === base.data ? [] : diffPatches(base.data, c.data),
+    stack: c.stack === base.stack ? [] : diffPatches(base.stack, c.stack),
+  }));
+  const res = runNativePatched(base, patched);
+  return res.map((r, i) => toSnippetOutput(r, cases[i].data, cases[i].stack));
+}
+
+/** Convert a native result into the emulator's output shape, given the case's input memory. */
+export function toSnippetOutput(r: NativeResult, dataIn: Uint8Array, stackIn: Uint8Array): SnippetLikeOutput {
+  const out: SnippetLikeOutput = {
+    outcome: r.outcome,
+    regs: r.regs,
+    rflags: r.rflags,
+    rip: r.rip,
+    data: applyPatches(dataIn, r.dataOut),
+    stack: applyPatches(stackIn, r.stackOut),
+  };
+  if (r.outcome === 'exception') {
+    out.exception = { vector: r.vector };
+    if (VECTORS_WITH_ERROR_CODE.has(r.vector)) out.exception.errorCode = Number(r.errorCode);
+    if (r.vector === 14) out.exception.cr2 = r.cr2;
+  }
+  return out;
+}
+
+/** Write a file atomically (used by caches). */
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+}
