@@ -637,6 +637,14 @@ export class Cpu {
     if (type !== 0xe && type !== 0xf) this.raise(Vector.GP, idtErr);
     if (soft && dpl < this.cpl) this.raise(Vector.GP, idtErr);
     if ((d1 & 0x8000) === 0) this.raise(Vector.NP, idtErr);
+    if (soft && this.interceptExceptions) {
+      // A software interrupt that passed the gate checks: report it like an
+      // intercepted exception, with RIP after the instruction (what the CPU pushes).
+      this.exc.vector = vector; this.exc.hasError = false; this.exc.errorCode = 0;
+      this.rip = returnRip;
+      this.stopReason = StopReason.Exception;
+      return;
+    }
     const selector = (d0 >>> 16) & 0xffff;
     const target = d2 * TWO32 + (((d1 & 0xffff0000) | (d0 & 0xffff)) >>> 0);
     const ist = d1 & 7;

@@ -39,6 +39,11 @@ export interface SnippetOutput {
   message?: string;
 }
 
+const SNIPPET_GDT_ADDR = -0x20000000000; // 0xfffffe0000000000 (supervisor)
+const SNIPPET_IDT_ADDR = SNIPPET_GDT_ADDR + 0x1000;
+/** Linux's GDT (arch/x86/include/asm/segment.h): 0x10 kernel CS, 0x18 kernel DS, 0x23 user CS32, 0x2b user DS, 0x33 user CS. */
+const LINUX_GDT: readonly bigint[] = [0n, 0x00cf9b000000ffffn, 0x00af9b000000ffffn, 0x00cf93000000ffffn, 0x00cffb000000ffffn, 0x00cff3000000ffffn, 0x00affb000000ffffn];
+
 let shared: { mem: PhysicalMemory; cpu: Cpu } | undefined;
 
 export function runSnippet(input: SnippetInput): SnippetOutput {
@@ -51,19 +56,33 @@ export function runSnippet(input: SnippetInput): SnippetOutput {
   const code = pt.mapFresh(SNIPPET_CODE_ADDR, CODE_PAGES * 4096, { writable: false, user: true, executable: true });
   const data = pt.mapFresh(SNIPPET_DATA_ADDR, SNIPPET_DATA_SIZE, { writable: true, user: true, executable: false });
   const stack = pt.mapFresh(SNIPPET_STACK_ADDR, SNIPPET_STACK_SIZE, { writable: true, user: true, executable: false });
+  // Descriptor tables as a Linux x86-64 process sees them: Linux's GDT layout
+  // (user CS 0x33, user DS/SS 0x2b, limit 0x7f) and IDT gates of DPL 3 only for
+  // vectors 3, 4 and 0x80; software interrupts and selector loads then check
+  // exactly as they do natively. The gates are never entered (exceptions are intercepted).
+  const gdt = pt.mapFresh(SNIPPET_GDT_ADDR, 4096, { writable: true, user: false, executable: false });
+  LINUX_GDT.forEach((d, k) => mem.write64(gdt + k * 8, d));
+  const idt = pt.mapFresh(SNIPPET_IDT_ADDR, 4096, { writable: true, user: false, executable: false });
+  for (let v = 0; v < 256; v++) {
+    const dpl = v === 3 || v === 4 || v === 0x80 ? 3 : 0;
+    mem.write32(idt + v * 16, 0x100000);                          // selector 0x10, offset 0
+    mem.write32(idt + v * 16 + 4, 0x8e00 | (dpl << 13));          // present interrupt gate
+  }
   mem.u8.set(input.code, code);
   mem.u8.set(input.data.subarray(0, SNIPPET_DATA_SIZE), data);
   mem.u8.set(input.stack.subarray(0, SNIPPET_STACK_SIZE), stack);
 
   cpu.resetExecution();
-  cpu.cr0 = 0x80010033;
+  cpu.cr0 = 0x80050033; // as Linux: PE MP ET NE WP AM PG
   cpu.cr2 = 0;
   cpu.cr4 = 0x20;
   cpu.efer = 0xd01;
   cpu.cr3 = pt.pml4;
   cpu.setRflags(2);
-  cpu.loadCodeSegment(0x2b, 0, 0xffffffff, 0x20fb, 3);
-  cpu.segSel[SEG_SS] = 0x23; cpu.segAttr[SEG_SS] = 0xc0f3; cpu.segLimit[SEG_SS] = 0xffffffff;
+  cpu.gdtrBase = SNIPPET_GDT_ADDR; cpu.gdtrLimit = 0x7f;
+  cpu.idtrBase = SNIPPET_IDT_ADDR; cpu.idtrLimit = 0xfff;
+  cpu.loadCodeSegment(0x33, 0, 0xffffffff, 0x20fb, 3);
+  cpu.segSel[SEG_SS] = 0x2b; cpu.segAttr[SEG_SS] = 0xc0f3; cpu.segLimit[SEG_SS] = 0xffffffff;
   for (const s of [0, 3, 4, 5]) { cpu.segSel[s] = 0; cpu.segAttr[s] = 0; cpu.segBase[s] = 0; }
   cpu.trSel = 0; cpu.trBase = 0; cpu.trLimit = 0;
   cpu.syncPaging();
