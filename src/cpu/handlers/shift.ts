@@ -213,16 +213,29 @@ function dshFlags(cpu: Cpu, size: number, r: number, h: number, cf: number, of: 
   cpu.setResultFlags(size, r, h);
 }
 
+/** SHLD/SHRD operands (module scratch: no allocation per instruction). */
+let dA = 0, dAh = 0, dB = 0, dBh = 0;
+
+/**
+ * Reads the SHLD/SHRD operands into dA/dAh (destination) and dB/dBh (source)
+ * and returns the masked count. A count of 0 changes nothing but still
+ * zero-extends a 32-bit register destination (checked on hardware).
+ */
+function doubleShiftOperands(cpu: Cpu, i: Insn, countCl: boolean): number {
+  const s = i.opSize;
+  const cnt = (countCl ? cpu.regLo[1]! : i.imm) & (s === 8 ? 63 : 31);
+  dA = cpu.readModifyE(i, s); dAh = cpu.hi;
+  dB = cpu.getReg(s, i.reg); dBh = cpu.hi;
+  if (cnt === 0 && s === 4 && !i.isMem) cpu.setReg(4, i.rm, dA, 0);
+  return cnt;
+}
+
 /** SHLD Ev, Gv, imm8/CL: dest shifted left, vacated bits filled from the top of src. */
 export const shld = (countCl: boolean): Handler => (cpu, i) => {
   const s = i.opSize;
-  const cnt = (countCl ? cpu.regLo[1]! : i.imm) & (s === 8 ? 63 : 31);
-  const a = cpu.readModifyE(i, s), ah = cpu.hi;
-  const b = cpu.getReg(s, i.reg), bh = cpu.hi;
-  if (cnt === 0) {
-    if (s === 4 && !i.isMem) cpu.setReg(4, i.rm, a, 0);
-    return;
-  }
+  const cnt = doubleShiftOperands(cpu, i, countCl);
+  if (cnt === 0) return;
+  const a = dA, ah = dAh, b = dB, bh = dBh;
   let r: number, h = 0, cf: number, of: number;
   if (s === 2) {
     const ua = a & 0xffff, ub = b & 0xffff;
@@ -254,13 +267,9 @@ export const shld = (countCl: boolean): Handler => (cpu, i) => {
 /** SHRD Ev, Gv, imm8/CL: dest shifted right, vacated bits filled from the bottom of src. */
 export const shrd = (countCl: boolean): Handler => (cpu, i) => {
   const s = i.opSize;
-  const cnt = (countCl ? cpu.regLo[1]! : i.imm) & (s === 8 ? 63 : 31);
-  const a = cpu.readModifyE(i, s), ah = cpu.hi;
-  const b = cpu.getReg(s, i.reg), bh = cpu.hi;
-  if (cnt === 0) {
-    if (s === 4 && !i.isMem) cpu.setReg(4, i.rm, a, 0);
-    return;
-  }
+  const cnt = doubleShiftOperands(cpu, i, countCl);
+  if (cnt === 0) return;
+  const a = dA, ah = dAh, b = dB, bh = dBh;
   let r: number, h = 0, cf: number, of: number;
   if (s === 2) {
     const ua = a & 0xffff, ub = b & 0xffff;
