@@ -337,8 +337,6 @@ export class Cpu {
     this.fP = lo;
   }
 
-  get cf(): number { return this.fAux & CF; }
-
   getRflags(): number {
     return (this.flagsRest & ~ARITH_FLAGS) | (this.fAux & (CF | AF | OF)) | (this.fZ === 0 ? ZF : 0) | (this.fS < 0 ? SF : 0) | PF_TABLE[this.fP & 0xff]!;
   }
@@ -450,11 +448,6 @@ export class Cpu {
       this.executeReference(this.rip);
       this.instructions++;
     }
-  }
-
-  /** Executes exactly one instruction (host single-step). */
-  step(): StopReason {
-    return this.run(1) === StopReason.Limit ? StopReason.None : this.stopReason;
   }
 
   private handleThrow(e: unknown): void {

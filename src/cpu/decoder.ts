@@ -71,8 +71,6 @@ const ENTRIES = buildMaps(OPCODE_ROWS);
 const ROW_NOP_90 = OPCODE_ROWS.find((r) => r.id === 'Nop_90');
 const ROW_XCHG_RAX = OPCODE_ROWS.find((r) => r.id === 'Xchg_Zv_rAX');
 
-export const enum DecodeStatus { NeedMore = -1 }
-
 function immSize(spec: OperandSpec, opSize: number, addrSize: number): number {
   switch (spec.kind === 'O' ? 'O' : spec.size) {
     case 'O': return addrSize;

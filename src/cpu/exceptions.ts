@@ -12,11 +12,6 @@ export const VECTOR_NAMES: readonly string[] = [
   'MF', 'AC', 'MC', 'XM', 'VE', 'CP',
 ];
 
-/** Vectors that push an error code (SDM Table 6-1). */
-export function hasErrorCode(vector: number): boolean {
-  return vector === 8 || (vector >= 10 && vector <= 14) || vector === 17 || vector === 21 || vector === 29 || vector === 30;
-}
-
 /** Double-fault classes of SDM Table 6-4. */
 export const enum FaultClass { Benign = 0, Contributory = 1, PageFault = 2, DoubleFault = 3 }
 
@@ -25,11 +20,6 @@ export function faultClass(vector: number): FaultClass {
   if (vector === 8) return FaultClass.DoubleFault;
   if (vector === 0 || (vector >= 10 && vector <= 13)) return FaultClass.Contributory;
   return FaultClass.Benign;
-}
-
-/** Vectors whose saved RIP points after the instruction (traps), SDM Table 6-1. */
-export function isTrap(vector: number): boolean {
-  return vector === 3 || vector === 4;
 }
 
 export function vectorName(vector: number): string {

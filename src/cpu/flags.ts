@@ -42,5 +42,3 @@ export function flagMask(letters: string): number {
 /** Condition-code names in encoding order (jcc/setcc/cmovcc low nibble), as objdump spells them. */
 export const CONDITION_NAMES = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'] as const;
 
-/** RFLAGS bits each condition reads (for the opcode table's "flags tested"). */
-export const CONDITION_FLAGS = [OF, OF, CF, CF, ZF, ZF, CF | ZF, CF | ZF, SF, SF, PF, PF, SF | OF, SF | OF, ZF | SF | OF, ZF | SF | OF];

@@ -1,6 +1,6 @@
 // Shared constants and shapes for the native/emulator differential harness.
-// These mirror src/testing/snippet.ts but are kept local so that the native
-// side can be developed and validated on its own.
+// The runSnippet types come from src/testing/snippet.ts (the contract itself).
+import type { SnippetInput, SnippetOutput } from '../../src/testing/snippet.js';
 
 export const CODE_ADDR = 0x10000000n;
 export const DATA_ADDR = 0x20000000n;
@@ -40,29 +40,13 @@ export interface Patch {
   bytes: Uint8Array;
 }
 
-/** Same shape as SnippetInput (src/testing/snippet.ts). */
-export interface SnippetLikeInput {
-  code: Uint8Array;
-  regs: bigint[];
-  rflags: bigint;
-  data: Uint8Array;
-  stack: Uint8Array;
-  reference?: boolean;
-  maxInstructions?: number;
-}
-
-/** Same shape as SnippetOutput, minus the emulator-only fields. */
-export interface SnippetLikeOutput {
-  outcome: 'ok' | 'exception' | 'limit' | 'emulation-failure';
-  regs: bigint[];
-  rflags: bigint;
-  rip: bigint;
-  data: Uint8Array;
-  stack: Uint8Array;
-  exception?: { vector: number; errorCode?: number; cr2?: bigint };
-  undefinedFlags?: number;
-  instructions?: number;
-}
+/**
+ * The runSnippet contract (src/testing/snippet.ts). Another implementation can
+ * be plugged in with RINGZERO_SNIPPET_MODULE; the emulator-only output fields are optional.
+ */
+export type SnippetLikeInput = SnippetInput;
+export type SnippetLikeOutput = Omit<SnippetOutput, 'undefinedFlags' | 'instructions' | 'message'> &
+  Partial<Pick<SnippetOutput, 'undefinedFlags' | 'instructions'>>;
 
 export function applyPatches(base: Uint8Array, patches: readonly Patch[]): Uint8Array {
   const out = new Uint8Array(base);

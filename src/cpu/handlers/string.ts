@@ -156,7 +156,7 @@ function movsRun(cpu: Cpu, i: Insn, s: number, a32: boolean, back: boolean, max:
 }
 
 /** Fills up to `max` STOS elements within the current destination page; 0 = use the slow path. */
-function stosRun(cpu: Cpu, s: number, a32: boolean, back: boolean, max: number): number {
+function stosRun(cpu: Cpu, _i: Insn, s: number, a32: boolean, back: boolean, max: number): number {
   const dst = strAddr(cpu, RDI, a32, -1);
   const k = runLength(dst, cpu.regLo[RDI]!, a32, back, s, max);
   if (k <= 1) return 0;
@@ -261,7 +261,7 @@ function movsOne(cpu: Cpu, i: Insn, s: number, a32: boolean): void {
   advance(cpu, RDI, a32, d);
 }
 
-function stosOne(cpu: Cpu, s: number, a32: boolean): void {
+function stosOne(cpu: Cpu, _i: Insn, s: number, a32: boolean): void {
   cpu.writeMem(s, strAddr(cpu, RDI, a32, -1), cpu.regLo[0]!, cpu.regHi[0]!);
   advance(cpu, RDI, a32, cpu.df ? -s : s);
 }
@@ -315,38 +315,41 @@ function outsOne(cpu: Cpu, i: Insn, s: number, a32: boolean, port: number): void
 // ---------------------------------------------------------------------------
 // Handlers
 
-export const movs = (byte: boolean): Handler => (cpu, i) => {
-  const s = byte ? 1 : i.opSize;
-  const a32 = i.addrSize === 4;
-  if (!isRep(i)) { movsOne(cpu, i, s, a32); return; }
+/**
+ * REP MOVS/STOS: whole runs on translated RAM where possible (`run` returns the
+ * elements it did, 0 when the next element needs the per-element path), single
+ * elements otherwise, within one execution's budget.
+ */
+function repBlocks(
+  cpu: Cpu, i: Insn, s: number, a32: boolean,
+  run: (cpu: Cpu, i: Insn, s: number, a32: boolean, back: boolean, max: number) => number,
+  one: (cpu: Cpu, i: Insn, s: number, a32: boolean) => void,
+): void {
   let n = count(cpu, a32);
   const back = cpu.df;
   let budget = REP_BUDGET;
   while (n > 0 && budget > 0) {
-    const k = movsRun(cpu, i, s, a32, back, Math.min(n, Math.ceil(budget / s)));
+    const k = run(cpu, i, s, a32, back, Math.min(n, Math.ceil(budget / s)));
     if (k > 0) { n -= k; budget -= k * s; continue; }
-    movsOne(cpu, i, s, a32);
+    one(cpu, i, s, a32);
     consume(cpu, a32, 1);
     n--; budget -= SLOW_COST;
   }
   again(cpu, n);
+}
+
+export const movs = (byte: boolean): Handler => (cpu, i) => {
+  const s = byte ? 1 : i.opSize;
+  const a32 = i.addrSize === 4;
+  if (!isRep(i)) { movsOne(cpu, i, s, a32); return; }
+  repBlocks(cpu, i, s, a32, movsRun, movsOne);
 };
 
 export const stos = (byte: boolean): Handler => (cpu, i) => {
   const s = byte ? 1 : i.opSize;
   const a32 = i.addrSize === 4;
-  if (!isRep(i)) { stosOne(cpu, s, a32); return; }
-  let n = count(cpu, a32);
-  const back = cpu.df;
-  let budget = REP_BUDGET;
-  while (n > 0 && budget > 0) {
-    const k = stosRun(cpu, s, a32, back, Math.min(n, Math.ceil(budget / s)));
-    if (k > 0) { n -= k; budget -= k * s; continue; }
-    stosOne(cpu, s, a32);
-    consume(cpu, a32, 1);
-    n--; budget -= SLOW_COST;
-  }
-  again(cpu, n);
+  if (!isRep(i)) { stosOne(cpu, i, s, a32); return; }
+  repBlocks(cpu, i, s, a32, stosRun, stosOne);
 };
 
 export const lods = (byte: boolean): Handler => (cpu, i) => {
