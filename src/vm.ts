@@ -1,6 +1,7 @@
 // The library API: a VM with one vCPU that runs a guest image under guest ABI
 // v1 and reports what it did as typed events and an outcome.
 import { Cpu, StopReason } from './cpu/cpu.js';
+import type { ExecutionPath } from './cpu/execution-path.js';
 import { PhysicalMemory } from './mmu/physical-memory.js';
 import { walk, WalkResult } from './mmu/paging.js';
 import { PortBus } from './devices/port-bus.js';
@@ -48,6 +49,8 @@ export interface VmOptions {
   memorySize?: number;
   /** Honour the forced-emulation prefix (guest-abi §7). */
   forcedEmulation?: boolean;
+  /** How guest code runs: 'cached' (default) or 'reference' (see EXECUTION_PATHS). */
+  executionPath?: ExecutionPath;
   /** Instruction budget for run() (default 1e9): past it the outcome is `limit`. */
   maxInstructions?: number;
   /** Called for every event as it happens (before run() returns). */
@@ -88,6 +91,7 @@ export class Vm {
     this.mem = new PhysicalMemory(ram);
     const io = new PortBus();
     this.cpu = new Cpu(this.mem, io, { forcedEmulation: options.forcedEmulation ?? false });
+    this.cpu.executionPath = options.executionPath ?? 'cached';
     this.serial = new Serial((text) => this.emit({ type: 'console', text }));
     io.register(COM1_BASE, COM1_PORTS, this.serial);
     io.register(DEBUG_EXIT_PORT, 1, new DebugExit((code) => { this.debugExitCode = code; this.cpu.requestStop(StopReason.Exit); }));

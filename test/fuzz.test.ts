@@ -108,10 +108,11 @@ describe('fuzz: random byte sequences', () => {
       const regs = randomRegs(rng);
       const rflags = rng.bits(12) & 0xcd5n;
       const reference = (i & 1) === 1;
+      const path = reference ? 'reference' : 'cached';
       const t0 = performance.now();
       let problem: string | undefined;
       try {
-        const o = runSnippet({ code, regs, rflags, data: new Uint8Array(data), stack: new Uint8Array(stack), reference, maxInstructions: BUDGET });
+        const o = runSnippet({ code, regs, rflags, data: new Uint8Array(data), stack: new Uint8Array(stack), path, maxInstructions: BUDGET });
         problem = checkOutput(o, BUDGET);
         const key = o.outcome === 'exception' ? `exception #${o.exception?.vector}` : o.outcome;
         outcomes[key] = (outcomes[key] ?? 0) + 1;
@@ -147,7 +148,7 @@ describe('fuzz: random byte sequences', () => {
       const rflags = rng.bits(12) & 0xcd5n;
       const run = (reference: boolean) => {
         try {
-          return runSnippet({ code, regs: [...regs], rflags, data: new Uint8Array(data), stack: new Uint8Array(stack), reference, maxInstructions: BUDGET });
+          return runSnippet({ code, regs: [...regs], rflags, data: new Uint8Array(data), stack: new Uint8Array(stack), path: reference ? 'reference' : 'cached', maxInstructions: BUDGET });
         } catch (e) {
           return (e as Error).message;
         }

@@ -18,15 +18,13 @@ for (const reference of [false, true]) {
         0xeb, 0xe8,                               // 16: jmp 0
         0xf4,                                     // 18: hlt
       ];
-      const vm = Vm.fromElf(rwx(code));
-      vm.cpu.referenceOnly = reference;
+      const vm = Vm.fromElf(rwx(code), { executionPath: reference ? 'reference' : 'cached' });
       expect(vm.run().outcome).toBe('halt');
       expect(vm.regs().rax).toBe(2n);
     });
     it('patching the very next instruction takes effect', () => {
       const code = [0xc6, 0x05, 0x01, 0x00, 0x00, 0x00, 0x09, 0xb0, 0x05, 0xf4]; // mov byte [rip+1],9; mov al,5; hlt
-      const vm = Vm.fromElf(rwx(code));
-      vm.cpu.referenceOnly = reference;
+      const vm = Vm.fromElf(rwx(code), { executionPath: reference ? 'reference' : 'cached' });
       vm.run();
       expect(vm.regs().rax & 0xffn).toBe(9n);
     });

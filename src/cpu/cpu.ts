@@ -18,6 +18,7 @@ import {
 } from './exceptions.js';
 import { MsrFile } from './msr.js';
 import { StopReason } from './stop-reason.js';
+import type { ExecutionPath } from './execution-path.js';
 
 const TWO32 = 4294967296;
 const CANON_LIMIT = 0x800000000000; // 2^47
@@ -83,8 +84,8 @@ export class Cpu {
   forcedEmulation: boolean;
   /** Stop at the first exception instead of delivering it (test snippets, host debugging). */
   interceptExceptions = false;
-  /** Run every instruction on the reference path (no decoded-instruction cache, no TLB). */
-  referenceOnly = false;
+  /** How guest code runs (see execution-path.ts); 'reference' runs every instruction on the reference path. */
+  executionPath: ExecutionPath = 'cached';
   stopReason = StopReason.None;
   stopMessage = '';
   /** For EmulationFailure: address and bytes of the instruction. */
@@ -420,7 +421,7 @@ export class Cpu {
     while (this.stopReason === StopReason.None) {
       if (this.instructions >= end) { this.stopReason = StopReason.Limit; break; }
       try {
-        if (this.referenceOnly) this.runReferenceBatch(end);
+        if (this.executionPath === 'reference') this.runReferenceBatch(end);
         else this.runBatch(end);
       } catch (e) {
         this.handleThrow(e);

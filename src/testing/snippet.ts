@@ -7,6 +7,8 @@ import { PhysicalMemory } from '../mmu/physical-memory.js';
 import { FrameAllocator, PageTableBuilder } from '../mmu/page-table-builder.js';
 import { SEG_SS } from '../cpu/insn.js';
 import { ARITH_FLAGS, DF, IF } from '../cpu/flags.js';
+import type { ExecutionPath } from '../cpu/execution-path.js';
+export { EXECUTION_PATHS, type ExecutionPath } from '../cpu/execution-path.js';
 
 export const SNIPPET_CODE_ADDR = 0x10000000;
 export const SNIPPET_DATA_ADDR = 0x20000000;
@@ -21,7 +23,8 @@ export interface SnippetInput {
   rflags: bigint;
   data: Uint8Array;
   stack: Uint8Array;
-  reference?: boolean;
+  /** Execution path (default 'cached'). */
+  path?: ExecutionPath;
   maxInstructions?: number;
 }
 
@@ -90,7 +93,7 @@ export function runSnippet(input: SnippetInput): SnippetOutput {
   cpu.setRflags((Number(input.rflags & 0xffffffffn) & (ARITH_FLAGS | DF)) | IF | 2);
   cpu.rip = SNIPPET_CODE_ADDR;
   cpu.interceptExceptions = true;
-  cpu.referenceOnly = input.reference ?? false;
+  cpu.executionPath = input.path ?? 'cached';
 
   const end = SNIPPET_CODE_ADDR + input.code.length;
   const max = input.maxInstructions ?? 10000;

@@ -23,6 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { assemble } from './assemble.js';
 import { RowCoverage } from './coverage.js';
+import { EXECUTION_PATHS } from '../../src/cpu/execution-path.js';
 import { requireNative } from './gate.js';
 import { type NativeResult, type PatchedCase, REPO_ROOT, VECTORS_WITH_ERROR_CODE, runNativePatched } from './native.js';
 import { Rng } from './rng.js';
@@ -471,12 +472,12 @@ function calibrate(emu: EmulatorModule, cases: readonly DiffCase[]): number {
   if (cases.length === 0) return 0.001;
   const base = baseMemory();
   const run = (c: DiffCase) => {
-    for (const reference of [false, true]) {
+    for (const path of EXECUTION_PATHS) {
       const data = new Uint8Array(base.data);
       applyPatchesInPlace(data, c.data);
       const stack = new Uint8Array(base.stack);
       applyPatchesInPlace(stack, c.stack);
-      emu.runSnippet({ code: c.code, regs: [...c.regs], rflags: c.rflags, data, stack, reference, maxInstructions: 100000 });
+      emu.runSnippet({ code: c.code, regs: [...c.regs], rflags: c.rflags, data, stack, path, maxInstructions: 100000 });
     }
   };
   // the same evenly spread sample twice: the first pass warms the JIT up, the second is timed
@@ -762,7 +763,7 @@ function checkForm(emu: EmulatorModule, f: FormDef, st: FormState, amd: boolean)
     const n = st.native[idx];
     const exp = expectedOf(c, n, base);
     const results: { mode: string; diffs: [string, string][] }[] = [];
-    for (const reference of [false, true]) {
+    for (const path of EXECUTION_PATHS) {
       const data = new Uint8Array(base.data);
       applyPatchesInPlace(data, c.data);
       const stack = new Uint8Array(base.stack);
@@ -775,7 +776,7 @@ function checkForm(emu: EmulatorModule, f: FormDef, st: FormState, amd: boolean)
           rflags: c.rflags,
           data,
           stack,
-          reference,
+          path,
           maxInstructions: f.maxInstructions ?? 100000,
         });
         if (out.outcome === 'emulation-failure') emuFailures++;
@@ -783,7 +784,7 @@ function checkForm(emu: EmulatorModule, f: FormDef, st: FormState, amd: boolean)
       } catch (e) {
         diffs = [['threw', `runSnippet threw: ${(e as Error).stack?.split('\n').slice(0, 4).join(' | ')}`]];
       }
-      results.push({ mode: reference ? 'reference' : 'fast', diffs });
+      results.push({ mode: path, diffs });
     }
     const [fast, ref] = results;
     if (fast.diffs.length === 0 && ref.diffs.length === 0) return;
