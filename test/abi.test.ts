@@ -35,9 +35,9 @@ describe('initial vCPU state (§5)', () => {
     expect(c.cr2).toBe(0);
     expect(c.cr8).toBe(0);
     expect(c.efer).toBe(0xd01);
-    expect(c.msr.get(0xc0000081)).toBe(0x0018000800000000n);
-    expect(c.msr.get(0x277)).toBe(0x0007040600070406n);
-    for (const m of [0xc0000082, 0xc0000083, 0xc0000084, 0xc0000102]) expect(c.msr.get(m)).toBe(0n);
+    expect(c.msrs.get(0xc0000081)).toBe(0x0018000800000000n);
+    expect(c.msrs.get(0x277)).toBe(0x0007040600070406n);
+    for (const m of [0xc0000082, 0xc0000083, 0xc0000084, 0xc0000102]) expect(c.msrs.get(m)).toBe(0n);
     expect(c.fpuControlWord).toBe(0x37f);
     expect(c.mxcsr).toBe(0x1f80);
     expect(c.dr[6]).toBe(0xffff0ff0);

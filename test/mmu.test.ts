@@ -222,7 +222,7 @@ describe('reserved bits, large pages, A/D, TLB', () => {
     const wr = new WalkResult();
     walk(w.mem, w.mmu.ctl, PAGE_A, wr, new Float64Array(4));
     w.mem.write32(wr.leafAddr, 0);
-    w.mmu.bypassTlb = true;
+    w.mmu.setReference(true);
     expect(access(w, PAGE_A, ACC_READ_SUP)).toBe(0x0);
   });
   it('a page-crossing access faults on the second page without writing the first', () => {

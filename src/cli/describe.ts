@@ -1,8 +1,8 @@
 // Instruction text for traces and reports: decode the bytes at a guest address
 // (host read through the page tables) and disassemble them.
 import type { Vm } from '../vm.js';
-import { decode } from '../cpu/decoder.js';
-import { disassemble } from '../cpu/disasm.js';
+import { decode } from '../isa/decoder.js';
+import { disassemble } from '../isa/disasm.js';
 import { hex, hexBytes } from './format.js';
 
 function bytesAt(vm: Vm, rip: bigint): Uint8Array {

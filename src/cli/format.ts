@@ -1,6 +1,6 @@
 // How the CLI prints events and exits: human lines and the exact JSON-lines format.
 import type { GuestEvent, RunResult, Vm } from '../vm.js';
-import { vectorName } from '../cpu/exceptions.js';
+import { vectorName } from '../arch/vectors.js';
 
 export const hex = (v: bigint | number): string => '0x' + BigInt.asUintN(64, BigInt(v)).toString(16);
 

@@ -1,10 +1,56 @@
-// The CPU model's CPUID: a "ringzero virtual CPU" with AMD's vendor string
-// (undefined flags follow AMD, see docs/cpu-model.md). It reports exactly what
-// is implemented: no x87/SSE/AVX bits until those units exist.
-import type { Cpu } from './cpu.js';
+// The CPU model's CPUID: a "ringzero virtual x86-64 CPU" with AMD's vendor
+// string (undefined flags follow AMD, docs/cpu-model.md). Instruction features
+// are derived from the opcode table: a feature is reported exactly when the
+// table implements every one of its instructions (isa/features.ts), so the CPU
+// never reports an instruction it lacks. The system features below are those
+// the MMU and the system code implement.
+import { CR4_PKE } from '../arch/control-registers.js';
+import { FEATURES, FEATURE_NAMES, type FeatureName, type CpuidRegister } from '../isa/features.js';
+import { OPCODE_ROWS } from '../isa/opcodes.js';
+import type { OpcodeRow } from '../isa/table.js';
+import type { ArchState } from './state.js';
 
 const VENDOR = 'AuthenticAMD';
 const BRAND = 'ringzero virtual x86-64 CPU';
+
+/** The instruction features the table implements completely. */
+export function implementedFeatures(rows: readonly OpcodeRow[] = OPCODE_ROWS): Set<FeatureName> {
+  const out = new Set<FeatureName>();
+  for (const name of FEATURE_NAMES) {
+    const f = FEATURES[name];
+    if ('incomplete' in f && f.incomplete) continue;
+    const tagged = rows.filter((r) => r.feature === name);
+    if (tagged.some((r) => r.pending)) continue;
+    const implemented = new Set(rows.filter((r) => !r.pending).map((r) => r.mnemonic));
+    if (f.instructions.every((m) => implemented.has(m))) out.add(name);
+  }
+  return out;
+}
+
+/** The model's features: everything the table implements. */
+export const MODEL_FEATURES: ReadonlySet<FeatureName> = implementedFeatures();
+
+/** Every feature the table has an implemented row for (used to compare with a host CPU that has them all). */
+export const ALL_TABLE_FEATURES: ReadonlySet<FeatureName> = new Set([
+  ...MODEL_FEATURES, ...OPCODE_ROWS.filter((r) => r.feature !== undefined && !r.pending).map((r) => r.feature!),
+]);
+
+// System features (leaf, register, bit): what the MMU and system code implement.
+const SYSTEM_FEATURES: readonly (readonly [number, CpuidRegister, number])[] = [
+  [1, 'edx', 2],            // DE: debug extensions (CR4.DE)
+  [1, 'edx', 3],            // PSE
+  [1, 'edx', 6],            // PAE
+  [1, 'edx', 13],           // PGE: global pages
+  [1, 'edx', 16],           // PAT
+  [1, 'ecx', 31],           // hypervisor present
+  [7, 'ebx', 7],            // SMEP
+  [7, 'ebx', 9],            // ERMS: enhanced REP MOVSB/STOSB
+  [7, 'ecx', 2],            // UMIP
+  [0x80000001, 'edx', 20],  // NX
+  [0x80000001, 'edx', 26],  // 1 GiB pages
+  [0x80000001, 'edx', 29],  // long mode
+  [0x80000007, 'edx', 8],   // invariant TSC
+];
 
 function str4(s: string, off: number): number {
   let v = 0;
@@ -12,34 +58,39 @@ function str4(s: string, off: number): number {
   return v;
 }
 
-// Feature bits (CPUID leaf 1 EDX/ECX, leaf 7 EBX/ECX, 0x80000001 EDX/ECX).
-const L1_EDX = (1 << 2) /* DE */ | (1 << 3) /* PSE */ | (1 << 4) /* TSC */ | (1 << 5) /* MSR */ | (1 << 6) /* PAE */ |
-  (1 << 8) /* CX8 */ | (1 << 13) /* PGE */ | (1 << 15) /* CMOV */ | (1 << 16) /* PAT */ | (1 << 19) /* CLFSH */;
-const L1_ECX = (1 << 13) /* CX16 */ | (1 << 22) /* MOVBE */ | (1 << 23) /* POPCNT */ | (1 << 31) /* hypervisor */;
-const L7_EBX = (1 << 7) /* SMEP */ | (1 << 9) /* ERMS */ | (1 << 20) /* SMAP */;
-const L7_ECX = (1 << 2) /* UMIP */ | (1 << 3) /* PKU */;
-const E1_ECX = (1 << 0) /* LAHF/SAHF */ | (1 << 5) /* ABM: LZCNT */;
-const E1_EDX = (1 << 11) /* SYSCALL */ | (1 << 20) /* NX */ | (1 << 26) /* 1 GiB pages */ | (1 << 27) /* RDTSCP */ | (1 << 29) /* LM */;
+const REG_INDEX: Readonly<Record<CpuidRegister, number>> = { eax: 0, ebx: 1, ecx: 2, edx: 3 };
 
-/** Writes EAX, EBX, ECX, EDX for leaf EAX / subleaf ECX. */
-export function cpuid(cpu: Cpu, leaf: number, subleaf: number): [number, number, number, number] {
+/** EAX, EBX, ECX, EDX for leaf `leaf`, subleaf `subleaf`, given the vCPU's features. */
+export function cpuid(s: ArchState, features: ReadonlySet<FeatureName>, leaf: number, subleaf: number): [number, number, number, number] {
+  const out: [number, number, number, number] = [0, 0, 0, 0];
+  const set = (reg: CpuidRegister, bit: number) => { out[REG_INDEX[reg]] |= 1 << bit; };
+  const bits = (l: number) => {
+    for (const [fl, reg, bit] of SYSTEM_FEATURES) if (fl === l) set(reg, bit);
+    for (const name of features) { const f = FEATURES[name]; if (f.leaf === l) set(f.reg, f.bit); }
+  };
   switch (leaf >>> 0) {
     case 0: return [7, str4(VENDOR, 0), str4(VENDOR, 8), str4(VENDOR, 4)];
-    case 1: {
-      const osxsave = 0;
-      return [0x00a00f11, 0x00010800, L1_ECX | osxsave, L1_EDX];
-    }
+    case 1:
+      out[0] = 0x00a00f11;      // family 19h (Zen 3), model 1, stepping 1
+      out[1] = 0x00010800;      // CLFLUSH line 8 × 8 bytes, one logical processor
+      bits(1);
+      return out;
     case 7:
-      if (subleaf !== 0) return [0, 0, 0, 0];
-      return [0, L7_EBX, L7_ECX | ((cpu.cr4 & 0x400000) ? 1 << 4 /* OSPKE */ : 0), 0];
+      if (subleaf !== 0) return out;
+      bits(7);
+      if (features.has('pku') && (s.cr4 & CR4_PKE)) set('ecx', 4); // OSPKE mirrors CR4.PKE
+      return out;
     case 0x80000000: return [0x80000008, str4(VENDOR, 0), str4(VENDOR, 8), str4(VENDOR, 4)];
-    case 0x80000001: return [0x00a00f11, 0, E1_ECX, E1_EDX];
+    case 0x80000001:
+      out[0] = 0x00a00f11;
+      bits(0x80000001);
+      return out;
     case 0x80000002: case 0x80000003: case 0x80000004: {
       const base = (leaf - 0x80000002) * 16;
       return [str4(BRAND, base), str4(BRAND, base + 4), str4(BRAND, base + 8), str4(BRAND, base + 12)];
     }
-    case 0x80000007: return [0, 0, 0, 1 << 8 /* invariant TSC */];
+    case 0x80000007: bits(0x80000007); return out;
     case 0x80000008: return [0x3030 /* 48-bit physical and virtual */, 0, 0, 0];
-    default: return [0, 0, 0, 0];
+    default: return out;
   }
 }

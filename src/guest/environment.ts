@@ -1,9 +1,11 @@
 // Builds the machine a guest image starts in, exactly as guest ABI v1 §2-§5
 // fixes it: page tables, direct map, GDT, TSS with the I/O bitmap, stacks,
 // the ELF segments, and the initial vCPU state.
-import { Cpu } from '../cpu/cpu.js';
+import type { Cpu } from '../cpu/cpu.js';
+import { loadCodeSegment, setSegment } from '../cpu/segmentation.js';
+import { SEG_ES, SEG_SS, SEG_DS, SEG_FS, SEG_GS } from '../arch/registers.js';
 import { FrameAllocator, PageTableBuilder } from '../mmu/page-table-builder.js';
-import { MSR_STAR } from '../cpu/msr.js';
+import { MSR_STAR } from '../arch/msr-index.js';
 import { ImageError, PF_W, PF_X, type GuestImage } from './elf.js';
 
 export const RAM_DEFAULT = 128 * 1024 * 1024;
@@ -109,13 +111,11 @@ export function buildEnvironment(image: GuestImage, ramSize: number, cpu: Cpu): 
   cpu.cr4 = 0x300620;
   cpu.cr8 = 0;
   cpu.efer = 0xd01;
-  cpu.msr.write(MSR_STAR, 0x0018000800000000n);
+  cpu.msrs.set(MSR_STAR, 0x0018000800000000n);
   cpu.gdtrBase = GDT_BASE; cpu.gdtrLimit = 0x3f;
   cpu.idtrBase = 0; cpu.idtrLimit = 0;
-  cpu.loadCodeSegment(0x08, 0, 0xffffffff, attrOf(GDT_ENTRIES[1]!), 0);
-  for (const s of [0, 2, 3, 4, 5]) {
-    cpu.segSel[s] = 0x10; cpu.segBase[s] = 0; cpu.segLimit[s] = 0xffffffff; cpu.segAttr[s] = attrOf(GDT_ENTRIES[2]!);
-  }
+  loadCodeSegment(cpu, 0x08, 0, 0xffffffff, attrOf(GDT_ENTRIES[1]!), 0);
+  for (const s of [SEG_ES, SEG_SS, SEG_DS, SEG_FS, SEG_GS]) setSegment(cpu, s, 0x10, 0, 0xffffffff, attrOf(GDT_ENTRIES[2]!));
   cpu.trSel = 0x30; cpu.trBase = TSS_BASE; cpu.trLimit = TSS_LIMIT; cpu.trAttr = 0x8b;
   cpu.ldtrSel = 0;
   cpu.dr[6] = 0xffff0ff0; cpu.dr[7] = 0x400;

@@ -1,8 +1,15 @@
-// Linear-address access with a direct-mapped TLB (SDM Vol. 3A §4.10).
-// Each entry caches the frame and the permission for every access kind,
-// precomputed from U/S, R/W, WP, NX, SMEP, SMAP and PKU, so the fast path is
-// one tag compare and one bit test. Writes to frames that hold decoded code
-// are never granted on the fast path; the slow path tells the CPU to drop them.
+// The one path for every guest memory access by linear address: explicit data
+// accesses at the current privilege, implicit supervisor accesses (descriptor
+// tables, the TSS, exception frames), probes, and RAM spans for the string
+// fast paths. A rule about accesses (MMIO, self-modifying code, and later #AC,
+// dirty logging and access hooks) is written once, here.
+//
+// A direct-mapped TLB (SDM Vol. 3A §4.10) caches, per page, the frame and the
+// permission for every access kind, precomputed from U/S, R/W, WP, NX, SMEP,
+// SMAP and PKU, so the fast path is one tag compare and one bit test. Pages
+// that are not RAM (MMIO, the open bus) and writes to frames holding decoded
+// code never take the fast path; the slow path reaches the device, or tells
+// the CPU to drop the decoded code.
 import { PhysicalMemory } from './physical-memory.js';
 import {
   walk, WalkResult, PagingControl, PTE_A, PTE_D, WALK_NOT_PRESENT, WALK_RESERVED,
@@ -32,6 +39,9 @@ export type PageFaultSink = (linear: number, errorCode: number) => never;
 
 export class Mmu {
   readonly mem: PhysicalMemory;
+  /** Guest RAM, for the addresses ramAddress() returns (and nothing else). */
+  readonly ram: Uint8Array;
+  readonly ramView: DataView;
   private readonly u8: Uint8Array;
   private readonly dv: DataView;
 
@@ -42,12 +52,15 @@ export class Mmu {
   private readonly globalEntry = new Uint8Array(TLB_SIZE);
   private hasLarge = false;
 
-  /** Permission bit required for data reads / writes / fetches at the current CPL and AC. */
+  /** Access kind (one ACC_* bit) of data reads / writes / fetches at the current CPL and AC. */
   readMask = ACC_READ_SUP;
   writeMask = ACC_WRITE_SUP;
   execMask = ACC_EXEC_SUP;
-  /** Reference path: every access walks the tables (forced emulation). */
-  bypassTlb = false;
+  /** The bits the fast paths test: readMask/writeMask, or 0 on the reference path (no TLB hit). */
+  private tlbRead = ACC_READ_SUP;
+  private tlbWrite = ACC_WRITE_SUP;
+  /** Reference path: every access walks the tables and nothing is cached (forced emulation). */
+  private bypassTlb = false;
 
   // Paging controls, kept in sync by the CPU (a change flushes the TLB).
   readonly ctl: PagingControl = { cr3: 0, nxe: true, pke: false };
@@ -59,13 +72,15 @@ export class Mmu {
 
   private readonly walkOut = new WalkResult();
   private readonly entryAddrs = new Float64Array(4);
-  /** The high dword of the last read64/readPhys64 (returned value is the low dword). */
+  private readonly hostWalk = new WalkResult();
+  private readonly hostEntries = new Float64Array(4);
+  /** The high dword of the last 64-bit read (read64, read64With, readPhys of 8 bytes, which return the low dword). */
   hi = 0;
 
   constructor(mem: PhysicalMemory, private readonly pageFault: PageFaultSink) {
     this.mem = mem;
-    this.u8 = mem.u8;
-    this.dv = mem.view;
+    this.u8 = this.ram = mem.u8;
+    this.dv = this.ramView = mem.view;
     this.codeFrames = new Uint8Array(mem.size / PAGE);
   }
 
@@ -96,7 +111,16 @@ export class Mmu {
     if (cpl === 3) { this.readMask = ACC_READ_USER; this.writeMask = ACC_WRITE_USER; this.execMask = ACC_EXEC_USER; }
     else if (ac) { this.readMask = ACC_READ_SUP_AC; this.writeMask = ACC_WRITE_SUP_AC; this.execMask = ACC_EXEC_SUP; }
     else { this.readMask = ACC_READ_SUP; this.writeMask = ACC_WRITE_SUP; this.execMask = ACC_EXEC_SUP; }
+    this.setReference(this.bypassTlb);
   }
+
+  /** Reference path on or off: while on, no access hits or fills the TLB. */
+  setReference(on: boolean): void {
+    this.bypassTlb = on;
+    this.tlbRead = on ? 0 : this.readMask;
+    this.tlbWrite = on ? 0 : this.writeMask;
+  }
+  get reference(): boolean { return this.bypassTlb; }
 
   // ---- translation -----------------------------------------------------
 
@@ -133,12 +157,12 @@ export class Mmu {
     for (let i = 0; i < w.depth; i++) {
       const a = this.entryAddrs[i]!;
       const lo = this.mem.read32(a);
-      if ((lo & PTE_A) === 0) this.mem.write32(a, lo | PTE_A);
+      if ((lo & PTE_A) === 0) this.writePhys(a, 4, lo | PTE_A, 0);
     }
     let grant = perms;
     if (isWrite && !w.dirty) {
       const lo = this.mem.read32(w.leafAddr);
-      this.mem.write32(w.leafAddr, lo | PTE_D);
+      this.writePhys(w.leafAddr, 4, lo | PTE_D, 0);
       w.dirty = true;
     }
     if (!w.dirty) grant &= ~ACC_ANY_WRITE; // first write must come back here to set D
@@ -193,56 +217,75 @@ export class Mmu {
     return (withoutKeys & acc) !== 0;
   }
 
-  // ---- data access (little-endian; values are int32 / low dword) -------
+  // ---- explicit data accesses at the current CPL and AC (values are int32 / low dword) ----
 
   read8(lin: number): number {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
-    if (this.tag[s] === vpn && (this.perm[s] & this.readMask) !== 0) return this.u8[this.frame[s]! + (lin - vpn * PAGE)]!;
-    return this.readPhys8(this.translate(lin, this.readMask));
+    if (this.tag[s] === vpn && (this.perm[s] & this.tlbRead) !== 0) return this.u8[this.frame[s]! + (lin - vpn * PAGE)]!;
+    return this.readSlow(lin, 1, this.readMask);
   }
   read16(lin: number): number {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
-    if (this.tag[s] === vpn && (this.perm[s] & this.readMask) !== 0 && off <= PAGE - 2) return this.dv.getUint16(this.frame[s]! + off, true);
+    if (this.tag[s] === vpn && (this.perm[s] & this.tlbRead) !== 0 && off <= PAGE - 2) return this.dv.getUint16(this.frame[s]! + off, true);
     return this.readSlow(lin, 2, this.readMask);
   }
   read32(lin: number): number {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
-    if (this.tag[s] === vpn && (this.perm[s] & this.readMask) !== 0 && off <= PAGE - 4) return this.dv.getInt32(this.frame[s]! + off, true);
+    if (this.tag[s] === vpn && (this.perm[s] & this.tlbRead) !== 0 && off <= PAGE - 4) return this.dv.getInt32(this.frame[s]! + off, true);
     return this.readSlow(lin, 4, this.readMask);
   }
-  /** Returns the low dword; the high dword is left in `this.hi`. */
+  /** Returns the low dword; the high dword is left in `hi`. */
   read64(lin: number): number {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
-    if (this.tag[s] === vpn && (this.perm[s] & this.readMask) !== 0 && off <= PAGE - 8) {
+    if (this.tag[s] === vpn && (this.perm[s] & this.tlbRead) !== 0 && off <= PAGE - 8) {
       const p = this.frame[s]! + off;
       this.hi = this.dv.getInt32(p + 4, true);
       return this.dv.getInt32(p, true);
     }
-    return this.read64With(lin, this.readMask);
+    return this.readSlow(lin, 8, this.readMask);
   }
 
   write8(lin: number, v: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
-    if (this.tag[s] === vpn && (this.perm[s] & this.writeMask) !== 0) { this.u8[this.frame[s]! + (lin - vpn * PAGE)] = v; return; }
-    this.writePhys8(this.translate(lin, this.writeMask), v);
+    if (this.tag[s] === vpn && (this.perm[s] & this.tlbWrite) !== 0) { this.u8[this.frame[s]! + (lin - vpn * PAGE)] = v; return; }
+    this.writeSlow(lin, 1, v, 0, this.writeMask);
   }
   write16(lin: number, v: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
-    if (this.tag[s] === vpn && (this.perm[s] & this.writeMask) !== 0 && off <= PAGE - 2) { this.dv.setUint16(this.frame[s]! + off, v, true); return; }
+    if (this.tag[s] === vpn && (this.perm[s] & this.tlbWrite) !== 0 && off <= PAGE - 2) { this.dv.setUint16(this.frame[s]! + off, v, true); return; }
     this.writeSlow(lin, 2, v, 0, this.writeMask);
   }
   write32(lin: number, v: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
-    if (this.tag[s] === vpn && (this.perm[s] & this.writeMask) !== 0 && off <= PAGE - 4) { this.dv.setInt32(this.frame[s]! + off, v, true); return; }
+    if (this.tag[s] === vpn && (this.perm[s] & this.tlbWrite) !== 0 && off <= PAGE - 4) { this.dv.setInt32(this.frame[s]! + off, v, true); return; }
     this.writeSlow(lin, 4, v, 0, this.writeMask);
   }
   write64(lin: number, lo: number, hi: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
-    if (this.tag[s] === vpn && (this.perm[s] & this.writeMask) !== 0 && off <= PAGE - 8) {
+    if (this.tag[s] === vpn && (this.perm[s] & this.tlbWrite) !== 0 && off <= PAGE - 8) {
       const p = this.frame[s]! + off;
       this.dv.setInt32(p, lo, true); this.dv.setInt32(p + 4, hi, true); return;
     }
     this.writeSlow(lin, 8, lo, hi, this.writeMask);
+  }
+
+  /** Reads `size` (1, 2, 4, 8) bytes; the low dword is returned, the high one left in `hi`. */
+  read(size: number, lin: number): number {
+    switch (size) {
+      case 1: return this.read8(lin);
+      case 2: return this.read16(lin);
+      case 4: return this.read32(lin);
+      default: return this.read64(lin);
+    }
+  }
+  /** Writes `size` (1, 2, 4, 8) bytes. */
+  write(size: number, lin: number, lo: number, hi: number): void {
+    switch (size) {
+      case 1: this.write8(lin, lo); return;
+      case 2: this.write16(lin, lo); return;
+      case 4: this.write32(lin, lo); return;
+      default: this.write64(lin, lo, hi);
+    }
   }
 
   /**
@@ -258,54 +301,98 @@ export class Mmu {
   probeWrite(lin: number, len: number): void { this.probe(lin, len, this.writeMask); }
   probeRead(lin: number, len: number): void { this.probe(lin, len, this.readMask); }
 
+  /**
+   * For the string fast paths: the RAM address of `lin`, translated for access
+   * kind `acc` (faulting exactly as an access would), or -1 when its page is
+   * not RAM (the caller then goes element by element through read/write, so
+   * each access reaches its device). RAM is a whole number of pages, so the
+   * rest of the page is RAM too. A write translation of a frame holding
+   * decoded code drops that code first.
+   */
+  ramAddress(lin: number, acc: number): number {
+    const pa = this.translate(lin, acc);
+    return pa >= 0 && pa < this.mem.size ? pa : -1;
+  }
+
+  /**
+   * A host's translation of `lin`: what the page tables say, with no side
+   * effects (no TLB fill, no A/D update, no fault, SMAP ignored); -1 when the
+   * address is not canonical or not mapped.
+   */
+  hostTranslate(lin: number): number {
+    if (lin >= 0x800000000000 || lin < -0x800000000000) return -1;
+    if (!walk(this.mem, this.ctl, lin, this.hostWalk, this.hostEntries)) return -1;
+    return this.hostWalk.physPage + (lin - Math.floor(lin / PAGE) * PAGE);
+  }
+
   // ---- accesses with an explicit access kind (implicit supervisor, host) ----
 
   readWith(lin: number, size: 1 | 2 | 4, acc: number): number { return this.readSlow(lin, size, acc); }
-  read64With(lin: number, acc: number): number {
-    const lo = this.readSlow(lin, 4, acc);
-    const hi = this.readSlow(lin + 4, 4, acc);
-    this.hi = hi;
-    return lo;
-  }
+  /** Returns the low dword; the high dword is left in `hi`. */
+  read64With(lin: number, acc: number): number { return this.readSlow(lin, 8, acc); }
   writeWith(lin: number, size: 1 | 2 | 4 | 8, lo: number, hi: number, acc: number): void { this.writeSlow(lin, size, lo, hi, acc); }
 
-  /** Slow read: translates both pages first (so a fault leaves nothing half-done), then reads bytes. */
+  /**
+   * Slow read: translates every page first (so a fault leaves nothing
+   * half-done), then reads each page's part as one physical access.
+   */
   private readSlow(lin: number, size: number, acc: number): number {
     const p0 = this.translate(lin, acc);
     const off = lin - Math.floor(lin / PAGE) * PAGE;
-    if (off + size <= PAGE) {
-      if (size === 1) return this.readPhys8(p0);
-      if (size === 2) return this.readPhys8(p0) | (this.readPhys8(p0 + 1) << 8);
-      return this.readPhys32(p0);
-    }
+    if (off + size <= PAGE) return this.readPhys(p0, size);
     const p1 = this.translate(lin + (PAGE - off), acc);
-    let v = 0;
+    // Split at the page boundary, byte by byte (as the hardware splits it).
+    let lo = 0, hi = 0;
     for (let i = 0; i < size; i++) {
-      const b = i < PAGE - off ? this.readPhys8(p0 + i) : this.readPhys8(p1 + i - (PAGE - off));
-      v |= b << (8 * i);
+      const b = this.readPhys(i < PAGE - off ? p0 + i : p1 + i - (PAGE - off), 1);
+      if (i < 4) lo |= b << (8 * i); else hi |= b << (8 * (i - 4));
     }
-    return size === 4 ? v | 0 : v;
+    this.hi = hi;
+    return size === 2 ? lo & 0xffff : lo;
   }
 
   private writeSlow(lin: number, size: number, lo: number, hi: number, acc: number): void {
     const p0 = this.translate(lin, acc);
     const off = lin - Math.floor(lin / PAGE) * PAGE;
-    const p1 = off + size <= PAGE ? p0 + (PAGE - off) : this.translate(lin + (PAGE - off), acc);
+    if (off + size <= PAGE) { this.writePhys(p0, size, lo, hi); return; }
+    const p1 = this.translate(lin + (PAGE - off), acc);
     for (let i = 0; i < size; i++) {
       const b = (i < 4 ? lo >>> (8 * i) : hi >>> (8 * (i - 4))) & 0xff;
-      this.writePhys8(i < PAGE - off ? p0 + i : p1 + i - (PAGE - off), b);
+      this.writePhys(i < PAGE - off ? p0 + i : p1 + i - (PAGE - off), 1, b, 0);
     }
   }
 
-  // ---- physical access ----------------------------------------------------
+  // ---- physical access: RAM, or one whole access on the MMIO bus ----
 
-  readPhys8(pa: number): number { return pa >= 0 && pa < this.mem.size ? this.u8[pa]! : 0xff; }
-  readPhys32(pa: number): number { return this.mem.read32(pa); }
-  writePhys8(pa: number, v: number): void {
-    if (pa >= 0 && pa < this.mem.size) {
+  /** Reads `size` bytes at a physical address: the low dword returned, the high one in `hi`. */
+  readPhys(pa: number, size: number): number {
+    if (pa >= 0 && pa + size <= this.mem.size) {
+      switch (size) {
+        case 1: return this.u8[pa]!;
+        case 2: return this.dv.getUint16(pa, true);
+        case 4: return this.dv.getInt32(pa, true);
+        default: this.hi = this.dv.getInt32(pa + 4, true); return this.dv.getInt32(pa, true);
+      }
+    }
+    const v = this.mem.mmio.read(pa, size as 1 | 2 | 4 | 8);
+    if (size === 8) this.hi = Number(v >> 32n) | 0;
+    return Number(v & 0xffffffffn) | 0;
+  }
+
+  /** Writes `size` bytes at a physical address; a write into decoded code drops that code. */
+  writePhys(pa: number, size: number, lo: number, hi: number): void {
+    if (pa >= 0 && pa + size <= this.mem.size) {
       const f = Math.floor(pa / PAGE);
       if (this.codeFrames[f]) { this.codeFrames[f] = 0; this.onCodeWrite(f); }
-      this.u8[pa] = v;
+      switch (size) {
+        case 1: this.u8[pa] = lo; return;
+        case 2: this.dv.setUint16(pa, lo, true); return;
+        case 4: this.dv.setInt32(pa, lo, true); return;
+        default: this.dv.setInt32(pa, lo, true); this.dv.setInt32(pa + 4, hi, true);
+      }
+      return;
     }
+    const v = size === 8 ? (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0) : BigInt(lo >>> 0);
+    this.mem.mmio.write(pa, size as 1 | 2 | 4 | 8, v);
   }
 }

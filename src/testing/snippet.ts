@@ -1,12 +1,20 @@
 // Runs a few instruction bytes in a bare 64-bit user-mode (CPL 3) environment
-// that mirrors a Linux user process: the same addresses the native helper of
-// the differential tests maps. Exceptions stop the run instead of being delivered.
+// that mirrors a Linux user process on the host: the same addresses the native
+// helper of the differential tests maps, Linux's GDT and IDT gate DPLs, Linux's
+// CR0/CR4/EFER bits that matter to user code, and every feature the table
+// implements (the host CPU it is compared with has them all). Every exception
+// and software interrupt exits to the host (the CPU's intercepts) instead of
+// being delivered.
 import { Cpu, StopReason } from '../cpu/cpu.js';
-import { decode } from '../cpu/decoder.js';
+import { ALL_TABLE_FEATURES } from '../cpu/cpuid.js';
+import { loadCodeSegment, setSegment } from '../cpu/segmentation.js';
+import { decode } from '../isa/decoder.js';
 import { PhysicalMemory } from '../mmu/physical-memory.js';
 import { FrameAllocator, PageTableBuilder } from '../mmu/page-table-builder.js';
-import { SEG_SS } from '../cpu/insn.js';
-import { ARITH_FLAGS, DF, IF } from '../cpu/flags.js';
+import { SEG_ES, SEG_SS, SEG_DS, SEG_FS, SEG_GS } from '../arch/registers.js';
+import { ARITH_FLAGS, DF, IF, RFLAGS_FIXED1 } from '../arch/rflags.js';
+import { Vector } from '../arch/vectors.js';
+import { CR0_PE, CR0_MP, CR0_ET, CR0_NE, CR0_WP, CR0_AM, CR0_PG, CR4_PAE, CR4_OSFXSR, CR4_OSXMMEXCPT, EFER_SCE, EFER_LME, EFER_LMA, EFER_NXE } from '../arch/control-registers.js';
 import type { ExecutionPath } from '../cpu/execution-path.js';
 export { EXECUTION_PATHS, type ExecutionPath } from '../cpu/execution-path.js';
 
@@ -29,7 +37,8 @@ export interface SnippetInput {
 }
 
 export interface SnippetOutput {
-  outcome: 'ok' | 'exception' | 'limit' | 'emulation-failure';
+  /** internal-error: a JavaScript exception escaped the emulator (a bug, never a guest's doing). */
+  outcome: 'ok' | 'exception' | 'limit' | 'emulation-failure' | 'internal-error';
   regs: bigint[];
   rflags: bigint;
   rip: bigint;
@@ -47,14 +56,24 @@ const SNIPPET_IDT_ADDR = SNIPPET_GDT_ADDR + 0x1000;
 /** Linux's GDT (arch/x86/include/asm/segment.h): 0x10 kernel CS, 0x18 kernel DS, 0x23 user CS32, 0x2b user DS, 0x33 user CS. */
 const LINUX_GDT: readonly bigint[] = [0n, 0x00cf9b000000ffffn, 0x00af9b000000ffffn, 0x00cf93000000ffffn, 0x00cffb000000ffffn, 0x00cff3000000ffffn, 0x00affb000000ffffn];
 
-let shared: { mem: PhysicalMemory; cpu: Cpu } | undefined;
+interface Machine {
+  mem: PhysicalMemory;
+  cpu: Cpu;
+  code: number; data: number; stack: number;
+  /** The environment's frames (page tables, GDT, IDT) as built, restored before every run. */
+  envStart: number;
+  envImage: Uint8Array;
+}
 
-export function runSnippet(input: SnippetInput): SnippetOutput {
-  if (input.code.length > CODE_PAGES * 4096 - 16) throw new RangeError('snippet code too long');
-  // One small machine reused across calls: only what a snippet can touch is reset.
-  if (!shared) { const m = new PhysicalMemory(2 * 1024 * 1024); shared = { mem: m, cpu: new Cpu(m) }; }
-  const { mem, cpu } = shared;
-  const frames = new FrameAllocator(0x100000, 0x100000 + 0x20000);
+let shared: Machine | undefined;
+
+/** Builds the one small machine reused by every run. */
+function machine(): Machine {
+  if (shared) return shared;
+  const mem = new PhysicalMemory(2 * 1024 * 1024);
+  const cpu = new Cpu(mem, undefined, { features: ALL_TABLE_FEATURES });
+  const envStart = 0x100000;
+  const frames = new FrameAllocator(envStart, envStart + 0x20000);
   const pt = new PageTableBuilder(mem, frames);
   const code = pt.mapFresh(SNIPPET_CODE_ADDR, CODE_PAGES * 4096, { writable: false, user: true, executable: true });
   const data = pt.mapFresh(SNIPPET_DATA_ADDR, SNIPPET_DATA_SIZE, { writable: true, user: true, executable: false });
@@ -62,37 +81,49 @@ export function runSnippet(input: SnippetInput): SnippetOutput {
   // Descriptor tables as a Linux x86-64 process sees them: Linux's GDT layout
   // (user CS 0x33, user DS/SS 0x2b, limit 0x7f) and IDT gates of DPL 3 only for
   // vectors 3, 4 and 0x80; software interrupts and selector loads then check
-  // exactly as they do natively. The gates are never entered (exceptions are intercepted).
+  // exactly as they do natively. The gates are never entered (everything is intercepted).
   const gdt = pt.mapFresh(SNIPPET_GDT_ADDR, 4096, { writable: true, user: false, executable: false });
   LINUX_GDT.forEach((d, k) => mem.write64(gdt + k * 8, d));
   const idt = pt.mapFresh(SNIPPET_IDT_ADDR, 4096, { writable: true, user: false, executable: false });
   for (let v = 0; v < 256; v++) {
-    const dpl = v === 3 || v === 4 || v === 0x80 ? 3 : 0;
+    const dpl = v === Vector.BP || v === Vector.OF || v === 0x80 ? 3 : 0;
     mem.write32(idt + v * 16, 0x100000);                          // selector 0x10, offset 0
     mem.write32(idt + v * 16 + 4, 0x8e00 | (dpl << 13));          // present interrupt gate
   }
+  cpu.interceptVectors.fill(1);
+  cpu.cr3 = pt.pml4;
+  const envImage = mem.u8.slice(envStart, frames.used);
+  shared = { mem, cpu, code, data, stack, envStart, envImage };
+  return shared;
+}
+
+export function runSnippet(input: SnippetInput): SnippetOutput {
+  if (input.code.length > CODE_PAGES * 4096 - 16) throw new RangeError('snippet code too long');
+  const { mem, cpu, code, data, stack, envStart, envImage } = machine();
+  // Page tables come back as built (accessed and dirty bits of the last run gone),
+  // then the snippet's memory.
+  mem.u8.set(envImage, envStart);
+  mem.u8.fill(0, code, code + CODE_PAGES * 4096);
   mem.u8.set(input.code, code);
   mem.u8.set(input.data.subarray(0, SNIPPET_DATA_SIZE), data);
   mem.u8.set(input.stack.subarray(0, SNIPPET_STACK_SIZE), stack);
 
   cpu.resetExecution();
-  cpu.cr0 = 0x80050033; // as Linux: PE MP ET NE WP AM PG
+  cpu.cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_PG; // as Linux
   cpu.cr2 = 0;
-  cpu.cr4 = 0x20;
-  cpu.efer = 0xd01;
-  cpu.cr3 = pt.pml4;
-  cpu.setRflags(2);
+  cpu.cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+  cpu.efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
+  cpu.setRflags(RFLAGS_FIXED1);
   cpu.gdtrBase = SNIPPET_GDT_ADDR; cpu.gdtrLimit = 0x7f;
   cpu.idtrBase = SNIPPET_IDT_ADDR; cpu.idtrLimit = 0xfff;
-  cpu.loadCodeSegment(0x33, 0, 0xffffffff, 0x20fb, 3);
-  cpu.segSel[SEG_SS] = 0x2b; cpu.segAttr[SEG_SS] = 0xc0f3; cpu.segLimit[SEG_SS] = 0xffffffff;
-  for (const s of [0, 3, 4, 5]) { cpu.segSel[s] = 0; cpu.segAttr[s] = 0; cpu.segBase[s] = 0; }
+  loadCodeSegment(cpu, 0x33, 0, 0xffffffff, 0x20fb, 3);
+  setSegment(cpu, SEG_SS, 0x2b, 0, 0xffffffff, 0xc0f3);
+  for (const s of [SEG_ES, SEG_DS, SEG_FS, SEG_GS]) setSegment(cpu, s, 0, 0, 0, 0);
   cpu.trSel = 0; cpu.trBase = 0; cpu.trLimit = 0;
   cpu.syncPaging();
   for (let r = 0; r < 16; r++) cpu.setReg64(r, BigInt.asUintN(64, input.regs[r] ?? 0n));
-  cpu.setRflags((Number(input.rflags & 0xffffffffn) & (ARITH_FLAGS | DF)) | IF | 2);
+  cpu.setRflags((Number(input.rflags & 0xffffffffn) & (ARITH_FLAGS | DF)) | IF | RFLAGS_FIXED1);
   cpu.rip = SNIPPET_CODE_ADDR;
-  cpu.interceptExceptions = true;
   cpu.executionPath = input.path ?? 'cached';
 
   const end = SNIPPET_CODE_ADDR + input.code.length;
@@ -102,17 +133,20 @@ export function runSnippet(input: SnippetInput): SnippetOutput {
   let message: string | undefined;
   while (cpu.instructions < max) {
     if (cpu.rip === end) { outcome = 'ok'; break; }
-    const bytes = cpu.peekCode(cpu.rip, 15);
-    const insn = decode(bytes, 0, bytes.length);
-    if (insn) undefinedFlags |= insn.row.flagsUndefined;
+    // The flags the architecture leaves undefined for the instruction about to run.
+    const at = cpu.rip - SNIPPET_CODE_ADDR;
+    if (at >= 0 && at < input.code.length) {
+      const insn = decode(mem.u8, code + at, CODE_PAGES * 4096 - at);
+      if (insn) undefinedFlags |= insn.row.flagsUndefined;
+    }
     const stop = cpu.run(1);
     if (stop === StopReason.Exception) { outcome = 'exception'; break; }
     if (stop === StopReason.EmulationFailure || stop === StopReason.InternalError) {
-      outcome = 'emulation-failure';
+      outcome = stop === StopReason.EmulationFailure ? 'emulation-failure' : 'internal-error';
       message = cpu.stopMessage;
       break;
     }
-    if (stop !== StopReason.Limit && stop !== StopReason.None) { outcome = 'emulation-failure'; message = `stopped: ${stop}`; break; }
+    if (stop !== StopReason.Limit && stop !== StopReason.None) { outcome = 'internal-error'; message = `stopped: ${stop}`; break; }
   }
   if (outcome === 'limit' && cpu.rip === end) outcome = 'ok';
   const regs: bigint[] = [];
@@ -130,7 +164,7 @@ export function runSnippet(input: SnippetInput): SnippetOutput {
   if (outcome === 'exception') {
     out.exception = { vector: cpu.exc.vector };
     if (cpu.exc.hasError) out.exception.errorCode = cpu.exc.errorCode;
-    if (cpu.exc.vector === 14) out.exception.cr2 = BigInt.asUintN(64, BigInt(cpu.cr2));
+    if (cpu.exc.vector === Vector.PF) out.exception.cr2 = BigInt.asUintN(64, BigInt(cpu.cr2));
   }
   if (message !== undefined) out.message = message;
   return out;

@@ -3,7 +3,7 @@
 // Active only when RINGZERO_DIFF_COVERAGE names an output directory.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decode } from '../../src/cpu/decoder.js';
+import { decode } from '../../src/isa/decoder.js';
 
 const OUT = process.env.RINGZERO_DIFF_COVERAGE;
 

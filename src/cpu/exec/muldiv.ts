@@ -12,10 +12,13 @@
 //   MUL, IMUL (all forms): SF, ZF, AF, PF are left unchanged.
 //   DIV, IDIV:             CF and OF are left unchanged; SF = 0, ZF = 0, AF = 1,
 //                          PF = 0, whatever the operands. On #DE nothing changes.
-import type { Cpu } from '../cpu.js';
-import type { Handler, Insn } from '../insn.js';
-import { CF, AF, OF } from '../flags.js';
-import { Vector } from '../exceptions.js';
+import { CF, AF, OF } from '../../arch/rflags.js';
+import { Vector } from '../../arch/vectors.js';
+import { RAX, RDX } from '../../arch/registers.js';
+import type { Insn } from '../../isa/insn.js';
+import type { ExecContext, Handler } from '../context.js';
+import { loadOperand, storeOperand } from '../operands.js';
+import type { RowBinder } from './binding.js';
 
 const TWO32 = 4294967296;
 const TWO16 = 65536;
@@ -91,89 +94,89 @@ function udiv96by32(lo: number, hi: number, top: number, d: number): number {
 }
 
 /** Sets CF = OF = overflow; SF ZF AF PF are kept (AMD). */
-function mulFlags(cpu: Cpu, overflow: boolean): void {
-  cpu.fAux = (cpu.fAux & AF) | (overflow ? CF | OF : 0);
+function mulFlags(c: ExecContext, overflow: boolean): void {
+  c.fAux = (c.fAux & AF) | (overflow ? CF | OF : 0);
 }
 
 /** DIV/IDIV flags as AMD leaves them: CF, OF kept; SF = ZF = PF = 0, AF = 1. */
-function divFlags(cpu: Cpu): void {
-  cpu.fAux = (cpu.fAux & (CF | OF)) | AF;
-  cpu.fZ = 1;
-  cpu.fS = 0;
-  cpu.fP = 1; // one set bit: odd parity, PF = 0
+function divFlags(c: ExecContext): void {
+  c.fAux = (c.fAux & (CF | OF)) | AF;
+  c.fZ = 1;
+  c.fS = 0;
+  c.fP = 1; // one set bit: odd parity, PF = 0
 }
 
-function divideError(cpu: Cpu): never {
-  return cpu.raise(Vector.DE);
+function divideError(c: ExecContext): never {
+  return c.raise(Vector.DE);
 }
 
 // =====================================================================
 // MUL / IMUL with one operand: AX = AL * r/m8, DX:AX, EDX:EAX, RDX:RAX.
 // =====================================================================
 
-export const mulE = (byte: boolean): Handler => (cpu, i) => {
-  const s = byte ? 1 : i.opSize;
-  const b = cpu.readE(i, s), bh = cpu.hi;
+export const mul: Handler = (c, i) => {
+  loadOperand(c, i, 0);
+  const s = i.size0, b = c.ops.lo[0]!, bh = c.ops.hi[0]!;
   switch (s) {
     case 1: {
-      const p = (cpu.regLo[0]! & 0xff) * (b & 0xff);
-      cpu.setReg(2, 0, p, 0);
-      mulFlags(cpu, p > 0xff);
+      const p = (c.regLo[RAX]! & 0xff) * (b & 0xff);
+      c.setReg(2, RAX, p, 0);
+      mulFlags(c, p > 0xff);
       return;
     }
     case 2: {
-      const p = (cpu.regLo[0]! & 0xffff) * (b & 0xffff); // < 2^32: exact
-      cpu.setReg(2, 0, p, 0);
-      cpu.setReg(2, 2, p >>> 16, 0);
-      mulFlags(cpu, p > 0xffff);
+      const p = (c.regLo[RAX]! & 0xffff) * (b & 0xffff); // < 2^32: exact
+      c.setReg(2, RAX, p, 0);
+      c.setReg(2, RDX, p >>> 16, 0);
+      mulFlags(c, p > 0xffff);
       return;
     }
     case 4: {
-      const lo = umul32(cpu.regLo[0]!, b), hi = mHi;
-      cpu.setReg(4, 0, lo, 0);
-      cpu.setReg(4, 2, hi, 0);
-      mulFlags(cpu, hi !== 0);
+      const lo = umul32(c.regLo[RAX]!, b), hi = mHi;
+      c.setReg(4, RAX, lo, 0);
+      c.setReg(4, RDX, hi, 0);
+      mulFlags(c, hi !== 0);
       return;
     }
     default: {
-      umul64(cpu.regLo[0]!, cpu.regHi[0]!, b, bh);
-      cpu.setReg(8, 0, p0, p1);
-      cpu.setReg(8, 2, p2, p3);
-      mulFlags(cpu, (p2 | p3) !== 0);
+      umul64(c.regLo[RAX]!, c.regHi[RAX]!, b, bh);
+      c.setReg(8, RAX, p0, p1);
+      c.setReg(8, RDX, p2, p3);
+      mulFlags(c, (p2 | p3) !== 0);
     }
   }
 };
 
-export const imulE = (byte: boolean): Handler => (cpu, i) => {
-  const s = byte ? 1 : i.opSize;
-  const b = cpu.readE(i, s), bh = cpu.hi;
+export const imul1: Handler = (c, i) => {
+  loadOperand(c, i, 0);
+  const s = i.size0, b = c.ops.lo[0]!, bh = c.ops.hi[0]!;
   switch (s) {
     case 1: {
-      const p = ((cpu.regLo[0]! << 24) >> 24) * ((b << 24) >> 24);
-      cpu.setReg(2, 0, p, 0);
-      mulFlags(cpu, p !== (p << 24) >> 24);
+      const p = ((c.regLo[RAX]! << 24) >> 24) * ((b << 24) >> 24);
+      c.setReg(2, RAX, p, 0);
+      mulFlags(c, p !== (p << 24) >> 24);
       return;
     }
     case 2: {
-      const p = ((cpu.regLo[0]! << 16) >> 16) * ((b << 16) >> 16); // |p| <= 2^30: exact
-      cpu.setReg(2, 0, p, 0);
-      cpu.setReg(2, 2, p >> 16, 0);
-      mulFlags(cpu, p !== (p << 16) >> 16);
+      const p = ((c.regLo[RAX]! << 16) >> 16) * ((b << 16) >> 16); // |p| <= 2^30: exact
+      c.setReg(2, RAX, p, 0);
+      c.setReg(2, RDX, p >> 16, 0);
+      mulFlags(c, p !== (p << 16) >> 16);
       return;
     }
     case 4: {
-      const lo = imul32(cpu.regLo[0]!, b);
-      cpu.setReg(4, 0, lo, 0);
-      cpu.setReg(4, 2, mHi, 0);
-      mulFlags(cpu, mHi !== lo >> 31);
+      const lo = imul32(c.regLo[RAX]!, b);
+      c.setReg(4, RAX, lo, 0);
+      c.setReg(4, RDX, mHi, 0);
+      mulFlags(c, mHi !== lo >> 31);
       return;
     }
     default: {
-      smul64(cpu.regLo[0]!, cpu.regHi[0]!, b, bh);
-      cpu.setReg(8, 0, p0, p1);
-      cpu.setReg(8, 2, p2, p3);
+      smul64(c.regLo[RAX]!, c.regHi[RAX]!, b, bh);
+      c.setReg(8, RAX, p0, p1);
+      c.setReg(8, RDX, p2, p3);
       const sign = p1 >> 31;
-      mulFlags(cpu, p2 !== sign || p3 !== sign);
+      mulFlags(c, p2 !== sign || p3 !== sign);
     }
   }
 };
@@ -188,143 +191,153 @@ function imul32(a: number, b: number): number {
   return lo;
 }
 
-/** IMUL G, E, imm / IMUL G, E: the truncated signed product; CF = OF = it differs from the full one. */
-function imulTrunc(cpu: Cpu, i: Insn, s: number, a: number, ah: number, b: number, bh: number): void {
-  switch (s) {
+/** The truncated signed product of slots `x` and `y` into slot 0; CF = OF = it differs from the full one. */
+function imulTruncated(c: ExecContext, i: Insn, x: number, y: number): void {
+  const v = c.ops;
+  const a = v.lo[x]!, ah = v.hi[x]!, b = v.lo[y]!, bh = v.hi[y]!;
+  switch (i.size0) {
     case 2: {
       const p = ((a << 16) >> 16) * ((b << 16) >> 16);
-      cpu.setReg(2, i.reg, p, 0);
-      mulFlags(cpu, p !== (p << 16) >> 16);
+      v.lo[0] = p;
+      mulFlags(c, p !== (p << 16) >> 16);
       return;
     }
     case 4: {
       const lo = imul32(a, b);
-      cpu.setReg(4, i.reg, lo, 0);
-      mulFlags(cpu, mHi !== lo >> 31);
+      v.lo[0] = lo;
+      mulFlags(c, mHi !== lo >> 31);
       return;
     }
     default: {
       smul64(a, ah, b, bh);
-      cpu.setReg(8, i.reg, p0, p1);
+      v.lo[0] = p0; v.hi[0] = p1;
       const sign = p1 >> 31;
-      mulFlags(cpu, p2 !== sign || p3 !== sign);
+      mulFlags(c, p2 !== sign || p3 !== sign);
     }
   }
 }
 
-/** IMUL Gv, Ev (0F AF) */
-export const imulGE: Handler = (cpu, i) => {
-  const s = i.opSize;
-  const b = cpu.readE(i, s), bh = cpu.hi;
-  const a = cpu.getReg(s, i.reg), ah = cpu.hi;
-  imulTrunc(cpu, i, s, a, ah, b, bh);
+/** IMUL G, E (0F AF) and IMUL G, E, imm (69, 6B: the decoder sign-extends the immediate). */
+const imulGeneric: Handler = (c, i) => {
+  const three = i.row.operands.length === 3;
+  loadOperand(c, i, 1);
+  if (three) loadOperand(c, i, 2); else loadOperand(c, i, 0);
+  if (three) imulTruncated(c, i, 1, 2); else imulTruncated(c, i, 0, 1);
+  storeOperand(c, i, 0);
 };
 
-/** IMUL Gv, Ev, Iz / Ibs (69, 6B): the decoder leaves the sign-extended immediate in imm/immHi. */
-export const imulGEI: Handler = (cpu, i) => {
-  const s = i.opSize;
-  const a = cpu.readE(i, s), ah = cpu.hi;
-  imulTrunc(cpu, i, s, a, ah, i.imm, i.immHi);
+/** IMUL G, E with a register E (the hot form of compiled code). */
+const imulRegisters: Handler = (c, i) => {
+  const v = c.ops, L = c.regLo, H = c.regHi;
+  v.lo[0] = L[i.reg]!; v.hi[0] = H[i.reg]!;
+  v.lo[1] = L[i.rm]!; v.hi[1] = H[i.rm]!;
+  imulTruncated(c, i, 0, 1);
+  if (i.size0 === 8) { L[i.reg] = v.lo[0]!; H[i.reg] = v.hi[0]!; } else { L[i.reg] = v.lo[0]!; H[i.reg] = 0; }
+};
+
+export const bindImul: RowBinder = (row) => {
+  const twoOperands = row.operands.length === 2;
+  return (i, specialise) => (specialise && twoOperands && !i.isMem && i.size0 >= 4 ? imulRegisters : imulGeneric);
 };
 
 // =====================================================================
 // DIV / IDIV: #DE for a zero divisor or a quotient that does not fit.
 // =====================================================================
 
-export const divE = (byte: boolean): Handler => (cpu, i) => {
-  const s = byte ? 1 : i.opSize;
-  const d = cpu.readE(i, s), dh = cpu.hi;
+export const div: Handler = (c, i) => {
+  loadOperand(c, i, 0);
+  const s = i.size0, d = c.ops.lo[0]!, dh = c.ops.hi[0]!;
   switch (s) {
     case 1: {
       const dv = d & 0xff;
-      if (dv === 0) divideError(cpu);
-      const n = cpu.regLo[0]! & 0xffff;
+      if (dv === 0) divideError(c);
+      const n = c.regLo[RAX]! & 0xffff;
       const q = Math.floor(n / dv);
-      if (q > 0xff) divideError(cpu);
-      cpu.setReg(2, 0, ((n - q * dv) << 8) | q, 0);
+      if (q > 0xff) divideError(c);
+      c.setReg(2, RAX, ((n - q * dv) << 8) | q, 0);
       break;
     }
     case 2: {
       const dv = d & 0xffff;
-      if (dv === 0) divideError(cpu);
-      const n = (cpu.regLo[2]! & 0xffff) * TWO16 + (cpu.regLo[0]! & 0xffff);
+      if (dv === 0) divideError(c);
+      const n = (c.regLo[RDX]! & 0xffff) * TWO16 + (c.regLo[RAX]! & 0xffff);
       const q = Math.floor(n / dv);
-      if (q > 0xffff) divideError(cpu);
-      cpu.setReg(2, 0, q, 0);
-      cpu.setReg(2, 2, n - q * dv, 0);
+      if (q > 0xffff) divideError(c);
+      c.setReg(2, RAX, q, 0);
+      c.setReg(2, RDX, n - q * dv, 0);
       break;
     }
     case 4: {
       const dv = d >>> 0;
-      if (dv === 0) divideError(cpu);
-      const hi = cpu.regLo[2]! >>> 0;
-      if (hi >= dv) divideError(cpu); // quotient >= 2^32
-      const q = udiv64by32(cpu.regLo[0]!, hi, dv);
-      cpu.setReg(4, 0, q | 0, 0);
-      cpu.setReg(4, 2, rem | 0, 0);
+      if (dv === 0) divideError(c);
+      const hi = c.regLo[RDX]! >>> 0;
+      if (hi >= dv) divideError(c); // quotient >= 2^32
+      const q = udiv64by32(c.regLo[RAX]!, hi, dv);
+      c.setReg(4, RAX, q | 0, 0);
+      c.setReg(4, RDX, rem | 0, 0);
       break;
     }
     default: {
-      if ((d | dh) === 0) divideError(cpu);
-      const nl = cpu.regLo[0]!, nh = cpu.regHi[0]!, xl = cpu.regLo[2]!, xh = cpu.regHi[2]!;
+      if ((d | dh) === 0) divideError(c);
+      const nl = c.regLo[RAX]!, nh = c.regHi[RAX]!, xl = c.regLo[RDX]!, xh = c.regHi[RDX]!;
       // RDX >= divisor means a quotient of 2^64 or more.
-      if ((xh >>> 0) > (dh >>> 0) || (xh === dh && (xl >>> 0) >= (d >>> 0))) divideError(cpu);
+      if ((xh >>> 0) > (dh >>> 0) || (xh === dh && (xl >>> 0) >= (d >>> 0))) divideError(c);
       if (dh === 0) {
         // Divisor below 2^32 (so RDX < 2^32): long division in 16-bit digits.
         const qh = udiv64by32(nh, xl, d >>> 0);
         const ql = udiv64by32(nl, rem, d >>> 0);
-        cpu.setReg(8, 0, ql | 0, qh | 0);
-        cpu.setReg(8, 2, rem | 0, 0);
+        c.setReg(8, RAX, ql | 0, qh | 0);
+        c.setReg(8, RDX, rem | 0, 0);
       } else {
         const n = (u64(xl, xh) << 64n) | u64(nl, nh);
         const dv = u64(d, dh);
-        setBig(cpu, 0, n / dv);
-        setBig(cpu, 2, n % dv);
+        setBig(c, RAX, n / dv);
+        setBig(c, RDX, n % dv);
       }
     }
   }
-  divFlags(cpu);
+  divFlags(c);
 };
 
-export const idivE = (byte: boolean): Handler => (cpu, i) => {
-  const s = byte ? 1 : i.opSize;
-  const d = cpu.readE(i, s), dh = cpu.hi;
+export const idiv: Handler = (c, i) => {
+  loadOperand(c, i, 0);
+  const s = i.size0, d = c.ops.lo[0]!, dh = c.ops.hi[0]!;
   switch (s) {
     case 1: {
       const dv = (d << 24) >> 24;
-      if (dv === 0) divideError(cpu);
-      const n = (cpu.regLo[0]! << 16) >> 16;
+      if (dv === 0) divideError(c);
+      const n = (c.regLo[RAX]! << 16) >> 16;
       const q = Math.trunc(n / dv);
-      if (q > 0x7f || q < -0x80) divideError(cpu);
-      cpu.setReg(2, 0, ((n - q * dv) << 8) | (q & 0xff), 0);
+      if (q > 0x7f || q < -0x80) divideError(c);
+      c.setReg(2, RAX, ((n - q * dv) << 8) | (q & 0xff), 0);
       break;
     }
     case 2: {
       const dv = (d << 16) >> 16;
-      if (dv === 0) divideError(cpu);
-      const n = (cpu.regLo[2]! << 16) | (cpu.regLo[0]! & 0xffff);
+      if (dv === 0) divideError(c);
+      const n = (c.regLo[RDX]! << 16) | (c.regLo[RAX]! & 0xffff);
       const q = Math.trunc(n / dv); // |n| < 2^31: the double quotient truncates exactly
-      if (q > 0x7fff || q < -0x8000) divideError(cpu);
-      cpu.setReg(2, 0, q, 0);
-      cpu.setReg(2, 2, n - q * dv, 0);
+      if (q > 0x7fff || q < -0x8000) divideError(c);
+      c.setReg(2, RAX, q, 0);
+      c.setReg(2, RDX, n - q * dv, 0);
       break;
     }
     case 4: {
-      if (d === 0) divideError(cpu);
-      let lo = cpu.regLo[0]!, hi = cpu.regLo[2]!;
+      if (d === 0) divideError(c);
+      let lo = c.regLo[RAX]!, hi = c.regLo[RDX]!;
       const negN = hi < 0, negQ = negN !== d < 0;
       if (negN) { hi = lo === 0 ? -hi | 0 : ~hi; lo = -lo | 0; } // |dividend|, 64-bit two's complement
       const dv = Math.abs(d);
-      if ((hi >>> 0) >= dv) divideError(cpu); // |quotient| >= 2^32
+      if ((hi >>> 0) >= dv) divideError(c); // |quotient| >= 2^32
       const q = udiv64by32(lo, hi, dv);
-      if (q > (negQ ? 0x80000000 : 0x7fffffff)) divideError(cpu);
-      cpu.setReg(4, 0, negQ ? -q | 0 : q | 0, 0);
-      cpu.setReg(4, 2, negN ? -rem | 0 : rem | 0, 0);
+      if (q > (negQ ? 0x80000000 : 0x7fffffff)) divideError(c);
+      c.setReg(4, RAX, negQ ? -q | 0 : q | 0, 0);
+      c.setReg(4, RDX, negN ? -rem | 0 : rem | 0, 0);
       break;
     }
     default: {
-      if ((d | dh) === 0) divideError(cpu);
-      const nl = cpu.regLo[0]!, nh = cpu.regHi[0]!, xl = cpu.regLo[2]!, xh = cpu.regHi[2]!;
+      if ((d | dh) === 0) divideError(c);
+      const nl = c.regLo[RAX]!, nh = c.regHi[RAX]!, xl = c.regLo[RDX]!, xh = c.regHi[RDX]!;
       const sign = nh >> 31;
       if (xl === sign && xh === sign && dh === (d >> 31) && d !== 0) {
         // Common case (after CQO): the dividend is RAX sign-extended and the divisor
@@ -335,30 +348,30 @@ export const idivE = (byte: boolean): Handler => (cpu, i) => {
         const negQ = (sign !== 0) !== d < 0;
         const ql = udiv96by32(ml, mh, 0, dv), qh = qHi;
         // |quotient| must be <= 2^63 - 1, or exactly 2^63 when negative.
-        if (qh >= 0x80000000 && !(negQ && qh === 0x80000000 && ql === 0)) divideError(cpu);
+        if (qh >= 0x80000000 && !(negQ && qh === 0x80000000 && ql === 0)) divideError(c);
         let rl = ql | 0, rh = qh | 0;
         if (negQ) { rh = rl === 0 ? -rh | 0 : ~rh; rl = -rl | 0; }
-        cpu.setReg(8, 0, rl, rh);
+        c.setReg(8, RAX, rl, rh);
         const r = sign ? -rem : rem;
-        cpu.setReg(8, 2, r | 0, r < 0 ? -1 : 0);
+        c.setReg(8, RDX, r | 0, r < 0 ? -1 : 0);
       } else {
         // Rare: a 128-bit dividend or a wide divisor.
         const n = BigInt.asIntN(128, (u64(xl, xh) << 64n) | u64(nl, nh));
         const dv = BigInt.asIntN(64, u64(d, dh));
         const q = n / dv; // BigInt division truncates toward zero, like IDIV
-        if (q > 0x7fffffffffffffffn || q < -0x8000000000000000n) divideError(cpu);
-        setBig(cpu, 0, q);
-        setBig(cpu, 2, n % dv);
+        if (q > 0x7fffffffffffffffn || q < -0x8000000000000000n) divideError(c);
+        setBig(c, RAX, q);
+        setBig(c, RDX, n % dv);
       }
     }
   }
-  divFlags(cpu);
+  divFlags(c);
 };
 
 function u64(lo: number, hi: number): bigint {
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 }
-function setBig(cpu: Cpu, r: number, v: bigint): void {
+function setBig(c: ExecContext, r: number, v: bigint): void {
   const u = BigInt.asUintN(64, v);
-  cpu.setReg(8, r, Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0);
+  c.setReg(8, r, Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0);
 }

@@ -6,7 +6,8 @@
 // objdump spells differently from the SDM live in the row's `att` field
 // (table.ts: AttSyntax).
 import { Attr, type OperandSpec } from './table.js';
-import { BASE_RIP, PFX_LOCK, PFX_OPSIZE, PFX_REP, PFX_REPNE, PFX_ADDRSIZE, SEG_FS, SEG_GS, type Insn } from './insn.js';
+import { SEG_FS, SEG_GS } from '../arch/registers.js';
+import { BASE_RIP, PFX_LOCK, PFX_OPSIZE, PFX_REP, PFX_REPNE, PFX_ADDRSIZE, type Insn } from './insn.js';
 
 const REG64 = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
 const REG32 = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi', 'r8d', 'r9d', 'r10d', 'r11d', 'r12d', 'r13d', 'r14d', 'r15d'];
@@ -266,6 +267,7 @@ class Disassembler {
         if (spec.reg === 1) return '%cl';
         return this.reg(0, this.sizeOf(spec));
       case 'one': return '';
+      default: throw new Error(`disassembler: no rows use operand kind ${spec.kind} yet`);
     }
   }
 

@@ -1,6 +1,13 @@
 // 64-bit mode instruction decoder (SDM Vol. 2 ch. 2). Builds its lookup
-// structures from the opcode table, then turns bytes into an Insn record.
-import { Insn, PFX_LOCK, PFX_REP, PFX_REPNE, PFX_OPSIZE, PFX_ADDRSIZE, PFX_REX, BASE_RIP, SEG_FS, SEG_GS } from './insn.js';
+// structures from the opcode table (checking that every row is reachable),
+// then turns bytes into an Insn record. Legality that depends only on the
+// bytes is decided here (Insn.invalid); the rest is the pre-execute step's.
+import { SEG_CS, SEG_FS, SEG_GS } from '../arch/registers.js';
+import {
+  Insn, PFX_LOCK, PFX_REP, PFX_REPNE, PFX_OPSIZE, PFX_ADDRSIZE, PFX_REX, BASE_RIP,
+  LOC_NONE, LOC_REG, LOC_MEM, LOC_IMM, LOC_IMM2, LOC_MOFFS, LOC_ONE, LOC_SEG,
+} from './insn.js';
+import { operandBytes } from './operands.js';
 import { Attr, type OpcodeRow, type OperandSpec } from './table.js';
 import { OPCODE_ROWS, ROW_UD, ROW_TOO_LONG } from './opcodes.js';
 
@@ -32,18 +39,24 @@ function buildMaps(rows: readonly OpcodeRow[]): DecodeEntry[] {
       list.push(r);
     }
   }
+  const placed = new Set<OpcodeRow>();
   const entries: DecodeEntry[] = [];
   for (let key = 0; key < 4 * 256; key++) {
     const list = byKey.get(key);
     if (!list) { entries.push({ single: undefined, slots: undefined, hasModrm: false }); continue; }
-    const hasModrm = list[0]!.hasModrm;
+    const first = list[0]!;
+    const hasModrm = first.hasModrm;
     for (const r of list) {
-      if (r.hasModrm !== hasModrm) throw new Error(`rows at opcode key ${key.toString(16)} disagree on ModRM (${r.id})`);
+      if (r.hasModrm !== hasModrm) throw new Error(`opcode table: rows ${first.id} and ${r.id} disagree on the ModRM byte`);
     }
-    if (list.length === 1 && specificity(list[0]!) === 0) { entries.push({ single: list[0], slots: undefined, hasModrm }); continue; }
-    const slots: (OpcodeRow | undefined)[] = new Array(512).fill(undefined);
+    if (list.length === 1 && specificity(first) === 0) {
+      placed.add(first);
+      entries.push({ single: first, slots: undefined, hasModrm });
+      continue;
+    }
+    const slots: (OpcodeRow | undefined)[] = new Array<OpcodeRow | undefined>(512).fill(undefined);
     // Less specific rows first, so specific ones override; an exact opcode row beats a
-    // +r row that merely spans it (91+r XCHG ends at 97; 98 is CBW).
+    // +r row that merely spans it (90+r XCHG: 90 itself is NOP).
     const ordered = [...list].sort((a, b) => specificity(a) - specificity(b) || Number(b.plusR) - Number(a.plusR));
     for (const r of ordered) {
       for (let p = 0; p < 4; p++) {
@@ -60,8 +73,11 @@ function buildMaps(rows: readonly OpcodeRow[]): DecodeEntry[] {
         }
       }
     }
+    for (const r of slots) if (r) placed.add(r);
     entries.push({ single: undefined, slots, hasModrm });
   }
+  // A row no encoding reaches is a table bug (a wrong p=/mod=/rm= selector or a shadowed row).
+  for (const r of rows) if (!placed.has(r)) throw new Error(`opcode table: row ${r.id} is unreachable (every encoding of it decodes to another row)`);
   return entries;
 }
 
@@ -72,26 +88,32 @@ const ROW_NOP_90 = OPCODE_ROWS.find((r) => r.id === 'Nop_90');
 const ROW_XCHG_RAX = OPCODE_ROWS.find((r) => r.id === 'Xchg_Zv_rAX');
 
 function immSize(spec: OperandSpec, opSize: number, addrSize: number): number {
-  switch (spec.kind === 'O' ? 'O' : spec.size) {
-    case 'O': return addrSize;
-    case 'b': case 'bs': return 1;
-    case 'w': return 2;
-    case 'd': return 4;
-    case 'q': return 8;
-    case 'z': return opSize === 2 ? 2 : 4;
-    case 'v': return opSize;
-    default: throw new Error(`bad immediate size ${spec.text}`);
+  if (spec.kind === 'O') return addrSize;
+  const n = spec.size === 'bs' ? 1 : spec.size === 'v' ? opSize : operandBytes(spec.size, opSize);
+  if (n === 0) throw new Error(`bad immediate size ${spec.text}`);
+  return n;
+}
+
+/** Register numbers that exist for the C (control) and D (debug) operand kinds (SDM MOV CR/DR: others #UD). */
+const VALID_CR = new Set([0, 2, 3, 4, 8]);
+
+/** Whether the decoded operands name registers that do not exist (C, D, S kinds), or write CS. */
+function invalidRegisterOperand(row: OpcodeRow, insn: Insn): boolean {
+  for (const o of row.operands) {
+    if (o.kind === 'C' && !VALID_CR.has(insn.reg)) return true;
+    if (o.kind === 'D' && insn.reg > 7) return true;
+    if (o.kind === 'S' && ((insn.reg & 7) > 5 || (o.access === 'w' && (insn.reg & 7) === SEG_CS))) return true;
   }
+  return false;
 }
 
 /**
  * Decodes one instruction from `buf` at `pos`, with `avail` bytes readable.
  * Returns the Insn, or null when the instruction runs past `avail` bytes (the
- * caller fetches more and retries). `specialise` lets a row pick a
- * form-specific handler (off on the reference path). Undefined encodings decode to a row whose
- * handler raises #UD; an instruction longer than 15 bytes to one raising #GP(0).
+ * caller fetches more and retries). Undefined encodings decode to ROW_UD; an
+ * instruction longer than 15 bytes to ROW_TOO_LONG.
  */
-export function decode(buf: Uint8Array, pos: number, avail: number, specialise = true): Insn | null {
+export function decode(buf: Uint8Array, pos: number, avail: number): Insn | null {
   const limit = Math.min(avail, 15);
   let p = 0;
   let prefixes = 0, seg = -1, rex = 0, lastRepPrefix = 0;
@@ -139,23 +161,22 @@ export function decode(buf: Uint8Array, pos: number, avail: number, specialise =
     modrm = buf[pos + p++]!;
   }
   let row = entry.single;
-  if (!row) {
-    if (entry.slots) {
-      const pfx = lastRepPrefix === 0xf3 ? 2 : lastRepPrefix === 0xf2 ? 3 : (prefixes & PFX_OPSIZE) ? 1 : 0;
-      const m = modrm < 0 ? 0 : modrm;
-      row = entry.slots[slotIndex(pfx, (m >> 3) & 7, (m >> 6) === 3 ? 1 : 0, m & 7)];
-      // A mandatory-prefix row that does not exist falls back to the unprefixed one (e.g. F2 on BSF).
-      if (!row && pfx !== 0) row = entry.slots[slotIndex(0, (m >> 3) & 7, (m >> 6) === 3 ? 1 : 0, m & 7)];
-    }
+  if (!row && entry.slots) {
+    const pfx = lastRepPrefix === 0xf3 ? 2 : lastRepPrefix === 0xf2 ? 3 : (prefixes & PFX_OPSIZE) ? 1 : 0;
+    const m = modrm < 0 ? 0 : modrm;
+    row = entry.slots[slotIndex(pfx, (m >> 3) & 7, (m >> 6) === 3 ? 1 : 0, m & 7)];
+    // A mandatory-prefix row that does not exist falls back to the unprefixed one (e.g. F2 on BSF).
+    if (!row && pfx !== 0) row = entry.slots[slotIndex(0, (m >> 3) & 7, (m >> 6) === 3 ? 1 : 0, m & 7)];
   }
   if (!row) row = ROW_UD;
   else if (row === ROW_NOP_90 && ((rex & 1) || (prefixes & PFX_OPSIZE)) && ROW_XCHG_RAX) row = ROW_XCHG_RAX;
   const attrs = row.attrs;
 
-  const insn = new Insn(row, row.exec);
+  const insn = new Insn(row);
   insn.prefixes = prefixes;
   insn.rex = rex;
   insn.modrm = modrm;
+  insn.param = row.param;
   // Operand and address size (SDM §2.2.1.2, Table 2-4).
   const w = (rex & 8) !== 0;
   if (attrs & Attr.F64) insn.opSize = 8;
@@ -218,16 +239,45 @@ export function decode(buf: Uint8Array, pos: number, avail: number, specialise =
     if (k === 0) { insn.imm = lo; insn.immHi = hi; } else insn.imm2 = lo;
   }
   insn.len = p;
-  // The reference path keeps the generic handler, so it checks the specialised ones.
-  if (specialise && row.fast) { const h = row.fast(insn); if (h) insn.exec = h; }
-  // Legality decided at decode time, so the cached record already raises it.
-  if (attrs & Attr.I64) insn.exec = ROW_UD.exec;
-  else if ((prefixes & PFX_LOCK) && (!(attrs & Attr.Lock) || !insn.isMem)) insn.exec = ROW_UD.exec;
+  resolveOperands(row, insn);
+  // Legality decided by the bytes alone (the pre-execute step does the rest).
+  insn.invalid = (attrs & Attr.I64) !== 0 ||
+    ((prefixes & PFX_LOCK) !== 0 && (!(attrs & Attr.Lock) || !insn.isMem)) ||
+    invalidRegisterOperand(row, insn);
   return insn;
 }
 
+/** Resolves where operands 0..2 live (Insn.loc/reg/size) and how the memory operand is used. */
+function resolveOperands(row: OpcodeRow, insn: Insn): void {
+  const ops = row.operands;
+  for (let k = 0; k < ops.length && k < 3; k++) {
+    const o = ops[k]!;
+    const size = operandBytes(o.size, insn.opSize);
+    let loc = LOC_NONE, reg = 0;
+    switch (o.kind) {
+      case 'E': case 'M':
+        if (insn.isMem) {
+          loc = LOC_MEM;
+          insn.memAccess = o.access === 'r' ? 1 : o.access === 'w' ? 2 : 3;
+        } else { loc = LOC_REG; reg = insn.rm; }
+        break;
+      case 'G': loc = LOC_REG; reg = insn.reg; break;
+      case 'Z': case 'R': loc = LOC_REG; reg = insn.rm; break;
+      case 'fixed': loc = LOC_REG; reg = o.reg; break;
+      case 'I': case 'J': loc = o === row.imms[0] ? LOC_IMM : LOC_IMM2; break;
+      case 'O': loc = LOC_MOFFS; break;
+      case 'one': loc = LOC_ONE; break;
+      case 'S': loc = LOC_SEG; reg = insn.reg & 7; break;
+      default: break;
+    }
+    if (k === 0) { insn.loc0 = loc; insn.reg0 = reg; insn.size0 = size; }
+    else if (k === 1) { insn.loc1 = loc; insn.reg1 = reg; insn.size1 = size; }
+    else { insn.loc2 = loc; insn.reg2 = reg; insn.size2 = size; }
+  }
+}
+
 function tooLong(): Insn {
-  const insn = new Insn(ROW_TOO_LONG, ROW_TOO_LONG.exec);
+  const insn = new Insn(ROW_TOO_LONG);
   insn.len = 15;
   return insn;
 }

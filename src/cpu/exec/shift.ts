@@ -21,12 +21,15 @@
 //            concatenation dest:src:src (SHLD) / src:src:dest (SHRD): the result
 //            comes from src repeated, CF = 0. SHLD with count >= 16 has OF = CF
 //            (so 0 above 16); SHRD keeps its OF rule.
-import type { Cpu } from '../cpu.js';
-import type { Handler, Insn } from '../insn.js';
-import { CF, AF, OF } from '../flags.js';
+import { CF, AF, OF } from '../../arch/rflags.js';
+import { SH_ROL, SH_ROR, SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SAL } from '../../isa/executors.js';
+import type { Insn } from '../../isa/insn.js';
+import { RCX } from '../../arch/registers.js';
+import type { ExecContext, Handler } from '../context.js';
+import type { RowBinder } from './binding.js';
+import { setResultFlags } from '../lazy-flags.js';
+import { loadOperand, storeOperand } from '../operands.js';
 
-
-const ROL = 0, ROR = 1, RCL = 2, RCR = 3, SHL = 4, SHR = 5, SAL = 6, SAR = 7;
 
 /** High dword of a 64-bit result (module scratch: no allocation). */
 let rHi = 0;
@@ -53,189 +56,211 @@ function bit64(lo: number, hi: number, n: number): number {
 /**
  * Applies group-2 operation `op` with masked count `cnt` (1..31, 1..63 for
  * size 8) to the `size`-byte value (a, ah) and sets the flags. Returns the low
- * dword of the result; for size 8 the high dword is in cpu.hi.
+ * dword of the result; for size 8 the high dword is left in operand slot 0's high half.
  */
-export function shiftOp(cpu: Cpu, op: number, size: number, a: number, ah: number, cnt: number): number {
-  if (size === 8) return shiftOp64(cpu, op, a, ah, cnt);
+export function shiftOp(c: ExecContext, op: number, size: number, a: number, ah: number, cnt: number): number {
+  if (size === 8) return shiftOp64(c, op, a, ah, cnt);
   const w = size * 8;
   const sh = 32 - w; // moves bit w-1 to bit 31
   const mask = size === 4 ? -1 : (1 << w) - 1;
   const ua = a & mask;
   let r: number, cf: number;
   switch (op) {
-    case ROL: {
+    case SH_ROL: {
       const n = cnt & (w - 1);
       r = n === 0 ? ua : ((ua << n) | (ua >>> (w - n))) & mask;
       cf = r & 1;
-      cpu.fAux = (cpu.fAux & AF) | cf | ((((r << sh) >>> 31) ^ cf) ? OF : 0);
+      c.fAux = (c.fAux & AF) | cf | ((((r << sh) >>> 31) ^ cf) ? OF : 0);
       return r;
     }
-    case ROR: {
+    case SH_ROR: {
       const n = cnt & (w - 1);
       r = n === 0 ? ua : ((ua >>> n) | (ua << (w - n))) & mask;
       cf = (r << sh) >>> 31;
-      cpu.fAux = (cpu.fAux & AF) | cf | ((((r << sh) ^ (r << (sh + 1))) < 0) ? OF : 0);
+      c.fAux = (c.fAux & AF) | cf | ((((r << sh) ^ (r << (sh + 1))) < 0) ? OF : 0);
       return r;
     }
-    case RCL: {
+    case SH_RCL: {
       const n = w === 32 ? cnt : cnt % (w + 1);
-      const c = cpu.fAux & CF;
-      if (n === 0) { r = ua; cf = c; }
+      const cin = c.fAux & CF;
+      if (n === 0) { r = ua; cf = cin; }
       else if (w === 32) {
-        r = (a << n) | (c << (n - 1)) | (n === 1 ? 0 : a >>> (33 - n));
+        r = (a << n) | (cin << (n - 1)) | (n === 1 ? 0 : a >>> (33 - n));
         cf = (a >>> (32 - n)) & 1;
       } else {
         // The (w+1)-bit value CF:dest fits in 17 bits.
-        const v = (c << w) | ua, m = (1 << (w + 1)) - 1;
+        const v = (cin << w) | ua, m = (1 << (w + 1)) - 1;
         const t = ((v << n) | (v >>> (w + 1 - n))) & m;
         r = t & mask; cf = t >>> w;
       }
-      cpu.fAux = (cpu.fAux & AF) | cf | ((((r << sh) >>> 31) ^ cf) ? OF : 0);
+      c.fAux = (c.fAux & AF) | cf | ((((r << sh) >>> 31) ^ cf) ? OF : 0);
       return r;
     }
-    case RCR: {
+    case SH_RCR: {
       const n = w === 32 ? cnt : cnt % (w + 1);
-      const c = cpu.fAux & CF;
-      if (n === 0) { r = ua; cf = c; }
+      const cin = c.fAux & CF;
+      if (n === 0) { r = ua; cf = cin; }
       else if (w === 32) {
-        r = (a >>> n) | (c << (32 - n)) | (n === 1 ? 0 : a << (33 - n));
+        r = (a >>> n) | (cin << (32 - n)) | (n === 1 ? 0 : a << (33 - n));
         cf = (a >>> (n - 1)) & 1;
       } else {
-        const v = (c << w) | ua, m = (1 << (w + 1)) - 1;
+        const v = (cin << w) | ua, m = (1 << (w + 1)) - 1;
         const t = ((v >>> n) | (v << (w + 1 - n))) & m;
         r = t & mask; cf = t >>> w;
       }
-      cpu.fAux = (cpu.fAux & AF) | cf | ((((r << sh) ^ (r << (sh + 1))) < 0) ? OF : 0);
+      c.fAux = (c.fAux & AF) | cf | ((((r << sh) ^ (r << (sh + 1))) < 0) ? OF : 0);
       return r;
     }
-    case SHL: case SAL: {
+    case SH_SHL: case SH_SAL: {
       r = (ua << cnt) & mask;
       cf = cnt <= w ? (ua >>> (w - cnt)) & 1 : 0;
-      cpu.fAux = cf | AF | ((((r << sh) >>> 31) ^ cf) ? OF : 0);
+      c.fAux = cf | AF | ((((r << sh) >>> 31) ^ cf) ? OF : 0);
       break;
     }
-    case SHR: {
+    case SH_SHR: {
       r = ua >>> cnt; // cnt <= 31
       cf = (ua >>> (cnt - 1)) & 1;
-      cpu.fAux = cf | AF | ((((r << sh) ^ (r << (sh + 1))) < 0) ? OF : 0);
+      c.fAux = cf | AF | ((((r << sh) ^ (r << (sh + 1))) < 0) ? OF : 0);
       break;
     }
     default: { // SAR
       const sa = (a << sh) >> sh;
       r = (sa >> cnt) & mask;
       cf = (sa >> (cnt - 1)) & 1;
-      cpu.fAux = cf | AF;
+      c.fAux = cf | AF;
     }
   }
-  cpu.setResultFlags(size, r, 0);
+  setResultFlags(c, size, r, 0);
   return r;
 }
 
-function shiftOp64(cpu: Cpu, op: number, a: number, ah: number, cnt: number): number {
+function shiftOp64(c: ExecContext, op: number, a: number, ah: number, cnt: number): number {
   let r: number, h: number, cf: number;
   switch (op) {
-    case ROL: case ROR: {
-      const n = op === ROL ? cnt : 64 - cnt;
+    case SH_ROL: case SH_ROR: {
+      const n = op === SH_ROL ? cnt : 64 - cnt;
       const l1 = shl64(a, ah, n), h1 = rHi;
       const l2 = shr64(a, ah, 64 - n);
       r = l1 | l2; h = h1 | rHi;
-      cf = op === ROL ? r & 1 : h >>> 31;
-      const of = op === ROL ? (h >>> 31) ^ cf : ((h ^ (h << 1)) >>> 31);
-      cpu.fAux = (cpu.fAux & AF) | cf | (of ? OF : 0);
-      cpu.hi = h;
+      cf = op === SH_ROL ? r & 1 : h >>> 31;
+      const of = op === SH_ROL ? (h >>> 31) ^ cf : ((h ^ (h << 1)) >>> 31);
+      c.fAux = (c.fAux & AF) | cf | (of ? OF : 0);
+      c.ops.hi[0] = h;
       return r;
     }
-    case RCL: {
+    case SH_RCL: {
       // 65-bit rotate of CF:dest: (x << n) | (CF << (n-1)) | (x >>> (65-n)).
-      const c = cpu.fAux & CF;
+      const cin = c.fAux & CF;
       r = shl64(a, ah, cnt); h = rHi;
       const l2 = shr64(a, ah, 65 - cnt);
       r |= l2; h |= rHi;
-      if (cnt - 1 < 32) r |= c << (cnt - 1); else h |= c << (cnt - 33);
+      if (cnt - 1 < 32) r |= cin << (cnt - 1); else h |= cin << (cnt - 33);
       cf = bit64(a, ah, 64 - cnt);
-      cpu.fAux = (cpu.fAux & AF) | cf | (((h >>> 31) ^ cf) ? OF : 0);
-      cpu.hi = h;
+      c.fAux = (c.fAux & AF) | cf | (((h >>> 31) ^ cf) ? OF : 0);
+      c.ops.hi[0] = h;
       return r;
     }
-    case RCR: {
+    case SH_RCR: {
       // (x >>> n) | (CF << (64-n)) | (x << (65-n)).
-      const c = cpu.fAux & CF;
+      const cin = c.fAux & CF;
       r = shr64(a, ah, cnt); h = rHi;
       if (cnt > 1) { const l2 = shl64(a, ah, 65 - cnt); r |= l2; h |= rHi; }
       const cb = 64 - cnt;
-      if (cb < 32) r |= c << cb; else h |= c << (cb - 32);
+      if (cb < 32) r |= cin << cb; else h |= cin << (cb - 32);
       cf = bit64(a, ah, cnt - 1);
-      cpu.fAux = (cpu.fAux & AF) | cf | (((h ^ (h << 1)) < 0) ? OF : 0);
-      cpu.hi = h;
+      c.fAux = (c.fAux & AF) | cf | (((h ^ (h << 1)) < 0) ? OF : 0);
+      c.ops.hi[0] = h;
       return r;
     }
-    case SHL: case SAL:
+    case SH_SHL: case SH_SAL:
       r = shl64(a, ah, cnt); h = rHi;
       cf = bit64(a, ah, 64 - cnt);
-      cpu.fAux = cf | AF | (((h >>> 31) ^ cf) ? OF : 0);
+      c.fAux = cf | AF | (((h >>> 31) ^ cf) ? OF : 0);
       break;
-    case SHR:
+    case SH_SHR:
       r = shr64(a, ah, cnt); h = rHi;
       cf = bit64(a, ah, cnt - 1);
-      cpu.fAux = cf | AF | (((h ^ (h << 1)) < 0) ? OF : 0);
+      c.fAux = cf | AF | (((h ^ (h << 1)) < 0) ? OF : 0);
       break;
     default: { // SAR
       const s = ah >> 31;
       if (cnt < 32) { r = (a >>> cnt) | (ah << (32 - cnt)); h = ah >> cnt; }
       else { r = ah >> (cnt - 32); h = s; }
       cf = bit64(a, ah, cnt - 1);
-      cpu.fAux = cf | AF;
+      c.fAux = cf | AF;
     }
   }
-  cpu.fZ = r | h; cpu.fS = h; cpu.fP = r;
-  cpu.hi = h;
+  c.fZ = r | h; c.fS = h; c.fP = r;
+  c.ops.hi[0] = h;
   return r;
 }
 
-/** Group 2: ModRM.reg selects rol ror rcl rcr shl shr sal sar; count = 1, CL or imm8. */
-export const shiftGroup = (byte: boolean, count: 'one' | 'cl' | 'imm'): Handler => (cpu, i) => {
-  const s = byte ? 1 : i.opSize;
-  const raw = count === 'one' ? 1 : count === 'cl' ? cpu.regLo[1]! : i.imm;
-  const cnt = raw & (s === 8 ? 63 : 31);
-  const a = cpu.readModifyE(i, s), ah = cpu.hi;
+/**
+ * Group 2 (param: the operation = ModRM.reg); the count is operand 1 (1, CL or
+ * imm8). The destination is read (and checked for writing) even when the
+ * masked count is 0, which changes no flag and no memory but still writes a
+ * 32-bit register destination (zero-extending it).
+ */
+export const shift: Handler = (c, i) => {
+  const s = i.size0;
+  loadOperand(c, i, 1);
+  const cnt = c.ops.lo[1]! & (s === 8 ? 63 : 31);
+  loadOperand(c, i, 0);
   if (cnt === 0) {
-    // No flags, no memory write; a 32-bit register is still written (zero-extended).
-    if (s === 4 && !i.isMem) cpu.setReg(4, i.rm, a, 0);
+    if (s === 4 && !i.isMem) c.setReg(4, i.rm, c.ops.lo[0]!, 0);
     return;
   }
-  const r = shiftOp(cpu, (i.modrm >> 3) & 7, s, a, ah, cnt);
-  cpu.writeBackE(i, s, r, cpu.hi);
+  c.ops.lo[0] = shiftOp(c, i.param, s, c.ops.lo[0]!, c.ops.hi[0]!, cnt);
+  storeOperand(c, i, 0);
+};
+
+/** Register destinations of 4 or 8 bytes, the count from the immediate, 1 or CL (chosen per row). */
+function shiftRegister(size: 4 | 8, count: 'imm' | 'one' | 'cl'): Handler {
+  const mask = size === 8 ? 63 : 31;
+  return (c, i) => {
+    const cnt = (count === 'imm' ? i.imm : count === 'one' ? 1 : c.regLo[RCX]!) & mask;
+    const d = i.rm;
+    if (cnt === 0) { if (size === 4) c.regHi[d] = 0; return; }
+    const r = shiftOp(c, i.param, size, c.regLo[d]!, c.regHi[d]!, cnt);
+    c.regLo[d] = r;
+    c.regHi[d] = size === 8 ? c.ops.hi[0]! : 0;
+  };
+}
+
+export const bindShift: RowBinder = (row) => {
+  const kind = row.operands[1]!.kind;
+  const count = kind === 'I' ? 'imm' : kind === 'one' ? 'one' : 'cl';
+  const reg64 = shiftRegister(8, count), reg32 = shiftRegister(4, count);
+  return (i, specialise) => (!specialise || i.isMem ? shift : i.size0 === 8 ? reg64 : i.size0 === 4 ? reg32 : shift);
 };
 
 /** Sets the SHLD/SHRD flags: CF, AF = 1, OF, and ZF/SF/PF from the result. */
-function dshFlags(cpu: Cpu, size: number, r: number, h: number, cf: number, of: number): void {
-  cpu.fAux = cf | AF | (of ? OF : 0);
-  cpu.setResultFlags(size, r, h);
+function doubleShiftFlags(c: ExecContext, size: number, r: number, h: number, cf: number, of: number): void {
+  c.fAux = cf | AF | (of ? OF : 0);
+  setResultFlags(c, size, r, h);
 }
 
-/** SHLD/SHRD operands (module scratch: no allocation per instruction). */
-let dA = 0, dAh = 0, dB = 0, dBh = 0;
-
 /**
- * Reads the SHLD/SHRD operands into dA/dAh (destination) and dB/dBh (source)
- * and returns the masked count. A count of 0 changes nothing but still
- * zero-extends a 32-bit register destination (checked on hardware).
+ * Loads the SHLD/SHRD operands (destination in slot 0, source in slot 1) and
+ * returns the masked count (operand 2: imm8 or CL). A count of 0 changes
+ * nothing but still zero-extends a 32-bit register destination.
  */
-function doubleShiftOperands(cpu: Cpu, i: Insn, countCl: boolean): number {
-  const s = i.opSize;
-  const cnt = (countCl ? cpu.regLo[1]! : i.imm) & (s === 8 ? 63 : 31);
-  dA = cpu.readModifyE(i, s); dAh = cpu.hi;
-  dB = cpu.getReg(s, i.reg); dBh = cpu.hi;
-  if (cnt === 0 && s === 4 && !i.isMem) cpu.setReg(4, i.rm, dA, 0);
+function doubleShiftOperands(c: ExecContext, i: Insn): number {
+  const s = i.size0;
+  loadOperand(c, i, 2);
+  const cnt = c.ops.lo[2]! & (s === 8 ? 63 : 31);
+  loadOperand(c, i, 0);
+  loadOperand(c, i, 1);
+  if (cnt === 0 && s === 4 && !i.isMem) c.setReg(4, i.rm, c.ops.lo[0]!, 0);
   return cnt;
 }
 
 /** SHLD Ev, Gv, imm8/CL: dest shifted left, vacated bits filled from the top of src. */
-export const shld = (countCl: boolean): Handler => (cpu, i) => {
-  const s = i.opSize;
-  const cnt = doubleShiftOperands(cpu, i, countCl);
+export const shld: Handler = (c, i) => {
+  const s = i.size0;
+  const cnt = doubleShiftOperands(c, i);
   if (cnt === 0) return;
-  const a = dA, ah = dAh, b = dB, bh = dBh;
+  const v = c.ops, a = v.lo[0]!, ah = v.hi[0]!, b = v.lo[1]!, bh = v.hi[1]!;
   let r: number, h = 0, cf: number, of: number;
   if (s === 2) {
     const ua = a & 0xffff, ub = b & 0xffff;
@@ -260,16 +285,17 @@ export const shld = (countCl: boolean): Handler => (cpu, i) => {
     cf = bit64(a, ah, 64 - cnt);
     of = (h >>> 31) ^ cf;
   }
-  dshFlags(cpu, s, r, h, cf, of);
-  cpu.writeBackE(i, s, r, h);
+  doubleShiftFlags(c, s, r, h, cf, of);
+  v.lo[0] = r; v.hi[0] = h;
+  storeOperand(c, i, 0);
 };
 
 /** SHRD Ev, Gv, imm8/CL: dest shifted right, vacated bits filled from the bottom of src. */
-export const shrd = (countCl: boolean): Handler => (cpu, i) => {
-  const s = i.opSize;
-  const cnt = doubleShiftOperands(cpu, i, countCl);
+export const shrd: Handler = (c, i) => {
+  const s = i.size0;
+  const cnt = doubleShiftOperands(c, i);
   if (cnt === 0) return;
-  const a = dA, ah = dAh, b = dB, bh = dBh;
+  const v = c.ops, a = v.lo[0]!, ah = v.hi[0]!, b = v.lo[1]!, bh = v.hi[1]!;
   let r: number, h = 0, cf: number, of: number;
   if (s === 2) {
     const ua = a & 0xffff, ub = b & 0xffff;
@@ -293,6 +319,7 @@ export const shrd = (countCl: boolean): Handler => (cpu, i) => {
     cf = bit64(a, ah, cnt - 1);
     of = ((h >>> 31) ^ (h >>> 30)) & 1;
   }
-  dshFlags(cpu, s, r, h, cf, of);
-  cpu.writeBackE(i, s, r, h);
+  doubleShiftFlags(c, s, r, h, cf, of);
+  v.lo[0] = r; v.hi[0] = h;
+  storeOperand(c, i, 0);
 };

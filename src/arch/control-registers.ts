@@ -1,0 +1,30 @@
+// Control-register, EFER and debug-register bits (SDM Vol. 3A §2.5, §17.2;
+// APM Vol. 2 §3.1).
+export const CR0_PE = 1 << 0, CR0_MP = 1 << 1, CR0_EM = 1 << 2, CR0_TS = 1 << 3, CR0_ET = 1 << 4, CR0_NE = 1 << 5;
+export const CR0_WP = 1 << 16, CR0_AM = 1 << 18, CR0_NW = 1 << 29, CR0_CD = 1 << 30, CR0_PG = 1 << 31;
+/** CR0 bits the model holds; writing any other bit raises #GP(0). */
+export const CR0_KNOWN = CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_NW | CR0_CD | CR0_PG;
+
+export const CR4_VME = 1 << 0, CR4_PVI = 1 << 1, CR4_TSD = 1 << 2, CR4_DE = 1 << 3, CR4_PSE = 1 << 4, CR4_PAE = 1 << 5;
+export const CR4_MCE = 1 << 6, CR4_PGE = 1 << 7, CR4_PCE = 1 << 8, CR4_OSFXSR = 1 << 9, CR4_OSXMMEXCPT = 1 << 10;
+export const CR4_UMIP = 1 << 11, CR4_LA57 = 1 << 12, CR4_FSGSBASE = 1 << 16, CR4_PCIDE = 1 << 17, CR4_OSXSAVE = 1 << 18;
+export const CR4_SMEP = 1 << 20, CR4_SMAP = 1 << 21, CR4_PKE = 1 << 22;
+/** CR4 bits the model implements: TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT UMIP SMEP SMAP PKE. */
+export const CR4_KNOWN = CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT |
+  CR4_UMIP | CR4_SMEP | CR4_SMAP | CR4_PKE;
+/** CR4 bits that change how linear addresses translate (a change flushes the TLB). */
+export const CR4_PAGING = CR4_PSE | CR4_PAE | CR4_PGE | CR4_SMEP | CR4_SMAP | CR4_PKE;
+
+export const EFER_SCE = 1 << 0, EFER_LME = 1 << 8, EFER_LMA = 1 << 10, EFER_NXE = 1 << 11;
+/** EFER bits software may write (LMA is read-only). */
+export const EFER_WRITABLE = EFER_SCE | EFER_LME | EFER_NXE;
+
+/** DR6: bits that read as 1 (SDM §17.2.3), and the RTM bit (bit 16, reads 1 unless RTM is supported). */
+export const DR6_FIXED1 = 0xffff0ff0;
+export const DR6_BS = 1 << 14;
+/** DR7 bit 10 reads as 1; bits 11, 12, 14, 15 read as 0. */
+export const DR7_FIXED1 = 0x400, DR7_FIXED0 = 0xd800;
+export const DR7_GD = 1 << 13;
+
+/** The task-priority register CR8 holds 4 bits. */
+export const CR8_MASK = 0xf;

@@ -1,0 +1,45 @@
+// What an executor sees of the vCPU: the architectural state, the operand
+// stage, the one memory path, the port bus, and a few services. Declared
+// below the executors and the system modules, so that none of them depends on
+// the CPU class (cpu.ts implements this interface).
+import type { Mmu } from '../mmu/mmu.js';
+import type { PortBus } from '../devices/port-bus.js';
+import type { FeatureName } from '../isa/features.js';
+import type { Insn } from '../isa/insn.js';
+import type { ArchState } from './state.js';
+import type { OperandValues } from './operand-values.js';
+import type { StopReason } from './stop-reason.js';
+
+/** The code an execution tier binds to a decoded instruction. */
+export type Handler = (c: ExecContext, i: Insn) => void;
+
+export interface ExecContext extends ArchState {
+  /** The operand stage's values (operand-values.ts). */
+  readonly ops: OperandValues;
+  /** The one path for guest memory accesses by linear address. */
+  readonly mmu: Mmu;
+  readonly io: PortBus;
+  /** The CPUID features this vCPU reports (cpuid.ts); their instructions run, others raise #UD. */
+  readonly features: ReadonlySet<FeatureName>;
+  /** Honour the forced-emulation prefix `ud2; 'kvm'` (guest-abi §7). */
+  readonly forcedEmulation: boolean;
+
+  /** Writes all of RFLAGS (callers apply the POPF/IRET privilege rules first). */
+  setRflags(f: number): void;
+  /** Changes CPL (after a code-segment load): the memory path's permissions follow. */
+  setCpl(cpl: number): void;
+  /** Raises an exception: records it and unwinds to the run loop, which delivers it. */
+  raise(vector: number, errorCode?: number): never;
+  /** Ends the run with the emulation-failure outcome for the current instruction. */
+  emulationFailure(message: string): never;
+  /** Asks the run loop to return after the current instruction (device exits, HLT). */
+  requestStop(reason: StopReason): void;
+  /** Forced emulation: runs the instruction at `lin` on the reference path. */
+  executeReference(lin: number): void;
+  /** Forgets the fetch shortcut (after a CPL or paging change). */
+  invalidateFetch(): void;
+  /** Flushes the TLB (all entries, or those not global) and the fetch shortcut. */
+  flushTlb(keepGlobal: boolean): void;
+  /** Host intercepts (the snippet runner, host debugging): true when this event exits to the host instead of being delivered. */
+  interceptsEvent(vector: number, software: boolean): boolean;
+}

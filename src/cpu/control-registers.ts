@@ -1,0 +1,99 @@
+// Control and debug registers: reads, and writes with every effect the model
+// implements (SDM Vol. 3A §2.5, §4.10.4 for TLB flushes, §17.2; APM Vol. 2 §3.1).
+import { Vector } from '../arch/vectors.js';
+import { AC } from '../arch/rflags.js';
+import {
+  CR0_PE, CR0_PG, CR0_NW, CR0_CD, CR0_ET, CR0_WP, CR0_KNOWN, CR4_KNOWN, CR4_PAE, CR4_PAGING, CR4_PGE, CR4_DE,
+  CR4_PKE, CR4_SMEP, CR4_SMAP, EFER_NXE, CR8_MASK, DR6_FIXED1, DR7_FIXED1, DR7_FIXED0,
+} from '../arch/control-registers.js';
+import type { ExecContext } from './context.js';
+
+const TWO32 = 4294967296;
+const PAGE = 4096;
+/** CR3 bits 63:52 are reserved (the model has no PCID: bits 11:0 are ignored). */
+const CR3_HI_RESERVED = 0xfff00000 | 0;
+
+/** Re-derives the MMU's view of the paging controls (CR0.WP, CR3, CR4, EFER.NXE, CPL/AC) and flushes the TLB. */
+export function syncPaging(c: ExecContext): void {
+  const m = c.mmu;
+  m.ctl.cr3 = c.cr3 - (c.cr3 % PAGE);
+  m.ctl.nxe = (c.efer & EFER_NXE) !== 0;
+  m.ctl.pke = (c.cr4 & CR4_PKE) !== 0;
+  m.wp = (c.cr0 & CR0_WP) !== 0;
+  m.smep = (c.cr4 & CR4_SMEP) !== 0;
+  m.smap = (c.cr4 & CR4_SMAP) !== 0;
+  m.pkru = c.pkru;
+  m.setMode(c.cpl, (c.flagsRest & AC) !== 0);
+  c.flushTlb(false);
+}
+
+/** Reads CRn as an int32 pair into operand slot 0; #UD for a CR the model lacks (the decoder already rejects most). */
+export function readControlRegister(c: ExecContext, n: number): void {
+  let v: number;
+  switch (n) {
+    case 0: v = c.cr0; break;
+    case 2: v = c.cr2; break;
+    case 3: v = c.cr3; break;
+    case 4: v = c.cr4; break;
+    case 8: v = c.cr8; break;
+    default: return c.raise(Vector.UD);
+  }
+  const hi = Math.floor(v / TWO32);
+  c.ops.lo[0] = (v - hi * TWO32) | 0;
+  c.ops.hi[0] = hi;
+}
+
+/** MOV CRn, r64: #GP(0) for reserved bits and invalid combinations, then the effects. */
+export function writeControlRegister(c: ExecContext, n: number, lo: number, hi: number): void {
+  switch (n) {
+    case 0: {
+      if (hi !== 0 || (lo & ~CR0_KNOWN) !== 0) c.raise(Vector.GP, 0);
+      if ((lo & CR0_NW) && !(lo & CR0_CD)) c.raise(Vector.GP, 0);
+      if ((lo & CR0_PG) && !(lo & CR0_PE)) c.raise(Vector.GP, 0);
+      // Leaving long mode (clearing PG or PE) is not supported by this 64-bit-only core.
+      if (!(lo & CR0_PG) || !(lo & CR0_PE)) c.emulationFailure('leaving long mode (CR0.PG/PE = 0) is not implemented');
+      const old = c.cr0;
+      c.cr0 = lo | CR0_ET;
+      if ((old ^ c.cr0) & (CR0_WP | CR0_PG)) syncPaging(c);
+      return;
+    }
+    case 2: c.cr2 = hi * TWO32 + (lo >>> 0); return;
+    case 3: {
+      if (hi & CR3_HI_RESERVED) c.raise(Vector.GP, 0);
+      c.cr3 = hi * TWO32 + (lo >>> 0);
+      c.mmu.ctl.cr3 = c.cr3 - (c.cr3 % PAGE);
+      c.flushTlb((c.cr4 & CR4_PGE) !== 0);
+      return;
+    }
+    case 4: {
+      if (hi !== 0 || (lo & ~CR4_KNOWN) !== 0) c.raise(Vector.GP, 0);
+      if (!(lo & CR4_PAE)) c.raise(Vector.GP, 0); // PAE may not be cleared in long mode
+      const old = c.cr4;
+      c.cr4 = lo;
+      if ((old ^ lo) & CR4_PAGING) syncPaging(c);
+      return;
+    }
+    case 8:
+      if (hi !== 0 || (lo & ~CR8_MASK) !== 0) c.raise(Vector.GP, 0);
+      c.cr8 = lo;
+      return;
+    default: c.raise(Vector.UD);
+  }
+}
+
+/** The DR index actually accessed: DR4/DR5 alias DR6/DR7 unless CR4.DE makes them #UD (SDM §17.2.2). */
+export function debugRegisterIndex(c: ExecContext, n: number): number {
+  if (n === 4 || n === 5) {
+    if (c.cr4 & CR4_DE) c.raise(Vector.UD);
+    return n + 2;
+  }
+  return n;
+}
+
+/** MOV DRn, r64: DR6/DR7 have fixed bits and #GP(0) on a non-zero upper half. */
+export function writeDebugRegister(c: ExecContext, n: number, lo: number, hi: number): void {
+  if ((n === 6 || n === 7) && hi !== 0) c.raise(Vector.GP, 0);
+  if (n === 6) c.dr[6] = ((lo | DR6_FIXED1) & ~0x1000) >>> 0;
+  else if (n === 7) c.dr[7] = ((lo | DR7_FIXED1) & ~DR7_FIXED0) >>> 0;
+  else c.dr[n] = hi * TWO32 + (lo >>> 0);
+}

@@ -1,0 +1,120 @@
+// Exception and interrupt delivery through the 64-bit IDT (SDM Vol. 3A §6.12,
+// §6.14 for IA-32e mode; APM Vol. 2 §8.9), with the double-fault rules of
+// SDM Table 6-5 and the error codes of faults raised while delivering.
+import { Vector, FaultClass, faultClass, ERR_EXT, ERR_IDT } from '../arch/vectors.js';
+import { IF, TF, NT, RF, VM } from '../arch/rflags.js';
+import { RSP, SEG_CS, SEG_SS } from '../arch/registers.js';
+import { ATTR_P, ATTR_L, SYS_INT_GATE, SYS_TRAP_GATE, TYPE_EC, dplOf, isCodeSegment } from '../arch/descriptors.js';
+import { ACC_READ_SUP, ACC_WRITE_SUP } from '../mmu/mmu.js';
+import type { ExecContext } from './context.js';
+import { CPU_EXCEPTION, type PendingException } from './exceptions.js';
+import { Descriptor, readDescriptor, loadCodeSegment, loadNullSs } from './segmentation.js';
+import { isCanonical } from './operands.js';
+
+const TWO32 = 4294967296;
+/** TSS offsets (SDM Figure 7-11): RSP0-2 at 4, IST1-7 at 0x24. */
+const TSS_RSP0 = 4, TSS_IST1 = 0x24;
+
+export const enum DeliveryResult { Delivered, Intercepted, Shutdown }
+
+/**
+ * Delivers the exception recorded in `exc`; a fault while delivering it is
+ * combined by SDM Table 6-5 (benign: deliver the second; contributory after
+ * contributory or anything after #PF: #DF; anything but benign during #DF: shutdown).
+ */
+export function deliverException(c: ExecContext, exc: PendingException): DeliveryResult {
+  let vector = exc.vector, err = exc.errorCode, hasErr = exc.hasError;
+  if (vector === Vector.PF) c.cr2 = exc.cr2;
+  if (c.interceptsEvent(vector, false)) return DeliveryResult.Intercepted;
+  for (;;) {
+    try {
+      deliverEvent(c, vector, hasErr, err, false, c.rip);
+      return DeliveryResult.Delivered;
+    } catch (e) {
+      if (e !== CPU_EXCEPTION) throw e;
+      const first = faultClass(vector), second = faultClass(exc.vector);
+      if (first === FaultClass.DoubleFault && second !== FaultClass.Benign) return DeliveryResult.Shutdown;
+      if (exc.vector === Vector.PF) c.cr2 = exc.cr2;
+      if ((first === FaultClass.Contributory && second === FaultClass.Contributory) ||
+          (first === FaultClass.PageFault && second !== FaultClass.Benign)) {
+        vector = Vector.DF; err = 0; hasErr = true;
+      } else {
+        vector = exc.vector; err = exc.errorCode; hasErr = exc.hasError;
+      }
+    }
+  }
+}
+
+const gateCs = new Descriptor();
+
+/**
+ * Delivers `vector` through the IDT. `software` marks INT n / INT3 (the gate's
+ * DPL is checked and error codes carry no EXT bit). `returnRip` is the RIP pushed.
+ */
+export function deliverEvent(c: ExecContext, vector: number, hasErr: boolean, err: number, software: boolean, returnRip: number): void {
+  const ext = software ? 0 : ERR_EXT;
+  const idtErr = vector * 8 + ERR_IDT + ext;
+  if (vector * 16 + 15 > c.idtrLimit) c.raise(Vector.GP, idtErr);
+  const gate = c.idtrBase + vector * 16;
+  const d0 = c.mmu.readWith(gate, 4, ACC_READ_SUP);
+  const d1 = c.mmu.readWith(gate + 4, 4, ACC_READ_SUP);
+  const d2 = c.mmu.readWith(gate + 8, 4, ACC_READ_SUP);
+  const type = (d1 >> 8) & 0xf;
+  if (type !== SYS_INT_GATE && type !== SYS_TRAP_GATE) c.raise(Vector.GP, idtErr);
+  if (software && dplOf(d1 >> 8) < c.cpl) c.raise(Vector.GP, idtErr);
+  if (((d1 >> 8) & ATTR_P) === 0) c.raise(Vector.NP, idtErr);
+  if (software && c.interceptsEvent(vector, true)) {
+    // A host intercept of a software interrupt that passed the gate checks: the
+    // host sees RIP after the instruction (what the CPU would push).
+    c.rip = returnRip;
+    return;
+  }
+  const selector = (d0 >>> 16) & 0xffff;
+  const target = d2 * TWO32 + (((d1 & 0xffff0000) | (d0 & 0xffff)) >>> 0);
+  const ist = d1 & 7;
+  // The target code segment (SDM §6.12.1.1): present, 64-bit code, DPL <= CPL.
+  const cs = readDescriptor(c, selector, (selector & ~3) + ext, gateCs);
+  const csAttr = cs.attr;
+  if (!isCodeSegment(csAttr) || (csAttr & ATTR_L) === 0 || dplOf(csAttr) > c.cpl) c.raise(Vector.GP, (selector & ~3) + ext);
+  if ((csAttr & ATTR_P) === 0) c.raise(Vector.NP, (selector & ~3) + ext);
+  const newCpl = (csAttr & TYPE_EC) ? c.cpl : dplOf(csAttr); // a conforming segment keeps CPL
+  if (!isCanonical(target)) c.raise(Vector.GP, 0);
+  const oldSs = c.segSel[SEG_SS]!, oldRspLo = c.regLo[RSP]!, oldRspHi = c.regHi[RSP]!;
+  const oldCs = c.segSel[SEG_CS]!;
+  const rflags = c.getRflags();
+  let rsp: number;
+  if (ist) rsp = readTss64(c, TSS_IST1 + (ist - 1) * 8);
+  else if (newCpl < c.cpl) rsp = readTss64(c, TSS_RSP0 + newCpl * 8);
+  else rsp = c.regNumber(RSP);
+  rsp -= ((rsp % 16) + 16) % 16; // aligned to 16 (SDM §6.14.2)
+  if (!isCanonical(rsp)) c.raise(Vector.SS, 0);
+  // The frame: SS, RSP, RFLAGS, CS, RIP and the error code, written as supervisor data.
+  const words = hasErr ? 6 : 5;
+  const base = rsp - words * 8;
+  let slot = 0;
+  const w = (lo: number, hi: number) => c.mmu.writeWith(base + 8 * slot++, 8, lo, hi, ACC_WRITE_SUP);
+  if (hasErr) w(err, 0);
+  const ripHi = Math.floor(returnRip / TWO32);
+  w((returnRip - ripHi * TWO32) | 0, ripHi);
+  w(oldCs, 0);
+  w(rflags, 0);
+  w(oldRspLo, oldRspHi);
+  w(oldSs, 0);
+  // Commit.
+  const baseHi = Math.floor(base / TWO32);
+  c.regLo[RSP] = (base - baseHi * TWO32) | 0;
+  c.regHi[RSP] = baseHi;
+  if (newCpl !== c.cpl) loadNullSs(c, newCpl);
+  loadCodeSegment(c, selector, cs.base, cs.limit, csAttr, newCpl);
+  c.flagsRest &= ~(TF | NT | RF | VM);
+  if (type === SYS_INT_GATE) c.flagsRest &= ~IF;
+  c.rip = target;
+}
+
+/** Reads a 64-bit TSS field; #TS(TSS selector) beyond the TSS limit. */
+function readTss64(c: ExecContext, offset: number): number {
+  if (offset + 7 > c.trLimit) c.raise(Vector.TS, c.trSel & ~3);
+  const lo = c.mmu.readWith(c.trBase + offset, 4, ACC_READ_SUP);
+  const hi = c.mmu.readWith(c.trBase + offset + 4, 4, ACC_READ_SUP);
+  return hi * TWO32 + (lo >>> 0);
+}

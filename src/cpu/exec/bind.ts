@@ -1,0 +1,100 @@
+// The interpreter tier's binding of every executor the table names
+// (isa/executors.ts) to its code, and of a decoded instruction to the handler
+// it runs: legality first (Insn.invalid, pending rows, features, the
+// state-dependent checks of legality.ts), then the executor's binder.
+import type { ExecutorName } from '../../isa/executors.js';
+import type { FeatureName } from '../../isa/features.js';
+import type { Insn } from '../../isa/insn.js';
+import { rowById } from '../../isa/opcodes.js';
+import type { OpcodeRow } from '../../isa/table.js';
+import type { Handler } from '../context.js';
+import { checkExceptionClass, withLegality } from '../legality.js';
+import { always, type Binder, type RowBinder } from './binding.js';
+import { bindAlu, bindIncDec, neg, not } from './alu.js';
+import { mul, imul1, bindImul, div, idiv } from './muldiv.js';
+import { bindShift, shld, shrd } from './shift.js';
+import { bt, bsf, bsr, tzcnt, lzcnt, popcnt } from './bits.js';
+import { bindMov, movzx, movsx, bindLea, xchg, bswap, movbe, cmpxchg, cmpxchg8b, xadd, cmov, setcc, movToSeg, movFromSeg } from './move.js';
+import { clc, stc, cmc, cld, std, lahf, sahf, cbw, cwd, xlat } from './flags-and-accumulator.js';
+import { bindPush, bindPop, pushSeg, popSeg, pushf, popf, enter, leave } from './stack-ops.js';
+import { bindJcc, bindJmp, bindCall, bindRet, loop, jrcxz, int, int3, int1, iret } from './control.js';
+import { movs, cmps, stos, lods, scas, ins, outs } from './string.js';
+import * as sys from './system.js';
+import { sgdt, sidt, lgdt, lidt, sldt, str, lldt, ltr } from './descriptor-tables.js';
+
+/** Every executor name bound: the type makes a missing one a compile error. */
+const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
+  alu: bindAlu, incdec: bindIncDec, neg: always(neg), not: always(not),
+  mul: always(mul), imul1: always(imul1), imul: bindImul, div: always(div), idiv: always(idiv),
+  shift: bindShift, shld: always(shld), shrd: always(shrd),
+  bt: always(bt), bsf: always(bsf), bsr: always(bsr), tzcnt: always(tzcnt), lzcnt: always(lzcnt), popcnt: always(popcnt),
+  bswap: always(bswap),
+  mov: bindMov, movzx: always(movzx), movsx: always(movsx), lea: bindLea, movbe: always(movbe),
+  xchg: always(xchg), cmpxchg: always(cmpxchg), cmpxchg8b: always(cmpxchg8b), xadd: always(xadd),
+  cmov: always(cmov), setcc: always(setcc), cbw: always(cbw), cwd: always(cwd), xlat: always(xlat),
+  lahf: always(lahf), sahf: always(sahf), clc: always(clc), stc: always(stc), cmc: always(cmc), cld: always(cld), std: always(std),
+  movToSeg: always(movToSeg), movFromSeg: always(movFromSeg),
+  push: bindPush, pop: bindPop, pushSeg: always(pushSeg), popSeg: always(popSeg), pushf: always(pushf), popf: always(popf),
+  enter: always(enter), leave: always(leave),
+  jcc: bindJcc, jmp: bindJmp, call: bindCall, ret: bindRet, loop: always(loop), jrcxz: always(jrcxz),
+  int: always(int), int3: always(int3), int1: always(int1), iret: always(iret),
+  movs: always(movs), cmps: always(cmps), stos: always(stos), lods: always(lods), scas: always(scas), ins: always(ins), outs: always(outs),
+  in: always(sys.inPort), out: always(sys.outPort),
+  hlt: always(sys.hlt), cli: always(sys.cli), sti: always(sys.sti),
+  sldt: always(sldt), str: always(str), lldt: always(lldt), ltr: always(ltr),
+  sgdt: always(sgdt), sidt: always(sidt), lgdt: always(lgdt), lidt: always(lidt),
+  smsw: always(sys.smsw), lmsw: always(sys.lmsw), clts: always(sys.clts),
+  movFromCr: always(sys.movFromCr), movToCr: always(sys.movToCr), movFromDr: always(sys.movFromDr), movToDr: always(sys.movToDr),
+  invlpg: always(sys.invlpg), wbinvd: always(sys.nop), clflush: always(sys.clflush),
+  clac: always(sys.clac), stac: always(sys.stac), rdpkru: always(sys.rdpkru), wrpkru: always(sys.wrpkru), swapgs: always(sys.swapgs),
+  syscall: always(sys.syscall), sysret: always(sys.sysret),
+  rdmsr: always(sys.rdmsr), wrmsr: always(sys.wrmsr), rdtsc: always(sys.rdtsc), rdtscp: always(sys.rdtscp), rdpmc: always(sys.rdpmc),
+  cpuid: always(sys.cpuid), ud2: always(sys.ud2),
+  nop: always(sys.nop), ud: always(sys.ud), tooLong: always(sys.tooLong), pending: always(sys.pending),
+};
+
+/** Per row: its binder with the legality wrapping applied (built once per row and feature set). */
+const rowBinders = new WeakMap<OpcodeRow, Binder>();
+
+function binderFor(row: OpcodeRow): Binder {
+  let b = rowBinders.get(row);
+  if (!b) {
+    const inner = EXECUTORS[row.executor](row);
+    const wrapped = new Map<Handler, Handler>();
+    b = (i, specialise) => {
+      const h = inner(i, specialise);
+      let w = wrapped.get(h);
+      if (!w) wrapped.set(h, (w = withLegality(row, h)));
+      return w;
+    };
+    rowBinders.set(row, b);
+  }
+  return b;
+}
+
+/** A pending row runs its exception-class checks, then ends in emulation-failure. */
+const pendingRow = (row: OpcodeRow): Handler => (c, i) => {
+  checkExceptionClass(c, row.exceptionClass);
+  sys.pending(c, i);
+};
+const pendingHandlers = new WeakMap<OpcodeRow, Handler>();
+
+/**
+ * The handler of a decoded instruction on a vCPU with `features`. `specialise`
+ * is false on the reference path (generic handlers only).
+ */
+export function bindInstruction(i: Insn, features: ReadonlySet<FeatureName>, specialise: boolean): Handler {
+  if (i.invalid) return sys.ud;
+  let row = i.row;
+  if (row.pending) {
+    let h = pendingHandlers.get(row);
+    if (!h) pendingHandlers.set(row, (h = pendingRow(row)));
+    return h;
+  }
+  if (row.feature !== undefined && !features.has(row.feature)) {
+    if (row.absent === undefined) return sys.ud;
+    row = rowById(row.absent);
+  }
+  return binderFor(row)(i, specialise);
+}
+

@@ -1,0 +1,172 @@
+// Control transfer: JMP, Jcc, CALL, RET, LOOPcc, JrCXZ, INT n / INT3 / INT1,
+// IRET (SDM Vol. 2 entries; IRET per SDM Vol. 3A §6.14.3 for IA-32e mode).
+// Near branches with a 66 prefix use a 16-bit operand size (AMD behaviour).
+import { Vector } from '../../arch/vectors.js';
+import { IF, IOPL, IOPL_SHIFT, RF, VM, AC, ID, TF, DF, NT, ARITH_FLAGS, VIF, VIP } from '../../arch/rflags.js';
+import { RCX, RSP, SEG_SS, SEG_ES, SEG_DS, SEG_FS, SEG_GS } from '../../arch/registers.js';
+import { ATTR_L, ATTR_P, TYPE_EC, TYPE_RW, dplOf, isCodeSegment, isDataSegment } from '../../arch/descriptors.js';
+import type { Insn } from '../../isa/insn.js';
+import type { ExecContext, Handler } from '../context.js';
+import { condition } from '../lazy-flags.js';
+import { isCanonical, loadOperand } from '../operands.js';
+import { adjustRsp, peek, pushAddress } from '../stack.js';
+import { Descriptor, readDescriptor, loadCodeSegment, setSegment, usableAt } from '../segmentation.js';
+import { deliverEvent } from '../delivery.js';
+import type { RowBinder } from './binding.js';
+
+const TWO32 = 4294967296;
+
+/** Moves RIP to `target` (a signed number), truncated for a 16-bit operand size; #GP(0) if not canonical. */
+function branchTo(c: ExecContext, i: Insn, target: number): void {
+  if (i.opSize === 2) target = target & 0xffff;
+  if (!isCanonical(target)) c.raise(Vector.GP, 0);
+  c.rip = target;
+}
+
+/** The target of a near branch: RIP + displacement (J), or operand 0 (E: a register or memory). */
+function branchTarget(c: ExecContext, i: Insn): number {
+  if (i.row.operands[0]!.kind === 'J') return c.rip + i.imm;
+  loadOperand(c, i, 0);
+  return i.opSize === 8 ? c.ops.hi[0]! * TWO32 + (c.ops.lo[0]! >>> 0) : c.ops.lo[0]! & 0xffff;
+}
+
+/** The 64-bit operand-size forms: no truncation (the hot path). */
+const jump64: Handler = (c, i) => {
+  const t = c.rip + i.imm;
+  if (!isCanonical(t)) c.raise(Vector.GP, 0);
+  c.rip = t;
+};
+const jcc64: Handler = (c, i) => { if (condition(c, i.param)) jump64(c, i); };
+const call64: Handler = (c, i) => {
+  const ret = c.rip, t = ret + i.imm;
+  if (!isCanonical(t)) c.raise(Vector.GP, 0);
+  pushAddress(c, 8, ret);
+  c.rip = t;
+};
+const ret64: Handler = (c) => {
+  const lo = peek(c, 8, 0);
+  const t = c.mmu.hi * TWO32 + (lo >>> 0);
+  if (!isCanonical(t)) c.raise(Vector.GP, 0);
+  adjustRsp(c, 8);
+  c.rip = t;
+};
+
+const relative64 = (i: Insn, specialise: boolean) => specialise && i.opSize === 8 && i.row.operands[0]?.kind === 'J';
+
+const jccGeneric: Handler = (c, i) => { if (condition(c, i.param)) branchTo(c, i, c.rip + i.imm); };
+export const bindJcc: RowBinder = () => (i, specialise) => (relative64(i, specialise) ? jcc64 : jccGeneric);
+
+const jmpGeneric: Handler = (c, i) => branchTo(c, i, branchTarget(c, i));
+export const bindJmp: RowBinder = () => (i, specialise) => (relative64(i, specialise) ? jump64 : jmpGeneric);
+
+/** CALL: the target is computed (and checked) before the return address is pushed. */
+const callGeneric: Handler = (c, i) => {
+  let target = branchTarget(c, i);
+  if (i.opSize === 2) target &= 0xffff;
+  if (!isCanonical(target)) c.raise(Vector.GP, 0);
+  pushAddress(c, i.opSize, c.rip);
+  c.rip = target;
+};
+export const bindCall: RowBinder = () => (i, specialise) => (relative64(i, specialise) ? call64 : callGeneric);
+
+/** RET / RET imm16: the return address is checked before RSP moves. */
+const retGeneric: Handler = (c, i) => {
+  const s = i.opSize;
+  const lo = peek(c, s, 0);
+  const target = s === 8 ? c.mmu.hi * TWO32 + (lo >>> 0) : lo & 0xffff;
+  if (!isCanonical(target)) c.raise(Vector.GP, 0);
+  adjustRsp(c, s + (i.row.operands.length ? i.imm & 0xffff : 0));
+  c.rip = target;
+};
+export const bindRet: RowBinder = (row) => (i, specialise) => (specialise && i.opSize === 8 && row.operands.length === 0 ? ret64 : retGeneric);
+
+/** Decrements rCX (ECX with 67) without touching flags; returns whether it is now non-zero. */
+function decrementCount(c: ExecContext, i: Insn): boolean {
+  if (i.addrSize === 4) {
+    const v = (c.regLo[RCX]! - 1) | 0;
+    c.setReg(4, RCX, v, 0);
+    return v !== 0;
+  }
+  const lo = c.regLo[RCX]!;
+  const nlo = (lo - 1) | 0;
+  if (lo === 0) c.regHi[RCX] = (c.regHi[RCX]! - 1) | 0;
+  c.regLo[RCX] = nlo;
+  return (nlo | c.regHi[RCX]!) !== 0;
+}
+
+/** LOOPNE (param 0, while ZF=0), LOOPE (1, while ZF=1), LOOP (2). */
+export const loop: Handler = (c, i) => {
+  const nonZero = decrementCount(c, i);
+  const zf = c.fZ === 0;
+  if (nonZero && (i.param === 2 || (i.param === 1 ? zf : !zf))) branchTo(c, i, c.rip + i.imm);
+};
+
+export const jrcxz: Handler = (c, i) => {
+  const zero = i.addrSize === 4 ? c.regLo[RCX] === 0 : (c.regLo[RCX]! | c.regHi[RCX]!) === 0;
+  if (zero) branchTo(c, i, c.rip + i.imm);
+};
+
+/** INT n: a software interrupt, subject to the gate's DPL. */
+export const int: Handler = (c, i) => deliverEvent(c, i.imm & 0xff, false, 0, true, c.rip);
+/** INT3: #BP as a trap; the pushed RIP is the next instruction. */
+export const int3: Handler = (c) => deliverEvent(c, Vector.BP, false, 0, true, c.rip);
+/** INT1 / ICEBP: #DB delivered like a hardware event (no DPL check). */
+export const int1: Handler = (c) => deliverEvent(c, Vector.DB, false, 0, false, c.rip);
+
+const iretCs = new Descriptor(), iretSs = new Descriptor();
+const DATA_SEGMENTS = [SEG_ES, SEG_DS, SEG_FS, SEG_GS] as const;
+
+/**
+ * IRET/IRETD/IRETQ in 64-bit mode: pops RIP, CS, RFLAGS, RSP, SS. Returns to
+ * 64-bit code at the same or an outer privilege level.
+ */
+export const iret: Handler = (c, i) => {
+  const s = i.opSize;
+  const ripLo = peek(c, s, 0), ripHi = s === 8 ? c.mmu.hi : 0;
+  const csSel = peek(c, s, s) & 0xffff;
+  const flags = peek(c, s, 2 * s);
+  const rspLo = peek(c, s, 3 * s), rspHi = s === 8 ? c.mmu.hi : 0;
+  const ssSel = peek(c, s, 4 * s) & 0xffff;
+  const rpl = csSel & 3;
+  if (rpl < c.cpl) c.raise(Vector.GP, csSel & ~3);
+  const cs = readDescriptor(c, csSel, csSel & ~3, iretCs);
+  const attr = cs.attr, dpl = dplOf(attr);
+  if (!isCodeSegment(attr)) c.raise(Vector.GP, csSel & ~3);
+  if ((attr & TYPE_EC) ? dpl > rpl : dpl !== rpl) c.raise(Vector.GP, csSel & ~3);
+  if ((attr & ATTR_P) === 0) c.raise(Vector.NP, csSel & ~3);
+  if ((attr & ATTR_L) === 0) c.emulationFailure('IRET to compatibility mode is not implemented');
+  const target = s === 8 ? ripHi * TWO32 + (ripLo >>> 0) : s === 4 ? ripLo >>> 0 : ripLo & 0xffff;
+  if (!isCanonical(target)) c.raise(Vector.GP, 0);
+  // SS: a null selector is allowed when returning to CPL < 3 (SDM §6.14.3).
+  const newCpl = rpl;
+  let ssBase = 0, ssLimit = 0, ssAttr = 0;
+  if ((ssSel & ~3) === 0) {
+    if (newCpl === 3 || (ssSel & 3) !== newCpl) c.raise(Vector.GP, 0);
+  } else {
+    if ((ssSel & 3) !== newCpl) c.raise(Vector.GP, ssSel & ~3);
+    const ss = readDescriptor(c, ssSel, ssSel & ~3, iretSs);
+    if (!isDataSegment(ss.attr) || (ss.attr & TYPE_RW) === 0 || dplOf(ss.attr) !== newCpl) c.raise(Vector.GP, ssSel & ~3);
+    if ((ss.attr & ATTR_P) === 0) c.raise(Vector.SS, ssSel & ~3);
+    ssBase = ss.base; ssLimit = ss.limit; ssAttr = ss.attr;
+  }
+  // RFLAGS: what may change depends on the CPL before the return (SDM IRET operation).
+  const old = c.getRflags();
+  let writable = ARITH_FLAGS | TF | DF | NT | AC | ID | RF | IF | IOPL | VIF | VIP;
+  if (c.cpl > 0) writable &= ~(IOPL | VIF | VIP);
+  if (c.cpl > ((old & IOPL) >> IOPL_SHIFT)) writable &= ~IF;
+  if (s === 2) writable &= 0xffff;
+  // Commit.
+  c.setRflags(((old & ~writable) | (flags & writable)) & ~VM);
+  loadCodeSegment(c, csSel, cs.base, cs.limit, attr, newCpl);
+  setSegment(c, SEG_SS, ssSel, ssBase, ssLimit, ssAttr);
+  if (s === 8) c.setReg(8, RSP, rspLo, rspHi);
+  else c.setReg(8, RSP, s === 4 ? rspLo : rspLo & 0xffff, 0);
+  if (newCpl > 0) {
+    // Data segments not usable at the new CPL are nulled (SDM IRET: RETURN-TO-OUTER-PRIVILEGE-LEVEL).
+    for (const seg of DATA_SEGMENTS) {
+      if (!usableAt(c.segAttr[seg]!, c.segSel[seg]!, newCpl)) { c.segSel[seg] = 0; c.segAttr[seg] = 0; }
+    }
+  }
+  c.rip = target;
+  c.invalidateFetch();
+};

@@ -1,0 +1,74 @@
+// Descriptor-table instructions: SGDT SIDT LGDT LIDT, SLDT STR LLDT LTR (SDM
+// Vol. 2 entries; SDM Vol. 3A §7.2.3 for the 64-bit TSS descriptor). UMIP and
+// privilege are checked before these run (legality.ts).
+import { Vector } from '../../arch/vectors.js';
+import { ATTR_P, ATTR_S, ATTR_TYPE, SYS_LDT, SYS_TSS64_AVAIL } from '../../arch/descriptors.js';
+import { ACC_READ_SUP, ACC_WRITE_SUP } from '../../mmu/mmu.js';
+import type { Insn } from '../../isa/insn.js';
+import type { ExecContext, Handler } from '../context.js';
+import { effectiveAddress, isCanonical, loadOperand } from '../operands.js';
+import { Descriptor, readSystemDescriptor } from '../segmentation.js';
+
+const TWO32 = 4294967296;
+/** The busy bit of a TSS descriptor's type (available 9 → busy B). */
+const TSS_BUSY = 0x2;
+
+/** LGDT/LIDT m16&64 */
+const loadTable = (idt: boolean): Handler => (c, i) => {
+  const a = effectiveAddress(c, i);
+  const limit = c.mmu.read16(a);
+  const lo = c.mmu.read32(a + 2), hi = c.mmu.read32(a + 6);
+  const base = hi * TWO32 + (lo >>> 0);
+  if (!isCanonical(base)) c.raise(Vector.GP, 0);
+  if (idt) { c.idtrBase = base; c.idtrLimit = limit; } else { c.gdtrBase = base; c.gdtrLimit = limit; }
+};
+export const lgdt = loadTable(false);
+export const lidt = loadTable(true);
+
+/** SGDT/SIDT m16&64: the whole 10 bytes are checked for writing first. */
+const storeTable = (idt: boolean): Handler => (c, i) => {
+  const a = effectiveAddress(c, i);
+  const base = idt ? c.idtrBase : c.gdtrBase;
+  c.mmu.probeWrite(a, 10);
+  c.mmu.write16(a, idt ? c.idtrLimit : c.gdtrLimit);
+  const hi = Math.floor(base / TWO32);
+  c.mmu.write64(a + 2, (base - hi * TWO32) | 0, hi);
+};
+export const sgdt = storeTable(false);
+export const sidt = storeTable(true);
+
+/** SLDT/STR: a register destination gets the zero-extended selector at the operand size, memory 16 bits. */
+function storeSelector(c: ExecContext, i: Insn, sel: number): void {
+  if (i.isMem) c.mmu.write16(effectiveAddress(c, i), sel);
+  else c.setReg(i.opSize, i.rm, sel, 0);
+}
+export const sldt: Handler = (c, i) => storeSelector(c, i, c.ldtrSel);
+export const str: Handler = (c, i) => storeSelector(c, i, c.trSel);
+
+const system = new Descriptor();
+
+/** LLDT: a null selector leaves the LDT unusable. */
+export const lldt: Handler = (c, i) => {
+  loadOperand(c, i, 0);
+  const sel = c.ops.lo[0]! & 0xffff;
+  if ((sel & ~3) === 0) { c.ldtrSel = sel; c.ldtrBase = 0; c.ldtrLimit = 0; c.ldtrAttr = 0; return; }
+  const d = readSystemDescriptor(c, sel, system);
+  if ((d.attr & (ATTR_S | ATTR_TYPE)) !== SYS_LDT) c.raise(Vector.GP, sel & ~3);
+  if ((d.attr & ATTR_P) === 0) c.raise(Vector.NP, sel & ~3);
+  if (!isCanonical(d.base)) c.raise(Vector.GP, sel & ~3);
+  c.ldtrSel = sel; c.ldtrBase = d.base; c.ldtrLimit = d.limit; c.ldtrAttr = d.attr;
+};
+
+/** LTR: an available 64-bit TSS, which is then marked busy in the GDT. */
+export const ltr: Handler = (c, i) => {
+  loadOperand(c, i, 0);
+  const sel = c.ops.lo[0]! & 0xffff;
+  if ((sel & ~3) === 0) c.raise(Vector.GP, 0);
+  const d = readSystemDescriptor(c, sel, system);
+  if ((d.attr & (ATTR_S | ATTR_TYPE)) !== SYS_TSS64_AVAIL) c.raise(Vector.GP, sel & ~3);
+  if ((d.attr & ATTR_P) === 0) c.raise(Vector.NP, sel & ~3);
+  if (!isCanonical(d.base)) c.raise(Vector.GP, sel & ~3);
+  const hi = c.mmu.readWith(d.address + 4, 4, ACC_READ_SUP);
+  c.mmu.writeWith(d.address + 4, 4, hi | (TSS_BUSY << 8), 0, ACC_WRITE_SUP);
+  c.trSel = sel; c.trBase = d.base; c.trLimit = d.limit; c.trAttr = d.attr | TSS_BUSY;
+};

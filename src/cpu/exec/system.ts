@@ -1,0 +1,196 @@
+// System instructions: HLT, CLI/STI, port I/O, control and debug registers,
+// MSRs, CPUID, time, INVLPG and cache control, SWAPGS, SYSCALL/SYSRET,
+// CLAC/STAC, RDPKRU/WRPKRU, UD2 and forced emulation (SDM Vol. 2; APM Vol. 3).
+// Privilege and enable checks (`priv`, exception classes) are the table's and
+// run before these (legality.ts); what remains here is each instruction's own.
+import { Vector } from '../../arch/vectors.js';
+import { IF, AC, RF, VM, RFLAGS_FIXED1 } from '../../arch/rflags.js';
+import { RAX, RCX, RDX, R11, SEG_SS, SEG_GS } from '../../arch/registers.js';
+import { CR0_TS } from '../../arch/control-registers.js';
+import { ATTR_CODE64, ATTR_DATA, ATTR_DPL_SHIFT } from '../../arch/descriptors.js';
+import { MSR_STAR, MSR_LSTAR, MSR_SFMASK, MSR_KERNEL_GS_BASE, MSR_TSC_AUX } from '../../arch/msr-index.js';
+import type { ExecContext, Handler } from '../context.js';
+import { StopReason } from '../stop-reason.js';
+import { effectiveAddress, isCanonical, loadOperand, storeOperand } from '../operands.js';
+import { portIn, portOut } from '../io.js';
+import { readMsr, writeMsr, msrValue } from '../msr.js';
+import { cpuid as cpuidLeaf } from '../cpuid.js';
+import { readControlRegister, writeControlRegister, debugRegisterIndex, writeDebugRegister } from '../control-registers.js';
+import { loadCodeSegment, setSegment } from '../segmentation.js';
+
+const TWO32 = 4294967296;
+const DPL3 = 3 << ATTR_DPL_SHIFT;
+
+export const nop: Handler = () => {};
+export const ud: Handler = (c) => c.raise(Vector.UD);
+export const tooLong: Handler = (c) => c.raise(Vector.GP, 0);
+export const pending: Handler = (c, i) => c.emulationFailure(`${i.row.mnemonic} is not implemented`);
+
+/** UD2, or the forced-emulation prefix `ud2; 'kvm'` when enabled (guest-abi §7). */
+export const ud2: Handler = (c) => {
+  if (c.forcedEmulation) {
+    const at = c.rip;
+    let isFep = false;
+    try {
+      isFep = c.mmu.read8(at) === 0x6b && c.mmu.read8(at + 1) === 0x76 && c.mmu.read8(at + 2) === 0x6d;
+    } catch {
+      isFep = false; // the bytes after ud2 are unreadable: a plain #UD
+    }
+    if (isFep) { c.executeReference(at + 3); return; }
+  }
+  c.raise(Vector.UD);
+};
+
+/** HLT: with no interrupt source in this machine it can never wake: the `halt` outcome. */
+export const hlt: Handler = (c) => c.requestStop(StopReason.Halt);
+
+export const cli: Handler = (c) => { c.flagsRest &= ~IF; };
+export const sti: Handler = (c) => {
+  if (!(c.flagsRest & IF)) c.interruptShadow = true;
+  c.flagsRest |= IF;
+};
+
+/** IN AL/eAX, imm8 | DX: operand 1 is the port. */
+export const inPort: Handler = (c, i) => {
+  loadOperand(c, i, 1);
+  c.ops.lo[0] = portIn(c, c.ops.lo[1]! & 0xffff, i.size0);
+  c.ops.hi[0] = 0;
+  storeOperand(c, i, 0);
+};
+
+/** OUT imm8 | DX, AL/eAX: operand 0 is the port. */
+export const outPort: Handler = (c, i) => {
+  loadOperand(c, i, 0);
+  loadOperand(c, i, 1);
+  portOut(c, c.ops.lo[0]! & 0xffff, i.size1, c.ops.lo[1]!);
+};
+
+// ---- control and debug registers ----
+
+/** MOV r64, CRn (0F 20); REX.R selects CR8. */
+export const movFromCr: Handler = (c, i) => {
+  readControlRegister(c, i.reg);
+  c.setReg(8, i.rm, c.ops.lo[0]!, c.ops.hi[0]!);
+};
+export const movToCr: Handler = (c, i) => {
+  writeControlRegister(c, i.reg, c.regLo[i.rm]!, c.regHi[i.rm]!);
+  c.invalidateFetch();
+};
+export const movFromDr: Handler = (c, i) => {
+  const v = c.dr[debugRegisterIndex(c, i.reg)]!;
+  const hi = Math.floor(v / TWO32);
+  c.setReg(8, i.rm, (v - hi * TWO32) | 0, hi);
+};
+export const movToDr: Handler = (c, i) => {
+  writeDebugRegister(c, debugRegisterIndex(c, i.reg), c.regLo[i.rm]!, c.regHi[i.rm]!);
+};
+
+export const smsw: Handler = (c, i) => {
+  if (i.isMem) c.mmu.write16(effectiveAddress(c, i), c.cr0 & 0xffff); else c.setReg(i.opSize, i.rm, c.cr0, 0);
+};
+
+/** LMSW: loads PE MP EM TS; cannot clear PE. */
+export const lmsw: Handler = (c, i) => {
+  loadOperand(c, i, 0);
+  c.cr0 = (c.cr0 & ~0xe) | (c.ops.lo[0]! & 0xf) | (c.cr0 & 1);
+};
+
+export const clts: Handler = (c) => { c.cr0 &= ~CR0_TS; };
+
+/** INVLPG: a non-canonical address is a no-op (SDM INVLPG). */
+export const invlpg: Handler = (c, i) => {
+  let lin: number;
+  try { lin = effectiveAddress(c, i); } catch { return; }
+  c.mmu.invalidatePage(lin);
+  c.invalidateFetch();
+};
+
+/** CLFLUSH m8: checked like a byte read (faults), no other effect. */
+export const clflush: Handler = (c, i) => { c.mmu.probeRead(effectiveAddress(c, i), 1); };
+
+// ---- MSRs, CPUID, time ----
+
+export const rdmsr: Handler = (c) => {
+  const v = readMsr(c, c.regLo[RCX]! >>> 0);
+  if (v === undefined) return c.raise(Vector.GP, 0);
+  c.setReg(4, RAX, Number(v & 0xffffffffn) | 0, 0);
+  c.setReg(4, RDX, Number(v >> 32n) | 0, 0);
+};
+
+export const wrmsr: Handler = (c) => {
+  const v = (BigInt(c.regLo[RDX]! >>> 0) << 32n) | BigInt(c.regLo[RAX]! >>> 0);
+  if (!writeMsr(c, c.regLo[RCX]! >>> 0, v)) c.raise(Vector.GP, 0);
+};
+
+export const cpuid: Handler = (c) => {
+  const [a, b, cx, d] = cpuidLeaf(c, c.features, c.regLo[RAX]!, c.regLo[RCX]!);
+  c.setReg(4, RAX, a, 0); c.setReg(4, 3, b, 0); c.setReg(4, RCX, cx, 0); c.setReg(4, RDX, d, 0);
+};
+
+function writeTsc(c: ExecContext): void {
+  const t = c.readTsc();
+  c.setReg(4, RAX, Number(t & 0xffffffffn) | 0, 0);
+  c.setReg(4, RDX, Number(t >> 32n) | 0, 0);
+}
+export const rdtsc: Handler = (c) => writeTsc(c);
+export const rdtscp: Handler = (c) => {
+  writeTsc(c);
+  c.setReg(4, RCX, Number(msrValue(c, MSR_TSC_AUX) & 0xffffffffn) | 0, 0);
+};
+
+/** RDPMC: the model has no performance counters (#GP(0) for every counter). */
+export const rdpmc: Handler = (c) => c.raise(Vector.GP, 0);
+
+// ---- fast system calls (APM Vol. 2 §6.1.1, SDM SYSCALL/SYSRET) ----
+
+export const swapgs: Handler = (c) => {
+  const k = msrValue(c, MSR_KERNEL_GS_BASE);
+  c.msrs.set(MSR_KERNEL_GS_BASE, BigInt.asUintN(64, BigInt(c.segBase[SEG_GS]!)));
+  c.segBase[SEG_GS] = Number(BigInt.asIntN(64, k));
+};
+
+export const syscall: Handler = (c) => {
+  const star = msrValue(c, MSR_STAR);
+  const lstar = Number(BigInt.asIntN(64, msrValue(c, MSR_LSTAR)));
+  const mask = Number(msrValue(c, MSR_SFMASK) & 0xffffffffn);
+  const ret = c.rip;
+  const retHi = Math.floor(ret / TWO32);
+  c.setReg(8, RCX, (ret - retHi * TWO32) | 0, retHi);
+  const flags = c.getRflags();
+  c.setReg(8, R11, flags & ~RF, 0);
+  c.setRflags(flags & ~mask & ~RF);
+  const sel = Number((star >> 32n) & 0xfffcn);
+  loadCodeSegment(c, sel, 0, 0xffffffff, ATTR_CODE64, 0);
+  setSegment(c, SEG_SS, sel + 8, 0, 0xffffffff, ATTR_DATA);
+  c.rip = lstar;
+};
+
+export const sysret: Handler = (c, i) => {
+  const star = msrValue(c, MSR_STAR);
+  const base = Number((star >> 48n) & 0xffffn);
+  if (!(i.rex & 8)) c.emulationFailure('SYSRET to compatibility mode is not implemented');
+  const target = c.regNumber(RCX);
+  if (!isCanonical(target)) c.raise(Vector.GP, 0);
+  c.setRflags((c.regLo[R11]! & ~(RF | VM)) | RFLAGS_FIXED1);
+  loadCodeSegment(c, ((base + 16) & ~3) | 3, 0, 0xffffffff, ATTR_CODE64 | DPL3, 3);
+  setSegment(c, SEG_SS, ((base + 8) & ~3) | 3, 0, 0xffffffff, ATTR_DATA | DPL3);
+  c.rip = target;
+};
+
+// ---- SMAP and protection keys ----
+
+export const clac: Handler = (c) => c.setRflags(c.getRflags() & ~AC);
+export const stac: Handler = (c) => c.setRflags(c.getRflags() | AC);
+
+export const rdpkru: Handler = (c) => {
+  if (c.regLo[RCX] !== 0) c.raise(Vector.GP, 0);
+  c.setReg(4, RAX, c.pkru, 0);
+  c.setReg(4, RDX, 0, 0);
+};
+
+export const wrpkru: Handler = (c) => {
+  if (c.regLo[RCX] !== 0 || c.regLo[RDX] !== 0) c.raise(Vector.GP, 0);
+  c.pkru = c.regLo[RAX]! >>> 0;
+  c.mmu.pkru = c.pkru;
+  c.flushTlb(false);
+};

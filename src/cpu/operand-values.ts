@@ -1,0 +1,11 @@
+// The values of the current instruction's operands (the operand stage of
+// operands.ts): slot k holds operand k as an int32 pair. The load stage fills
+// them, the executor computes and leaves its result in slot 0 (slot 1 as well
+// for XCHG/XADD), and the write-back stage stores them. `ea` is the linear
+// address of the instruction's memory operand once the load stage resolved
+// it, so a read-modify-write does not compute it twice.
+export class OperandValues {
+  readonly lo = new Int32Array(4);
+  readonly hi = new Int32Array(4);
+  ea = 0;
+}

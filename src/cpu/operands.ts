@@ -1,0 +1,163 @@
+// The operand stage (decode → load → execute → write back, as QEMU's new i386
+// decoder does): operands are loaded into the operand values (slot k for
+// operand k) and written back from them generically, driven by the row's
+// operand letters and access markers, so an executor is just its operation.
+// Also the effective-address computation (SDM Vol. 1 §3.7.5, Vol. 3A §3.3.7.1).
+import { Vector } from '../arch/vectors.js';
+import { SEG_FS, SEG_SS } from '../arch/registers.js';
+import { BASE_RIP, LOC_REG, LOC_MEM, LOC_IMM, LOC_IMM2, LOC_MOFFS, LOC_ONE, LOC_SEG, type Insn } from '../isa/insn.js';
+import type { ExecContext } from './context.js';
+
+const TWO32 = 4294967296;
+/** Canonical addresses lie in [-2^47, 2^47). */
+export const CANON_LIMIT = 0x800000000000;
+
+export function isCanonical(lin: number): boolean {
+  return lin < CANON_LIMIT && lin >= -CANON_LIMIT;
+}
+
+/** Scratch slot for address arithmetic (not an operand). */
+const SCRATCH = 3;
+
+/** Linear address of the memory operand, with the canonical check (#GP(0), or #SS(0) for stack references). */
+export function effectiveAddress(c: ExecContext, i: Insn): number {
+  let lin = i.disp;
+  const b = i.base, x = i.index;
+  if (b >= 0) {
+    if (b === BASE_RIP) lin += c.rip;
+    else {
+      const h = c.regHi[b]!;
+      if (h > 0x7fff || h < -0x8000) return effectiveAddressExact(c, i);
+      lin += h * TWO32 + (c.regLo[b]! >>> 0);
+    }
+  }
+  if (x >= 0) {
+    const h = c.regHi[x]!;
+    if (h > 0x7fff || h < -0x8000) return effectiveAddressExact(c, i);
+    lin += (h * TWO32 + (c.regLo[x]! >>> 0)) * (1 << i.scale);
+  }
+  if (i.addrSize === 4) lin = lin >>> 0;
+  if (i.seg >= SEG_FS) lin += c.segBase[i.seg]!;
+  if (lin >= CANON_LIMIT || lin < -CANON_LIMIT) return effectiveAddressExact(c, i);
+  return lin;
+}
+
+/**
+ * The offset of the memory operand (base + index << scale + disp, no segment)
+ * with exact 64-bit wrap-around, into operand slot k (zero-extended from 32
+ * bits with a 67 prefix). LEA's result; the exact path of effectiveAddress.
+ */
+export function addressOffset(c: ExecContext, i: Insn, k: number): void {
+  let lo = i.disp, hi = i.disp >> 31;
+  const b = i.base;
+  if (b >= 0) {
+    let bl: number, bh: number;
+    if (b === BASE_RIP) { bh = Math.floor(c.rip / TWO32); bl = (c.rip - bh * TWO32) | 0; }
+    else { bl = c.regLo[b]!; bh = c.regHi[b]!; }
+    const sum = (lo >>> 0) + (bl >>> 0);
+    lo = sum | 0;
+    hi = (hi + bh + (sum > 0xffffffff ? 1 : 0)) | 0;
+  }
+  const x = i.index;
+  if (x >= 0) {
+    const sc = i.scale;
+    let xl = c.regLo[x]!, xh = c.regHi[x]!;
+    if (sc) { xh = (xh << sc) | (xl >>> (32 - sc)); xl <<= sc; }
+    const sum = (lo >>> 0) + (xl >>> 0);
+    lo = sum | 0;
+    hi = (hi + xh + (sum > 0xffffffff ? 1 : 0)) | 0;
+  }
+  c.ops.lo[k] = lo;
+  c.ops.hi[k] = i.addrSize === 4 ? 0 : hi;
+}
+
+/** effectiveAddress for register values beyond ±2^47: exact 64-bit arithmetic, then the canonical check. */
+function effectiveAddressExact(c: ExecContext, i: Insn): number {
+  addressOffset(c, i, SCRATCH);
+  let lo = c.ops.lo[SCRATCH]!, hi = c.ops.hi[SCRATCH]!;
+  if (i.seg >= SEG_FS) {
+    const base = c.segBase[i.seg]!;
+    const bh = Math.floor(base / TWO32), bl = base - bh * TWO32;
+    const sum = (lo >>> 0) + bl;
+    lo = sum | 0;
+    hi = (hi + bh + (sum > 0xffffffff ? 1 : 0)) | 0;
+  }
+  if ((hi >> 15) !== 0 && (hi >> 15) !== -1) c.raise(isStackReference(i) ? Vector.SS : Vector.GP, 0); // bits 63:47 must be equal
+  return hi * TWO32 + (lo >>> 0);
+}
+
+/** A memory operand based on RSP or RBP without a segment override is a stack reference (#SS, not #GP). */
+export function isStackReference(i: Insn): boolean {
+  return i.seg === SEG_SS || (i.seg < 0 && (i.base === 4 || i.base === 5));
+}
+
+/** Linear address of a moffs operand (A0-A3): the immediate is the absolute offset. */
+function moffsAddress(c: ExecContext, i: Insn): number {
+  let lin = i.addrSize === 8 ? i.immHi * TWO32 + (i.imm >>> 0) : i.imm >>> 0;
+  if (i.seg >= SEG_FS) lin += c.segBase[i.seg]!;
+  if (!isCanonical(lin)) c.raise(Vector.GP, 0);
+  return lin;
+}
+
+/**
+ * Loads operand k into slot k. A memory operand the instruction also writes
+ * ('+') is checked for writing first: the hardware reports a fault on a
+ * read-modify-write operand as a write (#PF with W=1).
+ */
+export function loadOperand(c: ExecContext, i: Insn, k: number): void {
+  if (k === 0) load(c, i, 0, i.loc0, i.reg0, i.size0);
+  else if (k === 1) load(c, i, 1, i.loc1, i.reg1, i.size1);
+  else load(c, i, 2, i.loc2, i.reg2, i.size2);
+}
+
+function load(c: ExecContext, i: Insn, k: number, loc: number, reg: number, size: number): void {
+  const v = c.ops;
+  switch (loc) {
+    case LOC_REG:
+      if (size === 8) { v.lo[k] = c.regLo[reg]!; v.hi[k] = c.regHi[reg]!; return; }
+      v.lo[k] = size === 4 ? c.regLo[reg]! : c.getReg(size, reg);
+      v.hi[k] = 0;
+      return;
+    case LOC_MEM: {
+      const a = effectiveAddress(c, i);
+      v.ea = a;
+      if (i.memAccess === 3) c.mmu.probeWrite(a, size);
+      v.lo[k] = c.mmu.read(size, a);
+      v.hi[k] = size === 8 ? c.mmu.hi : 0;
+      return;
+    }
+    case LOC_IMM: v.lo[k] = i.imm; v.hi[k] = i.immHi; return;
+    case LOC_IMM2: v.lo[k] = i.imm2; v.hi[k] = 0; return;
+    case LOC_MOFFS: {
+      const a = moffsAddress(c, i);
+      v.lo[k] = c.mmu.read(size, a);
+      v.hi[k] = size === 8 ? c.mmu.hi : 0;
+      return;
+    }
+    case LOC_ONE: v.lo[k] = 1; v.hi[k] = 0; return;
+    case LOC_SEG: v.lo[k] = c.segSel[reg]!; v.hi[k] = 0; return;
+    default: throw new Error(`operand stage: operand ${k} of ${i.row.id} is not loaded by the stage`);
+  }
+}
+
+/** Writes slot k back to operand k (a write-only memory operand computes its address now). */
+export function storeOperand(c: ExecContext, i: Insn, k: number): void {
+  if (k === 0) store(c, i, 0, i.loc0, i.reg0, i.size0);
+  else if (k === 1) store(c, i, 1, i.loc1, i.reg1, i.size1);
+  else store(c, i, 2, i.loc2, i.reg2, i.size2);
+}
+
+function store(c: ExecContext, i: Insn, k: number, loc: number, reg: number, size: number): void {
+  const v = c.ops;
+  const lo = v.lo[k]!;
+  switch (loc) {
+    case LOC_REG:
+      if (size === 8) { c.regLo[reg] = lo; c.regHi[reg] = v.hi[k]!; }
+      else if (size === 4) { c.regLo[reg] = lo; c.regHi[reg] = 0; }
+      else c.setReg(size, reg, lo, 0);
+      return;
+    case LOC_MEM: c.mmu.write(size, i.memAccess === 2 ? effectiveAddress(c, i) : v.ea, lo, v.hi[k]!); return;
+    case LOC_MOFFS: c.mmu.write(size, moffsAddress(c, i), lo, v.hi[k]!); return;
+    default: throw new Error(`operand stage: operand ${k} of ${i.row.id} is not written by the stage`);
+  }
+}

@@ -1,0 +1,107 @@
+// Segments and descriptor tables in 64-bit mode (SDM Vol. 3A §3.4, §5.4, §5.8,
+// §7.2.3 and the MOV/POP/LLDT/LTR entries): descriptor reads through the GDT or
+// LDT, and the checks that still apply to segment loads although DS/ES/SS bases
+// are ignored and FS/GS take their base from the descriptor (or the MSRs).
+import { Vector } from '../arch/vectors.js';
+import { SEG_CS, SEG_SS } from '../arch/registers.js';
+import {
+  ATTR_P, ATTR_S, ATTR_TYPE, ATTR_G, TYPE_CODE, TYPE_EC, TYPE_RW, dplOf, isCodeSegment, isDataSegment,
+} from '../arch/descriptors.js';
+import { ACC_READ_SUP } from '../mmu/mmu.js';
+import type { ExecContext } from './context.js';
+
+const TWO32 = 4294967296;
+
+/** A descriptor as read from a table (callers own one each, so two reads never share values). */
+export class Descriptor {
+  base = 0;
+  limit = 0;
+  /** Attributes (arch/descriptors.ts): bits 23:8 of the second dword without the limit bits. */
+  attr = 0;
+  /** Linear address of the descriptor in its table. */
+  address = 0;
+}
+
+/**
+ * Reads the 8-byte descriptor of `selector` from the GDT or LDT into `out`;
+ * #GP(errorCode) for a null selector or one beyond the table limit.
+ */
+export function readDescriptor(c: ExecContext, selector: number, errorCode: number, out: Descriptor): Descriptor {
+  const ti = selector & 4;
+  const tableBase = ti ? c.ldtrBase : c.gdtrBase;
+  const tableLimit = ti ? c.ldtrLimit : c.gdtrLimit;
+  const index = selector & ~7;
+  if ((selector & ~3) === 0 || index + 7 > tableLimit) c.raise(Vector.GP, errorCode);
+  const addr = tableBase + index;
+  const lo = c.mmu.readWith(addr, 4, ACC_READ_SUP);
+  const hi = c.mmu.readWith(addr + 4, 4, ACC_READ_SUP);
+  out.base = ((lo >>> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000)) >>> 0;
+  let limit = (lo & 0xffff) | (hi & 0xf0000);
+  if ((hi >>> 8) & ATTR_G) limit = limit * 4096 + 0xfff;
+  out.limit = limit;
+  out.attr = (hi >>> 8) & 0xf0ff;
+  out.address = addr;
+  return out;
+}
+
+/** Reads a 16-byte system descriptor (LDT, 64-bit TSS) from the GDT: the base gets its upper 32 bits. */
+export function readSystemDescriptor(c: ExecContext, sel: number, out: Descriptor): Descriptor {
+  if (sel & 4) c.raise(Vector.GP, sel & ~3);
+  if ((sel & ~7) + 15 > c.gdtrLimit) c.raise(Vector.GP, sel & ~3);
+  readDescriptor(c, sel, sel & ~3, out);
+  const upper = c.mmu.readWith(out.address + 8, 4, ACC_READ_SUP);
+  out.base += upper * TWO32;
+  return out;
+}
+
+export function setSegment(c: ExecContext, seg: number, sel: number, base: number, limit: number, attr: number): void {
+  c.segSel[seg] = sel;
+  c.segBase[seg] = base;
+  c.segLimit[seg] = limit;
+  c.segAttr[seg] = attr;
+}
+
+/** Loads CS (the caller checked the descriptor) and makes `cpl` the CPL. */
+export function loadCodeSegment(c: ExecContext, selector: number, base: number, limit: number, attr: number, cpl: number): void {
+  setSegment(c, SEG_CS, (selector & ~3) | cpl, base, limit, attr);
+  c.setCpl(cpl);
+}
+
+/** SS after a privilege change through a gate in IA-32e mode: a null selector with RPL = the new CPL. */
+export function loadNullSs(c: ExecContext, cpl: number): void {
+  setSegment(c, SEG_SS, cpl, 0, 0, 0);
+}
+
+const loaded = new Descriptor();
+
+/** MOV Sreg / POP Sreg for DS, ES, FS, GS and SS (SDM MOV, POP: the protected-mode checks). */
+export function loadDataSegment(c: ExecContext, seg: number, sel: number): void {
+  if ((sel & ~3) === 0) {
+    // A null selector: fine for DS/ES/FS/GS; SS only below CPL 3 with RPL = CPL.
+    if (seg === SEG_SS && (c.cpl === 3 || (sel & 3) !== c.cpl)) c.raise(Vector.GP, 0);
+    setSegment(c, seg, sel, 0, 0, 0);
+    if (seg === SEG_SS) c.interruptShadow = true;
+    return;
+  }
+  const d = readDescriptor(c, sel, sel & ~3, loaded);
+  const attr = d.attr, dpl = dplOf(attr), rpl = sel & 3, type = attr & ATTR_TYPE;
+  if (seg === SEG_SS) {
+    if (rpl !== c.cpl || dpl !== c.cpl || !isDataSegment(attr) || (type & TYPE_RW) === 0) c.raise(Vector.GP, sel & ~3);
+    if ((attr & ATTR_P) === 0) c.raise(Vector.SS, sel & ~3);
+    c.interruptShadow = true;
+  } else {
+    const code = isCodeSegment(attr);
+    const readableCode = code && (type & TYPE_RW) !== 0;
+    const conforming = code && (type & TYPE_EC) !== 0;
+    if (!isDataSegment(attr) && !readableCode) c.raise(Vector.GP, sel & ~3);
+    if (!conforming && (rpl > dpl || c.cpl > dpl)) c.raise(Vector.GP, sel & ~3);
+    if ((attr & ATTR_P) === 0) c.raise(Vector.NP, sel & ~3);
+  }
+  setSegment(c, seg, sel, seg >= 4 ? d.base : 0, d.limit, attr);
+}
+
+/** Whether a loaded data segment stays usable at `cpl` (IRET to an outer level nulls the others). */
+export function usableAt(attr: number, sel: number, cpl: number): boolean {
+  const conformingCode = (attr & (ATTR_S | TYPE_CODE | TYPE_EC)) === (ATTR_S | TYPE_CODE | TYPE_EC);
+  return (sel & ~3) === 0 || conformingCode || dplOf(attr) >= cpl;
+}

@@ -1,0 +1,57 @@
+// The stack in 64-bit mode (SDM Vol. 1 §6.2, Vol. 3A §6.14.2): SS has base 0,
+// RSP wraps at 2^64, and a non-canonical stack address raises #SS(0). Pushes
+// and pops go through the one memory path; RSP moves only once the access
+// succeeded, so a fault leaves it unchanged.
+import { Vector } from '../arch/vectors.js';
+import { RSP } from '../arch/registers.js';
+import type { ExecContext } from './context.js';
+import { CANON_LIMIT } from './operands.js';
+
+const TWO32 = 4294967296;
+
+/** RSP + delta as a linear address, with the canonical check raising #SS(0). */
+export function stackAddress(c: ExecContext, delta: number): number {
+  const lin = c.regHi[RSP]! * TWO32 + (c.regLo[RSP]! >>> 0) + delta;
+  if (lin >= CANON_LIMIT || lin < -CANON_LIMIT) c.raise(Vector.SS, 0);
+  return lin;
+}
+
+/** RSP += delta (|delta| < 2^32), with 64-bit wrap-around. */
+export function adjustRsp(c: ExecContext, delta: number): void {
+  const lo = (c.regLo[RSP]! >>> 0) + delta;
+  if (lo >= TWO32) { c.regLo[RSP] = lo - TWO32; c.regHi[RSP] = c.regHi[RSP]! + 1; }
+  else if (lo < 0) { c.regLo[RSP] = lo + TWO32; c.regHi[RSP] = c.regHi[RSP]! - 1; }
+  else c.regLo[RSP] = lo;
+}
+
+/** Pushes `size` bytes (2 or 8; 4 for 32-bit stacks later). */
+export function push(c: ExecContext, size: number, lo: number, hi: number): void {
+  const a = stackAddress(c, -size);
+  c.mmu.write(size, a, lo, hi);
+  adjustRsp(c, -size);
+}
+
+/** Pushes a 64-bit value (the common case, without the size switch). */
+export function push64(c: ExecContext, lo: number, hi: number): void {
+  const a = stackAddress(c, -8);
+  c.mmu.write64(a, lo, hi);
+  adjustRsp(c, -8);
+}
+
+/** Reads `size` bytes at RSP + offset without moving RSP: the low dword, the high one in c.mmu.hi. */
+export function peek(c: ExecContext, size: number, offset: number): number {
+  return c.mmu.read(size, stackAddress(c, offset));
+}
+
+/** Pops `size` bytes: the low dword, the high one in c.mmu.hi. */
+export function pop(c: ExecContext, size: number): number {
+  const v = c.mmu.read(size, stackAddress(c, 0));
+  adjustRsp(c, size);
+  return v;
+}
+
+/** Pushes a return address (a signed number) as 8 bytes, or 2 for a 16-bit operand size. */
+export function pushAddress(c: ExecContext, size: number, lin: number): void {
+  const hi = Math.floor(lin / TWO32);
+  push(c, size, (lin - hi * TWO32) | 0, hi);
+}

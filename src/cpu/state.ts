@@ -1,0 +1,110 @@
+// The architectural state of one vCPU: general registers, RIP, RFLAGS (the
+// arithmetic flags lazily, lazy-flags.ts), segment registers with their hidden
+// parts, control, debug and descriptor-table registers, and the MSR values
+// that are plain storage. Nothing here has side effects; the CPU (cpu.ts)
+// adds the machinery around it.
+//
+// Values: a 64-bit register is two int32 halves (regLo/regHi); 64-bit
+// arithmetic is done on the halves, never with BigInt on the common path.
+// Linear addresses are JavaScript numbers holding the signed canonical value,
+// exact because canonical addresses have 48 bits.
+import { ARITH_FLAGS, RFLAGS_FIXED1 } from '../arch/rflags.js';
+import { CR0_ET, CR0_NW, CR0_CD } from '../arch/control-registers.js';
+import { arithFlags, type LazyFlags } from './lazy-flags.js';
+
+export class ArchState implements LazyFlags {
+  // ---- general-purpose registers and RIP ----
+  readonly regLo = new Int32Array(16);
+  readonly regHi = new Int32Array(16);
+  rip = 0;
+  /** RIP of the instruction being executed (faults restore it). */
+  insnStart = 0;
+
+  // ---- RFLAGS: the lazy arithmetic flags plus the other bits ----
+  fZ = 1;
+  fS = 0;
+  fP = 1;
+  fAux = 0;
+  /** RFLAGS without the arithmetic flags. */
+  flagsRest = RFLAGS_FIXED1;
+
+  // ---- segments (index SEG_ES..SEG_GS) and privilege ----
+  cpl = 0;
+  readonly segSel = new Uint16Array(6);
+  readonly segBase = new Float64Array(6);
+  readonly segLimit = new Float64Array(6);
+  /** Descriptor attributes (arch/descriptors.ts). */
+  readonly segAttr = new Uint16Array(6);
+
+  // ---- control, debug and descriptor-table registers ----
+  cr0 = CR0_ET | CR0_NW | CR0_CD; // the reset value 0x60000010
+  cr2 = 0;
+  cr3 = 0;
+  cr4 = 0;
+  cr8 = 0;
+  efer = 0;
+  gdtrBase = 0; gdtrLimit = 0xffff;
+  idtrBase = 0; idtrLimit = 0xffff;
+  ldtrSel = 0; ldtrBase = 0; ldtrLimit = 0; ldtrAttr = 0;
+  trSel = 0; trBase = 0; trLimit = 0; trAttr = 0;
+  readonly dr = new Float64Array(8);
+  /** Protection-key rights for user pages (RDPKRU/WRPKRU). */
+  pkru = 0;
+  /** MSRs that are plain storage (msr.ts gives the others their meaning). */
+  readonly msrs = new Map<number, bigint>();
+  /** x87 and SSE control state: held for the ABI's initial state until those units exist. */
+  fpuControlWord = 0x37f;
+  mxcsr = 0x1f80;
+
+  // ---- time and events ----
+  /** Instructions retired. */
+  instructions = 0;
+  /** TSC = instructions retired + tscOffset: guest time advances with work, never wall clock. */
+  tscOffset = 0;
+  /** Interrupt shadow after STI / MOV SS / POP SS (SDM §6.8.3). */
+  interruptShadow = false;
+
+  /** Reads a register of `size` bytes: the value for 1, 2 and 4; the low dword for 8. */
+  getReg(size: number, r: number): number {
+    switch (size) {
+      case 1: return r < 16 ? this.regLo[r]! & 0xff : (this.regLo[r - 16]! >> 8) & 0xff;
+      case 2: return this.regLo[r]! & 0xffff;
+      default: return this.regLo[r]!;
+    }
+  }
+
+  /** Writes a register: 8/16-bit writes merge, 32-bit writes zero the upper half (SDM §3.4.1.1). */
+  setReg(size: number, r: number, lo: number, hi: number): void {
+    switch (size) {
+      case 1:
+        if (r < 16) this.regLo[r] = (this.regLo[r]! & ~0xff) | (lo & 0xff);
+        else this.regLo[r - 16] = (this.regLo[r - 16]! & ~0xff00) | ((lo & 0xff) << 8);
+        return;
+      case 2: this.regLo[r] = (this.regLo[r]! & ~0xffff) | (lo & 0xffff); return;
+      case 4: this.regLo[r] = lo; this.regHi[r] = 0; return;
+      default: this.regLo[r] = lo; this.regHi[r] = hi;
+    }
+  }
+
+  /** A register as a signed number: exact while it holds a canonical address (|v| < 2^53). */
+  regNumber(r: number): number {
+    return this.regHi[r]! * 4294967296 + (this.regLo[r]! >>> 0);
+  }
+
+  getReg64(r: number): bigint {
+    return (BigInt(this.regHi[r]! >>> 0) << 32n) | BigInt(this.regLo[r]! >>> 0);
+  }
+  setReg64(r: number, v: bigint): void {
+    this.regLo[r] = Number(v & 0xffffffffn) | 0;
+    this.regHi[r] = Number((v >> 32n) & 0xffffffffn) | 0;
+  }
+
+  getRflags(): number {
+    return (this.flagsRest & ~ARITH_FLAGS) | arithFlags(this);
+  }
+
+  /** The current TSC value (deterministic: instructions retired plus offset). */
+  readTsc(): bigint {
+    return BigInt.asUintN(64, BigInt(this.instructions) + BigInt(this.tscOffset));
+  }
+}

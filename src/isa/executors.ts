@@ -1,0 +1,65 @@
+// The executors a table row can name, as data. A row says WHAT runs (an
+// executor and its parameter); each execution tier binds the name to its own
+// code (src/cpu/exec/bind.ts for the interpreter), so readers of the table —
+// decoder, disassembler, coverage, test generators — load no interpreter.
+// The parameter's meaning is given for the executors that take one.
+export const EXECUTORS = {
+  // ---- integer arithmetic and logic
+  alu: 'ADD OR ADC SBB AND SUB XOR CMP TEST; param: ALU_ADD..ALU_TEST',
+  incdec: 'INC, DEC; param: 0 INC, 1 DEC',
+  neg: 'NEG',
+  not: 'NOT',
+  mul: 'MUL with one operand: rDX:rAX = rAX * E',
+  imul1: 'IMUL with one operand: rDX:rAX = rAX * E (signed)',
+  imul: 'IMUL G, E and IMUL G, E, imm (truncated signed product)',
+  div: 'DIV',
+  idiv: 'IDIV',
+  shift: 'group 2: ROL ROR RCL RCR SHL SHR SAL SAR; param: the operation (ModRM.reg); count from the second operand',
+  shld: 'SHLD E, G, count',
+  shrd: 'SHRD E, G, count',
+  bt: 'BT BTS BTR BTC; param: 0 BT, 1 BTS, 2 BTR, 3 BTC',
+  bsf: 'BSF', bsr: 'BSR', tzcnt: 'TZCNT', lzcnt: 'LZCNT', popcnt: 'POPCNT', bswap: 'BSWAP',
+  // ---- data movement
+  mov: 'MOV between registers, memory, moffs and immediates',
+  movzx: 'MOVZX', movsx: 'MOVSX, MOVSXD', lea: 'LEA', movbe: 'MOVBE',
+  xchg: 'XCHG', cmpxchg: 'CMPXCHG', cmpxchg8b: 'CMPXCHG8B, CMPXCHG16B (REX.W)', xadd: 'XADD',
+  cmov: 'CMOVcc; param: condition code', setcc: 'SETcc; param: condition code',
+  cbw: 'CBW CWDE CDQE', cwd: 'CWD CDQ CQO', xlat: 'XLAT',
+  lahf: 'LAHF', sahf: 'SAHF', clc: 'CLC', stc: 'STC', cmc: 'CMC', cld: 'CLD', std: 'STD',
+  movToSeg: 'MOV Sreg, E', movFromSeg: 'MOV E, Sreg',
+  // ---- stack
+  push: 'PUSH of a register, memory or immediate operand', pop: 'POP to a register or memory',
+  pushSeg: 'PUSH FS/GS; param: segment register', popSeg: 'POP FS/GS; param: segment register',
+  pushf: 'PUSHF', popf: 'POPF', enter: 'ENTER', leave: 'LEAVE',
+  // ---- control transfer
+  jcc: 'Jcc; param: condition code', jmp: 'JMP near, relative or indirect', call: 'CALL near, relative or indirect',
+  ret: 'RET near (with an optional Iw)', loop: 'LOOPNE LOOPE LOOP; param: 0 LOOPNE, 1 LOOPE, 2 LOOP', jrcxz: 'JrCXZ',
+  int: 'INT n', int3: 'INT3', int1: 'INT1 (ICEBP)', iret: 'IRET IRETD IRETQ',
+  // ---- strings and port I/O
+  movs: 'MOVS', cmps: 'CMPS', stos: 'STOS', lods: 'LODS', scas: 'SCAS', ins: 'INS', outs: 'OUTS',
+  in: 'IN', out: 'OUT',
+  // ---- system
+  hlt: 'HLT', cli: 'CLI', sti: 'STI',
+  sldt: 'SLDT', str: 'STR', lldt: 'LLDT', ltr: 'LTR',
+  sgdt: 'SGDT', sidt: 'SIDT', lgdt: 'LGDT', lidt: 'LIDT', smsw: 'SMSW', lmsw: 'LMSW', clts: 'CLTS',
+  movFromCr: 'MOV r64, CRn', movToCr: 'MOV CRn, r64', movFromDr: 'MOV r64, DRn', movToDr: 'MOV DRn, r64',
+  invlpg: 'INVLPG', wbinvd: 'WBINVD, INVD (no caches to write back)', clflush: 'CLFLUSH',
+  clac: 'CLAC', stac: 'STAC', rdpkru: 'RDPKRU', wrpkru: 'WRPKRU', swapgs: 'SWAPGS',
+  syscall: 'SYSCALL', sysret: 'SYSRET',
+  rdmsr: 'RDMSR', wrmsr: 'WRMSR', rdtsc: 'RDTSC', rdtscp: 'RDTSCP', rdpmc: 'RDPMC', cpuid: 'CPUID',
+  ud2: 'UD2, and the forced-emulation prefix ud2; "kvm"',
+  // ---- no operation, undefined, not implemented
+  nop: 'no operation (NOP, hint NOPs, PAUSE, fences, prefetches)',
+  ud: 'raises #UD',
+  tooLong: 'an instruction longer than 15 bytes: #GP(0)',
+  pending: 'recognised but not implemented yet: the emulation-failure outcome',
+} as const;
+
+export type ExecutorName = keyof typeof EXECUTORS;
+
+/** ALU operation numbers (the `alu` parameter; ADD..CMP are also ModRM.reg of 80-83). */
+export const ALU_ADD = 0, ALU_OR = 1, ALU_ADC = 2, ALU_SBB = 3, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7, ALU_TEST = 8;
+export const ALU_NAMES = ['add', 'or', 'adc', 'sbb', 'and', 'sub', 'xor', 'cmp', 'test'] as const;
+/** Group-2 operation numbers (the `shift` parameter, = ModRM.reg). */
+export const SH_ROL = 0, SH_ROR = 1, SH_RCL = 2, SH_RCR = 3, SH_SHL = 4, SH_SHR = 5, SH_SAL = 6, SH_SAR = 7;
+export const SHIFT_NAMES = ['rol', 'ror', 'rcl', 'rcr', 'shl', 'shr', 'sal', 'sar'] as const;

@@ -1,0 +1,79 @@
+// The decoded instruction: a small fixed-shape record of numbers plus the
+// table row it came from. Executors never see raw ModRM/SIB bits; register
+// numbers are resolved, operand sizes are in bytes. Which code runs it is not
+// part of the record: each execution tier binds that itself.
+import type { OpcodeRow } from './table.js';
+
+/** Prefix bits recorded in Insn.prefixes. */
+export const PFX_LOCK = 1, PFX_REP = 2 /* F3 */, PFX_REPNE = 4 /* F2 */, PFX_OPSIZE = 8, PFX_ADDRSIZE = 0x10, PFX_REX = 0x20;
+
+/** Base register value meaning RIP-relative addressing. */
+export const BASE_RIP = 16;
+
+/**
+ * Where an operand lives, resolved by the decoder (Insn.loc0..loc2) so the
+ * operand stage switches on a small number: a general register (its number in
+ * Insn.reg0..reg2), the ModRM memory operand, the first or second immediate, a
+ * moffs address, the constant 1, a segment register, or nothing the stage
+ * handles (control/debug registers, string and implicit operands).
+ */
+export const LOC_NONE = 0, LOC_REG = 1, LOC_MEM = 2, LOC_IMM = 3, LOC_IMM2 = 4, LOC_MOFFS = 5, LOC_ONE = 6, LOC_SEG = 7;
+
+/**
+ * The code an execution tier bound to a decoded instruction. Opaque to this
+ * layer: the tier that stored it casts it back to its own handler type.
+ */
+export type BoundCode = (context: never, insn: Insn) => void;
+const UNBOUND: BoundCode = () => { throw new Error('instruction executed before it was bound'); };
+
+export class Insn {
+  row: OpcodeRow;
+  /** Length in bytes (1..15). */
+  len = 0;
+  /** Operand size in bytes for 'v'-sized operands (2, 4 or 8). */
+  opSize = 4;
+  /** Address size in bytes (4 or 8). */
+  addrSize = 8;
+  prefixes = 0;
+  /** Segment override (SEG_FS, SEG_GS) or -1 (ES/CS/SS/DS overrides are ignored in 64-bit mode). */
+  seg = -1;
+  rex = 0;
+  /** ModRM.reg extended by REX.R; for byte registers without REX, 4..7 become 16..19 (AH CH DH BH). */
+  reg = 0;
+  /** Register operand of ModRM.rm (mod = 3) or of the opcode's low bits, resolved like `reg`. */
+  rm = 0;
+  isMem = false;
+  /** Memory operand: base register (-1 none, BASE_RIP), index (-1 none), scale shift 0..3, disp (int32). */
+  base = -1;
+  index = -1;
+  scale = 0;
+  disp = 0;
+  /** First immediate: low dword (sign-extended per operand kind) and high dword (64-bit immediates). */
+  imm = 0;
+  immHi = 0;
+  /** Second immediate (ENTER's nesting level). */
+  imm2 = 0;
+  /** Operands 0..2: location (LOC_*), register number for LOC_REG / LOC_SEG, size in bytes (0: none or sizeless). */
+  loc0 = LOC_NONE; reg0 = 0; size0 = 0;
+  loc1 = LOC_NONE; reg1 = 0; size1 = 0;
+  loc2 = LOC_NONE; reg2 = 0; size2 = 0;
+  /** How the instruction uses its ModRM memory operand: 1 read, 2 written only, 3 read and written (0: none). */
+  memAccess = 0;
+  /** The row's parameter (copied for the executors' hot paths). */
+  param = 0;
+  /**
+   * Raises #UD whatever the state (decided by the decoder from the table: an
+   * i64 row, LOCK where it is not allowed, a control or debug register that
+   * does not exist, MOV to CS).
+   */
+  invalid = false;
+  /** Raw bytes kept for the disassembler. */
+  modrm = -1;
+  sib = -1;
+  /** What the execution tier that holds this record bound to it. */
+  exec: BoundCode = UNBOUND;
+
+  constructor(row: OpcodeRow) {
+    this.row = row;
+  }
+}

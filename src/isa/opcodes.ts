@@ -1,0 +1,23 @@
+// THE opcode table: every row of opcodes/*.ts, validated and frozen (the row
+// shape and its legend are in table.ts). Read by the decoder, the disassembler,
+// the execution tiers, CPUID, the coverage document and the test generators.
+import { row, buildTable, type OpcodeRow } from './table.js';
+import { integerRows } from './opcodes/integer.js';
+import { movementRows } from './opcodes/movement.js';
+import { systemRows } from './opcodes/system.js';
+import { undefinedRows } from './opcodes/undefined.js';
+
+export const OPCODE_ROWS: readonly OpcodeRow[] = buildTable([...integerRows(), ...movementRows(), ...systemRows(), ...undefinedRows()]);
+
+/** Decodes of bytes that name no instruction raise #UD. */
+export const ROW_UD: OpcodeRow = buildTable([row('Undefined', 'FF', '(bad)', '', 'ud')])[0]!;
+/** An instruction longer than 15 bytes raises #GP(0) (SDM §2.3.11). */
+export const ROW_TOO_LONG: OpcodeRow = buildTable([row('TooLong', 'FF', '(bad)', '', 'tooLong')])[0]!;
+
+const BY_ID = new Map(OPCODE_ROWS.map((r) => [r.id, r]));
+/** The row with this id (throws for an unknown id: ids are fixed by the table). */
+export function rowById(id: string): OpcodeRow {
+  const r = BY_ID.get(id);
+  if (!r) throw new Error(`no opcode-table row ${id}`);
+  return r;
+}

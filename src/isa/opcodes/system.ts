@@ -1,0 +1,69 @@
+// Rows: system instructions — interrupt flag, descriptor tables, control and
+// debug registers, MSRs, time, CPUID, SYSCALL/SYSRET, SMAP and protection
+// keys, cache control and hint NOPs (SDM Vol. 2; APM Vol. 3).
+import { row, type OpcodeRow } from '../table.js';
+
+const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
+
+export function systemRows(): OpcodeRow[] {
+  const rows: OpcodeRow[] = [];
+  const add = (r: OpcodeRow) => { rows.push(r); };
+  add(row('Hlt', 'F4', 'hlt', '', 'hlt', { attrs: 'priv' }));
+  add(row('Cli', 'FA', 'cli', '', 'cli', { set: 'i', exc: 'iopl' }));
+  add(row('Sti', 'FB', 'sti', '', 'sti', { set: 'i', exc: 'iopl' }));
+  add(row('Fwait', '9B', 'fwait', '', 'nop', { exc: 'wait' }));
+  add(row('Sldt_Ew', '0F 00 /0', 'sldt', '=Ew', 'sldt', { exc: 'umip', att: { regV: true } }));
+  add(row('Str_Ew', '0F 00 /1', 'str', '=Ew', 'str', { exc: 'umip', att: { regV: true } }));
+  add(row('Lldt_Ew', '0F 00 /2', 'lldt', 'Ew', 'lldt', { attrs: 'priv' }));
+  add(row('Ltr_Ew', '0F 00 /3', 'ltr', 'Ew', 'ltr', { attrs: 'priv' }));
+  add(row('Verr_Ew', '0F 00 /4', 'verr', 'Ew', 'pending', { pending: true, set: 'z' }));
+  add(row('Verw_Ew', '0F 00 /5', 'verw', 'Ew', 'pending', { pending: true, set: 'z' }));
+  add(row('Sgdt_M', '0F 01 /0 mod=mem', 'sgdt', '=M', 'sgdt', { exc: 'umip' }));
+  add(row('Sidt_M', '0F 01 /1 mod=mem', 'sidt', '=M', 'sidt', { exc: 'umip' }));
+  add(row('Lgdt_M', '0F 01 /2 mod=mem', 'lgdt', 'M', 'lgdt', { attrs: 'priv' }));
+  add(row('Lidt_M', '0F 01 /3 mod=mem', 'lidt', 'M', 'lidt', { attrs: 'priv' }));
+  add(row('Smsw_Ew', '0F 01 /4', 'smsw', '=Ew', 'smsw', { exc: 'umip', att: { regV: true } }));
+  add(row('Lmsw_Ew', '0F 01 /6', 'lmsw', 'Ew', 'lmsw', { attrs: 'priv' }));
+  add(row('Invlpg_M', '0F 01 /7 mod=mem', 'invlpg', 'M', 'invlpg', { attrs: 'priv' }));
+  add(row('Clac', '0F 01 /1 mod=reg rm=2', 'clac', '', 'clac', { set: 'A', feature: 'smap', exc: 'cpl0' }));
+  add(row('Stac', '0F 01 /1 mod=reg rm=3', 'stac', '', 'stac', { set: 'A', feature: 'smap', exc: 'cpl0' }));
+  add(row('Rdpkru', '0F 01 /5 mod=reg rm=6', 'rdpkru', '', 'rdpkru', { feature: 'pku', exc: 'pke' }));
+  add(row('Wrpkru', '0F 01 /5 mod=reg rm=7', 'wrpkru', '', 'wrpkru', { feature: 'pku', exc: 'pke' }));
+  add(row('Swapgs', '0F 01 /7 mod=reg rm=0', 'swapgs', '', 'swapgs', { attrs: 'priv' }));
+  add(row('Rdtscp', '0F 01 /7 mod=reg rm=1', 'rdtscp', '', 'rdtscp', { feature: 'rdtscp', exc: 'tsd' }));
+  add(row('Lar_Gv_Ew', '0F 02', 'lar', '=Gv,Ew', 'pending', { pending: true, set: 'z', att: { regV: true } }));
+  add(row('Lsl_Gv_Ew', '0F 03', 'lsl', '=Gv,Ew', 'pending', { pending: true, set: 'z', att: { regV: true } }));
+  add(row('Syscall', '0F 05', 'syscall', '', 'syscall', { attrs: 'branch', feature: 'syscall', exc: 'sce' }));
+  add(row('Clts', '0F 06', 'clts', '', 'clts', { attrs: 'priv' }));
+  add(row('Sysret', '0F 07', 'sysret', '', 'sysret', { attrs: 'branch priv', feature: 'syscall', exc: 'sce', att: { name: 'sysretl|sysretl|sysretq' } }));
+  add(row('Invd', '0F 08', 'invd', '', 'wbinvd', { attrs: 'priv' }));
+  add(row('Wbinvd', '0F 09', 'wbinvd', '', 'wbinvd', { attrs: 'priv' }));
+  add(row('Ud2', '0F 0B', 'ud2', '', 'ud2'));
+  add(row('Prefetch_M', '0F 0D', 'prefetch', 'M', 'nop', {
+    feature: 'prefetchw', att: { name: 'prefetch/prefetchw/prefetchwt1/prefetch/prefetch/prefetch/prefetch/prefetch' },
+  }));
+  // 0F 18 /0-/3 are the SSE prefetches; /4-/7 and the register forms are hint NOPs
+  // (reserved-NOP space: no feature, no fault).
+  for (const [n, m] of [[0, 'prefetchnta'], [1, 'prefetcht0'], [2, 'prefetcht1'], [3, 'prefetcht2']] as const) {
+    add(row(`${m[0]!.toUpperCase()}${m.slice(1)}_M`, `0F 18 /${n} mod=mem`, m, 'M', 'nop', { feature: 'sse' }));
+  }
+  add(row('Nop_0F18_M', '0F 18 mod=mem', 'nop', 'M', 'nop', { att: { name: 'nop*' } }));
+  add(row('Nop_0F18_reg', '0F 18 mod=reg', 'nop', 'Ev', 'nop')); // AMD Zen executes these as NOPs
+  for (let op = 0x19; op <= 0x1f; op++) add(row(`Nop_Ev_0F${hex(op)}`, `0F ${hex(op)}`, 'nop', 'Ev', 'nop', { att: { prefix66: op === 0x1c || op === 0x1e } }));
+  add(row('Mov_Rq_Cq', '0F 20', 'mov', '=Rq,Cq', 'movFromCr', { attrs: 'modignored priv' }));
+  add(row('Mov_Rq_Dq', '0F 21', 'mov', '=Rq,Dq', 'movFromDr', { attrs: 'modignored priv' }));
+  add(row('Mov_Cq_Rq', '0F 22', 'mov', '=Cq,Rq', 'movToCr', { attrs: 'modignored priv' }));
+  add(row('Mov_Dq_Rq', '0F 23', 'mov', '=Dq,Rq', 'movToDr', { attrs: 'modignored priv' }));
+  add(row('Wrmsr', '0F 30', 'wrmsr', '', 'wrmsr', { attrs: 'priv', feature: 'msr' }));
+  add(row('Rdtsc', '0F 31', 'rdtsc', '', 'rdtsc', { feature: 'tsc', exc: 'tsd' }));
+  add(row('Rdmsr', '0F 32', 'rdmsr', '', 'rdmsr', { attrs: 'priv', feature: 'msr' }));
+  add(row('Rdpmc', '0F 33', 'rdpmc', '', 'rdpmc'));
+  add(row('Cpuid', '0F A2', 'cpuid', '', 'cpuid'));
+  add(row('Lfence', '0F AE /5 mod=reg', 'lfence', '', 'nop', { feature: 'sse2' }));
+  add(row('Mfence', '0F AE /6 mod=reg', 'mfence', '', 'nop', { feature: 'sse2' }));
+  add(row('Sfence', '0F AE /7 mod=reg', 'sfence', '', 'nop', { feature: 'sse' }));
+  add(row('Clflush_M', '0F AE /7 mod=mem', 'clflush', 'M', 'clflush', { feature: 'clflush' }));
+  add(row('Ud1_Gv_Ev', '0F B9', 'ud1', 'Gv,Ev', 'ud'));
+  add(row('Ud0_Gv_Ev', '0F FF', 'ud0', 'Gv,Ev', 'ud'));
+  return rows;
+}

@@ -1,0 +1,78 @@
+// Rows: encodings that are invalid in 64-bit mode, undefined mandatory-prefix
+// slots, and the instructions recognised but not implemented yet (x87, MMX,
+// SSE…SSE4.2 and their state save: they end in emulation-failure, never in a
+// silent #UD). Pending rows carry their ModRM and immediate shape, so the
+// length (and the reported bytes) are right, and their exception class, so
+// CR0.EM/TS and CR4.OSFXSR faults come first as on hardware.
+import { row, type AttSyntax, type ExceptionClass, type OpcodeRow } from '../table.js';
+import type { FeatureName } from '../features.js';
+
+const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
+
+export function undefinedRows(): OpcodeRow[] {
+  const rows: OpcodeRow[] = [];
+  const add = (r: OpcodeRow) => { rows.push(r); };
+
+  // Invalid in 64-bit mode (SDM Vol. 2 Appendix A.2.5 "i64").
+  for (const [op, m] of [[0x06, 'push'], [0x07, 'pop'], [0x0e, 'push'], [0x16, 'push'], [0x17, 'pop'], [0x1e, 'push'], [0x1f, 'pop'],
+    [0x27, 'daa'], [0x2f, 'das'], [0x37, 'aaa'], [0x3f, 'aas'], [0x60, 'pusha'], [0x61, 'popa'], [0xce, 'into'], [0xd6, 'salc']] as const) {
+    add(row(`Invalid_${hex(op)}`, hex(op), m, '', 'ud', { attrs: 'i64' }));
+  }
+  add(row('Invalid_62', '62', 'bound', 'Gv,M', 'ud', { attrs: 'i64' }));
+  add(row('Invalid_82', '82', '(bad)', '', 'ud', { attrs: 'i64' }));
+  add(row('Invalid_9A', '9A', 'lcall', '', 'ud', { attrs: 'i64' }));
+  add(row('Invalid_EA', 'EA', 'ljmp', '', 'ud', { attrs: 'i64' }));
+  add(row('Invalid_D4', 'D4', 'aam', 'Ib', 'ud', { attrs: 'i64' }));
+  add(row('Invalid_D5', 'D5', 'aad', 'Ib', 'ud', { attrs: 'i64' }));
+  // C4/C5 are VEX prefixes in 64-bit mode; the model has no AVX, so they are #UD.
+  add(row('Vex3_C4', 'C4', '(bad)', '', 'ud'));
+  add(row('Vex2_C5', 'C5', '(bad)', '', 'ud'));
+
+  // Mandatory-prefix slots that are undefined (#UD on AMD Zen hardware; objdump prints
+  // (bad) or an instruction of an extension the model lacks): 66/F2/F3 on LFENCE/MFENCE/
+  // SFENCE and on FXSAVE…XRSTOR, F2/F3 on CLFLUSH, any of them on RDPKRU/WRPKRU (SDM:
+  // NP), F3 on MOVBE. Without a row the decoder falls back to the unprefixed one.
+  // F2 0F 38 F0/F1 is CRC32 (SSE4.2) and 66/F2 0F 78 EXTRQ/INSERTQ (SSE4a, two
+  // immediates): not implemented yet.
+  for (const p of ['66', 'F2', 'F3']) {
+    for (const n of [5, 6, 7]) add(row(`Ud_${p}_0FAE_${n}_reg`, `p=${p} 0F AE /${n} mod=reg`, '(bad)', '', 'ud'));
+    for (const n of [0, 1, 2, 3, 4, 5]) add(row(`Ud_${p}_0FAE_${n}_mem`, `p=${p} 0F AE /${n} mod=mem`, '(bad)', '', 'ud'));
+    for (const rm of [6, 7]) add(row(`Ud_${p}_0F01_5_${rm}`, `p=${p} 0F 01 /5 mod=reg rm=${rm}`, '(bad)', '', 'ud'));
+    if (p !== '66') add(row(`Ud_${p}_0FAE_7_mem`, `p=${p} 0F AE /7 mod=mem`, '(bad)', '', 'ud'));
+  }
+  add(row('Ud_F3_0F38F0', 'p=F3 0F 38 F0', '(bad)', 'Gv,M', 'ud'));
+  add(row('Ud_F3_0F38F1', 'p=F3 0F 38 F1', '(bad)', 'M,Gv', 'ud'));
+  const pending = (id: string, enc: string, m: string, ops: string, feature: FeatureName | undefined, exc: ExceptionClass, att?: AttSyntax) =>
+    add(row(id, enc, m, ops, 'pending', { pending: true, feature, exc, att }));
+  pending('Crc32_Gy_Eb', 'p=F2 0F 38 F0', 'crc32', '+Gy,Eb', 'sse42', 'none', { suffix: 'memE' });
+  pending('Crc32_Gy_Ev', 'p=F2 0F 38 F1', 'crc32', '+Gy,Ev', 'sse42', 'none', { suffix: 'memE' });
+  pending('Extrq_66_0F78', 'p=66 0F 78 /0 mod=reg', 'extrq', 'Gv,Ev,Ib,Ib', 'sse4a', 'sse');
+  add(row('Ud_66_0F78', 'p=66 0F 78', '(bad)', 'Gv,Ev', 'ud'));
+  pending('Insertq_F2_0F78', 'p=F2 0F 78 mod=reg', 'insertq', 'Gv,Ev,Ib,Ib', 'sse4a', 'sse');
+  add(row('Ud_F2_0F78', 'p=F2 0F 78 mod=mem', '(bad)', 'Gv,Ev', 'ud'));
+
+  // x87 (D8-DF), SSE/SSE2/SSSE3/SSE4 (0F 10-17, 28-2F, 50-7F, C2-C6, D0-FF, 0F 38, 0F 3A),
+  // FXSAVE/FXRSTOR/LDMXCSR/STMXCSR/XSAVE/XRSTOR (0F AE /0-/5 memory forms).
+  for (let op = 0xd8; op <= 0xdf; op++) pending(`X87_${hex(op)}`, hex(op), 'x87', 'Ev', 'fpu', 'x87');
+  for (const op of [0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f]) {
+    pending(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'sse', 'Gv,Ev', 'sse', 'sse');
+  }
+  for (let op = 0x50; op <= 0x7f; op++) {
+    if (op === 0x77) { pending('Emms', '0F 77', 'emms', '', 'mmx', 'mmx'); continue; }
+    pending(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'sse', op >= 0x70 && op <= 0x73 ? 'Gv,Ev,Ib' : 'Gv,Ev', 'sse', 'sse');
+  }
+  for (const op of [0xc2, 0xc4, 0xc5, 0xc6]) pending(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'sse', 'Gv,Ev,Ib', 'sse', 'sse');
+  pending('Movnti_M_Gv', '0F C3', 'movnti', '=M,Gv', 'sse2', 'none');
+  for (let op = 0xd0; op <= 0xfe; op++) pending(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'sse', 'Gv,Ev', 'sse', 'sse');
+  for (let op = 0; op < 256; op++) {
+    if (op === 0xf0 || op === 0xf1) continue; // MOVBE lives in movement.ts
+    pending(`Sse_0F38${hex(op)}`, `0F 38 ${hex(op)}`, 'sse', 'Gv,Ev', 'sse', 'sse');
+    pending(`Sse_0F3A${hex(op)}`, `0F 3A ${hex(op)}`, 'sse', 'Gv,Ev,Ib', 'sse', 'sse');
+  }
+  for (const [n, m, feature, exc] of [[0, 'fxsave', 'fxsr', 'fxsr'], [1, 'fxrstor', 'fxsr', 'fxsr'], [2, 'ldmxcsr', 'sse', 'sse'],
+    [3, 'stmxcsr', 'sse', 'sse'], [4, 'xsave', 'xsave', 'xsave'], [5, 'xrstor', 'xsave', 'xsave']] as const) {
+    const id = `${m[0]!.toUpperCase()}${m.slice(1)}_M`;
+    pending(id, `0F AE /${n} mod=mem`, m, 'M', feature, exc, n === 2 || n === 3 ? undefined : { name: `${m}|${m}|${m}64` });
+  }
+  return rows;
+}
