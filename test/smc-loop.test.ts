@@ -2,7 +2,8 @@
 // earlier iteration, so the patched instruction is reached again with no
 // decode-cache miss in between (SDM Vol. 3A §11.6: a store to code takes effect
 // for the next execution). Stores by MOV, through a second virtual mapping of
-// the same frame (the direct map), and by REP STOSB / REP MOVSB.
+// the same frame (the direct map), after INVLPG makes a fetch refill the TLB,
+// and by REP STOSB / REP MOVSB.
 // Each loop runs 5 times: iteration k patches the immediate that iteration k+1
 // (or, for the store ahead, this iteration) loads; a stale decode repeats an
 // old value and changes the sum in EBX.
@@ -100,6 +101,20 @@ const PATCH_BY_REP_MOVSB = [                 // copies the counter from the data
   0xf4,                                     // 2d: hlt
 ];
 
+/** INVLPG drops the code page's TLB entry, so an instruction fetch refills it before each patch. */
+const PATCH_AFTER_INVLPG = [
+  0x31, 0xc9,                               // 00: xor ecx,ecx
+  0x31, 0xdb,                               // 02: xor ebx,ebx
+  0xb8, 0x00, 0x00, 0x00, 0x00,             // 04: top: mov eax,imm32
+  0x01, 0xc3,                               // 09: add ebx,eax
+  0xff, 0xc1,                               // 0b: inc ecx
+  0x0f, 0x01, 0x3d, 0xf0, 0xff, 0xff, 0xff, // 0d: invlpg [rip-0x10]  (→ top)
+  0x88, 0x0d, 0xeb, 0xff, 0xff, 0xff,       // 14: mov [rip-0x15],cl   (→ 05)
+  0x83, 0xf9, 0x05,                         // 1a: cmp ecx,5
+  0x75, 0xe5,                               // 1d: jne top
+  0xf4,                                     // 1f: hlt
+];
+
 /** Points RSI at the code through the direct map: a second mapping of the same physical frame. */
 function aliasRsi(vm: Vm): void {
   const phys = vm.translate(KERNEL_BASE);
@@ -119,6 +134,9 @@ for (const executionPath of EXECUTION_PATHS) {
     });
     it('a store through a second virtual mapping of the code frame', () => {
       expect(run(PATCH_THROUGH_ALIAS, executionPath, aliasRsi)).toEqual({ outcome: 'halt', rbx: 10n });
+    });
+    it('the code page is re-entered in the TLB by a fetch (after INVLPG) between patches', () => {
+      expect(run(PATCH_AFTER_INVLPG, executionPath)).toEqual({ outcome: 'halt', rbx: 10n });
     });
     it('REP STOSB patches the immediate', () => {
       expect(run(PATCH_BY_REP_STOSB, executionPath)).toEqual({ outcome: 'halt', rbx: 10n * 0x01010101n });
