@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest';
 import { PhysicalMemory } from '../src/mmu/physical-memory.js';
 import { Mmu, ACC_READ_SUP, ACC_WRITE_SUP } from '../src/mmu/mmu.js';
 import {
-  ACCESSES, ERR_PK, model, faultsWithoutKeys, expectedAD, fmtErr, fmtAccess, fmtControls, levelOf, Mismatches,
+  ACCESSES, model, expectedAD, fmtErr, fmtAccess, fmtControls, levelOf, Mismatches,
   type Access, type Controls, type Entry, type Outcome, type Translation,
 } from './helpers/paging-model.js';
 
@@ -134,14 +134,6 @@ function buildWorld(shapes: { t: Translation; label: string; leafLevel: number }
   return { w, pages };
 }
 
-type Tolerated = (o: Outcome, got: Outcome, m: Mapped, c: Controls, a: Access) => boolean;
-/**
- * Known deviation (SDM §4.7): PK is defined by conditions that hold whatever
- * else fails, but the MMU sets PK only when PKRU is the sole cause.
- */
-const pkOnlyWhenSoleCause: Tolerated = (o, got, m, c, a) =>
-  !o.ok && !got.ok && o.err === (got.err | ERR_PK) && got.err !== o.err && faultsWithoutKeys(m.t, c, a);
-
 /** Compares one access with the model; `ad` also checks the A/D flags left by it. */
 function check(w: World, m: Mapped, c: Controls, a: Access, r: Result, out: Mismatches, ad: 'exact' | 'invariant' | 'none'): void {
   out.checked++;
@@ -150,8 +142,7 @@ function check(w: World, m: Mapped, c: Controls, a: Access, r: Result, out: Mism
   const row = (): string => `${fmtControls(c)} | ${m.label} | ${fmtAccess(a)} | model ${fmtErr(o)}`;
   const same = o.ok === got.ok && (o.ok || got.ok || o.err === got.err);
   if (!same) {
-    if (pkOnlyWhenSoleCause(o, got, m, c, a)) out.tolerated.push(`${row()}  mmu ${fmtErr(got)}`);
-    else out.add(`${row()}  mmu ${fmtErr(got)}`);
+    out.add(`${row()}  mmu ${fmtErr(got)}`);
     return;
   }
   if (r.fault && r.cr2 !== m.lin) out.add(`${row()}  CR2 ${r.cr2} instead of ${m.lin}`);
@@ -260,10 +251,5 @@ describe('paging permissions against the SDM model (SDM Vol. 3A §4.6, §4.7; AP
     }
     console.log(`mmu-permissions: fault table, ${pages.length} entry shapes, ${out.checked} combinations checked`);
     expect(out.rows.length, out.report('faults')).toBe(0);
-  });
-  // Remove the tolerance and this marker once the MMU reports PK by the §4.7 conditions.
-  it.fails('known deviation: PK is reported only when PKRU is the sole cause (SDM §4.7 says whenever its conditions hold)', () => {
-    const { walks } = permissionTables();
-    expect(walks.tolerated.length, walks.report('PK deviation (walks table)', walks.tolerated)).toBe(0);
   });
 });

@@ -150,8 +150,7 @@ export class Mmu {
     }
     const perms = this.permissions(w);
     if ((perms & acc) === 0) {
-      const pkFault = this.isPkeyFault(w, acc);
-      this.pageFault(lin, err | PF_P | (pkFault ? PF_PK : 0));
+      this.pageFault(lin, err | PF_P | (this.keyDenies(w, acc) ? PF_PK : 0));
     }
     // The access is allowed: set A on every level, D on the leaf for a write.
     for (let i = 0; i < w.depth; i++) {
@@ -207,14 +206,16 @@ export class Mmu {
     return p;
   }
 
-  /** True when the access failed only because of PKRU (so #PF reports PK). */
-  private isPkeyFault(w: WalkResult, acc: number): boolean {
+  /**
+   * The PK bit of the error code (SDM Vol. 3A §4.7): a data access to a
+   * user-mode address whose key has AD = 1, or WD = 1 on a write made by user
+   * mode or with CR0.WP = 1 — whatever else denies the access.
+   */
+  private keyDenies(w: WalkResult, acc: number): boolean {
     if (!this.ctl.pke || !w.userAll || (acc & ACC_ANY_EXEC) !== 0) return false;
-    const saved = this.pkru;
-    this.pkru = 0;
-    const withoutKeys = this.permissions(w);
-    this.pkru = saved;
-    return (withoutKeys & acc) !== 0;
+    const ad = (this.pkru >>> (2 * w.pkey)) & 1, wd = (this.pkru >>> (2 * w.pkey + 1)) & 1;
+    if (ad) return true;
+    return wd === 1 && (acc & ACC_ANY_WRITE) !== 0 && ((acc & ACC_ANY_USER) !== 0 || this.wp);
   }
 
   // ---- explicit data accesses at the current CPL and AC (values are int32 / low dword) ----

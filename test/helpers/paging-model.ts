@@ -119,11 +119,6 @@ export function model(t: Translation, c: Controls, a: Access): Outcome {
   return ok ? { ok: true } : { ok: false, err: base | ERR_P | (pk ? ERR_PK : 0) };
 }
 
-/** The model ignoring PKRU: does the access fault for another reason too? */
-export function faultsWithoutKeys(t: Translation, c: Controls, a: Access): boolean {
-  return !model(t, { ...c, pke: false }, a).ok;
-}
-
 /** A/D after an access (§4.8): allowed → A at every level, D on the leaf for a write; a fault sets none. */
 export function expectedAD(t: Translation, allowed: boolean, a: Access): number[] {
   return t.entries.map((_e, k) => {
@@ -152,8 +147,6 @@ export function fmtControls(c: Controls): string {
 /** Collects table rows that disagree and renders them in one failure message. */
 export class Mismatches {
   readonly rows: string[] = [];
-  /** Rows that disagree in a known, documented way (reported by their own test). */
-  readonly tolerated: string[] = [];
   checked = 0;
   add(row: string): void { this.rows.push(row); }
   report(title: string, rows = this.rows): string {
