@@ -17,6 +17,7 @@
 // text fixtures (test/fixtures/disasm/) for test/disasm-fixtures.test.ts: that
 // test runs where binutils is missing; this one stays as the live check.
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { binutils, corpusForms, GUEST_DIR, guestImages, guestResults, runCorpus, type Result } from './support/disasm-corpus.js';
 
@@ -111,7 +112,7 @@ if (tools.ok && guests.length === 0) {
 
 describe.skipIf(!tools.ok || guests.length === 0)('disassembler and decoder vs objdump -d (guest images)', () => {
   it.each(guests)('%s', (name) => {
-    const results = guestResults(name);
+    const results = guestResults(join(GUEST_DIR, name));
     expect(results.length).toBeGreaterThan(0);
     expect(report(name, summarise(results, false))).toEqual([]);
   });

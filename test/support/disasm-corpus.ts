@@ -17,7 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decode } from '../../src/cpu/decoder.js';
 import { disassemble } from '../../src/cpu/disasm.js';
@@ -50,14 +50,19 @@ export function execSections(file: string): Section[] {
   const elf = readFileSync(file);
   if (elf.readUInt32BE(0) !== 0x7f454c46 || elf[4] !== 2 || elf[5] !== 1) throw new Error(`${file}: not ELF64 LE`);
   const shoff = Number(elf.readBigUInt64LE(0x28));
-  const shentsize = elf.readUInt16LE(0x3a), shnum = elf.readUInt16LE(0x3c), shstrndx = elf.readUInt16LE(0x3e);
+  const shentsize = elf.readUInt16LE(0x3a);
+  let shnum = elf.readUInt16LE(0x3c), shstrndx = elf.readUInt16LE(0x3e);
   const sh = (k: number) => {
     const o = shoff + k * shentsize;
     return {
       name: elf.readUInt32LE(o), type: elf.readUInt32LE(o + 4), flags: elf.readBigUInt64LE(o + 8),
       addr: elf.readBigUInt64LE(o + 16), offset: Number(elf.readBigUInt64LE(o + 24)), size: Number(elf.readBigUInt64LE(o + 32)),
+      link: elf.readUInt32LE(o + 40),
     };
   };
+  // Extended section numbering (more than 0xff00 sections): the counts live in section 0.
+  if (shnum === 0 && shoff) shnum = sh(0).size;
+  if (shstrndx === 0xffff /* SHN_XINDEX */) shstrndx = sh(0).link;
   const strtab = sh(shstrndx);
   const nameOf = (off: number) => {
     let end = strtab.offset + off;
@@ -618,16 +623,17 @@ export interface Result {
  * Assembles the forms into one object and compares every form's first
  * instruction (every instruction of an as-form) with objdump. Layout
  * 'sequential' (the oracle's): one .text section, each form at BASE + its
- * offset. 'section-per-form': each form in its own section, all of them at
- * BASE, so a form's disassembly does not depend on what else is in the corpus.
+ * offset, under its own label. 'section-per-form': each form in its own
+ * section, all of them at BASE, so a form's disassembly does not depend on
+ * what else is in the corpus.
  */
 export function runCorpus(forms: Form[], layout: 'sequential' | 'section-per-form' = 'sequential'): Result[] {
   const dir = mkdtempSync(join(tmpdir(), 'rz-disasm-'));
   try {
     const src: string[] = ['.text'];
     forms.forEach((f, k) => {
-      if (layout === 'section-per-form') src.push(`.section .text.f${k},"ax",@progbits`);
-      src.push(`f${k}:`);
+      // Per form a section and no label: objdump names the section instead (and is slow with many labels).
+      src.push(layout === 'section-per-form' ? `.section .text.f${k},"ax",@progbits` : `f${k}:`);
       if (f.bytes) src.push(`.byte ${f.bytes.map((b) => '0x' + b.toString(16)).join(',')}`);
       else src.push(f.text!);
     });
@@ -640,9 +646,10 @@ export function runCorpus(forms: Form[], layout: 'sequential' | 'section-per-for
     let k = 0;
     while (k < lines.length) {
       const sym = lines[k]!.sym;
-      const formIndex = Number(sym.slice(1));
+      const m = (layout === 'section-per-form' ? /^\.text\.f(\d+)$/ : /^f(\d+)$/).exec(sym);
+      const formIndex = Number(m?.[1]);
       const form = forms[formIndex];
-      if (!/^f\d+$/.test(sym) || !form) throw new Error(`unexpected objdump symbol ${sym}`);
+      if (!m || !form) throw new Error(`unexpected objdump symbol ${sym}`);
       const data = sections.get(layout === 'section-per-form' ? `.text.f${formIndex}` : '.text');
       if (!data) throw new Error(`no section for ${sym}`);
       let stop = k + 1;
@@ -673,9 +680,9 @@ export function runCorpus(forms: Form[], layout: 'sequential' | 'section-per-for
 export const guestImages = (): string[] =>
   existsSync(GUEST_DIR) ? readdirSync(GUEST_DIR).filter((f) => f.endsWith('.elf')).sort() : [];
 
-/** Every instruction of a guest image (build/guests/NAME) compared with objdump -d. */
-export function guestResults(name: string): Result[] {
-  const file = join(GUEST_DIR, name);
+/** Every instruction of a guest image (an ELF file) compared with objdump -d. */
+export function guestResults(file: string): Result[] {
+  const name = basename(file);
   const sections = execSections(file);
   const lines = objdump(file);
   const results: Result[] = [];
