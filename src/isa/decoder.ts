@@ -12,7 +12,7 @@ import { Attr, type OpcodeRow, type OperandSpec } from './table.js';
 import { OPCODE_ROWS, ROW_UD, ROW_TOO_LONG } from './opcodes.js';
 
 /** One opcode slot: either a single row, or 512 sub-slots by prefix × ModRM.reg × mod × rm. */
-interface DecodeEntry {
+export interface DecodeEntry {
   single: OpcodeRow | undefined;
   slots: (OpcodeRow | undefined)[] | undefined;
   hasModrm: boolean;
@@ -28,7 +28,8 @@ function specificity(r: OpcodeRow): number {
   return (r.prefix !== 'any' ? 1 : 0) + (r.ext >= 0 ? 1 : 0) + (r.mod !== 'any' ? 1 : 0) + (r.rm >= 0 ? 1 : 0);
 }
 
-function buildMaps(rows: readonly OpcodeRow[]): DecodeEntry[] {
+/** Builds the decoder's lookup from rows; throws if a row is unreachable or rows disagree on ModRM. */
+export function buildDecodeTable(rows: readonly OpcodeRow[]): DecodeEntry[] {
   const byKey = new Map<number, OpcodeRow[]>();
   for (const r of rows) {
     const count = r.plusR ? 8 : 1;
@@ -81,7 +82,7 @@ function buildMaps(rows: readonly OpcodeRow[]): DecodeEntry[] {
   return entries;
 }
 
-const ENTRIES = buildMaps(OPCODE_ROWS);
+const ENTRIES = buildDecodeTable(OPCODE_ROWS);
 // Opcode 90 is NOP only without REX.B and 66: 41 90 is XCHG r8d,eax (it zero-extends
 // both), 66 90 is XCHG ax,ax (SDM Vol. 2 XCHG/NOP). The table has no REX.B selector.
 const ROW_NOP_90 = OPCODE_ROWS.find((r) => r.id === 'Nop_90');
