@@ -59,7 +59,7 @@ export class Cpu extends ArchState implements ExecContext {
   private readonly code = new CodeCache();
   // The fetch shortcut: the code page of the page RIP is on.
   private fetchBase = NaN;
-  private fetchPage: CodePage | undefined;
+  private fetchPage: CodePage = new Array<Insn | undefined>(PAGE);
   private readonly fetchBuf = new Uint8Array(16);
   /** While > 0, the instruction runs on the reference path (forced emulation). */
   private referenceDepth = 0;
@@ -173,7 +173,7 @@ export class Cpu extends ArchState implements ExecContext {
       const off = rip - this.fetchBase;
       this.insnStart = rip; // before the fetch: a fetch fault reports this RIP
       let insn: Insn | undefined;
-      if (off >= 0 && off < PAGE) insn = this.fetchPage![off];
+      if (off >= 0 && off < PAGE) insn = this.fetchPage[off];
       if (insn === undefined) insn = this.fetchSlow(rip);
       this.rip = rip + insn.len;
       (insn.exec as Handler)(this, insn);
@@ -242,6 +242,8 @@ export class Cpu extends ArchState implements ExecContext {
       }
       this.fetchBase = rip - off;
       this.fetchPage = page;
+      const cached = page[off];
+      if (cached !== undefined) return cached;
       const insn = decode(this.mem.u8, pa, PAGE - off);
       if (insn) {
         insn.exec = bindInstruction(insn, this.featureSet, true);

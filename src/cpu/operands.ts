@@ -44,10 +44,11 @@ export function effectiveAddress(c: ExecContext, i: Insn): number {
 
 /**
  * The offset of the memory operand (base + index << scale + disp, no segment)
- * with exact 64-bit wrap-around, into operand slot k (zero-extended from 32
- * bits with a 67 prefix). LEA's result; the exact path of effectiveAddress.
+ * with exact 64-bit wrap-around (zero-extended from 32 bits with a 67 prefix),
+ * stored at index k of the int32 pair (loOut, hiOut): an operand slot, or a
+ * register. LEA's result; the exact path of effectiveAddress.
  */
-export function addressOffset(c: ExecContext, i: Insn, k: number): void {
+export function addressOffset(c: ExecContext, i: Insn, loOut: Int32Array, hiOut: Int32Array, k: number): void {
   let lo = i.disp, hi = i.disp >> 31;
   const b = i.base;
   if (b >= 0) {
@@ -67,13 +68,13 @@ export function addressOffset(c: ExecContext, i: Insn, k: number): void {
     lo = sum | 0;
     hi = (hi + xh + (sum > 0xffffffff ? 1 : 0)) | 0;
   }
-  c.ops.lo[k] = lo;
-  c.ops.hi[k] = i.addrSize === 4 ? 0 : hi;
+  loOut[k] = lo;
+  hiOut[k] = i.addrSize === 4 ? 0 : hi;
 }
 
 /** effectiveAddress for register values beyond ±2^47: exact 64-bit arithmetic, then the canonical check. */
 function effectiveAddressExact(c: ExecContext, i: Insn): number {
-  addressOffset(c, i, SCRATCH);
+  addressOffset(c, i, c.ops.lo, c.ops.hi, SCRATCH);
   let lo = c.ops.lo[SCRATCH]!, hi = c.ops.hi[SCRATCH]!;
   if (i.seg >= SEG_FS) {
     const base = c.segBase[i.seg]!;

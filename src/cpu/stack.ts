@@ -38,6 +38,18 @@ export function push64(c: ExecContext, lo: number, hi: number): void {
   adjustRsp(c, -8);
 }
 
+/** Pops 8 bytes (the common case, without the size switch): the low dword, the high one in c.mmu.hi. */
+export function pop64(c: ExecContext): number {
+  const v = c.mmu.read64(stackAddress(c, 0));
+  adjustRsp(c, 8);
+  return v;
+}
+
+/** Reads 8 bytes at RSP without moving RSP: the low dword, the high one in c.mmu.hi. */
+export function peek64(c: ExecContext): number {
+  return c.mmu.read64(stackAddress(c, 0));
+}
+
 /** Reads `size` bytes at RSP + offset without moving RSP: the low dword, the high one in c.mmu.hi. */
 export function peek(c: ExecContext, size: number, offset: number): number {
   return c.mmu.read(size, stackAddress(c, offset));
@@ -53,5 +65,6 @@ export function pop(c: ExecContext, size: number): number {
 /** Pushes a return address (a signed number) as 8 bytes, or 2 for a 16-bit operand size. */
 export function pushAddress(c: ExecContext, size: number, lin: number): void {
   const hi = Math.floor(lin / TWO32);
-  push(c, size, (lin - hi * TWO32) | 0, hi);
+  if (size === 8) push64(c, (lin - hi * TWO32) | 0, hi);
+  else push(c, size, (lin - hi * TWO32) | 0, hi);
 }

@@ -244,7 +244,7 @@ export function decode(buf: Uint8Array, pos: number, avail: number): Insn | null
   // Legality decided by the bytes alone (the pre-execute step does the rest).
   insn.invalid = (attrs & Attr.I64) !== 0 ||
     ((prefixes & PFX_LOCK) !== 0 && (!(attrs & Attr.Lock) || !insn.isMem)) ||
-    invalidRegisterOperand(row, insn);
+    (row.namesSystemRegister && invalidRegisterOperand(row, insn));
   return insn;
 }
 

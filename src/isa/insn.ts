@@ -28,6 +28,8 @@ const UNBOUND: BoundCode = () => { throw new Error('instruction executed before 
 
 export class Insn {
   row: OpcodeRow;
+  /** What the execution tier that holds this record bound to it. */
+  exec: BoundCode = UNBOUND;
   /** Length in bytes (1..15). */
   len = 0;
   /** Operand size in bytes for 'v'-sized operands (2, 4 or 8). */
@@ -70,8 +72,6 @@ export class Insn {
   /** Raw bytes kept for the disassembler. */
   modrm = -1;
   sib = -1;
-  /** What the execution tier that holds this record bound to it. */
-  exec: BoundCode = UNBOUND;
 
   constructor(row: OpcodeRow) {
     this.row = row;

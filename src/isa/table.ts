@@ -157,6 +157,8 @@ export interface OpcodeRow {
   readonly gByte: boolean;
   readonly eByte: boolean;
   readonly zByte: boolean;
+  /** Has a segment, control or debug register operand (the decoder checks the register exists). */
+  readonly namesSystemRegister: boolean;
   /** Immediate operands in encoding order. */
   readonly imms: readonly OperandSpec[];
 }
@@ -237,6 +239,7 @@ export function row(id: string, encoding: string, mnemonic: string, operands: st
     attrs, executor, param: opts.param ?? 0, feature: opts.feature, absent: opts.absent, exceptionClass: exc, pending,
     att: opts.att ?? {}, hasModrm,
     gByte: find('G')?.size === 'b', eByte: find('E')?.size === 'b', zByte: find('Z')?.size === 'b',
+    namesSystemRegister: ops.some((o) => o.kind === 'S' || o.kind === 'C' || o.kind === 'D'),
     imms: ops.filter((o) => IMMEDIATE_KINDS.has(o.kind)),
   };
   if ((r.flagsUndefined & ~r.flagsModified) !== 0) fail('undefined flags must also be listed as set');

@@ -41,9 +41,17 @@ export class WalkResult {
 export const WALK_NOT_PRESENT = 0x100;
 export const WALK_RESERVED = 0x200;
 
-/** Indices of the four levels for a canonical address given as a signed number. */
-function levelIndex(u: number, shift: number): number {
-  return Math.floor(u / 2 ** shift) & 511;
+/**
+ * The table index at `level` (4..1) of a 48-bit address given as its high 16
+ * bits (uh) and low 32 bits (ul): integer arithmetic only.
+ */
+function levelIndex(uh: number, ul: number, level: number): number {
+  switch (level) {
+    case 4: return (uh >>> 7) & 511;
+    case 3: return ((uh << 2) | (ul >>> 30)) & 511;
+    case 2: return (ul >>> 21) & 511;
+    default: return (ul >>> 12) & 511;
+  }
 }
 
 /**
@@ -53,12 +61,12 @@ function levelIndex(u: number, shift: number): number {
  */
 export function walk(mem: PhysicalMemory, ctl: PagingControl, lin: number, out: WalkResult, entryAddrs: Float64Array): boolean {
   const u = lin < 0 ? lin + 2 ** 48 : lin; // signed canonical → 48-bit unsigned
+  const uh = (u / TWO32) | 0, ul = (u - uh * TWO32) >>> 0;
   let table = ctl.cr3;
   let userAll = true, writeAll = true, nxAny = false;
   out.fault = 0;
   for (let level = 4; level >= 1; level--) {
-    const shift = 12 + 9 * (level - 1);
-    const addr = table + levelIndex(u, shift) * 8;
+    const addr = table + levelIndex(uh, ul, level) * 8;
     entryAddrs[4 - level] = addr;
     const lo = mem.read32(addr), hi = mem.read32(addr + 4);
     if ((lo & PTE_P) === 0) { out.fault = WALK_NOT_PRESENT; return false; }

@@ -4,71 +4,107 @@
 // (a few bit operations), ZF/SF/PF lazily. AF after AND/OR/XOR/TEST is
 // undefined; this model clears it (AMD behaviour).
 import { CF, AF, OF } from '../../arch/rflags.js';
-import { ALU_ADD, ALU_ADC, ALU_SUB, ALU_SBB, ALU_CMP, ALU_OR, ALU_XOR, ALU_TEST } from '../../isa/executors.js';
+import { ALU_ADD, ALU_ADC, ALU_SUB, ALU_SBB, ALU_CMP, ALU_OR, ALU_XOR, ALU_AND, ALU_TEST } from '../../isa/executors.js';
 import type { Insn } from '../../isa/insn.js';
 import type { ExecContext, Handler } from '../context.js';
 import { setResultFlags } from '../lazy-flags.js';
 import { loadOperand, storeOperand } from '../operands.js';
 import type { RowBinder } from './binding.js';
 
-/** `a op b` at 1, 2 or 4 bytes: sets the flags and returns the result. */
+/**
+ * `a op b` at 1, 2 or 4 bytes: sets the flags and returns the result. Small
+ * cores, so that V8 inlines the one a handler needs (with a constant size).
+ */
 export function aluNarrow(c: ExecContext, op: number, size: number, a: number, b: number): number {
-  const sh = 32 - size * 8;
-  const mask = size === 4 ? -1 : (1 << (size * 8)) - 1;
-  const ua = size === 4 ? a >>> 0 : a & mask;
-  const ub = size === 4 ? b >>> 0 : b & mask;
-  let r: number;
   switch (op) {
-    case ALU_ADD: case ALU_ADC: {
-      const sum = ua + ub + (op === ALU_ADC ? c.fAux & CF : 0);
-      r = sum & mask;
-      c.fAux = (sum > (size === 4 ? 0xffffffff : mask) ? CF : 0) | ((ua ^ ub ^ r) & AF) | ((((ua ^ r) & (ub ^ r)) << sh) < 0 ? OF : 0);
-      break;
-    }
-    case ALU_SUB: case ALU_SBB: case ALU_CMP: {
-      const diff = ua - ub - (op === ALU_SBB ? c.fAux & CF : 0);
-      r = diff & mask;
-      c.fAux = (diff < 0 ? CF : 0) | ((ua ^ ub ^ r) & AF) | ((((ua ^ ub) & (ua ^ r)) << sh) < 0 ? OF : 0);
-      break;
-    }
-    case ALU_OR: r = (ua | ub) & mask; c.fAux = 0; break;
-    case ALU_XOR: r = (ua ^ ub) & mask; c.fAux = 0; break;
-    default: r = ua & ub & mask; c.fAux = 0; break; // AND, TEST
+    case ALU_ADD: return addNarrow(c, size, a, b, 0);
+    case ALU_ADC: return addNarrow(c, size, a, b, c.fAux & CF);
+    case ALU_SUB: case ALU_CMP: return subNarrow(c, size, a, b, 0);
+    case ALU_SBB: return subNarrow(c, size, a, b, c.fAux & CF);
+    case ALU_OR: return logicNarrow(c, size, a | b);
+    case ALU_XOR: return logicNarrow(c, size, a ^ b);
+    default: return logicNarrow(c, size, a & b); // AND, TEST
   }
+}
+
+const maskOf = (size: number): number => (size === 4 ? -1 : (1 << (size * 8)) - 1);
+
+function addNarrow(c: ExecContext, size: number, a: number, b: number, carry: number): number {
+  const mask = maskOf(size), sh = 32 - size * 8;
+  const ua = size === 4 ? a >>> 0 : a & mask, ub = size === 4 ? b >>> 0 : b & mask;
+  const sum = ua + ub + carry, r = sum & mask;
+  c.fAux = (sum > (size === 4 ? 0xffffffff : mask) ? CF : 0) | ((ua ^ ub ^ r) & AF) | ((((ua ^ r) & (ub ^ r)) << sh) < 0 ? OF : 0);
   setResultFlags(c, size, r, 0);
   return r;
 }
 
-/** `a op b` at 8 bytes: sets the flags, returns the result's low dword and leaves its high dword in slot 0. */
-export function alu64(c: ExecContext, op: number, a: number, ah: number, b: number, bh: number): number {
-  let rl: number, rh: number;
+function subNarrow(c: ExecContext, size: number, a: number, b: number, borrow: number): number {
+  const mask = maskOf(size), sh = 32 - size * 8;
+  const ua = size === 4 ? a >>> 0 : a & mask, ub = size === 4 ? b >>> 0 : b & mask;
+  const diff = ua - ub - borrow, r = diff & mask;
+  c.fAux = (diff < 0 ? CF : 0) | ((ua ^ ub ^ r) & AF) | ((((ua ^ ub) & (ua ^ r)) << sh) < 0 ? OF : 0);
+  setResultFlags(c, size, r, 0);
+  return r;
+}
+
+function logicNarrow(c: ExecContext, size: number, x: number): number {
+  const r = x & maskOf(size);
+  c.fAux = 0;
+  setResultFlags(c, size, r, 0);
+  return r;
+}
+
+/**
+ * `a op b` at 8 bytes: sets the flags and, unless `op` is CMP or TEST, stores
+ * the result at index k of the int32 pair (lo, hi) — a register of the
+ * register file, or an operand slot. Three small cores so that V8 inlines the
+ * one a handler needs.
+ */
+export function alu64(c: ExecContext, op: number, a: number, ah: number, b: number, bh: number, lo: Int32Array, hi: Int32Array, k: number): void {
   switch (op) {
-    case ALU_ADD: case ALU_ADC: {
-      const lo = (a >>> 0) + (b >>> 0) + (op === ALU_ADC ? c.fAux & CF : 0);
-      const hiSum = (ah >>> 0) + (bh >>> 0) + (lo > 0xffffffff ? 1 : 0);
-      rl = lo | 0; rh = hiSum | 0;
-      c.fAux = (hiSum > 0xffffffff ? CF : 0) | ((a ^ b ^ rl) & AF) | (((ah ^ rh) & (bh ^ rh)) < 0 ? OF : 0);
-      break;
-    }
-    case ALU_SUB: case ALU_SBB: case ALU_CMP: {
-      const lo = (a >>> 0) - (b >>> 0) - (op === ALU_SBB ? c.fAux & CF : 0);
-      const hiDiff = (ah >>> 0) - (bh >>> 0) - (lo < 0 ? 1 : 0);
-      rl = lo | 0; rh = hiDiff | 0;
-      c.fAux = (hiDiff < 0 ? CF : 0) | ((a ^ b ^ rl) & AF) | (((ah ^ bh) & (ah ^ rh)) < 0 ? OF : 0);
-      break;
-    }
-    case ALU_OR: rl = a | b; rh = ah | bh; c.fAux = 0; break;
-    case ALU_XOR: rl = a ^ b; rh = ah ^ bh; c.fAux = 0; break;
-    default: rl = a & b; rh = ah & bh; c.fAux = 0; break;
+    case ALU_ADD: add64(c, a, ah, b, bh, 0, lo, hi, k); return;
+    case ALU_ADC: add64(c, a, ah, b, bh, c.fAux & CF, lo, hi, k); return;
+    case ALU_SUB: sub64(c, a, ah, b, bh, 0, lo, hi, k); return;
+    case ALU_SBB: sub64(c, a, ah, b, bh, c.fAux & CF, lo, hi, k); return;
+    case ALU_CMP: sub64(c, a, ah, b, bh, 0, null, hi, k); return;
+    case ALU_OR: logic64(c, a | b, ah | bh, lo, hi, k); return;
+    case ALU_XOR: logic64(c, a ^ b, ah ^ bh, lo, hi, k); return;
+    case ALU_AND: logic64(c, a & b, ah & bh, lo, hi, k); return;
+    default: logic64(c, a & b, ah & bh, null, hi, k); // TEST
   }
+}
+
+function add64(c: ExecContext, a: number, ah: number, b: number, bh: number, carry: number, lo: Int32Array, hi: Int32Array, k: number): void {
+  const l = (a >>> 0) + (b >>> 0) + carry;
+  const hs = (ah >>> 0) + (bh >>> 0) + (l > 0xffffffff ? 1 : 0);
+  const rl = l | 0, rh = hs | 0;
+  c.fAux = (hs > 0xffffffff ? CF : 0) | ((a ^ b ^ rl) & AF) | (((ah ^ rh) & (bh ^ rh)) < 0 ? OF : 0);
   c.fZ = rl | rh; c.fS = rh; c.fP = rl;
-  c.ops.hi[0] = rh;
-  return rl;
+  lo[k] = rl; hi[k] = rh;
+}
+
+/** SUB/SBB, and CMP with `lo` null (flags only). */
+function sub64(c: ExecContext, a: number, ah: number, b: number, bh: number, borrow: number, lo: Int32Array | null, hi: Int32Array, k: number): void {
+  const l = (a >>> 0) - (b >>> 0) - borrow;
+  const hd = (ah >>> 0) - (bh >>> 0) - (l < 0 ? 1 : 0);
+  const rl = l | 0, rh = hd | 0;
+  c.fAux = (hd < 0 ? CF : 0) | ((a ^ b ^ rl) & AF) | (((ah ^ bh) & (ah ^ rh)) < 0 ? OF : 0);
+  c.fZ = rl | rh; c.fS = rh; c.fP = rl;
+  if (lo) { lo[k] = rl; hi[k] = rh; }
+}
+
+/** AND/OR/XOR, and TEST with `lo` null. */
+function logic64(c: ExecContext, rl: number, rh: number, lo: Int32Array | null, hi: Int32Array, k: number): void {
+  c.fAux = 0;
+  c.fZ = rl | rh; c.fS = rh; c.fP = rl;
+  if (lo) { lo[k] = rl; hi[k] = rh; }
 }
 
 /** `a op b` at any size: sets the flags and leaves the result in slot 0. */
 export function alu(c: ExecContext, op: number, size: number, a: number, ah: number, b: number, bh: number): void {
-  c.ops.lo[0] = size === 8 ? alu64(c, op, a, ah, b, bh) : aluNarrow(c, op, size, a, b);
+  const v = c.ops;
+  if (size === 8) alu64(c, op, a, ah, b, bh, v.lo, v.hi, 0);
+  else v.lo[0] = aluNarrow(c, op, size, a, b);
 }
 
 const writesResult = (op: number): boolean => op !== ALU_CMP && op !== ALU_TEST;
@@ -87,12 +123,10 @@ function aluGeneric(op: number): Handler {
 
 // Specialised register forms (destination d, source register s or the immediate).
 function regReg64(op: number, dstIsRm: boolean): Handler {
-  const w = writesResult(op);
   return (c, i) => {
     const d = dstIsRm ? i.rm : i.reg, s = dstIsRm ? i.reg : i.rm;
     const L = c.regLo, H = c.regHi;
-    const r = alu64(c, op, L[d]!, H[d]!, L[s]!, H[s]!);
-    if (w) { L[d] = r; H[d] = c.ops.hi[0]!; }
+    alu64(c, op, L[d]!, H[d]!, L[s]!, H[s]!, L, H, d);
   };
 }
 function regReg32(op: number, dstIsRm: boolean): Handler {
@@ -104,11 +138,9 @@ function regReg32(op: number, dstIsRm: boolean): Handler {
   };
 }
 function regImm64(op: number): Handler {
-  const w = writesResult(op);
   return (c, i) => {
     const d = i.rm, L = c.regLo, H = c.regHi;
-    const r = alu64(c, op, L[d]!, H[d]!, i.imm, i.immHi);
-    if (w) { L[d] = r; H[d] = c.ops.hi[0]!; }
+    alu64(c, op, L[d]!, H[d]!, i.imm, i.immHi, L, H, d);
   };
 }
 function regImm32(op: number): Handler {

@@ -9,7 +9,7 @@ import type { Insn } from '../../isa/insn.js';
 import type { ExecContext, Handler } from '../context.js';
 import { condition } from '../lazy-flags.js';
 import { isCanonical, loadOperand } from '../operands.js';
-import { adjustRsp, peek, pushAddress } from '../stack.js';
+import { adjustRsp, peek, peek64, pushAddress } from '../stack.js';
 import { Descriptor, readDescriptor, loadCodeSegment, setSegment, usableAt } from '../segmentation.js';
 import { deliverEvent } from '../delivery.js';
 import type { RowBinder } from './binding.js';
@@ -44,7 +44,7 @@ const call64: Handler = (c, i) => {
   c.rip = t;
 };
 const ret64: Handler = (c) => {
-  const lo = peek(c, 8, 0);
+  const lo = peek64(c);
   const t = c.mmu.hi * TWO32 + (lo >>> 0);
   if (!isCanonical(t)) c.raise(Vector.GP, 0);
   adjustRsp(c, 8);

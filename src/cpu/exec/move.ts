@@ -71,13 +71,10 @@ export const movsx: Handler = (c, i) => {
 
 /** LEA: the offset of the memory operand (no segment base), truncated to the operand size. */
 const leaGeneric: Handler = (c, i) => {
-  addressOffset(c, i, 0);
+  addressOffset(c, i, c.ops.lo, c.ops.hi, 0);
   storeOperand(c, i, 0);
 };
-const lea64: Handler = (c, i) => {
-  addressOffset(c, i, 0);
-  c.regLo[i.reg] = c.ops.lo[0]!; c.regHi[i.reg] = c.ops.hi[0]!;
-};
+const lea64: Handler = (c, i) => addressOffset(c, i, c.regLo, c.regHi, i.reg);
 export const bindLea: RowBinder = () => (i, specialise) => (specialise && i.opSize === 8 ? lea64 : leaGeneric);
 
 /** XCHG E, G (the memory form is implicitly locked) and XCHG Z, rAX. */

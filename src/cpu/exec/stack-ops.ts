@@ -6,7 +6,7 @@ import { RSP, RBP } from '../../arch/registers.js';
 import type { Insn } from '../../isa/insn.js';
 import type { Handler } from '../context.js';
 import { isCanonical, loadOperand, storeOperand } from '../operands.js';
-import { adjustRsp, peek, pop, push, push64 } from '../stack.js';
+import { adjustRsp, peek, pop, pop64, push, push64 } from '../stack.js';
 import { loadDataSegment } from '../segmentation.js';
 import type { RowBinder } from './binding.js';
 
@@ -39,7 +39,7 @@ const popGeneric: Handler = (c, i) => {
   }
 };
 const popReg64: Handler = (c, i) => {
-  const lo = pop(c, 8);
+  const lo = pop64(c);
   c.regLo[i.rm] = lo; c.regHi[i.rm] = c.mmu.hi;
 };
 
