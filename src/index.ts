@@ -1,6 +1,6 @@
 // The library entry point: what an embedding test or tool imports.
 export { Vm, ImageError } from './vm.js';
-export type { VmOptions, RunResult, Outcome, GuestEvent, UcallEvent, ConsoleEvent } from './vm.js';
+export type { VmOptions, RunResult, Outcome, GuestEvent, UcallEvent, ConsoleEvent, Registers } from './vm.js';
 export { Cpu, StopReason } from './cpu/cpu.js';
 export { EXECUTION_PATHS, type ExecutionPath } from './cpu/execution-path.js';
 export { decode } from './isa/decoder.js';

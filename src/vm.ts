@@ -10,8 +10,12 @@ import { DebugExit, DEBUG_EXIT_PORT } from './devices/debug-exit.js';
 import { UcallPort, UCALL_PORT, UCALL_CMDS, UCALL_BUFFER_OFFSET, UCALL_BUFFER_LEN, UCALL_SIZE, type UcallCmd } from './devices/ucall.js';
 import { parseElf, ImageError, type GuestImage } from './guest/elf.js';
 import { buildEnvironment, RAM_DEFAULT } from './guest/environment.js';
+import { GPR_NAMES } from './arch/registers.js';
 
 export { ImageError };
+
+/** Register values by name (rax … r15, rip, rflags), unsigned 64-bit. */
+export type Registers = Record<(typeof GPR_NAMES)[number] | 'rip' | 'rflags', bigint>;
 export type Outcome = 'done' | 'abort' | 'unhandled' | 'shutdown' | 'halt' | 'debug-exit' | 'limit' | 'emulation-failure' | 'error';
 
 export interface UcallEvent {
@@ -233,10 +237,9 @@ export class Vm {
   }
 
   /** The general-purpose registers, RIP and RFLAGS as unsigned 64-bit values. */
-  regs(): Record<string, bigint> {
-    const names = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
-    const out: Record<string, bigint> = {};
-    names.forEach((n, r) => { out[n] = this.cpu.getReg64(r); });
+  regs(): Registers {
+    const out = {} as Registers;
+    GPR_NAMES.forEach((n, r) => { out[n] = this.cpu.getReg64(r); });
     out.rip = BigInt.asUintN(64, BigInt(this.cpu.rip));
     out.rflags = BigInt(this.cpu.getRflags() >>> 0);
     return out;

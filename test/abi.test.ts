@@ -22,7 +22,7 @@ describe('initial vCPU state (§5)', () => {
     expect(r.rsp).toBe(0xfffffe0000020000n);
     expect(r.rdi).toBe(0n);
     expect(r.rsi).toBe(64n * 1024n * 1024n);
-    for (const n of ['rax', 'rbx', 'rcx', 'rdx', 'rbp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15']) expect(r[n]).toBe(0n);
+    for (const n of ['rax', 'rbx', 'rcx', 'rdx', 'rbp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'] as const) expect(r[n]).toBe(0n);
     expect(r.rflags).toBe(2n);
   });
   it('segments, control registers and MSRs', () => {

@@ -63,7 +63,7 @@ const REG_INDEX: Readonly<Record<CpuidRegister, number>> = { eax: 0, ebx: 1, ecx
 /** EAX, EBX, ECX, EDX for leaf `leaf`, subleaf `subleaf`, given the vCPU's features. */
 export function cpuid(s: ArchState, features: ReadonlySet<FeatureName>, leaf: number, subleaf: number): [number, number, number, number] {
   const out: [number, number, number, number] = [0, 0, 0, 0];
-  const set = (reg: CpuidRegister, bit: number) => { out[REG_INDEX[reg]] |= 1 << bit; };
+  const set = (reg: CpuidRegister, bit: number) => { const k = REG_INDEX[reg]; out[k] = out[k]! | (1 << bit); };
   const bits = (l: number) => {
     for (const [fl, reg, bit] of SYSTEM_FEATURES) if (fl === l) set(reg, bit);
     for (const name of features) { const f = FEATURES[name]; if (f.leaf === l) set(f.reg, f.bit); }

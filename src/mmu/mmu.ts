@@ -103,7 +103,7 @@ export class Mmu {
     if (this.codeFrames[frameIndex]) return;
     this.codeFrames[frameIndex] = 1;
     const base = frameIndex * PAGE;
-    for (let i = 0; i < TLB_SIZE; i++) if (this.frame[i] === base) this.perm[i] &= ~ACC_ANY_WRITE;
+    for (let i = 0; i < TLB_SIZE; i++) if (this.frame[i] === base) this.perm[i] = this.perm[i]! & ~ACC_ANY_WRITE;
   }
 
   /** Sets the required-permission masks for a CPL and RFLAGS.AC (SMAP override, SDM §4.6.1). */
@@ -131,7 +131,7 @@ export class Mmu {
   translate(lin: number, acc: number): number {
     const vpn = Math.floor(lin / PAGE);
     const s = vpn & TLB_MASK;
-    if (!this.bypassTlb && this.tag[s] === vpn && (this.perm[s] & acc) !== 0) {
+    if (!this.bypassTlb && this.tag[s] === vpn && (this.perm[s]! & acc) !== 0) {
       return this.frame[s]! + (lin - vpn * PAGE);
     }
     return this.translateSlow(lin, acc, vpn, s);
@@ -222,23 +222,23 @@ export class Mmu {
 
   read8(lin: number): number {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
-    if (this.tag[s] === vpn && (this.perm[s] & this.tlbRead) !== 0) return this.u8[this.frame[s]! + (lin - vpn * PAGE)]!;
+    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0) return this.u8[this.frame[s]! + (lin - vpn * PAGE)]!;
     return this.readSlow(lin, 1, this.readMask);
   }
   read16(lin: number): number {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
-    if (this.tag[s] === vpn && (this.perm[s] & this.tlbRead) !== 0 && off <= PAGE - 2) return this.dv.getUint16(this.frame[s]! + off, true);
+    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0 && off <= PAGE - 2) return this.dv.getUint16(this.frame[s]! + off, true);
     return this.readSlow(lin, 2, this.readMask);
   }
   read32(lin: number): number {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
-    if (this.tag[s] === vpn && (this.perm[s] & this.tlbRead) !== 0 && off <= PAGE - 4) return this.dv.getInt32(this.frame[s]! + off, true);
+    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0 && off <= PAGE - 4) return this.dv.getInt32(this.frame[s]! + off, true);
     return this.readSlow(lin, 4, this.readMask);
   }
   /** Returns the low dword; the high dword is left in `hi`. */
   read64(lin: number): number {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
-    if (this.tag[s] === vpn && (this.perm[s] & this.tlbRead) !== 0 && off <= PAGE - 8) {
+    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0 && off <= PAGE - 8) {
       const p = this.frame[s]! + off;
       this.hi = this.dv.getInt32(p + 4, true);
       return this.dv.getInt32(p, true);
@@ -248,22 +248,22 @@ export class Mmu {
 
   write8(lin: number, v: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
-    if (this.tag[s] === vpn && (this.perm[s] & this.tlbWrite) !== 0) { this.u8[this.frame[s]! + (lin - vpn * PAGE)] = v; return; }
+    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0) { this.u8[this.frame[s]! + (lin - vpn * PAGE)] = v; return; }
     this.writeSlow(lin, 1, v, 0, this.writeMask);
   }
   write16(lin: number, v: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
-    if (this.tag[s] === vpn && (this.perm[s] & this.tlbWrite) !== 0 && off <= PAGE - 2) { this.dv.setUint16(this.frame[s]! + off, v, true); return; }
+    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0 && off <= PAGE - 2) { this.dv.setUint16(this.frame[s]! + off, v, true); return; }
     this.writeSlow(lin, 2, v, 0, this.writeMask);
   }
   write32(lin: number, v: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
-    if (this.tag[s] === vpn && (this.perm[s] & this.tlbWrite) !== 0 && off <= PAGE - 4) { this.dv.setInt32(this.frame[s]! + off, v, true); return; }
+    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0 && off <= PAGE - 4) { this.dv.setInt32(this.frame[s]! + off, v, true); return; }
     this.writeSlow(lin, 4, v, 0, this.writeMask);
   }
   write64(lin: number, lo: number, hi: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
-    if (this.tag[s] === vpn && (this.perm[s] & this.tlbWrite) !== 0 && off <= PAGE - 8) {
+    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0 && off <= PAGE - 8) {
       const p = this.frame[s]! + off;
       this.dv.setInt32(p, lo, true); this.dv.setInt32(p + 4, hi, true); return;
     }
