@@ -255,12 +255,24 @@ function doubleShiftOperands(c: ExecContext, i: Insn): number {
   return cnt;
 }
 
+/** The result of a double-shift core (module scratch: no allocation per instruction). */
+const dbl = { r: 0, h: 0, cf: 0, of: 0 };
+
+/** SHLD/SHRD: the operand stage around a core that leaves its result in `dbl`. */
+function doubleShift(core: (s: number, cnt: number, a: number, ah: number, b: number, bh: number) => void): Handler {
+  return (c, i) => {
+    const cnt = doubleShiftOperands(c, i);
+    if (cnt === 0) return;
+    const v = c.ops;
+    core(i.size0, cnt, v.lo[0]!, v.hi[0]!, v.lo[1]!, v.hi[1]!);
+    doubleShiftFlags(c, i.size0, dbl.r, dbl.h, dbl.cf, dbl.of);
+    v.lo[0] = dbl.r; v.hi[0] = dbl.h;
+    storeOperand(c, i, 0);
+  };
+}
+
 /** SHLD Ev, Gv, imm8/CL: dest shifted left, vacated bits filled from the top of src. */
-export const shld: Handler = (c, i) => {
-  const s = i.size0;
-  const cnt = doubleShiftOperands(c, i);
-  if (cnt === 0) return;
-  const v = c.ops, a = v.lo[0]!, ah = v.hi[0]!, b = v.lo[1]!, bh = v.hi[1]!;
+export const shld = doubleShift((s, cnt, a, ah, b, bh) => {
   let r: number, h = 0, cf: number, of: number;
   if (s === 2) {
     const ua = a & 0xffff, ub = b & 0xffff;
@@ -285,18 +297,12 @@ export const shld: Handler = (c, i) => {
     cf = bit64(a, ah, 64 - cnt);
     of = (h >>> 31) ^ cf;
   }
-  doubleShiftFlags(c, s, r, h, cf, of);
-  v.lo[0] = r; v.hi[0] = h;
-  storeOperand(c, i, 0);
-};
+  dbl.r = r; dbl.h = h; dbl.cf = cf; dbl.of = of;
+});
 
 /** SHRD Ev, Gv, imm8/CL: dest shifted right, vacated bits filled from the bottom of src. */
-export const shrd: Handler = (c, i) => {
-  const s = i.size0;
-  const cnt = doubleShiftOperands(c, i);
-  if (cnt === 0) return;
-  const v = c.ops, a = v.lo[0]!, ah = v.hi[0]!, b = v.lo[1]!, bh = v.hi[1]!;
-  let r: number, h = 0, cf: number, of: number;
+export const shrd = doubleShift((s, cnt, a, ah, b, bh) => {
+  let r: number, h = 0, cf: number;
   if (s === 2) {
     const ua = a & 0xffff, ub = b & 0xffff;
     if (cnt < 16) {
@@ -308,18 +314,16 @@ export const shrd: Handler = (c, i) => {
       r = (bb >>> (cnt - 16)) & 0xffff;
       cf = cnt === 16 ? ua >>> 15 : 0;
     }
-    of = ((r >>> 15) ^ (r >>> 14)) & 1;
+    dbl.of = ((r >>> 15) ^ (r >>> 14)) & 1;
   } else if (s === 4) {
     r = (a >>> cnt) | (b << (32 - cnt));
     cf = (a >>> (cnt - 1)) & 1;
-    of = ((r >>> 31) ^ (r >>> 30)) & 1;
+    dbl.of = ((r >>> 31) ^ (r >>> 30)) & 1;
   } else {
     r = shr64(a, ah, cnt); h = rHi;
     r |= shl64(b, bh, 64 - cnt); h |= rHi;
     cf = bit64(a, ah, cnt - 1);
-    of = ((h >>> 31) ^ (h >>> 30)) & 1;
+    dbl.of = ((h >>> 31) ^ (h >>> 30)) & 1;
   }
-  doubleShiftFlags(c, s, r, h, cf, of);
-  v.lo[0] = r; v.hi[0] = h;
-  storeOperand(c, i, 0);
-};
+  dbl.r = r; dbl.h = h; dbl.cf = cf;
+});
