@@ -227,5 +227,4 @@ diffSuite(
       s.form(hexBytes(code), std({ ops: [], random: 3 }), { name: `${name} (#UD)` });
     }
   },
-  { budgetSeconds: 6 },
 );

@@ -142,4 +142,4 @@ diffSuite('mov', (s) => {
   }));
   s.form('cmpxchg16b 8(%rsi)', std({ ops: [R('rax', 64)], edges: false, random: 10 }), { name: 'cmpxchg16b 8(%rsi) (misaligned: #GP)' });
   s.form('cmpxchg8b 4(%rsi)', std({ ops: [R('rax', 32), R('rdx', 32)], edges: false, random: 20 }), { name: 'cmpxchg8b 4(%rsi) (misaligned is fine)' });
-}, { budgetSeconds: 14 });
+});

@@ -85,4 +85,4 @@ diffSuite('muldiv', (s) => {
   s.form('imulb %ch', std({ ops: [R('rax', 8), RH('rcx')], random: 300 }));
   s.form('divb %bh', std({ ops: [R('rax', 16), RH('rbx')], fix: fixDiv(8), random: 300 }));
   s.form('idivb %dh', std({ ops: [R('rax', 16), RH('rdx')], fix: fixIdiv(8), random: 300 }));
-}, { budgetSeconds: 15 });
+});

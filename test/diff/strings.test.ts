@@ -147,5 +147,4 @@ diffSuite(
       { name: 'repe cmpsb running off the end (#PF)', maxInstructions: 1000 },
     );
   },
-  { budgetSeconds: 8 },
 );
