@@ -19,16 +19,16 @@ diffSuite(
   (s) => {
     // sign extension of the accumulator
     for (const [t, w] of [['cbtw', 8], ['cwtl', 16], ['cltq', 32], ['cwtd', 16], ['cltd', 32], ['cqto', 64]] as const) {
-      s.form(t, std({ ops: [R('rax', w)], random: 100 }));
+      s.form(t, std({ ops: [R('rax', w)], random: 300 }));
     }
     // flags
-    s.form('lahf', std({ ops: [], random: 100 }));
-    s.form('sahf', std({ ops: [RH('rax')], random: 100 }));
-    s.form('sahf; lahf', std({ ops: [RH('rax')], random: 100 }));
-    for (const t of ['clc', 'stc', 'cmc', 'cld', 'std', 'std; cld', 'stc; cmc']) s.form(t, std({ ops: [], df: true, random: 64 }));
+    s.form('lahf', std({ ops: [], random: 300 }));
+    s.form('sahf', std({ ops: [RH('rax')], random: 300 }));
+    s.form('sahf; lahf', std({ ops: [RH('rax')], random: 300 }));
+    for (const t of ['clc', 'stc', 'cmc', 'cld', 'std', 'std; cld', 'stc; cmc']) s.form(t, std({ ops: [], df: true, random: 300 }));
     // xlat
-    s.form('xlatb', std({ ops: [R('rax', 8)], fixed: { rbx: DATA_ADDR + 0x1000n }, random: 100 }));
-    s.form(bytes(0x67, 0xd7), std({ ops: [R('rax', 8)], tweak: (r, rng) => { r[3] = (BigInt(rng.u32()) << 32n) | 0x20001100n; }, random: 100 }), { name: 'addr32 xlatb (67 d7)' });
+    s.form('xlatb', std({ ops: [R('rax', 8)], fixed: { rbx: DATA_ADDR + 0x1000n }, random: 300 }));
+    s.form(bytes(0x67, 0xd7), std({ ops: [R('rax', 8)], tweak: (r, rng) => { r[3] = (BigInt(rng.u32()) << 32n) | 0x20001100n; }, random: 300 }), { name: 'addr32 xlatb (67 d7)' });
     // nops (no memory access even with wild addresses)
     for (const [name, code] of [
       ['nop', bytes(0x90)],
@@ -46,10 +46,10 @@ diffSuite(
       s.form(code, std({ ops: [R('rax', 64)], edges: false, random: 30 }), { name: `${name}` });
     }
     // prefixes
-    s.form(bytes(0x66, 0x66, 0x01, 0xc8), std({ ops: [R('rax', 16), R('rcx', 16)], random: 100 }), { name: 'redundant 66 66: addw %cx, %ax' });
-    s.form(bytes(0x48, 0x66, 0x01, 0xc8), std({ ops: [R('rax', 16), R('rcx', 16)], random: 100 }), { name: 'REX.W before 66 is ignored: addw %cx, %ax' });
-    s.form(bytes(0x41, 0x48, 0x01, 0xc8), std({ ops: [R('rax', 64), R('rcx', 64)], random: 100 }), { name: 'two REX prefixes: only the last counts (addq %rcx,%rax)' });
-    s.form(bytes(0x66, 0x48, 0x01, 0xc8), std({ ops: [R('rax', 64), R('rcx', 64)], random: 100 }), { name: '66 REX.W: REX.W wins (addq %rcx,%rax)' });
+    s.form(bytes(0x66, 0x66, 0x01, 0xc8), std({ ops: [R('rax', 16), R('rcx', 16)], random: 300 }), { name: 'redundant 66 66: addw %cx, %ax' });
+    s.form(bytes(0x48, 0x66, 0x01, 0xc8), std({ ops: [R('rax', 16), R('rcx', 16)], random: 300 }), { name: 'REX.W before 66 is ignored: addw %cx, %ax' });
+    s.form(bytes(0x41, 0x48, 0x01, 0xc8), std({ ops: [R('rax', 64), R('rcx', 64)], random: 300 }), { name: 'two REX prefixes: only the last counts (addq %rcx,%rax)' });
+    s.form(bytes(0x66, 0x48, 0x01, 0xc8), std({ ops: [R('rax', 64), R('rcx', 64)], random: 300 }), { name: '66 REX.W: REX.W wins (addq %rcx,%rax)' });
     s.form(bytes(0xf3, 0x48, 0x01, 0xc8), std({ ops: [R('rax', 64), R('rcx', 64)], random: 50 }), { name: 'rep prefix on add is ignored' });
     s.form(bytes(0x2e, 0x3e, 0x26, 0x36, 0x48, 0x01, 0xc8), std({ ops: [R('rax', 64), R('rcx', 64)], random: 50 }), { name: 'segment prefixes on a register op' });
     s.form(bytes(...new Array(14).fill(0x66), 0x90), std({ ops: [], random: 5 }), { name: '15-byte instruction (14 x 66 + nop)' });
@@ -61,10 +61,10 @@ diffSuite(
       'lock subl $0x12345678, (%rsi)', 'lock xorq $0x12, (%rsi)', 'lock incq (%rsi)', 'lock decl (%rsi)', 'lock negw (%rsi)', 'lock notb (%rsi)',
       'lock xaddq %rax, (%rsi)', 'lock cmpxchgl %ecx, (%rsi)', 'lock xchgq %rax, (%rsi)', 'lock cmpxchg8b (%rsi)', 'lock cmpxchg16b (%rsi)',
     ]) {
-      s.form(t, std({ ops: [M(64), R('rax', 64)], random: 50 }));
+      s.form(t, std({ ops: [M(64), R('rax', 64)], random: 300 }));
     }
     for (const t of ['lock btsq %rcx, (%rsi)', 'lock btrl %ecx, (%rsi)', 'lock btcw %cx, (%rsi)', 'lock btsl $17, (%rsi)']) {
-      s.form(t, std({ ops: [M(64), R('rcx', 64, { gen: (rng) => BigInt(rng.int(-2000, 2000)) & 0xffffffffffffffffn, edges: [0n, 1n, 63n, 64n] })], random: 50 }));
+      s.form(t, std({ ops: [M(64), R('rcx', 64, { gen: (rng) => BigInt(rng.int(-2000, 2000)) & 0xffffffffffffffffn, edges: [0n, 1n, 63n, 64n] })], random: 300 }));
     }
     s.form('xchgq %rax, (%rsi)', std({ ops: [M(64), R('rax', 64)], random: 50 }), { name: 'xchg with memory (implicitly locked)' });
     // lock: illegal forms -> #UD
