@@ -1,9 +1,12 @@
 // Robustness fuzzing of the emulator: random (seeded) byte sequences, including
 // prefix-heavy and escape-heavy ones, must always end in one of the defined
-// outcomes, never throw, and respect the instruction budget.
+// outcomes, never throw, never hit an internal error (a JavaScript exception
+// escaping the CPU), respect the instruction budget, and end the same way on
+// every execution path (EXECUTION_PATHS).
 import { describe, expect, it } from 'vitest';
-import { runSnippet, type SnippetOutput } from '../src/testing/snippet.js';
+import { EXECUTION_PATHS, type ExecutionPath, runSnippet, type SnippetOutput } from '../src/testing/snippet.js';
 import { Rng } from './support/rng.js';
+import { at } from './support/types.js';
 
 const COUNT = Number(process.env.RINGZERO_FUZZ_COUNT ?? '20000');
 const BUDGET = 24;
@@ -92,28 +95,85 @@ function checkOutput(o: SnippetOutput, max: number): string | undefined {
   return undefined;
 }
 
+/**
+ * runSnippet reports an unimplemented instruction (StopReason.EmulationFailure) and a
+ * JavaScript exception that escaped the CPU (StopReason.InternalError, message
+ * "<Error name>: <message>", e.g. "TypeError: ...") both as outcome 'emulation-failure'.
+ * Until it reports internal errors as an outcome of their own, they are told apart by the
+ * message, failing closed: only "... not implemented" (without an "<Name>: " prefix) is a
+ * legitimate emulation failure; an Error-name prefix, "stopped: <reason>", an empty or any
+ * other message counts as an internal error.
+ */
+function internalError(o: SnippetOutput): string | undefined {
+  if (o.outcome !== 'emulation-failure') return undefined;
+  const m = o.message ?? '';
+  if (!/^[A-Za-z_$][\w$]*: /.test(m) && /\bnot implemented$/.test(m)) return undefined;
+  return `internal error: ${m || '(no message)'}`;
+}
+
 const hexBytes = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const show = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `0x${x.toString(16)}` : x)) ?? 'undefined';
+
+function memDiff(name: string, a: Uint8Array, b: Uint8Array): string | undefined {
+  if (Buffer.compare(a, b) === 0) return undefined;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return `${name}[0x${i.toString(16)}] ${a[i]}/${b[i]}`;
+}
+
+/** Everything two paths report for the same input must be identical, including how an emulation failure ends. */
+function pathDiffs(a: SnippetOutput, b: SnippetOutput): string[] {
+  const what: string[] = [];
+  const field = (name: string, x: unknown, y: unknown) => {
+    if (show(x) !== show(y)) what.push(`${name} ${show(x)}/${show(y)}`);
+  };
+  field('outcome', a.outcome, b.outcome);
+  field('exception', a.exception, b.exception);
+  field('message', a.message, b.message);
+  field('instructions', a.instructions, b.instructions);
+  field('rip', a.rip, b.rip);
+  field('rflags', a.rflags, b.rflags);
+  field('regs.length', a.regs.length, b.regs.length);
+  a.regs.forEach((v, r) => field(`reg${r}`, v, b.regs[r]));
+  const md = memDiff('data', a.data, b.data);
+  if (md) what.push(md);
+  const sd = memDiff('stack', a.stack, b.stack);
+  if (sd) what.push(sd);
+  return what;
+}
+
+interface Input {
+  code: Uint8Array;
+  regs: bigint[];
+  rflags: bigint;
+}
+function randomInput(rng: Rng): Input {
+  const code = randomCode(rng);
+  const regs = randomRegs(rng);
+  const rflags = rng.bits(12) & 0xcd5n;
+  return { code, regs, rflags };
+}
 
 describe('fuzz: random byte sequences', () => {
-  it(`${COUNT} random sequences end in a defined outcome within the budget`, () => {
+  it(`${COUNT} random sequences (alternating over the paths ${EXECUTION_PATHS.join(', ')}) end in a defined outcome within the budget, without internal errors`, () => {
     const rng = new Rng('ringzero-fuzz');
     const data = rng.bytes(0x2000);
     const stack = rng.bytes(0x2000);
     const failures: string[] = [];
     const outcomes: Record<string, number> = {};
     const failureKinds = new Map<string, number>();
+    let internalErrors = 0;
     let slowest = { ms: 0, code: '' };
     for (let i = 0; i < COUNT; i++) {
-      const code = randomCode(rng);
-      const regs = randomRegs(rng);
-      const rflags = rng.bits(12) & 0xcd5n;
-      const reference = (i & 1) === 1;
-      const path = reference ? 'reference' : 'cached';
+      const { code, regs, rflags } = randomInput(rng);
+      const path: ExecutionPath = at(EXECUTION_PATHS, i % EXECUTION_PATHS.length);
       const t0 = performance.now();
       let problem: string | undefined;
       try {
         const o = runSnippet({ code, regs, rflags, data: new Uint8Array(data), stack: new Uint8Array(stack), path, maxInstructions: BUDGET });
-        problem = checkOutput(o, BUDGET);
+        const internal = internalError(o);
+        if (internal) internalErrors++;
+        problem = checkOutput(o, BUDGET) ?? internal;
         const key = o.outcome === 'exception' ? `exception #${o.exception?.vector}` : o.outcome;
         outcomes[key] = (outcomes[key] ?? 0) + 1;
         if (o.outcome === 'emulation-failure') {
@@ -126,50 +186,44 @@ describe('fuzz: random byte sequences', () => {
       const ms = performance.now() - t0;
       if (ms > slowest.ms) slowest = { ms, code: hexBytes(code) };
       if (ms > 2000) problem = (problem ? problem + '; ' : '') + `took ${ms.toFixed(0)} ms`;
-      if (problem) failures.push(`#${i} ${reference ? 'ref ' : 'fast'} code=${hexBytes(code)}: ${problem}`);
+      if (problem) failures.push(`#${i} ${path} code=${hexBytes(code)}: ${problem}`);
     }
     const top = [...failureKinds.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
     console.log(
-      `fuzz: ${COUNT} sequences; outcomes ${JSON.stringify(outcomes)}; slowest ${slowest.ms.toFixed(1)} ms (${slowest.code})` +
+      `fuzz: ${COUNT} sequences; outcomes ${JSON.stringify(outcomes)}; internal errors ${internalErrors}; slowest ${slowest.ms.toFixed(1)} ms (${slowest.code})` +
         (top.length ? `\n  most frequent emulation-failure messages:\n${top.map(([m, n]) => `    ${n}× ${m}`).join('\n')}` : ''),
     );
     expect(failures.length, `${failures.length} failures:\n${failures.slice(0, 15).join('\n')}`).toBe(0);
   });
 
-  it('the fast and reference paths agree on random sequences', () => {
+  it(`the execution paths (${EXECUTION_PATHS.join(', ')}) agree on random sequences, also when they end in an emulation failure`, () => {
     const rng = new Rng('ringzero-fuzz-paths');
     const data = rng.bytes(0x2000);
     const stack = rng.bytes(0x2000);
     const n = Math.round(COUNT / 8);
     const diffs: string[] = [];
+    let failures = 0;
     for (let i = 0; i < n; i++) {
-      const code = randomCode(rng);
-      const regs = randomRegs(rng);
-      const rflags = rng.bits(12) & 0xcd5n;
-      const run = (reference: boolean) => {
+      const { code, regs, rflags } = randomInput(rng);
+      const runs = EXECUTION_PATHS.map((path) => {
         try {
-          return runSnippet({ code, regs: [...regs], rflags, data: new Uint8Array(data), stack: new Uint8Array(stack), path: reference ? 'reference' : 'cached', maxInstructions: BUDGET });
+          const out = runSnippet({ code, regs: [...regs], rflags, data: new Uint8Array(data), stack: new Uint8Array(stack), path, maxInstructions: BUDGET });
+          return { path, out, problem: checkOutput(out, BUDGET) ?? internalError(out) };
         } catch (e) {
-          return (e as Error).message;
+          return { path, out: undefined, problem: `threw ${(e as Error).message}` };
         }
-      };
-      const a = run(false);
-      const b = run(true);
-      if (typeof a === 'string' || typeof b === 'string') continue; // covered by the first test
-      const what: string[] = [];
-      if (a.outcome !== b.outcome) what.push(`outcome ${a.outcome}/${b.outcome}`);
-      if (a.outcome === 'emulation-failure' || b.outcome === 'emulation-failure') continue;
-      if (JSON.stringify(a.exception, (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v)) !== JSON.stringify(b.exception, (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v)))
-        what.push(`exception ${JSON.stringify(a.exception, (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))}/${JSON.stringify(b.exception, (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))}`);
-      a.regs.forEach((v, r) => {
-        if (v !== b.regs[r]) what.push(`reg${r} ${v.toString(16)}/${b.regs[r].toString(16)}`);
       });
-      if (a.rflags !== b.rflags) what.push(`rflags ${a.rflags.toString(16)}/${b.rflags.toString(16)}`);
-      if (a.rip !== b.rip) what.push(`rip ${a.rip.toString(16)}/${b.rip.toString(16)}`);
-      if (Buffer.compare(a.data, b.data) !== 0) what.push('data');
-      if (Buffer.compare(a.stack, b.stack) !== 0) what.push('stack');
-      if (what.length) diffs.push(`code=${hexBytes(code)}: fast/ref differ: ${what.join(', ')}`);
+      const [first, ...others] = runs;
+      if (!first) throw new Error('no execution paths');
+      if (first.out?.outcome === 'emulation-failure') failures++;
+      for (const r of runs) if (r.problem) diffs.push(`code=${hexBytes(code)}: ${r.path}: ${r.problem}`);
+      for (const r of others) {
+        if (!first.out || !r.out) continue; // the throw is reported above
+        const what = pathDiffs(first.out, r.out);
+        if (what.length) diffs.push(`code=${hexBytes(code)}: ${first.path}/${r.path} differ: ${what.join(', ')}`);
+      }
     }
-    expect(diffs.length, `${diffs.length}/${n} sequences differ between the paths:\n${diffs.slice(0, 15).join('\n')}`).toBe(0);
+    console.log(`fuzz: ${n} sequences on ${EXECUTION_PATHS.length} paths, ${failures} of them ending in an emulation failure (compared too)`);
+    expect(diffs.length, `${diffs.length} problems in ${n} sequences:\n${diffs.slice(0, 15).join('\n')}`).toBe(0);
   });
 });

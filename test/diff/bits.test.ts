@@ -39,23 +39,23 @@ diffSuite('bits', (s) => {
     for (const w of [16, 32, 64]) {
       const x = sfx(w);
       const c = `%${reg('rcx', w)}`;
-      s.form(`${op}${x} ${c}, %${reg('rax', w)}`, std({ ops: [R('rax', w), R('rcx', w, { kind: 'count', gen: (rng) => rng.bits(w) })], random: 1000 }));
-      s.form(`${op}${x} $5, %${reg('rdx', w)}`, std({ ops: [R('rdx', w), ICOUNT(w)], random: 500 }), { name: `${op}${x} $imm8, %${reg('rdx', w)}` });
-      s.form(`${op}${x} $5, (%rsi)`, std({ ops: [M(w), ICOUNT(w)], random: 400 }), { name: `${op}${x} $imm8, (%rsi)` });
-      s.form(`${op}${x} $5, 6(%rsi)`, std({ ops: [ICOUNT(w)], random: 300 }), { name: `${op}${x} $imm8, 6(%rsi)` });
+      s.form(`${op}${x} ${c}, %${reg('rax', w)}`, std({ ops: [R('rax', w), R('rcx', w, { kind: 'count', gen: (rng) => rng.bits(w) })], random: 150 }));
+      s.form(`${op}${x} $5, %${reg('rdx', w)}`, std({ ops: [R('rdx', w), ICOUNT(w)], random: 80 }), { name: `${op}${x} $imm8, %${reg('rdx', w)}` });
+      s.form(`${op}${x} $5, (%rsi)`, std({ ops: [M(w), ICOUNT(w)], random: 60 }), { name: `${op}${x} $imm8, (%rsi)` });
+      s.form(`${op}${x} $5, 6(%rsi)`, std({ ops: [ICOUNT(w)], random: 40 }), { name: `${op}${x} $imm8, 6(%rsi)` });
       // bit-string addressing: the offset register selects any bit around (%rsi)
-      s.form(`${op}${x} ${c}, (%rsi)`, std({ ops: [R('rcx', w, { edges: bitOffsetEdges(w), gen: bitOffset(w, 0x8000) })], random: 1500 }));
-      s.form(`${op}${x} ${c}, 3(%rsi)`, std({ ops: [R('rcx', w, { edges: bitOffsetEdges(w), gen: bitOffset(w, 0x7f00) })], random: 500 }));
-      s.form(`${op}${x} %${reg('r9', w)}, -0x20(%rsi,%rdi,1)`, std({ ops: [R('r9', w, { edges: bitOffsetEdges(w), gen: bitOffset(w, 0x7e00) })], fixed: { rdi: 0x20n }, random: 300 }));
+      s.form(`${op}${x} ${c}, (%rsi)`, std({ ops: [R('rcx', w, { edges: bitOffsetEdges(w), gen: bitOffset(w, 0x8000) })], random: 250 }));
+      s.form(`${op}${x} ${c}, 3(%rsi)`, std({ ops: [R('rcx', w, { edges: bitOffsetEdges(w), gen: bitOffset(w, 0x7f00) })], random: 80 }));
+      s.form(`${op}${x} %${reg('r9', w)}, -0x20(%rsi,%rdi,1)`, std({ ops: [R('r9', w, { edges: bitOffsetEdges(w), gen: bitOffset(w, 0x7e00) })], fixed: { rdi: 0x20n }, random: 50 }));
     }
   }
   for (const op of ['bsf', 'bsr', 'tzcnt', 'lzcnt', 'popcnt']) {
     for (const w of [16, 32, 64]) {
       const x = sfx(w);
       const zeroish = (rng: Rng) => (rng.bool(0.15) ? 0n : rng.bool(0.5) ? 1n << BigInt(rng.below(w)) : rng.bits(w) >> BigInt(rng.below(w)));
-      s.form(`${op}${x} %${reg('rcx', w)}, %${reg('rax', w)}`, std({ ops: [R('rcx', w, { gen: zeroish })], random: 1500 }));
-      s.form(`${op}${x} %${reg('r12', w)}, %${reg('r12', w)}`, std({ ops: [R('r12', w, { gen: zeroish })], random: 300 }));
-      s.form(`${op}${x} (%rsi), %${reg('rdx', w)}`, std({ ops: [M(w, { gen: zeroish })], random: 500 }));
+      s.form(`${op}${x} %${reg('rcx', w)}, %${reg('rax', w)}`, std({ ops: [R('rcx', w, { gen: zeroish })], random: 200 }));
+      s.form(`${op}${x} %${reg('r12', w)}, %${reg('r12', w)}`, std({ ops: [R('r12', w, { gen: zeroish })], random: 50 }));
+      s.form(`${op}${x} (%rsi), %${reg('rdx', w)}`, std({ ops: [M(w, { gen: zeroish })], random: 80 }));
     }
   }
-}, { budgetSeconds: 18 });
+});

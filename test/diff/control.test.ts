@@ -104,5 +104,4 @@ diffSuite(
     s.form('call 1f; jmp 2f; 1: .byte 0x66, 0xc2, 0x08, 0x00; 2:', std({ ops: [], random: 10 }), { name: 'retw $8 (66 c2)' });
     s.form('movq (%rsi), %rax; jmp *%rax', std({ ops: [M(64, { edges: [0n], gen: () => 0n })], edges: false, random: 2 }), { name: 'jmp to address 0 (#PF fetch)' });
   },
-  { budgetSeconds: 10 },
 );

@@ -33,12 +33,12 @@ diffSuite(
   'extra',
   (s) => {
     // ---- SAL aliases (/6): same operation as SHL (/4); as only emits /4
-    const rexW: Record<number, number[]> = { 8: [], 16: [0x66], 32: [], 64: [0x48] };
+    const rexW = (w: number): number[] => (w === 16 ? [0x66] : w === 64 ? [0x48] : []);
     for (const w of [16, 32, 64]) {
-      s.form(bytes(...rexW[w], 0xc1, 0xf0, 0), std({ ops: [R('rax', w), ICOUNT(w)], random: 150 }), { name: `sal $imm8, r${w} (c1 /6)` });
-      s.form(bytes(...rexW[w], 0xc1, 0x36, 0), std({ ops: [M(w), ICOUNT(w)], edges: 'each', random: 60 }), { name: `sal $imm8, m${w} (c1 /6)` });
-      s.form(bytes(...rexW[w], 0xd1, 0xf0), std({ ops: [R('rax', w)], random: 60 }), { name: `sal $1, r${w} (d1 /6)` });
-      s.form(bytes(...rexW[w], 0xd3, 0xf0), std({ ops: [R('rax', w), CL(w)], edges: 'each', random: 100 }), { name: `sal %cl, r${w} (d3 /6)` });
+      s.form(bytes(...rexW(w), 0xc1, 0xf0, 0), std({ ops: [R('rax', w), ICOUNT(w)], random: 150 }), { name: `sal $imm8, r${w} (c1 /6)` });
+      s.form(bytes(...rexW(w), 0xc1, 0x36, 0), std({ ops: [M(w), ICOUNT(w)], edges: 'each', random: 60 }), { name: `sal $imm8, m${w} (c1 /6)` });
+      s.form(bytes(...rexW(w), 0xd1, 0xf0), std({ ops: [R('rax', w)], random: 60 }), { name: `sal $1, r${w} (d1 /6)` });
+      s.form(bytes(...rexW(w), 0xd3, 0xf0), std({ ops: [R('rax', w), CL(w)], edges: 'each', random: 100 }), { name: `sal %cl, r${w} (d3 /6)` });
     }
     s.form(bytes(0xd0, 0xf0), std({ ops: [R('rax', 8)], random: 100 }), { name: 'sal $1, %al (d0 /6)' });
     s.form(bytes(0xd0, 0x36), std({ ops: [M(8)], random: 60 }), { name: 'sal $1, m8 (d0 /6)' });
@@ -227,5 +227,4 @@ diffSuite(
       s.form(hexBytes(code), std({ ops: [], random: 3 }), { name: `${name} (#UD)` });
     }
   },
-  { budgetSeconds: 6 },
 );

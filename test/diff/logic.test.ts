@@ -26,4 +26,4 @@ diffSuite('logic', (s) => {
   // F6 /1 and F7 /1 are undocumented aliases of TEST imm
   s.form('.byte 0xf6, 0xc8, 0x5a', std({ ops: [R('rax', 8)], random: 300 }), { name: 'f6 /1 ib (test alias) %al' });
   s.form('.byte 0x48, 0xf7, 0xc9, 0x78, 0x56, 0x34, 0x12', std({ ops: [R('rcx', 64), I(32)], random: 300 }), { name: 'f7 /1 id (test alias) %rcx' });
-}, { budgetSeconds: 20 });
+});

@@ -133,5 +133,4 @@ diffSuite(
       s.form(t, std({ ops: [], random: 3 }), { name: `${t} at CPL 3 (#GP)` });
     }
   },
-  { budgetSeconds: 8 },
 );

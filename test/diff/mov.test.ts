@@ -16,7 +16,7 @@ import {
   std,
   withCode,
 } from '../support/diff.js';
-import type { RegName } from '../support/types.js';
+import { REG_INDEX, type RegName, at } from '../support/types.js';
 
 const idx = (lo: number, hi: number) => (rng: Rng) => BigInt.asUintN(64, BigInt(rng.int(lo, hi)));
 const idxEdges = (vals: number[]) => vals.map((v) => BigInt.asUintN(64, BigInt(v)));
@@ -56,7 +56,7 @@ diffSuite('mov', (s) => {
     s.form(`movabs${x} 0x8000000000001000, ${ax}`, std({ ops: [], random: 10 }), { name: `movabs${x} 0x8000000000001000, ${ax} (non-canonical: #GP)` });
     // cmpxchg: equal in about half of the cases
     const eq = (a: number, b: number) => (v: bigint[], rng: Rng) => {
-      if (rng.bool()) v[b] = v[a];
+      if (rng.bool()) v[b] = at(v, a);
     };
     s.form(`cmpxchg${x} ${r('rcx')}, ${r('rbx')}`, std({ ops: [R('rax', w), R('rbx', w), R('rcx', w)], fix: eq(0, 1), random: 800 }));
     s.form(`cmpxchg${x} ${r('rcx')}, (%rsi)`, std({ ops: [R('rax', w), M(w), R('rcx', w)], fix: eq(0, 1), random: 800 }));
@@ -85,8 +85,8 @@ diffSuite('mov', (s) => {
   // 32-bit address size: addresses are truncated to 32 bits
   const hi32 = (rr: RegName[]) => (regs: bigint[], rng: Rng) => {
     for (const n of rr) {
-      const i = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi'].indexOf(n);
-      regs[i] = (BigInt(rng.u32()) << 32n) | (regs[i] & 0xffffffffn);
+      const i = REG_INDEX[n];
+      regs[i] = (BigInt(rng.u32()) << 32n) | (at(regs, i) & 0xffffffffn);
     }
   };
   s.form('movl (%esi), %eax', std({ ops: [], tweak: hi32(['rsi']), random: 50 }), { name: 'addr32 movl (%esi), %eax' });
@@ -132,14 +132,14 @@ diffSuite('mov', (s) => {
   // cmpxchg8b / cmpxchg16b
   s.form('cmpxchg8b (%rsi)', std({
     ops: [R('rax', 32), R('rdx', 32), M(32), M(32, { off: MEM_OFF + 4 }), R('rbx', 32), R('rcx', 32)],
-    fix: (v, rng) => { if (rng.bool(0.5)) { v[2] = v[0]; v[3] = v[1]; } },
+    fix: (v, rng) => { if (rng.bool(0.5)) { v[2] = at(v, 0); v[3] = at(v, 1); } },
     edges: false, random: 600,
   }));
   s.form('cmpxchg16b (%rsi)', std({
     ops: [R('rax', 64), R('rdx', 64), M(64), M(64, { off: MEM_OFF + 8 }), R('rbx', 64), R('rcx', 64)],
-    fix: (v, rng) => { if (rng.bool(0.5)) { v[2] = v[0]; v[3] = v[1]; } },
+    fix: (v, rng) => { if (rng.bool(0.5)) { v[2] = at(v, 0); v[3] = at(v, 1); } },
     edges: false, random: 600,
   }));
   s.form('cmpxchg16b 8(%rsi)', std({ ops: [R('rax', 64)], edges: false, random: 10 }), { name: 'cmpxchg16b 8(%rsi) (misaligned: #GP)' });
   s.form('cmpxchg8b 4(%rsi)', std({ ops: [R('rax', 32), R('rdx', 32)], edges: false, random: 20 }), { name: 'cmpxchg8b 4(%rsi) (misaligned is fine)' });
-}, { budgetSeconds: 14 });
+});

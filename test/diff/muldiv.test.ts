@@ -1,19 +1,21 @@
 // Differential tests: mul / imul (1, 2 and 3 operands) / div / idiv, including #DE.
 import type { Rng } from '../support/rng.js';
 import { I, M, type Op, R, RH, WIDTHS, diffSuite, mask, randomValue, reg, sfx, std } from '../support/diff.js';
+import { at } from '../support/types.js';
 
 /** Make most unsigned divisions valid: high half of the dividend below the divisor. */
 function fixDiv(w: number) {
   return (v: bigint[], rng: Rng) => {
     if (!rng.bool(0.85)) return;
     if (w === 8) {
-      const d = v[1] & 0xffn;
+      const d = at(v, 1) & 0xffn;
       if (d === 0n) return;
-      const ah = ((v[0] >> 8n) & 0xffn) % d;
-      v[0] = (v[0] & 0xffn) | (ah << 8n);
+      const ax = at(v, 0);
+      const ah = ((ax >> 8n) & 0xffn) % d;
+      v[0] = (ax & 0xffn) | (ah << 8n);
     } else {
-      const d = v[2] & mask(w);
-      if (d !== 0n) v[1] = (v[1] & mask(w)) % d;
+      const d = at(v, 2) & mask(w);
+      if (d !== 0n) v[1] = (at(v, 1) & mask(w)) % d;
     }
   };
 }
@@ -24,11 +26,11 @@ function fixIdiv(w: number) {
   return (v: bigint[], rng: Rng) => {
     if (!rng.bool(0.85)) return;
     const dIdx = w === 8 ? 1 : 2;
-    const d = BigInt.asIntN(w, v[dIdx]);
+    const d = BigInt.asIntN(w, at(v, dIdx));
     if (d === 0n) return;
     let dividend: bigint;
     if (rng.bool(0.5)) {
-      dividend = BigInt.asIntN(w, v[0]); // sign-extended low half
+      dividend = BigInt.asIntN(w, at(v, 0)); // sign-extended low half
       if (dividend === -(1n << (W - 1n)) && d === -1n) return;
     } else {
       const q = BigInt.asIntN(w, randomValue(rng, w));
@@ -83,4 +85,4 @@ diffSuite('muldiv', (s) => {
   s.form('imulb %ch', std({ ops: [R('rax', 8), RH('rcx')], random: 300 }));
   s.form('divb %bh', std({ ops: [R('rax', 16), RH('rbx')], fix: fixDiv(8), random: 300 }));
   s.form('idivb %dh', std({ ops: [R('rax', 16), RH('rdx')], fix: fixIdiv(8), random: 300 }));
-}, { budgetSeconds: 15 });
+});

@@ -2,7 +2,7 @@
 // checked against hand-computed expectations, so that the differential suites
 // can trust the native side.
 import { describe, expect, it } from 'vitest';
-import { assemble } from '../support/assemble.js';
+import { asm1 } from '../support/assemble.js';
 import { requireNative } from '../support/gate.js';
 import { runNative } from '../support/native.js';
 import {
@@ -15,12 +15,13 @@ import {
   STACK_ADDR,
   STACK_SIZE,
   type SnippetLikeInput,
+  at,
 } from '../support/types.js';
 
 const avail = requireNative('native-harness');
 
 function mkCase(asm: string, regs: Partial<Record<RegName, bigint>> = {}, rflags = 0n): SnippetLikeInput {
-  const [code] = assemble([asm]);
+  const code = asm1(asm);
   const r = Array.from({ length: 16 }, (_, i) => BigInt.asUintN(64, 0x1111111111111111n * BigInt(i + 1)));
   r[REG_INDEX.rsp] = STACK_ADDR + 0x1000n;
   r[REG_INDEX.rsi] = DATA_ADDR + 0x1000n;
@@ -49,7 +50,7 @@ describe.skipIf(!avail.ok)('native executor', () => {
       mkCase('addq %rcx, %rax', { rax: 5n, rcx: 7n }),
       mkCase('addq %rcx, %rax', { rax: 0xffffffffffffffffn, rcx: 1n }),
       mkCase('addq %rcx, %rax', { rax: 0x7fffffffffffffffn, rcx: 1n }, FLAG.CF),
-    ];
+    ] as const;
     const [a, b, c] = runNative(cases);
     expect(a.outcome).toBe('ok');
     expect(a.regs[REG_INDEX.rax]).toBe(12n);
@@ -115,10 +116,12 @@ describe.skipIf(!avail.ok)('native executor', () => {
       [0x14, 0x40000000n, 0x40000000n],
       [0x15, DATA_ADDR + 0x10n, DATA_ADDR + 0x10n],
     ];
-    out.forEach((o, i) => {
+    expect(out).toHaveLength(exp.length);
+    exp.forEach(([errorCode, cr2, rip], i) => {
+      const o = at(out, i);
       expect(o.outcome, `case ${i}`).toBe('exception');
-      expect(o.exception, `case ${i}`).toEqual({ vector: 14, errorCode: exp[i][0], cr2: exp[i][1] });
-      expect(o.rip, `case ${i}`).toBe(exp[i][2]);
+      expect(o.exception, `case ${i}`).toEqual({ vector: 14, errorCode, cr2 });
+      expect(o.rip, `case ${i}`).toBe(rip);
     });
   });
 

@@ -69,5 +69,4 @@ diffSuite(
     s.form('leave', std({ ops: [], fixed: { rbp: 0x40000000n }, random: 5 }), { name: 'leave with unmapped rbp (#PF)' });
     s.form('enter $0x20, $0; leave', std({ ops: [], tweak: rbpFrame, random: 50 }));
   },
-  { budgetSeconds: 6 },
 );

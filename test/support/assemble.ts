@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheDir, writeFileAtomic } from './native.js';
+import { at } from './types.js';
 
 const memo = new Map<string, Uint8Array>();
 const CACHE_VERSION = 'v1';
@@ -37,8 +38,9 @@ export function assemble(units: readonly (string | readonly string[])[]): Uint8A
     let results: string[] | undefined;
     if (existsSync(cacheFile)) {
       try {
-        const parsed = JSON.parse(readFileSync(cacheFile, 'utf8')) as string[];
-        if (Array.isArray(parsed) && parsed.length === todo.length) results = parsed;
+        const parsed: unknown = JSON.parse(readFileSync(cacheFile, 'utf8'));
+        if (Array.isArray(parsed) && parsed.length === todo.length && parsed.every((x): x is string => typeof x === 'string'))
+          results = parsed;
       } catch {
         results = undefined;
       }
@@ -47,14 +49,19 @@ export function assemble(units: readonly (string | readonly string[])[]): Uint8A
       results = runAs(todo).map((b) => Buffer.from(b).toString('hex'));
       writeFileAtomic(cacheFile, JSON.stringify(results));
     }
-    todo.forEach((t, i) => memo.set(t, new Uint8Array(Buffer.from(results![i], 'hex'))));
+    const hexes = results;
+    todo.forEach((t, i) => memo.set(t, new Uint8Array(Buffer.from(at(hexes, i), 'hex'))));
   }
-  return texts.map((t) => memo.get(t)!);
+  return texts.map((t) => {
+    const code = memo.get(t);
+    if (!code) throw new Error(`assemble: no bytes for ${JSON.stringify(t)}`);
+    return code;
+  });
 }
 
 /** Convenience: assemble one unit. */
 export function asm1(unit: string | readonly string[]): Uint8Array {
-  return assemble([unit])[0];
+  return at(assemble([unit]), 0);
 }
 
 function runAs(texts: readonly string[]): Uint8Array[] {
@@ -84,7 +91,7 @@ function runAs(texts: readonly string[]): Uint8Array[] {
           const m = /:(\d+): (.*)$/.exec(l);
           if (!m) return l;
           const u = unitOfLine[Number(m[1]) - 1];
-          return `${m[2]}  <- in ${JSON.stringify(texts[u] ?? '?')}`;
+          return `${m[2]}  <- in ${u === undefined ? '?' : JSON.stringify(texts[u] ?? '?')}`;
         });
       throw new Error(`GNU as failed:\n${msgs.join('\n')}`);
     }

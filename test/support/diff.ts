@@ -1,27 +1,34 @@
 // Differential test engine: a suite is a list of instruction forms (AT&T text,
 // assembled with GNU as) plus case generators. Every case runs natively (one
-// child process per suite, test/native/exec.c) and twice in the emulator
-// (normal and reference path); all 16 GPRs, RFLAGS (all bits on AMD hosts,
-// otherwise minus the emulator's undefinedFlags; RF never), RIP, the data and
-// stack areas, the outcome and the exception (vector, error code, CR2 for #PF)
-// are compared, and mismatches are reported per form (one vitest test per form).
+// child process per suite, test/native/exec.c) and in the emulator once per
+// execution path (EXECUTION_PATHS, src/cpu/execution-path.ts); all 16 GPRs,
+// RFLAGS (all bits on AMD hosts, otherwise minus the emulator's undefinedFlags;
+// RF never), RIP, the data and stack areas, the outcome and the exception
+// (vector, error code, CR2 for #PF) are compared, and mismatches are reported
+// per form (one vitest test per form).
+//
+// The case set is a pure function of the suite source: every form's generator
+// draws from an Rng seeded with "<family>/<form name>", and the counts are the
+// ones written in the suite (edge values always all run, plus the listed number
+// of random cases). Nothing depends on the speed of the machine; every suite
+// prints its case count and a fingerprint of its case set.
 //
 // Environment knobs:
 //   RINGZERO_DIFF_FILTER=regex      only forms whose name matches
-//   RINGZERO_DIFF_SCALE=x           fixed case count: x>1 multiplies the random cases,
-//                                   x<1 keeps that fraction of all cases (no time budget)
-//   RINGZERO_DIFF_BUDGET_FACTOR=x   multiply the per-family time budgets (default 1); when
-//                                   the emulator is too slow for a budget, an evenly spread
-//                                   subset is run and a NOTE is printed
+//   RINGZERO_DIFF_SCALE=x           x>1 multiplies the random cases of std() generators;
+//                                   x<1 keeps an evenly spread fraction x of every form's
+//                                   cases (at least 30 per form). Default 1: exactly the
+//                                   cases the suite source defines.
 //   RINGZERO_DIFF_VERBOSE=1         print all 16 input registers of mismatching cases
 //   RINGZERO_DIFF_REPORT=dir        write <family>.json with the mismatch summary
 //   RINGZERO_SNIPPET_MODULE=path    run another runSnippet implementation
 //   RINGZERO_NO_NATIVE=1            pretend native execution is unavailable (suites skip loudly)
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { assemble } from './assemble.js';
+import { asm1, assemble } from './assemble.js';
 import { RowCoverage } from './coverage.js';
 import { EXECUTION_PATHS } from '../../src/cpu/execution-path.js';
 import { requireNative } from './gate.js';
@@ -42,6 +49,7 @@ import {
   type SnippetLikeInput,
   type SnippetLikeOutput,
   applyPatchesInPlace,
+  at,
   flagNames,
   hex,
 } from './types.js';
@@ -50,11 +58,17 @@ import {
 // Environment
 
 /**
- * RINGZERO_DIFF_SCALE fixes the amount of cases (no time-budget subsampling):
- * above 1 it multiplies the random cases of every form, below 1 it keeps that
- * fraction of all generated cases (edge cases included, at least a few per form).
+ * RINGZERO_DIFF_SCALE (an explicit choice, never derived from timing): above 1
+ * it multiplies the random cases of every std() form, below 1 it keeps that
+ * fraction of every form's generated cases (evenly spread, at least MIN_CASES_PER_FORM).
  */
-export const SCALE = Number(process.env.RINGZERO_DIFF_SCALE ?? '1') || 1;
+export const SCALE = parseScale(process.env.RINGZERO_DIFF_SCALE);
+function parseScale(text: string | undefined): number {
+  if (text === undefined || text === '') return 1;
+  const x = Number(text);
+  if (!Number.isFinite(x) || x <= 0) throw new Error(`RINGZERO_DIFF_SCALE must be a positive number, not ${JSON.stringify(text)}`);
+  return x;
+}
 export const scaled = (n: number): number => Math.max(1, Math.round(n * Math.max(SCALE, 1)));
 
 let amdCache: boolean | undefined;
@@ -94,10 +108,18 @@ export function reg(r: RegName, w: number, high = false): string {
   const i = REG_INDEX[r];
   if (w === 64) return r;
   if (i >= 8) return `${r}${w === 8 ? 'b' : w === 16 ? 'w' : 'd'}`;
-  return (w === 8 ? NAMES8 : w === 16 ? NAMES16 : NAMES32)[i];
+  return at(w === 8 ? NAMES8 : w === 16 ? NAMES16 : NAMES32, i);
 }
 /** Operand-size suffix. */
-export const sfx = (w: number): string => ({ 8: 'b', 16: 'w', 32: 'l', 64: 'q' })[w as 8 | 16 | 32 | 64]!;
+export function sfx(w: number): string {
+  switch (w) {
+    case 8: return 'b';
+    case 16: return 'w';
+    case 32: return 'l';
+    case 64: return 'q';
+  }
+  throw new RangeError(`no operand-size suffix for width ${w}`);
+}
 export const WIDTHS = [8, 16, 32, 64] as const;
 export const mask = (w: number): bigint => (1n << BigInt(w)) - 1n;
 export const signExt = (v: bigint, w: number): bigint => BigInt.asIntN(w, v);
@@ -164,7 +186,7 @@ export const CL = (w: number): Op => ({ loc: 'reg', reg: 'rcx', w: 8, kind: 'cou
 export const ICOUNT = (w: number, extra: Partial<Op> = {}): Op => ({ loc: 'imm', w: 8, kind: 'count', edges: countEdges(w), ...extra });
 
 function opName(op: Op): string {
-  if (op.loc === 'reg') return reg(op.reg!, op.w, op.high);
+  if (op.loc === 'reg') return op.reg ? reg(op.reg, op.w, op.high) : `r${op.w}?`;
   if (op.loc === 'mem') return `m${op.w}@${hex(op.off ?? MEM_OFF)}`;
   return `imm${op.w}`;
 }
@@ -217,7 +239,7 @@ export class GenCtx {
   }
   add(spec: CaseSpec): void {
     const regs = this.regs();
-    if (spec.regs) for (const [k, v] of Object.entries(spec.regs)) regs[REG_INDEX[k as RegName]] = BigInt.asUintN(64, v!);
+    if (spec.regs) for (const [k, v] of Object.entries(spec.regs)) if (v !== undefined) regs[REG_INDEX[k as RegName]] = BigInt.asUintN(64, v);
     const rflags = spec.rflags ?? this.flags();
     const note = spec.note;
     const shown = spec.regs ? Object.keys(spec.regs) : [];
@@ -232,7 +254,7 @@ export class GenCtx {
       describe: () =>
         [
           note,
-          ...shown.map((k) => `${k}=${hex(regs[REG_INDEX[k as RegName]])}`),
+          ...shown.map((k) => `${k}=${hex(at(regs, REG_INDEX[k as RegName]))}`),
           ...data.map((p) => `data[${hex(p.off)}]=${bytesHex(p.bytes, 32)}`),
           ...stack.map((p) => `stack[${hex(p.off)}]=${bytesHex(p.bytes, 32)}`),
           `flags=${hex(rflags)}[${flagNames(rflags)}]`,
@@ -247,9 +269,9 @@ export type Gen = (g: GenCtx) => void;
 
 export interface StdOptions {
   ops: Op[];
-  /** number of random cases (scaled by RINGZERO_DIFF_SCALE) */
+  /** number of random cases (default 300; multiplied by RINGZERO_DIFF_SCALE > 1) */
   random?: number;
-  /** cross the edge-value product with CF = 0 and 1 */
+  /** cross the edge values with CF = 0 and CF = 1 */
   carry?: boolean;
   /**
    * edge values: 'product' (default; every combination, sampled when too many),
@@ -270,6 +292,11 @@ export interface StdOptions {
 
 const EDGE_PRODUCT_LIMIT = 700;
 
+/** Every combination of one value from each list, the first list varying fastest. */
+function cartesian(lists: readonly (readonly bigint[])[]): bigint[][] {
+  return lists.reduce<bigint[][]>((acc, list) => list.flatMap((v) => acc.map((combo) => [...combo, v])), [[]]);
+}
+
 /** The standard generator: edge-value products plus random values for the given operands. */
 export function std(o: StdOptions): Gen {
   return (g) => {
@@ -280,19 +307,22 @@ export function std(o: StdOptions): Gen {
     const randOf = (op: Op): bigint =>
       op.gen ? op.gen(rng) : op.kind === 'count' ? randomCount(rng, op.w) : randomValue(rng, op.w);
 
-    const emit = (vals: bigint[], carry?: boolean) => {
+    /** `cf`: force CF to this value (0n or FLAG.CF), or keep the random flags. */
+    const emit = (vals: bigint[], cf?: bigint) => {
       if (o.fix) o.fix(vals, rng);
+      if (vals.length !== ops.length) throw new Error(`${g.formName}: ${vals.length} operand values for ${ops.length} operands`);
+      const placed = ops.map((op, i) => ({ op, v: at(vals, i) & mask(op.w) }));
       const regs = g.regs();
-      if (o.fixed) for (const [k, v] of Object.entries(o.fixed)) regs[REG_INDEX[k as RegName]] = BigInt.asUintN(64, v!);
+      if (o.fixed) for (const [k, v] of Object.entries(o.fixed)) if (v !== undefined) regs[REG_INDEX[k as RegName]] = BigInt.asUintN(64, v);
       const data: Patch[] = [];
       let code = g.code;
-      ops.forEach((op, i) => {
-        const v = vals[i] & mask(op.w);
+      for (const { op, v } of placed) {
         if (op.loc === 'reg') {
-          const idx = REG_INDEX[op.reg!];
+          if (!op.reg) throw new Error(`${g.formName}: register operand without a register`);
+          const idx = REG_INDEX[op.reg];
           const shift = op.high ? 8n : 0n;
           const m = mask(op.w) << shift;
-          regs[idx] = (regs[idx] & ~m) | (v << shift);
+          regs[idx] = (at(regs, idx) & ~m) | (v << shift);
         } else if (op.loc === 'mem') {
           data.push({ off: op.off ?? MEM_OFF, bytes: leBytes(v, op.w / 8) });
         } else {
@@ -301,7 +331,7 @@ export function std(o: StdOptions): Gen {
           if (code === g.code) code = new Uint8Array(g.code);
           code.set(leBytes(v, n), end - n);
         }
-      });
+      }
       const shownRegs = new Set<number>();
       if (o.fixed) for (const k of Object.keys(o.fixed)) shownRegs.add(REG_INDEX[k as RegName]);
       if (o.tweak) {
@@ -310,9 +340,8 @@ export function std(o: StdOptions): Gen {
         regs.forEach((v, i) => v !== before[i] && shownRegs.add(i));
       }
       let rflags = o.rflags ?? g.flags();
-      if (carry !== undefined) rflags = carry ? rflags | FLAG.CF : rflags & ~FLAG.CF;
+      if (cf !== undefined) rflags = (rflags & ~FLAG.CF) | cf;
       if (o.df && rng.bool()) rflags |= FLAG.DF;
-      const shownVals = [...vals];
       g.cases.push({
         code,
         regs,
@@ -321,8 +350,8 @@ export function std(o: StdOptions): Gen {
         stack: [],
         describe: () =>
           [
-            ...ops.map((op, i) => `${opName(op)}=${hex(shownVals[i] & mask(op.w))}`),
-            ...[...shownRegs].map((i) => `${REG_NAMES[i]}=${hex(regs[i])}`),
+            ...placed.map(({ op, v }) => `${opName(op)}=${hex(v)}`),
+            ...[...shownRegs].map((i) => `${at(REG_NAMES, i)}=${hex(at(regs, i))}`),
             `flags=${hex(rflags)}[${flagNames(rflags)}]`,
           ].join(' '),
       });
@@ -331,25 +360,20 @@ export function std(o: StdOptions): Gen {
     if (o.edges !== false && ops.length > 0) {
       const lists = ops.map(edgesOf);
       const product = lists.reduce((n, l) => n * l.length, 1);
-      const carries = o.carry ? [false, true] : [undefined];
-      if (o.edges === 'each') {
-        ops.forEach((_, i) => {
-          for (const e of lists[i]) for (const c of carries) emit(ops.map((op, j) => (j === i ? e : randOf(op))), c);
+      const cfs: (bigint | undefined)[] = o.carry ? [0n, FLAG.CF] : [undefined];
+      /** each operand's edges with the other operands random */
+      const eachEdge = () =>
+        lists.forEach((list, i) => {
+          for (const e of list) for (const cf of cfs) emit(ops.map((op, j) => (j === i ? e : randOf(op))), cf);
         });
+      if (o.edges === 'each') {
+        eachEdge();
       } else if (product <= EDGE_PRODUCT_LIMIT) {
-        const idx = new Array(ops.length).fill(0);
-        for (;;) {
-          for (const c of carries) emit(idx.map((k, i) => lists[i][k]), c);
-          let i = 0;
-          while (i < idx.length && ++idx[i] === lists[i].length) idx[i++] = 0;
-          if (i === idx.length) break;
-        }
+        for (const combo of cartesian(lists)) for (const cf of cfs) emit([...combo], cf);
       } else {
         // each operand's edges with the others random, plus a sample of the product
-        ops.forEach((_, i) => {
-          for (const e of lists[i]) for (const c of carries) emit(ops.map((op, j) => (j === i ? e : randOf(op))), c);
-        });
-        for (let k = 0; k < EDGE_PRODUCT_LIMIT; k++) emit(lists.map((l) => rng.pick(l)), o.carry ? rng.bool() : undefined);
+        eachEdge();
+        for (let k = 0; k < EDGE_PRODUCT_LIMIT; k++) emit(lists.map((l) => rng.pick(l)), o.carry ? (rng.bool() ? FLAG.CF : 0n) : undefined);
       }
     }
     const n = scaled(o.random ?? 300);
@@ -428,12 +452,15 @@ export class SuiteBuilder {
       name = `${name} #${k}`;
     }
     this.names.add(name);
-    this.forms.push({ name, asm, gen, maxInstructions: opts.maxInstructions });
+    const def: FormDef = { name, asm, gen };
+    if (opts.maxInstructions !== undefined) def.maxInstructions = opts.maxInstructions;
+    this.forms.push(def);
   }
 }
 
+type EmulatorOutput = SnippetLikeOutput & { undefinedFlags: number; instructions: number; message?: string };
 interface EmulatorModule {
-  runSnippet(input: SnippetLikeInput): SnippetLikeOutput & { undefinedFlags: number; instructions: number };
+  runSnippet(input: SnippetLikeInput): EmulatorOutput;
 }
 
 const SNIPPET_MODULE = process.env.RINGZERO_SNIPPET_MODULE ?? join(REPO_ROOT, 'src/testing/snippet.ts');
@@ -454,64 +481,86 @@ export function baseMemory(): { data: Uint8Array; stack: Uint8Array } {
   return baseImages;
 }
 
-export interface SuiteOptions {
-  /** emulator time budget for the family (seconds, scaled by RINGZERO_DIFF_BUDGET_FACTOR) */
-  budgetSeconds?: number;
-}
-
-/** With RINGZERO_DIFF_SCALE set, case counts are fixed (no time-budget subsampling). */
-const FIXED_SCALE = process.env.RINGZERO_DIFF_SCALE !== undefined;
-const BUDGET_FACTOR = Number(process.env.RINGZERO_DIFF_BUDGET_FACTOR ?? '1') || 1;
+/** With RINGZERO_DIFF_SCALE < 1, a form keeps at least this many of its cases. */
 const MIN_CASES_PER_FORM = 30;
 
-/**
- * Milliseconds per case (normal + reference run), measured on an evenly spread
- * sample of the family's own cases after a short warm-up.
- */
-function calibrate(emu: EmulatorModule, cases: readonly DiffCase[]): number {
-  if (cases.length === 0) return 0.001;
-  const base = baseMemory();
-  const run = (c: DiffCase) => {
-    for (const path of EXECUTION_PATHS) {
-      const data = new Uint8Array(base.data);
-      applyPatchesInPlace(data, c.data);
-      const stack = new Uint8Array(base.stack);
-      applyPatchesInPlace(stack, c.stack);
-      emu.runSnippet({ code: c.code, regs: [...c.regs], rflags: c.rflags, data, stack, path, maxInstructions: 100000 });
-    }
-  };
-  // the same evenly spread sample twice: the first pass warms the JIT up, the second is timed
-  const n = Math.min(300, cases.length);
-  const sample = Array.from({ length: n }, (_, i) => cases[Math.floor((i * cases.length) / n)]);
-  try {
-    let t0 = performance.now();
-    let warm = 0;
-    for (const c of sample) {
-      run(c);
-      warm++;
-      if (performance.now() - t0 > 2000) break;
-    }
-    t0 = performance.now();
-    for (let i = 0; i < warm; i++) run(sample[i]);
-    return Math.max((performance.now() - t0) / warm, 0.001);
-  } catch {
-    return 0.001; // the emulator is broken: the forms will report it
-  }
-}
-
-/** Evenly spread deterministic subset (keeps edge cases and random ones in proportion). */
-function subsample<T>(cases: T[], keep: number): T[] {
+/** Evenly spread deterministic subset of `keep` (a fraction) of the cases. */
+function subsample<T>(cases: readonly T[], keep: number): T[] {
   const want = Math.min(cases.length, Math.max(MIN_CASES_PER_FORM, Math.round(cases.length * keep)));
-  if (want >= cases.length) return cases;
-  const out: T[] = [];
-  for (let i = 0; i < want; i++) out.push(cases[Math.floor((i * cases.length) / want)]);
-  return out;
+  if (want >= cases.length) return [...cases];
+  return Array.from({ length: want }, (_, i) => at(cases, Math.floor((i * cases.length) / want)));
 }
 
 interface FormState {
+  code?: Uint8Array;
   cases: DiffCase[];
+  /** native results, one per case (filled by the suite's beforeAll) */
   native: NativeResult[];
   error?: string;
+}
+
+/** Assemble every form and generate its cases: a pure function of the suite source (and RINGZERO_DIFF_SCALE). */
+function prepareForms(family: string, forms: readonly FormDef[]): Map<FormDef, FormState> {
+  const state = new Map<FormDef, FormState>();
+  // assemble all at once; on error isolate the failing forms
+  let codes: (Uint8Array | string)[];
+  try {
+    codes = assemble(forms.map((f) => f.asm));
+  } catch {
+    codes = forms.map((f) => {
+      try {
+        return asm1(f.asm);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    });
+  }
+  if (codes.length !== forms.length) throw new Error(`assembler returned ${codes.length} snippets for ${forms.length} forms`);
+  forms.forEach((f, i) => {
+    const code = at(codes, i);
+    if (typeof code === 'string') {
+      state.set(f, { cases: [], native: [], error: `assembly failed: ${code}` });
+      return;
+    }
+    const g = new GenCtx(new Rng(`${family}/${f.name}`), code, f.name);
+    const st: FormState = { code, cases: [], native: [] };
+    try {
+      f.gen(g);
+      st.cases = SCALE < 1 ? subsample(g.cases, SCALE) : g.cases;
+    } catch (e) {
+      st.error = `case generation failed: ${(e as Error).stack}`;
+    }
+    state.set(f, st);
+  });
+  return state;
+}
+
+/** Short fingerprint of a case set (code, registers, flags, memory patches), to show that it is fixed. */
+function fingerprint(states: Iterable<FormState>): string {
+  const h = createHash('sha256');
+  const words = new BigUint64Array(17);
+  const u32 = new Uint32Array(2);
+  for (const st of states) {
+    for (const c of st.cases) {
+      u32[0] = c.code.length;
+      h.update(u32.subarray(0, 1));
+      h.update(c.code);
+      c.regs.forEach((v, i) => (words[i] = BigInt.asUintN(64, v)));
+      words[16] = BigInt.asUintN(64, c.rflags);
+      h.update(words);
+      for (const ps of [c.data, c.stack]) {
+        u32[0] = ps.length;
+        h.update(u32.subarray(0, 1));
+        for (const p of ps) {
+          u32[0] = p.off;
+          u32[1] = p.bytes.length;
+          h.update(u32);
+          h.update(p.bytes);
+        }
+      }
+    }
+  }
+  return h.digest('hex').slice(0, 12);
 }
 
 interface MismatchRecord {
@@ -525,117 +574,81 @@ interface MismatchRecord {
 const FLAG_COMPARE_MASK = ~FLAG.RF & 0xffffffffn;
 const KERNEL_HALF = 0xffff800000000000n;
 const MAX_EXAMPLES = 3;
+const PATHS_TEXT = `${EXECUTION_PATHS.length} paths (${EXECUTION_PATHS.join(', ')})`;
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 /** Define a differential suite for one instruction family. */
-export function diffSuite(family: string, define: (s: SuiteBuilder) => void, opts: SuiteOptions = {}): void {
+export function diffSuite(family: string, define: (s: SuiteBuilder) => void): void {
   const gate = requireNative(`diff/${family}`);
   const sb = new SuiteBuilder();
   define(sb);
   const forms = sb.forms;
-  const state = new Map<FormDef, FormState>();
+  // Cases are generated while the tests are collected, so that their counts can be in the test names.
+  const t0 = performance.now();
+  const state = gate.ok ? prepareForms(family, forms) : new Map<FormDef, FormState>();
+  const stats = {
+    cases: [...state.values()].reduce((n, st) => n + st.cases.length, 0),
+    fingerprint: fingerprint(state.values()),
+    setupMs: performance.now() - t0,
+    nativeMs: 0,
+    emuMs: 0,
+  };
   const records: MismatchRecord[] = [];
   let emu: EmulatorModule | undefined;
   let emuError: string | undefined;
   const amd = hostIsAmd();
   const coverage = new RowCoverage(family);
-  const formCode = new Map<FormDef, Uint8Array>();
-  const stats = { generated: 0, cases: 0, nativeMs: 0, emuMs: 0, msPerCase: 0, keep: 1 };
+  const title = gate.ok ? `diff ${family}: ${forms.length} forms, ${stats.cases} cases × ${PATHS_TEXT}` : `diff ${family}`;
 
-  describe.skipIf(!gate.ok)(`diff ${family}`, () => {
+  describe.skipIf(!gate.ok)(title, () => {
     beforeAll(async () => {
-      const t0 = performance.now();
       try {
         emu = await loadEmulator();
       } catch (e) {
         emuError = `cannot load the emulator (${SNIPPET_MODULE}): ${(e as Error).message}`;
       }
-      // assemble (all at once; on error isolate the failing forms)
-      let codes: (Uint8Array | string)[];
-      try {
-        codes = assemble(forms.map((f) => f.asm));
-      } catch {
-        codes = forms.map((f) => {
-          try {
-            return assemble([f.asm])[0];
-          } catch (e) {
-            return (e as Error).message;
-          }
-        });
+      const t1 = performance.now();
+      const states = [...state.values()];
+      const nat = runNativePatched(baseMemory(), states.flatMap((st) => st.cases));
+      if (nat.length !== stats.cases) throw new Error(`native executor returned ${nat.length} results for ${stats.cases} cases`);
+      let pos = 0;
+      for (const st of states) {
+        st.native = nat.slice(pos, pos + st.cases.length);
+        pos += st.cases.length;
       }
-      forms.forEach((f, i) => {
-        const code = codes[i];
-        if (typeof code === 'string') {
-          state.set(f, { cases: [], native: [], error: `assembly failed: ${code}` });
-          return;
-        }
-        formCode.set(f, code);
-        const g = new GenCtx(new Rng(`${family}/${f.name}`), code, f.name);
-        const st: FormState = { cases: g.cases, native: [] };
-        try {
-          f.gen(g);
-        } catch (e) {
-          st.error = `case generation failed: ${(e as Error).stack}`;
-        }
-        state.set(f, st);
-      });
-      stats.generated = [...state.values()].reduce((n, st) => n + st.cases.length, 0);
-      // time budget: measure the emulator and keep an evenly spread subset if needed
-      if (FIXED_SCALE && SCALE < 1) {
-        stats.keep = SCALE;
-        for (const st of state.values()) st.cases = subsample(st.cases, SCALE);
-      } else if (emu && !FIXED_SCALE) {
-        stats.msPerCase = calibrate(emu, [...state.values()].flatMap((st) => st.cases));
-        const budgetMs = (opts.budgetSeconds ?? 15) * BUDGET_FACTOR * 1000;
-        const fit = Math.floor(budgetMs / stats.msPerCase);
-        if (fit < stats.generated) {
-          // quantised to powers of two so that runs on the same machine pick the same subset
-          stats.keep = 2 ** Math.floor(Math.log2(fit / stats.generated));
-          for (const st of state.values()) st.cases = subsample(st.cases, stats.keep);
-        }
-      }
-      const all: PatchedCase[] = [];
-      const owners: FormState[] = [];
-      for (const st of state.values()) {
-        for (const c of st.cases) {
-          all.push(c);
-          owners.push(st);
-        }
-      }
-      stats.cases = all.length;
-      const nat = runNativePatched(baseMemory(), all);
-      nat.forEach((r, i) => owners[i].native.push(r));
-      stats.nativeMs = performance.now() - t0;
+      stats.nativeMs = performance.now() - t1;
     });
 
     for (const f of forms) {
-      it(f.name, () => {
-        const st = state.get(f)!;
+      const st = state.get(f);
+      it(st && !st.error ? `${f.name} [${st.cases.length} cases]` : f.name, () => {
+        if (!st) throw new Error('form was not prepared');
         if (st.error) throw new Error(st.error);
         if (!emu) throw new Error(emuError ?? 'emulator not loaded');
-        const t0 = performance.now();
+        const t1 = performance.now();
         const rec = checkForm(emu, f, st, amd);
-        stats.emuMs += performance.now() - t0;
+        stats.emuMs += performance.now() - t1;
         if (rec.bad > 0) {
           records.push(rec);
           throw new Error(formatRecord(rec));
         }
-        if (st.cases.length > 0) coverage.add(formCode.get(f)!);
+        if (st.code && st.cases.length > 0) coverage.add(st.code);
       });
     }
 
     afterAll(() => {
       coverage.write();
+      const knobs = [
+        SCALE !== 1 ? `RINGZERO_DIFF_SCALE=${SCALE}` : '',
+        FILTER ? `RINGZERO_DIFF_FILTER=${FILTER.source}` : '',
+      ].filter(Boolean);
       const lines = [
-        `[diff ${family}] ${forms.length} forms, ${stats.cases} cases; native+setup ${(stats.nativeMs / 1000).toFixed(1)} s, ` +
-          `emulator ${(stats.emuMs / 1000).toFixed(1)} s (x2 paths${stats.msPerCase ? `, calibrated ${(stats.msPerCase * 1000).toFixed(0)} µs/case` : ''}); ` +
+        `[diff ${family}] ${forms.length} forms, ${stats.cases} cases × ${PATHS_TEXT}` +
+          `${knobs.length ? ` (${knobs.join(', ')})` : ''}; case set ${stats.fingerprint}; ` +
+          `setup ${seconds(stats.setupMs)}, native ${seconds(stats.nativeMs)}, emulator ${seconds(stats.emuMs)}; ` +
           `flags compared: ${amd ? 'all bits (AMD host)' : 'defined bits only'}`,
       ];
-      if (stats.keep < 1 && !FIXED_SCALE)
-        lines.push(
-          `[diff ${family}] NOTE: runSnippet costs ${stats.msPerCase.toFixed(2)} ms per case (both paths), so only ` +
-            `${(stats.keep * 100).toFixed(1)}% of the ${stats.generated} generated cases were run to stay within the ` +
-            `${((opts.budgetSeconds ?? 15) * BUDGET_FACTOR).toFixed(0)} s budget (RINGZERO_DIFF_BUDGET_FACTOR / RINGZERO_DIFF_SCALE to change)`,
-        );
       if (records.length) {
         lines.push(`[diff ${family}] ${records.length} form(s) mismatch:`);
         for (const r of records) lines.push(`  ${r.form}: ${r.bad}/${r.cases} — ${kindsText(r.kinds)}`);
@@ -646,7 +659,18 @@ export function diffSuite(family: string, define: (s: SuiteBuilder) => void, opt
         mkdirSync(dir, { recursive: true });
         writeFileSync(
           join(dir, `${family}.json`),
-          JSON.stringify({ family, forms: forms.length, cases: stats.cases, stats, mismatches: records }, null, 1),
+          JSON.stringify(
+            {
+              family,
+              paths: EXECUTION_PATHS,
+              scale: SCALE,
+              forms: forms.map((f) => ({ form: f.name, cases: state.get(f)?.cases.length ?? 0 })),
+              ...stats,
+              mismatches: records,
+            },
+            null,
+            1,
+          ),
         );
       }
     });
@@ -712,15 +736,15 @@ function memDiff(name: string, a: Uint8Array, b: Uint8Array): string | undefined
 }
 
 /** Compare one emulator output against the native expectation; returns [kind, detail] pairs. */
-function compareOne(exp: Expected, out: SnippetLikeOutput & { undefinedFlags: number }, amd: boolean): [string, string][] {
+function compareOne(exp: Expected, out: EmulatorOutput, amd: boolean): [string, string][] {
   const d: [string, string][] = [];
   if (out.outcome !== exp.outcome) {
     // everything else is meaningless when one side stopped somewhere else
-    const msg = (out as { message?: string }).message;
+    const msg = out.message;
     d.push([`outcome`, `outcome: cpu ${describeOutcome(exp)} emu ${describeOutcome(out)} (emu rip ${hex(out.rip)})${msg ? `: ${msg}` : ''}`]);
     return d;
-  } else if (exp.outcome === 'exception') {
-    const a = exp.exception!;
+  } else if (exp.exception) {
+    const a = exp.exception;
     const b = out.exception ?? { vector: -1 };
     // Linux reports every fault on a kernel-half address as a protection fault (P=1),
     // whatever the page tables say; the snippet environment has nothing mapped there.
@@ -734,10 +758,13 @@ function compareOne(exp: Expected, out: SnippetLikeOutput & { undefinedFlags: nu
     }
   }
   if (exp.outcome === 'limit' && out.outcome === 'limit') return d;
-  for (let i = 0; i < 16; i++) {
-    const b = BigInt.asUintN(64, out.regs[i]);
-    if (exp.regs[i] !== b) d.push([REG_NAMES[i], `${REG_NAMES[i]}: cpu ${hex(exp.regs[i])} emu ${hex(b)}`]);
-  }
+  if (out.regs.length !== 16) d.push(['regs', `emu returned ${out.regs.length} registers`]);
+  exp.regs.forEach((a, i) => {
+    const name = at(REG_NAMES, i);
+    const raw = out.regs[i];
+    const b = raw === undefined ? undefined : BigInt.asUintN(64, raw);
+    if (a !== b) d.push([name, `${name}: cpu ${hex(a)} emu ${b === undefined ? 'missing' : hex(b)}`]);
+  });
   let fm = FLAG_COMPARE_MASK;
   if (!amd) fm &= ~BigInt(out.undefinedFlags ?? 0);
   const fa = exp.rflags & fm;
@@ -755,15 +782,31 @@ function compareOne(exp: Expected, out: SnippetLikeOutput & { undefinedFlags: nu
   return d;
 }
 
+/**
+ * Which paths a mismatch concerns: '' when every path shows the same differences,
+ * ' [reference only]' when only some paths differ from the CPU, ' [cached≠reference]'
+ * when all do but not in the same way (paths that agree are joined with '+').
+ */
+function pathLabel(results: readonly { path: string; diffs: [string, string][] }[]): string {
+  const groups = new Map<string, string[]>();
+  for (const r of results) {
+    const key = JSON.stringify(r.diffs);
+    groups.set(key, [...(groups.get(key) ?? []), r.path]);
+  }
+  if (groups.size <= 1) return '';
+  const bad = results.filter((r) => r.diffs.length > 0).map((r) => r.path);
+  if (bad.length < results.length) return ` [${bad.join('+')} only]`;
+  return ` [${[...groups.values()].map((paths) => paths.join('+')).join('≠')}]`;
+}
+
 function checkForm(emu: EmulatorModule, f: FormDef, st: FormState, amd: boolean): MismatchRecord {
   const base = baseMemory();
   const rec: MismatchRecord = { form: f.name, cases: st.cases.length, bad: 0, kinds: {}, examples: [] };
+  if (st.native.length !== st.cases.length) throw new Error(`${st.native.length} native results for ${st.cases.length} cases`);
   let emuFailures = 0;
   st.cases.forEach((c, idx) => {
-    const n = st.native[idx];
-    const exp = expectedOf(c, n, base);
-    const results: { mode: string; diffs: [string, string][] }[] = [];
-    for (const path of EXECUTION_PATHS) {
+    const exp = expectedOf(c, at(st.native, idx), base);
+    const results = EXECUTION_PATHS.map((path) => {
       const data = new Uint8Array(base.data);
       applyPatchesInPlace(data, c.data);
       const stack = new Uint8Array(base.stack);
@@ -784,28 +827,24 @@ function checkForm(emu: EmulatorModule, f: FormDef, st: FormState, amd: boolean)
       } catch (e) {
         diffs = [['threw', `runSnippet threw: ${(e as Error).stack?.split('\n').slice(0, 4).join(' | ')}`]];
       }
-      results.push({ mode: path, diffs });
-    }
-    const [fast, ref] = results;
-    if (fast.diffs.length === 0 && ref.diffs.length === 0) return;
+      return { path, diffs };
+    });
+    if (results.every((r) => r.diffs.length === 0)) return;
     rec.bad++;
-    const same = JSON.stringify(fast.diffs) === JSON.stringify(ref.diffs);
-    const label = same ? '' : fast.diffs.length === 0 ? ' [reference path only]' : ref.diffs.length === 0 ? ' [fast path only]' : ' [fast≠reference]';
-    const kinds = new Set([...fast.diffs, ...ref.diffs].map(([k]) => k + label));
+    const label = pathLabel(results);
+    const kinds = new Set(results.flatMap((r) => r.diffs.map(([k]) => k + label)));
     for (const k of kinds) rec.kinds[k] = (rec.kinds[k] ?? 0) + 1;
     if (rec.examples.length < MAX_EXAMPLES) {
       const lines = [`  ── ${f.name}  (case #${idx}${label})`, `     in:  ${c.describe()}`];
       if (process.env.RINGZERO_DIFF_VERBOSE)
-        lines.push(`     regs: ${c.regs.map((v, i) => `${REG_NAMES[i]}=${hex(v)}`).join(' ')}`);
-      if (same) for (const [, t] of fast.diffs) lines.push(`     ${t}`);
-      else {
-        for (const [, t] of fast.diffs) lines.push(`     fast: ${t}`);
-        for (const [, t] of ref.diffs) lines.push(`     ref:  ${t}`);
-      }
+        lines.push(`     regs: ${c.regs.map((v, i) => `${at(REG_NAMES, i)}=${hex(v)}`).join(' ')}`);
+      const [first] = results;
+      if (label === '' && first) for (const [, t] of first.diffs) lines.push(`     ${t}`);
+      else for (const r of results) for (const [, t] of r.diffs) lines.push(`     ${`${r.path}:`.padEnd(11)}${t}`);
       rec.examples.push(lines.join('\n'));
     }
   });
-  if (emuFailures === 2 * st.cases.length && st.cases.length > 0) {
+  if (emuFailures === EXECUTION_PATHS.length * st.cases.length && st.cases.length > 0) {
     rec.kinds = { 'emulation-failure (not implemented?)': rec.bad };
   }
   return rec;

@@ -14,6 +14,7 @@ import {
   type SnippetLikeInput,
   type SnippetLikeOutput,
   applyPatches,
+  at,
   diffPatches,
 } from './types.js';
 
@@ -179,6 +180,9 @@ function encodeBatch(base: { data: Uint8Array; stack: Uint8Array }, cases: reado
   return w.buf.subarray(0, w.len);
 }
 
+/** Outcome codes of exec.c: 0 ok, 1 exception, 2 timeout. */
+const NATIVE_OUTCOMES: readonly NativeResult['outcome'][] = ['ok', 'exception', 'limit'];
+
 function decodeBatch(out: Buffer, n: number): NativeResult[] {
   let p = 0;
   const u32 = () => {
@@ -206,8 +210,8 @@ function decodeBatch(out: Buffer, n: number): NativeResult[] {
   const res: NativeResult[] = [];
   for (let i = 0; i < n; i++) {
     if (p + 8 > out.length) throw new Error(`native executor: output truncated at case ${i}/${n}`);
-    const outcomeCode = out[p];
-    const vector = out[p + 1];
+    const outcomeCode = out.readUInt8(p);
+    const vector = out.readUInt8(p + 1);
     const signal = out.readUInt16LE(p + 2);
     p += 8;
     const errorCode = u64();
@@ -218,7 +222,8 @@ function decodeBatch(out: Buffer, n: number): NativeResult[] {
     for (let r = 0; r < 16; r++) regs.push(u64());
     const dataOut = patches();
     const stackOut = patches();
-    const outcome = outcomeCode === 0 ? 'ok' : outcomeCode === 1 ? 'exception' : 'limit';
+    const outcome = NATIVE_OUTCOMES[outcomeCode];
+    if (outcome === undefined) throw new Error(`native executor: unknown outcome code ${outcomeCode} for case ${i}`);
     res.push({ outcome, vector, signal, errorCode, cr2, rip, rflags, regs, dataOut, stackOut });
   }
   if (u32() !== 0x31455a52) throw new Error('native executor: missing end marker');
@@ -244,30 +249,40 @@ export function runNativePatched(
 ): NativeResult[] {
   if (base.data.length !== DATA_SIZE || base.stack.length !== STACK_SIZE) throw new Error('bad base image size');
   const results: NativeResult[] = [];
-  let start = 0;
-  while (start < cases.length) {
-    let bytes = 0;
-    let end = start;
-    while (end < cases.length && (end === start || bytes < MAX_BATCH_BYTES)) {
-      const c = cases[end];
-      bytes += 200 + c.code.length;
-      for (const p of c.data) bytes += 8 + p.bytes.length;
-      for (const p of c.stack) bytes += 8 + p.bytes.length;
-      end++;
-    }
-    for (const r of runOneBatch(base, cases.slice(start, end))) results.push(r);
-    start = end;
+  let batch: PatchedCase[] = [];
+  let bytes = 0;
+  const flush = () => {
+    for (const r of runOneBatch(base, batch)) results.push(r);
+    batch = [];
+    bytes = 0;
+  };
+  for (const c of cases) {
+    if (bytes >= MAX_BATCH_BYTES) flush();
+    batch.push(c);
+    bytes += 200 + c.code.length;
+    for (const p of c.data) bytes += 8 + p.bytes.length;
+    for (const p of c.stack) bytes += 8 + p.bytes.length;
   }
+  if (batch.length > 0) flush();
+  if (results.length !== cases.length) throw new Error(`native executor: ${results.length} results for ${cases.length} cases`);
   return results;
 }
 
 // ---------------------------------------------------------------------------
 // High-level interface mirroring runSnippet().
 
-/** Run full SnippetInput-like cases natively (one child process per batch). */
-export function runNative(cases: readonly SnippetLikeInput[]): SnippetLikeOutput[] {
-  if (cases.length === 0) return [];
-  const base = { data: cases[0].data, stack: cases[0].stack };
+/** One output per input: `const [a, b] = runNative([x, y])` types a and b as outputs. */
+export type NativeOutputs<T extends readonly SnippetLikeInput[]> = { -readonly [K in keyof T]: SnippetLikeOutput };
+
+/** Run full SnippetInput-like cases natively (one child process per batch); one output per case, in order. */
+export function runNative<const T extends readonly SnippetLikeInput[]>(cases: T): NativeOutputs<T> {
+  return runNativeList(cases) as NativeOutputs<T>; // runNativeList returns exactly one output per case
+}
+
+function runNativeList(cases: readonly SnippetLikeInput[]): SnippetLikeOutput[] {
+  const [first] = cases;
+  if (!first) return [];
+  const base = { data: first.data, stack: first.stack };
   const patched: PatchedCase[] = cases.map((c) => ({
     code: c.code,
     regs: c.regs,
@@ -276,7 +291,7 @@ export function runNative(cases: readonly SnippetLikeInput[]): SnippetLikeOutput
     stack: c.stack === base.stack ? [] : diffPatches(base.stack, c.stack),
   }));
   const res = runNativePatched(base, patched);
-  return res.map((r, i) => toSnippetOutput(r, cases[i].data, cases[i].stack));
+  return cases.map((c, i) => toSnippetOutput(at(res, i), c.data, c.stack));
 }
 
 /** Convert a native result into the emulator's output shape, given the case's input memory. */

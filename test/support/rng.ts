@@ -1,4 +1,5 @@
 // Small seeded PRNG (xoshiro128**) so that generated cases are reproducible.
+import { at } from './types.js';
 
 export function hashSeed(s: string): number[] {
   // FNV-1a variants -> four 32-bit words
@@ -18,21 +19,28 @@ export function hashSeed(s: string): number[] {
 }
 
 export class Rng {
-  private s: Uint32Array;
+  // xoshiro128** state
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
   constructor(seed: string | number) {
-    this.s = new Uint32Array(hashSeed(String(seed)));
+    const [a = 1, b = 1, c = 1, d = 1] = hashSeed(String(seed)); // hashSeed returns four nonzero words
+    this.s0 = a;
+    this.s1 = b;
+    this.s2 = c;
+    this.s3 = d;
     for (let i = 0; i < 8; i++) this.u32();
   }
   u32(): number {
-    const s = this.s;
-    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
-    const t = s[1] << 9;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 11);
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = (this.s1 << 9) >>> 0;
+    this.s2 = (this.s2 ^ this.s0) >>> 0;
+    this.s3 = (this.s3 ^ this.s1) >>> 0;
+    this.s1 = (this.s1 ^ this.s2) >>> 0;
+    this.s0 = (this.s0 ^ this.s3) >>> 0;
+    this.s2 = (this.s2 ^ t) >>> 0;
+    this.s3 = rotl(this.s3, 11);
     return result;
   }
   /** uniform in [0, n) for n <= 2^32 */
@@ -47,7 +55,8 @@ export class Rng {
     return this.u32() / 0x100000000 < p;
   }
   pick<T>(a: readonly T[]): T {
-    return a[this.below(a.length)];
+    if (a.length === 0) throw new RangeError('Rng.pick from an empty list');
+    return at(a, this.below(a.length));
   }
   u64(): bigint {
     return (BigInt(this.u32()) << 32n) | BigInt(this.u32());

@@ -84,6 +84,16 @@ export function diffPatches(a: Uint8Array, b: Uint8Array): Patch[] {
   return out;
 }
 
+/**
+ * a[i] for an index that must be in range (noUncheckedIndexedAccess): throws a
+ * RangeError instead of yielding undefined.
+ */
+export function at<T>(a: ArrayLike<T>, i: number): T {
+  const v = a[i];
+  if (v === undefined) throw new RangeError(`index ${i} out of range (length ${a.length})`);
+  return v;
+}
+
 export const hex = (v: bigint | number, width = 0): string => {
   const s = BigInt.asUintN(64, BigInt(v)).toString(16);
   return '0x' + (width ? s.padStart(width, '0') : s);
