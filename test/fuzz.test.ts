@@ -95,20 +95,9 @@ function checkOutput(o: SnippetOutput, max: number): string | undefined {
   return undefined;
 }
 
-/**
- * runSnippet reports an unimplemented instruction (StopReason.EmulationFailure) and a
- * JavaScript exception that escaped the CPU (StopReason.InternalError, message
- * "<Error name>: <message>", e.g. "TypeError: ...") both as outcome 'emulation-failure'.
- * Until it reports internal errors as an outcome of their own, they are told apart by the
- * message, failing closed: only "... not implemented" (without an "<Name>: " prefix) is a
- * legitimate emulation failure; an Error-name prefix, "stopped: <reason>", an empty or any
- * other message counts as an internal error.
- */
+/** A JavaScript exception escaped the emulator: a bug, never an acceptable outcome. */
 function internalError(o: SnippetOutput): string | undefined {
-  if (o.outcome !== 'emulation-failure') return undefined;
-  const m = o.message ?? '';
-  if (!/^[A-Za-z_$][\w$]*: /.test(m) && /\bnot implemented$/.test(m)) return undefined;
-  return `internal error: ${m || '(no message)'}`;
+  return o.outcome === 'internal-error' ? `internal error: ${o.message ?? '(no message)'}` : undefined;
 }
 
 const hexBytes = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -130,6 +119,7 @@ function pathDiffs(a: SnippetOutput, b: SnippetOutput): string[] {
   field('outcome', a.outcome, b.outcome);
   field('exception', a.exception, b.exception);
   field('message', a.message, b.message);
+  field('bytes', a.bytes && Array.from(a.bytes), b.bytes && Array.from(b.bytes));
   field('instructions', a.instructions, b.instructions);
   field('rip', a.rip, b.rip);
   field('rflags', a.rflags, b.rflags);

@@ -47,8 +47,9 @@ export interface SnippetOutput {
   exception?: { vector: number; errorCode?: number; cr2?: bigint };
   undefinedFlags: number;
   instructions: number;
-  /** For emulation-failure / internal errors: what the CPU said. */
+  /** For emulation-failure / internal errors: what the CPU said, and the instruction's bytes. */
   message?: string;
+  bytes?: Uint8Array;
 }
 
 const SNIPPET_GDT_ADDR = -0x20000000000; // 0xfffffe0000000000 (supervisor)
@@ -166,6 +167,6 @@ export function runSnippet(input: SnippetInput): SnippetOutput {
     if (cpu.exc.hasError) out.exception.errorCode = cpu.exc.errorCode;
     if (cpu.exc.vector === Vector.PF) out.exception.cr2 = BigInt.asUintN(64, BigInt(cpu.cr2));
   }
-  if (message !== undefined) out.message = message;
+  if (message !== undefined) { out.message = message; out.bytes = cpu.stopBytes; }
   return out;
 }
