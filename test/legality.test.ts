@@ -119,3 +119,16 @@ describe('CPUID reports exactly what the table implements', () => {
     expect((Number(m.cpu.getReg64(RDX)) >>> 15) & 1).toBe(1); // CMOV
   });
 });
+
+describe.each(EXECUTION_PATHS)('control registers (%s path)', (path) => {
+  it('MOV from CR0/CR4 zero-extends (CR0.PG is bit 31 of a 32-bit register); CR2/CR3 give all 64 bits', () => {
+    const m = new Machine();
+    // movabs $-16,%rax; mov %rax,%cr2; mov %cr0,%rax; mov %rax,%cr0 (written back); mov %cr0,%rax;
+    // mov %cr4,%rcx; mov %cr2,%rdx
+    expect(m.run([0x48, 0xb8, 0xf0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x22, 0xd0, 0x0f, 0x20, 0xc0, 0x0f, 0x22, 0xc0,
+      0x0f, 0x20, 0xc0, 0x0f, 0x20, 0xe1, 0x0f, 0x20, 0xd2], { path }).outcome).toBe('ok');
+    expect(m.cpu.getReg64(RAX)).toBe(0x80010033n);
+    expect(m.cpu.getReg64(RCX)).toBe(0x620n);
+    expect(m.cpu.getReg64(RDX)).toBe(0xfffffffffffffff0n);
+  });
+});

@@ -29,17 +29,19 @@ export function syncPaging(c: ExecContext): void {
 
 /** Reads CRn as an int32 pair into operand slot 0; #UD for a CR the model lacks (the decoder already rejects most). */
 export function readControlRegister(c: ExecContext, n: number): void {
-  let v: number;
+  let wide: number;
   switch (n) {
-    case 0: v = c.cr0; break;
-    case 2: v = c.cr2; break;
-    case 3: v = c.cr3; break;
-    case 4: v = c.cr4; break;
-    case 8: v = c.cr8; break;
+    // CR0, CR4 and CR8 are 32-bit values held as int32: the upper half reads as 0.
+    case 0: c.ops.lo[0] = c.cr0; c.ops.hi[0] = 0; return;
+    case 4: c.ops.lo[0] = c.cr4; c.ops.hi[0] = 0; return;
+    case 8: c.ops.lo[0] = c.cr8; c.ops.hi[0] = 0; return;
+    // CR2 and CR3 hold 64-bit values as (signed, for CR2) numbers.
+    case 2: wide = c.cr2; break;
+    case 3: wide = c.cr3; break;
     default: return c.raise(Vector.UD);
   }
-  const hi = Math.floor(v / TWO32);
-  c.ops.lo[0] = (v - hi * TWO32) | 0;
+  const hi = Math.floor(wide / TWO32);
+  c.ops.lo[0] = (wide - hi * TWO32) | 0;
   c.ops.hi[0] = hi;
 }
 

@@ -3,9 +3,14 @@
 // the ELF segments, and the initial vCPU state.
 import type { Cpu } from '../cpu/cpu.js';
 import { loadCodeSegment, setSegment } from '../cpu/segmentation.js';
+import { RFLAGS_FIXED1 } from '../arch/rflags.js';
 import { SEG_ES, SEG_SS, SEG_DS, SEG_FS, SEG_GS } from '../arch/registers.js';
 import { FrameAllocator, PageTableBuilder } from '../mmu/page-table-builder.js';
 import { MSR_STAR } from '../arch/msr-index.js';
+import {
+  CR0_PE, CR0_MP, CR0_ET, CR0_NE, CR0_WP, CR0_PG, CR4_PAE, CR4_OSFXSR, CR4_OSXMMEXCPT, CR4_SMEP, CR4_SMAP,
+  EFER_SCE, EFER_LME, EFER_LMA, EFER_NXE, DR6_FIXED1, DR7_FIXED1,
+} from '../arch/control-registers.js';
 import { ImageError, PF_W, PF_X, type GuestImage } from './elf.js';
 
 export const RAM_DEFAULT = 128 * 1024 * 1024;
@@ -104,13 +109,13 @@ export function buildEnvironment(image: GuestImage, ramSize: number, cpu: Cpu): 
   cpu.setReg64(4, BigInt.asUintN(64, BigInt(KERNEL_STACK_TOP)));
   cpu.setReg64(7, 0n);
   cpu.setReg64(6, BigInt(ramSize));
-  cpu.setRflags(0x2);
-  cpu.cr0 = 0x80010033;
+  cpu.setRflags(RFLAGS_FIXED1);
+  cpu.cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;      // 0x80010033
   cpu.cr2 = 0;
   cpu.cr3 = pt.pml4;
-  cpu.cr4 = 0x300620;
+  cpu.cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_SMEP | CR4_SMAP; // 0x300620
   cpu.cr8 = 0;
-  cpu.efer = 0xd01;
+  cpu.efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;                 // 0xd01
   cpu.msrs.set(MSR_STAR, 0x0018000800000000n);
   cpu.gdtrBase = GDT_BASE; cpu.gdtrLimit = 0x3f;
   cpu.idtrBase = 0; cpu.idtrLimit = 0;
@@ -118,7 +123,7 @@ export function buildEnvironment(image: GuestImage, ramSize: number, cpu: Cpu): 
   for (const s of [SEG_ES, SEG_SS, SEG_DS, SEG_FS, SEG_GS]) setSegment(cpu, s, 0x10, 0, 0xffffffff, attrOf(GDT_ENTRIES[2]!));
   cpu.trSel = 0x30; cpu.trBase = TSS_BASE; cpu.trLimit = TSS_LIMIT; cpu.trAttr = 0x8b;
   cpu.ldtrSel = 0;
-  cpu.dr[6] = 0xffff0ff0; cpu.dr[7] = 0x400;
+  cpu.dr[6] = DR6_FIXED1; cpu.dr[7] = DR7_FIXED1;
   cpu.fpuControlWord = 0x37f;
   cpu.mxcsr = 0x1f80;
   cpu.syncPaging();
