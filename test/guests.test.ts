@@ -3,15 +3,17 @@
 import { describe, it, expect } from 'vitest';
 import { Vm, type UcallEvent, type GuestEvent } from '../src/vm.js';
 import { guestImage, imagesAvailable } from './helpers/images.js';
+import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 
-function run(name: string, options: ConstructorParameters<typeof Vm>[1] = {}) {
+function runGuest(name: string, options: ConstructorParameters<typeof Vm>[1] = {}) {
   const vm = Vm.fromElf(guestImage(name), options);
   return { vm, result: vm.run() };
 }
 const ucalls = (events: GuestEvent[]) => events.filter((e): e is UcallEvent => e.type === 'ucall');
 
-for (const fep of [false, true]) {
-  describe.skipIf(!imagesAvailable.ok)(`bundled guests${fep ? ' (forced emulation enabled)' : ''}`, () => {
+for (const executionPath of EXECUTION_PATHS) for (const fep of [false, true]) {
+  const run = (name: string, options: ConstructorParameters<typeof Vm>[1] = {}) => runGuest(name, { ...options, executionPath });
+  describe.skipIf(!imagesAvailable.ok)(`bundled guests on the ${executionPath} path${fep ? ' (forced emulation enabled)' : ''}`, () => {
     it('hello: SYNC 1, four PRINTFs, SYNC 2, DONE', () => {
       const { vm, result } = run('hello', { forcedEmulation: fep });
       expect(result.outcome).toBe('done');
@@ -74,15 +76,18 @@ for (const fep of [false, true]) {
 }
 
 describe.skipIf(!imagesAvailable.ok)('determinism and budgets', () => {
-  it('two runs of the same image give identical events, state and instruction counts', () => {
-    const a = run('integer'), b = run('integer');
-    expect(b.result.instructions).toBe(a.result.instructions);
-    expect(b.result.events).toEqual(a.result.events);
-    expect(b.vm.regs()).toEqual(a.vm.regs());
+  it('two runs of the same image, on the same or another execution path, give identical events, state and instruction counts', () => {
+    const runs = [...EXECUTION_PATHS, ...EXECUTION_PATHS].map((executionPath) => runGuest('integer', { executionPath }));
+    const [a, ...others] = runs;
+    for (const b of others) {
+      expect(b.result.instructions).toBe(a!.result.instructions);
+      expect(b.result.events).toEqual(a!.result.events);
+      expect(b.vm.regs()).toEqual(a!.vm.regs());
+    }
   });
 
-  it('the instruction budget ends a run with the limit outcome, exactly at the budget', () => {
-    const { result } = run('integer', { maxInstructions: 1000 });
+  it.each(EXECUTION_PATHS)('the instruction budget ends a run with the limit outcome, exactly at the budget (%s path)', (executionPath) => {
+    const { result } = runGuest('integer', { maxInstructions: 1000, executionPath });
     expect(result.outcome).toBe('limit');
     expect(result.instructions).toBe(1000);
   });
