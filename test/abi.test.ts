@@ -1,6 +1,7 @@
 // Guest ABI v1 §2-§6: the environment a guest starts in, checked from the host.
 import { describe, it, expect } from 'vitest';
 import { Vm } from '../src/vm.js';
+import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { walk, WalkResult } from '../src/mmu/paging.js';
 import { codeImage } from './helpers/elf-writer.js';
 
@@ -107,19 +108,20 @@ describe('memory layout (§2-§4)', () => {
   });
 });
 
-describe('talking to the host (§6)', () => {
+describe.each(EXECUTION_PATHS)('talking to the host (§6), %s path', (executionPath) => {
+  const load = (code: number[]) => Vm.fromElf(codeImage(code), { executionPath });
   it('an exception before the guest installs an IDT is a triple fault', () => {
-    expect(Vm.fromElf(codeImage([0x0f, 0x0b])).run().outcome).toBe('shutdown');
+    expect(load([0x0f, 0x0b]).run().outcome).toBe('shutdown');
   });
   it('ucall with RDI = 0 is a NONE ucall and execution continues', () => {
     // xor edi,edi; mov dx,0x1000; in al,dx; hlt
-    const r = Vm.fromElf(codeImage([0x31, 0xff, 0x66, 0xba, 0x00, 0x10, 0xec, 0xf4])).run();
+    const r = load([0x31, 0xff, 0x66, 0xba, 0x00, 0x10, 0xec, 0xf4]).run();
     expect(r.outcome).toBe('halt');
     expect(r.events).toEqual([{ type: 'ucall', cmd: 'NONE', args: [0n, 0n, 0n, 0n, 0n, 0n, 0n] }]);
   });
   it('IN on the ucall port leaves 0 in the destination; OUT of any size works', () => {
     // mov eax,-1; xor edi,edi; mov dx,0x1000; in eax,dx; mov ebx,eax; out dx,ax; hlt
-    const vm = Vm.fromElf(codeImage([0xb8, 0xff, 0xff, 0xff, 0xff, 0x31, 0xff, 0x66, 0xba, 0x00, 0x10, 0xed, 0x89, 0xc3, 0x66, 0xef, 0xf4]));
+    const vm = load([0xb8, 0xff, 0xff, 0xff, 0xff, 0x31, 0xff, 0x66, 0xba, 0x00, 0x10, 0xed, 0x89, 0xc3, 0x66, 0xef, 0xf4]);
     const r = vm.run();
     expect(r.outcome).toBe('halt');
     expect(r.events.length).toBe(2);
@@ -127,22 +129,22 @@ describe('talking to the host (§6)', () => {
   });
   it('COM1 LSR reads 0x60 and bytes to THR become console lines', () => {
     // mov dx,0x3fd; in al,dx; mov bl,al; mov dx,0x3f8; mov al,'h'; out dx,al; mov al,'i'; out dx,al; mov al,10; out dx,al; hlt
-    const vm = Vm.fromElf(codeImage([0x66, 0xba, 0xfd, 0x03, 0xec, 0x88, 0xc3, 0x66, 0xba, 0xf8, 0x03, 0xb0, 0x68, 0xee, 0xb0, 0x69, 0xee, 0xb0, 0x0a, 0xee, 0xf4]));
+    const vm = load([0x66, 0xba, 0xfd, 0x03, 0xec, 0x88, 0xc3, 0x66, 0xba, 0xf8, 0x03, 0xb0, 0x68, 0xee, 0xb0, 0x69, 0xee, 0xb0, 0x0a, 0xee, 0xf4]);
     const r = vm.run();
     expect(vm.regs().rbx & 0xffn).toBe(0x60n);
     expect(r.events).toEqual([{ type: 'console', text: 'hi' }]);
   });
   it('debug exit: value v gives code (v << 1) | 1', () => {
     // mov al,5; out 0xf4,al
-    const r = Vm.fromElf(codeImage([0xb0, 0x05, 0xe6, 0xf4])).run();
+    const r = load([0xb0, 0x05, 0xe6, 0xf4]).run();
     expect(r).toMatchObject({ outcome: 'debug-exit', code: 11 });
   });
   it('HLT with no way to wake is the halt outcome', () => {
-    expect(Vm.fromElf(codeImage(HLT)).run().outcome).toBe('halt');
+    expect(load(HLT).run().outcome).toBe('halt');
   });
   it('an unimplemented instruction is an emulation-failure with its RIP and bytes', () => {
     // x87 fld1 (D9 E8) — no x87 unit yet.
-    const r = Vm.fromElf(codeImage([0x90, 0xd9, 0xe8])).run();
+    const r = load([0x90, 0xd9, 0xe8]).run();
     expect(r.outcome).toBe('emulation-failure');
     expect(r.rip).toBe(0xffffffff80000001n);
     expect(Array.from(r.bytes!)).toEqual([0xd9, 0xe8]);

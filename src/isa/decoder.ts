@@ -5,7 +5,7 @@
 import { SEG_CS, SEG_FS, SEG_GS } from '../arch/registers.js';
 import {
   Insn, PFX_LOCK, PFX_REP, PFX_REPNE, PFX_OPSIZE, PFX_ADDRSIZE, PFX_REX, BASE_RIP,
-  LOC_NONE, LOC_REG, LOC_MEM, LOC_IMM, LOC_IMM2, LOC_MOFFS, LOC_ONE, LOC_SEG,
+  LOC_NONE, LOC_REG, LOC_MEM, LOC_IMM, LOC_IMM2, LOC_MOFFS, LOC_ONE, LOC_SEG, LOC_XMM, LOC_MMX, LOC_ST,
 } from './insn.js';
 import { operandBytes } from './operands.js';
 import { Attr, type OpcodeRow, type OperandSpec } from './table.js';
@@ -269,7 +269,15 @@ function resolveOperands(row: OpcodeRow, insn: Insn): void {
       case 'O': loc = LOC_MOFFS; break;
       case 'one': loc = LOC_ONE; break;
       case 'S': loc = LOC_SEG; reg = insn.reg & 7; break;
-      default: break;
+      // Vector and x87 operands: register numbers without the byte-register remap.
+      case 'V': loc = LOC_XMM; reg = ((insn.modrm >> 3) & 7) | ((insn.rex & 4) << 1); break;
+      case 'W': if (insn.isMem) { loc = LOC_MEM; insn.memAccess = o.access === 'r' ? 1 : o.access === 'w' ? 2 : 3; } else { loc = LOC_XMM; reg = (insn.modrm & 7) | ((insn.rex & 1) << 3); } break;
+      case 'U': loc = LOC_XMM; reg = (insn.modrm & 7) | ((insn.rex & 1) << 3); break;
+      case 'P': loc = LOC_MMX; reg = (insn.modrm >> 3) & 7; break;
+      case 'Q': if (insn.isMem) { loc = LOC_MEM; insn.memAccess = o.access === 'r' ? 1 : o.access === 'w' ? 2 : 3; } else { loc = LOC_MMX; reg = insn.modrm & 7; } break;
+      case 'N': loc = LOC_MMX; reg = insn.modrm & 7; break;
+      case 'ST': loc = LOC_ST; reg = o.reg >= 0 ? o.reg : insn.modrm & 7; break;
+      default: break; // C, D, X, Y and H (VEX.vvvv, with the VEX decoder) are the executors' own
     }
     if (k === 0) { insn.loc0 = loc; insn.reg0 = reg; insn.size0 = size; }
     else if (k === 1) { insn.loc1 = loc; insn.reg1 = reg; insn.size1 = size; }

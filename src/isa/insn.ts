@@ -13,11 +13,13 @@ export const BASE_RIP = 16;
 /**
  * Where an operand lives, resolved by the decoder (Insn.loc0..loc2) so the
  * operand stage switches on a small number: a general register (its number in
- * Insn.reg0..reg2), the ModRM memory operand, the first or second immediate, a
- * moffs address, the constant 1, a segment register, or nothing the stage
- * handles (control/debug registers, string and implicit operands).
+ * Insn.reg0..reg2), the ModRM memory operand (of 1 to 32 bytes), the first or
+ * second immediate, a moffs address, the constant 1, a segment register, an
+ * XMM/YMM, MMX or x87 stack register (for the SIMD/x87 rows to come), or
+ * nothing the stage handles (control/debug registers, string and implicit operands).
  */
 export const LOC_NONE = 0, LOC_REG = 1, LOC_MEM = 2, LOC_IMM = 3, LOC_IMM2 = 4, LOC_MOFFS = 5, LOC_ONE = 6, LOC_SEG = 7;
+export const LOC_XMM = 8, LOC_MMX = 9, LOC_ST = 10;
 
 /**
  * The code an execution tier bound to a decoded instruction. Opaque to this
