@@ -14,6 +14,9 @@ import { advance, consume, strAddr } from './string-addressing.js';
 const TWO32 = 4294967296;
 const PAGE = 4096;
 
+/** A page-run fast path: the number of elements done, 0 when the next element needs the element path. */
+export type Run = (c: ExecContext, i: Insn, s: number, a32: boolean, back: boolean, max: number, whileEqual: boolean) => number;
+
 /**
  * Number of whole elements of size s, at most `max`, that fit between `lin` and
  * the page boundary in the direction of travel (0 when the first element
@@ -123,7 +126,7 @@ function readElement(m: Mmu, p: number, s: number): number {
  * sets the flags from the last comparison exactly as the slow path would.
  * Returns the number of elements done (0: use the slow path).
  */
-export function scasRun(c: ExecContext, s: number, a32: boolean, back: boolean, max: number, whileEqual: boolean): number {
+export function scasRun(c: ExecContext, _i: Insn, s: number, a32: boolean, back: boolean, max: number, whileEqual: boolean): number {
   const dst = strAddr(c, RDI, a32, -1);
   const k = runLength(dst, c.regLo[RDI]!, a32, back, s, max);
   if (k <= 1) return 0;

@@ -26,7 +26,7 @@ import type { ExecContext, Handler } from '../context.js';
 import { checkIoPermission, portIn, portOut } from '../io.js';
 import { alu } from './alu.js';
 import { advance, again, consume, count, df, isRep, strAddr } from './string-addressing.js';
-import { cmpsRun, movsRun, scasRun, stosRun } from './string-runs.js';
+import { cmpsRun, movsRun, scasRun, stosRun, type Run } from './string-runs.js';
 
 /**
  * Work allowed per execution of a repeated instruction, in bytes moved by the
@@ -68,7 +68,7 @@ function cmpsOne(c: ExecContext, i: Insn, s: number, a32: boolean): void {
 }
 
 /** SCAS: flags of rAX - ES:[RDI]. */
-function scasOne(c: ExecContext, s: number, a32: boolean): void {
+function scasOne(c: ExecContext, _i: Insn, s: number, a32: boolean): void {
   const b = c.mmu.read(s, strAddr(c, RDI, a32, -1)), bh = c.mmu.hi;
   alu(c, ALU_CMP, s, c.regLo[RAX]!, c.regHi[RAX]!, b, bh);
   advance(c, RDI, a32, df(c) ? -s : s);
@@ -79,7 +79,8 @@ function scasOne(c: ExecContext, s: number, a32: boolean): void {
  * the port is read, so a #PF does not consume device data; the I/O permission
  * check comes first, as in the SDM pseudo-code.
  */
-function insOne(c: ExecContext, s: number, a32: boolean, port: number): void {
+function insOne(c: ExecContext, _i: Insn, s: number, a32: boolean): void {
+  const port = c.regLo[RDX]! & 0xffff;
   const dst = strAddr(c, RDI, a32, -1);
   c.mmu.probeWrite(dst, s); // a straddling element faults with CR2 = the start of the second page
   const v = portIn(c, port, s);
@@ -88,130 +89,54 @@ function insOne(c: ExecContext, s: number, a32: boolean, port: number): void {
 }
 
 /** OUTS: [seg:RSI] -> port DX. */
-function outsOne(c: ExecContext, i: Insn, s: number, a32: boolean, port: number): void {
+function outsOne(c: ExecContext, i: Insn, s: number, a32: boolean): void {
   const v = c.mmu.read(s, strAddr(c, RSI, a32, i.seg));
-  portOut(c, port, s, v);
+  portOut(c, c.regLo[RDX]! & 0xffff, s, v);
   advance(c, RSI, a32, df(c) ? -s : s);
 }
 
 // ---------------------------------------------------------------------------
 // Handlers
 
+type Element = (c: ExecContext, i: Insn, s: number, a32: boolean) => void;
+
+/** REPE (F3) repeats while equal, REPNE (F2) while not equal (the decoder keeps the last of them). */
+const repWhileEqual = (i: Insn): boolean => (i.prefixes & PFX_REP) !== 0;
+
 /**
- * REP MOVS/STOS: whole runs on translated RAM where possible (`run` returns the
- * elements it did, 0 when the next element needs the per-element path), single
- * elements otherwise, within one execution's budget.
+ * One execution of a string instruction: one element; or, with a REP prefix,
+ * whole runs in RAM where `run` can (it returns the elements it did, 0 when
+ * the next element needs the element path) and single elements otherwise,
+ * within one execution's budget. CMPS/SCAS (`compares`) also stop at the
+ * REPE/REPNE condition (SDM "REP/REPE/REPZ/REPNE/REPNZ").
  */
-function repBlocks(
-  c: ExecContext, i: Insn, s: number, a32: boolean,
-  run: (c: ExecContext, i: Insn, s: number, a32: boolean, back: boolean, max: number) => number,
-  one: (c: ExecContext, i: Insn, s: number, a32: boolean) => void,
-): void {
+function execute(c: ExecContext, i: Insn, s: number, run: Run | undefined, one: Element, compares: boolean): void {
+  const a32 = i.addrSize === 4;
+  if (!isRep(i)) { one(c, i, s, a32); return; }
   let n = count(c, a32);
-  const back = df(c);
+  const whileEqual = repWhileEqual(i), back = df(c);
   let budget = REP_BUDGET;
   while (n > 0 && budget > 0) {
-    const k = run(c, i, s, a32, back, Math.min(n, Math.ceil(budget / s)));
-    if (k > 0) { n -= k; budget -= k * s; continue; }
-    one(c, i, s, a32);
-    consume(c, a32, 1);
-    n--; budget -= SLOW_COST;
+    const k = run ? run(c, i, s, a32, back, Math.min(n, Math.ceil(budget / s)), whileEqual) : 0;
+    if (k > 0) { n -= k; budget -= k * s; }
+    else { one(c, i, s, a32); consume(c, a32, 1); n--; budget -= SLOW_COST; }
+    if (compares && (c.fZ === 0) !== whileEqual) return;
   }
   again(c, n);
 }
 
-export const movs: Handler = (c, i) => {
-  const s = i.size0;
-  const a32 = i.addrSize === 4;
-  if (!isRep(i)) { movsOne(c, i, s, a32); return; }
-  repBlocks(c, i, s, a32, movsRun, movsOne);
-};
+export const movs: Handler = (c, i) => execute(c, i, i.size0, movsRun, movsOne, false);
+export const stos: Handler = (c, i) => execute(c, i, i.size0, stosRun, stosOne, false);
+export const lods: Handler = (c, i) => execute(c, i, i.size0, undefined, lodsOne, false);
+export const cmps: Handler = (c, i) => execute(c, i, i.size0, cmpsRun, cmpsOne, true);
+export const scas: Handler = (c, i) => execute(c, i, i.size0, scasRun, scasOne, true);
 
-export const stos: Handler = (c, i) => {
-  const s = i.size0;
-  const a32 = i.addrSize === 4;
-  if (!isRep(i)) { stosOne(c, i, s, a32); return; }
-  repBlocks(c, i, s, a32, stosRun, stosOne);
-};
-
-export const lods: Handler = (c, i) => {
-  const s = i.size0;
-  const a32 = i.addrSize === 4;
-  if (!isRep(i)) { lodsOne(c, i, s, a32); return; }
-  let n = count(c, a32);
-  for (let budget = REP_BUDGET; n > 0 && budget > 0; budget -= SLOW_COST) {
-    lodsOne(c, i, s, a32);
-    consume(c, a32, 1);
-    n--;
-  }
-  again(c, n);
-};
-
-/** REPE (F3) repeats while equal, REPNE (F2) while not equal; F3 is taken when both are present. */
-const repWhileEqual = (i: Insn): boolean => (i.prefixes & PFX_REP) !== 0;
-
-export const cmps: Handler = (c, i) => {
-  const s = i.size0;
-  const a32 = i.addrSize === 4;
-  if (!isRep(i)) { cmpsOne(c, i, s, a32); return; }
-  let n = count(c, a32);
-  const whileEqual = repWhileEqual(i);
-  const back = df(c);
-  let budget = REP_BUDGET;
-  while (n > 0 && budget > 0) {
-    const k = cmpsRun(c, i, s, a32, back, Math.min(n, Math.ceil(budget / s)), whileEqual);
-    if (k > 0) { n -= k; budget -= k * s; }
-    else { cmpsOne(c, i, s, a32); consume(c, a32, 1); n--; budget -= SLOW_COST; }
-    if ((c.fZ === 0) !== whileEqual) return; // termination condition met (SDM "REP/REPE/REPNE")
-  }
-  again(c, n);
-};
-
-export const scas: Handler = (c, i) => {
-  const s = i.size0;
-  const a32 = i.addrSize === 4;
-  if (!isRep(i)) { scasOne(c, s, a32); return; }
-  let n = count(c, a32);
-  const whileEqual = repWhileEqual(i);
-  const back = df(c);
-  let budget = REP_BUDGET;
-  while (n > 0 && budget > 0) {
-    const k = scasRun(c, s, a32, back, Math.min(n, Math.ceil(budget / s)), whileEqual);
-    if (k > 0) { n -= k; budget -= k * s; }
-    else { scasOne(c, s, a32); consume(c, a32, 1); n--; budget -= SLOW_COST; }
-    if ((c.fZ === 0) !== whileEqual) return;
-  }
-  again(c, n);
-};
-
-
+/** INS/OUTS: the I/O permission check comes first, even for a REP count of 0 (checked on hardware). */
 export const ins: Handler = (c, i) => {
-  const s = i.size0;
-  const a32 = i.addrSize === 4;
-  const port = c.regLo[RDX]! & 0xffff;
-  // The permission check happens even when a REP count is 0 (checked on hardware).
-  checkIoPermission(c, port, s);
-  if (!isRep(i)) { insOne(c, s, a32, port); return; }
-  let n = count(c, a32);
-  for (let budget = REP_BUDGET; n > 0 && budget > 0; budget -= SLOW_COST) {
-    insOne(c, s, a32, port);
-    consume(c, a32, 1);
-    n--;
-  }
-  again(c, n);
+  checkIoPermission(c, c.regLo[RDX]! & 0xffff, i.size0);
+  execute(c, i, i.size0, undefined, insOne, false);
 };
-
 export const outs: Handler = (c, i) => {
-  const s = i.size1;
-  const a32 = i.addrSize === 4;
-  const port = c.regLo[RDX]! & 0xffff;
-  checkIoPermission(c, port, s);
-  if (!isRep(i)) { outsOne(c, i, s, a32, port); return; }
-  let n = count(c, a32);
-  for (let budget = REP_BUDGET; n > 0 && budget > 0; budget -= SLOW_COST) {
-    outsOne(c, i, s, a32, port);
-    consume(c, a32, 1);
-    n--;
-  }
-  again(c, n);
+  checkIoPermission(c, c.regLo[RDX]! & 0xffff, i.size1);
+  execute(c, i, i.size1, undefined, outsOne, false);
 };
