@@ -3,6 +3,7 @@
 // below the executors and the system modules, so that none of them depends on
 // the CPU class (cpu.ts implements this interface).
 import type { Mmu } from '../mmu/mmu.js';
+import type { PhysicalMemory } from '../mmu/physical-memory.js';
 import type { PortBus } from '../devices/port-bus.js';
 import type { FeatureName } from '../isa/features.js';
 import type { Insn } from '../isa/insn.js';
@@ -42,4 +43,10 @@ export interface ExecContext extends ArchState {
   flushTlb(keepGlobal: boolean): void;
   /** Host intercepts (the snippet runner, host debugging): true when this event exits to the host instead of being delivered. */
   interceptsEvent(vector: number, software: boolean): boolean;
+}
+
+/** What an execution tier needs beyond ExecContext: guest RAM and the run loop's stop flag. */
+export interface RunContext extends ExecContext {
+  readonly mem: PhysicalMemory;
+  stopReason: StopReason;
 }

@@ -1,17 +1,17 @@
-// The vCPU: the architectural state (state.ts) plus the machinery that runs
-// it — the run loop with the decoded-code cache and the reference path, the
-// memory path, exception delivery, and the host's view (stop reasons,
-// intercepts). Executors see it through ExecContext (context.ts) only.
+// The vCPU: the architectural state (state.ts) plus the machinery around it —
+// the run loop (the execution tiers are in interpreter.ts), the memory path,
+// exception delivery, and the host's view (stop reasons, intercepts).
+// Executors see it through ExecContext (context.ts) only.
 import { Mmu } from '../mmu/mmu.js';
 import type { PhysicalMemory } from '../mmu/physical-memory.js';
 import { PortBus } from '../devices/port-bus.js';
 import { AC, ARITH_FLAGS, RFLAGS_IMPLEMENTED, RFLAGS_FIXED1 } from '../arch/rflags.js';
 import { Vector } from '../arch/vectors.js';
 import { decode } from '../isa/decoder.js';
-import type { Insn } from '../isa/insn.js';
 import type { FeatureName } from '../isa/features.js';
 import { ArchState } from './state.js';
-import type { ExecContext, Handler } from './context.js';
+import type { RunContext } from './context.js';
+import { Interpreter } from './interpreter.js';
 import { OperandValues } from './operand-values.js';
 import { setArithFlags } from './lazy-flags.js';
 import { CPU_EXCEPTION, EMULATION_FAILURE, PendingException } from './exceptions.js';
@@ -19,9 +19,6 @@ import { deliverException, DeliveryResult } from './delivery.js';
 import { syncPaging } from './control-registers.js';
 import { resetMsrs } from './msr.js';
 import { MODEL_FEATURES } from './cpuid.js';
-import { CodeCache, PAGE, type CodePage } from './code-cache.js';
-import { bindInstruction } from './exec/bind.js';
-import { CANON_LIMIT } from './operands.js';
 import { StopReason } from './stop-reason.js';
 import type { ExecutionPath } from './execution-path.js';
 
@@ -34,7 +31,7 @@ export interface CpuOptions {
   features?: ReadonlySet<FeatureName>;
 }
 
-export class Cpu extends ArchState implements ExecContext {
+export class Cpu extends ArchState implements RunContext {
   readonly ops = new OperandValues();
   readonly mem: PhysicalMemory;
   readonly mmu: Mmu;
@@ -56,13 +53,7 @@ export class Cpu extends ArchState implements ExecContext {
   readonly interceptVectors = new Uint8Array(256);
 
   private featureSet: ReadonlySet<FeatureName>;
-  private readonly code = new CodeCache();
-  // The fetch shortcut: the code page of the page RIP is on.
-  private fetchBase = NaN;
-  private fetchPage: CodePage = new Array<Insn | undefined>(PAGE);
-  private readonly fetchBuf = new Uint8Array(16);
-  /** While > 0, the instruction runs on the reference path (forced emulation). */
-  private referenceDepth = 0;
+  private readonly interpreter: Interpreter;
 
   constructor(mem: PhysicalMemory, io: PortBus = new PortBus(), options: CpuOptions = {}) {
     super();
@@ -71,7 +62,8 @@ export class Cpu extends ArchState implements ExecContext {
     this.forcedEmulation = options.forcedEmulation ?? false;
     this.featureSet = options.features ?? MODEL_FEATURES;
     this.mmu = new Mmu(mem, (lin, err) => this.pageFault(lin, err));
-    this.mmu.onCodeWrite = (frame) => this.dropCode(frame);
+    this.interpreter = new Interpreter(this);
+    this.mmu.onCodeWrite = (frame) => this.interpreter.dropFrame(frame);
     resetMsrs(this);
   }
 
@@ -79,9 +71,8 @@ export class Cpu extends ArchState implements ExecContext {
   /** Changes the reported features (the host's CPUID): instructions are bound again. */
   set features(f: ReadonlySet<FeatureName>) {
     this.featureSet = f;
-    this.code.clear();
+    this.interpreter.clear();
     this.mmu.codeFrames.fill(0);
-    this.fetchBase = NaN;
   }
 
   // ---- the ExecContext services ----
@@ -96,7 +87,7 @@ export class Cpu extends ArchState implements ExecContext {
   setCpl(cpl: number): void {
     if (cpl !== this.cpl) {
       this.cpl = cpl;
-      this.fetchBase = NaN;
+      this.interpreter.invalidateFetch();
     }
     this.mmu.setMode(cpl, (this.flagsRest & AC) !== 0);
   }
@@ -124,12 +115,12 @@ export class Cpu extends ArchState implements ExecContext {
   }
 
   invalidateFetch(): void {
-    this.fetchBase = NaN;
+    this.interpreter.invalidateFetch();
   }
 
   flushTlb(keepGlobal: boolean): void {
     this.mmu.flush(keepGlobal);
-    this.fetchBase = NaN;
+    this.interpreter.invalidateFetch();
   }
 
   interceptsEvent(vector: number, software: boolean): boolean {
@@ -158,8 +149,8 @@ export class Cpu extends ArchState implements ExecContext {
     while (this.stopReason === StopReason.None) {
       if (this.instructions >= end) { this.stopReason = StopReason.Limit; break; }
       try {
-        if (this.executionPath === 'reference') this.runReferenceBatch(end);
-        else this.runBatch(end);
+        if (this.executionPath === 'reference') this.interpreter.runReference(end);
+        else this.interpreter.runCached(end);
       } catch (e) {
         this.handleThrow(e);
       }
@@ -167,30 +158,8 @@ export class Cpu extends ArchState implements ExecContext {
     return this.stopReason;
   }
 
-  private runBatch(end: number): void {
-    while (this.stopReason === StopReason.None && this.instructions < end) {
-      const rip = this.rip;
-      const off = rip - this.fetchBase;
-      this.insnStart = rip; // before the fetch: a fetch fault reports this RIP
-      let insn: Insn | undefined;
-      if (off >= 0 && off < PAGE) insn = this.fetchPage[off];
-      if (insn === undefined) insn = this.fetchSlow(rip);
-      this.rip = rip + insn.len;
-      (insn.exec as Handler)(this, insn);
-      this.instructions++;
-    }
-  }
-
-  private runReferenceBatch(end: number): void {
-    while (this.stopReason === StopReason.None && this.instructions < end) {
-      this.executeReference(this.rip);
-      this.instructions++;
-    }
-  }
-
   private handleThrow(e: unknown): void {
-    this.referenceDepth = 0;
-    this.mmu.setReference(false);
+    this.interpreter.unwind();
     this.rip = this.insnStart;
     if (e === CPU_EXCEPTION) {
       switch (deliverException(this, this.exc)) {
@@ -227,61 +196,9 @@ export class Cpu extends ArchState implements ExecContext {
     return Uint8Array.from(out);
   }
 
-  /** Fetches, decodes and binds the instruction at `rip`, caching it unless it crosses a page or runs on the reference path. */
-  private fetchSlow(rip: number): Insn {
-    if (rip >= CANON_LIMIT || rip < -CANON_LIMIT) this.raise(Vector.GP, 0);
-    const reference = this.referenceDepth > 0;
-    const pa = this.mmu.translate(rip, this.mmu.execMask);
-    const off = rip - Math.floor(rip / PAGE) * PAGE;
-    const frame = Math.floor(pa / PAGE);
-    if (!reference && this.mem.isRam(pa, 1)) {
-      let page = this.code.page(frame);
-      if (!page) {
-        page = this.code.create(frame);
-        this.mmu.protectCodeFrame(frame);
-      }
-      this.fetchBase = rip - off;
-      this.fetchPage = page;
-      const cached = page[off];
-      if (cached !== undefined) return cached;
-      const insn = decode(this.mem.u8, pa, PAGE - off);
-      if (insn) {
-        insn.exec = bindInstruction(insn, this.featureSet, true);
-        page[off] = insn;
-        return insn;
-      }
-    }
-    // Crosses into the next page (or not cacheable): gather the bytes page by page.
-    const buf = this.fetchBuf;
-    const first = Math.min(PAGE - off, 15);
-    for (let k = 0; k < first; k++) buf[k] = this.mmu.readPhys(pa + k, 1);
-    let insn = decode(buf, 0, first);
-    if (!insn) {
-      const pa2 = this.mmu.translate(rip + first, this.mmu.execMask);
-      for (let k = first; k < 15; k++) buf[k] = this.mmu.readPhys(pa2 + k - first, 1);
-      insn = decode(buf, 0, 15)!;
-    }
-    insn.exec = bindInstruction(insn, this.featureSet, !reference);
-    return insn;
-  }
-
-  /**
-   * Forced emulation (guest-abi §7): executes the instruction at `lin` on the
-   * reference path: decoded fresh, generic handlers, every access walking the page tables.
-   */
+  /** Forced emulation: the instruction at `lin` on the reference path. */
   executeReference(lin: number): void {
-    this.insnStart = lin;
-    this.rip = lin;
-    this.referenceDepth++;
-    this.mmu.setReference(true);
-    try {
-      const insn = this.fetchSlow(lin);
-      this.rip = lin + insn.len;
-      (insn.exec as Handler)(this, insn);
-    } finally {
-      this.referenceDepth--;
-      this.mmu.setReference(this.referenceDepth > 0);
-    }
+    this.interpreter.executeReference(lin);
   }
 
   /**
@@ -290,20 +207,13 @@ export class Cpu extends ArchState implements ExecContext {
    * after rewriting memory and state.
    */
   resetExecution(): void {
-    this.code.clear();
+    this.interpreter.clear();
+    this.interpreter.unwind();
     this.mmu.codeFrames.fill(0);
     this.flushTlb(false);
     this.instructions = 0;
     this.stopReason = StopReason.None;
     this.stopMessage = '';
     this.interruptShadow = false;
-    this.referenceDepth = 0;
-    this.mmu.setReference(false);
-  }
-
-  /** Self-modifying code: a write hit a frame we hold decoded instructions for. */
-  private dropCode(frame: number): void {
-    this.code.drop(frame);
-    this.fetchBase = NaN;
   }
 }

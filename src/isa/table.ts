@@ -17,7 +17,7 @@
 //     param     the executor's parameter (ALU operation, condition code, …)
 //     test / set / undef   RFLAGS read / written / left undefined ('oszapc', 'd', 'A' = AC)
 //     attrs     legality and decoding attributes (Attr below, by name:
-//               'lock rep repcc d64 f64 i64 modignored priv branch')
+//               'lock rep repcc d64 f64 i64 o64 modignored priv branch')
 //     feature   the CPUID feature the instruction needs (features.ts)
 //     absent    the row executed instead while that feature is not reported
 //               (default: #UD)
@@ -41,6 +41,7 @@ export const enum Attr {
   D64 = 8,         // default operand size 64 in 64-bit mode, 66 selects 16
   F64 = 0x10,      // operand size forced to 64 in 64-bit mode
   I64 = 0x20,      // invalid in 64-bit mode (#UD)
+  O64 = 0x400,     // valid only in 64-bit mode (the only mode this core runs: recorded for the legacy modes to come)
   ModIgnored = 0x40, // ModRM.mod is ignored: rm is always a register (MOV CR/DR)
   Priv = 0x100,    // CPL 0 only (#GP(0) otherwise)
   Branch = 0x200,  // changes RIP (for traces and the block builder)
@@ -164,7 +165,7 @@ export interface OpcodeRow {
 }
 
 const ATTR_NAMES: Readonly<Record<string, Attr>> = {
-  lock: Attr.Lock, rep: Attr.Rep, repcc: Attr.RepCc, d64: Attr.D64, f64: Attr.F64, i64: Attr.I64,
+  lock: Attr.Lock, rep: Attr.Rep, repcc: Attr.RepCc, d64: Attr.D64, f64: Attr.F64, i64: Attr.I64, o64: Attr.O64,
   modignored: Attr.ModIgnored, priv: Attr.Priv, branch: Attr.Branch,
 };
 const EXCEPTION_CLASSES: readonly ExceptionClass[] = ['none', 'wait', 'x87', 'mmx', 'sse', 'fxsr', 'xsave', 'sce', 'pke', 'cpl0', 'umip', 'tsd', 'iopl'];

@@ -31,7 +31,7 @@ export function movementRows(): OpcodeRow[] {
   add(row('Movzx_Gv_Ew', '0F B7', 'movzw', '=Gv,Ew', 'movzx', { att: { name: 'movzw*' } }));
   add(row('Movsx_Gv_Eb', '0F BE', 'movsb', '=Gv,Eb', 'movsx', { att: { name: 'movsb*' } }));
   add(row('Movsx_Gv_Ew', '0F BF', 'movsw', '=Gv,Ew', 'movsx', { att: { name: 'movsw*' } }));
-  add(row('Movsxd_Gv_Ed', '63', 'movsl', '=Gv,Ed', 'movsx', { att: { prefix66: 'reg', name: 'movsxd|movsxd|movslq' } }));
+  add(row('Movsxd_Gv_Ed', '63', 'movsl', '=Gv,Ed', 'movsx', { attrs: 'o64', att: { prefix66: 'reg', name: 'movsxd|movsxd|movslq' } }));
   add(row('Xchg_Eb_Gb', '86', 'xchg', '+Eb,+Gb', 'xchg', { attrs: 'lock', att: { hle: 'always' } }));
   add(row('Xchg_Ev_Gv', '87', 'xchg', '+Ev,+Gv', 'xchg', { attrs: 'lock', att: { hle: 'always' } }));
   add(row('Nop_90', '90', 'nop', '', 'nop'));

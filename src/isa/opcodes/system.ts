@@ -29,7 +29,7 @@ export function systemRows(): OpcodeRow[] {
   add(row('Stac', '0F 01 /1 mod=reg rm=3', 'stac', '', 'stac', { set: 'A', feature: 'smap', exc: 'cpl0' }));
   add(row('Rdpkru', '0F 01 /5 mod=reg rm=6', 'rdpkru', '', 'rdpkru', { feature: 'pku', exc: 'pke' }));
   add(row('Wrpkru', '0F 01 /5 mod=reg rm=7', 'wrpkru', '', 'wrpkru', { feature: 'pku', exc: 'pke' }));
-  add(row('Swapgs', '0F 01 /7 mod=reg rm=0', 'swapgs', '', 'swapgs', { attrs: 'priv' }));
+  add(row('Swapgs', '0F 01 /7 mod=reg rm=0', 'swapgs', '', 'swapgs', { attrs: 'priv o64' }));
   add(row('Rdtscp', '0F 01 /7 mod=reg rm=1', 'rdtscp', '', 'rdtscp', { feature: 'rdtscp', exc: 'tsd' }));
   add(row('Lar_Gv_Ew', '0F 02', 'lar', '=Gv,Ew', 'pending', { pending: true, set: 'z', att: { regV: true } }));
   add(row('Lsl_Gv_Ew', '0F 03', 'lsl', '=Gv,Ew', 'pending', { pending: true, set: 'z', att: { regV: true } }));

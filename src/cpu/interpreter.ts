@@ -1,0 +1,134 @@
+// The interpreter, the two execution paths of today (execution-path.ts):
+//   cached     fetch through the decoded-code cache (per physical frame, with a
+//              shortcut for the page RIP is on), handlers specialised per form;
+//   reference  every instruction fetched and decoded fresh, generic handlers,
+//              every memory access walking the page tables (no TLB).
+// This is the seam where the compiled tier plugs in: another class with a
+// run(end) over the same RunContext, binding the same table rows.
+import { Vector } from '../arch/vectors.js';
+import { decode } from '../isa/decoder.js';
+import type { Insn } from '../isa/insn.js';
+import type { Handler, RunContext } from './context.js';
+import { CodeCache, PAGE, type CodePage } from './code-cache.js';
+import { bindInstruction } from './exec/bind.js';
+import { CANON_LIMIT } from './operands.js';
+import { StopReason } from './stop-reason.js';
+
+export class Interpreter {
+  private readonly code = new CodeCache();
+  // The fetch shortcut: the code page of the page RIP is on (fetchBase: its linear address).
+  private fetchBase = NaN;
+  private fetchPage: CodePage = new Array<Insn | undefined>(PAGE);
+  private readonly fetchBuf = new Uint8Array(16);
+  /** While > 0, instructions run on the reference path (forced emulation, or the whole run). */
+  private referenceDepth = 0;
+
+  constructor(private readonly c: RunContext) {}
+
+  /** The cached path: runs until a stop reason or `end` instructions retired. */
+  runCached(end: number): void {
+    const c = this.c;
+    while (c.stopReason === StopReason.None && c.instructions < end) {
+      const rip = c.rip;
+      const off = rip - this.fetchBase;
+      c.insnStart = rip; // before the fetch: a fetch fault reports this RIP
+      let insn: Insn | undefined;
+      if (off >= 0 && off < PAGE) insn = this.fetchPage[off];
+      if (insn === undefined) insn = this.fetch(rip);
+      c.rip = rip + insn.len;
+      (insn.exec as Handler)(c, insn);
+      c.instructions++;
+    }
+  }
+
+  /** The reference path for a whole run. */
+  runReference(end: number): void {
+    const c = this.c;
+    while (c.stopReason === StopReason.None && c.instructions < end) {
+      this.executeReference(c.rip);
+      c.instructions++;
+    }
+  }
+
+  /**
+   * Forced emulation (guest-abi §7): executes the instruction at `lin` on the
+   * reference path: decoded fresh, generic handlers, every access walking the page tables.
+   */
+  executeReference(lin: number): void {
+    const c = this.c;
+    c.insnStart = lin;
+    c.rip = lin;
+    this.referenceDepth++;
+    c.mmu.setReference(true);
+    try {
+      const insn = this.fetch(lin);
+      c.rip = lin + insn.len;
+      (insn.exec as Handler)(c, insn);
+    } finally {
+      this.referenceDepth--;
+      c.mmu.setReference(this.referenceDepth > 0);
+    }
+  }
+
+  /** Fetches, decodes and binds the instruction at `rip`, caching it unless it crosses a page or runs on the reference path. */
+  private fetch(rip: number): Insn {
+    const c = this.c;
+    if (rip >= CANON_LIMIT || rip < -CANON_LIMIT) c.raise(Vector.GP, 0);
+    const reference = this.referenceDepth > 0;
+    const pa = c.mmu.translate(rip, c.mmu.execMask);
+    const off = rip - Math.floor(rip / PAGE) * PAGE;
+    if (!reference && c.mem.isRam(pa, 1)) {
+      const frame = Math.floor(pa / PAGE);
+      let page = this.code.page(frame);
+      if (!page) {
+        page = this.code.create(frame);
+        c.mmu.protectCodeFrame(frame);
+      }
+      this.fetchBase = rip - off;
+      this.fetchPage = page;
+      const cached = page[off];
+      if (cached !== undefined) return cached;
+      const insn = decode(c.mem.u8, pa, PAGE - off);
+      if (insn) {
+        insn.exec = bindInstruction(insn, c.features, true);
+        page[off] = insn;
+        return insn;
+      }
+    }
+    // Crosses into the next page (or not cacheable): gather the bytes page by page.
+    const buf = this.fetchBuf;
+    const first = Math.min(PAGE - off, 15);
+    for (let k = 0; k < first; k++) buf[k] = c.mmu.readPhys(pa + k, 1);
+    let insn = decode(buf, 0, first);
+    if (!insn) {
+      const pa2 = c.mmu.translate(rip + first, c.mmu.execMask);
+      for (let k = first; k < 15; k++) buf[k] = c.mmu.readPhys(pa2 + k - first, 1);
+      insn = decode(buf, 0, 15)!;
+    }
+    insn.exec = bindInstruction(insn, c.features, !reference);
+    return insn;
+  }
+
+  /** Forgets the fetch shortcut (a TLB flush, a CPL or paging change). */
+  invalidateFetch(): void {
+    this.fetchBase = NaN;
+  }
+
+  /** Self-modifying code: a write hit a frame we hold decoded instructions for. */
+  dropFrame(frame: number): void {
+    this.code.drop(frame);
+    this.fetchBase = NaN;
+  }
+
+  /** Drops every decoded instruction (new features, a fresh run). */
+  clear(): void {
+    this.code.clear();
+    this.fetchBase = NaN;
+  }
+
+  /** After an exception unwound an instruction: back to the path the run is on. */
+  unwind(): void {
+    this.referenceDepth = 0;
+    this.c.mmu.setReference(false);
+  }
+}
