@@ -41,8 +41,8 @@ describe('initial vCPU state (§5)', () => {
     for (const m of [0xc0000082, 0xc0000083, 0xc0000084, 0xc0000102]) expect(c.msrs.get(m)).toBe(0n);
     expect(c.fpuControlWord).toBe(0x37f);
     expect(c.mxcsr).toBe(0x1f80);
-    expect(c.dr[6]).toBe(0xffff0ff0);
-    expect(c.dr[7]).toBe(0x400);
+    expect(c.dr[6]).toBe(0xffff0ff0n);
+    expect(c.dr[7]).toBe(0x400n);
     expect(c.idtrBase).toBe(0);
     expect(c.idtrLimit).toBe(0);
     expect(c.gdtrLimit).toBe(0x3f);

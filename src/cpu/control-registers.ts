@@ -52,8 +52,8 @@ export function writeControlRegister(c: ExecContext, n: number, lo: number, hi: 
       if (hi !== 0 || (lo & ~CR0_KNOWN) !== 0) c.raise(Vector.GP, 0);
       if ((lo & CR0_NW) && !(lo & CR0_CD)) c.raise(Vector.GP, 0);
       if ((lo & CR0_PG) && !(lo & CR0_PE)) c.raise(Vector.GP, 0);
-      // Leaving long mode (clearing PG or PE) is not supported by this 64-bit-only core.
-      if (!(lo & CR0_PG) || !(lo & CR0_PE)) c.emulationFailure('leaving long mode (CR0.PG/PE = 0) is not implemented');
+      // Paging cannot be turned off in 64-bit mode (only from compatibility mode, SDM §9.8.5.4).
+      if (!(lo & CR0_PG)) c.raise(Vector.GP, 0);
       const old = c.cr0;
       c.cr0 = lo | CR0_ET;
       if ((old ^ c.cr0) & (CR0_WP | CR0_PG)) syncPaging(c);
@@ -95,7 +95,7 @@ export function debugRegisterIndex(c: ExecContext, n: number): number {
 /** MOV DRn, r64: DR6/DR7 have fixed bits and #GP(0) on a non-zero upper half. */
 export function writeDebugRegister(c: ExecContext, n: number, lo: number, hi: number): void {
   if ((n === 6 || n === 7) && hi !== 0) c.raise(Vector.GP, 0);
-  if (n === 6) c.dr[6] = ((lo | DR6_FIXED1) & ~0x1000) >>> 0;
-  else if (n === 7) c.dr[7] = ((lo | DR7_FIXED1) & ~DR7_FIXED0) >>> 0;
-  else c.dr[n] = hi * TWO32 + (lo >>> 0);
+  if (n === 6) c.dr[6] = BigInt(((lo | DR6_FIXED1) & ~0x1000) >>> 0);
+  else if (n === 7) c.dr[7] = BigInt(((lo | DR7_FIXED1) & ~DR7_FIXED0) >>> 0);
+  else c.dr[n] = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 }

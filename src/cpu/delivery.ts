@@ -4,7 +4,7 @@
 import { Vector, FaultClass, faultClass, ERR_EXT, ERR_IDT } from '../arch/vectors.js';
 import { IF, TF, NT, RF, VM } from '../arch/rflags.js';
 import { RSP, SEG_CS, SEG_SS } from '../arch/registers.js';
-import { ATTR_P, ATTR_L, SYS_INT_GATE, SYS_TRAP_GATE, TYPE_EC, dplOf, isCodeSegment } from '../arch/descriptors.js';
+import { ATTR_P, ATTR_S, ATTR_L, SYS_INT_GATE, SYS_TRAP_GATE, TYPE_EC, dplOf, isCodeSegment } from '../arch/descriptors.js';
 import { ACC_READ_SUP, ACC_WRITE_SUP } from '../mmu/mmu.js';
 import type { ExecContext } from './context.js';
 import { CPU_EXCEPTION, type PendingException } from './exceptions.js';
@@ -60,7 +60,8 @@ export function deliverEvent(c: ExecContext, vector: number, hasErr: boolean, er
   const d1 = c.mmu.readWith(gate + 4, 4, ACC_READ_SUP);
   const d2 = c.mmu.readWith(gate + 8, 4, ACC_READ_SUP);
   const type = (d1 >> 8) & 0xf;
-  if (type !== SYS_INT_GATE && type !== SYS_TRAP_GATE) c.raise(Vector.GP, idtErr);
+  // A 64-bit interrupt or trap gate: a system descriptor (S = 0) of type E or F (SDM §6.14.1).
+  if (((d1 >> 8) & ATTR_S) !== 0 || (type !== SYS_INT_GATE && type !== SYS_TRAP_GATE)) c.raise(Vector.GP, idtErr);
   if (software && dplOf(d1 >> 8) < c.cpl) c.raise(Vector.GP, idtErr);
   if (((d1 >> 8) & ATTR_P) === 0) c.raise(Vector.NP, idtErr);
   if (software && c.interceptsEvent(vector, true)) {
@@ -78,16 +79,16 @@ export function deliverEvent(c: ExecContext, vector: number, hasErr: boolean, er
   if (!isCodeSegment(csAttr) || (csAttr & ATTR_L) === 0 || dplOf(csAttr) > c.cpl) c.raise(Vector.GP, (selector & ~3) + ext);
   if ((csAttr & ATTR_P) === 0) c.raise(Vector.NP, (selector & ~3) + ext);
   const newCpl = (csAttr & TYPE_EC) ? c.cpl : dplOf(csAttr); // a conforming segment keeps CPL
-  if (!isCanonical(target)) c.raise(Vector.GP, 0);
+  if (!isCanonical(target)) c.raise(Vector.GP, ext);
   const oldSs = c.segSel[SEG_SS]!, oldRspLo = c.regLo[RSP]!, oldRspHi = c.regHi[RSP]!;
   const oldCs = c.segSel[SEG_CS]!;
   const rflags = c.getRflags();
   let rsp: number;
-  if (ist) rsp = readTss64(c, TSS_IST1 + (ist - 1) * 8);
-  else if (newCpl < c.cpl) rsp = readTss64(c, TSS_RSP0 + newCpl * 8);
+  if (ist) rsp = readTss64(c, TSS_IST1 + (ist - 1) * 8, ext);
+  else if (newCpl < c.cpl) rsp = readTss64(c, TSS_RSP0 + newCpl * 8, ext);
   else rsp = c.regNumber(RSP);
   rsp -= ((rsp % 16) + 16) % 16; // aligned to 16 (SDM §6.14.2)
-  if (!isCanonical(rsp)) c.raise(Vector.SS, 0);
+  if (!isCanonical(rsp)) c.raise(Vector.SS, ext);
   // The frame: SS, RSP, RFLAGS, CS, RIP and the error code, written as supervisor data.
   const words = hasErr ? 6 : 5;
   const base = rsp - words * 8;
@@ -111,9 +112,9 @@ export function deliverEvent(c: ExecContext, vector: number, hasErr: boolean, er
   c.rip = target;
 }
 
-/** Reads a 64-bit TSS field; #TS(TSS selector) beyond the TSS limit. */
-function readTss64(c: ExecContext, offset: number): number {
-  if (offset + 7 > c.trLimit) c.raise(Vector.TS, c.trSel & ~3);
+/** Reads a 64-bit TSS field; #TS(TSS selector, with EXT) beyond the TSS limit. */
+function readTss64(c: ExecContext, offset: number, ext: number): number {
+  if (offset + 7 > c.trLimit) c.raise(Vector.TS, (c.trSel & ~3) | ext);
   const lo = c.mmu.readWith(c.trBase + offset, 4, ACC_READ_SUP);
   const hi = c.mmu.readWith(c.trBase + offset + 4, 4, ACC_READ_SUP);
   return hi * TWO32 + (lo >>> 0);

@@ -47,7 +47,8 @@ export class ArchState implements LazyFlags {
   idtrBase = 0; idtrLimit = 0xffff;
   ldtrSel = 0; ldtrBase = 0; ldtrLimit = 0; ldtrAttr = 0;
   trSel = 0; trBase = 0; trLimit = 0; trAttr = 0;
-  readonly dr = new Float64Array(8);
+  /** DR0-DR7 (DR4/DR5 alias DR6/DR7): 64-bit values, exact. */
+  readonly dr = new BigUint64Array(8);
   /** Protection-key rights for user pages (RDPKRU/WRPKRU). */
   pkru = 0;
   /** MSRs that are plain storage (msr.ts gives the others their meaning). */

@@ -123,7 +123,7 @@ export function buildEnvironment(image: GuestImage, ramSize: number, cpu: Cpu): 
   for (const s of [SEG_ES, SEG_SS, SEG_DS, SEG_FS, SEG_GS]) setSegment(cpu, s, 0x10, 0, 0xffffffff, attrOf(GDT_ENTRIES[2]!));
   cpu.trSel = 0x30; cpu.trBase = TSS_BASE; cpu.trLimit = TSS_LIMIT; cpu.trAttr = 0x8b;
   cpu.ldtrSel = 0;
-  cpu.dr[6] = DR6_FIXED1; cpu.dr[7] = DR7_FIXED1;
+  cpu.dr[6] = BigInt(DR6_FIXED1 >>> 0); cpu.dr[7] = BigInt(DR7_FIXED1);
   cpu.fpuControlWord = 0x37f;
   cpu.mxcsr = 0x1f80;
   cpu.syncPaging();

@@ -53,7 +53,7 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   nop: always(sys.nop), ud: always(sys.ud), tooLong: always(sys.tooLong), pending: always(sys.pending),
 };
 
-/** Per row: its binder with the legality wrapping applied (built once per row and feature set). */
+/** Per row: its binder, with the legality checks wrapped around each handler it picks (built once per row). */
 const rowBinders = new WeakMap<OpcodeRow, Binder>();
 
 function binderFor(row: OpcodeRow): Binder {

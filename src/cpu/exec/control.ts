@@ -121,6 +121,7 @@ const DATA_SEGMENTS = [SEG_ES, SEG_DS, SEG_FS, SEG_GS] as const;
  * 64-bit code at the same or an outer privilege level.
  */
 export const iret: Handler = (c, i) => {
+  if (c.flagsRest & NT) c.raise(Vector.GP, 0); // no task switches in IA-32e mode (SDM IRET)
   const s = i.opSize;
   const ripLo = peek(c, s, 0), ripHi = s === 8 ? c.mmu.hi : 0;
   const csSel = peek(c, s, s) & 0xffff;

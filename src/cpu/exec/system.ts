@@ -78,8 +78,7 @@ export const movToCr: Handler = (c, i) => {
 };
 export const movFromDr: Handler = (c, i) => {
   const v = c.dr[debugRegisterIndex(c, i.reg)]!;
-  const hi = Math.floor(v / TWO32);
-  c.setReg(8, i.rm, (v - hi * TWO32) | 0, hi);
+  c.setReg(8, i.rm, Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0);
 };
 export const movToDr: Handler = (c, i) => {
   writeDebugRegister(c, debugRegisterIndex(c, i.reg), c.regLo[i.rm]!, c.regHi[i.rm]!);
@@ -159,9 +158,10 @@ export const syscall: Handler = (c) => {
   const flags = c.getRflags();
   c.setReg(8, R11, flags & ~RF, 0);
   c.setRflags(flags & ~mask & ~RF);
-  const sel = Number((star >> 32n) & 0xfffcn);
-  loadCodeSegment(c, sel, 0, 0xffffffff, ATTR_CODE64, 0);
-  setSegment(c, SEG_SS, sel + 8, 0, 0xffffffff, ATTR_DATA);
+  // CS is STAR[47:32] with RPL 0; SS is STAR[47:32] + 8, unmasked (SDM SYSCALL, APM §6.1.1).
+  const sel = Number((star >> 32n) & 0xffffn);
+  loadCodeSegment(c, sel & 0xfffc, 0, 0xffffffff, ATTR_CODE64, 0);
+  setSegment(c, SEG_SS, (sel + 8) & 0xffff, 0, 0xffffffff, ATTR_DATA);
   c.rip = lstar;
 };
 
