@@ -10,6 +10,7 @@
 //     --timeout SEC    per test run (default 90): past it the mutant counts as 'timeout'
 //     --test "CMD"     the test command (default: the focused system suites, --bail=1)
 //     --no-typecheck   skip the TypeScript check (syntax is still checked)
+//     --only IDS       run just these mutant ids (comma-separated; ids as printed in [brackets])
 //     --list           print the chosen mutants and run nothing
 //     --json FILE      write every result as JSON (default build/mutate/<time>.json)
 //
@@ -37,7 +38,7 @@ const DEFAULT_TEST = `node node_modules/vitest/vitest.mjs run --bail=1 ${FOCUSED
 // ---- options -----------------------------------------------------------------
 
 function parseArgs(argv) {
-  const o = { max: 30, seed: 1, timeout: 90, test: DEFAULT_TEST, typecheck: true, list: false, json: '', files: [] };
+  const o = { max: 30, seed: 1, timeout: 90, test: DEFAULT_TEST, typecheck: true, list: false, json: '', only: undefined, files: [] };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
     const next = () => { if (k + 1 >= argv.length) throw new Error(`${a} needs a value`); return argv[++k]; };
@@ -47,6 +48,7 @@ function parseArgs(argv) {
     else if (a === '--test') o.test = next();
     else if (a === '--no-typecheck') o.typecheck = false;
     else if (a === '--list') o.list = true;
+    else if (a === '--only') o.only = new Set(next().split(',').map(Number));
     else if (a === '--json') o.json = next();
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else {
@@ -278,7 +280,8 @@ const summary = [];
 try {
   for (const { path, lines } of opts.files) {
     const original = readFileSync(path, 'utf8');
-    const chosen = choose(mutantsOf(original, lines), opts.max, opts.seed, path);
+    const all = mutantsOf(original, lines);
+    const chosen = opts.only ? all.map((m, id) => ({ id, ...m })).filter((m) => opts.only.has(m.id)) : choose(all, opts.max, opts.seed, path);
     console.log(`\n== ${path}${lines ? `:${lines.map(([f, t]) => `${f}-${t}`).join(',')}` : ''}: ${chosen.length} mutants`);
     const count = { mutants: chosen.length, killed: 0, survived: 0, timeout: 0, invalid: 0 };
     for (const m of chosen) {
