@@ -1,0 +1,92 @@
+// TLB maintenance the guest can rely on (SDM Vol. 3A §4.10.4): after a paging
+// entry changes, INVLPG, MOV to CR3 and MOV to CR4 (PGE) make the next access
+// use the new entry: for 4 KiB and 2 MiB pages, global or not. The guest edits
+// its own page tables through a window mapped onto the page-table frame.
+import { describe, expect, it } from 'vitest';
+import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
+import { Machine, RAX, entryAddress, movFromCr, movImm, movToCr, outcome, pteWindow } from './helpers/system.js';
+
+const CR4 = 0x620, CR4_PGE = 0x80;
+const PAGE = 0x700000, OTHER = 0x701000, LARGE = 0x40000000, WINDOW = 0x720000, WINDOW2 = 0x721000;
+const sup = (global = false) => ({ writable: true, user: false, executable: false, global });
+const abs32 = (a: number) => [a & 0xff, (a >>> 8) & 0xff, (a >>> 16) & 0xff, (a >>> 24) & 0xff];
+/** mov eax, [a] */
+const load = (a: number) => [0x8b, 0x04, 0x25, ...abs32(a)];
+/** mov byte [a], 0: clears P (and the other low flags) of the entry at a */
+const clearEntry = (a: number) => [0xc6, 0x04, 0x25, ...abs32(a), 0];
+/** invlpg [a] */
+const invlpg = (a: number) => [0x0f, 0x01, 0x3c, 0x25, ...abs32(a)];
+const reloadCr3 = [...movFromCr(3), ...movToCr(3)];
+
+describe.each(EXECUTION_PATHS)('TLB maintenance (%s path)', (path) => {
+  it('INVLPG drops the translation of a 4 KiB page, global or not (SDM INVLPG)', () => {
+    for (const global of [false, true]) {
+      const m = new Machine();
+      m.pt.map(PAGE, 0x3f0000, 4096, sup(global));
+      const pte = pteWindow(m, PAGE, WINDOW);
+      const r = m.run([...load(PAGE), ...clearEntry(pte), ...invlpg(PAGE), ...load(PAGE)], { path, cr4: CR4 | CR4_PGE });
+      expect(`global ${global}: ${outcome(r)}`).toBe(`global ${global}: #PF(0)`);
+      expect(m.cpu.cr2).toBe(PAGE);
+    }
+  });
+
+  it('INVLPG of any address in a 2 MiB page drops the whole page’s translation', () => {
+    const m = new Machine();
+    m.pt.map(LARGE, 0x200000, 0x200000, sup());
+    const pde = pteWindow(m, LARGE, WINDOW);
+    const code = [...load(LARGE), ...load(LARGE + 0x5000), ...load(LARGE + 0x1ff000), ...clearEntry(pde), ...invlpg(LARGE + 0x123), ...load(LARGE + 0x5000)];
+    expect(outcome(m.run(code, { path }))).toBe('#PF(0)');
+    expect(m.cpu.cr2).toBe(LARGE + 0x5000);
+  });
+
+  it('a 2 MiB page translates every 4 KiB part to the matching part of the frame', () => {
+    const m = new Machine();
+    m.pt.map(LARGE, 0x200000, 0x200000, sup());
+    m.mem.write32(0x200000 + 0x5004, 0x5005);
+    m.mem.write32(0x200000 + 0x1ff008, 0x1ff009);
+    expect(outcome(m.run([...load(LARGE + 0x5004), 0x89, 0xc3, ...load(LARGE + 0x1ff008)], { path }))).toBe('ok');
+    expect([m.cpu.getReg64(3), m.cpu.getReg64(RAX)]).toEqual([0x5005n, 0x1ff009n]);
+  });
+
+  it('MOV CR3 with CR4.PGE = 1 drops a non-global page even right after a global one was used', () => {
+    const m = new Machine();
+    m.pt.map(OTHER, 0x3f1000, 4096, sup(true));
+    m.pt.map(PAGE, 0x3f0000, 4096, sup(false));
+    const pte = pteWindow(m, PAGE, WINDOW);
+    const code = [...load(OTHER), ...load(PAGE), ...clearEntry(pte), ...reloadCr3, ...load(OTHER), ...load(PAGE)];
+    expect(outcome(m.run(code, { path, cr4: CR4 | CR4_PGE }))).toBe('#PF(0)');
+    expect(m.cpu.cr2).toBe(PAGE);
+  });
+
+  it('MOV CR3 with CR4.PGE = 0 drops global pages too; clearing CR4.PGE drops them as well (SDM §4.10.4.1)', () => {
+    let m = new Machine();
+    m.pt.map(PAGE, 0x3f0000, 4096, sup(true));
+    let pte = pteWindow(m, PAGE, WINDOW);
+    expect(outcome(m.run([...load(PAGE), ...clearEntry(pte), ...reloadCr3, ...load(PAGE)], { path, cr4: CR4 }))).toBe('#PF(0)');
+    m = new Machine();
+    m.pt.map(PAGE, 0x3f0000, 4096, sup(true));
+    pte = pteWindow(m, PAGE, WINDOW2);
+    const code = [...load(PAGE), ...clearEntry(pte), ...movImm(RAX, CR4), ...movToCr(4), ...load(PAGE)];
+    expect(outcome(m.run(code, { path, cr4: CR4 | CR4_PGE }))).toBe('#PF(0)');
+  });
+
+  it('INVLPG of a non-canonical address does nothing, not even fault (SDM INVLPG)', () => {
+    const m = new Machine();
+    expect(outcome(m.run([...movImm(RAX, 0x800000000000), 0x0f, 0x01, 0x38], { path }))).toBe('ok');
+  });
+
+  it('INVLPG in a 2 MiB page when only 2 MiB pages were used since the last flush (code, data and the table window)', () => {
+    const m = new Machine();
+    const CODE2M = LARGE + 0x200000, WIN2M = LARGE + 0x400000;
+    m.pt.map(LARGE, 0x200000, 0x200000, sup());
+    m.pt.map(CODE2M, 0x200000, 0x200000, { writable: false, user: false, executable: true });
+    m.pt.map(WIN2M, 0, 0x200000, sup());                        // every page table lies in the first 2 MiB
+    const pde = WIN2M + entryAddress(m, LARGE);
+    // In the 2 MiB code page: invlpg [CODE] (a flush that may forget the 4 KiB code page), load, clear the PDE, invlpg, load.
+    const inLarge = [...invlpg(0x400000), ...load(LARGE + 0x5000), ...clearEntry(pde), ...invlpg(LARGE + 0x123), ...load(LARGE + 0x5000), 0xf4];
+    m.mem.u8.set(inLarge, 0x200000 + 0x100);
+    const code = [...movImm(RAX, CODE2M + 0x100), 0xff, 0xe0]; // jmp rax
+    expect(outcome(m.run(code, { path }))).toBe('#PF(0)');
+    expect(m.cpu.cr2).toBe(LARGE + 0x5000);
+  });
+});
