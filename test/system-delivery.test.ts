@@ -281,28 +281,27 @@ describe.each(EXECUTION_PATHS)('faults while delivering (%s path)', (path) => {
 
   // SDM INT n Operation (IA-32e mode): #GP(EXT) for a non-canonical gate target, #SS(EXT) for a
   // non-canonical new stack, #TS(error_code(current TSS selector,0,EXT)) for a TSS too short.
-  // For a hardware exception EXT = 1. BUG (src/cpu/delivery.ts:182, :191, :217): they raise #GP(0),
-  // #SS(0) and #TS(TR selector) without EXT.
-  it.fails('an exception whose gate target is not canonical: #GP(EXT = 1)', () => {
+  // For a hardware exception EXT = 1.
+  it('an exception whose gate target is not canonical: #GP(EXT = 1)', () => {
     const m = catching(machine());
     setGate(m, 6, { target: NONCANONICAL });
     expect(hw(m, UD2)).toBe('#GP(1)');
   });
-  it.fails('an exception whose IST stack is not canonical: #SS(EXT = 1)', () => {
+  it('an exception whose IST stack is not canonical: #SS(EXT = 1)', () => {
     const m = catching(machine());
     setTss(m, { ist: [...IST.slice(0, 6), NONCANONICAL] });
     setGate(m, 6, { ist: 7 });
     expect(hw(m, UD2)).toBe('#SS(1)');
   });
-  it.fails('an exception whose IST field is beyond the TSS limit: #TS(TSS selector + EXT)', () => {
+  it('an exception whose IST field is beyond the TSS limit: #TS(TSS selector + EXT)', () => {
     const m = catching(machine());
     setGate(m, 6, { ist: 4 });            // IST4 at 0x3c..0x43; the #TS gate uses IST3 (0x34..0x3b)
     m.cpu.trLimit = 0x42;
     expect(hw(m, UD2)).toBe('#TS(31)');
   });
   // SDM §6.14.1: only 64-bit interrupt and trap gates may be referenced (system descriptors: S = 0;
-  // Figure 6-8 shows bit 12 as 0). BUG (src/cpu/delivery.ts:163-164): the S bit is not checked.
-  it.fails('a gate with S = 1 is not an interrupt gate: #GP(vector*8+2+EXT)', () => {
+  // Figure 6-8 shows bit 12 as 0).
+  it('a gate with S = 1 is not an interrupt gate: #GP(vector*8+2+EXT)', () => {
     const m = catching(machine());
     setGate(m, 6, { s: true });
     expect(hw(m, UD2)).toBe('#GP(33)');

@@ -30,9 +30,8 @@ describe.each(EXECUTION_PATHS)('system instructions (%s path)', (path) => {
   });
 
   // SDM SYSCALL Operation: "CS.Selector := IA32_STAR[47:32] AND FFFCH", "SS.Selector :=
-  // IA32_STAR[47:32] + 8" (not masked). BUG (src/cpu/exec/system.ts:162-164): SS gets the masked
-  // selector + 8, losing the RPL bits of STAR[33:32].
-  it.fails('SYSCALL: SS.Selector is STAR[47:32] + 8 without masking the RPL', () => {
+  // IA32_STAR[47:32] + 8" (not masked: the RPL bits of STAR[33:32] are kept).
+  it('SYSCALL: SS.Selector is STAR[47:32] + 8 without masking the RPL', () => {
     const m = new Machine();
     m.cpu.msrs.set(STAR, 0x0018000b00000000n);
     m.cpu.msrs.set(LSTAR, BigInt(HANDLER));

@@ -125,8 +125,8 @@ describe.each(EXECUTION_PATHS)('IRET (%s path)', (path) => {
   });
 
   // SDM IRET Operation, IA-32e-MODE: "IF NT = 1 THEN #GP(0)" (APM Vol. 3 IRETQ: #GP when NT = 1 in
-  // long mode). BUG (src/cpu/exec/control.ts, iret): RFLAGS.NT is not checked; the return happens.
-  it.fails('IRET with RFLAGS.NT = 1 is #GP(0) in IA-32e mode', () => {
+  // long mode).
+  it('IRET with RFLAGS.NT = 1 is #GP(0) in IA-32e mode', () => {
     expect(iret({ cs: 0x08, ss: 0x10 }, { rflags: NT | 0x2 }).r).toBe('#GP(0)');
   });
 });

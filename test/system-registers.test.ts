@@ -33,26 +33,22 @@ describe.each(EXECUTION_PATHS)('control registers (%s path)', (path) => {
     for (const [name, v, want] of cases) {
       const { m, r } = run([...movImm(RAX, v), ...movToCr(0), ...movFromCr(0)]);
       expect(`${name}: ${r}`).toBe(`${name}: ${want}`);
-      // The low half only: MOV from CR0 sign-extends on this branch (the it.fails below).
-      if (want === 'ok') expect(`${name}: ${(cr(m) & 0xffffffffn).toString(16)}`).toBe(`${name}: ${(v | BigInt(CR0_ET)).toString(16)}`);
+      if (want === 'ok') expect(`${name}: ${cr(m).toString(16)}`).toBe(`${name}: ${(v | BigInt(CR0_ET)).toString(16)}`);
     }
   });
 
-  // SDM §2.5: CR0 bits 63:32 are reserved and read as 0. BUG (src/cpu/control-registers.ts:34, fixed on
-  // main by c6c6706): after MOV to CR0, CR0 is held as an int32, so with PG set MOV RAX, CR0 returns it
-  // sign-extended.
-  it.fails('MOV from CR0 zero-extends after a MOV to CR0', () => {
+  // SDM §2.5: CR0 bits 63:32 are reserved and read as 0, PG (bit 31) included.
+  it('MOV from CR0 zero-extends after a MOV to CR0', () => {
     const { m } = run([...movImm(RAX, CR0 >>> 0), ...movToCr(0), ...movFromCr(0)]);
     expect(cr(m)).toBe(BigInt(CR0 >>> 0));
   });
 
   // SDM MOV CR, 64-Bit Mode Exceptions: "#GP(0) ... Attempting to clear CR0.PG" (long mode is left
-  // from compatibility mode only, SDM §9.8.5.4). BUG (src/cpu/control-registers.ts:54): clearing
-  // CR0.PG in 64-bit mode ends the run with emulation-failure instead of raising #GP(0).
-  it.fails('MOV CR0 clearing PG in 64-bit mode is #GP(0)', () => {
+  // from compatibility mode only, SDM §9.8.5.4).
+  it('MOV CR0 clearing PG in 64-bit mode is #GP(0)', () => {
     expect(run([...movImm(RAX, (CR0 & 0x7fffffff) >>> 0), ...movToCr(0)]).r).toBe('#GP(0)');
   });
-  it.fails('MOV CR0 clearing PG and PE in 64-bit mode is #GP(0)', () => {
+  it('MOV CR0 clearing PG and PE in 64-bit mode is #GP(0)', () => {
     expect(run([...movImm(RAX, (CR0 & 0x7ffffffe) >>> 0), ...movToCr(0)]).r).toBe('#GP(0)');
   });
 
@@ -137,9 +133,8 @@ describe.each(EXECUTION_PATHS)('debug registers (%s path)', (path) => {
 });
 
 // SDM MOV DR: in 64-bit mode only DR6/DR7 reject bits 63:32; DR0-DR3 hold any 64-bit value (§17.2.4,
-// APM §13.1.1.1). BUG (src/cpu/state.ts `dr` is a Float64Array, control-registers.ts:98): a value
-// beyond 2^53 in magnitude (a non-canonical address) loses its low bits.
-it.fails('DR0-DR3 hold a non-canonical 64-bit value exactly', () => {
+// APM §13.1.1.1), beyond 2^53 in magnitude included.
+it('DR0-DR3 hold a non-canonical 64-bit value exactly', () => {
   const m = new Machine();
   expect(outcome(m.run([...movImm(RAX, 0x123456789abcdef1n), ...movToDr(0), ...movImm(RAX, 0), ...movFromDr(0)]))).toBe('ok');
   expect(BigInt.asUintN(64, m.cpu.getReg64(RAX))).toBe(0x123456789abcdef1n);
