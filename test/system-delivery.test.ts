@@ -219,9 +219,12 @@ describe.each(EXECUTION_PATHS)('faults while delivering (%s path)', (path) => {
       ['beyond the GDT limit', 0x40, undefined, '#GP(41)', '#GP(40)'],
       ['LDT selector, no LDT', 0x0c, undefined, '#GP(d)', '#GP(c)'],
       ['data segment', 0x10, undefined, '#GP(11)', '#GP(10)'],
+      ['data segment, RPL 3 (bits 1:0 of the code are IDT and EXT, not the RPL)', 0x13, undefined, '#GP(11)', '#GP(10)'],
       ['32-bit code', 0x30, descriptor(0, 0xfffff, 0xc09b), '#GP(31)', '#GP(30)'],
       ['DPL 3 code from CPL 0', 0x28, undefined, '#GP(29)', '#GP(28)'],
       ['not present', 0x30, CODE64_ABSENT, '#NP(31)', '#NP(30)'],
+      ['not present, RPL 2', 0x32, CODE64_ABSENT, '#NP(31)', '#NP(30)'],
+      ['LDT selector, RPL 3', 0x0f, undefined, '#GP(d)', '#GP(c)'],
     ];
     for (const [name, selector, desc, exception, softInt] of cases) {
       let m = catching(machine());
