@@ -3,6 +3,7 @@ export { Vm, ImageError } from './vm.js';
 export type { VmOptions, RunResult, Outcome, GuestEvent, UcallEvent, ConsoleEvent, Registers } from './vm.js';
 export { Cpu, StopReason } from './cpu/cpu.js';
 export { EXECUTION_PATHS, type ExecutionPath } from './cpu/execution-path.js';
+export { CPU_VENDORS, type CpuVendor } from './arch/vendor.js';
 export { decode } from './isa/decoder.js';
 export { disassemble } from './isa/disasm.js';
 export { OPCODE_ROWS } from './isa/opcodes.js';

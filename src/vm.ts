@@ -2,6 +2,7 @@
 // v1 and reports what it did as typed events and an outcome.
 import { Cpu, StopReason } from './cpu/cpu.js';
 import type { ExecutionPath } from './cpu/execution-path.js';
+import { CPU_VENDORS, isCpuVendor, type CpuVendor } from './arch/vendor.js';
 import { PhysicalMemory } from './mmu/physical-memory.js';
 import { walk, WalkResult } from './mmu/paging.js';
 import { PortBus } from './devices/port-bus.js';
@@ -53,6 +54,8 @@ export interface VmOptions {
   memorySize?: number;
   /** Honour the forced-emulation prefix (guest-abi §7). */
   forcedEmulation?: boolean;
+  /** The CPU vendor model: 'amd' (default) or 'intel' (docs/cpu-model.md lists where they differ). */
+  vendor?: CpuVendor;
   /** How guest code runs: 'cached' (default) or 'reference' (see EXECUTION_PATHS). */
   executionPath?: ExecutionPath;
   /** Instruction budget for run() (default 1e9): past it the outcome is `limit`. */
@@ -94,7 +97,9 @@ export class Vm {
     this.onInstruction = options.onInstruction;
     this.mem = new PhysicalMemory(ram);
     const io = new PortBus();
-    this.cpu = new Cpu(this.mem, io, { forcedEmulation: options.forcedEmulation ?? false });
+    const vendor = options.vendor ?? 'amd';
+    if (!isCpuVendor(vendor)) throw new ImageError(`vendor must be one of ${CPU_VENDORS.join(', ')}, got '${String(vendor)}'`);
+    this.cpu = new Cpu(this.mem, io, { forcedEmulation: options.forcedEmulation ?? false, vendor });
     this.cpu.executionPath = options.executionPath ?? 'cached';
     this.serial = new Serial((text) => this.emit({ type: 'console', text }));
     io.register(COM1_BASE, COM1_PORTS, this.serial);

@@ -39,7 +39,7 @@ describe('ringzero CLI basics', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
   it('missing image, malformed image, bad memory size: one line, status 2', () => {
-    for (const args of [['run', join(dir, 'nope.elf')], ['run', join(dir, 'bad.elf')], ['run', '--memory', '3M', join(dir, 'halt.elf')], ['run'], ['frobnicate']]) {
+    for (const args of [['run', join(dir, 'nope.elf')], ['run', join(dir, 'bad.elf')], ['run', '--memory', '3M', join(dir, 'halt.elf')], ['run', '--vendor', 'cyrix', join(dir, 'halt.elf')], ['run'], ['frobnicate']]) {
       const r = cli(...args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
@@ -50,6 +50,8 @@ describe('ringzero CLI basics', () => {
     const r = cli('run', '--json', join(dir, 'halt.elf'));
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout.trim())).toEqual({ type: 'exit', reason: 'halt', instructions: 1 });
+    const intel = cli('run', '--json', '--vendor', 'intel', join(dir, 'halt.elf'));
+    expect([intel.status, intel.stdout.trim()]).toEqual([1, r.stdout.trim()]);
   });
   it('instruction limit → status 3 with exactly the budget executed', () => {
     const r = cli('run', '--json', '--max-instructions', '500', join(dir, 'spin.elf'));

@@ -66,6 +66,20 @@ describe.each(EXECUTION_PATHS)('system instructions (%s path)', (path) => {
     expect([reg(m, RAX), reg(m, 3), reg(m, RDX), reg(m, RCX), reg(m, 4)]).toEqual([7n, 0x68747541n, 0x69746e65n, 0x444d4163n, 0x801f00n]);
   });
 
+  it('CPUID follows the vendor model: GenuineIntel and family 6 under intel, AuthenticAMD and family 19h under amd', () => {
+    const text = (...regs: bigint[]) => regs.map((v) => String.fromCharCode(...[0, 8, 16, 24].map((s) => Number((v >> BigInt(s)) & 0xffn)))).join('');
+    for (const [vendor, name, family] of [['amd', 'AuthenticAMD', 0x19], ['intel', 'GenuineIntel', 6]] as const) {
+      for (const leaf of [0n, 0x80000000n]) {
+        const { m, r } = run([0x0f, 0xa2], { regs: { [RAX]: leaf } }, new Machine(undefined, vendor));
+        expect(r).toBe('ok');
+        expect(`${vendor} ${leaf}: ${text(reg(m, 3), reg(m, RDX), reg(m, RCX))}`).toBe(`${vendor} ${leaf}: ${name}`);
+      }
+      const { m } = run([0x0f, 0xa2], { regs: { [RAX]: 1n } }, new Machine(undefined, vendor));
+      const eax = Number(reg(m, RAX));
+      expect(((eax >> 8) & 0xf) + ((eax >> 20) & 0xff)).toBe(family); // SDM CPUID: DisplayFamily
+    }
+  });
+
   it('SWAPGS exchanges GS.base and IA32_KERNEL_GS_BASE', () => {
     const m = new Machine();
     m.cpu.msrs.set(KERNEL_GS_BASE, 0xffff800000002000n);

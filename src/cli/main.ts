@@ -5,6 +5,7 @@ import { join, basename } from 'node:path';
 import { Vm, ImageError, type VmOptions } from '../vm.js';
 import { eventJson, exitJson, eventLine, summaryLine, exitStatus, hex, hexBytes } from './format.js';
 import { describeAt, traceLine } from './describe.js';
+import { isCpuVendor, type CpuVendor } from '../arch/vendor.js';
 
 const VERSION = '0.1.0';
 
@@ -20,6 +21,7 @@ options:
   --memory SIZE           guest RAM (default 128M; suffixes K M G; multiple of 2M)
   --max-instructions N    instruction budget (default 1000000000)
   --fep                   enable the forced-emulation prefix (ud2; 'kvm')
+  --vendor amd|intel      CPU vendor model (default amd; docs/cpu-model.md)
   --stats                 print instructions, wall time and MIPS to stderr
   --trace                 print every executed instruction to stderr
 
@@ -40,7 +42,7 @@ function parseCount(s: string): number {
   return Number(s);
 }
 
-interface Options { json: boolean; memory?: number; maxInstructions?: number; fep: boolean; stats: boolean; trace: boolean }
+interface Options { json: boolean; memory?: number; maxInstructions?: number; fep: boolean; stats: boolean; trace: boolean; vendor?: CpuVendor }
 
 function loadVm(path: string, o: Options, extra: VmOptions = {}): Vm {
   let file: Uint8Array;
@@ -52,6 +54,7 @@ function loadVm(path: string, o: Options, extra: VmOptions = {}): Vm {
   const opts: VmOptions = { ...extra, forcedEmulation: o.fep };
   if (o.memory !== undefined) opts.memorySize = o.memory;
   if (o.maxInstructions !== undefined) opts.maxInstructions = o.maxInstructions;
+  if (o.vendor !== undefined) opts.vendor = o.vendor;
   return Vm.fromElf(file, opts);
 }
 
@@ -134,7 +137,7 @@ export function main(argv: string[]): number {
       options: {
         help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
         json: { type: 'boolean' }, memory: { type: 'string' }, 'max-instructions': { type: 'string' },
-        fep: { type: 'boolean' }, stats: { type: 'boolean' }, trace: { type: 'boolean' },
+        fep: { type: 'boolean' }, stats: { type: 'boolean' }, trace: { type: 'boolean' }, vendor: { type: 'string' },
       },
     });
   } catch (e) {
@@ -151,6 +154,10 @@ export function main(argv: string[]): number {
     const o: Options = { json: !!v.json, fep: !!v.fep, stats: !!v.stats, trace: !!v.trace };
     if (v.memory !== undefined) o.memory = parseSize(v.memory);
     if (v['max-instructions'] !== undefined) o.maxInstructions = parseCount(v['max-instructions']);
+    if (v.vendor !== undefined) {
+      if (!isCpuVendor(v.vendor)) throw new UsageError(`bad vendor '${v.vendor}' (amd or intel)`);
+      o.vendor = v.vendor;
+    }
     const paths = expandImages(images);
     const single = paths.length === 1 && !statSync(images[0]!).isDirectory();
     return single ? runOne(paths[0]!, o) : runMany(paths, o);

@@ -6,6 +6,7 @@ import type { Mmu } from '../mmu/mmu.js';
 import type { PhysicalMemory } from '../mmu/physical-memory.js';
 import type { PortBus } from '../devices/port-bus.js';
 import type { FeatureName } from '../isa/features.js';
+import type { CpuVendor } from '../arch/vendor.js';
 import type { Insn } from '../isa/insn.js';
 import type { ArchState } from './state.js';
 import type { OperandValues } from './operand-values.js';
@@ -22,6 +23,8 @@ export interface ExecContext extends ArchState {
   readonly io: PortBus;
   /** The CPUID features this vCPU reports (cpuid.ts); their instructions run, others raise #UD. */
   readonly features: ReadonlySet<FeatureName>;
+  /** The vendor model: every vendor-specific rule follows it (arch/vendor.ts). */
+  readonly vendor: CpuVendor;
   /** Honour the forced-emulation prefix `ud2; 'kvm'` (guest-abi §7). */
   readonly forcedEmulation: boolean;
 

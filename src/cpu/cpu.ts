@@ -9,6 +9,7 @@ import { AC, ARITH_FLAGS, RFLAGS_IMPLEMENTED, RFLAGS_FIXED1 } from '../arch/rfla
 import { Vector } from '../arch/vectors.js';
 import { decode } from '../isa/decoder.js';
 import type { FeatureName } from '../isa/features.js';
+import type { CpuVendor } from '../arch/vendor.js';
 import { ArchState } from './state.js';
 import type { RunContext } from './context.js';
 import { Interpreter } from './interpreter.js';
@@ -29,6 +30,8 @@ export interface CpuOptions {
   forcedEmulation?: boolean;
   /** CPUID features to report (default: everything the table implements, cpuid.ts). */
   features?: ReadonlySet<FeatureName>;
+  /** The vendor model (default 'amd'): CPUID's vendor and every vendor-specific rule. */
+  vendor?: CpuVendor;
 }
 
 export class Cpu extends ArchState implements RunContext {
@@ -38,6 +41,7 @@ export class Cpu extends ArchState implements RunContext {
   readonly io: PortBus;
   readonly exc = new PendingException();
   forcedEmulation: boolean;
+  readonly vendor: CpuVendor;
   /** How guest code runs (see execution-path.ts); 'reference' runs every instruction on the reference path. */
   executionPath: ExecutionPath = 'cached';
   stopReason = StopReason.None;
@@ -60,6 +64,7 @@ export class Cpu extends ArchState implements RunContext {
     this.mem = mem;
     this.io = io;
     this.forcedEmulation = options.forcedEmulation ?? false;
+    this.vendor = options.vendor ?? 'amd';
     this.featureSet = options.features ?? MODEL_FEATURES;
     this.mmu = new Mmu(mem, (lin, err) => this.pageFault(lin, err));
     this.interpreter = new Interpreter(this);

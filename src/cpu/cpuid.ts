@@ -1,5 +1,6 @@
-// The CPU model's CPUID: a "ringzero virtual x86-64 CPU" with AMD's vendor
-// string (undefined flags follow AMD, docs/cpu-model.md). Instruction features
+// The CPU model's CPUID: a "ringzero virtual x86-64 CPU" with the vendor
+// string and family of the vCPU's vendor model (arch/vendor.ts; undefined
+// flags follow AMD in both models, docs/cpu-model.md). Instruction features
 // are derived from the opcode table: a feature is reported exactly when the
 // table implements every one of its instructions (isa/features.ts), so the CPU
 // never reports an instruction it lacks. The system features below are those
@@ -8,9 +9,11 @@ import { CR4_PKE } from '../arch/control-registers.js';
 import { FEATURES, FEATURE_NAMES, type FeatureName, type CpuidRegister } from '../isa/features.js';
 import { OPCODE_ROWS } from '../isa/opcodes.js';
 import type { OpcodeRow } from '../isa/table.js';
+import { VENDOR_STRING, type CpuVendor } from '../arch/vendor.js';
 import type { ArchState } from './state.js';
 
-const VENDOR = 'AuthenticAMD';
+/** Leaf 1 EAX: AMD family 19h (Zen 3) model 1 stepping 1; Intel family 6 model 8Fh (Sapphire Rapids) stepping 8. */
+const SIGNATURE: Readonly<Record<CpuVendor, number>> = { amd: 0x00a00f11, intel: 0x000806f8 };
 const BRAND = 'ringzero virtual x86-64 CPU';
 
 /** The instruction features the table implements completely. */
@@ -60,8 +63,16 @@ function str4(s: string, off: number): number {
 
 const REG_INDEX: Readonly<Record<CpuidRegister, number>> = { eax: 0, ebx: 1, ecx: 2, edx: 3 };
 
-/** EAX, EBX, ECX, EDX for leaf `leaf`, subleaf `subleaf`, given the vCPU's features. */
-export function cpuid(s: ArchState, features: ReadonlySet<FeatureName>, leaf: number, subleaf: number): [number, number, number, number] {
+/** What CPUID reports besides the state: the vCPU's features and vendor model. */
+export interface CpuModel {
+  readonly features: ReadonlySet<FeatureName>;
+  readonly vendor: CpuVendor;
+}
+
+/** EAX, EBX, ECX, EDX for leaf `leaf`, subleaf `subleaf`. */
+export function cpuid(s: ArchState & CpuModel, leaf: number, subleaf: number): [number, number, number, number] {
+  const features = s.features;
+  const vendor = VENDOR_STRING[s.vendor];
   const out: [number, number, number, number] = [0, 0, 0, 0];
   const set = (reg: CpuidRegister, bit: number) => { const k = REG_INDEX[reg]; out[k] = out[k]! | (1 << bit); };
   const bits = (l: number) => {
@@ -69,9 +80,9 @@ export function cpuid(s: ArchState, features: ReadonlySet<FeatureName>, leaf: nu
     for (const name of features) { const f = FEATURES[name]; if (f.leaf === l) set(f.reg, f.bit); }
   };
   switch (leaf >>> 0) {
-    case 0: return [7, str4(VENDOR, 0), str4(VENDOR, 8), str4(VENDOR, 4)];
+    case 0: return [7, str4(vendor, 0), str4(vendor, 8), str4(vendor, 4)];
     case 1:
-      out[0] = 0x00a00f11;      // family 19h (Zen 3), model 1, stepping 1
+      out[0] = SIGNATURE[s.vendor];
       out[1] = 0x00010800;      // CLFLUSH line 8 × 8 bytes, one logical processor
       bits(1);
       return out;
@@ -80,9 +91,9 @@ export function cpuid(s: ArchState, features: ReadonlySet<FeatureName>, leaf: nu
       bits(7);
       if (features.has('pku') && (s.cr4 & CR4_PKE)) set('ecx', 4); // OSPKE mirrors CR4.PKE
       return out;
-    case 0x80000000: return [0x80000008, str4(VENDOR, 0), str4(VENDOR, 8), str4(VENDOR, 4)];
+    case 0x80000000: return [0x80000008, str4(vendor, 0), str4(vendor, 8), str4(vendor, 4)];
     case 0x80000001:
-      out[0] = 0x00a00f11;
+      out[0] = s.vendor === 'amd' ? SIGNATURE.amd : 0; // Intel: reserved (SDM CPUID leaf 80000001h)
       bits(0x80000001);
       return out;
     case 0x80000002: case 0x80000003: case 0x80000004: {

@@ -10,6 +10,7 @@ import { PhysicalMemory } from '../../src/mmu/physical-memory.js';
 import { FrameAllocator, PageTableBuilder } from '../../src/mmu/page-table-builder.js';
 import { PortBus } from '../../src/devices/port-bus.js';
 import type { FeatureName } from '../../src/isa/features.js';
+import type { CpuVendor } from '../../src/arch/vendor.js';
 import { SEG_ES, SEG_SS, SEG_DS, SEG_FS, SEG_GS } from '../../src/arch/registers.js';
 
 export const CODE = 0x400000, DATA = 0x600000, STACK_TOP = 0x802000;
@@ -48,8 +49,8 @@ export class Machine {
   readonly dataPhys: number;
   private readonly codePhys: number;
 
-  constructor(features?: ReadonlySet<FeatureName>) {
-    this.cpu = new Cpu(this.mem, this.io, features ? { features } : {});
+  constructor(features?: ReadonlySet<FeatureName>, vendor: CpuVendor = 'amd') {
+    this.cpu = new Cpu(this.mem, this.io, features ? { features, vendor } : { vendor });
     const frames = new FrameAllocator(0x100000, RAM);
     this.pt = new PageTableBuilder(this.mem, frames);
     const user = { writable: true, user: true, executable: true };
