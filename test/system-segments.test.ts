@@ -58,6 +58,8 @@ describe.each(EXECUTION_PATHS)('MOV Sreg and POP Sreg (%s path)', (path) => {
       ['kernel data, RPL 3 > DPL', 0x13, 0, undefined, '#GP(10)'],
       ['kernel data at CPL 3', 0x10, 3, undefined, '#GP(10)'],
       ['readable code', 0x08, 0, undefined, 'ok'],
+      ['readable non-conforming DPL-0 code at CPL 3', 0x0b, 3, undefined, '#GP(8)'],
+      ['readable non-conforming code, RPL 3 > DPL', 0x0b, 0, undefined, '#GP(8)'],
       ['execute-only code', 0x30, 0, CODE_EXEC_ONLY, '#GP(30)'],
       ['conforming readable DPL-0 code at CPL 3, RPL 3', 0x33, 3, CODE_CONFORMING_READABLE, 'ok'],
       ['DPL-1 data at CPL 1', 0x31, 1, DATA_RW(1), 'ok'],
