@@ -4,7 +4,8 @@
 // its own page tables through a window mapped onto the page-table frame.
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
-import { Machine, RAX, entryAddress, movFromCr, movImm, movToCr, outcome, pteWindow } from './helpers/system.js';
+import { Machine, RAX, RBX, RCX, entryAddress, movFromCr, movImm, movToCr, outcome, pteWindow } from './helpers/system.js';
+import { FrameAllocator, PageTableBuilder } from '../src/mmu/page-table-builder.js';
 
 const CR4 = 0x620, CR4_PGE = 0x80;
 const PAGE = 0x700000, OTHER = 0x701000, LARGE = 0x40000000, WINDOW = 0x720000, WINDOW2 = 0x721000;
@@ -68,6 +69,23 @@ describe.each(EXECUTION_PATHS)('TLB maintenance (%s path)', (path) => {
     pte = pteWindow(m, PAGE, WINDOW2);
     const code = [...load(PAGE), ...clearEntry(pte), ...movImm(RAX, CR4), ...movToCr(4), ...load(PAGE)];
     expect(outcome(m.run(code, { path, cr4: CR4 | CR4_PGE }))).toBe('#PF(0)');
+  });
+
+  it('MOV CR3 switches to the new tables: the same address translates through the new PML4 (SDM §4.5)', () => {
+    for (const cr4 of [CR4, CR4 | CR4_PGE]) {
+      const m = new Machine();
+      const HIGH = 0x8000000000;                       // PML4 slot 1: the only slot the two tables do not share
+      m.pt.map(HIGH, 0x3e0000, 4096, sup());
+      m.mem.write32(0x3e0000, 0xaaaa);
+      const second = new PageTableBuilder(m.mem, new FrameAllocator(0x380000, 0x3a0000));
+      for (let k = 0; k < 512; k++) if (k !== 1) m.mem.write64(second.pml4 + k * 8, m.mem.read64(m.pt.pml4 + k * 8));
+      second.map(HIGH, 0x3e1000, 4096, sup());
+      m.mem.write32(0x3e1000, 0xbbbb);
+      const loadRcx = [0x8b, 0x01];                    // mov eax, [rcx]
+      const code = [...movImm(RCX, HIGH), ...loadRcx, 0x89, 0xc3, ...movImm(RAX, second.pml4), ...movToCr(3), ...loadRcx];
+      expect(outcome(m.run(code, { path, cr4 }))).toBe('ok');
+      expect([m.cpu.getReg64(RBX), m.cpu.getReg64(RAX), BigInt(m.cpu.cr3)]).toEqual([0xaaaan, 0xbbbbn, BigInt(second.pml4)]);
+    }
   });
 
   it('INVLPG of a non-canonical address does nothing, not even fault (SDM INVLPG)', () => {
