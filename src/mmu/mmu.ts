@@ -63,7 +63,7 @@ export class Mmu {
   private bypassTlb = false;
 
   // Paging controls, kept in sync by the CPU (a change flushes the TLB).
-  readonly ctl: PagingControl = { cr3: 0, nxe: true, pke: false };
+  readonly ctl: PagingControl = { cr3: 0, nxe: true, pke: false, vendor: 'amd' };
   wp = true; smep = false; smap = false; pkru = 0; user = false;
 
   /** One byte per RAM frame: 1 when the CPU holds decoded instructions from it. */
