@@ -8,7 +8,7 @@ import { ATTR_P, ATTR_S, ATTR_L, SYS_INT_GATE, SYS_TRAP_GATE, TYPE_EC, dplOf, is
 import { ACC_READ_SUP, ACC_WRITE_SUP } from '../mmu/mmu.js';
 import type { ExecContext } from './context.js';
 import { CPU_EXCEPTION, type PendingException } from './exceptions.js';
-import { Descriptor, readDescriptor, loadCodeSegment, loadNullSs } from './segmentation.js';
+import { Descriptor, readDescriptor, loadCodeSegment, loadNullSs, markAccessed } from './segmentation.js';
 import { isCanonical } from './operands.js';
 
 const TWO32 = 4294967296;
@@ -101,12 +101,13 @@ export function deliverEvent(c: ExecContext, vector: number, hasErr: boolean, er
   w(rflags, 0);
   w(oldRspLo, oldRspHi);
   w(oldSs, 0);
+  markAccessed(c, cs); // after the frame is written, before the commit (Bochs long_mode_int → load_cs)
   // Commit.
   const baseHi = Math.floor(base / TWO32);
   c.regLo[RSP] = (base - baseHi * TWO32) | 0;
   c.regHi[RSP] = baseHi;
   if (newCpl !== c.cpl) loadNullSs(c, newCpl);
-  loadCodeSegment(c, selector, cs.base, cs.limit, csAttr, newCpl);
+  loadCodeSegment(c, selector, cs.base, cs.limit, cs.attr, newCpl);
   c.flagsRest &= ~(TF | NT | RF | VM);
   if (type === SYS_INT_GATE) c.flagsRest &= ~IF;
   c.rip = target;
