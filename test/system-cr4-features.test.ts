@@ -200,3 +200,24 @@ describe.each(EXECUTION_PATHS)('CR4, PCID, FSGSBASE, RDPID (%s path)', (path) =>
     expect([bit(RBX, 0), bit(RBX, 10), bit(RCX, 22)]).toEqual([0, 0, 0]);
   });
 });
+
+// PML4E bit 8 through the vCPU (the MMU tables in mmu-permissions.test.ts check every level):
+// MBZ on AMD (APM Vol. 2 Figure 5-18: #PF with P|RSVD, plus W/U/I for the access), ignored on Intel.
+describe.each(EXECUTION_PATHS)('paging vendor rules through the vCPU (%s path)', (path) => {
+  const FAR = 0x8000000000;                                  // PML4 slot 1: its own PML4E
+  const READ_FAR = [...movImm(RBX, FAR), 0x8b, 0x03];          // mov eax, [rbx]
+  const WRITE_FAR = [...movImm(RBX, FAR), 0x89, 0x03];         // mov [rbx], eax
+  it.each(CPU_VENDORS)('PML4E bit 8 set (%s)', (vendor) => {
+    for (const [name, code, cpl, err] of [['read at CPL 0', READ_FAR, 0, 0x9], ['write at CPL 0', WRITE_FAR, 0, 0xb],
+      ['read at CPL 3', READ_FAR, 3, 0xd], ['write at CPL 3', WRITE_FAR, 3, 0xf]] as const) {
+      const m = new Machine(undefined, vendor);
+      m.pt.map(FAR, FRAME, 4096, { writable: true, user: true, executable: false });
+      const pml4e = m.pt.pml4 + 8;
+      m.mem.write32(pml4e, m.mem.read32(pml4e) | 0x100);
+      const r = outcome(m.run(code, { path, cpl }));
+      const want = vendor === 'amd' ? `#PF(${err.toString(16)})` : 'ok';
+      expect(`${name}: ${r}`).toBe(`${name}: ${want}`);
+      if (vendor === 'amd') expect([m.cpu.cr2, m.cpu.rip - CODE]).toEqual([FAR, 10]);
+    }
+  });
+});
