@@ -31,7 +31,7 @@ function makeWorld(ramBytes = 8 * 1024 * 1024) {
     mem, root, alloc,
     /** Loads the paging controls and flushes the TLB, as MOV CR0/CR4, WRMSR EFER and WRPKRU do. */
     setControls(c: Controls): void {
-      mmu.ctl.nxe = c.nxe; mmu.ctl.pke = c.pke;
+      mmu.ctl.nxe = c.nxe; mmu.ctl.pke = c.pke; mmu.ctl.vendor = c.vendor;
       mmu.wp = c.wp; mmu.smep = c.smep; mmu.smap = c.smap; mmu.pkru = c.pkru;
       mmu.flush();
     },
@@ -91,12 +91,12 @@ const clearAD = (w: World, m: Mapped): void => { for (const a of m.entryAddrs) w
 
 const KEY = 6;
 /** Controls from 7 bits: WP SMEP SMAP NXE PKE and PKRU AD/WD for KEY (other keys get the opposite bits). */
-function controlsOf(g: number): Controls {
+function controlsOf(g: number, vendor: Controls['vendor'] = 'amd'): Controls {
   const bit = (k: number) => ((g >> k) & 1) === 1;
   const ad = bit(5) ? 1 : 0, wd = bit(6) ? 1 : 0;
   let pkru = 0;
   for (let k = 0; k < 16; k++) pkru |= (k === KEY ? ad | (wd << 1) : (1 - ad) | ((1 - wd) << 1)) << (2 * k);
-  return { wp: bit(0), smep: bit(1), smap: bit(2), nxe: bit(3), pke: bit(4), pkru: pkru >>> 0 };
+  return { wp: bit(0), smep: bit(1), smap: bit(2), nxe: bit(3), pke: bit(4), pkru: pkru >>> 0, vendor };
 }
 const CONTROL_SETTINGS = 128;
 
@@ -191,15 +191,19 @@ function permissionTables(): TableResults {
  * plus ignored bits that must not fault; each alone and with a leaf that would also deny the access
  * (U/S=0, R/W=0, NX=1), so P=0 and RSVD are shown to win over the access rights.
  */
-function faultShapes(): { t: Translation; label: string; leafLevel: number }[] {
+function faultShapes(vendor: Controls['vendor']): { t: Translation; label: string; leafLevel: number }[] {
   const out: { t: Translation; label: string; leafLevel: number }[] = [];
   for (const leafLevel of [1, 2, 3]) {
     const n = 5 - leafLevel;
     for (let k = 0; k < n; k++) {
       const level = levelOf(k), leaf = k === n - 1;
-      const rsvd = [48, 51, ...(level === 4 ? [7] : []), ...(leaf && level === 3 ? [13, 21, 29] : []), ...(leaf && level === 2 ? [13, 20] : [])];
-      // Bit 8 of a non-leaf PML4E/PDPTE is left out: ignored on Intel, MBZ on AMD (APM Figure 5-18).
-      const ignored = [9, 10, 11, 52, 58, ...(leaf ? [8, level === 1 ? 7 : 12] : [62])];
+      // PML4E bit 8: MBZ on AMD (APM Vol. 2 Figure 5-18), ignored on Intel (SDM Table 4-15).
+      const pml4Bit8 = level === 4 ? [8] : [];
+      const rsvd = [48, 51, ...(level === 4 ? [7] : []), ...(vendor === 'amd' ? pml4Bit8 : []),
+        ...(leaf && level === 3 ? [13, 21, 29] : []), ...(leaf && level === 2 ? [13, 20] : [])];
+      // Bit 8 of a non-leaf PDPTE/PDE is ignored on both (APM Figures 5-19, 5-20; SDM Tables 4-17, 4-19).
+      const ignored = [9, 10, 11, 52, 58, ...(leaf ? [8, level === 1 ? 7 : 12] : [62, ...(level < 4 ? [8] : [])]),
+        ...(vendor === 'intel' ? pml4Bit8 : [])];
       const variants: [string, (e: Entry) => void][] = [
         ['P=0 (other bits junk)', (e) => { e.present = false; e.nx = true; e.extra = [7, 13, 51]; }],
         ['bit 63', (e) => { e.nx = true; }],
@@ -235,11 +239,11 @@ describe('paging permissions against the SDM model (SDM Vol. 3A §4.6, §4.7; AP
     console.log(`mmu-permissions: flip table, ${flips.checked} combinations checked`);
     expect(flips.rows.length, flips.report('flips')).toBe(0);
   });
-  it('non-present and reserved-bit entries at every level, and ignored bits (§4.5, §4.7)', () => {
+  it.each(['amd', 'intel'] as const)('non-present and reserved-bit entries at every level, and ignored bits (§4.5, §4.7; %s)', (vendor) => {
     const out = new Mismatches();
-    const { w, pages } = buildWorld(faultShapes());
+    const { w, pages } = buildWorld(faultShapes(vendor));
     for (let i = 0; i < 32; i++) {
-      const c = controlsOf((i ^ (i >> 1)) | 0x60); // WP SMEP SMAP NXE PKE in Gray order; AD=WD=1 for the key
+      const c = controlsOf((i ^ (i >> 1)) | 0x60, vendor); // WP SMEP SMAP NXE PKE in Gray order; AD=WD=1 for the key
       w.setControls(c);
       for (const m of pages) {
         for (const a of ACCESSES) {

@@ -19,21 +19,25 @@ describe.each(EXECUTION_PATHS)('control registers (%s path)', (path) => {
   const run = (code: number[], o: RunOptions = {}, m = new Machine()) => ({ m, r: outcome(m.run(code, { path, ...o })) });
   const cr = (m: Machine) => BigInt.asUintN(64, m.cpu.getReg64(RAX));
 
-  it('MOV CR0: reserved bits, NW without CD, PG without PE are #GP(0); ET reads as 1 (SDM MOV CR, §2.5)', () => {
-    const cases: [string, bigint, string][] = [
+  // SDM §2.5: "Attempting to set any reserved bits in CR0[31:0] is ignored. Attempting to set any
+  // reserved bits in CR0[63:32] results in a general-protection exception, #GP(0)."
+  it('MOV CR0: bits 63:32, NW without CD, PG without PE are #GP(0); reserved bits 31:0 are ignored; ET reads as 1 (SDM MOV CR, §2.5)', () => {
+    const cases: [string, bigint, string, bigint?][] = [
       ['MP cleared', BigInt((CR0 & ~2) >>> 0), 'ok'],
       ['bit 32', (1n << 32n) | BigInt(CR0), '#GP(0)'],
-      ['bit 6 (reserved)', BigInt((CR0 | 0x40) >>> 0), '#GP(0)'],
-      ['bit 17 (reserved)', BigInt((CR0 | 0x20000) >>> 0), '#GP(0)'],
+      ['bit 63', (1n << 63n) | BigInt(CR0), '#GP(0)'],
+      ['bit 6 (reserved, ignored)', BigInt((CR0 | 0x40) >>> 0), 'ok', BigInt(CR0 >>> 0)],
+      ['bit 17 (reserved, ignored)', BigInt((CR0 | 0x20000) >>> 0), 'ok', BigInt(CR0 >>> 0)],
+      ['bits 28:19 (reserved, ignored)', BigInt((CR0 | 0x1ff80000) >>> 0), 'ok', BigInt(CR0 >>> 0)],
       ['NW without CD', BigInt((CR0 | 0x20000000) >>> 0), '#GP(0)'],
       ['NW and CD', BigInt((CR0 | 0x60000000) >>> 0), 'ok'],
       ['PG without PE', BigInt((CR0 & ~1) >>> 0), '#GP(0)'],
       ['ET written 0', BigInt((CR0 & ~CR0_ET) >>> 0), 'ok'],
     ];
-    for (const [name, v, want] of cases) {
+    for (const [name, v, want, readBack] of cases) {
       const { m, r } = run([...movImm(RAX, v), ...movToCr(0), ...movFromCr(0)]);
       expect(`${name}: ${r}`).toBe(`${name}: ${want}`);
-      if (want === 'ok') expect(`${name}: ${cr(m).toString(16)}`).toBe(`${name}: ${(v | BigInt(CR0_ET)).toString(16)}`);
+      if (want === 'ok') expect(`${name}: ${cr(m).toString(16)}`).toBe(`${name}: ${(readBack ?? (v | BigInt(CR0_ET))).toString(16)}`);
     }
   });
 
@@ -91,7 +95,7 @@ describe.each(EXECUTION_PATHS)('control registers (%s path)', (path) => {
   });
 
   it('MOV CR4: unknown bits and clearing PAE are #GP(0); SMEP and SMAP take effect at once', () => {
-    for (const v of [BigInt(CR4 | 0x1000), BigInt(CR4 | 0x10000), BigInt(CR4 | 0x800000), (1n << 32n) | BigInt(CR4), BigInt(CR4 & ~0x20)]) {
+    for (const v of [BigInt(CR4 | 0x1000), BigInt(CR4 | 0x40000), BigInt(CR4 | 0x800000), (1n << 32n) | BigInt(CR4), BigInt(CR4 & ~0x20)]) {
       expect(run([...movImm(RAX, v), ...movToCr(4)]).r).toBe('#GP(0)');
     }
     // The Machine's code pages are user pages: with SMEP the next fetch at CPL 0 faults (P|I).

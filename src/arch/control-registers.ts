@@ -9,11 +9,18 @@ export const CR4_VME = 1 << 0, CR4_PVI = 1 << 1, CR4_TSD = 1 << 2, CR4_DE = 1 <<
 export const CR4_MCE = 1 << 6, CR4_PGE = 1 << 7, CR4_PCE = 1 << 8, CR4_OSFXSR = 1 << 9, CR4_OSXMMEXCPT = 1 << 10;
 export const CR4_UMIP = 1 << 11, CR4_LA57 = 1 << 12, CR4_FSGSBASE = 1 << 16, CR4_PCIDE = 1 << 17, CR4_OSXSAVE = 1 << 18;
 export const CR4_SMEP = 1 << 20, CR4_SMAP = 1 << 21, CR4_PKE = 1 << 22;
-/** CR4 bits the model implements: TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT UMIP SMEP SMAP PKE. */
-export const CR4_KNOWN = CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT |
-  CR4_UMIP | CR4_SMEP | CR4_SMAP | CR4_PKE;
-/** CR4 bits that change how linear addresses translate (a change flushes the TLB). */
-export const CR4_PAGING = CR4_PSE | CR4_PAE | CR4_PGE | CR4_SMEP | CR4_SMAP | CR4_PKE;
+/**
+ * CR4 bits every vCPU of the model implements (TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT UMIP
+ * PCIDE SMEP); SMAP, PKE and FSGSBASE follow the vCPU's features, and any other bit (VME, PVI,
+ * LA57, VMXE, SMXE, OSXSAVE, CET…) is reserved: #GP(0).
+ */
+export const CR4_BASE = CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT |
+  CR4_UMIP | CR4_PCIDE | CR4_SMEP;
+/** CR4 bits that change how linear addresses translate (a change flushes the TLB, global entries included). */
+export const CR4_PAGING = CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCIDE | CR4_SMEP | CR4_SMAP | CR4_PKE;
+/** With CR4.PCIDE = 1: CR3[11:0] is the PCID, and bit 63 of a value moved to CR3 keeps the TLB (SDM §4.10.4.1). */
+export const CR3_PCID_MASK = 0xfff;
+export const CR3_HI_NOFLUSH = 0x80000000 | 0;
 
 export const EFER_SCE = 1 << 0, EFER_LME = 1 << 8, EFER_LMA = 1 << 10, EFER_NXE = 1 << 11;
 /** EFER bits software may write (LMA is read-only). */

@@ -67,6 +67,7 @@ export class Cpu extends ArchState implements RunContext {
     this.vendor = options.vendor ?? 'amd';
     this.featureSet = options.features ?? MODEL_FEATURES;
     this.mmu = new Mmu(mem, (lin, err) => this.pageFault(lin, err));
+    this.mmu.ctl.vendor = this.vendor;
     this.interpreter = new Interpreter(this);
     this.mmu.onCodeWrite = (frame) => this.interpreter.dropFrame(frame);
     resetMsrs(this);

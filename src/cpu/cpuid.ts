@@ -43,8 +43,10 @@ const SYSTEM_FEATURES: readonly (readonly [number, CpuidRegister, number])[] = [
   [1, 'edx', 2],            // DE: debug extensions (CR4.DE)
   [1, 'edx', 3],            // PSE
   [1, 'edx', 6],            // PAE
+  [1, 'edx', 7],            // MCE: CR4.MCE (no machine check is ever signalled)
   [1, 'edx', 13],           // PGE: global pages
   [1, 'edx', 16],           // PAT
+  [1, 'ecx', 17],           // PCID: CR4.PCIDE, a PCID-tagged TLB, CR3 bit 63
   [1, 'ecx', 31],           // hypervisor present
   [7, 'ebx', 7],            // SMEP
   [7, 'ebx', 9],            // ERMS: enhanced REP MOVSB/STOSB

@@ -4,11 +4,11 @@
 import { Vector, FaultClass, faultClass, ERR_EXT, ERR_IDT } from '../arch/vectors.js';
 import { IF, TF, NT, RF, VM } from '../arch/rflags.js';
 import { RSP, SEG_CS, SEG_SS } from '../arch/registers.js';
-import { ATTR_P, ATTR_S, ATTR_L, SYS_INT_GATE, SYS_TRAP_GATE, TYPE_EC, dplOf, isCodeSegment } from '../arch/descriptors.js';
+import { ATTR_P, ATTR_S, ATTR_L, ATTR_DB, SYS_INT_GATE, SYS_TRAP_GATE, TYPE_EC, dplOf, isCodeSegment } from '../arch/descriptors.js';
 import { ACC_READ_SUP, ACC_WRITE_SUP } from '../mmu/mmu.js';
 import type { ExecContext } from './context.js';
 import { CPU_EXCEPTION, type PendingException } from './exceptions.js';
-import { Descriptor, readDescriptor, loadCodeSegment, loadNullSs } from './segmentation.js';
+import { Descriptor, readDescriptor, loadCodeSegment, loadNullSs, markAccessed } from './segmentation.js';
 import { isCanonical } from './operands.js';
 
 const TWO32 = 4294967296;
@@ -38,9 +38,12 @@ export function deliverException(c: ExecContext, exc: PendingException): Deliver
       if ((first === FaultClass.Contributory && second === FaultClass.Contributory) ||
           (first === FaultClass.PageFault && second !== FaultClass.Benign)) {
         vector = Vector.DF; err = 0; hasErr = true;
+        exc.vector = vector; exc.errorCode = 0; exc.hasError = true;
       } else {
         vector = exc.vector; err = exc.errorCode; hasErr = exc.hasError;
       }
+      // The host sees the event the CPU would deliver next (#DF, or the second fault) when it intercepts it.
+      if (c.interceptsEvent(vector, false)) return DeliveryResult.Intercepted;
     }
   }
 }
@@ -56,6 +59,8 @@ export function deliverEvent(c: ExecContext, vector: number, hasErr: boolean, er
   const idtErr = vector * 8 + ERR_IDT + ext;
   if (vector * 16 + 15 > c.idtrLimit) c.raise(Vector.GP, idtErr);
   const gate = c.idtrBase + vector * 16;
+  // A gate in non-canonical space (SDM INT n, 64-bit mode exceptions: #GP(selector)).
+  if (!isCanonical(gate + 15)) c.raise(Vector.GP, idtErr);
   const d0 = c.mmu.readWith(gate, 4, ACC_READ_SUP);
   const d1 = c.mmu.readWith(gate + 4, 4, ACC_READ_SUP);
   const d2 = c.mmu.readWith(gate + 8, 4, ACC_READ_SUP);
@@ -73,13 +78,16 @@ export function deliverEvent(c: ExecContext, vector: number, hasErr: boolean, er
   const selector = (d0 >>> 16) & 0xffff;
   const target = d2 * TWO32 + (((d1 & 0xffff0000) | (d0 & 0xffff)) >>> 0);
   const ist = d1 & 7;
-  // The target code segment (SDM §6.12.1.1): present, 64-bit code, DPL <= CPL.
-  const cs = readDescriptor(c, selector, (selector & ~3) + ext, gateCs);
+  // The target code segment (SDM §6.12.1.1; INT n 64-bit mode exceptions): in canonical space,
+  // present, 64-bit code (L = 1 and D = 0), DPL <= CPL.
+  const csErr = (selector & ~3) + ext;
+  const descAt = (selector & 4 ? c.ldtrBase : c.gdtrBase) + (selector & ~7);
+  if ((selector & ~3) !== 0 && !isCanonical(descAt + 7)) c.raise(Vector.GP, csErr);
+  const cs = readDescriptor(c, selector, csErr, gateCs);
   const csAttr = cs.attr;
-  if (!isCodeSegment(csAttr) || (csAttr & ATTR_L) === 0 || dplOf(csAttr) > c.cpl) c.raise(Vector.GP, (selector & ~3) + ext);
-  if ((csAttr & ATTR_P) === 0) c.raise(Vector.NP, (selector & ~3) + ext);
+  if (!isCodeSegment(csAttr) || (csAttr & (ATTR_L | ATTR_DB)) !== ATTR_L || dplOf(csAttr) > c.cpl) c.raise(Vector.GP, csErr);
+  if ((csAttr & ATTR_P) === 0) c.raise(Vector.NP, csErr);
   const newCpl = (csAttr & TYPE_EC) ? c.cpl : dplOf(csAttr); // a conforming segment keeps CPL
-  if (!isCanonical(target)) c.raise(Vector.GP, ext);
   const oldSs = c.segSel[SEG_SS]!, oldRspLo = c.regLo[RSP]!, oldRspHi = c.regHi[RSP]!;
   const oldCs = c.segSel[SEG_CS]!;
   const rflags = c.getRflags();
@@ -88,25 +96,30 @@ export function deliverEvent(c: ExecContext, vector: number, hasErr: boolean, er
   else if (newCpl < c.cpl) rsp = readTss64(c, TSS_RSP0 + newCpl * 8, ext);
   else rsp = c.regNumber(RSP);
   rsp -= ((rsp % 16) + 16) % 16; // aligned to 16 (SDM §6.14.2)
-  if (!isCanonical(rsp)) c.raise(Vector.SS, ext);
-  // The frame: SS, RSP, RFLAGS, CS, RIP and the error code, written as supervisor data.
+  // The frame: SS, RSP, RFLAGS, CS, RIP and the error code, written as supervisor data; a push in
+  // non-canonical space is #SS (SDM INT n: the stack checks come before the gate's RIP check).
   const words = hasErr ? 6 : 5;
   const base = rsp - words * 8;
-  let slot = 0;
-  const w = (lo: number, hi: number) => c.mmu.writeWith(base + 8 * slot++, 8, lo, hi, ACC_WRITE_SUP);
-  if (hasErr) w(err, 0);
+  if (!isCanonical(rsp) || !isCanonical(base)) c.raise(Vector.SS, ext);
+  if (!isCanonical(target)) c.raise(Vector.GP, ext);
+  // Pushed in the SDM's order (INT n Operation: SS, RSP, RFLAGS, CS, RIP, error code), top down,
+  // so a fault reports the first push that fails (CR2), as Bochs and QEMU do.
+  let at = rsp;
+  const push = (lo: number, hi: number) => { at -= 8; c.mmu.writeWith(at, 8, lo, hi, ACC_WRITE_SUP); };
+  push(oldSs, 0);
+  push(oldRspLo, oldRspHi);
+  push(rflags, 0);
+  push(oldCs, 0);
   const ripHi = Math.floor(returnRip / TWO32);
-  w((returnRip - ripHi * TWO32) | 0, ripHi);
-  w(oldCs, 0);
-  w(rflags, 0);
-  w(oldRspLo, oldRspHi);
-  w(oldSs, 0);
+  push((returnRip - ripHi * TWO32) | 0, ripHi);
+  if (hasErr) push(err, 0);
+  markAccessed(c, cs); // after the frame is written, before the commit (Bochs long_mode_int → load_cs)
   // Commit.
   const baseHi = Math.floor(base / TWO32);
   c.regLo[RSP] = (base - baseHi * TWO32) | 0;
   c.regHi[RSP] = baseHi;
   if (newCpl !== c.cpl) loadNullSs(c, newCpl);
-  loadCodeSegment(c, selector, cs.base, cs.limit, csAttr, newCpl);
+  loadCodeSegment(c, selector, cs.base, cs.limit, cs.attr, newCpl);
   c.flagsRest &= ~(TF | NT | RF | VM);
   if (type === SYS_INT_GATE) c.flagsRest &= ~IF;
   c.rip = target;

@@ -9,7 +9,7 @@
 import { Vector } from '../arch/vectors.js';
 import { IOPL, IOPL_SHIFT } from '../arch/rflags.js';
 import {
-  CR0_EM, CR0_MP, CR0_TS, CR4_OSFXSR, CR4_OSXSAVE, CR4_PKE, CR4_TSD, CR4_UMIP, EFER_SCE,
+  CR0_EM, CR0_MP, CR0_TS, CR4_FSGSBASE, CR4_OSFXSR, CR4_OSXSAVE, CR4_PKE, CR4_TSD, CR4_UMIP, EFER_SCE,
 } from '../arch/control-registers.js';
 import { Attr, type ExceptionClass, type OpcodeRow } from '../isa/table.js';
 import type { ExecContext, Handler } from './context.js';
@@ -35,6 +35,7 @@ export function checkExceptionClass(c: ExecContext, cls: ExceptionClass): void {
       return;
     case 'sce': if (!(c.efer & EFER_SCE)) c.raise(Vector.UD); return;
     case 'pke': if (!(c.cr4 & CR4_PKE)) c.raise(Vector.UD); return;
+    case 'fsgsbase': if (!(c.cr4 & CR4_FSGSBASE)) c.raise(Vector.UD); return;
     case 'cpl0': if (c.cpl > 0) c.raise(Vector.UD); return;
     case 'umip': if ((c.cr4 & CR4_UMIP) && c.cpl > 0) c.raise(Vector.GP, 0); return;
     case 'tsd': if ((c.cr4 & CR4_TSD) && c.cpl > 0) c.raise(Vector.GP, 0); return;

@@ -5,9 +5,9 @@
 import { Vector } from '../arch/vectors.js';
 import { SEG_CS, SEG_SS } from '../arch/registers.js';
 import {
-  ATTR_P, ATTR_S, ATTR_TYPE, ATTR_G, TYPE_CODE, TYPE_EC, TYPE_RW, dplOf, isCodeSegment, isDataSegment,
+  ATTR_P, ATTR_S, ATTR_TYPE, ATTR_G, TYPE_ACCESSED, TYPE_CODE, TYPE_EC, TYPE_RW, dplOf, isCodeSegment, isDataSegment,
 } from '../arch/descriptors.js';
-import { ACC_READ_SUP } from '../mmu/mmu.js';
+import { ACC_READ_SUP, ACC_WRITE_SUP } from '../mmu/mmu.js';
 import type { ExecContext } from './context.js';
 
 const TWO32 = 4294967296;
@@ -54,6 +54,33 @@ export function readSystemDescriptor(c: ExecContext, sel: number, out: Descripto
   return out;
 }
 
+/** Offset of the access-rights byte (P, DPL, S, type) in a descriptor. */
+const ACCESS_BYTE = 5;
+
+/**
+ * Sets type bits `bits` of descriptor `d` in its table (the accessed bit of a
+ * code or data segment being loaded, SDM §3.4.5.1; the busy bit of a TSS
+ * loaded by LTR) when they are not all set yet: a locked read-modify-write of
+ * the access-rights byte, an implicit supervisor-mode write (SDM §4.6: at any
+ * CPL; a read-only page faults with W=1, U=0 under CR0.WP, and CR2 = the
+ * byte's address). Callers run it after every check of the load and before
+ * they commit (SDM MOV/POP/LSS, IRET, interrupt delivery; Bochs touch_segment).
+ * Which bytes the hardware's locked update writes is not documented; the model
+ * writes the one byte that holds the bits (docs/cpu-model.md).
+ */
+export function setDescriptorBits(c: ExecContext, d: Descriptor, bits: number): void {
+  if ((d.attr & bits) === bits) return;
+  const at = d.address + ACCESS_BYTE;
+  const byte = c.mmu.readWith(at, 1, ACC_READ_SUP);
+  c.mmu.writeWith(at, 1, byte | bits, 0, ACC_WRITE_SUP);
+  d.attr |= bits;
+}
+
+/** Sets the accessed bit of a code or data segment descriptor being loaded (see setDescriptorBits). */
+export function markAccessed(c: ExecContext, d: Descriptor): void {
+  setDescriptorBits(c, d, TYPE_ACCESSED);
+}
+
 export function setSegment(c: ExecContext, seg: number, sel: number, base: number, limit: number, attr: number): void {
   c.segSel[seg] = sel;
   c.segBase[seg] = base;
@@ -88,6 +115,7 @@ export function loadDataSegment(c: ExecContext, seg: number, sel: number): void 
   if (seg === SEG_SS) {
     if (rpl !== c.cpl || dpl !== c.cpl || !isDataSegment(attr) || (type & TYPE_RW) === 0) c.raise(Vector.GP, sel & ~3);
     if ((attr & ATTR_P) === 0) c.raise(Vector.SS, sel & ~3);
+    markAccessed(c, d);
     c.interruptShadow = true;
   } else {
     const code = isCodeSegment(attr);
@@ -96,8 +124,9 @@ export function loadDataSegment(c: ExecContext, seg: number, sel: number): void 
     if (!isDataSegment(attr) && !readableCode) c.raise(Vector.GP, sel & ~3);
     if (!conforming && (rpl > dpl || c.cpl > dpl)) c.raise(Vector.GP, sel & ~3);
     if ((attr & ATTR_P) === 0) c.raise(Vector.NP, sel & ~3);
+    markAccessed(c, d);
   }
-  setSegment(c, seg, sel, seg >= 4 ? d.base : 0, d.limit, attr);
+  setSegment(c, seg, sel, seg >= 4 ? d.base : 0, d.limit, d.attr);
 }
 
 /** Whether a loaded data segment stays usable at `cpl` (IRET to an outer level nulls the others). */

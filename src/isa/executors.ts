@@ -46,6 +46,9 @@ export const EXECUTORS = {
   invlpg: 'INVLPG', wbinvd: 'WBINVD, INVD (no caches to write back)', clflush: 'CLFLUSH',
   clac: 'CLAC', stac: 'STAC', rdpkru: 'RDPKRU', wrpkru: 'WRPKRU', swapgs: 'SWAPGS',
   syscall: 'SYSCALL', sysret: 'SYSRET',
+  rdSegBase: 'RDFSBASE RDGSBASE; param: the segment register (SEG_FS, SEG_GS)',
+  wrSegBase: 'WRFSBASE WRGSBASE; param: the segment register (SEG_FS, SEG_GS)',
+  rdpid: 'RDPID', invpcid: 'INVPCID',
   rdmsr: 'RDMSR', wrmsr: 'WRMSR', rdtsc: 'RDTSC', rdtscp: 'RDTSCP', rdpmc: 'RDPMC', cpuid: 'CPUID',
   ud2: 'UD2, and the forced-emulation prefix ud2; "kvm"',
   // ---- no operation, undefined, not implemented

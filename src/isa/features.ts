@@ -46,8 +46,11 @@ export const FEATURES = {
   xsave: { leaf: 1, reg: 'ecx', bit: 26, instructions: ['xsave', 'xrstor'], incomplete: true },
   /** BMI1 also has ANDN, BEXTR, BLSI, BLSMSK, BLSR (VEX-encoded; no rows yet). */
   bmi1: { leaf: 7, reg: 'ebx', bit: 3, instructions: ['tzcnt', 'andn', 'bextr', 'blsi', 'blsmsk', 'blsr'] },
+  fsgsbase: { leaf: 7, reg: 'ebx', bit: 0, instructions: ['rdfsbase', 'rdgsbase', 'wrfsbase', 'wrgsbase'] },
+  invpcid: { leaf: 7, reg: 'ebx', bit: 10, instructions: ['invpcid'] },
   smap: { leaf: 7, reg: 'ebx', bit: 20, instructions: ['clac', 'stac'] },
   pku: { leaf: 7, reg: 'ecx', bit: 3, instructions: ['rdpkru', 'wrpkru'] },
+  rdpid: { leaf: 7, reg: 'ecx', bit: 22, instructions: ['rdpid'] },
   lahfLm: { leaf: 0x80000001, reg: 'ecx', bit: 0, instructions: ['lahf', 'sahf'] },
   /** AMD's ABM bit reports LZCNT (POPCNT has its own bit). */
   abm: { leaf: 0x80000001, reg: 'ecx', bit: 5, instructions: ['lzcnt'] },

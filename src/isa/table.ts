@@ -59,13 +59,14 @@ export const enum Attr {
  *   xsave  #UD if not CR4.OSXSAVE; #NM if CR0.TS
  *   sce    #UD if not EFER.SCE (SYSCALL, SYSRET)
  *   pke    #UD if not CR4.PKE (RDPKRU, WRPKRU)
+ *   fsgsbase  #UD if not CR4.FSGSBASE (RDFSBASE, RDGSBASE, WRFSBASE, WRGSBASE)
  *   cpl0   #UD if CPL > 0 (CLAC, STAC)
  *   umip   #GP(0) if CR4.UMIP and CPL > 0 (SGDT SIDT SLDT SMSW STR)
  *   tsd    #GP(0) if CR4.TSD and CPL > 0 (RDTSC, RDTSCP)
  *   iopl   #GP(0) if CPL > IOPL (CLI, STI)
  * They run before the `priv` check (#GP(0) above CPL 0), as on hardware.
  */
-export type ExceptionClass = 'none' | 'wait' | 'x87' | 'mmx' | 'sse' | 'fxsr' | 'xsave' | 'sce' | 'pke' | 'cpl0' | 'umip' | 'tsd' | 'iopl';
+export type ExceptionClass = 'none' | 'wait' | 'x87' | 'mmx' | 'sse' | 'fxsr' | 'xsave' | 'sce' | 'pke' | 'fsgsbase' | 'cpl0' | 'umip' | 'tsd' | 'iopl';
 
 export type DecodePrefix = 'any' | 'none' | '66' | 'F3' | 'F2';
 
@@ -168,7 +169,7 @@ const ATTR_NAMES: Readonly<Record<string, Attr>> = {
   lock: Attr.Lock, rep: Attr.Rep, repcc: Attr.RepCc, d64: Attr.D64, f64: Attr.F64, i64: Attr.I64, o64: Attr.O64,
   modignored: Attr.ModIgnored, priv: Attr.Priv, branch: Attr.Branch,
 };
-const EXCEPTION_CLASSES: readonly ExceptionClass[] = ['none', 'wait', 'x87', 'mmx', 'sse', 'fxsr', 'xsave', 'sce', 'pke', 'cpl0', 'umip', 'tsd', 'iopl'];
+const EXCEPTION_CLASSES: readonly ExceptionClass[] = ['none', 'wait', 'x87', 'mmx', 'sse', 'fxsr', 'xsave', 'sce', 'pke', 'fsgsbase', 'cpl0', 'umip', 'tsd', 'iopl'];
 const ID_SCHEME = /^[A-Z][A-Za-z0-9]*(_[A-Za-z0-9]+)*$/;
 
 export interface RowOptions {

@@ -16,18 +16,12 @@ import {
   PF_P, PF_W, PF_U, PF_RSVD, PF_I, PF_PK,
 } from './paging.js';
 
-/** Access kinds, each one bit of a TLB entry's permission byte. */
-export const ACC_READ_SUP = 1;        // supervisor data read, SMAP applies (AC=0 or implicit)
-export const ACC_READ_SUP_AC = 2;     // explicit supervisor data read with RFLAGS.AC=1
-export const ACC_WRITE_SUP = 4;
-export const ACC_WRITE_SUP_AC = 8;
-export const ACC_EXEC_SUP = 16;
-export const ACC_READ_USER = 32;
-export const ACC_WRITE_USER = 64;
-export const ACC_EXEC_USER = 128;
-const ACC_ANY_WRITE = ACC_WRITE_SUP | ACC_WRITE_SUP_AC | ACC_WRITE_USER;
-const ACC_ANY_USER = ACC_READ_USER | ACC_WRITE_USER | ACC_EXEC_USER;
-const ACC_ANY_EXEC = ACC_EXEC_SUP | ACC_EXEC_USER;
+import {
+  ACC_READ_SUP, ACC_READ_SUP_AC, ACC_WRITE_SUP, ACC_WRITE_SUP_AC, ACC_EXEC_SUP, ACC_READ_USER, ACC_WRITE_USER, ACC_EXEC_USER,
+  ACC_ANY_WRITE, ACC_ANY_USER, ACC_ANY_EXEC, permissionsOf, keyDenies,
+} from './access.js';
+
+export { ACC_READ_SUP, ACC_READ_SUP_AC, ACC_WRITE_SUP, ACC_WRITE_SUP_AC, ACC_EXEC_SUP, ACC_READ_USER, ACC_WRITE_USER, ACC_EXEC_USER } from './access.js';
 
 const TLB_BITS = 12;
 const TLB_SIZE = 1 << TLB_BITS;
@@ -45,8 +39,13 @@ export class Mmu {
   private readonly u8: Uint8Array;
   private readonly dv: DataView;
 
-  // TLB: parallel typed arrays, tag = virtual page number (NaN = empty).
+  // TLB: parallel typed arrays, tag = virtual page number (NaN = empty or not
+  // visible under the current PCID). `key` and `owner` keep every entry's page
+  // and PCID (SDM §4.10.1), so a PCID switch makes another context's entries
+  // visible again without the fast path ever comparing a PCID.
   private readonly tag = new Float64Array(TLB_SIZE).fill(NaN);
+  private readonly key = new Float64Array(TLB_SIZE).fill(NaN);
+  private readonly owner = new Uint16Array(TLB_SIZE);
   private readonly frame = new Int32Array(TLB_SIZE);     // byte offset of the frame in RAM
   private readonly perm = new Uint8Array(TLB_SIZE);
   private readonly globalEntry = new Uint8Array(TLB_SIZE);
@@ -63,8 +62,10 @@ export class Mmu {
   private bypassTlb = false;
 
   // Paging controls, kept in sync by the CPU (a change flushes the TLB).
-  readonly ctl: PagingControl = { cr3: 0, nxe: true, pke: false };
+  readonly ctl: PagingControl = { cr3: 0, nxe: true, pke: false, vendor: 'amd' };
   wp = true; smep = false; smap = false; pkru = 0; user = false;
+  /** The current PCID (CR3[11:0] with CR4.PCIDE = 1, else 0): TLB fills are tagged with it. */
+  private pcid = 0;
 
   /** One byte per RAM frame: 1 when the CPU holds decoded instructions from it. */
   readonly codeFrames: Uint8Array;
@@ -86,16 +87,34 @@ export class Mmu {
 
   // ---- TLB maintenance -------------------------------------------------
 
+  /** Flushes every PCID's entries (all of them, or all but the global ones). */
   flush(keepGlobal = false): void {
-    if (!keepGlobal) { this.tag.fill(NaN); this.hasLarge = false; return; }
-    for (let i = 0; i < TLB_SIZE; i++) if (!this.globalEntry[i]) this.tag[i] = NaN;
+    if (!keepGlobal) { this.tag.fill(NaN); this.key.fill(NaN); this.hasLarge = false; return; }
+    for (let i = 0; i < TLB_SIZE; i++) if (!this.globalEntry[i]) this.tag[i] = this.key[i] = NaN;
   }
 
+  /** Flushes the non-global entries of `pcid` (MOV CR3 with PCIDE = 1 and bit 63 clear, SDM §4.10.4.1). */
+  flushPcid(pcid: number, keepGlobal: boolean): void {
+    for (let i = 0; i < TLB_SIZE; i++) {
+      if (this.owner[i] === pcid && !(keepGlobal && this.globalEntry[i])) this.tag[i] = this.key[i] = NaN;
+    }
+  }
+
+  /** Makes `pcid` current: its entries (and, with CR4.PGE, global ones) become visible, others hide. */
+  setPcid(pcid: number, globals: boolean): void {
+    if (pcid === this.pcid) return;
+    this.pcid = pcid;
+    for (let i = 0; i < TLB_SIZE; i++) {
+      this.tag[i] = this.owner[i] === pcid || (globals && this.globalEntry[i]) ? this.key[i]! : NaN;
+    }
+  }
+
+  /** INVLPG: the page's entry whatever its PCID (the SDM allows invalidating other PCIDs' entries). */
   invalidatePage(lin: number): void {
     if (this.hasLarge) { this.flush(); return; }
     const vpn = Math.floor(lin / PAGE);
     const s = vpn & TLB_MASK;
-    if (this.tag[s] === vpn) this.tag[s] = NaN;
+    if (this.key[s] === vpn) this.tag[s] = this.key[s] = NaN;
   }
 
   /** Drops write permission from every entry that maps `frameIndex` (code was decoded from it). */
@@ -148,9 +167,9 @@ export class Mmu {
       else if (w.fault !== WALK_NOT_PRESENT) err |= PF_P;
       this.pageFault(lin, err);
     }
-    const perms = this.permissions(w);
+    const perms = permissionsOf(w, this.ctl.pke, this.pkru, this.wp, this.smep, this.smap);
     if ((perms & acc) === 0) {
-      this.pageFault(lin, err | PF_P | (this.keyDenies(w, acc) ? PF_PK : 0));
+      this.pageFault(lin, err | PF_P | (keyDenies(w, acc, this.ctl.pke, this.pkru, this.wp) ? PF_PK : 0));
     }
     // The access is allowed: set A on every level, D on the leaf for a write.
     for (let i = 0; i < w.depth; i++) {
@@ -172,50 +191,14 @@ export class Mmu {
       else grant &= ~ACC_ANY_WRITE;
     }
     if (!this.bypassTlb) {
-      this.tag[s] = vpn;
+      this.tag[s] = this.key[s] = vpn;
+      this.owner[s] = this.pcid;
       this.frame[s] = inRam ? w.physPage : -1;
       this.perm[s] = inRam ? grant : 0; // holes and MMIO always take the slow path
       this.globalEntry[s] = w.global ? 1 : 0;
       if (w.large) this.hasLarge = true;
     }
     return w.physPage + (lin - vpn * PAGE);
-  }
-
-  /** Permission byte for a walked translation (SDM §4.6, §4.6.2 for protection keys). */
-  private permissions(w: WalkResult): number {
-    let p = 0;
-    const smapBlocks = this.smap && w.userAll;
-    const supWriteOk = w.writeAll || !this.wp;
-    let pkRead = true, pkWriteUser = true, pkWriteSup = true;
-    if (this.ctl.pke && w.userAll) {
-      const ad = (this.pkru >>> (2 * w.pkey)) & 1, wd = (this.pkru >>> (2 * w.pkey + 1)) & 1;
-      pkRead = ad === 0;
-      pkWriteUser = ad === 0 && wd === 0;
-      pkWriteSup = ad === 0 && (wd === 0 || !this.wp);
-    }
-    if (!smapBlocks && pkRead) p |= ACC_READ_SUP;
-    if (pkRead) p |= ACC_READ_SUP_AC;
-    if (supWriteOk && !smapBlocks && pkWriteSup) p |= ACC_WRITE_SUP;
-    if (supWriteOk && pkWriteSup) p |= ACC_WRITE_SUP_AC;
-    if (!w.nxAny && !(this.smep && w.userAll)) p |= ACC_EXEC_SUP;
-    if (w.userAll) {
-      if (pkRead) p |= ACC_READ_USER;
-      if (w.writeAll && pkWriteUser) p |= ACC_WRITE_USER;
-      if (!w.nxAny) p |= ACC_EXEC_USER;
-    }
-    return p;
-  }
-
-  /**
-   * The PK bit of the error code (SDM Vol. 3A §4.7): a data access to a
-   * user-mode address whose key has AD = 1, or WD = 1 on a write made by user
-   * mode or with CR0.WP = 1 — whatever else denies the access.
-   */
-  private keyDenies(w: WalkResult, acc: number): boolean {
-    if (!this.ctl.pke || !w.userAll || (acc & ACC_ANY_EXEC) !== 0) return false;
-    const ad = (this.pkru >>> (2 * w.pkey)) & 1, wd = (this.pkru >>> (2 * w.pkey + 1)) & 1;
-    if (ad) return true;
-    return wd === 1 && (acc & ACC_ANY_WRITE) !== 0 && ((acc & ACC_ANY_USER) !== 0 || this.wp);
   }
 
   // ---- explicit data accesses at the current CPL and AC (values are int32 / low dword) ----

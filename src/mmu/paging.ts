@@ -2,6 +2,7 @@
 // the levels that accumulates U/S, R/W and NX, checks reserved bits, and
 // reports a #PF error code instead of throwing so the caller decides.
 import type { PhysicalMemory } from './physical-memory.js';
+import type { CpuVendor } from '../arch/vendor.js';
 
 export const PTE_P = 1, PTE_RW = 2, PTE_US = 4, PTE_PWT = 8, PTE_PCD = 0x10, PTE_A = 0x20, PTE_D = 0x40, PTE_PS = 0x80, PTE_G = 0x100;
 /** NX is bit 63, i.e. bit 31 of the high dword. */
@@ -20,6 +21,8 @@ export interface PagingControl {
   cr3: number;       // physical address of the PML4 (bits 51:12)
   nxe: boolean;      // EFER.NXE: bit 63 is NX, otherwise reserved
   pke: boolean;      // CR4.PKE: bits 62:59 of leaves are the protection key
+  /** The vendor model: PML4E bit 8 is MBZ on AMD (APM Vol. 2 Figure 5-18), ignored on Intel (SDM Table 4-15). */
+  vendor: CpuVendor;
 }
 
 /** Reusable walk output: no allocation per walk. */
@@ -73,7 +76,9 @@ export function walk(mem: PhysicalMemory, ctl: PagingControl, lin: number, out: 
     // Reserved bits (SDM §4.5.4 Table 4-20.. , APM §5.3.x).
     let rsvd = (hi & HI_RSVD_ADDR) !== 0 || (!ctl.nxe && hi < 0);
     const ps = (lo & PTE_PS) !== 0;
-    if (level === 4 && ps) rsvd = true;
+    // PML4E: PS (bit 7) is reserved on both vendors (SDM Table 4-15; APM Figure 5-18 "MBZ" at
+    // bits 8:7); bit 8 is MBZ on AMD only, Intel ignores it.
+    if (level === 4 && (ps || (ctl.vendor === 'amd' && (lo & PTE_G) !== 0))) rsvd = true;
     if (level === 3 && ps && (lo & 0x3fffe000) !== 0) rsvd = true;   // 1 GiB page: bits 29:13
     if (level === 2 && ps && (lo & 0x001fe000) !== 0) rsvd = true;   // 2 MiB page: bits 20:13
     if (rsvd) { out.fault = WALK_RESERVED; return false; }

@@ -15,6 +15,8 @@ export interface Controls {
   nxe: boolean;   // EFER.NXE
   pke: boolean;   // CR4.PKE
   pkru: number;
+  /** The vendor model: AMD makes PML4E bit 8 MBZ (APM Vol. 2 Figure 5-18), Intel ignores it (SDM Table 4-15). */
+  vendor: 'amd' | 'intel';
 }
 
 export type Kind = 'read' | 'write' | 'fetch';
@@ -50,13 +52,15 @@ export const ACCESSES: readonly Access[] = (() => {
 
 /**
  * Reserved bits of a present entry (SDM §4.5 Tables 4-15 to 4-20, Figure 4-11;
- * APM §5.3.3): 51:MAXPHYADDR everywhere, XD when NXE=0, PS in a PML4E, and the
+ * APM §5.3.3): 51:MAXPHYADDR everywhere, XD when NXE=0, PS in a PML4E (and bit 8
+ * of a PML4E on AMD: APM Figure 5-18 "MBZ" at bits 8:7; Intel ignores it), and the
  * address bits below the page frame of a 1 GiB (29:13) or 2 MiB (20:13) page.
  */
 export function isReservedBit(bit: number, level: number, leaf: boolean, c: Controls): boolean {
   if (bit >= MAXPHYADDR && bit <= 51) return true;
   if (bit === 63) return !c.nxe;
   if (level === 4 && bit === 7) return true;
+  if (level === 4 && bit === 8) return c.vendor === 'amd';
   if (leaf && level === 3 && bit >= 13 && bit <= 29) return true;
   if (leaf && level === 2 && bit >= 13 && bit <= 20) return true;
   return false;
@@ -141,7 +145,7 @@ export function fmtAccess(a: Access): string {
 
 export function fmtControls(c: Controls): string {
   const b = (v: boolean) => (v ? 1 : 0);
-  return `wp${b(c.wp)} smep${b(c.smep)} smap${b(c.smap)} nxe${b(c.nxe)} pke${b(c.pke)} pkru=${(c.pkru >>> 0).toString(16).padStart(8, '0')}`;
+  return `wp${b(c.wp)} smep${b(c.smep)} smap${b(c.smap)} nxe${b(c.nxe)} pke${b(c.pke)} pkru=${(c.pkru >>> 0).toString(16).padStart(8, '0')} ${c.vendor}`;
 }
 
 /** Collects table rows that disagree and renders them in one failure message. */

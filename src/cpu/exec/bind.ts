@@ -21,6 +21,7 @@ import { bindJcc, bindJmp, bindCall, bindRet, loop, jrcxz, int, int3, int1, iret
 import { movs, cmps, stos, lods, scas, ins, outs } from './string.js';
 import * as sys from './system.js';
 import { sgdt, sidt, lgdt, lidt, sldt, str, lldt, ltr } from './descriptor-tables.js';
+import { rdSegBase, wrSegBase, rdpid, invpcid } from './processor-state.js';
 
 /** Every executor name bound: the type makes a missing one a compile error. */
 const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
@@ -49,6 +50,7 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   clac: always(sys.clac), stac: always(sys.stac), rdpkru: always(sys.rdpkru), wrpkru: always(sys.wrpkru), swapgs: always(sys.swapgs),
   syscall: always(sys.syscall), sysret: always(sys.sysret),
   rdmsr: always(sys.rdmsr), wrmsr: always(sys.wrmsr), rdtsc: always(sys.rdtsc), rdtscp: always(sys.rdtscp), rdpmc: always(sys.rdpmc),
+  rdSegBase: always(rdSegBase), wrSegBase: always(wrSegBase), rdpid: always(rdpid), invpcid: always(invpcid),
   cpuid: always(sys.cpuid), ud2: always(sys.ud2),
   nop: always(sys.nop), ud: always(sys.ud), tooLong: always(sys.tooLong), pending: always(sys.pending),
 };

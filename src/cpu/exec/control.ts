@@ -10,7 +10,7 @@ import type { ExecContext, Handler } from '../context.js';
 import { condition } from '../lazy-flags.js';
 import { isCanonical, loadOperand } from '../operands.js';
 import { adjustRsp, peek, peek64, pushAddress } from '../stack.js';
-import { Descriptor, readDescriptor, loadCodeSegment, setSegment, usableAt } from '../segmentation.js';
+import { Descriptor, readDescriptor, loadCodeSegment, setSegment, usableAt, markAccessed } from '../segmentation.js';
 import { deliverEvent } from '../delivery.js';
 import type { RowBinder } from './binding.js';
 
@@ -148,7 +148,7 @@ export const iret: Handler = (c, i) => {
     const ss = readDescriptor(c, ssSel, ssSel & ~3, iretSs);
     if (!isDataSegment(ss.attr) || (ss.attr & TYPE_RW) === 0 || dplOf(ss.attr) !== newCpl) c.raise(Vector.GP, ssSel & ~3);
     if ((ss.attr & ATTR_P) === 0) c.raise(Vector.SS, ssSel & ~3);
-    ssBase = ss.base; ssLimit = ss.limit; ssAttr = ss.attr;
+    ssBase = ss.base; ssLimit = ss.limit;
   }
   // RFLAGS: what may change depends on the CPL before the return (SDM IRET operation).
   const old = c.getRflags();
@@ -156,9 +156,12 @@ export const iret: Handler = (c, i) => {
   if (c.cpl > 0) writable &= ~(IOPL | VIF | VIP);
   if (c.cpl > ((old & IOPL) >> IOPL_SHIFT)) writable &= ~IF;
   if (s === 2) writable &= 0xffff;
+  // The accessed bits, CS then SS, after every check (segmentation.ts markAccessed).
+  markAccessed(c, cs);
+  if ((ssSel & ~3) !== 0) { markAccessed(c, iretSs); ssAttr = iretSs.attr; }
   // Commit.
   c.setRflags(((old & ~writable) | (flags & writable)) & ~VM);
-  loadCodeSegment(c, csSel, cs.base, cs.limit, attr, newCpl);
+  loadCodeSegment(c, csSel, cs.base, cs.limit, cs.attr, newCpl);
   setSegment(c, SEG_SS, ssSel, ssBase, ssLimit, ssAttr);
   if (s === 8) c.setReg(8, RSP, rspLo, rspHi);
   else c.setReg(8, RSP, s === 4 ? rspLo : rspLo & 0xffff, 0);

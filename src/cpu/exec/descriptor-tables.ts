@@ -3,11 +3,10 @@
 // privilege are checked before these run (legality.ts).
 import { Vector } from '../../arch/vectors.js';
 import { ATTR_P, ATTR_S, ATTR_TYPE, SYS_LDT, SYS_TSS64_AVAIL } from '../../arch/descriptors.js';
-import { ACC_READ_SUP, ACC_WRITE_SUP } from '../../mmu/mmu.js';
 import type { Insn } from '../../isa/insn.js';
 import type { ExecContext, Handler } from '../context.js';
 import { effectiveAddress, isCanonical, loadOperand } from '../operands.js';
-import { Descriptor, readSystemDescriptor } from '../segmentation.js';
+import { Descriptor, readSystemDescriptor, setDescriptorBits } from '../segmentation.js';
 
 const TWO32 = 4294967296;
 /** The busy bit of a TSS descriptor's type (available 9 → busy B). */
@@ -68,7 +67,6 @@ export const ltr: Handler = (c, i) => {
   if ((d.attr & (ATTR_S | ATTR_TYPE)) !== SYS_TSS64_AVAIL) c.raise(Vector.GP, sel & ~3);
   if ((d.attr & ATTR_P) === 0) c.raise(Vector.NP, sel & ~3);
   if (!isCanonical(d.base)) c.raise(Vector.GP, sel & ~3);
-  const hi = c.mmu.readWith(d.address + 4, 4, ACC_READ_SUP);
-  c.mmu.writeWith(d.address + 4, 4, hi | (TSS_BUSY << 8), 0, ACC_WRITE_SUP);
-  c.trSel = sel; c.trBase = d.base; c.trLimit = d.limit; c.trAttr = d.attr | TSS_BUSY;
+  setDescriptorBits(c, d, TSS_BUSY);
+  c.trSel = sel; c.trBase = d.base; c.trLimit = d.limit; c.trAttr = d.attr;
 };

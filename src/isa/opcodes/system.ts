@@ -2,6 +2,7 @@
 // debug registers, MSRs, time, CPUID, SYSCALL/SYSRET, SMAP and protection
 // keys, cache control and hint NOPs (SDM Vol. 2; APM Vol. 3).
 import { row, type OpcodeRow } from '../table.js';
+import { SEG_FS, SEG_GS } from '../../arch/registers.js';
 
 const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 
@@ -63,6 +64,15 @@ export function systemRows(): OpcodeRow[] {
   add(row('Mfence', '0F AE /6 mod=reg', 'mfence', '', 'nop', { feature: 'sse2' }));
   add(row('Sfence', '0F AE /7 mod=reg', 'sfence', '', 'nop', { feature: 'sse' }));
   add(row('Clflush_M', '0F AE /7 mod=mem', 'clflush', 'M', 'clflush', { feature: 'clflush' }));
+  // FSGSBASE (SDM RDFSBASE/RDGSBASE, WRFSBASE/WRGSBASE): r32 or, with REX.W, r64.
+  const fsgs = { feature: 'fsgsbase', exc: 'fsgsbase', attrs: 'o64' } as const;
+  add(row('Rdfsbase_Ev', 'p=F3 0F AE /0 mod=reg', 'rdfsbase', '=Ev', 'rdSegBase', { ...fsgs, param: SEG_FS }));
+  add(row('Rdgsbase_Ev', 'p=F3 0F AE /1 mod=reg', 'rdgsbase', '=Ev', 'rdSegBase', { ...fsgs, param: SEG_GS }));
+  add(row('Wrfsbase_Ev', 'p=F3 0F AE /2 mod=reg', 'wrfsbase', 'Ev', 'wrSegBase', { ...fsgs, param: SEG_FS }));
+  add(row('Wrgsbase_Ev', 'p=F3 0F AE /3 mod=reg', 'wrgsbase', 'Ev', 'wrSegBase', { ...fsgs, param: SEG_GS }));
+  add(row('Rdpid_Eq', 'p=F3 0F C7 /7 mod=reg', 'rdpid', '=Eq', 'rdpid', { feature: 'rdpid' }));
+  add(row('Invpcid_Gq_M', 'p=66 0F 38 82 mod=mem', 'invpcid', 'Gq,M', 'invpcid', { feature: 'invpcid', attrs: 'priv' }));
+  add(row('Ud_66_0F3882_reg', 'p=66 0F 38 82 mod=reg', '(bad)', 'Gq,Eq', 'ud'));
   add(row('Ud1_Gv_Ev', '0F B9', 'ud1', 'Gv,Ev', 'ud'));
   add(row('Ud0_Gv_Ev', '0F FF', 'ud0', 'Gv,Ev', 'ud'));
   return rows;
