@@ -130,6 +130,10 @@ describe.each(EXECUTION_PATHS)('breakpoints (%s path)', (path) => {
     m = machine([[0, DATA_LIN], [7, 0x400 | (RW.write << 16) | (LEN[4]! << 18)]]);
     expect(outcome(run(m, access(4, true), { regs: { [RBX]: BigInt(DATA_LIN) }, rflags: 0x2 | TF }))).toBe('#DB');
     expect(DR6(m)).toBe(dr6(BS | 1));
+    // Single-step over an instruction a disabled instruction breakpoint matches: BS and B2.
+    m = machine([[2, CODE], [7, 0x400]]);
+    expect(outcome(run(m, NOP, { rflags: 0x2 | TF }))).toBe('#DB');
+    expect(DR6(m)).toBe(dr6(BS | 4));
     // Status bits already set stay set (the CPU never clears DR6).
     m = machine([[6, dr6(BD | 8)], [0, DATA_LIN], [7, dr7(0, RW.rw, 1)]]);
     expect(outcome(run(m, access(1, false), { regs: { [RBX]: BigInt(DATA_LIN) } }))).toBe('#DB');
@@ -147,6 +151,11 @@ describe.each(EXECUTION_PATHS)('breakpoints (%s path)', (path) => {
     expect(outcome(run(m, program([...movImm(RAX, 5), ...movToDr(0)])))).toBe('halt');
     expect(frame(m, 3)).toEqual([BigInt(CODE + 10), 0x08n, BigInt(0x2 | RF)]);
     expect([m.cpu.dr[7], m.cpu.dr[0]]).toEqual([0x400n, 0n]);
+    // The handler may then use the debug registers: mov rax, dr6; hlt.
+    const h = machine([[7, 0x2400]]);
+    setGate(h, 1);
+    expect(outcome(run(h, program(movFromDr(0), [...movFromDr(6), ...HLT])))).toBe('halt');
+    expect(BigInt.asUintN(64, h.cpu.getReg64(RAX))).toBe(BigInt(dr6(BD)));
     // The CPL check comes first: at CPL 3 a MOV DR is #GP(0) whatever GD says.
     expect(outcome(run(machine([[7, 0x2400]]), movFromDr(0), { cpl: 3 }))).toBe('#GP(0)');
   });
@@ -192,7 +201,7 @@ describe.each(EXECUTION_PATHS)('breakpoints (%s path)', (path) => {
     expect(outcome(run(m, [...out, ...NOP], { cr4: 0x620 | 0x8 }))).toBe('ok');
     m = machine([[1, 0x80], [7, dr7(1, RW.io, 1)]]);
     expect(outcome(run(m, [...out, ...NOP]))).toBe('emulation-failure');
-    void RDX; void RDI; void HANDLER; void HLT;
+    void RDX; void RDI; void HANDLER;
   });
 
   it('an enabled instruction breakpoint with LEN != 00 is undefined: emulation-failure when it covers RIP', () => {

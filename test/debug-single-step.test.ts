@@ -63,6 +63,8 @@ describe.each(EXECUTION_PATHS)('single-step (%s path)', (path) => {
     // nop; mov ss, ax (null, CPL 0); nop; nop
     const code = [...NOP, ...MOV_SS_AX, ...NOP, ...NOP];
     expect(rips(steps(code, { rflags: 0x2 | TF }).stops)).toEqual([1, 4, 5]);
+    // The same with a descriptor load: mov ax, 0x10; mov ss, ax; nop
+    expect(rips(steps([0x66, 0xb8, 0x10, 0x00, ...MOV_SS_AX, ...NOP, ...NOP], { rflags: 0x2 | TF }).stops)).toEqual([4, 7, 8]);
     // STI's interrupt shadow does not hold debug traps.
     expect(rips(steps([...STI, ...NOP, ...NOP], { rflags: 0x2 | TF }).stops)).toEqual([1, 2, 3]);
   });
@@ -85,6 +87,11 @@ describe.each(EXECUTION_PATHS)('single-step (%s path)', (path) => {
   it('a faulting instruction: the fault wins, no single-step #DB; the fault frame holds RF = 1', () => {
     let { stops, end } = steps(UD2, { rflags: 0x2 | TF });
     expect([stops, end]).toEqual([[], '#UD']);
+    // A host that skips the intercepted UD2 and resumes: the next #DB is after the NOP, none is left over from UD2.
+    const h = new Machine();
+    expect(outcome(h.run([...UD2, ...NOP, ...NOP], { path, rflags: 0x2 | TF }))).toBe('#UD');
+    h.cpu.rip = CODE + 2;
+    expect([outcome(h.resume()), h.cpu.rip - CODE]).toEqual(['#DB', 3]);
     const m = new Machine();
     setGate(m, 6);
     ({ stops, end } = steps(program(UD2), { rflags: 0x2 | TF }, m));
@@ -139,6 +146,11 @@ describe.each(EXECUTION_PATHS)('single-step (%s path)', (path) => {
     const { stops, end } = steps([...HLT, ...NOP], { rflags: 0x2 | TF });
     expect([rips(stops), end]).toEqual([[1, 2], 'ok']);
     expect(steps([...HLT, ...NOP]).end).toBe('halt');
+    // Delivered to a handler that returns (IRETQ restores TF): HLT, NOP and then INT3 (#BP) at CODE+2.
+    const m = new Machine();
+    setGate(m, 1);
+    expect(outcome(m.run(program([...HLT, ...NOP], IRETQ), { path, rflags: 0x2 | TF }))).toBe('#BP');
+    expect(m.cpu.rip).toBe(CODE + 3); // an intercepted INT3: RIP after it
   });
 
   it('ICEBP (F1): #DB delivered like a hardware event (no gate DPL check), no DR6.BS, RF = 0 pushed', () => {
