@@ -74,6 +74,12 @@ describe.each(EXECUTION_PATHS)('single-step (%s path)', (path) => {
     setGate(m, 3, { dpl: 3 });
     const { stops } = steps(program([...MOV_SS_AX, ...INT3], [...NOP, ...HLT]), { rflags: 0x2 | TF }, m);
     expect(stops.map((s) => [s.rip, s.dr6])).toEqual([[HANDLER - CODE, dr6(BS)]]);
+    // MOV SS then a faulting instruction: the held #DB is taken after the fault's delivery, at its handler.
+    const f = new Machine();
+    setGate(f, 6);
+    const r = steps(program([...MOV_SS_AX, ...UD2], [...NOP, ...HLT]), { rflags: 0x2 | TF }, f);
+    expect(r.stops.map((s) => [s.rip, s.dr6])).toEqual([[HANDLER - CODE, dr6(BS)]]);
+    expect(frame(f, 3)).toEqual([BigInt(CODE + 2), 0x08n, BigInt(0x2 | TF | RF)]); // the #UD frame below
   });
 
   it('INT n, INT3 clear TF: no trap after them; the frame holds TF = 1 and RF = 0', () => {
