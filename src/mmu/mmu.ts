@@ -63,15 +63,10 @@ export class Mmu {
   private tlbWrite = ACC_WRITE_SUP;
   /** Reference path: every access walks the tables and nothing is cached (forced emulation). */
   private bypassTlb = false;
-  /**
-   * Checks on explicit data accesses beyond paging: alignment (#AC at CPL 3
-   * with CR0.AM and RFLAGS.AC, SDM §6.15 Interrupt 17) and the watch. While
-   * either is on, explicit accesses skip the fast path, so each reaches them.
-   */
+  /** Alignment checks (#AC at CPL 3 with CR0.AM and AC, SDM §6.15) and the watch: while on, explicit accesses skip the fast path. */
   private alignOn = false;
   private watch: AccessWatch | null = null;
-  /** CR0.AM, kept in sync by the CPU. */
-  am = false;
+  am = false; // CR0.AM, kept in sync by the CPU
 
   // Paging controls, kept in sync by the CPU (a change flushes the TLB).
   readonly ctl: PagingControl = { cr3: 0, nxe: true, pke: false };
@@ -290,25 +285,16 @@ export class Mmu {
     this.writeData(lin, 8, lo, hi);
   }
 
+  // Explicit accesses off the fast path: #AC(0) before the access (so before any #PF), then the watch.
   private readData(lin: number, size: number): number {
-    if (this.alignOn || this.watch !== null) this.check(lin, size, size, false);
+    if (this.alignOn && (lin & (size - 1)) !== 0) this.alignmentFault();
+    if (this.watch !== null) this.watch.access(lin, size, false);
     return this.readSlow(lin, size, this.readMask);
   }
   private writeData(lin: number, size: number, lo: number, hi: number): void {
-    if (this.alignOn || this.watch !== null) this.check(lin, size, size, true);
+    if (this.alignOn && (lin & (size - 1)) !== 0) this.alignmentFault();
+    if (this.watch !== null) this.watch.access(lin, size, true);
     this.writeSlow(lin, size, lo, hi, this.writeMask);
-  }
-
-  /**
-   * The checks of an explicit data access of `size` bytes that must be aligned
-   * to `align`: #AC(0) first (before any #PF, as the access is not attempted),
-   * then the watch. Instructions whose operand is accessed in pieces (16-byte
-   * operands) call it once for the whole operand, then access the pieces with
-   * readWith/writeWith at the current masks.
-   */
-  check(lin: number, size: number, align: number, write: boolean): void {
-    if (this.alignOn && (lin & (align - 1)) !== 0) this.alignmentFault();
-    if (this.watch !== null) this.watch.access(lin, size, write);
   }
 
   /** Reads `size` (1, 2, 4, 8) bytes; the low dword is returned, the high one left in `hi`. */
