@@ -74,6 +74,11 @@ describe.each(EXECUTION_PATHS)('single-step (%s path)', (path) => {
     setGate(m, 3, { dpl: 3 });
     const { stops } = steps(program([...MOV_SS_AX, ...INT3], [...NOP, ...HLT]), { rflags: 0x2 | TF }, m);
     expect(stops.map((s) => [s.rip, s.dr6])).toEqual([[HANDLER - CODE, dr6(BS)]]);
+    // The host intercepts the INT3: it sees #BP; the held #DB comes at the next boundary when it resumes.
+    const h = new Machine();
+    h.cpu.dr[6] = BigInt(DR6_INIT);
+    expect(outcome(h.run([...MOV_SS_AX, ...INT3, ...NOP], { path, rflags: 0x2 | TF }))).toBe('#BP');
+    expect([outcome(h.resume()), h.cpu.rip - CODE, Number(h.cpu.dr[6])]).toEqual(['#DB', 3, dr6(BS)]);
     // MOV SS then a faulting instruction: the held #DB is taken after the fault's delivery, at its handler.
     const f = new Machine();
     setGate(f, 6);
