@@ -71,6 +71,32 @@ describe.each(EXECUTION_PATHS)('breakpoints (%s path)', (path) => {
     expect(cases).toBe(2 * 4 * 4 * 4 * 24 * 2);
   });
 
+  it('instruction breakpoints: byte offset × L/G × RF at the start → a #DB fault only at an instruction start, not the RF-suppressed first', () => {
+    // mov eax, 1 (5 bytes); 66 nop (2, a prefix); nop; mov rbx, [rsp] (4)
+    const code = [0xb8, 1, 0, 0, 0, 0x66, 0x90, 0x90, 0x48, 0x8b, 0x1c, 0x24];
+    const starts = [0, 5, 7, 8];
+    const m = new Machine();
+    let cases = 0;
+    for (let off = 0; off < code.length; off++) for (const global of [false, true]) for (const rf of [false, true]) {
+      m.cpu.dr[1] = BigInt(CODE + off);
+      m.cpu.dr[7] = BigInt(dr7(1, RW.exec, 1, global));
+      m.cpu.dr[6] = BigInt(DR6_INIT);
+      const r = run(m, code, { rflags: 0x2 | (rf ? RF : 0) });
+      const got = r.outcome === 'exception' ? `${outcome(r)} at ${m.cpu.rip - CODE} dr6=${DR6(m)} retired=${m.cpu.instructions}` : outcome(r);
+      const fires = starts.includes(off) && !(rf && off === 0);
+      const want = fires ? `#DB at ${off} dr6=${dr6(2)} retired=${starts.indexOf(off)}` : 'ok';
+      expect(`bp +${off} ${global ? 'G1' : 'L1'} RF=${rf ? 1 : 0}: ${got}`).toBe(`bp +${off} ${global ? 'G1' : 'L1'} RF=${rf ? 1 : 0}: ${want}`);
+      cases++;
+    }
+    expect(cases).toBe(code.length * 4);
+  });
+
+  it('RF does not suppress data breakpoints (only instruction breakpoints)', () => {
+    const m = machine([[0, DATA_LIN], [7, dr7(0, RW.write, 1)]]);
+    expect(outcome(run(m, access(1, true), { regs: { [RBX]: BigInt(DATA_LIN) }, rflags: 0x2 | RF }))).toBe('#DB');
+    expect(DR6(m)).toBe(dr6(1));
+  });
+
   it('a data breakpoint is a trap: the instruction completed (its store is in memory), RIP = the next, RF = 0 in the frame', () => {
     const m = machine([[0, DATA_LIN], [7, dr7(0, RW.write, 4)]]);
     setGate(m, 1);
@@ -202,6 +228,13 @@ describe.each(EXECUTION_PATHS)('breakpoints (%s path)', (path) => {
     m = machine([[1, 0x80], [7, dr7(1, RW.io, 1)]]);
     expect(outcome(run(m, [...out, ...NOP]))).toBe('emulation-failure');
     void RDX; void RDI; void HANDLER;
+  });
+
+  it('ICEBP: delivered as an external event, so a fault during its delivery has EXT = 1 in the error code', () => {
+    const m = machine();
+    setGate(m, 1, { present: false });
+    m.cpu.interceptVectors[11] = 1;
+    expect(outcome(run(m, [0xf1]))).toBe('#NP(b)'); // vector 1 × 8 + IDT (2) + EXT (1)
   });
 
   it('an enabled instruction breakpoint with LEN != 00 is undefined: emulation-failure when it covers RIP', () => {
