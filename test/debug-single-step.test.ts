@@ -46,6 +46,11 @@ describe.each(EXECUTION_PATHS)('single-step (%s path)', (path) => {
     expect(end).toBe('ok');
     // Without TF: no trap at all.
     expect(steps(code).stops).toEqual([]);
+    // Delivered: the frame holds RIP = the next instruction and RFLAGS with TF = 1, RF = 0; the handler runs with TF = 0.
+    const m = new Machine();
+    setGate(m, 1);
+    expect(outcome(m.run(program(NOP), { path, rflags: 0x2 | TF }))).toBe('halt');
+    expect(frame(m, 3)).toEqual([BigInt(CODE + 1), 0x08n, BigInt(0x2 | TF)]);
   });
 
   it('POPF/IRET setting TF: the first trap is after the instruction that follows; clearing TF: a trap after POPF itself', () => {
