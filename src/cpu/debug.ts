@@ -157,7 +157,8 @@ export function endInstruction(c: RunContext, start: number, insn: Insn, shadowe
   c.stepTrap = false;
   c.dbHits = 0;
   if (bits === 0 && c.dbDeferred === 0) return;
-  if (c.interruptShadow === Shadow.MovSs && !shadowed) { c.dbDeferred |= bits; return; }
+  // Held by MOV SS; or the host took this instruction's event (an intercepted INT n): taken at the next boundary.
+  if ((c.interruptShadow === Shadow.MovSs && !shadowed) || c.stopReason === StopReason.Exception) { c.dbDeferred |= bits; return; }
   bits |= c.dbDeferred;
   c.dbDeferred = 0;
   // A single-step trap after HLT is an event that ends the halt (the handler's IRET returns after HLT).
