@@ -57,7 +57,7 @@ describe(`exceptions on the ${p} path`, () => {
       const [rip, cs, rflags, rsp, ss] = stackWords(vm, 5);
       expect(rip).toBe(H(6));
       expect(cs).toBe(0x08n);
-      expect(rflags).toBe(0x202n);
+      expect(rflags).toBe(0x10202n); // RF = 1: #UD is a fault (SDM §17.3.1.1)
       expect(rsp).toBe(0xfffffe0000020000n);
       expect(ss).toBe(0x10n);
       expect(vm.regs().rflags & 0x200n).toBe(0n);

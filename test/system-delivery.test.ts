@@ -37,7 +37,8 @@ describe.each(EXECUTION_PATHS)('event delivery (%s path)', (path) => {
     setGate(m, 6);
     expect(run(m, UD2, { regs: { [RSP]: BigInt(STACK - 8) } })).toBe('halt');
     expect(Number(m.cpu.getReg64(RSP))).toBe(align16(STACK - 8) - 40);
-    expect(frame(m, 5)).toEqual([BigInt(CODE), 0x08n, 0x2n, BigInt(STACK - 8), 0x0n]);
+    // A fault pushes RF = 1 (SDM §17.3.1.1).
+    expect(frame(m, 5)).toEqual([BigInt(CODE), 0x08n, 0x10002n, BigInt(STACK - 8), 0x0n]);
     expect(m.cpu.rip).toBe(HANDLER + 1);
   });
 
@@ -47,7 +48,7 @@ describe.each(EXECUTION_PATHS)('event delivery (%s path)', (path) => {
     // mov rax, 1 << 63; mov rax, [rax] → #GP(0)
     expect(run(m, [0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0x80, 0x48, 0x8b, 0x00])).toBe('halt');
     expect(Number(m.cpu.getReg64(RSP))).toBe(STACK - 48);
-    expect(frame(m, 6)).toEqual([0n, BigInt(CODE + 10), 0x08n, 0x2n, BigInt(STACK), 0x0n]);
+    expect(frame(m, 6)).toEqual([0n, BigInt(CODE + 10), 0x08n, 0x10002n, BigInt(STACK), 0x0n]); // RF = 1: a fault
   });
 
   it('CPL 3 → 0: RSP0 from the TSS, SS becomes the null selector, CS the gate selector with RPL 0 (§6.14.4)', () => {
@@ -56,7 +57,7 @@ describe.each(EXECUTION_PATHS)('event delivery (%s path)', (path) => {
     expect(run(m, UD2, { cpl: 3 })).toBe('halt');
     expect(m.cpu.cpl).toBe(0);
     expect(Number(m.cpu.getReg64(RSP))).toBe(align16(RSP0) - 40);
-    expect(frame(m, 5)).toEqual([BigInt(CODE), 0x2bn, 0x2n, BigInt(STACK), 0x23n]);
+    expect(frame(m, 5)).toEqual([BigInt(CODE), 0x2bn, 0x10002n, BigInt(STACK), 0x23n]); // RF = 1: a fault
     expect([m.cpu.segSel[SEG_CS], m.cpu.segSel[SEG_SS]]).toEqual([0x08, 0]);
   });
 

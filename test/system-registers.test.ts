@@ -125,8 +125,9 @@ describe.each(EXECUTION_PATHS)('debug registers (%s path)', (path) => {
     expect([r, rax(m)]).toEqual(['ok', 0xffff0ff0n]);
     ({ m, r } = run([...movImm(RAX, 0xffffffff), ...movToDr(6), ...movFromDr(6)]));
     expect([r, rax(m)]).toEqual(['ok', 0xffffefffn]);             // bit 12 reads as 0
-    ({ m, r } = run([...movImm(RAX, 0xffffffff), ...movToDr(7), ...movFromDr(7)]));
-    expect([r, rax(m)]).toEqual(['ok', 0xffff27ffn]);
+    // Every bit but GD (bit 13: the MOV DR after it would be a #DB, test/debug-registers.test.ts).
+    ({ m, r } = run([...movImm(RAX, 0xffffdfff), ...movToDr(7), ...movFromDr(7)]));
+    expect([r, rax(m)]).toEqual(['ok', 0xffff07ffn]);
     ({ m, r } = run([...movImm(RAX, 0), ...movToDr(5), ...movFromDr(7)]));
     expect([r, rax(m)]).toEqual(['ok', 0x400n]);
     ({ m, r } = run([...movImm(RAX, 0x1), ...movToDr(4), ...movImm(RAX, 0), ...movFromDr(6)]));

@@ -28,10 +28,16 @@ export const EFER_WRITABLE = EFER_SCE | EFER_LME | EFER_NXE;
 
 /** DR6: bits that read as 1 (SDM §17.2.3), and the RTM bit (bit 16, reads 1 unless RTM is supported). */
 export const DR6_FIXED1 = 0xffff0ff0;
-export const DR6_BS = 1 << 14;
+/** DR6 status (SDM §17.2.3, APM §13.1.1.3): B0-B3 (breakpoint n matched), BD (debug-register access with GD), BS (single step), BT (task switch). */
+export const DR6_B0 = 1 << 0, DR6_BD = 1 << 13, DR6_BS = 1 << 14, DR6_BT = 1 << 15;
 /** DR7 bit 10 reads as 1; bits 11, 12, 14, 15 read as 0. */
 export const DR7_FIXED1 = 0x400, DR7_FIXED0 = 0xd800;
 export const DR7_GD = 1 << 13;
+/** DR7 L0/G0..L3/G3 occupy bits 7:0 (two per breakpoint); R/Wn bits 17+4n, LENn bits 19+4n (SDM §17.2.4). */
+export const DR7_ENABLES = 0xff;
+export const DR7_RW_SHIFT = 16, DR7_LEN_SHIFT = 18;
+/** R/Wn: 00 instruction execution, 01 data writes, 10 I/O (CR4.DE = 1), 11 data reads and writes. */
+export const DR_RW_EXEC = 0, DR_RW_WRITE = 1, DR_RW_IO = 2, DR_RW_READWRITE = 3;
 
 /** The task-priority register CR8 holds 4 bits. */
 export const CR8_MASK = 0xf;

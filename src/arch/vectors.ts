@@ -27,3 +27,15 @@ export function vectorName(vector: number): string {
 
 /** Error-code bits of a selector-related fault (SDM §6.13): EXT, IDT, TI, then the index. */
 export const ERR_EXT = 1, ERR_IDT = 2, ERR_TI = 4;
+
+/**
+ * Fault-class exceptions (SDM Table 6-1): their frame holds RFLAGS with RF = 1
+ * (SDM Vol. 3 §17.3.1.1). #DB is a fault or a trap depending on its cause, so
+ * its raiser decides; #BP and #OF are traps; #DF and #MC aborts.
+ */
+export function pushesRf(vector: number): boolean {
+  return vector < 32 && ((1 << vector) & FAULT_VECTORS) !== 0;
+}
+const FAULT_VECTORS = (1 << Vector.DE) | (1 << Vector.BR) | (1 << Vector.UD) | (1 << Vector.NM) | (1 << Vector.TS) |
+  (1 << Vector.NP) | (1 << Vector.SS) | (1 << Vector.GP) | (1 << Vector.PF) | (1 << Vector.MF) | (1 << Vector.AC) |
+  (1 << Vector.XM) | (1 << Vector.VE) | (1 << Vector.CP);

@@ -5,9 +5,11 @@ import { AC } from '../arch/rflags.js';
 import {
   CR0_PE, CR0_PG, CR0_NW, CR0_CD, CR0_ET, CR0_WP, CR0_KNOWN, CR4_BASE, CR4_PAE, CR4_PAGING, CR4_PGE, CR4_DE,
   CR4_PKE, CR4_SMEP, CR4_SMAP, CR4_FSGSBASE, CR4_PCIDE, CR3_PCID_MASK, CR3_HI_NOFLUSH, EFER_NXE, CR8_MASK,
-  DR6_FIXED1, DR7_FIXED1, DR7_FIXED0,
+  DR6_FIXED1, DR7_FIXED1, DR7_FIXED0, CR0_AM,
 } from '../arch/control-registers.js';
 import type { ExecContext } from './context.js';
+import { syncBreakpoints } from './debug.js';
+import { StopReason } from './stop-reason.js';
 
 const TWO32 = 4294967296;
 const PAGE = 4096;
@@ -33,6 +35,7 @@ export function syncPaging(c: ExecContext): void {
   m.smep = (c.cr4 & CR4_SMEP) !== 0;
   m.smap = (c.cr4 & CR4_SMAP) !== 0;
   m.pkru = c.pkru;
+  m.am = (c.cr0 & CR0_AM) !== 0; // alignment checks (SDM §6.15 Interrupt 17)
   m.setMode(c.cpl, (c.flagsRest & AC) !== 0);
   c.flushTlb(false);
   m.setPcid(currentPcid(c), (c.cr4 & CR4_PGE) !== 0);
@@ -78,7 +81,7 @@ export function writeControlRegister(c: ExecContext, n: number, lo: number, hi: 
       if (!(lo & CR0_PG)) c.raise(Vector.GP, 0);
       const old = c.cr0;
       c.cr0 = lo;
-      if ((old ^ c.cr0) & (CR0_WP | CR0_PG)) syncPaging(c);
+      if ((old ^ c.cr0) & (CR0_WP | CR0_PG | CR0_AM)) syncPaging(c);
       return;
     }
     case 2: c.cr2 = hi * TWO32 + (lo >>> 0); return;
@@ -132,4 +135,7 @@ export function writeDebugRegister(c: ExecContext, n: number, lo: number, hi: nu
   if (n === 6) c.dr[6] = BigInt(((lo | DR6_FIXED1) & ~0x1000) >>> 0);
   else if (n === 7) c.dr[7] = BigInt(((lo | DR7_FIXED1) & ~DR7_FIXED0) >>> 0);
   else c.dr[n] = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+  // The breakpoints take effect from the next instruction (debug.ts).
+  syncBreakpoints(c);
+  c.requestStop(StopReason.Reschedule);
 }

@@ -5,12 +5,13 @@
 import { Mmu } from '../mmu/mmu.js';
 import type { PhysicalMemory } from '../mmu/physical-memory.js';
 import { PortBus } from '../devices/port-bus.js';
-import { AC, ARITH_FLAGS, RFLAGS_IMPLEMENTED, RFLAGS_FIXED1 } from '../arch/rflags.js';
+import { AC, ARITH_FLAGS, RF, TF, RFLAGS_IMPLEMENTED, RFLAGS_FIXED1 } from '../arch/rflags.js';
 import { Vector } from '../arch/vectors.js';
 import { decode } from '../isa/decoder.js';
 import type { FeatureName } from '../isa/features.js';
 import type { CpuVendor } from '../arch/vendor.js';
-import { ArchState } from './state.js';
+import { ArchState, Shadow } from './state.js';
+import { DataBreakpoints, debugActive, syncBreakpoints } from './debug.js';
 import type { RunContext } from './context.js';
 import { Interpreter } from './interpreter.js';
 import { OperandValues } from './operand-values.js';
@@ -58,6 +59,9 @@ export class Cpu extends ArchState implements RunContext {
 
   private featureSet: ReadonlySet<FeatureName>;
   private readonly interpreter: Interpreter;
+  private readonly dataBreakpoints = new DataBreakpoints(this);
+  /** Whether the last slice of the run loop was the debug loop (debug.ts). */
+  private debugSlice = false;
 
   constructor(mem: PhysicalMemory, io: PortBus = new PortBus(), options: CpuOptions = {}) {
     super();
@@ -66,7 +70,7 @@ export class Cpu extends ArchState implements RunContext {
     this.forcedEmulation = options.forcedEmulation ?? false;
     this.vendor = options.vendor ?? 'amd';
     this.featureSet = options.features ?? MODEL_FEATURES;
-    this.mmu = new Mmu(mem, (lin, err) => this.pageFault(lin, err));
+    this.mmu = new Mmu(mem, (lin, err) => this.pageFault(lin, err), () => this.raise(Vector.AC, 0));
     this.mmu.ctl.vendor = this.vendor;
     this.interpreter = new Interpreter(this);
     this.mmu.onCodeWrite = (frame) => this.interpreter.dropFrame(frame);
@@ -88,6 +92,7 @@ export class Cpu extends ArchState implements RunContext {
     const oldAc = this.flagsRest & AC;
     this.flagsRest = (f & RFLAGS_IMPLEMENTED & ~ARITH_FLAGS) | RFLAGS_FIXED1;
     if ((this.flagsRest & AC) !== oldAc) this.mmu.setMode(this.cpl, (this.flagsRest & AC) !== 0);
+    if (this.flagsRest & (TF | RF)) this.requestStop(StopReason.Reschedule); // the debug loop (debug.ts)
   }
 
   setCpl(cpl: number): void {
@@ -117,6 +122,7 @@ export class Cpu extends ArchState implements RunContext {
   }
 
   requestStop(reason: StopReason): void {
+    if (reason === StopReason.Reschedule && this.stopReason !== StopReason.None) return;
     this.stopReason = reason;
   }
 
@@ -152,14 +158,25 @@ export class Cpu extends ArchState implements RunContext {
   run(budget: number): StopReason {
     this.stopReason = StopReason.None;
     const end = this.instructions + budget;
+    syncBreakpoints(this); // the host may have written DR0-DR7
     while (this.stopReason === StopReason.None) {
       if (this.instructions >= end) { this.stopReason = StopReason.Limit; break; }
+      const debug = debugActive(this);
+      // A MOV SS shadow never spans the switch from the fast loop (which does not track it).
+      if (debug && !this.debugSlice) this.interruptShadow = Shadow.None;
+      if (debug !== this.debugSlice) {
+        this.debugSlice = debug;
+        this.repSingle = false;
+        this.mmu.setWatch(debug ? this.dataBreakpoints : null);
+      }
       try {
-        if (this.executionPath === 'reference') this.interpreter.runReference(end);
+        if (debug) this.interpreter.runDebug(end, this.executionPath === 'reference');
+        else if (this.executionPath === 'reference') this.interpreter.runReference(end);
         else this.interpreter.runCached(end);
       } catch (e) {
         this.handleThrow(e);
       }
+      if ((this.stopReason as StopReason) === StopReason.Reschedule) this.stopReason = StopReason.None;
     }
     return this.stopReason;
   }
@@ -167,6 +184,9 @@ export class Cpu extends ArchState implements RunContext {
   private handleThrow(e: unknown): void {
     this.interpreter.unwind();
     this.rip = this.insnStart;
+    // The instruction did not complete: no single-step or data-breakpoint trap for it (a fault wins).
+    this.stepTrap = false;
+    this.dbHits = 0;
     if (e === CPU_EXCEPTION) {
       switch (deliverException(this, this.exc)) {
         case DeliveryResult.Intercepted: this.stopReason = StopReason.Exception; return;
@@ -220,6 +240,9 @@ export class Cpu extends ArchState implements RunContext {
     this.instructions = 0;
     this.stopReason = StopReason.None;
     this.stopMessage = '';
-    this.interruptShadow = false;
+    this.interruptShadow = Shadow.None;
+    this.stepTrap = false;
+    this.dbHits = 0;
+    this.dbDeferred = 0;
   }
 }

@@ -1,7 +1,7 @@
 // Exception and interrupt delivery through the 64-bit IDT (SDM Vol. 3A §6.12,
 // §6.14 for IA-32e mode; APM Vol. 2 §8.9), with the double-fault rules of
 // SDM Table 6-5 and the error codes of faults raised while delivering.
-import { Vector, FaultClass, faultClass, ERR_EXT, ERR_IDT } from '../arch/vectors.js';
+import { Vector, FaultClass, faultClass, pushesRf, ERR_EXT, ERR_IDT } from '../arch/vectors.js';
 import { IF, TF, NT, RF, VM } from '../arch/rflags.js';
 import { RSP, SEG_CS, SEG_SS } from '../arch/registers.js';
 import { ATTR_P, ATTR_S, ATTR_L, ATTR_DB, SYS_INT_GATE, SYS_TRAP_GATE, TYPE_EC, dplOf, isCodeSegment } from '../arch/descriptors.js';
@@ -10,6 +10,7 @@ import type { ExecContext } from './context.js';
 import { CPU_EXCEPTION, type PendingException } from './exceptions.js';
 import { Descriptor, readDescriptor, loadCodeSegment, loadNullSs, markAccessed } from './segmentation.js';
 import { isCanonical } from './operands.js';
+import { enteredDebugHandler } from './debug.js';
 
 const TWO32 = 4294967296;
 /** TSS offsets (SDM Figure 7-11): RSP0-2 at 4, IST1-7 at 0x24. */
@@ -26,9 +27,13 @@ export function deliverException(c: ExecContext, exc: PendingException): Deliver
   let vector = exc.vector, err = exc.errorCode, hasErr = exc.hasError;
   if (vector === Vector.PF) c.cr2 = exc.cr2;
   if (c.interceptsEvent(vector, false)) return DeliveryResult.Intercepted;
+  const rest = c.flagsRest;
   for (;;) {
+    // A fault-class exception pushes RF = 1 (SDM Vol. 3 §17.3.1.1; #DB's raiser sets RF itself).
+    c.flagsRest = pushesRf(vector) ? rest | RF : rest;
     try {
       deliverEvent(c, vector, hasErr, err, false, c.rip);
+      if (vector === Vector.DB) enteredDebugHandler(c);
       return DeliveryResult.Delivered;
     } catch (e) {
       if (e !== CPU_EXCEPTION) throw e;
@@ -56,6 +61,7 @@ const gateCs = new Descriptor();
  */
 export function deliverEvent(c: ExecContext, vector: number, hasErr: boolean, err: number, software: boolean, returnRip: number): void {
   const ext = software ? 0 : ERR_EXT;
+  c.stepTrap = false; // INT n, INT3, INTO, INT1 clear TF: no single-step trap after them (SDM §17.3.1.4)
   const idtErr = vector * 8 + ERR_IDT + ext;
   if (vector * 16 + 15 > c.idtrLimit) c.raise(Vector.GP, idtErr);
   const gate = c.idtrBase + vector * 16;

@@ -13,6 +13,7 @@ import { CodeCache, PAGE, type CodePage } from './code-cache.js';
 import { bindInstruction } from './exec/bind.js';
 import { CANON_LIMIT } from './operands.js';
 import { StopReason } from './stop-reason.js';
+import { beginInstruction, debugActive, endInstruction } from './debug.js';
 
 export class Interpreter {
   private readonly code = new CodeCache();
@@ -51,10 +52,35 @@ export class Interpreter {
   }
 
   /**
+   * The debug loop (debug.ts), either path, while debugging is active: the
+   * instruction breakpoints before each instruction, the #DB traps after it.
+   * Returns when debugging is off again (the run loop then takes the fast loop).
+   */
+  runDebug(end: number, reference: boolean): void {
+    const c = this.c;
+    while (c.stopReason === StopReason.None && c.instructions < end && debugActive(c)) {
+      const rip = c.rip;
+      c.insnStart = rip;
+      const shadowed = beginInstruction(c, rip);
+      let insn: Insn | undefined;
+      if (reference) insn = this.executeReference(rip);
+      else {
+        const off = rip - this.fetchBase;
+        if (off >= 0 && off < PAGE) insn = this.fetchPage[off];
+        if (insn === undefined) insn = this.fetch(rip);
+        c.rip = rip + insn.len;
+        (insn.exec as Handler)(c, insn);
+      }
+      c.instructions++;
+      endInstruction(c, rip, insn, shadowed);
+    }
+  }
+
+  /**
    * Forced emulation (guest-abi §7): executes the instruction at `lin` on the
    * reference path: decoded fresh, generic handlers, every access walking the page tables.
    */
-  executeReference(lin: number): void {
+  executeReference(lin: number): Insn {
     const c = this.c;
     c.insnStart = lin;
     c.rip = lin;
@@ -64,6 +90,7 @@ export class Interpreter {
       const insn = this.fetch(lin);
       c.rip = lin + insn.len;
       (insn.exec as Handler)(c, insn);
+      return insn;
     } finally {
       this.referenceDepth--;
       c.mmu.setReference(this.referenceDepth > 0);

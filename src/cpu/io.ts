@@ -4,7 +4,9 @@
 import { Vector } from '../arch/vectors.js';
 import { IOPL, IOPL_SHIFT } from '../arch/rflags.js';
 import { ACC_READ_SUP } from '../mmu/mmu.js';
+import { DR7_ENABLES } from '../arch/control-registers.js';
 import type { ExecContext } from './context.js';
+import { ioBreakpoints } from './debug.js';
 
 /** 64-bit TSS: the I/O map base is the 16-bit field at offset 0x66. */
 const TSS_IOMAP_BASE = 0x66;
@@ -24,10 +26,12 @@ export function checkIoPermission(c: ExecContext, port: number, size: number): v
 
 export function portIn(c: ExecContext, port: number, size: number): number {
   checkIoPermission(c, port, size);
+  if (c.dr7 & DR7_ENABLES) ioBreakpoints(c, port, size);
   return c.io.read(port, size);
 }
 
 export function portOut(c: ExecContext, port: number, size: number, value: number): void {
   checkIoPermission(c, port, size);
+  if (c.dr7 & DR7_ENABLES) ioBreakpoints(c, port, size);
   c.io.write(port, size, value);
 }

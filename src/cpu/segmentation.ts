@@ -9,6 +9,7 @@ import {
 } from '../arch/descriptors.js';
 import { ACC_READ_SUP, ACC_WRITE_SUP } from '../mmu/mmu.js';
 import type { ExecContext } from './context.js';
+import { Shadow } from './state.js';
 
 const TWO32 = 4294967296;
 
@@ -107,7 +108,7 @@ export function loadDataSegment(c: ExecContext, seg: number, sel: number): void 
     // A null selector: fine for DS/ES/FS/GS; SS only below CPL 3 with RPL = CPL.
     if (seg === SEG_SS && (c.cpl === 3 || (sel & 3) !== c.cpl)) c.raise(Vector.GP, 0);
     setSegment(c, seg, sel, 0, 0, 0);
-    if (seg === SEG_SS) c.interruptShadow = true;
+    if (seg === SEG_SS) c.interruptShadow = Shadow.MovSs;
     return;
   }
   const d = readDescriptor(c, sel, sel & ~3, loaded);
@@ -116,7 +117,7 @@ export function loadDataSegment(c: ExecContext, seg: number, sel: number): void 
     if (rpl !== c.cpl || dpl !== c.cpl || !isDataSegment(attr) || (type & TYPE_RW) === 0) c.raise(Vector.GP, sel & ~3);
     if ((attr & ATTR_P) === 0) c.raise(Vector.SS, sel & ~3);
     markAccessed(c, d);
-    c.interruptShadow = true;
+    c.interruptShadow = Shadow.MovSs; // also holds debug traps for one instruction (debug.ts)
   } else {
     const code = isCodeSegment(attr);
     const readableCode = code && (type & TYPE_RW) !== 0;

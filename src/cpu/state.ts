@@ -12,6 +12,9 @@ import { ARITH_FLAGS, RFLAGS_FIXED1 } from '../arch/rflags.js';
 import { CR0_ET, CR0_NW, CR0_CD } from '../arch/control-registers.js';
 import { arithFlags, type LazyFlags } from './lazy-flags.js';
 
+/** What set the interrupt shadow: STI blocks interrupts only; MOV SS / POP SS also hold debug traps (SDM §6.8.3). */
+export const enum Shadow { None = 0, Sti = 1, MovSs = 2 }
+
 export class ArchState implements LazyFlags {
   // ---- general-purpose registers and RIP ----
   readonly regLo = new Int32Array(16);
@@ -62,8 +65,23 @@ export class ArchState implements LazyFlags {
   instructions = 0;
   /** TSC = instructions retired + tscOffset: guest time advances with work, never wall clock. */
   tscOffset = 0;
-  /** Interrupt shadow after STI / MOV SS / POP SS (SDM §6.8.3). */
-  interruptShadow = false;
+  /** Interrupt shadow after STI / MOV SS / POP SS (SDM §6.8.3): a Shadow kind, for the next instruction boundary. */
+  interruptShadow: Shadow = Shadow.None;
+
+  // ---- debug exceptions in flight (SDM Vol. 3 §17.3; cpu/debug.ts) ----
+  /** A single-step trap is due after the current instruction (TF at its start; INT n and SYSCALL's mask change it). */
+  stepTrap = false;
+  /** DR6 B0-B3 bits of breakpoints the current instruction matched (reported with a #DB trap once it completes). */
+  dbHits = 0;
+  /** DR6 bits of debug traps held past a MOV SS / POP SS boundary, delivered after the next instruction. */
+  dbDeferred = 0;
+  /** REP string instructions do one iteration per execution (single-step and data breakpoints trap per iteration). */
+  repSingle = false;
+  /** DR0-DR3 as linear ranges [bpStart, bpEnd), masked to their length (debug.ts keeps them in sync with DR7). */
+  readonly bpStart = new Float64Array(4);
+  readonly bpEnd = new Float64Array(4);
+  /** DR7's low dword as a number (L/G enables, R/W and LEN fields). */
+  dr7 = 0x400;
 
   /** Reads a register of `size` bytes: the value for 1, 2 and 4; the low dword for 8. */
   getReg(size: number, r: number): number {

@@ -16,4 +16,6 @@ export const enum StopReason {
   Exception,
   /** A bug in the emulator: a JavaScript error escaped a handler (message in stopMessage). */
   InternalError,
+  /** Internal, never returned by Cpu.run: debugging may have turned on (TF, RF, DR7), so the run loop picks its loop again. */
+  Reschedule,
 }

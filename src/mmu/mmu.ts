@@ -30,6 +30,8 @@ const PAGE = 4096;
 
 /** Raised through this callback; it must throw (the CPU's exception sentinel). */
 export type PageFaultSink = (linear: number, errorCode: number) => never;
+/** Sees every explicit data access while installed (the CPU's data breakpoints, cpu/debug.ts). */
+export interface AccessWatch { access(lin: number, size: number, write: boolean): void }
 
 export class Mmu {
   readonly mem: PhysicalMemory;
@@ -60,6 +62,10 @@ export class Mmu {
   private tlbWrite = ACC_WRITE_SUP;
   /** Reference path: every access walks the tables and nothing is cached (forced emulation). */
   private bypassTlb = false;
+  /** Alignment checks (#AC at CPL 3 with CR0.AM and AC, SDM §6.15) and the watch: while on, explicit accesses skip the fast path. */
+  private alignOn = false;
+  private watch: AccessWatch | null = null;
+  am = false; // CR0.AM, kept in sync by the CPU
 
   // Paging controls, kept in sync by the CPU (a change flushes the TLB).
   readonly ctl: PagingControl = { cr3: 0, nxe: true, pke: false, vendor: 'amd' };
@@ -78,7 +84,7 @@ export class Mmu {
   /** The high dword of the last 64-bit read (read64, read64With, readPhys of 8 bytes, which return the low dword). */
   hi = 0;
 
-  constructor(mem: PhysicalMemory, private readonly pageFault: PageFaultSink) {
+  constructor(mem: PhysicalMemory, private readonly pageFault: PageFaultSink, private readonly alignmentFault: () => never = () => { throw new Error('#AC'); }) {
     this.mem = mem;
     this.u8 = this.ram = mem.u8;
     this.dv = this.ramView = mem.view;
@@ -130,14 +136,23 @@ export class Mmu {
     if (cpl === 3) { this.readMask = ACC_READ_USER; this.writeMask = ACC_WRITE_USER; this.execMask = ACC_EXEC_USER; }
     else if (ac) { this.readMask = ACC_READ_SUP_AC; this.writeMask = ACC_WRITE_SUP_AC; this.execMask = ACC_EXEC_SUP; }
     else { this.readMask = ACC_READ_SUP; this.writeMask = ACC_WRITE_SUP; this.execMask = ACC_EXEC_SUP; }
+    this.alignOn = cpl === 3 && ac && this.am;
     this.setReference(this.bypassTlb);
   }
+
+  /** Installs (or removes, null) the watch on explicit data accesses. */
+  setWatch(w: AccessWatch | null): void {
+    this.watch = w;
+    this.setReference(this.bypassTlb);
+  }
+  get alignmentChecking(): boolean { return this.alignOn; }
 
   /** Reference path on or off: while on, no access hits or fills the TLB. */
   setReference(on: boolean): void {
     this.bypassTlb = on;
-    this.tlbRead = on ? 0 : this.readMask;
-    this.tlbWrite = on ? 0 : this.writeMask;
+    const slow = on || this.alignOn || this.watch !== null;
+    this.tlbRead = slow ? 0 : this.readMask;
+    this.tlbWrite = slow ? 0 : this.writeMask;
   }
   get reference(): boolean { return this.bypassTlb; }
 
@@ -206,17 +221,17 @@ export class Mmu {
   read8(lin: number): number {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0) return this.u8[this.frame[s]! + (lin - vpn * PAGE)]!;
-    return this.readSlow(lin, 1, this.readMask);
+    return this.readData(lin, 1);
   }
   read16(lin: number): number {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0 && off <= PAGE - 2) return this.dv.getUint16(this.frame[s]! + off, true);
-    return this.readSlow(lin, 2, this.readMask);
+    return this.readData(lin, 2);
   }
   read32(lin: number): number {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0 && off <= PAGE - 4) return this.dv.getInt32(this.frame[s]! + off, true);
-    return this.readSlow(lin, 4, this.readMask);
+    return this.readData(lin, 4);
   }
   /** Returns the low dword; the high dword is left in `hi`. */
   read64(lin: number): number {
@@ -226,23 +241,23 @@ export class Mmu {
       this.hi = this.dv.getInt32(p + 4, true);
       return this.dv.getInt32(p, true);
     }
-    return this.readSlow(lin, 8, this.readMask);
+    return this.readData(lin, 8);
   }
 
   write8(lin: number, v: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0) { this.u8[this.frame[s]! + (lin - vpn * PAGE)] = v; return; }
-    this.writeSlow(lin, 1, v, 0, this.writeMask);
+    this.writeData(lin, 1, v, 0);
   }
   write16(lin: number, v: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0 && off <= PAGE - 2) { this.dv.setUint16(this.frame[s]! + off, v, true); return; }
-    this.writeSlow(lin, 2, v, 0, this.writeMask);
+    this.writeData(lin, 2, v, 0);
   }
   write32(lin: number, v: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0 && off <= PAGE - 4) { this.dv.setInt32(this.frame[s]! + off, v, true); return; }
-    this.writeSlow(lin, 4, v, 0, this.writeMask);
+    this.writeData(lin, 4, v, 0);
   }
   write64(lin: number, lo: number, hi: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
@@ -250,7 +265,19 @@ export class Mmu {
       const p = this.frame[s]! + off;
       this.dv.setInt32(p, lo, true); this.dv.setInt32(p + 4, hi, true); return;
     }
-    this.writeSlow(lin, 8, lo, hi, this.writeMask);
+    this.writeData(lin, 8, lo, hi);
+  }
+
+  // Explicit accesses off the fast path: #AC(0) before the access (so before any #PF), then the watch.
+  private readData(lin: number, size: number): number {
+    if (this.alignOn && (lin & (size - 1)) !== 0) this.alignmentFault();
+    if (this.watch !== null) this.watch.access(lin, size, false);
+    return this.readSlow(lin, size, this.readMask);
+  }
+  private writeData(lin: number, size: number, lo: number, hi: number): void {
+    if (this.alignOn && (lin & (size - 1)) !== 0) this.alignmentFault();
+    if (this.watch !== null) this.watch.access(lin, size, true);
+    this.writeSlow(lin, size, lo, hi, this.writeMask);
   }
 
   /** Reads `size` (1, 2, 4, 8) bytes; the low dword is returned, the high one left in `hi`. */
@@ -289,11 +316,12 @@ export class Mmu {
    * For the string fast paths: the RAM address of `lin`, translated for access
    * kind `acc` (faulting exactly as an access would), or -1 when its page is
    * not RAM (the caller then goes element by element through read/write, so
-   * each access reaches its device). RAM is a whole number of pages, so the
+   * each access reaches its device; also while accesses are checked). RAM is a whole number of pages, so the
    * rest of the page is RAM too. A write translation of a frame holding
    * decoded code drops that code first.
    */
   ramAddress(lin: number, acc: number): number {
+    if (this.alignOn || this.watch !== null) return -1; // every element must reach check()
     const pa = this.translate(lin, acc);
     return pa >= 0 && pa < this.mem.size ? pa : -1;
   }

@@ -101,8 +101,17 @@ export class Machine {
     c.syncPaging();
     c.executionPath = o.path ?? 'cached';
     c.rip = CODE;
-    const end = CODE + code.length;
-    const max = o.maxInstructions ?? 1000;
+    this.end = CODE + code.length;
+    this.max = o.maxInstructions ?? 1000;
+    return this.resume();
+  }
+
+  private end = CODE;
+  private max = 1000;
+
+  /** Continues the last run() from where it stopped (after an intercepted event, the next instruction). */
+  resume(): RunResult {
+    const c = this.cpu, end = this.end, max = this.max;
     while (c.instructions < max) {
       if (c.rip === end) return { outcome: 'ok' };
       const stop = c.run(1);

@@ -12,6 +12,7 @@ import { isCanonical, loadOperand } from '../operands.js';
 import { adjustRsp, peek, peek64, pushAddress } from '../stack.js';
 import { Descriptor, readDescriptor, loadCodeSegment, setSegment, usableAt, markAccessed } from '../segmentation.js';
 import { deliverEvent } from '../delivery.js';
+import { enteredDebugHandler } from '../debug.js';
 import type { RowBinder } from './binding.js';
 
 const TWO32 = 4294967296;
@@ -111,7 +112,10 @@ export const int: Handler = (c, i) => deliverEvent(c, i.imm & 0xff, false, 0, tr
 /** INT3: #BP as a trap; the pushed RIP is the next instruction. */
 export const int3: Handler = (c) => deliverEvent(c, Vector.BP, false, 0, true, c.rip);
 /** INT1 / ICEBP: #DB delivered like a hardware event (no DPL check). */
-export const int1: Handler = (c) => deliverEvent(c, Vector.DB, false, 0, false, c.rip);
+export const int1: Handler = (c) => {
+  deliverEvent(c, Vector.DB, false, 0, false, c.rip);
+  enteredDebugHandler(c);
+};
 
 const iretCs = new Descriptor(), iretSs = new Descriptor();
 const DATA_SEGMENTS = [SEG_ES, SEG_DS, SEG_FS, SEG_GS] as const;

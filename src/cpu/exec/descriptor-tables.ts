@@ -28,6 +28,13 @@ export const lidt = loadTable(true);
 const storeTable = (idt: boolean): Handler => (c, i) => {
   const a = effectiveAddress(c, i);
   const base = idt ? c.idtrBase : c.gdtrBase;
+  if (c.mmu.alignmentChecking) {
+    // #AC at CPL 3: SDM Table 6-7 asks 4-byte alignment of "GDTR, IDTR contents", while §6.15 advises
+    // the limit at an address = 2 mod 4 (the pieces aligned). Both fault at an odd address; elsewhere
+    // they disagree, and the model does not guess.
+    if (a & 1) c.raise(Vector.AC, 0);
+    c.emulationFailure('SGDT/SIDT with alignment checking: the alignment rule for the 10-byte operand is not settled');
+  }
   c.mmu.probeWrite(a, 10);
   c.mmu.write16(a, idt ? c.idtrLimit : c.gdtrLimit);
   const hi = Math.floor(base / TWO32);

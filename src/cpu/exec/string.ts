@@ -115,7 +115,8 @@ function execute(c: ExecContext, i: Insn, s: number, run: Run | undefined, one: 
   if (!isRep(i)) { one(c, i, s, a32); return; }
   let n = count(c, a32);
   const whileEqual = repWhileEqual(i), back = df(c);
-  let budget = REP_BUDGET;
+  // One iteration per execution while single-stepping or watching data (a #DB trap per iteration, SDM §17.3.1.4).
+  let budget = c.repSingle ? 1 : REP_BUDGET;
   while (n > 0 && budget > 0) {
     const k = run ? run(c, i, s, a32, back, Math.min(n, Math.ceil(budget / s)), whileEqual) : 0;
     if (k > 0) { n -= k; budget -= k * s; }

@@ -4,13 +4,15 @@
 // Privilege and enable checks (`priv`, exception classes) are the table's and
 // run before these (legality.ts); what remains here is each instruction's own.
 import { Vector } from '../../arch/vectors.js';
-import { IF, AC, RF, VM, RFLAGS_FIXED1 } from '../../arch/rflags.js';
+import { IF, AC, RF, TF, VM, RFLAGS_FIXED1 } from '../../arch/rflags.js';
 import { RAX, RCX, RDX, R11, SEG_SS, SEG_GS } from '../../arch/registers.js';
 import { CR0_TS } from '../../arch/control-registers.js';
 import { ATTR_CODE64, ATTR_DATA, ATTR_DPL_SHIFT } from '../../arch/descriptors.js';
 import { MSR_STAR, MSR_LSTAR, MSR_SFMASK, MSR_KERNEL_GS_BASE, MSR_TSC_AUX } from '../../arch/msr-index.js';
 import type { ExecContext, Handler } from '../context.js';
 import { StopReason } from '../stop-reason.js';
+import { Shadow } from '../state.js';
+import { checkGeneralDetect } from '../debug.js';
 import { effectiveAddress, isCanonical, loadOperand, storeOperand } from '../operands.js';
 import { portIn, portOut } from '../io.js';
 import { readMsr, writeMsr, msrValue } from '../msr.js';
@@ -46,7 +48,7 @@ export const hlt: Handler = (c) => c.requestStop(StopReason.Halt);
 
 export const cli: Handler = (c) => { c.flagsRest &= ~IF; };
 export const sti: Handler = (c) => {
-  if (!(c.flagsRest & IF)) c.interruptShadow = true;
+  if (!(c.flagsRest & IF)) c.interruptShadow = Shadow.Sti;
   c.flagsRest |= IF;
 };
 
@@ -76,11 +78,14 @@ export const movToCr: Handler = (c, i) => {
   writeControlRegister(c, i.reg, c.regLo[i.rm]!, c.regHi[i.rm]!);
   c.invalidateFetch();
 };
+// DR7.GD: a #DB fault before the access, checked after the CPL check (debug.ts).
 export const movFromDr: Handler = (c, i) => {
+  checkGeneralDetect(c);
   const v = c.dr[debugRegisterIndex(c, i.reg)]!;
   c.setReg(8, i.rm, Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0);
 };
 export const movToDr: Handler = (c, i) => {
+  checkGeneralDetect(c);
   writeDebugRegister(c, debugRegisterIndex(c, i.reg), c.regLo[i.rm]!, c.regHi[i.rm]!);
 };
 
@@ -158,6 +163,8 @@ export const syscall: Handler = (c) => {
   const flags = c.getRflags();
   c.setReg(8, R11, flags & ~RF, 0);
   c.setRflags(flags & ~mask & ~RF);
+  // Single-step follows TF after the mask: SFMASK.TF = 1 means no #DB at the handler (as KVM's em_syscall).
+  c.stepTrap = (c.flagsRest & TF) !== 0;
   // CS is STAR[47:32] with RPL 0; SS is STAR[47:32] + 8, unmasked (SDM SYSCALL, APM §6.1.1).
   const sel = Number((star >> 32n) & 0xffffn);
   loadCodeSegment(c, sel & 0xfffc, 0, 0xffffffff, ATTR_CODE64, 0);
@@ -172,6 +179,8 @@ export const sysret: Handler = (c, i) => {
   const target = c.regNumber(RCX);
   if (!isCanonical(target)) c.raise(Vector.GP, 0);
   c.setRflags((c.regLo[R11]! & ~(RF | VM)) | RFLAGS_FIXED1);
+  // Unlike IRET, TF restored by SYSRET traps right after it, before the first user instruction.
+  c.stepTrap = (c.flagsRest & TF) !== 0;
   loadCodeSegment(c, ((base + 16) & ~3) | 3, 0, 0xffffffff, ATTR_CODE64 | DPL3, 3);
   setSegment(c, SEG_SS, ((base + 8) & ~3) | 3, 0, 0xffffffff, ATTR_DATA | DPL3);
   c.rip = target;
