@@ -15,6 +15,8 @@
 
 #include "processor.h"
 #include "ucall.h"
+#include "mm.h"
+#include "usermode.h"
 
 void main(void);
 

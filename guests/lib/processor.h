@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "desc.h"
+
 /* ---- exception vectors (names as in KVM selftests) */
 #define DE_VECTOR 0
 #define DB_VECTOR 1
@@ -355,6 +357,38 @@ static inline struct desc_ptr sgdt(void)
 #define KVM_ASM_SAFE_FEP(insn) __KVM_ASM_SAFE(KVM_FEP, insn)
 #define KVM_ASM_SAFE_OUTPUTS(v, ec) [vector] "=qm"(v), [error_code] "=rm"(ec)
 #define KVM_ASM_SAFE_CLOBBERS "r9", "r10", "r11"
+
+/* As upstream: the vector (0 = no fault), optionally the error code. */
+#define __kvm_asm_safe(prefix, insn, ec, inputs...)			\
+({									\
+	uint64_t __ec;							\
+	uint8_t __vector;						\
+									\
+	asm volatile(__KVM_ASM_SAFE(prefix, insn)			\
+		     : KVM_ASM_SAFE_OUTPUTS(__vector, __ec)		\
+		     : inputs						\
+		     : KVM_ASM_SAFE_CLOBBERS, "memory");		\
+	ec = __ec;							\
+	__vector;							\
+})
+#define kvm_asm_safe(insn, inputs...)					\
+({ uint64_t __ign_ec; __kvm_asm_safe("", insn, __ign_ec, inputs); })
+#define kvm_asm_safe_ec(insn, error_code, inputs...)			\
+	__kvm_asm_safe("", insn, error_code, inputs)
+#define kvm_asm_safe_fep(insn, inputs...)				\
+({ uint64_t __ign_ec; __kvm_asm_safe(KVM_FEP, insn, __ign_ec, inputs); })
+#define kvm_asm_safe_ec_fep(insn, error_code, inputs...)		\
+	__kvm_asm_safe(KVM_FEP, insn, error_code, inputs)
+
+/*
+ * Whether the host honours KVM_FEP (Guest ABI section 7).  As in KVM
+ * selftests, the host sets it: ringzero's loader writes 1 into this
+ * variable when the image has it and forced emulation is on.  CPL 3 code
+ * cannot read supervisor data: it reads the user-half copy
+ * user_is_forced_emulation_enabled, which exception_init() fills in.
+ */
+extern bool is_forced_emulation_enabled;
+extern bool user_is_forced_emulation_enabled;
 
 /* Returns the vector of the fault rdmsr raised, 0 if none. */
 static inline uint8_t rdmsr_safe(uint32_t msr, uint64_t *val)
