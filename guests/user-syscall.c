@@ -30,19 +30,21 @@ __user_data uint64_t u_flags_after;
 	    "mov $" __stringify(SYSCALL_NR) ", %eax\n\t"		\
 	    "mov $1000, %esi\n\t"					\
 	    prefix "\n"							\
-	    ".globl " #name "_insn\n" #name "_insn:\n\t"		\
+	    #name "_insn:\n\t"					\
 	    "syscall\n"							\
-	    ".globl " #name "_after\n" #name "_after:\n\t"		\
+	    #name "_after:\n\t"					\
 	    "pushfq\n\t"						\
 	    "popq u_flags_after(%rip)\n\t"				\
 	    "pushq $2\n\t"						\
 	    "popfq\n\t"							\
 	    "ret\n"							\
-	    ".globl " #name "_alt\n" #name "_alt:\n\t"			\
+	    #name "_alt:\n\t"					\
 	    "mov $0xa17, %eax\n\t"					\
 	    "jmp " #name "_after\n"					\
 	    ".popsection");						\
-	extern char name##_insn[], name##_after[], name##_alt[];	\
+	extern char name##_insn[] __asm__(#name "_insn");		\
+	extern char name##_after[] __asm__(#name "_after");	\
+	extern char name##_alt[] __asm__(#name "_alt");		\
 	uint64_t name(uint64_t)
 
 SYS_PROBE(u_sys, "");

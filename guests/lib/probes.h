@@ -12,7 +12,10 @@
  *                                last_safe_exception holds its frame.
  *
  * Labels: name_insn is the instruction (after the prefix in name_fep),
- * name_after the one that follows it.  Entered by a CALL with nothing
+ * name_after the one that follows it.  They are local symbols (in .symtab,
+ * not global), so objdump restarts decoding at name_insn after the 'kvm'
+ * bytes of KVM_FEP, which are not an instruction (the objdump oracle,
+ * test/support/disasm-corpus.ts, skips them).  Entered by a CALL with nothing
  * pushed since, the instruction runs with RSP = the caller's RSP - 8: from
  * run_in_user_mode() that is USER_STACK_TOP - 8.  PROBE(name) and
  * PROBE(name_fep) make a struct probe.
@@ -38,16 +41,15 @@ struct probe {
 	    #name ":\n\t"							\
 	    setup "\n\t"							\
 	    prefix "\n"							\
-	    ".globl " #name "_insn\n"					\
-	    #name "_insn:\n\t"						\
+	    #name "_insn:\n\t"					\
 	    insn "\n"							\
-	    ".globl " #name "_after\n"					\
-	    #name "_after:\n\t"						\
+	    #name "_after:\n\t"					\
 	    tail "\n\t"							\
 	    "ret\n\t"							\
 	    ".size " #name ", . - " #name "\n"				\
 	    ".popsection");						\
-	extern char name##_insn[], name##_after[];			\
+	extern char name##_insn[] __asm__(#name "_insn");		\
+	extern char name##_after[] __asm__(#name "_after");	\
 	uint64_t name(uint64_t)
 
 #define __USER_PROBE(name, prefix, insn)				\
