@@ -56,7 +56,12 @@ static void int80_dpl3(bool on)
 	set_idt_gate(0x80, on ? 3 : 0, 0);
 }
 
-enum { ARG_NONE, ARG_KERNEL_SECRET, ARG_USER_PAGE };
+static void int3_dpl0(bool on)
+{
+	set_idt_gate(BP_VECTOR, on ? 0 : 3, 0);
+}
+
+enum { ARG_NONE, ARG_KERNEL_SECRET, ARG_USER_PAGE, ARG_NONCANONICAL };
 
 struct user_case {
 	const char *name;
@@ -75,6 +80,9 @@ static const struct user_case cases[] = {
 	/* INT3 through the DPL 3 gate: a trap, RIP = the next instruction. */
 	{ "int3", { PROBE(p_int3), PROBE(p_int3_fep) }, ARG_NONE, 0,
 	  BP_VECTOR, 0, true, false },
+	/* INT3 checks the gate DPL too (SDM INT3: only INT1 does not). */
+	{ "int3, gate DPL 0", { PROBE(p_int3), PROBE(p_int3_fep) }, ARG_NONE,
+	  int3_dpl0, GP_VECTOR, (BP_VECTOR << 3) | 2, false, false },
 	/*
 	 * INT n with gate DPL 0 < CPL 3: #GP with error code = IDT vector
 	 * << 3 | IDT (bit 1), RIP = the INT (SDM Vol. 3 6.12.1.1, 6.13).
@@ -88,6 +96,9 @@ static const struct user_case cases[] = {
 	{ "read supervisor data", { PROBE(p_read), PROBE(p_read_fep) },
 	  ARG_KERNEL_SECRET, 0, PF_VECTOR,
 	  PFERR_PRESENT_MASK | PFERR_USER_MASK, false, false },
+	/* A non-canonical address: #GP(0), no #PF, CR2 untouched (SDM 3.3.7.1). */
+	{ "read non-canonical", { PROBE(p_read), PROBE(p_read_fep) },
+	  ARG_NONCANONICAL, 0, GP_VECTOR, 0, false, false },
 	/* An IST gate: the CPU switches to TSS.IST2 even from CPL 3 (6.14.5). */
 	{ "ud2 through an IST2 gate", { PROBE(p_ud2), PROBE(p_ud2_fep) },
 	  ARG_NONE, ud_on_ist2, UD_VECTOR, 0, false, true },
@@ -97,7 +108,8 @@ static void run_case(const struct user_case *c, int fep, uint64_t user_page)
 {
 	const struct probe *p = &c->probe[fep];
 	uint64_t arg = c->arg == ARG_KERNEL_SECRET ? (uint64_t)&kernel_secret :
-		       c->arg == ARG_USER_PAGE ? user_page : 0;
+		       c->arg == ARG_USER_PAGE ? user_page :
+		       c->arg == ARG_NONCANONICAL ? 0x0000800000000000ul : 0;
 	uint64_t cr2 = 0xc2c2c2c2ul;
 	struct user_exit e;
 	char name[96];
