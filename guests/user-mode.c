@@ -10,7 +10,8 @@
  *   SYNC {"hello", 1}  run_in_user_mode returned 0x369d, a user page
  *                      written at CPL 3 reads back through the direct map
  *   SYNC {"hello", 2}  the exception table below passed (also behind
- *                      KVM_FEP when forced emulation is on)
+ *                      KVM_FEP when forced emulation is on), and the
+ *                      kvm_asm_safe*() macros report #UD and #PF(P)
  *   DONE               USER_GUEST_DONE from CPL 3
  */
 #include "ring3.h"
@@ -131,6 +132,30 @@ static void run_case(const struct user_case *c, int fep, uint64_t user_page)
 		       "%s: CR2 %#lx", name, e.ex.cr2);
 }
 
+/* The upstream-style kvm_asm_safe*() macros, also behind KVM_FEP. */
+static void check_asm_safe(uint8_t *user_page)
+{
+	uint64_t ec = 0xeeee;
+
+	GUEST_ASSERT_EQ(kvm_asm_safe("ud2"), UD_VECTOR);
+	GUEST_ASSERT_EQ(kvm_asm_safe("nop"), 0);
+	/* SMAP, AC=0: a supervisor read of a user page is #PF(P). */
+	GUEST_ASSERT_EQ(kvm_asm_safe_ec("cmpb $0, (%[p])", ec, [p] "r"(user_page)),
+			PF_VECTOR);
+	GUEST_ASSERT_EQ(ec, PFERR_PRESENT_MASK);
+	GUEST_ASSERT_EQ(last_safe_exception.cr2, (uint64_t)user_page);
+	GUEST_ASSERT_EQ(last_safe_exception.cs, KERNEL_CS);
+	if (!is_forced_emulation_enabled)
+		return;
+	GUEST_ASSERT_EQ(kvm_asm_safe_fep("ud2"), UD_VECTOR);
+	GUEST_ASSERT_EQ(kvm_asm_safe_fep("nop"), 0);
+	ec = 0xeeee;
+	GUEST_ASSERT_EQ(kvm_asm_safe_ec_fep("cmpb $0, (%[p])", ec,
+					    [p] "r"(user_page + 1)), PF_VECTOR);
+	GUEST_ASSERT_EQ(ec, PFERR_PRESENT_MASK);
+	GUEST_ASSERT_EQ(last_safe_exception.cr2, (uint64_t)user_page + 1);
+}
+
 void main(void)
 {
 	struct user_exit e;
@@ -157,6 +182,7 @@ void main(void)
 	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++)
 		for_each_fep(fep)
 			run_case(&cases[i], fep, (uint64_t)page);
+	check_asm_safe(page);
 	GUEST_SYNC(2);
 
 	run_in_user_mode(u_done, 0);

@@ -40,7 +40,12 @@
 	"mov %%r10, %[error_code]\n\t"
 
 #define KVM_ASM_SAFE(insn) __KVM_ASM_SAFE("", insn)
-#define KVM_ASM_SAFE_FEP(insn) __KVM_ASM_SAFE(KVM_FEP, insn)
+/*
+ * The prefix plus a local symbol where the instruction starts (unique per
+ * asm statement: %=), so objdump restarts decoding after the 'kvm' bytes.
+ */
+#define __KVM_FEP_MARKED KVM_FEP "\n__kvm_fep_insn_%=:"
+#define KVM_ASM_SAFE_FEP(insn) __KVM_ASM_SAFE(__KVM_FEP_MARKED, insn)
 #define KVM_ASM_SAFE_OUTPUTS(v, ec) [vector] "=qm"(v), [error_code] "=rm"(ec)
 #define KVM_ASM_SAFE_CLOBBERS "r9", "r10", "r11"
 
@@ -58,13 +63,15 @@
 	__vector;							\
 })
 #define kvm_asm_safe(insn, inputs...)					\
-({ uint64_t __ign_ec; __kvm_asm_safe("", insn, __ign_ec, inputs); })
+({ uint64_t __ign_ec __attribute__((unused));				\
+   __kvm_asm_safe("", insn, __ign_ec, inputs); })
 #define kvm_asm_safe_ec(insn, error_code, inputs...)			\
 	__kvm_asm_safe("", insn, error_code, inputs)
 #define kvm_asm_safe_fep(insn, inputs...)				\
-({ uint64_t __ign_ec; __kvm_asm_safe(KVM_FEP, insn, __ign_ec, inputs); })
+({ uint64_t __ign_ec __attribute__((unused));				\
+   __kvm_asm_safe(__KVM_FEP_MARKED, insn, __ign_ec, inputs); })
 #define kvm_asm_safe_ec_fep(insn, error_code, inputs...)		\
-	__kvm_asm_safe(KVM_FEP, insn, error_code, inputs)
+	__kvm_asm_safe(__KVM_FEP_MARKED, insn, error_code, inputs)
 
 /*
  * Whether the host honours KVM_FEP (Guest ABI section 7).  As in KVM
