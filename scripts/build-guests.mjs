@@ -25,6 +25,7 @@ process.chdir(root);
 
 const CC = process.env.CC || 'gcc';
 const OBJDUMP = process.env.OBJDUMP || 'objdump';
+const OBJCOPY = process.env.OBJCOPY || 'objcopy';
 // `--src DIR --out DIR` builds another set of images with the same runtime
 // (npm run bench builds bench/guests into build/bench this way).
 const argOf = (flag, dflt) => { const k = process.argv.indexOf(flag); return k > 0 ? process.argv[k + 1] : dflt; };
@@ -75,6 +76,10 @@ const toolchain = probe.stdout.split('\n')[0];
 const isSrc = (f) => /\.(c|S)$/.test(f);
 const libFiles = fs.readdirSync(LIB_DIR).sort();
 const libSrcs = libFiles.filter(isSrc).map((f) => path.posix.join(LIB_DIR, f));
+// The CPL 3 copies of the runtime (guests/lib/ucall.h, usermode.h): compiled
+// again with -DRINGZERO_USER, every symbol prefixed __user_ (objcopy), and
+// named *.user.o so guest.ld puts all their sections in the user half.
+const USER_LIB = ['ucall.c', 'printf.c', 'string.c'].map((f) => path.posix.join(LIB_DIR, f));
 const guestSrcs = fs.readdirSync(GUEST_DIR, { withFileTypes: true })
   .filter((d) => d.isFile() && isSrc(d.name)).map((d) => d.name).sort();
 // Headers next to the guests count for every guest, like the runtime does.
@@ -148,10 +153,17 @@ async function pool(items, fn) {
     while (next < items.length) await fn(items[next++]);
   }));
 }
-async function compile(src, obj) {
-  const r = await run(CC, [...CFLAGS, '-c', src, '-o', obj]);
+async function compile(src, obj, extra = []) {
+  const r = await run(CC, [...CFLAGS, ...extra, '-c', src, '-o', obj]);
   if (!r.ok) { process.stderr.write(r.err); throw new Error(`compiling ${src} failed`); }
   if (r.err) process.stderr.write(r.err);
+}
+async function compileUser(src, obj) {
+  const tmp = `${obj}.tmp`;
+  await compile(src, tmp, ['-DRINGZERO_USER']);
+  const r = await run(OBJCOPY, ['--prefix-symbols=__user_', tmp, obj]);
+  fs.rmSync(tmp, { force: true });
+  if (!r.ok) { process.stderr.write(r.err); throw new Error(`objcopy of ${src} failed`); }
 }
 
 // ---- static checks of a linked image against the Guest ABI
@@ -231,11 +243,13 @@ async function checkInsns(file) {
 
 // ---- build
 try {
-  const libObjs = libSrcs.map((src) => path.posix.join(OBJ_DIR, 'lib', `${path.basename(src)}.o`));
+  const kernelJobs = libSrcs.map((src) => [src, path.posix.join(OBJ_DIR, 'lib', `${path.basename(src)}.o`), compile]);
+  const userJobs = USER_LIB.map((src) => [src, path.posix.join(OBJ_DIR, 'lib', `${path.basename(src)}.user.o`), compileUser]);
+  const libObjs = [...kernelJobs, ...userJobs].map(([, obj]) => obj);
   const libStamp = path.join(OBJ_DIR, 'lib.stamp');
   if (readStamp(libStamp) !== commonHash || libObjs.some((o) => !fs.existsSync(o))) {
     fs.rmSync(libStamp, { force: true });
-    await pool(libSrcs.map((src, i) => [src, libObjs[i]]), ([src, obj]) => compile(src, obj));
+    await pool([...kernelJobs, ...userJobs], ([src, obj, how]) => how(src, obj));
     fs.writeFileSync(libStamp, commonHash);
   }
 

@@ -67,6 +67,8 @@ export interface VmOptions {
 }
 
 const MAX_RAM = 2 * 1024 * 1024 * 1024 - 0x200000;
+/** The guest variable the loader sets to say whether forced emulation is on (KVM selftests' name). */
+export const FEP_SYMBOL = 'is_forced_emulation_enabled';
 
 export class Vm {
   readonly cpu: Cpu;
@@ -109,6 +111,21 @@ export class Vm {
       this.cpu.requestStop(StopReason.Exit);
     }));
     buildEnvironment(image, ram, this.cpu);
+    this.announceForcedEmulation(options.forcedEmulation ?? false);
+  }
+
+  /**
+   * KVM selftests' `bool is_forced_emulation_enabled`, set by the host: when
+   * the image defines that symbol, the loader writes 1 (forced emulation on)
+   * or 0 into it through the guest's page tables, before the first instruction.
+   */
+  private announceForcedEmulation(enabled: boolean): void {
+    const sym = this.image.symbols.get(FEP_SYMBOL);
+    if (!sym) return;
+    if (sym.size !== 1) throw new ImageError(`${FEP_SYMBOL} must be a 1-byte bool, its size is ${sym.size}`);
+    const pa = this.translate(sym.value);
+    if (pa === undefined || pa >= this.mem.size) throw new ImageError(`${FEP_SYMBOL} at 0x${sym.value.toString(16)} is not in a loaded segment`);
+    this.mem.u8[pa] = enabled ? 1 : 0;
   }
 
   private emit(e: GuestEvent): void {

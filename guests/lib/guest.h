@@ -15,6 +15,9 @@
 
 #include "processor.h"
 #include "ucall.h"
+#include "mm.h"
+#include "usermode.h"
+#include "probes.h"
 
 void main(void);
 
@@ -43,7 +46,7 @@ void console_puts(const char *s);
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- placement in the user half (guest.ld), for future ring-3 code */
-#define __user_text __attribute__((section(".user_text")))
+#define __user_text __attribute__((section(".user_text"), noipa))
 #define __user_data __attribute__((section(".user_data")))
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -10,6 +10,10 @@
 
 uint64_t guest_vcpu_id;		/* set by _start from RDI */
 uint64_t guest_ram_size;	/* set by _start from RSI */
+/* Written by the host's loader (processor.h); the user-half copy for CPL 3. */
+bool is_forced_emulation_enabled;
+__user_data bool user_is_forced_emulation_enabled;
+struct exception_frame last_safe_exception;
 
 /* The 256 entry stubs, in entry.S. */
 extern const uint64_t idt_handlers[NUM_INTERRUPTS];
@@ -49,6 +53,17 @@ void exception_init(void)
 		set_idt_entry(v, idt_handlers[v], dpl, ist);
 	}
 	lidt(&idtr);
+	/* Through the direct map: supervisor code cannot address the user half
+	 * RIP-relatively (-mcmodel=kernel), and SMAP forbids the plain access. */
+	*(bool *)direct_alias(&user_is_forced_emulation_enabled) =
+		is_forced_emulation_enabled;
+	usermode_init();
+}
+
+void set_idt_gate(int vector, int dpl, int ist)
+{
+	if (vector >= 0 && vector < NUM_INTERRUPTS)
+		set_idt_entry(vector, idt_handlers[vector], dpl, ist);
 }
 
 void install_exception_handler(int vector, void (*handler)(struct ex_regs *))
@@ -61,13 +76,15 @@ void install_exception_handler(int vector, void (*handler)(struct ex_regs *))
  * KVM_ASM_SAFE fixup (processor.h).  #DE is never fixed up: its vector, 0,
  * would read as "no fault".
  */
-static bool kvm_fixup_exception(struct ex_regs *regs)
+static bool kvm_fixup_exception(struct ex_regs *regs,
+				const struct exception_frame *f)
 {
 	if (regs->r9 != KVM_EXCEPTION_MAGIC || regs->rip != regs->r10)
 		return false;
 	if (regs->vector == DE_VECTOR)
 		return false;
 
+	last_safe_exception = *f;
 	regs->rip = regs->r11;
 	regs->r9 = regs->vector;
 	regs->r10 = regs->error_code;
@@ -76,15 +93,23 @@ static bool kvm_fixup_exception(struct ex_regs *regs)
 
 /*
  * Fixups first, so a _safe access works even with a handler installed for
- * its vector (same order as KVM).  With neither, report UNHANDLED with
- * args = vector, error code, RIP (Guest ABI section 6) and a readable
+ * its vector (same order as KVM), then the handler, then (from CPL 3 during
+ * run_in_user_mode) the end of the user run.  With none, report UNHANDLED
+ * with args = vector, error code, RIP (Guest ABI section 6) and a readable
  * message in the buffer, then stop.
  */
 void route_exception(struct ex_regs *regs)
 {
 	void (*handler)(struct ex_regs *);
+	/* The CPU's five words follow struct ex_regs: RIP CS RFLAGS RSP SS. */
+	const uint64_t *hw = &regs->rip;
+	struct exception_frame f = {
+		.vector = regs->vector, .error_code = regs->error_code,
+		.rip = hw[0], .cs = hw[1], .rflags = hw[2], .rsp = hw[3],
+		.ss = hw[4], .frame = (uint64_t)hw, .cr2 = get_cr2(),
+	};
 
-	if (kvm_fixup_exception(regs))
+	if (kvm_fixup_exception(regs, &f))
 		return;
 
 	handler = exception_handlers[regs->vector & 0xff];
@@ -92,6 +117,9 @@ void route_exception(struct ex_regs *regs)
 		handler(regs);
 		return;
 	}
+
+	if (user_mode_catch(regs, &f))
+		return;
 
 	ucall_unhandled(regs->vector, regs->error_code, regs->rip);
 }

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "desc.h"
+
 /* ---- exception vectors (names as in KVM selftests) */
 #define DE_VECTOR 0
 #define DB_VECTOR 1
@@ -58,11 +60,14 @@
 #define X86_CR0_NW (1ul << 29)
 #define X86_CR0_CD (1ul << 30)
 #define X86_CR0_PG (1ul << 31)
+#define X86_CR4_TSD (1ul << 2)
 #define X86_CR4_PAE (1ul << 5)
 #define X86_CR4_OSFXSR (1ul << 9)
 #define X86_CR4_OSXMMEXCPT (1ul << 10)
+#define X86_CR4_UMIP (1ul << 11)
 #define X86_CR4_SMEP (1ul << 20)
 #define X86_CR4_SMAP (1ul << 21)
+#define X86_CR4_PKE (1ul << 22)
 
 /* ---- RFLAGS bits */
 #define X86_EFLAGS_CF (1ul << 0)
@@ -270,6 +275,30 @@ static inline uint64_t rdtsc(void)
 	return lo | ((uint64_t)hi << 32);
 }
 
+/* ---- SMAP (CPL 0 only) and protection keys (CR4.PKE), SDM Vol. 3 4.6 */
+static inline void stac(void)
+{
+	asm volatile("stac" : : : "memory");
+}
+
+static inline void clac(void)
+{
+	asm volatile("clac" : : : "memory");
+}
+
+static inline uint32_t rdpkru(void)
+{
+	uint32_t eax, edx;
+
+	asm volatile("rdpkru" : "=a"(eax), "=d"(edx) : "c"(0));
+	return eax;
+}
+
+static inline void wrpkru(uint32_t pkru)
+{
+	asm volatile("wrpkru" : : "a"(pkru), "d"(0), "c"(0) : "memory");
+}
+
 /* ---- interrupts */
 static inline void cli(void)
 {
@@ -321,69 +350,6 @@ static inline struct desc_ptr sgdt(void)
 #define get_idt sidt
 #define get_gdt sgdt
 
-/*
- * Fault-tolerant execution of one instruction, KVM_ASM_SAFE from KVM
- * selftests' processor.h: r9 = KVM_EXCEPTION_MAGIC marks "a fault here is
- * expected", r10 = RIP of the instruction that may fault, r11 = where to go
- * if it does.  route_exception() (processor.c) sees r9 == magic and
- * rip == r10, resumes at r11 with r9 = vector and r10 = error code; without a
- * fault r9 is zeroed.  #DE (vector 0) cannot be reported this way, because 0
- * means "no fault", so it is never fixed up.
- *
- * KVM_ASM_SAFE_FEP puts the forced emulation prefix (ABI section 7) before
- * the instruction; with forced emulation on, a fault reports the RIP after
- * the prefix, i.e. label 1 as here.
- */
-#define KVM_EXCEPTION_MAGIC 0xabacadabaULL
-#define KVM_FEP "ud2; .byte 'k', 'v', 'm';"
-
-#define __stringify_1(x...) #x
-#define __stringify(x...) __stringify_1(x)
-
-#define __KVM_ASM_SAFE(prefix, insn)					\
-	"mov $" __stringify(KVM_EXCEPTION_MAGIC) ", %%r9\n\t"		\
-	"lea 1f(%%rip), %%r10\n\t"					\
-	"lea 2f(%%rip), %%r11\n\t"					\
-	prefix "\n\t"							\
-	"1: " insn "\n\t"						\
-	"xor %%r9, %%r9\n\t"						\
-	"2:\n\t"							\
-	"mov %%r9b, %[vector]\n\t"					\
-	"mov %%r10, %[error_code]\n\t"
-
-#define KVM_ASM_SAFE(insn) __KVM_ASM_SAFE("", insn)
-#define KVM_ASM_SAFE_FEP(insn) __KVM_ASM_SAFE(KVM_FEP, insn)
-#define KVM_ASM_SAFE_OUTPUTS(v, ec) [vector] "=qm"(v), [error_code] "=rm"(ec)
-#define KVM_ASM_SAFE_CLOBBERS "r9", "r10", "r11"
-
-/* Returns the vector of the fault rdmsr raised, 0 if none. */
-static inline uint8_t rdmsr_safe(uint32_t msr, uint64_t *val)
-{
-	uint64_t error_code;
-	uint8_t vector;
-	uint32_t a, d;
-
-	asm volatile(KVM_ASM_SAFE("rdmsr")
-		     : "=a"(a), "=d"(d), KVM_ASM_SAFE_OUTPUTS(vector, error_code)
-		     : "c"(msr)
-		     : KVM_ASM_SAFE_CLOBBERS, "memory");
-	(void)error_code;
-	*val = (uint64_t)a | ((uint64_t)d << 32);
-	return vector;
-}
-
-/* Returns the vector of the fault wrmsr raised, 0 if none. */
-static inline uint8_t wrmsr_safe(uint32_t msr, uint64_t val)
-{
-	uint64_t error_code;
-	uint8_t vector;
-
-	asm volatile(KVM_ASM_SAFE("wrmsr")
-		     : KVM_ASM_SAFE_OUTPUTS(vector, error_code)
-		     : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
-		     : KVM_ASM_SAFE_CLOBBERS, "memory");
-	(void)error_code;
-	return vector;
-}
+#include "asm-safe.h"
 
 #endif

@@ -5,8 +5,10 @@
  *
  * KVM keeps a pool of structs so several vCPUs can ucall at once; a ringzero
  * guest has one vCPU, so one static struct is enough.  It lives in the
- * supervisor .bss: the host reads it as a privileged access, so the address
- * works from ring 3 too.  A ucall made while another is being filled (say an
+ * supervisor .bss: the host reads it as a privileged access.  The build
+ * compiles this file a second time with -DRINGZERO_USER into the user half
+ * (symbols prefixed __user_, see ucall.h): that copy's struct is in the
+ * user .bss, where CPL 3 code can write it.  A ucall made while another is being filled (say an
  * exception inside GUEST_PRINTF's formatting) overwrites it, which is fine
  * since the only such ucalls (ABORT, UNHANDLED) end the run.
  */
@@ -112,9 +114,18 @@ void ucall_done(void)
 	guest_halt_forever();
 }
 
+#ifndef RINGZERO_USER
 /* IF=0, so on a runner that did not stop at the ucall this is "halt". */
 void guest_halt_forever(void)
 {
 	for (;;)
 		asm volatile("cli; hlt" : : : "memory");
 }
+#else
+/* The CPL 3 copy (ucall.h): CLI and HLT would #GP, so spin. */
+void guest_halt_forever(void)
+{
+	for (;;)
+		asm volatile("pause" : : : "memory");
+}
+#endif

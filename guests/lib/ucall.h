@@ -122,4 +122,83 @@ do {									\
 			 #a, #b);					\
 } while (0)
 
+/*
+ * ---- From CPL 3 (usermode.h): the USER_GUEST_* macros behave as their
+ * GUEST_* namesakes, through the user-half copy of ucall.c, printf.c and
+ * string.c that the build makes (every symbol prefixed __user_).  The
+ * strings they pass (format, expression, file) are placed in the user
+ * .user_rodata by __USER_STR, so CPL 3 code can read them; the format must
+ * be a string literal.  Arguments printed with %s must be user-readable.
+ * The ucall is a 1-byte IN from port 0x1000, which the TSS I/O bitmap lets
+ * through at CPL 3 (Guest ABI section 4).
+ */
+void __user_ucall(uint64_t cmd, int nargs, ...);
+void __user_ucall_fmt(uint64_t cmd, const char *fmt, ...);
+void __user_ucall_assert(uint64_t cmd, const char *exp, const char *file,
+			 unsigned int line, const char *fmt, ...)
+	__attribute__((noreturn));
+void __user_ucall_done(void) __attribute__((noreturn));
+
+#define __USER_STR(s)							\
+({									\
+	static const char __user_str[]					\
+		__attribute__((section(".user_rodata"))) = s;		\
+	__user_str;							\
+})
+/* Format checking only: sizeof() evaluates nothing. */
+#define __USER_CHECK_FMT(fmt, args...)					\
+	((void)sizeof(snprintf((char *)0, 0, fmt, ##args)))
+
+#define USER_GUEST_SYNC_ARGS(stage, arg1, arg2, arg3, arg4)		\
+	__user_ucall(UCALL_SYNC, 6, (uint64_t)__USER_STR("hello"),	\
+		     (uint64_t)(stage), (uint64_t)(arg1), (uint64_t)(arg2), \
+		     (uint64_t)(arg3), (uint64_t)(arg4))
+#define USER_GUEST_SYNC(stage)						\
+	__user_ucall(UCALL_SYNC, 2, (uint64_t)__USER_STR("hello"),	\
+		     (uint64_t)(stage))
+#define USER_GUEST_SYNC1(arg0) __user_ucall(UCALL_SYNC, 1, (uint64_t)(arg0))
+#define USER_GUEST_SYNC2(arg0, arg1)					\
+	__user_ucall(UCALL_SYNC, 2, (uint64_t)(arg0), (uint64_t)(arg1))
+#define USER_GUEST_PRINTF(fmt, args...)					\
+do {									\
+	__USER_CHECK_FMT(fmt, ##args);					\
+	__user_ucall_fmt(UCALL_PRINTF, __USER_STR(fmt), ##args);	\
+} while (0)
+#define USER_GUEST_DONE() __user_ucall_done()
+
+#define ____USER_GUEST_ASSERT(_condition, _exp, _fmt, _args...)	\
+do {									\
+	if (!(_condition)) {						\
+		__USER_CHECK_FMT(_fmt, ##_args);			\
+		__user_ucall_assert(UCALL_ABORT, __USER_STR(_exp),	\
+				    __USER_STR(__FILE__), __LINE__,	\
+				    __USER_STR(_fmt), ##_args);		\
+	}								\
+} while (0)
+#define __USER_GUEST_ASSERT(_condition, _fmt, _args...)		\
+	____USER_GUEST_ASSERT(_condition, #_condition, _fmt, ##_args)
+#define USER_GUEST_ASSERT(_condition)					\
+	____USER_GUEST_ASSERT(_condition, #_condition, "%s",		\
+			      __USER_STR(#_condition))
+#define USER_GUEST_FAIL(_fmt, _args...)					\
+	____USER_GUEST_ASSERT(0, "Unconditional guest failure", _fmt, ##_args)
+#define USER_GUEST_ASSERT_EQ(a, b)					\
+do {									\
+	typeof(a) __a = (a);						\
+	typeof(b) __b = (b);						\
+	____USER_GUEST_ASSERT(__a == __b, #a " == " #b,		\
+			      "%#lx != %#lx (%s != %s)",		\
+			      (unsigned long)(__a), (unsigned long)(__b), \
+			      __USER_STR(#a), __USER_STR(#b));		\
+} while (0)
+#define USER_GUEST_ASSERT_NE(a, b)					\
+do {									\
+	typeof(a) __a = (a);						\
+	typeof(b) __b = (b);						\
+	____USER_GUEST_ASSERT(__a != __b, #a " != " #b,		\
+			      "%#lx == %#lx (%s == %s)",		\
+			      (unsigned long)(__a), (unsigned long)(__b), \
+			      __USER_STR(#a), __USER_STR(#b));		\
+} while (0)
+
 #endif

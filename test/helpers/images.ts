@@ -4,7 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const GUEST_DIR = 'build/guests';
-export const GUEST_NAMES = ['hello', 'assert', 'exceptions', 'integer', 'console', 'debug-exit'];
+export const GUEST_NAMES = [
+  'hello', 'assert', 'exceptions', 'integer', 'console', 'debug-exit',
+  'user-mode', 'user-assert', 'user-paging', 'user-io', 'user-syscall', 'user-sysinsn',
+];
 
 export const imagesAvailable: { ok: boolean; reason: string } = (() => {
   const missing = GUEST_NAMES.filter((n) => !existsSync(join(GUEST_DIR, `${n}.elf`)));

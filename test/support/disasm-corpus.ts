@@ -681,6 +681,11 @@ export const guestImages = (): string[] =>
   existsSync(GUEST_DIR) ? readdirSync(GUEST_DIR).filter((f) => f.endsWith('.elf')).sort() : [];
 
 /** Every instruction of a guest image (an ELF file) compared with objdump -d. */
+const FEP_SIGNATURE = [0x0f, 0x0b, 0x6b, 0x76, 0x6d]; // ud2; 'kvm'
+function isFepSignatureTail(data: Uint8Array, off: number): boolean {
+  return off >= 2 && FEP_SIGNATURE.every((b, i) => data[off - 2 + i] === b);
+}
+
 export function guestResults(file: string): Result[] {
   const name = basename(file);
   const sections = execSections(file);
@@ -691,8 +696,14 @@ export function guestResults(file: string): Result[] {
     const addr = lines[k]!.addr;
     const sec = sections.find((s) => addr >= s.addr && addr < s.addr + BigInt(s.data.length));
     if (!sec) throw new Error(`${name}: objdump address ${addr.toString(16)} outside the executable sections`);
-    const { bytes, text, next } = mergePrefixLines(lines, k);
     const off = Number(addr - sec.addr);
+    if (isFepSignatureTail(sec.data, off)) {
+      // 'kvm' after ud2: the forced emulation prefix (guest-abi §7) is data, not an
+      // instruction; objdump decodes it up to the next symbol (probes.h puts one there).
+      while (k < lines.length && lines[k]!.addr < addr + 3n) k++;
+      continue;
+    }
+    const { bytes, text, next } = mergePrefixLines(lines, k);
     results.push({
       group: 'row', tag: `${name}+${addr.toString(16)}`, bytes: hexBytes(bytes), verdict: compare(sec.data, off, addr, bytes, text),
       form: -1, addr, text, following: Array.from(sec.data.subarray(off + bytes.length, off + Math.max(bytes.length, 16))),
