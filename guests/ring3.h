@@ -16,10 +16,19 @@
  * stack switch to `stack_top` (TSS.RSP0 or an IST stack, 16-byte aligned:
  * SDM Vol. 3 6.14.2, the five words end exactly at the top).
  *
- * RF in the pushed RFLAGS is not compared: the SDM (Vol. 3 18.3.1.1) pushes
- * RF = 1 for fault-class exceptions and ringzero pushes RF as it was (0);
- * guests/pending/rf-frame.c shows it.  Every other bit is compared.
+ * `rflags_` is the RFLAGS image without RF: the check adds RF = 1 for the
+ * fault-class vectors (SDM Vol. 3 17.3.1.1: every fault-class exception but
+ * an instruction-breakpoint #DB pushes RF = 1); traps and INT n push RF as
+ * it was, 0 here.  Every bit is compared.
  */
+#define FAULT_CLASS_VECTORS						\
+	((1ul << DE_VECTOR) | (1ul << 5) | (1ul << UD_VECTOR) | (1ul << 7) |	\
+	 (1ul << 10) | (1ul << 11) | (1ul << 12) | (1ul << GP_VECTOR) |	\
+	 (1ul << PF_VECTOR) | (1ul << 16) | (1ul << 17) | (1ul << 19) |	\
+	 (1ul << 20) | (1ul << 21))
+#define EXPECTED_RF(vec)						\
+	((uint64_t)(vec) < 32 && ((FAULT_CLASS_VECTORS >> (vec)) & 1) ? X86_EFLAGS_RF : 0)
+
 #define EXPECT_USER_FRAME(name, f, vec, ec, rip_, rflags_, rsp_, stack_top) \
 do {									\
 	const struct exception_frame *__f = (f);			\
@@ -34,9 +43,10 @@ do {									\
 	__GUEST_ASSERT(__f->cs == USER_CS && __f->ss == USER_DS,	\
 		       "%s: CS:SS %#lx:%#lx, want 0x2b:0x23",		\
 		       name, __f->cs, __f->ss);				\
-	__GUEST_ASSERT((__f->rflags & ~X86_EFLAGS_RF) == (rflags_),	\
-		       "%s: RFLAGS %#lx, want %#lx (RF not compared)",	\
-		       name, __f->rflags, (uint64_t)(rflags_));		\
+	__GUEST_ASSERT(__f->rflags == ((rflags_) | EXPECTED_RF(vec)),	\
+		       "%s: RFLAGS %#lx, want %#lx",			\
+		       name, __f->rflags,				\
+		       (uint64_t)((rflags_) | EXPECTED_RF(vec)));	\
 	__GUEST_ASSERT(__f->rsp == (uint64_t)(rsp_),			\
 		       "%s: RSP %#lx, want %#lx",			\
 		       name, __f->rsp, (uint64_t)(rsp_));		\
