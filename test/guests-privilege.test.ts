@@ -49,6 +49,13 @@ for (const executionPath of EXECUTION_PATHS) for (const vendor of CPU_VENDORS) f
       expect(result.last).toMatchObject({ expr: 'x == 42', file: 'guests/user-assert.c', line: 23, text: '0x29 != 0x2a (x != 42)' });
     });
 
+    it('user-debug: #AC from CPL 3 (AM x AC x 6 probes x 8 offsets), single-step, an execute and a write breakpoint', () => {
+      const { result } = run('user-debug');
+      expect(result.last).toBeUndefined();
+      expect(result.outcome).toBe('done');
+      expect(ucalls(result.events).map((e) => `${e.cmd} ${e.args[1] ?? ''}`)).toEqual(['SYNC 1', 'SYNC 2', 'SYNC 3', 'SYNC 4', 'DONE 0']);
+    });
+
     for (const name of ['user-paging', 'user-syscall', 'user-sysinsn'] as const) {
       it(`${name}: every case passes (SYNC = ${PASS_CASES[name]} x ${passes})`, () => {
         const { result } = run(name);
