@@ -20,6 +20,8 @@ beforeAll(() => {
   writeFileSync(join(dir, 'spin.elf'), codeImage([0xeb, 0xfe]));                       // jmp .
   writeFileSync(join(dir, 'x87.elf'), codeImage([0x90, 0xd9, 0xe8]));                   // nop; fld1
   writeFileSync(join(dir, 'exit.elf'), codeImage([0xb0, 0x21, 0xe6, 0xf4]));            // mov al,0x21; out 0xf4,al
+  // mov dx,0x3f8; mov al,10; l: out dx,al; jmp l — a console line per OUT, forever
+  writeFileSync(join(dir, 'lines.elf'), codeImage([0x66, 0xba, 0xf8, 0x03, 0xb0, 0x0a, 0xee, 0xeb, 0xfd]));
   writeFileSync(join(dir, 'bad.elf'), new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 1]));
 });
 
@@ -45,6 +47,11 @@ describe('ringzero CLI basics', () => {
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(r.stderr).toMatch(/^ringzero: /);
     }
+  });
+  it('a reader that closes the pipe early (| head) ends the run quietly: no stack trace', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" bin/ringzero.js run --json --max-instructions 3000000 "${join(dir, 'lines.elf')}" | head -n 1`], { encoding: 'utf8' });
+    expect(JSON.parse(r.stdout.trim())).toEqual({ type: 'console', text: '' });
+    expect(r.stderr).toBe('');
   });
   it('halt → status 1; JSON exit line', () => {
     const r = cli('run', '--json', join(dir, 'halt.elf'));

@@ -49,6 +49,15 @@ for (const executionPath of EXECUTION_PATHS) for (const vendor of CPU_VENDORS) f
       expect(result.last).toMatchObject({ expr: 'x == 42', file: 'guests/user-assert.c', line: 23, text: '0x29 != 0x2a (x != 42)' });
     });
 
+    it('sys-regs: every CR4 bit against CPUID (60 checks), CR0 and CR8 rules, descriptor accessed bits, LTR busy, FSGSBASE, RDPID', () => {
+      const { result } = run('sys-regs');
+      expect(result.last).toBeUndefined();
+      expect(result.outcome).toBe('done');
+      const u = ucalls(result.events);
+      expect(u.map((e) => `${e.cmd} ${e.args[1] ?? ''}`)).toEqual(['SYNC 1', 'SYNC 2', 'SYNC 3', 'SYNC 4', 'DONE 0']);
+      expect(u[0]!.args[2]).toBe(60n); // 64 CR4 bits but PAE, OSFXSR, OSXMMEXCPT, CET
+    });
+
     it('user-debug: #AC from CPL 3 (AM x AC x 6 probes x 8 offsets), single-step, an execute and a write breakpoint', () => {
       const { result } = run('user-debug');
       expect(result.last).toBeUndefined();

@@ -171,4 +171,11 @@ export function main(argv: string[]): number {
   }
 }
 
+// A reader that goes away (`ringzero run … | head`) ends the output quietly, not with a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  process.stderr.write(`ringzero: cannot write the output: ${e.message}\n`);
+  process.exit(1);
+});
+
 process.exitCode = main(process.argv.slice(2));
