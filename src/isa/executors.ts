@@ -40,12 +40,13 @@ export const EXECUTORS = {
   in: 'IN', out: 'OUT',
   // ---- system
   hlt: 'HLT', cli: 'CLI', sti: 'STI',
+  lar: 'LAR', lsl: 'LSL', verify: 'VERR, VERW; param: 0 VERR, 1 VERW',
   sldt: 'SLDT', str: 'STR', lldt: 'LLDT', ltr: 'LTR',
   sgdt: 'SGDT', sidt: 'SIDT', lgdt: 'LGDT', lidt: 'LIDT', smsw: 'SMSW', lmsw: 'LMSW', clts: 'CLTS',
   movFromCr: 'MOV r64, CRn', movToCr: 'MOV CRn, r64', movFromDr: 'MOV r64, DRn', movToDr: 'MOV DRn, r64',
   invlpg: 'INVLPG', wbinvd: 'WBINVD, INVD (no caches to write back)', clflush: 'CLFLUSH',
   clac: 'CLAC', stac: 'STAC', rdpkru: 'RDPKRU', wrpkru: 'WRPKRU', swapgs: 'SWAPGS',
-  syscall: 'SYSCALL', sysret: 'SYSRET',
+  syscall: 'SYSCALL', sysret: 'SYSRET', sysenter: 'SYSENTER', sysexit: 'SYSEXIT',
   rdmsr: 'RDMSR', wrmsr: 'WRMSR', rdtsc: 'RDTSC', rdtscp: 'RDTSCP', rdpmc: 'RDPMC', cpuid: 'CPUID',
   ud2: 'UD2, and the forced-emulation prefix ud2; "kvm"',
   // ---- no operation, undefined, not implemented

@@ -20,6 +20,8 @@ import { bindPush, bindPop, pushSeg, popSeg, pushf, popf, enter, leave } from '.
 import { bindJcc, bindJmp, bindCall, bindRet, loop, jrcxz, int, int3, int1, iret } from './control.js';
 import { movs, cmps, stos, lods, scas, ins, outs } from './string.js';
 import * as sys from './system.js';
+import * as fast from './fast-calls.js';
+import { lar, lsl, verify } from './segment-query.js';
 import { sgdt, sidt, lgdt, lidt, sldt, str, lldt, ltr } from './descriptor-tables.js';
 
 /** Every executor name bound: the type makes a missing one a compile error. */
@@ -41,13 +43,14 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   movs: always(movs), cmps: always(cmps), stos: always(stos), lods: always(lods), scas: always(scas), ins: always(ins), outs: always(outs),
   in: always(sys.inPort), out: always(sys.outPort),
   hlt: always(sys.hlt), cli: always(sys.cli), sti: always(sys.sti),
+  lar: always(lar), lsl: always(lsl), verify: always(verify),
   sldt: always(sldt), str: always(str), lldt: always(lldt), ltr: always(ltr),
   sgdt: always(sgdt), sidt: always(sidt), lgdt: always(lgdt), lidt: always(lidt),
   smsw: always(sys.smsw), lmsw: always(sys.lmsw), clts: always(sys.clts),
   movFromCr: always(sys.movFromCr), movToCr: always(sys.movToCr), movFromDr: always(sys.movFromDr), movToDr: always(sys.movToDr),
   invlpg: always(sys.invlpg), wbinvd: always(sys.nop), clflush: always(sys.clflush),
   clac: always(sys.clac), stac: always(sys.stac), rdpkru: always(sys.rdpkru), wrpkru: always(sys.wrpkru), swapgs: always(sys.swapgs),
-  syscall: always(sys.syscall), sysret: always(sys.sysret),
+  syscall: always(fast.syscall), sysret: always(fast.sysret), sysenter: always(fast.sysenter), sysexit: always(fast.sysexit),
   rdmsr: always(sys.rdmsr), wrmsr: always(sys.wrmsr), rdtsc: always(sys.rdtsc), rdtscp: always(sys.rdtscp), rdpmc: always(sys.rdpmc),
   cpuid: always(sys.cpuid), ud2: always(sys.ud2),
   nop: always(sys.nop), ud: always(sys.ud), tooLong: always(sys.tooLong), pending: always(sys.pending),
