@@ -68,6 +68,14 @@ describe.each(EXECUTION_PATHS)('SYSCALL family (%s path)', (path) => {
     }
   });
 
+  it('CPUID 1 EDX reports SEP (bit 11) on both vendors', () => {
+    for (const v of ['amd', 'intel'] as const) {
+      const m = machine(v);
+      expect(run(m, [0x0f, 0xa2], { regs: { 0: 1n } }), v).toBe('ok');
+      expect((Number(reg(m, RDX)) >>> 11) & 1, v).toBe(1);
+    }
+  });
+
   describe('SYSENTER', () => {
     it('amd: #UD in long mode (APM Vol. 3 SYSENTER), at any CPL', () => {
       const m = machine('amd');
