@@ -45,6 +45,12 @@ describe.each(EXECUTION_PATHS)('SYSCALL family (%s path)', (path) => {
       expect(Number(m.cpu.getReg64(RSP))).toBe(RSP0 - 8 - 48);
       expect(frame(m, 6)).toEqual([0n, BigInt(BAD), 0x2bn, 0x2c3n, BigInt(STACK), 0x23n]);
     });
+    it('amd: a non-canonical RIP beyond 2^53 (not held exactly) is an emulation failure, never a guessed frame; intel: #GP(0)', () => {
+      const amd = machine('amd');
+      expect(amd.run(SYSRETQ, { path, regs: { [RCX]: 0x8000000000000000n } }).outcome).toBe('emulation-failure');
+      expect([amd.cpu.cpl, amd.cpu.segSel[SEG_CS]]).toEqual([0, 0x08]);
+      expect(run(machine('intel'), SYSRETQ, { regs: { [RCX]: 0x8000000000000000n } })).toBe('#GP(0)');
+    });
     it('both: the highest canonical address is no fault', () => {
       for (const v of ['amd', 'intel'] as const) {
         const m = machine(v);
