@@ -6,6 +6,8 @@
 // This is the seam where the compiled tier plugs in: another class with a
 // run(end) over the same RunContext, binding the same table rows.
 import { Vector } from '../arch/vectors.js';
+import { SEG_CS } from '../arch/registers.js';
+import { ATTR_L } from '../arch/descriptors.js';
 import { decode } from '../isa/decoder.js';
 import type { Insn } from '../isa/insn.js';
 import type { Handler, RunContext } from './context.js';
@@ -101,6 +103,11 @@ export class Interpreter {
   private fetch(rip: number): Insn {
     const c = this.c;
     if (rip >= CANON_LIMIT || rip < -CANON_LIMIT) c.raise(Vector.GP, 0);
+    // Compatibility mode (CS.L = 0 in IA-32e mode, SDM Vol. 3A §5.2.1): a far
+    // transfer, IRET or SYSRET may enter it, but this core decodes 64-bit code
+    // only. Every CS load drops the fetch shortcut, so this check on the
+    // (slow) fetch path sees each new CS before its first instruction.
+    if ((c.segAttr[SEG_CS]! & ATTR_L) === 0) c.emulationFailure('compatibility mode (CS.L = 0) is not implemented');
     const reference = this.referenceDepth > 0;
     const pa = c.mmu.translate(rip, c.mmu.execMask);
     const off = rip - Math.floor(rip / PAGE) * PAGE;

@@ -89,10 +89,15 @@ export function setSegment(c: ExecContext, seg: number, sel: number, base: numbe
   c.segAttr[seg] = attr;
 }
 
-/** Loads CS (the caller checked the descriptor) and makes `cpl` the CPL. */
+/**
+ * Loads CS (the caller checked the descriptor) and makes `cpl` the CPL. The
+ * fetch shortcut is dropped, so the next fetch sees the new CS (its L bit
+ * selects 64-bit or compatibility mode: interpreter.ts).
+ */
 export function loadCodeSegment(c: ExecContext, selector: number, base: number, limit: number, attr: number, cpl: number): void {
   setSegment(c, SEG_CS, (selector & ~3) | cpl, base, limit, attr);
   c.setCpl(cpl);
+  c.invalidateFetch();
 }
 
 /** SS after a privilege change through a gate in IA-32e mode: a null selector with RPL = the new CPL. */

@@ -34,18 +34,20 @@ export const EXECUTORS = {
   // ---- control transfer
   jcc: 'Jcc; param: condition code', jmp: 'JMP near, relative or indirect', call: 'CALL near, relative or indirect',
   ret: 'RET near (with an optional Iw)', loop: 'LOOPNE LOOPE LOOP; param: 0 LOOPNE, 1 LOOPE, 2 LOOP', jrcxz: 'JrCXZ',
+  jmpFar: 'JMP far, indirect (m16:16/32/64)', callFar: 'CALL far, indirect (m16:16/32/64)', retFar: 'RET far (with an optional Iw)',
   int: 'INT n', int3: 'INT3', int1: 'INT1 (ICEBP)', iret: 'IRET IRETD IRETQ',
   // ---- strings and port I/O
   movs: 'MOVS', cmps: 'CMPS', stos: 'STOS', lods: 'LODS', scas: 'SCAS', ins: 'INS', outs: 'OUTS',
   in: 'IN', out: 'OUT',
   // ---- system
   hlt: 'HLT', cli: 'CLI', sti: 'STI',
+  lar: 'LAR', lsl: 'LSL', verify: 'VERR, VERW; param: 0 VERR, 1 VERW',
   sldt: 'SLDT', str: 'STR', lldt: 'LLDT', ltr: 'LTR',
   sgdt: 'SGDT', sidt: 'SIDT', lgdt: 'LGDT', lidt: 'LIDT', smsw: 'SMSW', lmsw: 'LMSW', clts: 'CLTS',
   movFromCr: 'MOV r64, CRn', movToCr: 'MOV CRn, r64', movFromDr: 'MOV r64, DRn', movToDr: 'MOV DRn, r64',
   invlpg: 'INVLPG', wbinvd: 'WBINVD, INVD (no caches to write back)', clflush: 'CLFLUSH',
   clac: 'CLAC', stac: 'STAC', rdpkru: 'RDPKRU', wrpkru: 'WRPKRU', swapgs: 'SWAPGS',
-  syscall: 'SYSCALL', sysret: 'SYSRET',
+  syscall: 'SYSCALL', sysret: 'SYSRET', sysenter: 'SYSENTER', sysexit: 'SYSEXIT',
   rdSegBase: 'RDFSBASE RDGSBASE; param: the segment register (SEG_FS, SEG_GS)',
   wrSegBase: 'WRFSBASE WRGSBASE; param: the segment register (SEG_FS, SEG_GS)',
   rdpid: 'RDPID', invpcid: 'INVPCID',

@@ -29,6 +29,8 @@ export const FEATURES = {
   tsc: { leaf: 1, reg: 'edx', bit: 4, instructions: ['rdtsc'] },
   msr: { leaf: 1, reg: 'edx', bit: 5, instructions: ['rdmsr', 'wrmsr'] },
   cx8: { leaf: 1, reg: 'edx', bit: 8, instructions: ['cmpxchg8b'] },
+  /** SYSENTER/SYSEXIT (AMD reports it too: the instructions are valid there outside long mode). */
+  sep: { leaf: 1, reg: 'edx', bit: 11, instructions: ['sysenter', 'sysexit'] },
   cmov: { leaf: 1, reg: 'edx', bit: 15, instructions: CONDITION_NAMES.map((c) => `cmov${c}`) },
   clflush: { leaf: 1, reg: 'edx', bit: 19, instructions: ['clflush'] },
   mmx: { leaf: 1, reg: 'edx', bit: 23, instructions: ['emms'], incomplete: true },

@@ -18,8 +18,11 @@ import { bindMov, movzx, movsx, bindLea, xchg, bswap, movbe, cmpxchg, cmpxchg8b,
 import { clc, stc, cmc, cld, std, lahf, sahf, cbw, cwd, xlat } from './flags-and-accumulator.js';
 import { bindPush, bindPop, pushSeg, popSeg, pushf, popf, enter, leave } from './stack-ops.js';
 import { bindJcc, bindJmp, bindCall, bindRet, loop, jrcxz, int, int3, int1, iret } from './control.js';
+import { jmpFar, callFar, retFar } from './far.js';
 import { movs, cmps, stos, lods, scas, ins, outs } from './string.js';
 import * as sys from './system.js';
+import * as fast from './fast-calls.js';
+import { lar, lsl, verify } from './segment-query.js';
 import { sgdt, sidt, lgdt, lidt, sldt, str, lldt, ltr } from './descriptor-tables.js';
 import { rdSegBase, wrSegBase, rdpid, invpcid } from './processor-state.js';
 
@@ -38,17 +41,19 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   push: bindPush, pop: bindPop, pushSeg: always(pushSeg), popSeg: always(popSeg), pushf: always(pushf), popf: always(popf),
   enter: always(enter), leave: always(leave),
   jcc: bindJcc, jmp: bindJmp, call: bindCall, ret: bindRet, loop: always(loop), jrcxz: always(jrcxz),
+  jmpFar: always(jmpFar), callFar: always(callFar), retFar: always(retFar),
   int: always(int), int3: always(int3), int1: always(int1), iret: always(iret),
   movs: always(movs), cmps: always(cmps), stos: always(stos), lods: always(lods), scas: always(scas), ins: always(ins), outs: always(outs),
   in: always(sys.inPort), out: always(sys.outPort),
   hlt: always(sys.hlt), cli: always(sys.cli), sti: always(sys.sti),
+  lar: always(lar), lsl: always(lsl), verify: always(verify),
   sldt: always(sldt), str: always(str), lldt: always(lldt), ltr: always(ltr),
   sgdt: always(sgdt), sidt: always(sidt), lgdt: always(lgdt), lidt: always(lidt),
   smsw: always(sys.smsw), lmsw: always(sys.lmsw), clts: always(sys.clts),
   movFromCr: always(sys.movFromCr), movToCr: always(sys.movToCr), movFromDr: always(sys.movFromDr), movToDr: always(sys.movToDr),
   invlpg: always(sys.invlpg), wbinvd: always(sys.nop), clflush: always(sys.clflush),
   clac: always(sys.clac), stac: always(sys.stac), rdpkru: always(sys.rdpkru), wrpkru: always(sys.wrpkru), swapgs: always(sys.swapgs),
-  syscall: always(sys.syscall), sysret: always(sys.sysret),
+  syscall: always(fast.syscall), sysret: always(fast.sysret), sysenter: always(fast.sysenter), sysexit: always(fast.sysexit),
   rdmsr: always(sys.rdmsr), wrmsr: always(sys.wrmsr), rdtsc: always(sys.rdtsc), rdtscp: always(sys.rdtscp), rdpmc: always(sys.rdpmc),
   rdSegBase: always(rdSegBase), wrSegBase: always(wrSegBase), rdpid: always(rdpid), invpcid: always(invpcid),
   cpuid: always(sys.cpuid), ud2: always(sys.ud2),

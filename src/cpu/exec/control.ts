@@ -122,7 +122,8 @@ const DATA_SEGMENTS = [SEG_ES, SEG_DS, SEG_FS, SEG_GS] as const;
 
 /**
  * IRET/IRETD/IRETQ in 64-bit mode: pops RIP, CS, RFLAGS, RSP, SS. Returns to
- * 64-bit code at the same or an outer privilege level.
+ * 64-bit code or to compatibility mode (CS.L = 0, whose code this core does not
+ * run yet: interpreter.ts), at the same or an outer privilege level.
  */
 export const iret: Handler = (c, i) => {
   if (c.flagsRest & NT) c.raise(Vector.GP, 0); // no task switches in IA-32e mode (SDM IRET)
@@ -139,14 +140,15 @@ export const iret: Handler = (c, i) => {
   if (!isCodeSegment(attr)) c.raise(Vector.GP, csSel & ~3);
   if ((attr & TYPE_EC) ? dpl > rpl : dpl !== rpl) c.raise(Vector.GP, csSel & ~3);
   if ((attr & ATTR_P) === 0) c.raise(Vector.NP, csSel & ~3);
-  if ((attr & ATTR_L) === 0) c.emulationFailure('IRET to compatibility mode is not implemented');
   const target = s === 8 ? ripHi * TWO32 + (ripLo >>> 0) : s === 4 ? ripLo >>> 0 : ripLo & 0xffff;
-  if (!isCanonical(target)) c.raise(Vector.GP, 0);
+  // To 64-bit code RIP must be canonical; to compatibility mode (L = 0) within the CS limit (SDM IRET, IA-32e mode).
+  if ((attr & ATTR_L) ? !isCanonical(target) : target > cs.limit) c.raise(Vector.GP, 0);
   // SS: a null selector is allowed when returning to CPL < 3 (SDM §6.14.3).
   const newCpl = rpl;
   let ssBase = 0, ssLimit = 0, ssAttr = 0;
   if ((ssSel & ~3) === 0) {
-    if (newCpl === 3 || (ssSel & 3) !== newCpl) c.raise(Vector.GP, 0);
+    // Also not to compatibility mode (SDM IRET: a null SS only for a return to 64-bit mode).
+    if (newCpl === 3 || (ssSel & 3) !== newCpl || (attr & ATTR_L) === 0) c.raise(Vector.GP, 0);
   } else {
     if ((ssSel & 3) !== newCpl) c.raise(Vector.GP, ssSel & ~3);
     const ss = readDescriptor(c, ssSel, ssSel & ~3, iretSs);

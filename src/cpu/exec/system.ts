@@ -1,27 +1,22 @@
 // System instructions: HLT, CLI/STI, port I/O, control and debug registers,
-// MSRs, CPUID, time, INVLPG and cache control, SWAPGS, SYSCALL/SYSRET,
+// MSRs, CPUID, time, INVLPG and cache control, SWAPGS,
 // CLAC/STAC, RDPKRU/WRPKRU, UD2 and forced emulation (SDM Vol. 2; APM Vol. 3).
 // Privilege and enable checks (`priv`, exception classes) are the table's and
 // run before these (legality.ts); what remains here is each instruction's own.
 import { Vector } from '../../arch/vectors.js';
-import { IF, AC, RF, TF, VM, RFLAGS_FIXED1 } from '../../arch/rflags.js';
-import { RAX, RCX, RDX, R11, SEG_SS, SEG_GS } from '../../arch/registers.js';
+import { IF, AC } from '../../arch/rflags.js';
+import { RAX, RCX, RDX, SEG_GS } from '../../arch/registers.js';
 import { CR0_TS } from '../../arch/control-registers.js';
-import { ATTR_CODE64, ATTR_DATA, ATTR_DPL_SHIFT } from '../../arch/descriptors.js';
-import { MSR_STAR, MSR_LSTAR, MSR_SFMASK, MSR_KERNEL_GS_BASE, MSR_TSC_AUX } from '../../arch/msr-index.js';
+import { MSR_KERNEL_GS_BASE, MSR_TSC_AUX } from '../../arch/msr-index.js';
 import type { ExecContext, Handler } from '../context.js';
 import { StopReason } from '../stop-reason.js';
 import { Shadow } from '../state.js';
 import { checkGeneralDetect } from '../debug.js';
-import { effectiveAddress, isCanonical, loadOperand, storeOperand } from '../operands.js';
+import { effectiveAddress, loadOperand, storeOperand } from '../operands.js';
 import { portIn, portOut } from '../io.js';
 import { readMsr, writeMsr, msrValue } from '../msr.js';
 import { cpuid as cpuidLeaf } from '../cpuid.js';
 import { readControlRegister, writeControlRegister, debugRegisterIndex, writeDebugRegister } from '../control-registers.js';
-import { loadCodeSegment, setSegment } from '../segmentation.js';
-
-const TWO32 = 4294967296;
-const DPL3 = 3 << ATTR_DPL_SHIFT;
 
 export const nop: Handler = () => {};
 export const ud: Handler = (c) => c.raise(Vector.UD);
@@ -145,7 +140,7 @@ export const rdtscp: Handler = (c) => {
 /** RDPMC: the model has no performance counters (#GP(0) for every counter). */
 export const rdpmc: Handler = (c) => c.raise(Vector.GP, 0);
 
-// ---- fast system calls (APM Vol. 2 §6.1.1, SDM SYSCALL/SYSRET) ----
+// ---- SWAPGS (APM Vol. 3, SDM SWAPGS) ----
 
 export const swapgs: Handler = (c) => {
   const k = msrValue(c, MSR_KERNEL_GS_BASE);
@@ -153,38 +148,7 @@ export const swapgs: Handler = (c) => {
   c.segBase[SEG_GS] = Number(BigInt.asIntN(64, k));
 };
 
-export const syscall: Handler = (c) => {
-  const star = msrValue(c, MSR_STAR);
-  const lstar = Number(BigInt.asIntN(64, msrValue(c, MSR_LSTAR)));
-  const mask = Number(msrValue(c, MSR_SFMASK) & 0xffffffffn);
-  const ret = c.rip;
-  const retHi = Math.floor(ret / TWO32);
-  c.setReg(8, RCX, (ret - retHi * TWO32) | 0, retHi);
-  const flags = c.getRflags();
-  c.setReg(8, R11, flags & ~RF, 0);
-  c.setRflags(flags & ~mask & ~RF);
-  // Single-step follows TF after the mask: SFMASK.TF = 1 means no #DB at the handler (as KVM's em_syscall).
-  c.stepTrap = (c.flagsRest & TF) !== 0;
-  // CS is STAR[47:32] with RPL 0; SS is STAR[47:32] + 8, unmasked (SDM SYSCALL, APM §6.1.1).
-  const sel = Number((star >> 32n) & 0xffffn);
-  loadCodeSegment(c, sel & 0xfffc, 0, 0xffffffff, ATTR_CODE64, 0);
-  setSegment(c, SEG_SS, (sel + 8) & 0xffff, 0, 0xffffffff, ATTR_DATA);
-  c.rip = lstar;
-};
-
-export const sysret: Handler = (c, i) => {
-  const star = msrValue(c, MSR_STAR);
-  const base = Number((star >> 48n) & 0xffffn);
-  if (!(i.rex & 8)) c.emulationFailure('SYSRET to compatibility mode is not implemented');
-  const target = c.regNumber(RCX);
-  if (!isCanonical(target)) c.raise(Vector.GP, 0);
-  c.setRflags((c.regLo[R11]! & ~(RF | VM)) | RFLAGS_FIXED1);
-  // Unlike IRET, TF restored by SYSRET traps right after it, before the first user instruction.
-  c.stepTrap = (c.flagsRest & TF) !== 0;
-  loadCodeSegment(c, ((base + 16) & ~3) | 3, 0, 0xffffffff, ATTR_CODE64 | DPL3, 3);
-  setSegment(c, SEG_SS, ((base + 8) & ~3) | 3, 0, 0xffffffff, ATTR_DATA | DPL3);
-  c.rip = target;
-};
+// SYSCALL/SYSRET and SYSENTER/SYSEXIT: fast-calls.ts.
 
 // ---- SMAP and protection keys ----
 

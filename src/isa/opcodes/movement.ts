@@ -92,12 +92,12 @@ export function movementRows(): OpcodeRow[] {
   add(row('Call_Jz', 'E8', 'call', 'Jz', 'call', { ...near, att: { suffix: 'w', bnd: true } }));
   add(row('Call_Ev', 'FF /2', 'call', 'Ev', 'call', { ...near, att: { suffix: 'w', bnd: true, notrack: true } }));
   add(row('Jmp_Ev', 'FF /4', 'jmp', 'Ev', 'jmp', { ...near, att: { suffix: 'w', bnd: true, notrack: true } }));
-  add(row('Call_far_Mp', 'FF /3', 'lcall', 'Mp', 'pending', { pending: true, attrs: 'branch', att: { suffix: 'w' } }));
-  add(row('Jmp_far_Mp', 'FF /5', 'ljmp', 'Mp', 'pending', { pending: true, attrs: 'branch', att: { suffix: 'w' } }));
+  add(row('Call_far_Mp', 'FF /3', 'lcall', 'Mp', 'callFar', { attrs: 'branch', att: { suffix: 'w' } }));
+  add(row('Jmp_far_Mp', 'FF /5', 'ljmp', 'Mp', 'jmpFar', { attrs: 'branch', att: { suffix: 'w' } }));
   add(row('Ret_Iw', 'C2', 'ret', 'Iw', 'ret', { ...near, att: { suffix: 'w', bnd: true } }));
   add(row('Ret', 'C3', 'ret', '', 'ret', { ...near, att: { suffix: 'w', bnd: true } }));
-  add(row('Retf_Iw', 'CA', 'lret', 'Iw', 'pending', { pending: true, attrs: 'branch', att: { name: 'lretw|lret|lretq' } }));
-  add(row('Retf', 'CB', 'lret', '', 'pending', { pending: true, attrs: 'branch', att: { name: 'lretw|lret|lretq' } }));
+  add(row('Retf_Iw', 'CA', 'lret', 'Iw', 'retFar', { attrs: 'branch', att: { name: 'lretw|lret|lretq' } }));
+  add(row('Retf', 'CB', 'lret', '', 'retFar', { attrs: 'branch', att: { name: 'lretw|lret|lretq' } }));
   add(row('Loopne_Jb', 'E0', 'loopne', 'Jb', 'loop', { ...near, param: 0, test: 'z', att: { hint: true, name32: 'loopnel' } }));
   add(row('Loope_Jb', 'E1', 'loope', 'Jb', 'loop', { ...near, param: 1, test: 'z', att: { hint: true, name32: 'loopel' } }));
   add(row('Loop_Jb', 'E2', 'loop', 'Jb', 'loop', { ...near, param: 2, att: { hint: true, name32: 'loopl' } }));

@@ -17,8 +17,8 @@ export function systemRows(): OpcodeRow[] {
   add(row('Str_Ew', '0F 00 /1', 'str', '=Ew', 'str', { exc: 'umip', att: { regV: true } }));
   add(row('Lldt_Ew', '0F 00 /2', 'lldt', 'Ew', 'lldt', { attrs: 'priv' }));
   add(row('Ltr_Ew', '0F 00 /3', 'ltr', 'Ew', 'ltr', { attrs: 'priv' }));
-  add(row('Verr_Ew', '0F 00 /4', 'verr', 'Ew', 'pending', { pending: true, set: 'z' }));
-  add(row('Verw_Ew', '0F 00 /5', 'verw', 'Ew', 'pending', { pending: true, set: 'z' }));
+  add(row('Verr_Ew', '0F 00 /4', 'verr', 'Ew', 'verify', { param: 0, set: 'z' }));
+  add(row('Verw_Ew', '0F 00 /5', 'verw', 'Ew', 'verify', { param: 1, set: 'z' }));
   add(row('Sgdt_M', '0F 01 /0 mod=mem', 'sgdt', '=M', 'sgdt', { exc: 'umip' }));
   add(row('Sidt_M', '0F 01 /1 mod=mem', 'sidt', '=M', 'sidt', { exc: 'umip' }));
   add(row('Lgdt_M', '0F 01 /2 mod=mem', 'lgdt', 'M', 'lgdt', { attrs: 'priv' }));
@@ -32,8 +32,8 @@ export function systemRows(): OpcodeRow[] {
   add(row('Wrpkru', '0F 01 /5 mod=reg rm=7', 'wrpkru', '', 'wrpkru', { feature: 'pku', exc: 'pke' }));
   add(row('Swapgs', '0F 01 /7 mod=reg rm=0', 'swapgs', '', 'swapgs', { attrs: 'priv o64' }));
   add(row('Rdtscp', '0F 01 /7 mod=reg rm=1', 'rdtscp', '', 'rdtscp', { feature: 'rdtscp', exc: 'tsd' }));
-  add(row('Lar_Gv_Ew', '0F 02', 'lar', '=Gv,Ew', 'pending', { pending: true, set: 'z', att: { regV: true } }));
-  add(row('Lsl_Gv_Ew', '0F 03', 'lsl', '=Gv,Ew', 'pending', { pending: true, set: 'z', att: { regV: true } }));
+  add(row('Lar_Gv_Ew', '0F 02', 'lar', '+Gv,Ew', 'lar', { set: 'z', att: { regV: true } }));
+  add(row('Lsl_Gv_Ew', '0F 03', 'lsl', '+Gv,Ew', 'lsl', { set: 'z', att: { regV: true } }));
   add(row('Syscall', '0F 05', 'syscall', '', 'syscall', { attrs: 'branch', feature: 'syscall', exc: 'sce' }));
   add(row('Clts', '0F 06', 'clts', '', 'clts', { attrs: 'priv' }));
   add(row('Sysret', '0F 07', 'sysret', '', 'sysret', { attrs: 'branch priv', feature: 'syscall', exc: 'sce', att: { name: 'sysretl|sysretl|sysretq' } }));
@@ -55,6 +55,8 @@ export function systemRows(): OpcodeRow[] {
   add(row('Mov_Rq_Dq', '0F 21', 'mov', '=Rq,Dq', 'movFromDr', { attrs: 'modignored priv' }));
   add(row('Mov_Cq_Rq', '0F 22', 'mov', '=Cq,Rq', 'movToCr', { attrs: 'modignored priv' }));
   add(row('Mov_Dq_Rq', '0F 23', 'mov', '=Dq,Rq', 'movToDr', { attrs: 'modignored priv' }));
+  add(row('Sysenter', '0F 34', 'sysenter', '', 'sysenter', { attrs: 'branch', feature: 'sep' }));
+  add(row('Sysexit', '0F 35', 'sysexit', '', 'sysexit', { attrs: 'branch', feature: 'sep', att: { name: 'sysexitl|sysexitl|sysexitq' } }));
   add(row('Wrmsr', '0F 30', 'wrmsr', '', 'wrmsr', { attrs: 'priv', feature: 'msr' }));
   add(row('Rdtsc', '0F 31', 'rdtsc', '', 'rdtsc', { feature: 'tsc', exc: 'tsd' }));
   add(row('Rdmsr', '0F 32', 'rdmsr', '', 'rdmsr', { attrs: 'priv', feature: 'msr' }));
