@@ -38,8 +38,21 @@ export function effectiveAddress(c: ExecContext, i: Insn): number {
   }
   if (i.addrSize === 4) lin = lin >>> 0;
   if (i.seg >= SEG_FS) lin += c.segBase[i.seg]!;
-  if (lin >= CANON_LIMIT || lin < -CANON_LIMIT) return effectiveAddressExact(c, i);
+  // The last MAX_OPERAND bytes below 2^47 too: an access there may end beyond it.
+  if (lin > CANON_LIMIT - MAX_OPERAND || lin < -CANON_LIMIT) return effectiveAddressExact(c, i);
   return lin;
+}
+
+/** The widest memory operand (bytes) the table has: V/W operands of 32 bytes leave room for YMM. */
+const MAX_OPERAND = 32;
+
+/** The size of the instruction's memory operand (its widest, for the canonical check of its last byte). */
+function memoryOperandSize(i: Insn): number {
+  let s = 0;
+  if (i.loc0 === LOC_MEM && i.size0 > s) s = i.size0;
+  if (i.loc1 === LOC_MEM && i.size1 > s) s = i.size1;
+  if (i.loc2 === LOC_MEM && i.size2 > s) s = i.size2;
+  return s || i.opSize;
 }
 
 /**
@@ -83,8 +96,12 @@ function effectiveAddressExact(c: ExecContext, i: Insn): number {
     lo = sum | 0;
     hi = (hi + bh + (sum > 0xffffffff ? 1 : 0)) | 0;
   }
-  if ((hi >> 15) !== 0 && (hi >> 15) !== -1) c.raise(isStackReference(i) ? Vector.SS : Vector.GP, 0); // bits 63:47 must be equal
-  return hi * TWO32 + (lo >>> 0);
+  const lin = hi * TWO32 + (lo >>> 0);
+  // Bits 63:47 equal, for the first and the last byte of the access (SDM Vol. 3A §3.3.7.1).
+  if (((hi >> 15) !== 0 && (hi >> 15) !== -1) || lin + memoryOperandSize(i) > CANON_LIMIT && lin < CANON_LIMIT) {
+    c.raise(isStackReference(i) ? Vector.SS : Vector.GP, 0);
+  }
+  return lin;
 }
 
 /** A memory operand based on RSP or RBP without a segment override is a stack reference (#SS, not #GP). */
@@ -96,7 +113,8 @@ export function isStackReference(i: Insn): boolean {
 function moffsAddress(c: ExecContext, i: Insn): number {
   let lin = i.addrSize === 8 ? i.immHi * TWO32 + (i.imm >>> 0) : i.imm >>> 0;
   if (i.seg >= SEG_FS) lin += c.segBase[i.seg]!;
-  if (!isCanonical(lin)) c.raise(Vector.GP, 0);
+  const size = i.loc0 === LOC_MOFFS ? i.size0 : i.size1;
+  if (!isCanonical(lin) || lin + size > CANON_LIMIT && lin < CANON_LIMIT) c.raise(Vector.GP, 0);
   return lin;
 }
 

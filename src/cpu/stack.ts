@@ -9,10 +9,14 @@ import { CANON_LIMIT } from './operands.js';
 
 const TWO32 = 4294967296;
 
-/** RSP + delta as a linear address, with the canonical check raising #SS(0). */
-export function stackAddress(c: ExecContext, delta: number): number {
+/**
+ * RSP + delta as the linear address of a `size`-byte stack access, with the
+ * canonical check of its first and last byte raising #SS(0) (SDM Vol. 3A
+ * §6.15 Interrupt 12: a stack reference to a non-canonical address).
+ */
+export function stackAddress(c: ExecContext, delta: number, size = 1): number {
   const lin = c.regHi[RSP]! * TWO32 + (c.regLo[RSP]! >>> 0) + delta;
-  if (lin >= CANON_LIMIT || lin < -CANON_LIMIT) c.raise(Vector.SS, 0);
+  if (lin + size > CANON_LIMIT || lin < -CANON_LIMIT) c.raise(Vector.SS, 0);
   return lin;
 }
 
@@ -26,38 +30,38 @@ export function adjustRsp(c: ExecContext, delta: number): void {
 
 /** Pushes `size` bytes (2 or 8; 4 for 32-bit stacks later). */
 export function push(c: ExecContext, size: number, lo: number, hi: number): void {
-  const a = stackAddress(c, -size);
+  const a = stackAddress(c, -size, size);
   c.mmu.write(size, a, lo, hi);
   adjustRsp(c, -size);
 }
 
 /** Pushes a 64-bit value (the common case, without the size switch). */
 export function push64(c: ExecContext, lo: number, hi: number): void {
-  const a = stackAddress(c, -8);
+  const a = stackAddress(c, -8, 8);
   c.mmu.write64(a, lo, hi);
   adjustRsp(c, -8);
 }
 
 /** Pops 8 bytes (the common case, without the size switch): the low dword, the high one in c.mmu.hi. */
 export function pop64(c: ExecContext): number {
-  const v = c.mmu.read64(stackAddress(c, 0));
+  const v = c.mmu.read64(stackAddress(c, 0, 8));
   adjustRsp(c, 8);
   return v;
 }
 
 /** Reads 8 bytes at RSP without moving RSP: the low dword, the high one in c.mmu.hi. */
 export function peek64(c: ExecContext): number {
-  return c.mmu.read64(stackAddress(c, 0));
+  return c.mmu.read64(stackAddress(c, 0, 8));
 }
 
 /** Reads `size` bytes at RSP + offset without moving RSP: the low dword, the high one in c.mmu.hi. */
 export function peek(c: ExecContext, size: number, offset: number): number {
-  return c.mmu.read(size, stackAddress(c, offset));
+  return c.mmu.read(size, stackAddress(c, offset, size));
 }
 
 /** Pops `size` bytes: the low dword, the high one in c.mmu.hi. */
 export function pop(c: ExecContext, size: number): number {
-  const v = c.mmu.read(size, stackAddress(c, 0));
+  const v = c.mmu.read(size, stackAddress(c, 0, size));
   adjustRsp(c, size);
   return v;
 }

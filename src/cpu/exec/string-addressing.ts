@@ -10,12 +10,12 @@ import { CANON_LIMIT } from '../operands.js';
 
 const TWO32 = 4294967296;
 
-/** Linear address of RSI/RDI at the instruction's address size, plus the FS/GS base for `seg`. */
-export function strAddr(c: ExecContext, r: number, a32: boolean, seg: number): number {
+/** Linear address of RSI/RDI at the instruction's address size, plus the FS/GS base for `seg`, for a `size`-byte element. */
+export function strAddr(c: ExecContext, r: number, a32: boolean, seg: number, size = 1): number {
   let lin = a32 ? c.regLo[r]! >>> 0 : c.regHi[r]! * TWO32 + (c.regLo[r]! >>> 0);
   if (seg >= SEG_FS) lin += c.segBase[seg]!;
-  // Non-canonical string addresses raise #GP(0) (DS/ES/FS/GS, never SS here).
-  if (lin >= CANON_LIMIT || lin < -CANON_LIMIT) c.raise(Vector.GP, 0);
+  // A non-canonical first or last byte raises #GP(0) (DS/ES/FS/GS, never SS here).
+  if (lin + size > CANON_LIMIT || lin < -CANON_LIMIT) c.raise(Vector.GP, 0);
   return lin;
 }
 

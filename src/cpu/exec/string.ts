@@ -39,28 +39,28 @@ const SLOW_COST = 64; // => at most 1024 single elements per execution
 // One element of each instruction (registers advance only once it completed)
 
 function movsOne(c: ExecContext, i: Insn, s: number, a32: boolean): void {
-  const v = c.mmu.read(s, strAddr(c, RSI, a32, i.seg)), vh = c.mmu.hi;
-  c.mmu.write(s, strAddr(c, RDI, a32, -1), v, vh);
+  const v = c.mmu.read(s, strAddr(c, RSI, a32, i.seg, s)), vh = c.mmu.hi;
+  c.mmu.write(s, strAddr(c, RDI, a32, -1, s), v, vh);
   const d = df(c) ? -s : s;
   advance(c, RSI, a32, d);
   advance(c, RDI, a32, d);
 }
 
 function stosOne(c: ExecContext, _i: Insn, s: number, a32: boolean): void {
-  c.mmu.write(s, strAddr(c, RDI, a32, -1), c.regLo[RAX]!, c.regHi[RAX]!);
+  c.mmu.write(s, strAddr(c, RDI, a32, -1, s), c.regLo[RAX]!, c.regHi[RAX]!);
   advance(c, RDI, a32, df(c) ? -s : s);
 }
 
 function lodsOne(c: ExecContext, i: Insn, s: number, a32: boolean): void {
-  const v = c.mmu.read(s, strAddr(c, RSI, a32, i.seg));
+  const v = c.mmu.read(s, strAddr(c, RSI, a32, i.seg, s));
   c.setReg(s, RAX, v, c.mmu.hi);
   advance(c, RSI, a32, df(c) ? -s : s);
 }
 
 /** CMPS: flags of [seg:RSI] - ES:[RDI]. */
 function cmpsOne(c: ExecContext, i: Insn, s: number, a32: boolean): void {
-  const a = c.mmu.read(s, strAddr(c, RSI, a32, i.seg)), ah = c.mmu.hi;
-  const b = c.mmu.read(s, strAddr(c, RDI, a32, -1)), bh = c.mmu.hi;
+  const a = c.mmu.read(s, strAddr(c, RSI, a32, i.seg, s)), ah = c.mmu.hi;
+  const b = c.mmu.read(s, strAddr(c, RDI, a32, -1, s)), bh = c.mmu.hi;
   alu(c, ALU_CMP, s, a, ah, b, bh);
   const d = df(c) ? -s : s;
   advance(c, RSI, a32, d);
@@ -69,7 +69,7 @@ function cmpsOne(c: ExecContext, i: Insn, s: number, a32: boolean): void {
 
 /** SCAS: flags of rAX - ES:[RDI]. */
 function scasOne(c: ExecContext, _i: Insn, s: number, a32: boolean): void {
-  const b = c.mmu.read(s, strAddr(c, RDI, a32, -1)), bh = c.mmu.hi;
+  const b = c.mmu.read(s, strAddr(c, RDI, a32, -1, s)), bh = c.mmu.hi;
   alu(c, ALU_CMP, s, c.regLo[RAX]!, c.regHi[RAX]!, b, bh);
   advance(c, RDI, a32, df(c) ? -s : s);
 }
@@ -81,7 +81,7 @@ function scasOne(c: ExecContext, _i: Insn, s: number, a32: boolean): void {
  */
 function insOne(c: ExecContext, _i: Insn, s: number, a32: boolean): void {
   const port = c.regLo[RDX]! & 0xffff;
-  const dst = strAddr(c, RDI, a32, -1);
+  const dst = strAddr(c, RDI, a32, -1, s);
   c.mmu.probeWrite(dst, s); // a straddling element faults with CR2 = the start of the second page
   const v = portIn(c, port, s);
   c.mmu.write(s, dst, v, 0);
@@ -90,7 +90,7 @@ function insOne(c: ExecContext, _i: Insn, s: number, a32: boolean): void {
 
 /** OUTS: [seg:RSI] -> port DX. */
 function outsOne(c: ExecContext, i: Insn, s: number, a32: boolean): void {
-  const v = c.mmu.read(s, strAddr(c, RSI, a32, i.seg));
+  const v = c.mmu.read(s, strAddr(c, RSI, a32, i.seg, s));
   portOut(c, c.regLo[RDX]! & 0xffff, s, v);
   advance(c, RSI, a32, df(c) ? -s : s);
 }
