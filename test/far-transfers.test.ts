@@ -9,7 +9,7 @@ import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import type { CpuVendor } from '../src/arch/vendor.js';
 import type { RunOptions } from './helpers/machine.js';
 import {
-  Machine, CODE, HANDLER, DATA_LIN, RAX, RSP, SEG_CS, SEG_DS, SEG_ES, SEG_SS, descriptor, outcome, phys, program, qwords, setDescriptor, setTss,
+  Machine, CODE, GDT, HANDLER, DATA_LIN, RAX, RSP, entryAddress, SEG_CS, SEG_DS, SEG_ES, SEG_SS, descriptor, outcome, phys, program, qwords, setDescriptor, setTss,
 } from './helpers/system.js';
 
 const STACK = 0x801f00, RSP0 = 0x801808, NEW_RSP = 0x801800;
@@ -37,6 +37,10 @@ function pointer(m: Machine, offset: number | bigint, sel: number, size: number)
 }
 
 const read32 = (m: Machine, lin: number) => m.mem.read32(phys(m, lin)) >>> 0;
+/** The accessed bit of GDT entry `sel`. */
+const accessed = (m: Machine, sel: number) => m.mem.u8[m.gdtPhys + (sel & ~7) + 5]! & 1;
+/** Remaps the GDT page read-only: the implicit supervisor write of an accessed bit faults (CR0.WP = 1). */
+const readOnlyGdt = (m: Machine) => { const pte = entryAddress(m, GDT); m.mem.write32(pte, m.mem.read32(pte) & ~2); };
 
 describe.each(EXECUTION_PATHS)('far transfers (%s path)', (path) => {
   const go = (m: Machine, code: number[], o: RunOptions = {}) => {
@@ -319,5 +323,34 @@ describe.each(EXECUTION_PATHS)('far transfers (%s path)', (path) => {
       expect(retf([0x48, 0xcb], [CODE + 0x10, 0x31, NEW_RSP, 0x01], 8, { slot30: descriptor(0, 0xfffff, 0xc0bb) }).s).toBe('#GP(0)');
       expect(retf([0x48, 0xcb], [CODE + 0x10, 0x31, NEW_RSP, 0x02], 8, { slot30: CODE64(1) }).s).toBe('#GP(0)'); // RPL ≠ new CPL
     });
+
+    it('RETF sets the accessed bit of the CS (and, to an outer level, SS) it loads; a read-only GDT faults first', () => {
+      let { m, s } = retf([0x48, 0xcb], [CODE + 2, 0x30], 8, { slot30: CODE64(0, 0xa) });
+      expect([s, accessed(m, 0x30), m.cpu.segAttr[SEG_CS]! & 1]).toEqual(['ok', 1, 1]);
+      ({ m, s } = retf([0x48, 0xcb], [CODE + 2, 0x33, NEW_RSP, 0x23], 8, { slot30: CODE64(3, 0xa) }));
+      expect([s, accessed(m, 0x30), m.cpu.segSel[SEG_SS]]).toEqual(['ok', 1, 0x23]);
+      const m2 = new Machine();
+      setDescriptor(m2, 0x30, CODE64(0, 0xa));
+      readOnlyGdt(m2);
+      const pa = phys(m2, STACK);
+      m2.mem.write32(pa, CODE + 2); m2.mem.write32(pa + 8, 0x30);
+      expect([go(m2, [0x48, 0xcb]).s, m2.cpu.cr2, m2.cpu.segSel[SEG_CS], Number(m2.cpu.getReg64(RSP))]).toEqual(['#PF(3)', GDT + 0x35, 0x08, STACK]);
+    });
+  });
+
+  it('JMP and CALL m16:32 set the accessed bit of the code descriptor they load; a read-only GDT is #PF(3) at its byte 5, nothing changed', () => {
+    for (const code of [LJMP, LCALL]) {
+      let m = new Machine();
+      setDescriptor(m, 0x30, CODE64(0, 0xa));                          // type A: execute/read, not accessed
+      pointer(m, CODE + 2, 0x30, 4);
+      expect(go(m, code).s).toBe('ok');
+      expect([accessed(m, 0x30), m.cpu.segAttr[SEG_CS]! & 1, m.cpu.segSel[SEG_CS]]).toEqual([1, 1, 0x30]);
+      m = new Machine();
+      setDescriptor(m, 0x30, CODE64(0, 0xa));
+      pointer(m, CODE + 2, 0x30, 4);
+      readOnlyGdt(m);
+      const r = go(m, code);
+      expect([r.s, r.r.cr2, accessed(m, 0x30), m.cpu.segSel[SEG_CS], Number(m.cpu.getReg64(RSP))]).toEqual(['#PF(3)', GDT + 0x35, 0, 0x08, STACK]);
+    }
   });
 });

@@ -15,7 +15,7 @@ import type { Insn } from '../../isa/insn.js';
 import type { ExecContext, Handler } from '../context.js';
 import { effectiveAddress, isCanonical } from '../operands.js';
 import { adjustRsp, peek, stackAddress } from '../stack.js';
-import { Descriptor, readDescriptor, loadCodeSegment, loadNullSs, setSegment, usableAt } from '../segmentation.js';
+import { Descriptor, readDescriptor, loadCodeSegment, loadNullSs, setSegment, usableAt, markAccessed } from '../segmentation.js';
 import { GateTarget, checkCallGate, tssStack } from '../call-gates.js';
 
 const TWO32 = 4294967296;
@@ -78,12 +78,14 @@ export const jmpFar: Handler = (c, i) => {
   if (target.attr & ATTR_S) {
     checkCodeTarget(c, farSel, target.attr);
     checkRip(c, offset, target);
+    markAccessed(c, target);
     loadCodeSegment(c, farSel, target.base, target.limit, target.attr, c.cpl);
     c.rip = offset;
     return;
   }
   checkCallGate(c, farSel, target, false, gate);
   if (!isCanonical(gate.rip)) c.raise(Vector.GP, 0);
+  markAccessed(c, gate.cs);
   loadCodeSegment(c, gate.selector, gate.cs.base, gate.cs.limit, gate.cs.attr, c.cpl);
   c.rip = gate.rip;
 };
@@ -99,6 +101,7 @@ export const callFar: Handler = (c, i) => {
     const at = stackAddress(c, -2 * s); // #SS(0) first (SDM CALL: "stack not large enough"), both ends canonical
     stackAddress(c, -1);
     checkRip(c, offset, target);
+    markAccessed(c, target);
     c.mmu.write(s, at + s, oldCs, 0);
     c.mmu.write(s, at, loOf(ret), s === 8 ? hiOf(ret) : 0);
     adjustRsp(c, -2 * s);
@@ -113,6 +116,7 @@ export const callFar: Handler = (c, i) => {
     const rsp = tssStack(c, newCpl);
     if (!isCanonical(rsp - 32) || !isCanonical(rsp - 1)) c.raise(Vector.SS, 0);
     if (!isCanonical(gate.rip)) c.raise(Vector.GP, 0);
+    markAccessed(c, cs);
     const w = (k: number, lo: number, hi: number) => c.mmu.writeWith(rsp - 8 * k, 8, lo, hi, ACC_WRITE_SUP);
     w(1, c.segSel[SEG_SS]!, 0);
     w(2, c.regLo[RSP]!, c.regHi[RSP]!);
@@ -125,6 +129,7 @@ export const callFar: Handler = (c, i) => {
     const at = stackAddress(c, -16);
     stackAddress(c, -1);
     if (!isCanonical(gate.rip)) c.raise(Vector.GP, 0);
+    markAccessed(c, cs);
     c.mmu.write(8, at + 8, oldCs, 0);
     c.mmu.write(8, at, loOf(ret), hiOf(ret));
     adjustRsp(c, -16);
@@ -157,8 +162,9 @@ export const retFar: Handler = (c, i) => {
   if ((attr & ATTR_P) === 0) c.raise(Vector.NP, err);
   if (rpl === c.cpl) {
     checkRip(c, rip, cs);
+    markAccessed(c, cs);
     adjustRsp(c, 2 * s + imm);
-    loadCodeSegment(c, csSel, cs.base, cs.limit, attr, rpl);
+    loadCodeSegment(c, csSel, cs.base, cs.limit, cs.attr, rpl);
     c.rip = rip;
     return;
   }
@@ -176,7 +182,10 @@ export const retFar: Handler = (c, i) => {
     ssBase = ss.base; ssLimit = ss.limit; ssAttr = ss.attr;
   }
   checkRip(c, rip, cs);
-  loadCodeSegment(c, csSel, cs.base, cs.limit, attr, rpl);
+  // The accessed bits, CS then SS, after every check (segmentation.ts markAccessed).
+  markAccessed(c, cs);
+  if ((ssSel & 0xfffc) !== 0) { markAccessed(c, retSs); ssAttr = retSs.attr; }
+  loadCodeSegment(c, csSel, cs.base, cs.limit, cs.attr, rpl);
   setSegment(c, SEG_SS, ssSel, ssBase, ssLimit, ssAttr);
   if (s === 8) c.setReg(8, RSP, rspLo, rspHi);
   else c.setReg(8, RSP, s === 4 ? rspLo : rspLo & 0xffff, 0);
