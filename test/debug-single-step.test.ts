@@ -180,5 +180,12 @@ describe.each(EXECUTION_PATHS)('single-step (%s path)', (path) => {
     // INT3 stays #BP (vector 3), intercepted as a software interrupt.
     expect(steps(INT3).end).toBe('#BP');
   });
+
+  it('ICEBP with #DB intercepted by the host: the host sees #DB with RIP after the ICEBP, nothing delivered', () => {
+    const m = new Machine();
+    m.cpu.dr[6] = BigInt(DR6_INIT);
+    expect(outcome(m.run([...NOP, ...ICEBP, ...NOP], { path, cpl: 3 }))).toBe('#DB');
+    expect([m.cpu.rip, m.cpu.cpl, Number(m.cpu.dr[6])]).toEqual([CODE + 2, 3, DR6_INIT]);
+  });
 });
 

@@ -113,6 +113,8 @@ export const int: Handler = (c, i) => deliverEvent(c, i.imm & 0xff, false, 0, tr
 export const int3: Handler = (c) => deliverEvent(c, Vector.BP, false, 0, true, c.rip);
 /** INT1 / ICEBP: #DB delivered like a hardware event (no DPL check). */
 export const int1: Handler = (c) => {
+  // A host that intercepts #DB sees ICEBP too (RIP after it: a trap).
+  if (c.interceptsEvent(Vector.DB, true)) return;
   deliverEvent(c, Vector.DB, false, 0, false, c.rip);
   enteredDebugHandler(c);
 };
