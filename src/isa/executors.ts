@@ -34,6 +34,7 @@ export const EXECUTORS = {
   // ---- control transfer
   jcc: 'Jcc; param: condition code', jmp: 'JMP near, relative or indirect', call: 'CALL near, relative or indirect',
   ret: 'RET near (with an optional Iw)', loop: 'LOOPNE LOOPE LOOP; param: 0 LOOPNE, 1 LOOPE, 2 LOOP', jrcxz: 'JrCXZ',
+  loadFarPointer: 'LSS LFS LGS (m16:16/32/64); param: the segment register',
   jmpFar: 'JMP far, indirect (m16:16/32/64)', callFar: 'CALL far, indirect (m16:16/32/64)', retFar: 'RET far (with an optional Iw)',
   int: 'INT n', int3: 'INT3', int1: 'INT1 (ICEBP)', iret: 'IRET IRETD IRETQ',
   // ---- strings and port I/O

@@ -18,7 +18,7 @@ import { bindMov, movzx, movsx, bindLea, xchg, bswap, movbe, cmpxchg, cmpxchg8b,
 import { clc, stc, cmc, cld, std, lahf, sahf, cbw, cwd, xlat } from './flags-and-accumulator.js';
 import { bindPush, bindPop, pushSeg, popSeg, pushf, popf, enter, leave } from './stack-ops.js';
 import { bindJcc, bindJmp, bindCall, bindRet, loop, jrcxz, int, int3, int1, iret } from './control.js';
-import { jmpFar, callFar, retFar } from './far.js';
+import { jmpFar, callFar, retFar, loadFarPointer } from './far.js';
 import { movs, cmps, stos, lods, scas, ins, outs } from './string.js';
 import * as sys from './system.js';
 import * as fast from './fast-calls.js';
@@ -41,7 +41,7 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   push: bindPush, pop: bindPop, pushSeg: always(pushSeg), popSeg: always(popSeg), pushf: always(pushf), popf: always(popf),
   enter: always(enter), leave: always(leave),
   jcc: bindJcc, jmp: bindJmp, call: bindCall, ret: bindRet, loop: always(loop), jrcxz: always(jrcxz),
-  jmpFar: always(jmpFar), callFar: always(callFar), retFar: always(retFar),
+  jmpFar: always(jmpFar), callFar: always(callFar), retFar: always(retFar), loadFarPointer: always(loadFarPointer),
   int: always(int), int3: always(int3), int1: always(int1), iret: always(iret),
   movs: always(movs), cmps: always(cmps), stos: always(stos), lods: always(lods), scas: always(scas), ins: always(ins), outs: always(outs),
   in: always(sys.inPort), out: always(sys.outPort),

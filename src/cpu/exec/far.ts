@@ -15,7 +15,7 @@ import type { Insn } from '../../isa/insn.js';
 import type { ExecContext, Handler } from '../context.js';
 import { effectiveAddress, isCanonical } from '../operands.js';
 import { adjustRsp, peek, stackAddress } from '../stack.js';
-import { Descriptor, readDescriptor, loadCodeSegment, loadNullSs, setSegment, usableAt, markAccessed } from '../segmentation.js';
+import { Descriptor, readDescriptor, loadCodeSegment, loadDataSegment, loadNullSs, setSegment, usableAt, markAccessed } from '../segmentation.js';
 import { GateTarget, checkCallGate, tssStack } from '../call-gates.js';
 
 const TWO32 = 4294967296;
@@ -34,6 +34,24 @@ const loOf = (v: number) => (v - Math.floor(v / TWO32) * TWO32) | 0;
 function pointerSize(c: ExecContext, i: Insn): number {
   return i.opSize === 8 && c.vendor === 'amd' ? 4 : i.opSize;
 }
+
+/**
+ * LSS/LFS/LGS r, m16:xx: the offset and the selector are read, the segment
+ * register is loaded with MOV Sreg's checks (no interrupt shadow: only MOV SS
+ * and POP SS have one, SDM §6.8.3), then the register is written at the
+ * pointer's size (AMD ignores REX.W like far JMP/CALL: m16:32 zero-extended,
+ * measured on an AMD host; Intel m16:64, SDM LFS/LGS/LSS).
+ */
+export const loadFarPointer: Handler = (c, i) => {
+  const size = pointerSize(c, i);
+  const ea = effectiveAddress(c, i);
+  const lo = c.mmu.read(size, ea), hi = size === 8 ? c.mmu.hi : 0;
+  const sel = c.mmu.read(2, ea + size) & 0xffff;
+  const shadow = c.interruptShadow;
+  loadDataSegment(c, i.param, sel);
+  c.interruptShadow = shadow;
+  c.setReg(size, i.reg, lo, hi);
+};
 
 /** Whether a code segment's attributes make a valid far-transfer target: not L = D = 1 (SDM: #GP(selector)). */
 const badLD = (attr: number) => (attr & (ATTR_L | ATTR_DB)) === (ATTR_L | ATTR_DB);

@@ -2,7 +2,7 @@
 // I/O (SDM Vol. 2; operand letters per Appendix A, flags per each entry).
 import { row, type OpcodeRow } from '../table.js';
 import { CONDITION_NAMES, CONDITION_FLAGS } from '../../arch/conditions.js';
-import { SEG_FS, SEG_GS } from '../../arch/registers.js';
+import { SEG_SS, SEG_FS, SEG_GS } from '../../arch/registers.js';
 
 const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
@@ -92,6 +92,9 @@ export function movementRows(): OpcodeRow[] {
   add(row('Call_Jz', 'E8', 'call', 'Jz', 'call', { ...near, att: { suffix: 'w', bnd: true } }));
   add(row('Call_Ev', 'FF /2', 'call', 'Ev', 'call', { ...near, att: { suffix: 'w', bnd: true, notrack: true } }));
   add(row('Jmp_Ev', 'FF /4', 'jmp', 'Ev', 'jmp', { ...near, att: { suffix: 'w', bnd: true, notrack: true } }));
+  add(row('Lss_Gv_Mp', '0F B2 mod=mem', 'lss', '=Gv,Mp', 'loadFarPointer', { param: SEG_SS }));
+  add(row('Lfs_Gv_Mp', '0F B4 mod=mem', 'lfs', '=Gv,Mp', 'loadFarPointer', { param: SEG_FS }));
+  add(row('Lgs_Gv_Mp', '0F B5 mod=mem', 'lgs', '=Gv,Mp', 'loadFarPointer', { param: SEG_GS }));
   add(row('Call_far_Mp', 'FF /3', 'lcall', 'Mp', 'callFar', { attrs: 'branch', att: { suffix: 'w' } }));
   add(row('Jmp_far_Mp', 'FF /5', 'ljmp', 'Mp', 'jmpFar', { attrs: 'branch', att: { suffix: 'w' } }));
   add(row('Ret_Iw', 'C2', 'ret', 'Iw', 'ret', { ...near, att: { suffix: 'w', bnd: true } }));
