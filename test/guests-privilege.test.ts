@@ -58,6 +58,13 @@ for (const executionPath of EXECUTION_PATHS) for (const vendor of CPU_VENDORS) f
       expect(u[0]!.args[2]).toBe(60n); // 64 CR4 bits but PAE, OSFXSR, OSXMMEXCPT, CET
     });
 
+    it('far-calls: a 64-bit call gate from CPL 3 and LRETQ back (frame, SS null, RSP0), the gate at DPL 0 (#GP), LRETQ setting an accessed bit, LAR/LSL/VERR/VERW', () => {
+      const { result } = run('far-calls');
+      expect(result.last).toBeUndefined();
+      expect(result.outcome).toBe('done');
+      expect(ucalls(result.events).map((e) => `${e.cmd} ${e.args[1] ?? ''}`)).toEqual(['SYNC 1', 'SYNC 2', 'SYNC 3', 'SYNC 4', 'DONE 0']);
+    });
+
     it('user-debug: #AC from CPL 3 (AM x AC x 6 probes x 8 offsets), single-step, an execute and a write breakpoint', () => {
       const { result } = run('user-debug');
       expect(result.last).toBeUndefined();
