@@ -1,0 +1,115 @@
+// 32-bit code in compatibility mode (CS.L = 0, CS.D = 1; SDM Vol. 3A §5.2.1,
+// APM Vol. 2 §1.2.2): which executors run it unchanged, the handlers that
+// differ from their 64-bit form (the stack is ESP in SS, near branches go to
+// EIP and check the CS limit, LEA's 16/32-bit offsets), and the rows not
+// implemented for it, which end in emulation-failure. Chosen when the
+// instruction is decoded (Insn.compat), so 64-bit code pays nothing.
+import { Vector } from '../../arch/vectors.js';
+import { RSP, SEG_CS, SEG_SS } from '../../arch/registers.js';
+import type { ExecutorName } from '../../isa/executors.js';
+import type { Insn } from '../../isa/insn.js';
+import { Attr } from '../../isa/table.js';
+import type { ExecContext, Handler } from '../context.js';
+import { condition } from '../lazy-flags.js';
+import { loadOperand, storeOperand } from '../operands.js';
+import { compatAdjustStack, compatOffset, compatPeek, compatPush } from '../compat-segments.js';
+import { loadDataSegment } from '../segmentation.js';
+
+/**
+ * Executors whose 64-bit handlers are exact for 32-bit code: they use only
+ * registers, the operand stage and effectiveAddress (which applies the
+ * segments to Insn.compat instructions), or nothing of memory at all.
+ */
+const UNCHANGED: ReadonlySet<ExecutorName> = new Set<ExecutorName>([
+  'alu', 'incdec', 'neg', 'not', 'mul', 'imul1', 'imul', 'div', 'idiv', 'shift', 'shld', 'shrd',
+  'bsf', 'bsr', 'tzcnt', 'lzcnt', 'popcnt', 'bswap', 'mov', 'movzx', 'movsx', 'movbe', 'xchg', 'cmpxchg',
+  'xadd', 'cmov', 'setcc', 'cbw', 'cwd', 'lahf', 'sahf', 'clc', 'stc', 'cmc', 'cld', 'std',
+  'int', 'int3', 'int1', 'in', 'out', 'hlt', 'cli', 'sti', 'syscall', 'rdmsr', 'wrmsr', 'rdtsc', 'rdtscp',
+  'cpuid', 'ud2', 'nop', 'ud', 'tooLong', 'pending', 'clac', 'stac', 'movFromCr', 'movToCr', 'movFromDr',
+  'movToDr', 'clts', 'smsw', 'lmsw', 'wbinvd', 'rdpkru', 'wrpkru', 'rdpmc', 'swapgs', 'rdSegBase', 'wrSegBase',
+]);
+
+/** The new EIP of a near branch: wrapped to the operand size, then checked against the CS limit (#GP(0); SDM JMP, Jcc, CALL, RET). */
+function checkedEip(c: ExecContext, i: Insn, target: number): number {
+  const eip = i.opSize === 2 ? target & 0xffff : target >>> 0;
+  if (eip > c.segLimit[SEG_CS]!) c.raise(Vector.GP, 0);
+  return eip;
+}
+
+function nearTarget(c: ExecContext, i: Insn): number {
+  if (i.row.operands[0]!.kind === 'J') return c.rip + i.imm;
+  loadOperand(c, i, 0);
+  return c.ops.lo[0]!;
+}
+
+const jcc: Handler = (c, i) => { if (condition(c, i.param)) c.rip = checkedEip(c, i, c.rip + i.imm); };
+const jmp: Handler = (c, i) => { c.rip = checkedEip(c, i, nearTarget(c, i)); };
+
+/** CALL: the target is checked before the return address is pushed. */
+const call: Handler = (c, i) => {
+  const target = checkedEip(c, i, nearTarget(c, i));
+  compatPush(c, i.opSize, c.rip);
+  c.rip = target;
+};
+
+/** RET / RET imm16: the return EIP is checked before the stack pointer moves. */
+const ret: Handler = (c, i) => {
+  const s = i.opSize;
+  const target = checkedEip(c, i, compatPeek(c, s, 0));
+  compatAdjustStack(c, s + (i.row.operands.length ? i.imm & 0xffff : 0));
+  c.rip = target;
+};
+
+const push: Handler = (c, i) => {
+  loadOperand(c, i, 0);
+  compatPush(c, i.opSize, c.ops.lo[0]!);
+};
+
+/** POP: the stack pointer moves before the destination's address is computed (SDM POP), and back if the store faults. */
+const pop: Handler = (c, i) => {
+  const v = compatPeek(c, i.opSize, 0);
+  const lo = c.regLo[RSP]!, hi = c.regHi[RSP]!;
+  compatAdjustStack(c, i.opSize);
+  c.ops.lo[0] = v; c.ops.hi[0] = 0;
+  if (!i.isMem) { storeOperand(c, i, 0); return; }
+  try { storeOperand(c, i, 0); } catch (e) { c.regLo[RSP] = lo; c.regHi[RSP] = hi; throw e; }
+};
+
+/** LEA: the 16- or 32-bit offset, truncated or zero-extended to the operand size. */
+const lea: Handler = (c, i) => c.setReg(i.opSize, i.reg, compatOffset(c, i), 0);
+
+/** MOV Sreg: outside 64-bit mode a null SS is #GP(0) at any CPL (SDM MOV); the rest is the common load. */
+const movToSeg: Handler = (c, i) => {
+  loadOperand(c, i, 1);
+  const sel = c.ops.lo[1]! & 0xffff;
+  if ((i.reg & 7) === SEG_SS && (sel & ~3) === 0) c.raise(Vector.GP, 0);
+  loadDataSegment(c, i.reg & 7, sel);
+};
+
+const OWN: Partial<Record<ExecutorName, Handler>> = { jcc, jmp, call, ret, push, pop, lea, movToSeg };
+
+const failures = new Map<string, Handler>();
+function notImplemented(i: Insn, what: string): Handler {
+  const message = `${i.row.mnemonic} (${i.row.id}) ${what} in 32-bit code (compatibility mode) is not implemented`;
+  let h = failures.get(message);
+  if (!h) failures.set(message, (h = (c) => c.emulationFailure(message)));
+  return h;
+}
+
+/**
+ * The handler of a valid instruction decoded as 32-bit code: its own (OWN),
+ * `undefined` for the common binding (UNCHANGED executors), or emulation-failure.
+ */
+export function compatHandler(i: Insn): Handler | undefined {
+  const row = i.row;
+  // Rows that exist only outside 64-bit mode (SDM Vol. 2 Appendix A "i64"), ARPL at 63, LES/LDS at C4/C5.
+  if ((row.attrs & Attr.I64) || row.id === 'Movsxd_Gv_Ed' || row.id === 'Vex3_C4' || row.id === 'Vex2_C5') {
+    return notImplemented(i, 'as an instruction valid only outside 64-bit mode');
+  }
+  const own = OWN[row.executor];
+  if (own) return own;
+  if ((row.executor === 'bt' || row.executor === 'movFromSeg') && !i.isMem) return undefined;
+  if (row.executor === 'movFromSeg') return notImplemented(i, 'to memory');
+  if (UNCHANGED.has(row.executor)) return undefined;
+  return notImplemented(i, '');
+}
