@@ -91,6 +91,9 @@ const ROW_XCHG_RAX = OPCODE_ROWS.find((r) => r.id === 'Xchg_Zv_rAX');
 // mode where they are REX). They are the register forms of FF /0 and FF /1.
 const ROW_INC_EV = OPCODE_ROWS.find((r) => r.id === 'Inc_Ev')!;
 const ROW_DEC_EV = OPCODE_ROWS.find((r) => r.id === 'Dec_Ev')!;
+// EA / 9A: JMP / CALL ptr16:16 or ptr16:32 outside 64-bit mode (an offset of the operand size, then a selector).
+const ROW_JMP_PTR = OPCODE_ROWS.find((r) => r.id === 'Invalid_EA')!;
+const ROW_CALL_PTR = OPCODE_ROWS.find((r) => r.id === 'Invalid_9A')!;
 /** ModRM16 (SDM Vol. 2 Table 2-1): base and index of rm 0..7 (BX=3, BP=5, SI=6, DI=7; -1 none). */
 const MODRM16_BASE = [3, 3, 5, 5, 6, 7, 5, 3];
 const MODRM16_INDEX = [6, 7, 6, 7, -1, -1, -1, -1];
@@ -170,7 +173,8 @@ export function decode(buf: Uint8Array, pos: number, avail: number, mode = MODE6
       op = buf[pos + p++]!;
     }
   }
-  const entry = ENTRIES[map * 256 + op]!;
+  // 82 is an alias of 80 outside 64-bit mode (SDM Vol. 2 Appendix A, Table A-2 "1A, i64").
+  const entry = ENTRIES[map * 256 + (mode32 && map === 0 && op === 0x82 ? 0x80 : op)]!;
   let modrm = -1;
   if (entry.hasModrm) {
     if (p >= limit) return avail >= 15 ? tooLong() : null;
@@ -272,6 +276,14 @@ export function decode(buf: Uint8Array, pos: number, avail: number, mode = MODE6
     if (n === 1 && spec.size === 'bs') hi = lo >> 31;
     p += n;
     if (k === 0) { insn.imm = lo; insn.immHi = hi; } else insn.imm2 = lo;
+  }
+  if (mode32 && (row === ROW_JMP_PTR || row === ROW_CALL_PTR)) {
+    // ptr16:32 / ptr16:16: the offset in imm, the selector in imm2 (the rows have no operands in 64-bit mode).
+    const n = insn.opSize;
+    if (p + n + 2 > limit) return avail >= 15 ? tooLong() : null;
+    insn.imm = n === 4 ? buf[pos + p]! | (buf[pos + p + 1]! << 8) | (buf[pos + p + 2]! << 16) | (buf[pos + p + 3]! << 24) : buf[pos + p]! | (buf[pos + p + 1]! << 8);
+    insn.imm2 = buf[pos + p + n]! | (buf[pos + p + n + 1]! << 8);
+    p += n + 2;
   }
   insn.len = p;
   resolveOperands(row, insn);
