@@ -29,8 +29,8 @@ const UNCHANGED: ReadonlySet<ExecutorName> = new Set<ExecutorName>([
   'bsf', 'bsr', 'tzcnt', 'lzcnt', 'popcnt', 'bswap', 'mov', 'movzx', 'movsx', 'movbe', 'xchg', 'cmpxchg',
   'xadd', 'cmov', 'setcc', 'cbw', 'cwd', 'lahf', 'sahf', 'clc', 'stc', 'cmc', 'cld', 'std',
   'int', 'int3', 'int1', 'in', 'out', 'hlt', 'cli', 'sti', 'syscall', 'rdmsr', 'wrmsr', 'rdtsc', 'rdtscp',
-  'cpuid', 'ud2', 'nop', 'ud', 'tooLong', 'pending', 'clac', 'stac', 'movFromCr', 'movToCr', 'movFromDr',
-  'movToDr', 'clts', 'smsw', 'lmsw', 'wbinvd', 'rdpkru', 'wrpkru', 'rdpmc', 'swapgs', 'rdSegBase', 'wrSegBase',
+  'cpuid', 'ud2', 'nop', 'ud', 'tooLong', 'pending', 'clac', 'stac', 'clts', 'wbinvd', 'rdpkru', 'wrpkru', 'rdpmc',
+  'swapgs', 'rdSegBase', 'wrSegBase',
 ]);
 
 /** The new EIP of a near branch: wrapped to the operand size, then checked against the CS limit (#GP(0); SDM JMP, Jcc, CALL, RET). */
