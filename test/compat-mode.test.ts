@@ -51,6 +51,11 @@ describe.each(EXECUTION_PATHS)('compatibility mode (%s path)', (path) => {
       ['EA ptr16:32 to 64-bit code (CS 0x08): 48 FF C0 then runs as INC RAX', [0xea, ...le32(CODE32_START + 7), 0x08, 0x00, 0x48, 0xff, 0xc0], { [RAX]: 0x1_ffffffffn }, { [RAX]: 0x2_00000000n }],
       ['EA ptr16:32 to 32-bit code', [0xea, ...le32(CODE32_START + 8), 0x30, 0x00, 0xcc, 0x40], { [RAX]: 1n }, { [RAX]: 2n }],
       ['9A ptr16:32: pushes CS (zero-extended dword) then EIP', [0x9a, ...le32(CODE32_START + 8), 0x30, 0x00, 0xcc, 0x5a, 0x59], { [RCX]: -1n }, { [RDX]: BigInt(CODE32_START + 7), [RCX]: 0x30n, [RSP]: BigInt(STACK) }],
+      ['0E 5A: PUSH CS (zero-extended dword) / POP EDX', [0x0e, 0x5a], { [RDX]: -1n }, { [RDX]: 0x30n, [RSP]: BigInt(STACK) }],
+      ['16 5B: PUSH SS (CPL 0: null selector 0)', [0x16, 0x5b], { [RBX]: -1n }, { [RBX]: 0n, [RSP]: BigInt(STACK) }],
+      ['1E 07 06 59: PUSH DS / POP ES / PUSH ES / POP ECX', [0x1e, 0x07, 0x06, 0x59], {}, { [RCX]: 0x10n, [RSP]: BigInt(STACK) }],
+      ['60 31 C0 31 ED 61: PUSHAD / POPAD restore all but ESP', [0x60, 0x31, 0xc0, 0x31, 0xed, 0x61], { [RAX]: 0x11n, [RBP]: 0x55n }, { [RAX]: 0x11n, [RBP]: 0x55n, [RSP]: BigInt(STACK) }],
+      ['66 60 66 61: PUSHA / POPA (16-bit) keep bits 31:16', [0x66, 0x60, 0xb8, ...le32(0x12340000), 0x66, 0x61], { [RAX]: 0x5678n }, { [RAX]: 0x12345678n, [RSP]: BigInt(STACK) }],
       ['01 08: ADD %ecx, (%eax) then 8B 08', [0x01, 0x08, 0x8b, 0x08], { [RAX]: BigInt(DATA32), [RCX]: 3n }, { [RCX]: 0xcafef010n }],
     ];
     it.each(cases)('%s', (name, code, regsIn, regsOut, flags) => {
@@ -72,10 +77,28 @@ describe.each(EXECUTION_PATHS)('compatibility mode (%s path)', (path) => {
     });
   });
 
+  it('PUSHAD writes EAX ECX EDX EBX ESP EBP ESI EDI downwards from ESP - 4', () => {
+    const m = new Machine();
+    const regs = { [RAX]: 0xa0n, [RCX]: 0xc1n, [RDX]: 0xd2n, [RBX]: 0xb3n, [RBP]: 0xb5n, [RSI]: 0x56n, [RDI]: 0xd7n };
+    expect(outcome(runCompat([0x60], { path, regs }, m).r)).toBe('ok');
+    const words = Array.from({ length: 8 }, (_, k) => m.mem.read32(phys(m, STACK - 4 - 4 * k)) >>> 0);
+    expect(words).toEqual([0xa0, 0xc1, 0xd2, 0xb3, STACK, 0xb5, 0x56, 0xd7]);
+    expect(m.cpu.getReg64(RSP)).toBe(BigInt(STACK - 32));
+  });
+
+  it('POP DS loads the descriptor (its limit applies next); POP SS of a null selector is #GP(0), ESP unchanged', () => {
+    const lim = { gdt: { 0x38: DATA_SEG(DATA32, 0xff, 0x4093) } };
+    const popDs = [0x6a, 0x38, 0x1f];
+    expect(outcome(runCompat([...popDs, 0x8b, 0x08], { path, ...lim, regs: { [RAX]: 0xfcn } }).r)).toBe('ok');
+    expect(outcome(runCompat([...popDs, 0x8b, 0x08], { path, ...lim, regs: { [RAX]: 0xfdn } }).r)).toBe('#GP(0)');
+    const { m, r } = runCompat([0x6a, 0x00, 0x17], { path });
+    expect(outcome(r)).toBe('#GP(0)');
+    expect([m.cpu.rip, m.cpu.getReg64(RSP)]).toEqual([CODE32_START + 2, BigInt(STACK - 4)]);
+  });
+
   describe('rows of 32-bit code', () => {
     const failing: [string, number[]][] = [
-      ['06 PUSH ES', [0x06]], ['07 POP ES', [0x07]], ['0E PUSH CS', [0x0e]], ['16 PUSH SS', [0x16]], ['1F POP DS', [0x1f]],
-      ['27 DAA', [0x27]], ['2F DAS', [0x2f]], ['37 AAA', [0x37]], ['3F AAS', [0x3f]], ['60 PUSHA', [0x60]], ['61 POPA', [0x61]],
+      ['27 DAA', [0x27]], ['2F DAS', [0x2f]], ['37 AAA', [0x37]], ['3F AAS', [0x3f]], ['D6 SALC', [0xd6]],
       ['62 BOUND', [0x62, 0x00]], ['63 ARPL', [0x63, 0xc0]],
       ['CE INTO', [0xce]], ['D4 0A AAM', [0xd4, 0x0a]], ['D5 0A AAD', [0xd5, 0x0a]],
       ['C4 LES', [0xc4, 0x00]], ['C5 LDS', [0xc5, 0x00]],

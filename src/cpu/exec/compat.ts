@@ -5,7 +5,7 @@
 // implemented for it, which end in emulation-failure. Chosen when the
 // instruction is decoded (Insn.compat), so 64-bit code pays nothing.
 import { Vector } from '../../arch/vectors.js';
-import { RSP, SEG_CS, SEG_SS } from '../../arch/registers.js';
+import { RSP, SEG_CS, SEG_DS, SEG_ES, SEG_SS } from '../../arch/registers.js';
 import type { ExecutorName } from '../../isa/executors.js';
 import type { Insn } from '../../isa/insn.js';
 import { Attr } from '../../isa/table.js';
@@ -133,6 +133,43 @@ const callPtr: Handler = (c, i) => {
   c.rip = offset;
 };
 
+/** PUSH ES/CS/SS/DS (06 0E 16 1E): the selector zero-extended to the operand size, as PUSH FS/GS (stack-ops.ts). */
+const pushSreg = (seg: number): Handler => (c, i) => compatPush(c, i.opSize, c.segSel[seg]!);
+
+/** POP ES/SS/DS (07 17 1F): the segment load's checks (a null SS: #GP(0)) before the stack pointer moves. */
+const popSreg = (seg: number): Handler => (c, i) => {
+  const sel = compatPeek(c, i.opSize, 0) & 0xffff;
+  if (seg === SEG_SS && (sel & ~3) === 0) c.raise(Vector.GP, 0);
+  loadDataSegment(c, seg, sel);
+  compatAdjustStack(c, i.opSize);
+};
+
+/** PUSHA/PUSHAD (60): EAX ECX EDX EBX, the original ESP, EBP ESI EDI; every slot checked before anything is written. */
+const pusha: Handler = (c, i) => {
+  const s = i.opSize, sp = stackPointer(c);
+  const wrap = (v: number) => (c.segAttr[SEG_SS]! & ATTR_DB) ? v >>> 0 : v & 0xffff;
+  const at: number[] = [];
+  for (let k = 1; k <= 8; k++) at.push(segmentLinear(c, SEG_SS, wrap(sp - k * s), s, true));
+  for (const a of at) c.mmu.probeWrite(a, s);
+  for (let r = 0; r < 8; r++) c.mmu.write(s, at[r]!, r === RSP ? sp : c.regLo[r]!, 0);
+  setStackPointer(c, wrap(sp - 8 * s));
+};
+
+/** POPA/POPAD (61): EDI ESI EBP (ESP skipped) EBX EDX ECX EAX; every slot read before a register changes. */
+const popa: Handler = (c, i) => {
+  const s = i.opSize;
+  const v: number[] = [];
+  for (let k = 0; k < 8; k++) v.push(compatPeek(c, s, k * s));
+  for (let r = 0; r < 8; r++) if (r !== RSP) c.setReg(s, r, v[7 - r]!, 0);
+  compatAdjustStack(c, 8 * s);
+};
+
+const I64_OWN: Record<string, Handler> = {
+  Invalid_06: pushSreg(SEG_ES), Invalid_0E: pushSreg(SEG_CS), Invalid_16: pushSreg(SEG_SS), Invalid_1E: pushSreg(SEG_DS),
+  Invalid_07: popSreg(SEG_ES), Invalid_17: popSreg(SEG_SS), Invalid_1F: popSreg(SEG_DS),
+  Invalid_60: pusha, Invalid_61: popa,
+};
+
 const OWN: Partial<Record<ExecutorName, Handler>> = { jcc, jmp, call, ret, push, pop, lea, movToSeg };
 
 const failures = new Map<string, Handler>();
@@ -149,6 +186,8 @@ function notImplemented(i: Insn, what: string): Handler {
  */
 export function compatHandler(i: Insn): Handler | undefined {
   const row = i.row;
+  const i64 = I64_OWN[row.id];
+  if (i64) return i64;
   if (row.id === 'Invalid_EA') return jmpPtr;
   if (row.id === 'Invalid_9A') return callPtr;
   // Rows that exist only outside 64-bit mode (SDM Vol. 2 Appendix A "i64"), ARPL at 63, LES/LDS at C4/C5.
