@@ -96,11 +96,32 @@ describe.each(EXECUTION_PATHS)('compatibility mode (%s path)', (path) => {
     expect([m.cpu.rip, m.cpu.getReg64(RSP)]).toEqual([CODE32_START + 2, BigInt(STACK - 4)]);
   });
 
+  it('INTO: nothing with OF = 0; with OF = 1 #OF as a trap (RIP after INTO)', () => {
+    expect(outcome(runCompat([0x31, 0xc0, 0xce], { path }).r)).toBe('ok');
+    const { m, r } = runCompat([0xb8, ...le32(0x7fffffff), 0x40, 0xce], { path });
+    expect(outcome(r)).toBe('#OF');
+    expect(m.cpu.rip).toBe(CODE32_START + 7);
+  });
+
+  it('BOUND: a signed index outside [lower, upper] is #BR (a fault, RIP of BOUND); 66: word bounds; the register form #UD', () => {
+    const cases: [number[], bigint, string][] = [
+      [[0x62, 0x08], 10n, 'ok'], [[0x62, 0x08], 11n, '#BR'], [[0x62, 0x08], 0xffffffffn, 'ok'], [[0x62, 0x08], 0xfffffffen, '#BR'],
+      [[0x66, 0x62, 0x08], 0xffffn, 'ok'], [[0x66, 0x62, 0x08], 0n, '#BR'], [[0x62, 0xc8], 0n, '#UD'],
+    ];
+    for (const [code, ecx, want] of cases) {
+      const m = new Machine();
+      m.mem.write32(phys(m, DATA32), -1);
+      m.mem.write32(phys(m, DATA32 + 4), 10);
+      const { r } = runCompat(code, { path, regs: { [RAX]: BigInt(DATA32), [RCX]: ecx } }, m);
+      expect(`${code} ecx=${ecx}: ${outcome(r)}`).toBe(`${code} ecx=${ecx}: ${want}`);
+      if (want !== 'ok') expect(m.cpu.rip).toBe(CODE32_START);
+    }
+  });
+
   describe('rows of 32-bit code', () => {
     const failing: [string, number[]][] = [
       ['27 DAA', [0x27]], ['2F DAS', [0x2f]], ['37 AAA', [0x37]], ['3F AAS', [0x3f]], ['D6 SALC', [0xd6]],
-      ['62 BOUND', [0x62, 0x00]], ['63 ARPL', [0x63, 0xc0]],
-      ['CE INTO', [0xce]], ['D4 0A AAM', [0xd4, 0x0a]], ['D5 0A AAD', [0xd5, 0x0a]],
+      ['63 ARPL', [0x63, 0xc0]], ['D4 0A AAM', [0xd4, 0x0a]], ['D5 0A AAD', [0xd5, 0x0a]],
       ['C4 LES', [0xc4, 0x00]], ['C5 LDS', [0xc5, 0x00]],
       ['9C PUSHF', [0x9c]], ['A5 MOVSD', [0xa5]], ['CF IRETD', [0xcf]], ['C9 LEAVE', [0xc9]], ['E2 LOOP', [0xe2, 0xfe]], ['FF 28 JMP far', [0xff, 0x28]],
     ];

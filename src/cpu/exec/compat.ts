@@ -11,6 +11,7 @@ import type { Insn } from '../../isa/insn.js';
 import { Attr } from '../../isa/table.js';
 import type { ExecContext, Handler } from '../context.js';
 import { condition } from '../lazy-flags.js';
+import { deliverEvent } from '../delivery.js';
 import { loadOperand, storeOperand } from '../operands.js';
 import { Descriptor, loadCodeSegment, loadDataSegment, readDescriptor } from '../segmentation.js';
 import { ATTR_DB, ATTR_S, isCodeSegment } from '../../arch/descriptors.js';
@@ -164,7 +165,26 @@ const popa: Handler = (c, i) => {
   compatAdjustStack(c, 8 * s);
 };
 
+/** INTO (CE): with OF = 1, #OF as a software interrupt (the gate's DPL is checked, as for INT n; SDM INTO). */
+const into: Handler = (c) => { if (condition(c, 0)) deliverEvent(c, Vector.OF, false, 0, true, c.rip); };
+
+/**
+ * BOUND Gv, Ma (62): the signed index against the lower and upper bounds at
+ * the memory operand (two words or dwords); outside them #BR, a fault (SDM
+ * BOUND). The register form is #UD (62 with mod = 3 is EVEX elsewhere).
+ */
+const bound: Handler = (c, i) => {
+  if (!i.isMem) c.raise(Vector.UD);
+  const s = i.opSize, seg = i.seg >= 0 ? i.seg : (i.base === RSP || i.base === 5 ? SEG_SS : SEG_DS);
+  const a = segmentLinear(c, seg, compatOffset(c, i), 2 * s, false);
+  const sx = (v: number) => (s === 2 ? (v << 16) >> 16 : v | 0);
+  const lower = sx(c.mmu.read(s, a)), upper = sx(c.mmu.read(s, (a + s) >>> 0));
+  const index = sx(c.regLo[i.reg]!);
+  if (index < lower || index > upper) c.raise(Vector.BR);
+};
+
 const I64_OWN: Record<string, Handler> = {
+  Invalid_CE: into, Invalid_62: bound,
   Invalid_06: pushSreg(SEG_ES), Invalid_0E: pushSreg(SEG_CS), Invalid_16: pushSreg(SEG_SS), Invalid_1E: pushSreg(SEG_DS),
   Invalid_07: popSreg(SEG_ES), Invalid_17: popSreg(SEG_SS), Invalid_1F: popSreg(SEG_DS),
   Invalid_60: pusha, Invalid_61: popa,
