@@ -56,6 +56,12 @@ describe.each(EXECUTION_PATHS)('compatibility mode (%s path)', (path) => {
       ['1E 07 06 59: PUSH DS / POP ES / PUSH ES / POP ECX', [0x1e, 0x07, 0x06, 0x59], {}, { [RCX]: 0x10n, [RSP]: BigInt(STACK) }],
       ['60 31 C0 31 ED 61: PUSHAD / POPAD restore all but ESP', [0x60, 0x31, 0xc0, 0x31, 0xed, 0x61], { [RAX]: 0x11n, [RBP]: 0x55n }, { [RAX]: 0x11n, [RBP]: 0x55n, [RSP]: BigInt(STACK) }],
       ['66 60 66 61: PUSHA / POPA (16-bit) keep bits 31:16', [0x66, 0x60, 0xb8, ...le32(0x12340000), 0x66, 0x61], { [RAX]: 0x5678n }, { [RAX]: 0x12345678n, [RSP]: BigInt(STACK) }],
+      ['31 C0 9C 5A: PUSHFD pushes RFLAGS (ZF PF, bit 1)', [0x31, 0xc0, 0x9c, 0x5a], {}, { [RDX]: 0x46n, [RSP]: BigInt(STACK) }],
+      ['68 D5 08 00 00 9D: POPFD', [0x68, 0xd5, 0x08, 0, 0, 0x9d], {}, { [RSP]: BigInt(STACK) }, CF | PF | AF | ZF | SF | OF],
+      ['68 34 12 00 00 89 E5 C9: LEAVE = ESP = EBP; POP EBP', [0x68, 0x34, 0x12, 0, 0, 0x89, 0xe5, 0xc9], {}, { [RBP]: 0x1234n, [RSP]: BigInt(STACK) }],
+      ['B9 03 00 00 00 40 E2 FD: LOOP on ECX', [0xb9, 3, 0, 0, 0, 0x40, 0xe2, 0xfd], { [RAX]: 0n, [RCX]: 0xffffffff_00000000n }, { [RAX]: 3n, [RCX]: 0n }],
+      ['67 E2 FE: LOOP on CX (67) keeps bits 31:16', [0x67, 0xe2, 0xfd], { [RCX]: 0x12340002n }, { [RCX]: 0x12340000n }],
+      ['31 C9 E3 01 CC: JECXZ', [0x31, 0xc9, 0xe3, 0x01, 0xcc], {}, { [RCX]: 0n }],
       ['01 08: ADD %ecx, (%eax) then 8B 08', [0x01, 0x08, 0x8b, 0x08], { [RAX]: BigInt(DATA32), [RCX]: 3n }, { [RCX]: 0xcafef010n }],
     ];
     it.each(cases)('%s', (name, code, regsIn, regsOut, flags) => {
@@ -123,7 +129,7 @@ describe.each(EXECUTION_PATHS)('compatibility mode (%s path)', (path) => {
       ['27 DAA', [0x27]], ['2F DAS', [0x2f]], ['37 AAA', [0x37]], ['3F AAS', [0x3f]], ['D6 SALC', [0xd6]],
       ['63 ARPL', [0x63, 0xc0]], ['D4 0A AAM', [0xd4, 0x0a]], ['D5 0A AAD', [0xd5, 0x0a]],
       ['C4 LES', [0xc4, 0x00]], ['C5 LDS', [0xc5, 0x00]],
-      ['9C PUSHF', [0x9c]], ['A5 MOVSD', [0xa5]], ['CF IRETD', [0xcf]], ['C9 LEAVE', [0xc9]], ['E2 LOOP', [0xe2, 0xfe]], ['FF 28 JMP far', [0xff, 0x28]],
+      ['A5 MOVSD', [0xa5]], ['CF IRETD', [0xcf]], ['CB RETF', [0xcb]], ['FF 28 JMP far', [0xff, 0x28]], ['C8 ENTER', [0xc8, 8, 0, 0]],
     ];
     it.each(failing)('%s: not implemented yet, emulation-failure (never a wrong #UD)', (_name, code) => {
       const { m, r } = runCompat(code, { path, regs: { [RAX]: BigInt(DATA32) } });

@@ -5,7 +5,9 @@
 // implemented for it, which end in emulation-failure. Chosen when the
 // instruction is decoded (Insn.compat), so 64-bit code pays nothing.
 import { Vector } from '../../arch/vectors.js';
-import { RSP, SEG_CS, SEG_DS, SEG_ES, SEG_SS } from '../../arch/registers.js';
+import { RBP, RCX, RSP, SEG_CS, SEG_DS, SEG_ES, SEG_SS } from '../../arch/registers.js';
+import { RF, VM } from '../../arch/rflags.js';
+import { popFlags } from './stack-ops.js';
 import type { ExecutorName } from '../../isa/executors.js';
 import type { Insn } from '../../isa/insn.js';
 import { Attr } from '../../isa/table.js';
@@ -183,6 +185,40 @@ const bound: Handler = (c, i) => {
   if (index < lower || index > upper) c.raise(Vector.BR);
 };
 
+/** PUSHF/PUSHFD: RF and VM pushed as 0 (SDM PUSHF). */
+const pushf: Handler = (c, i) => compatPush(c, i.opSize, c.getRflags() & ~(RF | VM));
+/** POPF/POPFD: the privilege rules of stack-ops.ts popFlags. */
+const popf: Handler = (c, i) => {
+  const v = compatPeek(c, i.opSize, 0);
+  compatAdjustStack(c, i.opSize);
+  popFlags(c, v, i.opSize);
+};
+
+/** LEAVE: ESP = EBP (SP = BP with SS.B = 0), then POP EBP; a fault leaves ESP as it was. */
+const leave: Handler = (c, i) => {
+  const lo = c.regLo[RSP]!, hi = c.regHi[RSP]!;
+  setStackPointer(c, c.regLo[RBP]!);
+  try {
+    const v = compatPeek(c, i.opSize, 0);
+    compatAdjustStack(c, i.opSize);
+    c.setReg(i.opSize, RBP, v, 0);
+  } catch (e) { c.regLo[RSP] = lo; c.regHi[RSP] = hi; throw e; }
+};
+
+/** LOOPcc: ECX (CX with 67) decremented, then the branch (checked against the CS limit); param 0 LOOPNE, 1 LOOPE, 2 LOOP. */
+const loop: Handler = (c, i) => {
+  let n: number;
+  if (i.addrSize === 2) { n = (c.regLo[RCX]! - 1) & 0xffff; c.setReg(2, RCX, n, 0); }
+  else { n = (c.regLo[RCX]! - 1) | 0; c.setReg(4, RCX, n, 0); }
+  const zf = c.fZ === 0;
+  if (n !== 0 && (i.param === 2 || (i.param === 1 ? zf : !zf))) c.rip = checkedEip(c, i, c.rip + i.imm);
+};
+
+/** JECXZ (JCXZ with 67). */
+const jecxz: Handler = (c, i) => {
+  if ((i.addrSize === 2 ? c.regLo[RCX]! & 0xffff : c.regLo[RCX]!) === 0) c.rip = checkedEip(c, i, c.rip + i.imm);
+};
+
 const I64_OWN: Record<string, Handler> = {
   Invalid_CE: into, Invalid_62: bound,
   Invalid_06: pushSreg(SEG_ES), Invalid_0E: pushSreg(SEG_CS), Invalid_16: pushSreg(SEG_SS), Invalid_1E: pushSreg(SEG_DS),
@@ -190,7 +226,9 @@ const I64_OWN: Record<string, Handler> = {
   Invalid_60: pusha, Invalid_61: popa,
 };
 
-const OWN: Partial<Record<ExecutorName, Handler>> = { jcc, jmp, call, ret, push, pop, lea, movToSeg };
+const OWN: Partial<Record<ExecutorName, Handler>> = {
+  jcc, jmp, call, ret, push, pop, lea, movToSeg, pushf, popf, leave, loop, jrcxz: jecxz,
+};
 
 const failures = new Map<string, Handler>();
 function notImplemented(i: Insn, what: string): Handler {
