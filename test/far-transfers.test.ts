@@ -111,14 +111,14 @@ describe.each(EXECUTION_PATHS)('far transfers (%s path)', (path) => {
       expect([m.cpu.cpl, m.cpu.segSel[SEG_CS]]).toEqual([3, 0x33]);
     });
 
-    it('to compatibility mode: the offset must lie within the CS limit (#GP(0)); the code there does not run yet', () => {
+    it('to compatibility mode: the offset must lie within the CS limit (#GP(0)); the code there runs (an unmapped EIP: fetch #PF)', () => {
       const m = new Machine();
       setDescriptor(m, 0x30, CODE32_DPL0);
       pointer(m, 0x100000, 0x30, 4);
       expect(go(m, LJMP).s).toBe('#GP(0)');
       pointer(m, 0xfffff, 0x30, 4);
-      const { r } = go(m, LJMP);
-      expect(r.outcome).toBe('emulation-failure');
+      const { r, s } = go(m, LJMP);
+      expect([s, r.cr2]).toEqual(['#PF(10)', 0xfffff]);
       expect([m.cpu.segSel[SEG_CS], m.cpu.rip, m.cpu.segLimit[SEG_CS]]).toEqual([0x30, 0xfffff, 0xfffff]);
     });
 
@@ -309,10 +309,10 @@ describe.each(EXECUTION_PATHS)('far transfers (%s path)', (path) => {
       expect([m.cpu.cpl, m.cpu.rip, Number(m.cpu.getReg64(RSP))]).toEqual([cpl, CODE, STACK]);
     });
 
-    it('to compatibility mode at CPL 3 (CS 0x1b, SS 0x23): RIP within the limit; its code does not run yet', () => {
+    it('to compatibility mode at CPL 3 (CS 0x1b, SS 0x23): RIP within the limit; its code runs (the INT3 filler: #BP)', () => {
       const { m, r } = retf([0xcb], [0x401000, 0x1b, NEW_RSP, 0x23], 4);
-      expect(r.outcome).toBe('emulation-failure');
-      expect([m.cpu.cpl, m.cpu.segSel[SEG_CS], m.cpu.segSel[SEG_SS], m.cpu.rip, Number(m.cpu.getReg64(RSP))]).toEqual([3, 0x1b, 0x23, 0x401000, NEW_RSP]);
+      expect([r.outcome, r.vector]).toEqual(['exception', 3]);
+      expect([m.cpu.cpl, m.cpu.segSel[SEG_CS], m.cpu.segSel[SEG_SS], m.cpu.rip, Number(m.cpu.getReg64(RSP))]).toEqual([3, 0x1b, 0x23, 0x401001, NEW_RSP]); // past the INT3 (a trap)
       expect(retf([0x66, 0xcb], [0x1000, 0x1b, 0x2000, 0x03], 2).s).toBe('#GP(0)'); // null SS to CPL 3
     });
 

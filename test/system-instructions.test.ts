@@ -51,7 +51,7 @@ describe.each(EXECUTION_PATHS)('system instructions (%s path)', (path) => {
     expect(intel.cpu.cpl).toBe(0);
   });
 
-  it('SYSCALL and SYSRET load flat 4-GiB CS and SS (SDM: CS.Limit := FFFFFH with G = 1); SYSRET without REX.W enters compatibility mode, which does not execute yet', () => {
+  it('SYSCALL and SYSRET load flat 4-GiB CS and SS (SDM: CS.Limit := FFFFFH with G = 1); SYSRET without REX.W enters compatibility mode, whose code runs (the INT3 filler there: #BP)', () => {
     const m = new Machine();
     m.cpu.msrs.set(STAR, 0x0018000800000000n);
     m.cpu.msrs.set(LSTAR, BigInt(HANDLER));
@@ -59,8 +59,8 @@ describe.each(EXECUTION_PATHS)('system instructions (%s path)', (path) => {
     expect([m.cpu.segLimit[SEG_CS], m.cpu.segLimit[SEG_SS]]).toEqual([0xffffffff, 0xffffffff]);
     expect(run([0x48, 0x0f, 0x07], { regs: { [RCX]: BigInt(CODE + 3) } }, m).r).toBe('ok');
     expect([m.cpu.segLimit[SEG_CS], m.cpu.segLimit[SEG_SS]]).toEqual([0xffffffff, 0xffffffff]);
-    expect(run([0x0f, 0x07], { regs: { [RCX]: BigInt(CODE + 0x10) } }, m).r).toBe('emulation-failure'); // docs/cpu-model.md, known deviations
-    expect([m.cpu.segSel[SEG_CS], m.cpu.segLimit[SEG_CS], m.cpu.rip]).toEqual([0x1b, 0xffffffff, CODE + 0x10]);
+    expect(run([0x0f, 0x07], { regs: { [RCX]: BigInt(CODE + 0x10) } }, m).r).toBe('#BP'); // INT3 run as 32-bit code
+    expect([m.cpu.segSel[SEG_CS], m.cpu.segLimit[SEG_CS], m.cpu.rip]).toEqual([0x1b, 0xffffffff, CODE + 0x11]);
   });
 
   it('CPUID leaf 0: the maximum leaf and the vendor in EBX, EDX, ECX (docs/cpu-model.md: 7, AuthenticAMD); RSP untouched', () => {

@@ -45,15 +45,15 @@ describe.each(EXECUTION_PATHS)('IRET (%s path)', (path) => {
     expect([m.cpu.segAttr[SEG_SS], m.cpu.segLimit[SEG_SS]]).toEqual([0xc0f3, 0xffffffff]);
   });
 
-  it('IRETQ to a code segment with L = 0 enters compatibility mode (RIP within the CS limit, else #GP(0); a null SS is #GP(0)); its code does not run yet (docs/cpu-model.md)', () => {
+  it('IRETQ to a code segment with L = 0 enters compatibility mode (RIP within the CS limit, else #GP(0); a null SS is #GP(0)); its code runs (the INT3 filler there: #BP)', () => {
     const { m, r } = iret({ cs: 0x1b, ss: 0x23, rip: CODE + 0x10 });
-    expect(r).toBe('emulation-failure');
-    expect([m.cpu.cpl, m.cpu.segSel[SEG_CS], m.cpu.segSel[SEG_SS], m.cpu.rip, m.cpu.segAttr[SEG_CS]]).toEqual([3, 0x1b, 0x23, CODE + 0x10, 0xc0fb]);
+    expect(r).toBe('#BP');
+    expect([m.cpu.cpl, m.cpu.segSel[SEG_CS], m.cpu.segSel[SEG_SS], m.cpu.rip, m.cpu.segAttr[SEG_CS]]).toEqual([3, 0x1b, 0x23, CODE + 0x11, 0xc0fb]); // past the INT3 (a trap)
     expect(iret({ cs: 0x1b, ss: 0x23, rip: 0x100000000 }).r).toBe('#GP(0)');
     // A 32-bit code segment at DPL 0 (GDT 0x30), byte-granular limit 0xfffff: the RIP must be <= 0xfffff.
     const code32 = descriptor(0, 0xfffff, 0x409b);
     expect(iret({ cs: 0x30, ss: 0x10, rip: 0x100000 }, { slot30: code32 }).r).toBe('#GP(0)');
-    expect(iret({ cs: 0x30, ss: 0x10, rip: 0xfffff }, { slot30: code32 }).r).toBe('emulation-failure');
+    expect(iret({ cs: 0x30, ss: 0x10, rip: 0xfffff }, { slot30: code32 }).r).toBe('#PF(10)'); // EIP 0xfffff is not mapped: an instruction fetch #PF
     expect(iret({ cs: 0x30, ss: 0x00, rip: 0xfffff }, { slot30: code32 }).r).toBe('#GP(0)');
   });
 

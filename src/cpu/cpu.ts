@@ -7,7 +7,9 @@ import type { PhysicalMemory } from '../mmu/physical-memory.js';
 import { PortBus } from '../devices/port-bus.js';
 import { AC, ARITH_FLAGS, RF, TF, RFLAGS_IMPLEMENTED, RFLAGS_FIXED1 } from '../arch/rflags.js';
 import { Vector } from '../arch/vectors.js';
-import { decode } from '../isa/decoder.js';
+import { decode, MODE32, MODE64 } from '../isa/decoder.js';
+import { SEG_CS } from '../arch/registers.js';
+import { ATTR_L } from '../arch/descriptors.js';
 import type { FeatureName } from '../isa/features.js';
 import type { CpuVendor } from '../arch/vendor.js';
 import { ArchState, Shadow } from './state.js';
@@ -207,8 +209,13 @@ export class Cpu extends ArchState implements RunContext {
   /** The bytes of the instruction at `lin` (decoded length), for reports. */
   instructionBytes(lin: number): Uint8Array {
     const bytes = this.peekCode(lin, 15);
-    const insn = decode(bytes, 0, bytes.length);
+    const insn = decode(bytes, 0, bytes.length, this.codeMode());
     return insn ? bytes.slice(0, insn.len) : bytes;
+  }
+
+  /** How the current CS decodes code: 64-bit mode, or 32-bit code in compatibility mode (CS.L = 0). */
+  codeMode(): number {
+    return (this.segAttr[SEG_CS]! & ATTR_L) ? MODE64 : MODE32;
   }
 
   /** Reads up to `n` code bytes at `lin` for reports: a host read, without side effects; stops at the first unmapped or non-RAM byte. */

@@ -7,8 +7,8 @@
 // run(end) over the same RunContext, binding the same table rows.
 import { Vector } from '../arch/vectors.js';
 import { SEG_CS } from '../arch/registers.js';
-import { ATTR_L } from '../arch/descriptors.js';
-import { decode } from '../isa/decoder.js';
+import { ATTR_DB, ATTR_L } from '../arch/descriptors.js';
+import { decode, MODE32, MODE64 } from '../isa/decoder.js';
 import type { Insn } from '../isa/insn.js';
 import type { Handler, RunContext } from './context.js';
 import { CodeCache, PAGE, type CodePage } from './code-cache.js';
@@ -18,7 +18,9 @@ import { StopReason } from './stop-reason.js';
 import { beginInstruction, debugActive, endInstruction } from './debug.js';
 
 export class Interpreter {
-  private readonly code = new CodeCache();
+  // Decoded code per mode (the same bytes decode differently as 64-bit and as 32-bit code).
+  private readonly code64 = new CodeCache();
+  private readonly code32 = new CodeCache();
   // The fetch shortcut: the code page of the page RIP is on (fetchBase: its linear address).
   private fetchBase = NaN;
   private fetchPage: CodePage = new Array<Insn | undefined>(PAGE);
@@ -103,26 +105,54 @@ export class Interpreter {
   private fetch(rip: number): Insn {
     const c = this.c;
     if (rip >= CANON_LIMIT || rip < -CANON_LIMIT) c.raise(Vector.GP, 0);
-    // Compatibility mode (CS.L = 0 in IA-32e mode, SDM Vol. 3A §5.2.1): a far
-    // transfer, IRET or SYSRET may enter it, but this core decodes 64-bit code
-    // only. Every CS load drops the fetch shortcut, so this check on the
+    // Compatibility mode (CS.L = 0 in IA-32e mode, SDM Vol. 3A §5.2.1): 32-bit code
+    // with CS.D = 1. Every CS load drops the fetch shortcut, so this check on the
     // (slow) fetch path sees each new CS before its first instruction.
-    if ((c.segAttr[SEG_CS]! & ATTR_L) === 0) c.emulationFailure('compatibility mode (CS.L = 0) is not implemented');
+    const compat = (c.segAttr[SEG_CS]! & ATTR_L) === 0;
+    if (compat) return this.fetch32(rip);
+    return this.fetchIn(rip, rip, this.code64, MODE64, true);
+  }
+
+  /**
+   * 32-bit code: EIP is an offset in CS (linear = CS.base + EIP, mod 2^32) and
+   * every byte of the instruction must lie within the CS limit (#GP(0), SDM
+   * Vol. 3A §5.3). The shortcut is kept only for a page wholly within the limit
+   * of a CS with base 0, so the hot loop needs no limit check.
+   */
+  private fetch32(eip: number): Insn {
+    const c = this.c;
+    if ((c.segAttr[SEG_CS]! & ATTR_DB) === 0) c.emulationFailure('16-bit code segments (CS.L = 0, CS.D = 0) are not implemented');
+    const limit = c.segLimit[SEG_CS]!, base = c.segBase[SEG_CS]!;
+    if (eip > limit) c.raise(Vector.GP, 0);
+    const lin = (base + eip) >>> 0;
+    const pageStart = eip - (lin % PAGE);
+    const insn = this.fetchIn(eip, lin, this.code32, MODE32, base === 0 && pageStart + PAGE - 1 <= limit);
+    if (eip + insn.len - 1 > limit) {
+      this.fetchBase = NaN;
+      c.raise(Vector.GP, 0);
+    }
+    return insn;
+  }
+
+  private fetchIn(rip: number, lin: number, code: CodeCache, mode: number, shortcut: boolean): Insn {
+    const c = this.c;
     const reference = this.referenceDepth > 0;
-    const pa = c.mmu.translate(rip, c.mmu.execMask);
-    const off = rip - Math.floor(rip / PAGE) * PAGE;
+    const pa = c.mmu.translate(lin, c.mmu.execMask);
+    const off = lin - Math.floor(lin / PAGE) * PAGE;
     if (!reference && c.mem.isRam(pa, 1)) {
       const frame = Math.floor(pa / PAGE);
-      let page = this.code.page(frame);
+      let page = code.page(frame);
       if (!page) {
-        page = this.code.create(frame);
+        page = code.create(frame);
         c.mmu.protectCodeFrame(frame);
       }
-      this.fetchBase = rip - off;
-      this.fetchPage = page;
+      if (shortcut) {
+        this.fetchBase = rip - off;
+        this.fetchPage = page;
+      } else this.fetchBase = NaN;
       const cached = page[off];
       if (cached !== undefined) return cached;
-      const insn = decode(c.mem.u8, pa, PAGE - off);
+      const insn = decode(c.mem.u8, pa, PAGE - off, mode);
       if (insn) {
         insn.exec = bindInstruction(insn, c.features, true);
         page[off] = insn;
@@ -133,11 +163,12 @@ export class Interpreter {
     const buf = this.fetchBuf;
     const first = Math.min(PAGE - off, 15);
     for (let k = 0; k < first; k++) buf[k] = c.mmu.readPhys(pa + k, 1);
-    let insn = decode(buf, 0, first);
+    let insn = decode(buf, 0, first, mode);
     if (!insn) {
-      const pa2 = c.mmu.translate(rip + first, c.mmu.execMask);
+      const next = mode === MODE32 ? (lin + first) >>> 0 : lin + first;
+      const pa2 = c.mmu.translate(next, c.mmu.execMask);
       for (let k = first; k < 15; k++) buf[k] = c.mmu.readPhys(pa2 + k - first, 1);
-      insn = decode(buf, 0, 15)!;
+      insn = decode(buf, 0, 15, mode)!;
     }
     insn.exec = bindInstruction(insn, c.features, !reference);
     return insn;
@@ -150,13 +181,15 @@ export class Interpreter {
 
   /** Self-modifying code: a write hit a frame we hold decoded instructions for. */
   dropFrame(frame: number): void {
-    this.code.drop(frame);
+    this.code64.drop(frame);
+    this.code32.drop(frame);
     this.fetchBase = NaN;
   }
 
   /** Drops every decoded instruction (new features, a fresh run). */
   clear(): void {
-    this.code.clear();
+    this.code64.clear();
+    this.code32.clear();
     this.fetchBase = NaN;
   }
 

@@ -7,6 +7,7 @@ import { Vector } from '../arch/vectors.js';
 import { SEG_FS, SEG_SS } from '../arch/registers.js';
 import { BASE_RIP, LOC_REG, LOC_MEM, LOC_IMM, LOC_IMM2, LOC_MOFFS, LOC_ONE, LOC_SEG, type Insn } from '../isa/insn.js';
 import type { ExecContext } from './context.js';
+import { compatEffectiveAddress, compatMoffsAddress } from './compat-segments.js';
 
 const TWO32 = 4294967296;
 /** Canonical addresses lie in [-2^47, 2^47). */
@@ -21,6 +22,7 @@ const SCRATCH = 3;
 
 /** Linear address of the memory operand, with the canonical check (#GP(0), or #SS(0) for stack references). */
 export function effectiveAddress(c: ExecContext, i: Insn): number {
+  if (i.addrSize !== 8) return effectiveAddressShort(c, i);
   let lin = i.disp;
   const b = i.base, x = i.index;
   if (b >= 0) {
@@ -36,7 +38,6 @@ export function effectiveAddress(c: ExecContext, i: Insn): number {
     if (h > 0x7fff || h < -0x8000) return effectiveAddressExact(c, i);
     lin += (h * TWO32 + (c.regLo[x]! >>> 0)) * (1 << i.scale);
   }
-  if (i.addrSize === 4) lin = lin >>> 0;
   if (i.seg >= SEG_FS) lin += c.segBase[i.seg]!;
   // The last MAX_OPERAND bytes below 2^47 too: an access there may end beyond it.
   if (lin > CANON_LIMIT - MAX_OPERAND || lin < -CANON_LIMIT) return effectiveAddressExact(c, i);
@@ -53,6 +54,26 @@ function memoryOperandSize(i: Insn): number {
   if (i.loc1 === LOC_MEM && i.size1 > s) s = i.size1;
   if (i.loc2 === LOC_MEM && i.size2 > s) s = i.size2;
   return s || i.opSize;
+}
+
+/**
+ * A 32-bit (67 prefix) address in 64-bit mode: the offset wraps at 2^32 and is
+ * zero-extended, then FS/GS add their base. 32-bit code (compatibility mode)
+ * goes to its segmented path (compat-segments.ts).
+ */
+function effectiveAddressShort(c: ExecContext, i: Insn): number {
+  if (i.compat) return compatEffectiveAddress(c, i);
+  let off = i.disp;
+  const b = i.base, x = i.index;
+  if (b === BASE_RIP) off += c.rip;
+  else if (b >= 0) off += c.regLo[b]!;
+  if (x >= 0) off += c.regLo[x]! << i.scale;
+  let lin = off >>> 0;
+  if (i.seg >= SEG_FS) lin += c.segBase[i.seg]!;
+  if (!isCanonical(lin) || lin + memoryOperandSize(i) > CANON_LIMIT && lin < CANON_LIMIT) {
+    c.raise(isStackReference(i) ? Vector.SS : Vector.GP, 0);
+  }
+  return lin;
 }
 
 /**
@@ -110,10 +131,10 @@ export function isStackReference(i: Insn): boolean {
 }
 
 /** Linear address of a moffs operand (A0-A3): the immediate is the absolute offset. */
-function moffsAddress(c: ExecContext, i: Insn): number {
+function moffsAddress(c: ExecContext, i: Insn, size: number, write: boolean): number {
+  if (i.compat) return compatMoffsAddress(c, i, size, write);
   let lin = i.addrSize === 8 ? i.immHi * TWO32 + (i.imm >>> 0) : i.imm >>> 0;
   if (i.seg >= SEG_FS) lin += c.segBase[i.seg]!;
-  const size = i.loc0 === LOC_MOFFS ? i.size0 : i.size1;
   if (!isCanonical(lin) || lin + size > CANON_LIMIT && lin < CANON_LIMIT) c.raise(Vector.GP, 0);
   return lin;
 }
@@ -148,7 +169,7 @@ function load(c: ExecContext, i: Insn, k: number, loc: number, reg: number, size
     case LOC_IMM: v.lo[k] = i.imm; v.hi[k] = i.immHi; return;
     case LOC_IMM2: v.lo[k] = i.imm2; v.hi[k] = 0; return;
     case LOC_MOFFS: {
-      const a = moffsAddress(c, i);
+      const a = moffsAddress(c, i, size, false);
       v.lo[k] = c.mmu.read(size, a);
       v.hi[k] = size === 8 ? c.mmu.hi : 0;
       return;
@@ -176,7 +197,7 @@ function store(c: ExecContext, i: Insn, k: number, loc: number, reg: number, siz
       else c.setReg(size, reg, lo, 0);
       return;
     case LOC_MEM: c.mmu.write(size, i.memAccess === 2 ? effectiveAddress(c, i) : v.ea, lo, v.hi[k]!); return;
-    case LOC_MOFFS: c.mmu.write(size, moffsAddress(c, i), lo, v.hi[k]!); return;
+    case LOC_MOFFS: c.mmu.write(size, moffsAddress(c, i, size, true), lo, v.hi[k]!); return;
     default: throw new Error(`operand stage: operand ${k} of ${i.row.id} is not written by the stage`);
   }
 }

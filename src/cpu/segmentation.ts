@@ -132,7 +132,8 @@ export function loadDataSegment(c: ExecContext, seg: number, sel: number): void 
     if ((attr & ATTR_P) === 0) c.raise(Vector.NP, sel & ~3);
     markAccessed(c, d);
   }
-  setSegment(c, seg, sel, seg >= 4 ? d.base : 0, d.limit, d.attr);
+  // The base is loaded for every segment: 64-bit mode ignores it for ES/CS/SS/DS, compatibility mode uses it.
+  setSegment(c, seg, sel, d.base, d.limit, d.attr);
 }
 
 /** Whether a loaded data segment stays usable at `cpl` (IRET to an outer level nulls the others). */

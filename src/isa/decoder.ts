@@ -1,8 +1,8 @@
-// 64-bit mode instruction decoder (SDM Vol. 2 ch. 2). Builds its lookup
+// Instruction decoder for 64-bit mode and 32-bit compatibility-mode code (SDM Vol. 2 ch. 2). Builds its lookup
 // structures from the opcode table (checking that every row is reachable),
 // then turns bytes into an Insn record. Legality that depends only on the
 // bytes is decided here (Insn.invalid); the rest is the pre-execute step's.
-import { SEG_CS, SEG_FS, SEG_GS } from '../arch/registers.js';
+import { SEG_CS, SEG_ES, SEG_SS, SEG_DS, SEG_FS, SEG_GS } from '../arch/registers.js';
 import {
   Insn, PFX_LOCK, PFX_REP, PFX_REPNE, PFX_OPSIZE, PFX_ADDRSIZE, PFX_REX, BASE_RIP,
   LOC_NONE, LOC_REG, LOC_MEM, LOC_IMM, LOC_IMM2, LOC_MOFFS, LOC_ONE, LOC_SEG, LOC_XMM, LOC_MMX, LOC_ST,
@@ -87,6 +87,19 @@ const ENTRIES = buildDecodeTable(OPCODE_ROWS);
 // both), 66 90 is XCHG ax,ax (SDM Vol. 2 XCHG/NOP). The table has no REX.B selector.
 const ROW_NOP_90 = OPCODE_ROWS.find((r) => r.id === 'Nop_90');
 const ROW_XCHG_RAX = OPCODE_ROWS.find((r) => r.id === 'Xchg_Zv_rAX');
+// 32-bit code: 40+r is INC r16/r32 and 48+r DEC (SDM Vol. 2 INC/DEC, "N.E." in 64-bit
+// mode where they are REX). They are the register forms of FF /0 and FF /1.
+const ROW_INC_EV = OPCODE_ROWS.find((r) => r.id === 'Inc_Ev')!;
+const ROW_DEC_EV = OPCODE_ROWS.find((r) => r.id === 'Dec_Ev')!;
+// EA / 9A: JMP / CALL ptr16:16 or ptr16:32 outside 64-bit mode (an offset of the operand size, then a selector).
+const ROW_JMP_PTR = OPCODE_ROWS.find((r) => r.id === 'Invalid_EA')!;
+const ROW_CALL_PTR = OPCODE_ROWS.find((r) => r.id === 'Invalid_9A')!;
+/** ModRM16 (SDM Vol. 2 Table 2-1): base and index of rm 0..7 (BX=3, BP=5, SI=6, DI=7; -1 none). */
+const MODRM16_BASE = [3, 3, 5, 5, 6, 7, 5, 3];
+const MODRM16_INDEX = [6, 7, 6, 7, -1, -1, -1, -1];
+
+/** Decode modes: 64-bit mode, or 32-bit code (CS.L = 0, CS.D = 1: compatibility mode). */
+export const MODE64 = 0, MODE32 = 1;
 
 function immSize(spec: OperandSpec, opSize: number, addrSize: number): number {
   if (spec.kind === 'O') return addrSize;
@@ -114,15 +127,16 @@ function invalidRegisterOperand(row: OpcodeRow, insn: Insn): boolean {
  * caller fetches more and retries). Undefined encodings decode to ROW_UD; an
  * instruction longer than 15 bytes to ROW_TOO_LONG.
  */
-export function decode(buf: Uint8Array, pos: number, avail: number): Insn | null {
+export function decode(buf: Uint8Array, pos: number, avail: number, mode = MODE64): Insn | null {
   const limit = Math.min(avail, 15);
+  const mode32 = mode === MODE32;
   let p = 0;
   let prefixes = 0, seg = -1, rex = 0, lastRepPrefix = 0;
   // Legacy prefixes and REX (SDM §2.1.1, §2.2.1: a REX not immediately before the opcode is ignored).
   for (;;) {
     if (p >= limit) return avail >= 15 ? tooLong() : null;
     const b = buf[pos + p]!;
-    if ((b & 0xf0) === 0x40) { rex = b; p++; continue; }
+    if ((b & 0xf0) === 0x40 && !mode32) { rex = b; p++; continue; }
     let isPrefix = true;
     switch (b) {
       case 0xf0: prefixes |= PFX_LOCK; break;
@@ -131,7 +145,11 @@ export function decode(buf: Uint8Array, pos: number, avail: number): Insn | null
       case 0xf3: prefixes = (prefixes & ~PFX_REPNE) | PFX_REP; lastRepPrefix = 0xf3; break;
       case 0x66: prefixes |= PFX_OPSIZE; break;
       case 0x67: prefixes |= PFX_ADDRSIZE; break;
-      case 0x26: case 0x2e: case 0x36: case 0x3e: break; // ES/CS/SS/DS overrides are no-ops in 64-bit mode (APM Vol. 1 §4.5.3)
+      // ES/CS/SS/DS overrides are no-ops in 64-bit mode (APM Vol. 1 §4.5.3); 32-bit code uses them.
+      case 0x26: if (mode32) seg = SEG_ES; break;
+      case 0x2e: if (mode32) seg = SEG_CS; break;
+      case 0x36: if (mode32) seg = SEG_SS; break;
+      case 0x3e: if (mode32) seg = SEG_DS; break;
       case 0x64: seg = SEG_FS; break;
       case 0x65: seg = SEG_GS; break;
       default: isPrefix = false;
@@ -155,14 +173,16 @@ export function decode(buf: Uint8Array, pos: number, avail: number): Insn | null
       op = buf[pos + p++]!;
     }
   }
-  const entry = ENTRIES[map * 256 + op]!;
+  // 82 is an alias of 80 outside 64-bit mode (SDM Vol. 2 Appendix A, Table A-2 "1A, i64").
+  const entry = ENTRIES[map * 256 + (mode32 && map === 0 && op === 0x82 ? 0x80 : op)]!;
   let modrm = -1;
   if (entry.hasModrm) {
     if (p >= limit) return avail >= 15 ? tooLong() : null;
     modrm = buf[pos + p++]!;
   }
   let row = entry.single;
-  if (!row && entry.slots) {
+  if (mode32 && map === 0 && (op & 0xf0) === 0x40) row = op < 0x48 ? ROW_INC_EV : ROW_DEC_EV;
+  else if (!row && entry.slots) {
     const pfx = lastRepPrefix === 0xf3 ? 2 : lastRepPrefix === 0xf2 ? 3 : (prefixes & PFX_OPSIZE) ? 1 : 0;
     const m = modrm < 0 ? 0 : modrm;
     row = entry.slots[slotIndex(pfx, (m >> 3) & 7, (m >> 6) === 3 ? 1 : 0, m & 7)];
@@ -180,11 +200,15 @@ export function decode(buf: Uint8Array, pos: number, avail: number): Insn | null
   insn.param = row.param;
   // Operand and address size (SDM §2.2.1.2, Table 2-4).
   const w = (rex & 8) !== 0;
-  if (attrs & Attr.F64) insn.opSize = 8;
+  // 32-bit code: default sizes 32 (d64/f64 too), 66 and 67 select 16 (SDM §2.2.1.2 is 64-bit only).
+  if (mode32) insn.opSize = (prefixes & PFX_OPSIZE) ? 2 : 4;
+  else if (attrs & Attr.F64) insn.opSize = 8;
   else if (attrs & Attr.D64) insn.opSize = w ? 8 : (prefixes & PFX_OPSIZE) ? 2 : 8;
   else insn.opSize = w ? 8 : (prefixes & PFX_OPSIZE) ? 2 : 4;
-  insn.addrSize = (prefixes & PFX_ADDRSIZE) ? 4 : 8;
+  if (mode32) insn.addrSize = (prefixes & PFX_ADDRSIZE) ? 2 : 4;
+  else insn.addrSize = (prefixes & PFX_ADDRSIZE) ? 4 : 8;
   insn.seg = seg;
+  insn.compat = mode32;
 
   if (modrm >= 0) {
     const mod = modrm >> 6;
@@ -193,6 +217,18 @@ export function decode(buf: Uint8Array, pos: number, avail: number): Insn | null
     if (mod === 3 || (attrs & Attr.ModIgnored)) {
       insn.rm = (modrm & 7) | ((rex & 1) << 3);
       if (row.eByte && !rex && insn.rm >= 4 && insn.rm < 8) insn.rm += 12;
+    } else if (insn.addrSize === 2) {
+      // ModRM16 (SDM Vol. 2 Table 2-1): [BX+SI] … [BX], disp16 alone at mod 0 rm 6.
+      insn.isMem = true;
+      const rmBits = modrm & 7;
+      const direct = mod === 0 && rmBits === 6;
+      insn.base = direct ? -1 : MODRM16_BASE[rmBits]!;
+      insn.index = direct ? -1 : MODRM16_INDEX[rmBits]!;
+      const dispBytes = mod === 1 ? 1 : mod === 2 || direct ? 2 : 0;
+      if (p + dispBytes > limit) return avail >= 15 ? tooLong() : null;
+      if (dispBytes === 1) insn.disp = (buf[pos + p]! << 24) >> 24;
+      else if (dispBytes === 2) insn.disp = ((buf[pos + p]! | (buf[pos + p + 1]! << 8)) << 16) >> 16;
+      p += dispBytes;
     } else {
       insn.isMem = true;
       let rmBits = modrm & 7;
@@ -207,7 +243,7 @@ export function decode(buf: Uint8Array, pos: number, avail: number): Insn | null
         if (rmBits === 5 && mod === 0) insn.base = -1;
         else insn.base = rmBits | ((rex & 1) << 3);
       } else if (rmBits === 5 && mod === 0) {
-        insn.base = BASE_RIP;
+        insn.base = mode32 ? -1 : BASE_RIP; // disp32 alone in 32-bit code
       } else {
         insn.base = rmBits | ((rex & 1) << 3);
       }
@@ -217,6 +253,8 @@ export function decode(buf: Uint8Array, pos: number, avail: number): Insn | null
       else if (dispBytes === 4) insn.disp = buf[pos + p]! | (buf[pos + p + 1]! << 8) | (buf[pos + p + 2]! << 16) | (buf[pos + p + 3]! << 24);
       p += dispBytes;
     }
+  } else if (modrm < 0 && (row === ROW_INC_EV || row === ROW_DEC_EV)) {
+    insn.rm = op & 7; // 40+r / 48+r in 32-bit code
   } else if (row.plusR) {
     insn.rm = (op & 7) | ((rex & 1) << 3);
     if (row.zByte && !rex && insn.rm >= 4 && insn.rm < 8) insn.rm += 12;
@@ -239,10 +277,20 @@ export function decode(buf: Uint8Array, pos: number, avail: number): Insn | null
     p += n;
     if (k === 0) { insn.imm = lo; insn.immHi = hi; } else insn.imm2 = lo;
   }
+  if (mode32 && (row === ROW_JMP_PTR || row === ROW_CALL_PTR)) {
+    // ptr16:32 / ptr16:16: the offset in imm, the selector in imm2 (the rows have no operands in 64-bit mode).
+    const n = insn.opSize;
+    if (p + n + 2 > limit) return avail >= 15 ? tooLong() : null;
+    insn.imm = n === 4 ? buf[pos + p]! | (buf[pos + p + 1]! << 8) | (buf[pos + p + 2]! << 16) | (buf[pos + p + 3]! << 24) : buf[pos + p]! | (buf[pos + p + 1]! << 8);
+    insn.imm2 = buf[pos + p + n]! | (buf[pos + p + n + 1]! << 8);
+    p += n + 2;
+  }
   insn.len = p;
   resolveOperands(row, insn);
   // Legality decided by the bytes alone (the pre-execute step does the rest).
-  insn.invalid = (attrs & Attr.I64) !== 0 ||
+  // In 32-bit code the i64 rows are valid (their compatibility-mode binding decides) and
+  // the o64 rows #UD, except 63 (MOVSXD in 64-bit mode, ARPL in 32-bit code).
+  insn.invalid = (mode32 ? (attrs & Attr.O64) !== 0 && !(map === 0 && op === 0x63) : (attrs & Attr.I64) !== 0) ||
     ((prefixes & PFX_LOCK) !== 0 && (!(attrs & Attr.Lock) || !insn.isMem)) ||
     (row.namesSystemRegister && invalidRegisterOperand(row, insn));
   return insn;
@@ -260,6 +308,7 @@ function resolveOperands(row: OpcodeRow, insn: Insn): void {
         if (insn.isMem) {
           loc = LOC_MEM;
           insn.memAccess = o.access === 'r' ? 1 : o.access === 'w' ? 2 : 3;
+          insn.memSize = size;
         } else { loc = LOC_REG; reg = insn.rm; }
         break;
       case 'G': loc = LOC_REG; reg = insn.reg; break;

@@ -38,15 +38,15 @@ function signedHex(v: number | bigint): string {
   return b < 0n ? '-0x' + (-b).toString(16) : '0x' + b.toString(16);
 }
 
-function isPrefix(b: number): boolean {
-  return (b & 0xf0) === 0x40 || b === 0xf0 || b === 0xf2 || b === 0xf3 || b === 0x66 || b === 0x67 ||
+function isPrefix(b: number, compat: boolean): boolean {
+  return ((b & 0xf0) === 0x40 && !compat) || b === 0xf0 || b === 0xf2 || b === 0xf3 || b === 0x66 || b === 0x67 ||
     b === 0x26 || b === 0x2e || b === 0x36 || b === 0x3e || b === 0x64 || b === 0x65;
 }
 
 const SEG_PREFIX: Record<number, number> = { 0x26: 0, 0x2e: 1, 0x36: 2, 0x3e: 3, 0x64: 4, 0x65: 5 };
 
 /** objdump's name for a prefix printed on its own. */
-function prefixName(b: number): string {
+function prefixName(b: number, compat = false): string {
   if ((b & 0xf0) === 0x40) {
     const bits = (b & 8 ? 'W' : '') + (b & 4 ? 'R' : '') + (b & 2 ? 'X' : '') + (b & 1 ? 'B' : '');
     return bits ? `rex.${bits}` : 'rex';
@@ -56,7 +56,7 @@ function prefixName(b: number): string {
     case 0xf2: return 'repnz';
     case 0xf0: return 'lock';
     case 0x66: return 'data16';
-    case 0x67: return 'addr32';
+    case 0x67: return compat ? 'addr16' : 'addr32';
     default: return SEGS[SEG_PREFIX[b]!]!;
   }
 }
@@ -101,11 +101,12 @@ class Disassembler {
     this.rex = insn.rex;
     this.opSize = insn.opSize;
     this.a32 = insn.addrSize === 4;
-    this.activeSeg = insn.seg === SEG_FS || insn.seg === SEG_GS ? insn.seg : -1;
+    // 32-bit code (objdump -M i386): every segment override applies.
+    this.activeSeg = insn.seg === SEG_FS || insn.seg === SEG_GS || (insn.compat && insn.seg >= 0) ? insn.seg : -1;
     let pfx: number[];
     if (bytes) {
       pfx = [];
-      for (let k = 0; k < bytes.length && k < insn.len && isPrefix(bytes[k]!); k++) pfx.push(bytes[k]!);
+      for (let k = 0; k < bytes.length && k < insn.len && isPrefix(bytes[k]!, insn.compat); k++) pfx.push(bytes[k]!);
     } else pfx = synthesizePrefixes(insn);
     // objdump ends a prefix run at a REX followed by another prefix and prints
     // the run as an instruction of its own (the REX is ignored by the CPU).
@@ -113,7 +114,7 @@ class Disassembler {
     for (let k = 0; k + 1 < pfx.length; k++) if ((pfx[k]! & 0xf0) === 0x40) split = k + 1;
     this.head = pfx.slice(0, split);
     this.tail = pfx.slice(split);
-    this.names = this.tail.map(prefixName);
+    this.names = this.tail.map((b) => prefixName(b, insn.compat));
   }
 
   private has(b: number): boolean { return this.tail.includes(b); }
@@ -170,6 +171,12 @@ class Disassembler {
     const names = this.a32 ? REG32 : REG64;
     let s = this.segPrefix();
     this.addrUsed = true;
+    if (i.addrSize === 2) {
+      // ModRM16 (32-bit code with 67): disp16 alone, or (%base[,%index]) with a signed displacement.
+      if (i.base < 0) return s + signedHex(i.disp);
+      if (i.modrm >> 6 !== 0) s += signedHex(i.disp);
+      return s + '(%' + REG16[i.base] + (i.index >= 0 ? ',%' + REG16[i.index] : '') + ')';
+    }
     this.useRex(REX_B); // objdump counts REX.B as used by any memory operand
     if (i.base === BASE_RIP) {
       s += signedHex(i.disp) + (this.a32 ? '(%eip)' : '(%rip)');
@@ -182,7 +189,7 @@ class Disassembler {
     if (hasSib) this.useRex(REX_X);
     let disp = BigInt(i.disp);
     let needIndex = false;
-    if (hasSib && !haveBase && !haveIndex && this.a32) { disp &= 0xffffffffn; needIndex = true; }
+    if (hasSib && !haveBase && !haveIndex && this.a32) { if (!i.compat) disp &= 0xffffffffn; needIndex = true; }
     const haveDisp = haveBase || needIndex || (hasSib && (haveIndex || i.scale !== 0));
     if (i.modrm >> 6 !== 0 || !haveBase) s += haveDisp ? signedHex(disp) : hex(disp & MASK64);
     if (haveDisp) {
@@ -199,10 +206,11 @@ class Disassembler {
   /** The string-instruction operands: %ds:(%rsi), %es:(%rdi), xlat's %ds:(%rbx). */
   private stringOperand(kind: 'X' | 'Y' | 'B'): string {
     this.addrUsed = true;
-    if (kind === 'Y') return this.a32 ? '%es:(%edi)' : '%es:(%rdi)';
+    const a16 = this.insn.addrSize === 2;
+    if (kind === 'Y') return a16 ? '%es:(%di)' : this.a32 ? '%es:(%edi)' : '%es:(%rdi)';
     const seg = this.activeSeg >= 0 ? SEGS[this.activeSeg] : 'ds';
     if (this.tail.some((b) => b in SEG_PREFIX)) this.segUsed = true;
-    const reg = kind === 'X' ? (this.a32 ? 'esi' : 'rsi') : (this.a32 ? 'ebx' : 'rbx');
+    const reg = kind === 'X' ? (a16 ? 'si' : this.a32 ? 'esi' : 'rsi') : (a16 ? 'bx' : this.a32 ? 'ebx' : 'rbx');
     return `%${seg}:(%${reg})`;
   }
 
@@ -273,6 +281,16 @@ class Disassembler {
 
   run(): string {
     const row = this.row, att = this.att, insn = this.insn;
+    if (insn.compat && (row.id === 'Invalid_EA' || row.id === 'Invalid_9A')) {
+      // ptr16:32 (objdump -M i386: "ljmp $0x30,$0x401000"; ljmpw with 66).
+      const off = insn.opSize === 2 ? insn.imm & 0xffff : insn.imm >>> 0;
+      return `${row.mnemonic}${insn.opSize === 2 ? 'w' : ''} $${hex(BigInt(insn.imm2 & 0xffff))},$${hex(BigInt(off))}`;
+    }
+    if (insn.compat && row.id === 'Movsxd_Gv_Ed') {
+      // 63 is ARPL Ew, Gw in 32-bit code.
+      const dst = insn.isMem ? this.memory() : '%' + REG16[insn.rm];
+      return `arpl   %${REG16[insn.reg]},${dst}`;
+    }
     if ((row.attrs & Attr.I64) || row.mnemonic === '(bad)') return '(bad)';
     const has = (b: number) => this.has(b);
     const hasCS = has(0x2e), hasDS = has(0x3e);
@@ -307,8 +325,10 @@ class Disassembler {
       else { this.useOpSize(); name = list[this.opSize === 2 ? 0 : this.opSize === 4 ? 1 : 2]!; }
     }
     if (name.includes('*')) { this.useOpSize(); name = name.replace('*', SUFFIX[this.opSize]!); }
-    if (this.a32 && att.name32) { name = att.name32; this.addrUsed = true; }
-    if (row.operands.some((o) => o.kind === 'O')) name = this.a32 ? 'mov' : 'movabs';
+    // 32-bit code: 32-bit addressing is the default (LOOP, JECXZ keep their names); 67 makes it 16-bit.
+    if (this.a32 && att.name32 && !insn.compat) { name = att.name32; this.addrUsed = true; }
+    if (insn.compat && row.mnemonic === 'jrcxz') { name = insn.addrSize === 2 ? 'jcxz' : 'jecxz'; this.addrUsed = true; }
+    if (row.operands.some((o) => o.kind === 'O')) name = this.a32 || insn.compat ? 'mov' : 'movabs';
     else if (row.operands.some((o) => o.kind === 'I' && o.size === 'v') && this.opSize === 8) name = 'movabs';
     const suffix = att.suffix ?? 'mem';
     if (this.memSize && (suffix === 'memE' || (suffix === 'mem' && !this.sizedReg))) {
@@ -353,7 +373,7 @@ class Disassembler {
     if (row.plusR && row.mnemonic === 'xchg' && (insn.rm & 7) === 0) this.dataUsed = true;
     if (this.dataUsed && has(0x66)) names[this.last(0x66)] = null;
 
-    const pfx = [...this.head.map(prefixName), ...names.filter((n): n is string => n !== null)];
+    const pfx = [...this.head.map((b) => prefixName(b)), ...names.filter((n): n is string => n !== null)];
     const lead = pfx.length ? pfx.join(' ') + ' ' : '';
     let out = lead + name;
     if (ops.length) out += ' '.repeat(Math.max(1, 7 - out.length)) + ops.join(',');

@@ -36,10 +36,14 @@ export class Insn {
   len = 0;
   /** Operand size in bytes for 'v'-sized operands (2, 4 or 8). */
   opSize = 4;
-  /** Address size in bytes (4 or 8). */
+  /** Address size in bytes (4 or 8; 2 or 4 in 32-bit code). */
   addrSize = 8;
+  /** Decoded as 32-bit code (compatibility mode, CS.L = 0): segment bases and limits apply, no REX. */
+  compat = false;
+  /** Size in bytes of the ModRM memory operand (0: none); the compatibility-mode limit check uses it. */
+  memSize = 0;
   prefixes = 0;
-  /** Segment override (SEG_FS, SEG_GS) or -1 (ES/CS/SS/DS overrides are ignored in 64-bit mode). */
+  /** Segment override (SEG_FS, SEG_GS; in 32-bit code also ES/CS/SS/DS) or -1 (ES/CS/SS/DS overrides are ignored in 64-bit mode). */
   seg = -1;
   rex = 0;
   /** ModRM.reg extended by REX.R; for byte registers without REX, 4..7 become 16..19 (AH CH DH BH). */

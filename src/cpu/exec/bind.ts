@@ -25,6 +25,7 @@ import * as fast from './fast-calls.js';
 import { lar, lsl, verify } from './segment-query.js';
 import { sgdt, sidt, lgdt, lidt, sldt, str, lldt, ltr } from './descriptor-tables.js';
 import { rdSegBase, wrSegBase, rdpid, invpcid } from './processor-state.js';
+import { compatHandler } from './compat.js';
 
 /** Every executor name bound: the type makes a missing one a compile error. */
 const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
@@ -93,6 +94,11 @@ const pendingHandlers = new WeakMap<OpcodeRow, Handler>();
 export function bindInstruction(i: Insn, features: ReadonlySet<FeatureName>, specialise: boolean): Handler {
   if (i.invalid) return sys.ud;
   let row = i.row;
+  if (i.compat && !row.pending && (row.feature === undefined || features.has(row.feature))) {
+    // 32-bit code (compatibility mode): its own handlers, or emulation-failure (exec/compat.ts).
+    const own = compatHandler(i);
+    if (own) return withLegality(row, own);
+  }
   if (row.pending) {
     let h = pendingHandlers.get(row);
     if (!h) pendingHandlers.set(row, (h = pendingRow(row)));

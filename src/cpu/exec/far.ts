@@ -57,7 +57,7 @@ export const loadFarPointer: Handler = (c, i) => {
 const badLD = (attr: number) => (attr & (ATTR_L | ATTR_DB)) === (ATTR_L | ATTR_DB);
 
 /** A target RIP in a code segment: canonical for 64-bit code, within the limit for compatibility mode; else #GP(0). */
-function checkRip(c: ExecContext, rip: number, cs: Descriptor): void {
+export function checkRip(c: ExecContext, rip: number, cs: Descriptor): void {
   if ((cs.attr & ATTR_L) ? !isCanonical(rip) : rip > cs.limit) c.raise(Vector.GP, 0);
 }
 
@@ -83,7 +83,7 @@ function farPointer(c: ExecContext, i: Insn): number {
 }
 
 /** The code-segment checks of a direct far JMP/CALL target (CONFORMING-/NONCONFORMING-CODE-SEGMENT). */
-function checkCodeTarget(c: ExecContext, sel: number, attr: number): void {
+export function checkCodeTarget(c: ExecContext, sel: number, attr: number): void {
   const err = sel & 0xfffc, dpl = dplOf(attr);
   if (badLD(attr)) c.raise(Vector.GP, err);
   if ((attr & TYPE_EC) ? dpl > c.cpl : (sel & 3) > c.cpl || dpl !== c.cpl) c.raise(Vector.GP, err);

@@ -4,7 +4,7 @@ import { TF, IF, DF, NT, AC, ID, IOPL, IOPL_SHIFT, ARITH_FLAGS, RF, VM } from '.
 import { Vector } from '../../arch/vectors.js';
 import { RSP, RBP } from '../../arch/registers.js';
 import type { Insn } from '../../isa/insn.js';
-import type { Handler } from '../context.js';
+import type { ExecContext, Handler } from '../context.js';
 import { isCanonical, loadOperand, storeOperand } from '../operands.js';
 import { adjustRsp, peek, pop, pop64, push, push64 } from '../stack.js';
 import { loadDataSegment } from '../segmentation.js';
@@ -67,14 +67,19 @@ export const pushf: Handler = (c, i) => push(c, i.opSize, c.getRflags() & ~(RF |
  */
 export const popf: Handler = (c, i) => {
   const v = peek(c, i.opSize, 0);
+  adjustRsp(c, i.opSize);
+  popFlags(c, v, i.opSize);
+};
+
+/** The flags POPF writes (also from 32-bit code, exec/compat.ts): `v` popped at operand size `size`. */
+export function popFlags(c: ExecContext, v: number, size: number): void {
   const old = c.getRflags();
   let writable = ARITH_FLAGS | TF | DF | NT | AC | ID | IF | IOPL;
   if (c.cpl > 0) writable &= ~IOPL;
   if (c.cpl > ((old & IOPL) >> IOPL_SHIFT)) writable &= ~IF;
-  if (i.opSize === 2) writable &= 0xffff;
-  adjustRsp(c, i.opSize);
+  if (size === 2) writable &= 0xffff;
   c.setRflags(((old & ~writable) | (v & writable)) & ~RF);
-};
+}
 
 /** LEAVE: RSP = RBP; POP RBP. A fault leaves RSP as it was. */
 export const leave: Handler = (c, i) => {
