@@ -5,7 +5,7 @@
 // implemented for it, which end in emulation-failure. Chosen when the
 // instruction is decoded (Insn.compat), so 64-bit code pays nothing.
 import { Vector } from '../../arch/vectors.js';
-import { RBP, RCX, RSP, SEG_CS, SEG_DS, SEG_ES, SEG_SS } from '../../arch/registers.js';
+import { RAX, RBP, RBX, RCX, RSP, SEG_CS, SEG_DS, SEG_ES, SEG_SS } from '../../arch/registers.js';
 import { RF, VM } from '../../arch/rflags.js';
 import { popFlags } from './stack-ops.js';
 import type { ExecutorName } from '../../isa/executors.js';
@@ -21,6 +21,7 @@ import { checkCodeTarget, checkRip } from './far.js';
 import {
   compatAdjustStack, compatOffset, compatPeek, compatPush, segmentLinear, stackPointer, setStackPointer,
 } from '../compat-segments.js';
+import { compatCmps, compatIns, compatLods, compatMovs, compatOuts, compatScas, compatStos } from './compat-string.js';
 
 /**
  * Executors whose 64-bit handlers are exact for 32-bit code: they use only
@@ -216,6 +217,12 @@ const loop: Handler = (c, i) => {
   if (n !== 0 && (i.param === 2 || (i.param === 1 ? zf : !zf))) c.rip = checkedEip(c, i, c.rip + i.imm);
 };
 
+/** XLAT: AL = [DS:EBX + AL] (BX + AL with 67, wrapped at 2^16), the segment overridable (SDM XLAT). */
+const xlat: Handler = (c, i) => {
+  const off = i.addrSize === 2 ? (c.regLo[RBX]! + (c.regLo[RAX]! & 0xff)) & 0xffff : (c.regLo[RBX]! + (c.regLo[RAX]! & 0xff)) >>> 0;
+  c.setReg(1, RAX, c.mmu.read8(segmentLinear(c, i.seg >= 0 ? i.seg : SEG_DS, off, 1, false)), 0);
+};
+
 /** JECXZ (JCXZ with 67). */
 const jecxz: Handler = (c, i) => {
   if ((i.addrSize === 2 ? c.regLo[RCX]! & 0xffff : c.regLo[RCX]!) === 0) c.rip = checkedEip(c, i, c.rip + i.imm);
@@ -229,7 +236,8 @@ const I64_OWN: Record<string, Handler> = {
 };
 
 const OWN: Partial<Record<ExecutorName, Handler>> = {
-  jcc, jmp, call, ret, push, pop, lea, movToSeg, pushf, popf, leave, loop, jrcxz: jecxz,
+  jcc, jmp, call, ret, push, pop, lea, movToSeg, pushf, popf, leave, loop, jrcxz: jecxz, xlat,
+  movs: compatMovs, stos: compatStos, lods: compatLods, cmps: compatCmps, scas: compatScas, ins: compatIns, outs: compatOuts,
 };
 
 const failures = new Map<string, Handler>();
