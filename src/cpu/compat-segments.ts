@@ -43,8 +43,8 @@ export function compatOffset(c: ExecContext, i: Insn): number {
   return i.addrSize === 2 ? off & 0xffff : off >>> 0;
 }
 
-/** The default segment: SS for ESP/EBP (BP in ModRM16) bases, else DS (SDM Vol. 1 §3.7.4). */
-function defaultSegment(i: Insn): number {
+/** The default segment of a ModRM memory operand: SS for ESP/EBP (BP in ModRM16) bases, else DS (SDM Vol. 1 §3.7.4). */
+export function defaultSegment(i: Insn): number {
   if (i.seg >= 0) return i.seg;
   return i.base === RSP || i.base === 5 ? SEG_SS : SEG_DS;
 }

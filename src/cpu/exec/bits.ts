@@ -29,7 +29,7 @@ function bitOp(c: ExecContext, op: number, x: number, b: number): number {
 }
 
 /** Tests/modifies bit `bit` of slot 0 and writes it back to the register or to `lin`. */
-function applyBit(c: ExecContext, i: Insn, op: number, bit: number, lin: number): void {
+export function applyBit(c: ExecContext, i: Insn, op: number, bit: number, lin: number): void {
   const s = i.size0, v = c.ops;
   if (s === 8 && bit >= 32) v.hi[0] = bitOp(c, op, v.hi[0]!, bit - 32);
   else v.lo[0] = bitOp(c, op, v.lo[0]!, bit);

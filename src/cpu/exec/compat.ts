@@ -21,6 +21,7 @@ import { checkCodeTarget, checkRip } from './far.js';
 import {
   compatAdjustStack, compatOffset, compatPeek, compatPush, segmentLinear, stackPointer, setStackPointer,
 } from '../compat-segments.js';
+import { compatArpl, compatBtMem, compatEnter, compatLoadFarPointer, compatMovFromSegMem, compatPopSeg, compatPushSeg } from './compat-misc.js';
 import { compatCmps, compatIns, compatLods, compatMovs, compatOuts, compatScas, compatStos } from './compat-string.js';
 
 /**
@@ -34,7 +35,7 @@ const UNCHANGED: ReadonlySet<ExecutorName> = new Set<ExecutorName>([
   'xadd', 'cmov', 'setcc', 'cbw', 'cwd', 'lahf', 'sahf', 'clc', 'stc', 'cmc', 'cld', 'std',
   'int', 'int3', 'int1', 'in', 'out', 'hlt', 'cli', 'sti', 'syscall', 'rdmsr', 'wrmsr', 'rdtsc', 'rdtscp',
   'cpuid', 'ud2', 'nop', 'ud', 'tooLong', 'pending', 'clac', 'stac', 'clts', 'wbinvd', 'rdpkru', 'wrpkru', 'rdpmc',
-  'swapgs', 'rdSegBase', 'wrSegBase',
+  'swapgs', 'rdSegBase', 'wrSegBase', 'cmpxchg8b',
 ]);
 
 /** The new EIP of a near branch: wrapped to the operand size, then checked against the CS limit (#GP(0); SDM JMP, Jcc, CALL, RET). */
@@ -237,6 +238,7 @@ const I64_OWN: Record<string, Handler> = {
 
 const OWN: Partial<Record<ExecutorName, Handler>> = {
   jcc, jmp, call, ret, push, pop, lea, movToSeg, pushf, popf, leave, loop, jrcxz: jecxz, xlat,
+  pushSeg: compatPushSeg, popSeg: compatPopSeg, enter: compatEnter, loadFarPointer: compatLoadFarPointer,
   movs: compatMovs, stos: compatStos, lods: compatLods, cmps: compatCmps, scas: compatScas, ins: compatIns, outs: compatOuts,
 };
 
@@ -258,14 +260,16 @@ export function compatHandler(i: Insn): Handler | undefined {
   if (i64) return i64;
   if (row.id === 'Invalid_EA') return jmpPtr;
   if (row.id === 'Invalid_9A') return callPtr;
-  // Rows that exist only outside 64-bit mode (SDM Vol. 2 Appendix A "i64"), ARPL at 63, LES/LDS at C4/C5.
-  if ((row.attrs & Attr.I64) || row.id === 'Movsxd_Gv_Ed' || row.id === 'Vex3_C4' || row.id === 'Vex2_C5') {
+  if (row.id === 'Movsxd_Gv_Ed') return compatArpl; // 63 is ARPL Ew, Gw outside 64-bit mode
+  // Rows that exist only outside 64-bit mode (SDM Vol. 2 Appendix A "i64"), LES/LDS at C4/C5.
+  if ((row.attrs & Attr.I64) || row.id === 'Vex3_C4' || row.id === 'Vex2_C5') {
     return notImplemented(i, 'as an instruction valid only outside 64-bit mode');
   }
   const own = OWN[row.executor];
   if (own) return own;
   if ((row.executor === 'bt' || row.executor === 'movFromSeg') && !i.isMem) return undefined;
-  if (row.executor === 'movFromSeg') return notImplemented(i, 'to memory');
+  if (row.executor === 'movFromSeg') return compatMovFromSegMem;
+  if (row.executor === 'bt') return compatBtMem;
   if (UNCHANGED.has(row.executor)) return undefined;
   return notImplemented(i, '');
 }

@@ -136,7 +136,7 @@ export const cmpxchg: Handler = (c, i) => {
   }
 };
 
-function setZfOnly(c: ExecContext, zf: boolean): void {
+export function setZfOnly(c: ExecContext, zf: boolean): void {
   const f = arithFlags(c);
   setArithFlags(c, zf ? f | ZF : f & ~ZF);
 }
