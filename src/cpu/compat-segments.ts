@@ -54,6 +54,12 @@ export function compatEffectiveAddress(c: ExecContext, i: Insn): number {
   return segmentLinear(c, defaultSegment(i), compatOffset(c, i), i.memSize, (i.memAccess & 2) !== 0);
 }
 
+/** The ModRM memory operand's linear address for `size` bytes at `disp` bytes past its offset (wrapped at the address size). */
+export function compatOperandAt(c: ExecContext, i: Insn, disp: number, size: number, write: boolean): number {
+  const off = compatOffset(c, i) + disp;
+  return segmentLinear(c, defaultSegment(i), i.addrSize === 2 ? off & 0xffff : off >>> 0, size, write);
+}
+
 /** A moffs operand in 32-bit code: DS (or the override) at the 32/16-bit immediate offset. */
 export function compatMoffsAddress(c: ExecContext, i: Insn, size: number, write: boolean): number {
   const off = i.addrSize === 2 ? i.imm & 0xffff : i.imm >>> 0;

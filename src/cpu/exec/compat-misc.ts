@@ -5,21 +5,14 @@
 import { Vector } from '../../arch/vectors.js';
 import { RBP, RSP, SEG_SS } from '../../arch/registers.js';
 import { ATTR_DB } from '../../arch/descriptors.js';
-import type { Insn } from '../../isa/insn.js';
 import type { ExecContext, Handler } from '../context.js';
 import { loadOperand } from '../operands.js';
 import { loadDataSegment } from '../segmentation.js';
 import {
-  compatAdjustStack, compatOffset, compatPeek, compatPush, defaultSegment, segmentLinear, setStackPointer, stackPointer,
+  compatAdjustStack, compatOperandAt, compatPeek, compatPush, segmentLinear, setStackPointer, stackPointer,
 } from '../compat-segments.js';
 import { applyBit } from './bits.js';
 import { setZfOnly } from './move.js';
-
-/** The ModRM memory operand's linear address for an access of `size` bytes at `disp` bytes past it (wrapped at the address size). */
-function operandAt(c: ExecContext, i: Insn, disp: number, size: number, write: boolean): number {
-  const off = compatOffset(c, i) + disp;
-  return segmentLinear(c, defaultSegment(i), i.addrSize === 2 ? off & 0xffff : off >>> 0, size, write);
-}
 
 /**
  * BT/BTS/BTR/BTC m, r/imm (SDM BT; Vol. 1 §3.4.1 bit strings): a register bit
@@ -33,7 +26,7 @@ export const compatBtMem: Handler = (c, i) => {
   const off = v.lo[1]!;
   let disp = 0;
   if (i.row.operands[1]!.kind === 'G') disp = s === 2 ? (((off << 16) >> 16) >> 4) * 2 : (off >> 5) * 4;
-  const lin = operandAt(c, i, disp, s, op !== 0);
+  const lin = compatOperandAt(c, i, disp, s, op !== 0);
   if (op !== 0) c.mmu.probeWrite(lin, s); // a read-modify-write faults as a write
   v.lo[0] = c.mmu.read(s, lin); v.hi[0] = 0;
   applyBit(c, i, op, off & (s * 8 - 1), lin);
@@ -41,7 +34,7 @@ export const compatBtMem: Handler = (c, i) => {
 
 /** MOV m16, Sreg (8C): always a 16-bit store, whatever the operand size (SDM MOV). */
 export const compatMovFromSegMem: Handler = (c, i) => {
-  c.mmu.write16(operandAt(c, i, 0, 2, true), c.segSel[i.reg & 7]!);
+  c.mmu.write16(compatOperandAt(c, i, 0, 2, true), c.segSel[i.reg & 7]!);
 };
 
 /** PUSH FS/GS (0F A0, 0F A8): the selector zero-extended to the operand size. */
@@ -61,7 +54,7 @@ export const compatPopSeg: Handler = (c, i) => {
  */
 export const compatLoadFarPointer: Handler = (c, i) => {
   const s = i.opSize;
-  const at = operandAt(c, i, 0, s + 2, false);
+  const at = compatOperandAt(c, i, 0, s + 2, false);
   const lo = c.mmu.read(s, at);
   const sel = c.mmu.read(2, (at + s) >>> 0) & 0xffff;
   if (i.param === SEG_SS && (sel & ~3) === 0) c.raise(Vector.GP, 0);
@@ -81,7 +74,7 @@ export const compatArpl: Handler = (c, i) => {
     setZfOnly(c, raise);
     return;
   }
-  const at = operandAt(c, i, 0, 2, true); // a write to a non-writable segment is #GP(0) either way
+  const at = compatOperandAt(c, i, 0, 2, true); // a write to a non-writable segment is #GP(0) either way
   c.mmu.probeWrite(at, 2);
   const d = c.mmu.read(2, at) & 0xffff;
   const raise = (d & 3) < (src & 3);

@@ -165,7 +165,16 @@ export const callFar: Handler = (c, i) => {
  * to 64-bit code below CPL 3 with RPL = the new CPL), and nulls the data
  * segments the new CPL may not use (SDM RET, IA-32E-MODE-RETURN-TO-OUTER-PRIVILEGE-LEVEL).
  */
-export const retFar: Handler = (c, i) => {
+export const retFar: Handler = (c, i) => farReturn(c, i, peek, adjustRsp);
+
+/**
+ * The far return of retFar, from 64-bit code (peek/adjustRsp: RSP) or from
+ * 32-bit code (compat.ts: compatPeek/compatAdjustStack, ESP in SS with its
+ * limit; SDM RET "PROTECTED-MODE" paths, the same checks).
+ */
+export function farReturn(
+  c: ExecContext, i: Insn, peek: (c: ExecContext, size: number, offset: number) => number, adjustRsp: (c: ExecContext, delta: number) => void,
+): void {
   const s = i.opSize;
   const imm = i.row.operands.length ? i.imm & 0xffff : 0;
   const ripLo = peek(c, s, 0), ripHi = s === 8 ? c.mmu.hi : 0;
@@ -212,4 +221,4 @@ export const retFar: Handler = (c, i) => {
     if (!usableAt(c.segAttr[seg]!, c.segSel[seg]!, rpl)) { c.segSel[seg] = 0; c.segAttr[seg] = 0; }
   }
   c.rip = rip;
-};
+}

@@ -1,0 +1,71 @@
+// Far transfers from 32-bit code in compatibility mode (SDM JMP, CALL, RET
+// protected-mode / IA-32e paths): FF /5 and FF /3 through m16:32 and m16:16 to
+// 32-bit or 64-bit code, RETF/RETF imm16 to the same or an outer level, with
+// their exact faults. Expected values are worked out by hand. Runs that end in
+// a code segment with a base stop at a HLT (the Machine's end-of-code check uses EIP).
+import { describe, expect, it } from 'vitest';
+import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
+import { CODE32_START, DATA32, PROLOGUE_LEN, runCompat } from './helpers/compat.js';
+import { CODE, RAX, RCX, RDX, RSP, SEG_CS, SEG_SS, Machine, descriptor, outcome, phys } from './helpers/system.js';
+
+const RBX = 3;
+const STACK = 0x801f00;
+const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
+const PTR = DATA32 + 0x80;
+/** A 32-bit code segment at CODE (offsets from the start of the prologue), limit given, DPL 0. */
+const CODE_AT = (limit: number, attr = 0x409b) => descriptor(CODE, limit, attr);
+const p32 = (off: number, sel: number) => [...le32(off), sel & 0xff, sel >> 8];
+const p16 = (off: number, sel: number) => [off & 0xff, off >> 8, sel & 0xff, sel >> 8];
+
+interface Case {
+  name: string; code: number[]; ptr?: number[]; gdt38?: bigint; regs?: Record<number, bigint>; ds?: number;
+  want: string; at?: number; cs?: number; out: Record<number, bigint>;
+}
+const S = CODE32_START;
+const cases: Case[] = [
+  { name: 'FF 2B JMP m16:32 to 32-bit code', code: [0xff, 0x2b, 0xcc, 0x40], ptr: p32(S + 3, 0x30), regs: { [RAX]: 1n }, want: 'ok', cs: 0x30, out: { [RAX]: 2n } },
+  { name: 'FF 2B JMP m16:32 to 64-bit code: 48 FF C0 is INC RAX', code: [0xff, 0x2b, 0xcc, 0x48, 0xff, 0xc0], ptr: p32(S + 3, 0x08), regs: { [RAX]: 0x1_ffffffffn }, want: 'ok', cs: 0x08, out: { [RAX]: 0x2_00000000n } },
+  { name: '66 FF 2B JMP m16:16 into a based code segment', code: [0x66, 0xff, 0x2b, 0xcc, 0x40, 0xf4], ptr: p16(PROLOGUE_LEN + 4, 0x38), gdt38: CODE_AT(0xff), regs: { [RAX]: 1n }, want: 'halt', cs: 0x38, out: { [RAX]: 2n } },
+  { name: 'JMP far: a null selector → #GP(0)', code: [0xff, 0x2b], ptr: p32(S, 0), want: '#GP(0)', out: {} },
+  { name: 'JMP far: a data segment → #GP(sel)', code: [0xff, 0x2b], ptr: p32(S, 0x10), want: '#GP(10)', out: {} },
+  { name: 'JMP far: beyond the GDT → #GP(sel)', code: [0xff, 0x2b], ptr: p32(S, 0x40), want: '#GP(40)', out: {} },
+  { name: 'JMP far: the offset beyond the new CS limit → #GP(0)', code: [0xff, 0x2b], ptr: p32(0x100, 0x38), gdt38: CODE_AT(0xff), want: '#GP(0)', out: {} },
+  { name: 'JMP far: a DPL 3 non-conforming segment from CPL 0 → #GP(sel)', code: [0xff, 0x2b], ptr: p32(0, 0x38), gdt38: CODE_AT(0xff, 0x40fb), want: '#GP(38)', out: {} },
+  { name: 'JMP far: not present → #NP(sel)', code: [0xff, 0x2b], ptr: p32(0, 0x38), gdt38: CODE_AT(0xff, 0x401b), want: '#NP(38)', out: {} },
+  { name: 'JMP far through a call gate: emulation-failure', code: [0xff, 0x2b], ptr: p32(0, 0x38), gdt38: descriptor(0, 0, 0x8c), want: 'emulation-failure', out: {} },
+  { name: 'JMP far: the pointer\'s 6 bytes pass the DS limit → #GP(0)', code: [0xff, 0x2b], ds: 0x38, gdt38: descriptor(DATA32, 0xff, 0x4093), regs: { [RBX]: 0xfbn }, want: '#GP(0)', out: {} },
+  { name: 'FF 1B CALL m16:32: pushes CS (zero-extended) then EIP', code: [0xff, 0x1b, 0xcc, 0x5a, 0x59], ptr: p32(S + 3, 0x30), regs: { [RCX]: -1n }, want: 'ok', cs: 0x30, out: { [RDX]: BigInt(S + 2), [RCX]: 0x30n, [RSP]: BigInt(STACK) } },
+  { name: '66 FF 1B CALL m16:16: IP truncated to 16 bits, CS as words', code: [0x66, 0xff, 0x1b, 0xcc, 0x66, 0x5a, 0x66, 0x59, 0xf4], ptr: p16(PROLOGUE_LEN + 4, 0x38), gdt38: CODE_AT(0xff), regs: { [RDX]: 0xaaaa0000n, [RCX]: 0xbbbb0000n }, want: 'halt', cs: 0x38, out: { [RDX]: BigInt(0xaaaa0000 + ((S + 3) & 0xffff)), [RCX]: 0xbbbb0030n, [RSP]: BigInt(STACK) } },
+  { name: 'CALL far with an unmapped stack → #PF, ESP unchanged', code: [0xff, 0x1b], ptr: p32(S, 0x30), regs: { [RSP]: 0x10000000n }, want: '#PF(2)', out: { [RSP]: 0x10000000n } },
+  { name: 'CALL far: the offset beyond the CS limit → #GP(0), nothing pushed', code: [0xff, 0x1b], ptr: p32(0x100, 0x38), gdt38: CODE_AT(0xff), want: '#GP(0)', out: { [RSP]: BigInt(STACK) } },
+  { name: 'CB RETF to 32-bit code', code: [0x6a, 0x30, 0x68, ...le32(S + 9), 0xcb, 0xcc, 0x40], regs: { [RAX]: 1n }, want: 'ok', cs: 0x30, out: { [RAX]: 2n, [RSP]: BigInt(STACK) } },
+  { name: 'CA 08 00 RETF 8 releases 8 more bytes', code: [0x6a, 0x30, 0x68, ...le32(S + 11), 0xca, 8, 0, 0xcc, 0x40], regs: { [RAX]: 1n }, want: 'ok', cs: 0x30, out: { [RAX]: 2n, [RSP]: BigInt(STACK + 8) } },
+  { name: 'CB RETF to 64-bit code', code: [0x6a, 0x08, 0x68, ...le32(S + 9), 0xcb, 0xcc, 0x48, 0xff, 0xc0], regs: { [RAX]: 0x1_ffffffffn }, want: 'ok', cs: 0x08, out: { [RAX]: 0x2_00000000n, [RSP]: BigInt(STACK) } },
+  { name: '66 CB RETF (16-bit) into a based code segment', code: [0x66, 0x6a, 0x38, 0x66, 0x68, ...p16(PROLOGUE_LEN + 10, 0).slice(0, 2), 0x66, 0xcb, 0xcc, 0x40, 0xf4], gdt38: CODE_AT(0xff), regs: { [RAX]: 1n }, want: 'halt', cs: 0x38, out: { [RAX]: 2n, [RSP]: BigInt(STACK) } },
+  { name: 'RETF to a null CS → #GP(0), ESP unchanged', code: [0x6a, 0x00, 0x68, ...le32(S), 0xcb], want: '#GP(0)', at: 7, out: { [RSP]: BigInt(STACK - 8) } },
+  { name: 'RETF beyond the new CS limit → #GP(0)', code: [0x6a, 0x38, 0x68, ...le32(0x100), 0xcb], gdt38: CODE_AT(0xff), want: '#GP(0)', at: 7, out: { [RSP]: BigInt(STACK - 8) } },
+  { name: 'RETF to RPL 3 with a DPL 0 CS → #GP(sel)', code: [0x6a, 0x33, 0x68, ...le32(0), 0xcb], gdt38: CODE_AT(0xff), want: '#GP(30)', at: 7, out: { [RSP]: BigInt(STACK - 8) } },
+  { name: 'RETF with the slots beyond the SS limit → #SS(0)', code: [0xba, ...le32(0x38), 0x8e, 0xd2, 0xcb], gdt38: descriptor(DATA32, 0xff, 0x4093), regs: { [RSP]: 0xfcn }, want: '#SS(0)', at: 7, out: { [RSP]: 0xfcn } },
+];
+
+describe.each(EXECUTION_PATHS)('far transfers from 32-bit code (%s path)', (path) => {
+  it.each(cases)('$name → $want', (k) => {
+    const m = new Machine();
+    if (k.ptr) m.mem.u8.set(k.ptr, phys(m, PTR));
+    const { r } = runCompat(k.code, { path, ...(k.ds ? { ds: k.ds } : {}), gdt: k.gdt38 ? { 0x38: k.gdt38 } : {}, regs: { [RBX]: BigInt(PTR), ...k.regs } }, m);
+    expect(r.outcome === 'emulation-failure' ? 'emulation-failure' : outcome(r)).toBe(k.want);
+    if (k.want !== 'ok' && k.want !== 'halt') expect(m.cpu.rip).toBe(S + (k.at ?? 0));
+    if (k.cs !== undefined) expect(m.cpu.segSel[SEG_CS]).toBe(k.cs);
+    for (const [reg, v] of Object.entries(k.out)) expect(`r${reg}=${m.cpu.getReg64(Number(reg)).toString(16)}`).toBe(`r${reg}=${BigInt.asUintN(64, v).toString(16)}`);
+    if (k.want === '#PF(2)') expect(r.cr2).toBe(0x10000000 - 4);
+  });
+
+  it('RETF to an outer level (CPL 0 → 3): EIP, CS 0x1b, then ESP and SS 0x23 popped; DS kept (usable at CPL 3)', () => {
+    const target = S + 18;
+    const code = [0x6a, 0x23, 0x68, ...le32(0x801e00), 0x6a, 0x1b, 0x68, ...le32(target), 0xcb, 0xcc, 0xcc, 0xcc, 0x40];
+    const m = new Machine();
+    const { r } = runCompat(code, { path, ds: 0x23, regs: { [RAX]: 1n } }, m);
+    expect(outcome(r)).toBe('ok');
+    expect([m.cpu.cpl, m.cpu.segSel[SEG_CS], m.cpu.segSel[SEG_SS], Number(m.cpu.getReg64(RSP)), Number(m.cpu.getReg64(RAX))]).toEqual([3, 0x1b, 0x23, 0x801e00, 2]);
+  });
+});
