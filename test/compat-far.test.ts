@@ -45,6 +45,14 @@ const cases: Case[] = [
   { name: 'RETF to a null CS → #GP(0), ESP unchanged', code: [0x6a, 0x00, 0x68, ...le32(S), 0xcb], want: '#GP(0)', at: 7, out: { [RSP]: BigInt(STACK - 8) } },
   { name: 'RETF beyond the new CS limit → #GP(0)', code: [0x6a, 0x38, 0x68, ...le32(0x100), 0xcb], gdt38: CODE_AT(0xff), want: '#GP(0)', at: 7, out: { [RSP]: BigInt(STACK - 8) } },
   { name: 'RETF to RPL 3 with a DPL 0 CS → #GP(sel)', code: [0x6a, 0x33, 0x68, ...le32(0), 0xcb], gdt38: CODE_AT(0xff), want: '#GP(30)', at: 7, out: { [RSP]: BigInt(STACK - 8) } },
+  // IRETD/IRET: to the same level only EIP, CS, EFLAGS are popped (SDM IRET, IA-32e mode).
+  { name: 'CF IRETD to the same level pops 3 dwords (EFLAGS CF restored)', code: [0x68, ...le32(0x8d7), 0x6a, 0x30, 0x68, ...le32(S + 14), 0xcf, 0xcc, 0x40], regs: { [RAX]: 1n }, want: 'ok', cs: 0x30, out: { [RAX]: 2n, [RSP]: BigInt(STACK) } },
+  { name: 'CF IRETD to 64-bit code', code: [0x6a, 0x02, 0x6a, 0x08, 0x68, ...le32(S + 11), 0xcf, 0xcc, 0x48, 0xff, 0xc0], regs: { [RAX]: 0x1_ffffffffn }, want: 'ok', cs: 0x08, out: { [RAX]: 0x2_00000000n, [RSP]: BigInt(STACK) } },
+  { name: '66 CF IRET (16-bit) into a based code segment', code: [0x66, 0x6a, 0x02, 0x66, 0x6a, 0x38, 0x66, 0x68, ...p16(PROLOGUE_LEN + 13, 0).slice(0, 2), 0x66, 0xcf, 0xcc, 0x40, 0xf4], gdt38: CODE_AT(0xff), regs: { [RAX]: 1n }, want: 'halt', cs: 0x38, out: { [RAX]: 2n, [RSP]: BigInt(STACK) } },
+  { name: 'IRETD with NT = 1 → #GP(0)', code: [0x68, ...le32(0x4002), 0x9d, 0xcf], want: '#GP(0)', at: 6, out: { [RSP]: BigInt(STACK) } },
+  { name: 'IRETD to a null CS → #GP(0), ESP unchanged', code: [0x68, ...le32(2), 0x6a, 0x00, 0x6a, 0x00, 0xcf], want: '#GP(0)', at: 9, out: { [RSP]: BigInt(STACK - 12) } },
+  { name: 'IRETD beyond the new CS limit → #GP(0)', code: [0x68, ...le32(2), 0x6a, 0x38, 0x68, ...le32(0x100), 0xcf], gdt38: CODE_AT(0xff), want: '#GP(0)', at: 12, out: { [RSP]: BigInt(STACK - 12) } },
+  { name: 'IRETD to RPL 3 with a null SS to compatibility mode → #GP(0)', code: [0x6a, 0x00, 0x6a, 0x00, 0x68, ...le32(2), 0x6a, 0x1b, 0x6a, 0x00, 0xcf], want: '#GP(0)', at: 13, out: { [RSP]: BigInt(STACK - 20) } },
   { name: 'RETF with the slots beyond the SS limit → #SS(0)', code: [0xba, ...le32(0x38), 0x8e, 0xd2, 0xcb], gdt38: descriptor(DATA32, 0xff, 0x4093), regs: { [RSP]: 0xfcn }, want: '#SS(0)', at: 7, out: { [RSP]: 0xfcn } },
 ];
 
@@ -58,6 +66,16 @@ describe.each(EXECUTION_PATHS)('far transfers from 32-bit code (%s path)', (path
     if (k.cs !== undefined) expect(m.cpu.segSel[SEG_CS]).toBe(k.cs);
     for (const [reg, v] of Object.entries(k.out)) expect(`r${reg}=${m.cpu.getReg64(Number(reg)).toString(16)}`).toBe(`r${reg}=${BigInt.asUintN(64, v).toString(16)}`);
     if (k.want === '#PF(2)') expect(r.cr2).toBe(0x10000000 - 4);
+    if (k.name.includes('CF restored')) expect(m.cpu.getRflags() & 1).toBe(1);
+  });
+
+  it('IRETD to an outer level (CPL 0 → 3): EIP, CS 0x1b, EFLAGS (IF), ESP, SS 0x23 popped', () => {
+    const target = S + 23;
+    const code = [0x6a, 0x23, 0x68, ...le32(0x801e00), 0x68, ...le32(0x202), 0x6a, 0x1b, 0x68, ...le32(target), 0xcf, 0xcc, 0xcc, 0xcc, 0x40];
+    const m = new Machine();
+    const { r } = runCompat(code, { path, ds: 0x23, regs: { [RAX]: 1n } }, m);
+    expect(outcome(r)).toBe('ok');
+    expect([m.cpu.cpl, m.cpu.segSel[SEG_CS], m.cpu.segSel[SEG_SS], Number(m.cpu.getReg64(RSP)), Number(m.cpu.getReg64(RAX)), m.cpu.getRflags() & 0x200]).toEqual([3, 0x1b, 0x23, 0x801e00, 2, 0x200]);
   });
 
   it('RETF to an outer level (CPL 0 → 3): EIP, CS 0x1b, then ESP and SS 0x23 popped; DS kept (usable at CPL 3)', () => {

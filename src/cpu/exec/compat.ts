@@ -23,6 +23,7 @@ import {
 } from '../compat-segments.js';
 import { compatArpl, compatBtMem, compatEnter, compatLoadFarPointer, compatMovFromSegMem, compatPopSeg, compatPushSeg } from './compat-misc.js';
 import { compatCallFar, compatJmpFar, compatRetFar } from './compat-far.js';
+import { compatIret } from './compat-iret.js';
 import { compatCmps, compatIns, compatLods, compatMovs, compatOuts, compatScas, compatStos } from './compat-string.js';
 
 /**
@@ -239,7 +240,7 @@ const I64_OWN: Record<string, Handler> = {
 
 const OWN: Partial<Record<ExecutorName, Handler>> = {
   jcc, jmp, call, ret, push, pop, lea, movToSeg, pushf, popf, leave, loop, jrcxz: jecxz, xlat,
-  jmpFar: compatJmpFar, callFar: compatCallFar, retFar: compatRetFar,
+  iret: compatIret, jmpFar: compatJmpFar, callFar: compatCallFar, retFar: compatRetFar,
   pushSeg: compatPushSeg, popSeg: compatPopSeg, enter: compatEnter, loadFarPointer: compatLoadFarPointer,
   movs: compatMovs, stos: compatStos, lods: compatLods, cmps: compatCmps, scas: compatScas, ins: compatIns, outs: compatOuts,
 };
