@@ -55,7 +55,6 @@ type World = ReturnType<typeof makeWorld>;
 // ---- page tables written raw from a Translation (SDM §4.5 Figure 4-11) -----
 
 const TWO32 = 2 ** 32;
-const PAGE_SIZE = [0, 4096, 0x200000, 0x40000000];     // by leaf level
 const OFFSET = [0, 0x5a8, 0x1ab5a8, 0x2345a8];          // accessed offset within the page, by leaf level
 
 function encode(e: Entry, level: number, leaf: boolean, addr: number, pkey: number): [number, number] {

@@ -12,7 +12,7 @@ export const CODE32 = descriptor(0, 0xfffff, 0xc09b);
 /** The far pointer lives at DATA_LIN; tests put their data from DATA_LIN + 0x100. */
 export const DATA32 = DATA_LIN + 0x100;
 /** The prologue's registers (32-bit code cannot see them): R8 the selector, R9 the far pointer's address. */
-const R8 = 8, R9 = 9;
+const R9 = 9;
 
 const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 

@@ -32,7 +32,7 @@ import { asm1, assemble } from './assemble.js';
 import { RowCoverage } from './coverage.js';
 import { EXECUTION_PATHS } from '../../src/cpu/execution-path.js';
 import { requireNative } from './gate.js';
-import { type NativeResult, type PatchedCase, REPO_ROOT, VECTORS_WITH_ERROR_CODE, runNativePatched } from './native.js';
+import { type NativeResult, REPO_ROOT, VECTORS_WITH_ERROR_CODE, runNativePatched } from './native.js';
 import { Rng } from './rng.js';
 import {
   ARITH_FLAGS,

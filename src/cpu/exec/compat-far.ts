@@ -1,6 +1,6 @@
 // Far transfers from 32-bit code in compatibility mode: indirect far JMP/CALL
-// (FF /5, FF /3 with m16:32, or m16:16 with 66) to a code segment (32-bit or
-// 64-bit code), and far RET (CB, CA) with far.ts's checks on the ESP stack
+// (FF /5, FF /3 with m16:32, or m16:16 with 66) and direct ones (EA, 9A with
+// ptr16:32) to a code segment (32-bit or 64-bit code), and far RET (CB, CA) with far.ts's checks on the ESP stack
 // (SDM JMP, CALL, RET protected-mode / IA-32e paths). A call gate, TSS or task
 // gate target ends in emulation-failure (not implemented from 32-bit code).
 import { Vector } from '../../arch/vectors.js';
@@ -12,45 +12,39 @@ import { Descriptor, loadCodeSegment, markAccessed, readDescriptor } from '../se
 import { compatAdjustStack, compatOperandAt, compatPeek, segmentLinear, setStackPointer, stackPointer } from '../compat-segments.js';
 import { checkCodeTarget, checkRip, farReturn } from './far.js';
 
+/** The target's descriptor and selector, left by the pointer readers below for the transfer. */
 const target = new Descriptor();
 let targetSel = 0;
 
 /**
- * Reads m16:32 (m16:16) — the offset then the selector, all of it checked
- * against the segment — and looks the selector up: null → #GP(0), beyond the
- * table → #GP(sel), a system descriptor → emulation-failure, a data segment →
- * #GP(sel); then the code segment's checks (far.ts checkCodeTarget). Returns the offset.
+ * Looks the target selector up: null → #GP(0), beyond the table → #GP(sel), a
+ * system descriptor (call gate, TSS, task gate) → emulation-failure, a data
+ * segment → #GP(sel); then the code segment's checks (far.ts checkCodeTarget).
+ * The descriptor is left in `target`.
  */
-function farPointer(c: ExecContext, i: Insn): number {
-  const s = i.opSize;
-  const at = compatOperandAt(c, i, 0, s + 2, false);
-  const lo = c.mmu.read(s, at);
-  targetSel = c.mmu.read(2, (at + s) >>> 0) & 0xffff;
-  const err = targetSel & 0xfffc;
+function lookUpTarget(c: ExecContext, i: Insn, sel: number, form: string): void {
+  const err = sel & 0xfffc;
   if (err === 0) c.raise(Vector.GP, 0);
-  const attr = readDescriptor(c, targetSel, err, target).attr;
-  if (!(attr & ATTR_S)) c.emulationFailure(`${i.row.mnemonic} m16:${8 * s} through a system descriptor (gate or TSS) from 32-bit code is not implemented`);
+  const attr = readDescriptor(c, sel, err, target).attr;
+  if (!(attr & ATTR_S)) c.emulationFailure(`${i.row.mnemonic} ${form} through a system descriptor (gate or TSS) from 32-bit code is not implemented`);
   if (!isCodeSegment(attr)) c.raise(Vector.GP, err);
-  checkCodeTarget(c, targetSel, attr);
-  return s === 2 ? lo & 0xffff : lo >>> 0;
+  checkCodeTarget(c, sel, attr);
 }
 
-/** JMP m16:32 (FF /5): the offset checked against the new CS (canonical for 64-bit code). */
-export const compatJmpFar: Handler = (c, i) => {
-  const offset = farPointer(c, i);
+/** JMP to targetSel:offset: the offset checked against the new CS (canonical for 64-bit code). */
+function farJump(c: ExecContext, offset: number): void {
   checkRip(c, offset, target);
   markAccessed(c, target);
   loadCodeSegment(c, targetSel, target.base, target.limit, target.attr, c.cpl);
   c.rip = offset;
-};
+}
 
 /**
- * CALL m16:32 (FF /3): CS (zero-extended) and EIP pushed at the operand size.
+ * CALL to targetSel:offset: CS (zero-extended) and EIP pushed at the operand size.
  * SDM CALL: the stack room (#SS(0)) is checked before the offset (#GP(0)),
  * both before anything is written; the pages are probed before either write.
  */
-export const compatCallFar: Handler = (c, i) => {
-  const offset = farPointer(c, i);
+function farCall(c: ExecContext, i: Insn, offset: number): void {
   const s = i.opSize, sp = stackPointer(c);
   const wrap = (v: number) => (c.segAttr[SEG_SS]! & ATTR_DB) ? v >>> 0 : v & 0xffff;
   const csAt = segmentLinear(c, SEG_SS, wrap(sp - s), s, true);
@@ -64,7 +58,33 @@ export const compatCallFar: Handler = (c, i) => {
   setStackPointer(c, wrap(sp - 2 * s));
   loadCodeSegment(c, targetSel, target.base, target.limit, target.attr, c.cpl);
   c.rip = offset;
-};
+}
+
+/** Reads m16:32 (m16:16 with 66): the offset (returned) then the selector (targetSel), all checked against the segment. */
+function memoryPointer(c: ExecContext, i: Insn): number {
+  const s = i.opSize;
+  const at = compatOperandAt(c, i, 0, s + 2, false);
+  const lo = c.mmu.read(s, at);
+  targetSel = c.mmu.read(2, (at + s) >>> 0) & 0xffff;
+  lookUpTarget(c, i, targetSel, `m16:${8 * s}`);
+  return s === 2 ? lo & 0xffff : lo >>> 0;
+}
+
+/** The immediate ptr16:32 (ptr16:16 with 66) of EA/9A: the offset (returned) and the selector (targetSel). */
+function immediatePointer(c: ExecContext, i: Insn): number {
+  targetSel = i.imm2 & 0xffff;
+  lookUpTarget(c, i, targetSel, `ptr16:${8 * i.opSize}`);
+  return i.opSize === 2 ? i.imm & 0xffff : i.imm >>> 0;
+}
+
+/** JMP m16:32 (FF /5). */
+export const compatJmpFar: Handler = (c, i) => farJump(c, memoryPointer(c, i));
+/** CALL m16:32 (FF /3). */
+export const compatCallFar: Handler = (c, i) => farCall(c, i, memoryPointer(c, i));
+/** JMP ptr16:32 (EA; SDM JMP protected-mode path). */
+export const compatJmpPtr: Handler = (c, i) => farJump(c, immediatePointer(c, i));
+/** CALL ptr16:32 (9A; SDM CALL protected-mode path). */
+export const compatCallPtr: Handler = (c, i) => farCall(c, i, immediatePointer(c, i));
 
 /** RETF / RETF imm16 (CB, CA) from 32-bit code: far.ts's checks, EIP and CS popped from SS:ESP at the operand size. */
 export const compatRetFar: Handler = (c, i) => farReturn(c, i, compatPeek, compatAdjustStack);

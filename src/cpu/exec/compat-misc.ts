@@ -5,7 +5,7 @@
 import { Vector } from '../../arch/vectors.js';
 import { RBP, RSP, SEG_SS } from '../../arch/registers.js';
 import { ATTR_DB } from '../../arch/descriptors.js';
-import type { ExecContext, Handler } from '../context.js';
+import type { Handler } from '../context.js';
 import { loadOperand } from '../operands.js';
 import { loadDataSegment } from '../segmentation.js';
 import {

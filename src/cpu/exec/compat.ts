@@ -15,14 +15,13 @@ import type { ExecContext, Handler } from '../context.js';
 import { condition } from '../lazy-flags.js';
 import { deliverEvent } from '../delivery.js';
 import { loadOperand, storeOperand } from '../operands.js';
-import { Descriptor, loadCodeSegment, loadDataSegment, markAccessed, readDescriptor } from '../segmentation.js';
-import { ATTR_DB, ATTR_S, isCodeSegment } from '../../arch/descriptors.js';
-import { checkCodeTarget, checkRip } from './far.js';
+import { loadDataSegment } from '../segmentation.js';
+import { ATTR_DB } from '../../arch/descriptors.js';
 import {
   compatAdjustStack, compatOffset, compatPeek, compatPush, segmentLinear, stackPointer, setStackPointer,
 } from '../compat-segments.js';
 import { compatArpl, compatBtMem, compatEnter, compatLoadFarPointer, compatMovFromSegMem, compatPopSeg, compatPushSeg } from './compat-misc.js';
-import { compatCallFar, compatJmpFar, compatRetFar } from './compat-far.js';
+import { compatCallFar, compatCallPtr, compatJmpFar, compatJmpPtr, compatRetFar } from './compat-far.js';
 import { compatIret } from './compat-iret.js';
 import { compatCmps, compatIns, compatLods, compatMovs, compatOuts, compatScas, compatStos } from './compat-string.js';
 
@@ -95,51 +94,6 @@ const movToSeg: Handler = (c, i) => {
   const sel = c.ops.lo[1]! & 0xffff;
   if ((i.reg & 7) === SEG_SS && (sel & ~3) === 0) c.raise(Vector.GP, 0);
   loadDataSegment(c, i.reg & 7, sel);
-};
-
-const farTarget = new Descriptor();
-
-/**
- * The target of JMP/CALL ptr16:32 (EA, 9A; SDM JMP/CALL protected-mode paths): a
- * null selector → #GP(0), beyond the table → #GP(sel), then a code segment's
- * checks (far.ts, shared with FF /3, FF /5) and the offset against its limit
- * (or canonical for 64-bit code). A call gate, TSS or task gate target ends in
- * emulation-failure (not implemented from 32-bit code); other descriptors #GP(sel).
- */
-function directTarget(c: ExecContext, i: Insn): number {
-  const sel = i.imm2 & 0xffff, err = sel & 0xfffc;
-  if (err === 0) c.raise(Vector.GP, 0);
-  const attr = readDescriptor(c, sel, err, farTarget).attr;
-  if (!(attr & ATTR_S)) c.emulationFailure(`${i.row.mnemonic} ptr16:32 through a system descriptor (gate or TSS) from 32-bit code is not implemented`);
-  if (!isCodeSegment(attr)) c.raise(Vector.GP, err);
-  checkCodeTarget(c, sel, attr);
-  const offset = i.opSize === 2 ? i.imm & 0xffff : i.imm >>> 0;
-  checkRip(c, offset, farTarget);
-  return offset;
-}
-
-const jmpPtr: Handler = (c, i) => {
-  const offset = directTarget(c, i);
-  markAccessed(c, farTarget);
-  loadCodeSegment(c, i.imm2, farTarget.base, farTarget.limit, farTarget.attr, c.cpl);
-  c.rip = offset;
-};
-
-/** CALL ptr16:32: CS (zero-extended) then EIP pushed at the operand size; both slots checked before either is written. */
-const callPtr: Handler = (c, i) => {
-  const offset = directTarget(c, i);
-  const s = i.opSize, sp = stackPointer(c);
-  const wrap = (v: number) => (c.segAttr[SEG_SS]! & ATTR_DB) ? v >>> 0 : v & 0xffff;
-  const csAt = segmentLinear(c, SEG_SS, wrap(sp - s), s, true);
-  const ipAt = segmentLinear(c, SEG_SS, wrap(sp - 2 * s), s, true);
-  c.mmu.probeWrite(csAt, s);
-  c.mmu.probeWrite(ipAt, s);
-  markAccessed(c, farTarget);
-  c.mmu.write(s, csAt, c.segSel[SEG_CS]!, 0);
-  c.mmu.write(s, ipAt, c.rip, 0);
-  setStackPointer(c, wrap(sp - 2 * s));
-  loadCodeSegment(c, i.imm2, farTarget.base, farTarget.limit, farTarget.attr, c.cpl);
-  c.rip = offset;
 };
 
 /** PUSH ES/CS/SS/DS (06 0E 16 1E): the selector zero-extended to the operand size, as PUSH FS/GS (stack-ops.ts). */
@@ -261,8 +215,8 @@ export function compatHandler(i: Insn): Handler | undefined {
   const row = i.row;
   const i64 = I64_OWN[row.id];
   if (i64) return i64;
-  if (row.id === 'Invalid_EA') return jmpPtr;
-  if (row.id === 'Invalid_9A') return callPtr;
+  if (row.id === 'Invalid_EA') return compatJmpPtr;
+  if (row.id === 'Invalid_9A') return compatCallPtr;
   if (row.id === 'Movsxd_Gv_Ed') return compatArpl; // 63 is ARPL Ew, Gw outside 64-bit mode
   // Rows that exist only outside 64-bit mode (SDM Vol. 2 Appendix A "i64"), LES/LDS at C4/C5.
   if ((row.attrs & Attr.I64) || row.id === 'Vex3_C4' || row.id === 'Vex2_C5') {
