@@ -4,12 +4,13 @@
 // outer level ESP and SS follow (5 slots). The checks are those of
 // control.ts iret (the IRETQ of 64-bit code), in the SDM's order.
 import { Vector } from '../../arch/vectors.js';
-import { IF, IOPL, IOPL_SHIFT, RF, VM, AC, ID, TF, DF, NT, ARITH_FLAGS, VIF, VIP } from '../../arch/rflags.js';
+import { NT } from '../../arch/rflags.js';
 import { RSP, SEG_SS, SEG_ES, SEG_DS, SEG_FS, SEG_GS } from '../../arch/registers.js';
 import { ATTR_L, ATTR_P, TYPE_EC, TYPE_RW, dplOf, isCodeSegment, isDataSegment } from '../../arch/descriptors.js';
 import type { Handler } from '../context.js';
 import { Descriptor, readDescriptor, loadCodeSegment, setSegment, usableAt, markAccessed } from '../segmentation.js';
 import { compatAdjustStack, compatPeek } from '../compat-segments.js';
+import { poppedRflags } from './stack-ops.js';
 
 const csDesc = new Descriptor(), ssDesc = new Descriptor();
 const DATA_SEGMENTS = [SEG_ES, SEG_DS, SEG_FS, SEG_GS] as const;
@@ -47,14 +48,10 @@ export const compatIret: Handler = (c, i) => {
   // The new EIP: within the limit of a 32-bit code segment (a 64-bit one takes it zero-extended, always canonical).
   if ((attr & ATTR_L) === 0 && eip > cs.limit) c.raise(Vector.GP, 0);
   // EFLAGS: what may change depends on the CPL before the return; VM stays 0 in IA-32e mode.
-  const old = c.getRflags();
-  let writable = ARITH_FLAGS | TF | DF | NT | AC | ID | RF | IF | IOPL | VIF | VIP;
-  if (c.cpl > 0) writable &= ~(IOPL | VIF | VIP);
-  if (c.cpl > ((old & IOPL) >> IOPL_SHIFT)) writable &= ~IF;
-  if (s === 2) writable &= 0xffff;
+  const rflags = poppedRflags(c, flags, s, true);
   markAccessed(c, cs);
   if (outer && (ssSel & 0xfffc) !== 0) { markAccessed(c, ssDesc); ssAttr = ssDesc.attr; }
-  c.setRflags(((old & ~writable) | (flags & writable)) & ~VM);
+  c.setRflags(rflags);
   if (!outer) compatAdjustStack(c, 3 * s);
   loadCodeSegment(c, csSel, cs.base, cs.limit, cs.attr, rpl);
   if (outer) {

@@ -2,7 +2,7 @@
 // IRET (SDM Vol. 2 entries; IRET per SDM Vol. 3A §6.14.3 for IA-32e mode).
 // Near branches with a 66 prefix use a 16-bit operand size (AMD behaviour).
 import { Vector } from '../../arch/vectors.js';
-import { IF, IOPL, IOPL_SHIFT, RF, VM, AC, ID, TF, DF, NT, ARITH_FLAGS, VIF, VIP } from '../../arch/rflags.js';
+import { NT } from '../../arch/rflags.js';
 import { RCX, RSP, SEG_SS, SEG_ES, SEG_DS, SEG_FS, SEG_GS } from '../../arch/registers.js';
 import { ATTR_L, ATTR_P, TYPE_EC, TYPE_RW, dplOf, isCodeSegment, isDataSegment } from '../../arch/descriptors.js';
 import type { Insn } from '../../isa/insn.js';
@@ -14,6 +14,7 @@ import { Descriptor, readDescriptor, loadCodeSegment, setSegment, usableAt, mark
 import { deliverEvent } from '../delivery.js';
 import { enteredDebugHandler } from '../debug.js';
 import type { RowBinder } from './binding.js';
+import { poppedRflags } from './stack-ops.js';
 
 const TWO32 = 4294967296;
 
@@ -159,16 +160,12 @@ export const iret: Handler = (c, i) => {
     ssBase = ss.base; ssLimit = ss.limit;
   }
   // RFLAGS: what may change depends on the CPL before the return (SDM IRET operation).
-  const old = c.getRflags();
-  let writable = ARITH_FLAGS | TF | DF | NT | AC | ID | RF | IF | IOPL | VIF | VIP;
-  if (c.cpl > 0) writable &= ~(IOPL | VIF | VIP);
-  if (c.cpl > ((old & IOPL) >> IOPL_SHIFT)) writable &= ~IF;
-  if (s === 2) writable &= 0xffff;
+  const rflags = poppedRflags(c, flags, s, true);
   // The accessed bits, CS then SS, after every check (segmentation.ts markAccessed).
   markAccessed(c, cs);
   if ((ssSel & ~3) !== 0) { markAccessed(c, iretSs); ssAttr = iretSs.attr; }
   // Commit.
-  c.setRflags(((old & ~writable) | (flags & writable)) & ~VM);
+  c.setRflags(rflags);
   loadCodeSegment(c, csSel, cs.base, cs.limit, cs.attr, newCpl);
   setSegment(c, SEG_SS, ssSel, ssBase, ssLimit, ssAttr);
   if (s === 8) c.setReg(8, RSP, rspLo, rspHi);

@@ -1,6 +1,6 @@
 // PUSH/POP (all forms), PUSHF/POPF, ENTER/LEAVE (SDM Vol. 2 entries). In 64-bit
 // mode the stack operand size is 64, or 16 with a 66 prefix.
-import { TF, IF, DF, NT, AC, ID, IOPL, IOPL_SHIFT, ARITH_FLAGS, RF, VM } from '../../arch/rflags.js';
+import { TF, IF, DF, NT, AC, ID, IOPL, IOPL_SHIFT, ARITH_FLAGS, RF, VM, VIF, VIP } from '../../arch/rflags.js';
 import { Vector } from '../../arch/vectors.js';
 import { RSP, RBP } from '../../arch/registers.js';
 import type { Insn } from '../../isa/insn.js';
@@ -73,12 +73,22 @@ export const popf: Handler = (c, i) => {
 
 /** The flags POPF writes (also from 32-bit code, exec/compat.ts): `v` popped at operand size `size`. */
 export function popFlags(c: ExecContext, v: number, size: number): void {
+  c.setRflags(poppedRflags(c, v, size, false));
+}
+
+/**
+ * The RFLAGS that POPF (iret = false) or IRET (true) make of the popped value
+ * `v` at the current CPL (SDM POPF and IRET operations): IOPL (and IRET's
+ * VIF/VIP) only at CPL 0, IF only at CPL <= IOPL, the low 16 bits for a 16-bit
+ * operand; IRET also loads RF, POPF clears it; VM stays 0 in IA-32e mode.
+ */
+export function poppedRflags(c: ExecContext, v: number, size: number, iret: boolean): number {
   const old = c.getRflags();
-  let writable = ARITH_FLAGS | TF | DF | NT | AC | ID | IF | IOPL;
-  if (c.cpl > 0) writable &= ~IOPL;
+  let writable = ARITH_FLAGS | TF | DF | NT | AC | ID | IF | IOPL | (iret ? RF | VIF | VIP : 0);
+  if (c.cpl > 0) writable &= ~(IOPL | VIF | VIP);
   if (c.cpl > ((old & IOPL) >> IOPL_SHIFT)) writable &= ~IF;
   if (size === 2) writable &= 0xffff;
-  c.setRflags(((old & ~writable) | (v & writable)) & ~RF);
+  return ((old & ~writable) | (v & writable)) & ~(iret ? VM : RF);
 }
 
 /** LEAVE: RSP = RBP; POP RBP. A fault leaves RSP as it was. */
