@@ -107,13 +107,22 @@ export function loadNullSs(c: ExecContext, cpl: number): void {
 
 const loaded = new Descriptor();
 
-/** MOV Sreg / POP Sreg for DS, ES, FS, GS and SS (SDM MOV, POP: the protected-mode checks). */
+/**
+ * MOV Sreg, POP Sreg: the load, and for SS the one-instruction shadow that
+ * holds interrupts and debug traps (SDM §6.8.3: only these two instructions
+ * have it; LSS and the far transfers do not).
+ */
+export function loadSegmentRegister(c: ExecContext, seg: number, sel: number): void {
+  loadDataSegment(c, seg, sel);
+  if (seg === SEG_SS) c.interruptShadow = Shadow.MovSs;
+}
+
+/** Loads DS, ES, FS, GS or SS from a selector with the protected-mode checks (SDM MOV, POP, LSS). */
 export function loadDataSegment(c: ExecContext, seg: number, sel: number): void {
   if ((sel & ~3) === 0) {
     // A null selector: fine for DS/ES/FS/GS; SS only below CPL 3 with RPL = CPL.
     if (seg === SEG_SS && (c.cpl === 3 || (sel & 3) !== c.cpl)) c.raise(Vector.GP, 0);
     setSegment(c, seg, sel, 0, 0, 0);
-    if (seg === SEG_SS) c.interruptShadow = Shadow.MovSs;
     return;
   }
   const d = readDescriptor(c, sel, sel & ~3, loaded);
@@ -122,7 +131,6 @@ export function loadDataSegment(c: ExecContext, seg: number, sel: number): void 
     if (rpl !== c.cpl || dpl !== c.cpl || !isDataSegment(attr) || (type & TYPE_RW) === 0) c.raise(Vector.GP, sel & ~3);
     if ((attr & ATTR_P) === 0) c.raise(Vector.SS, sel & ~3);
     markAccessed(c, d);
-    c.interruptShadow = Shadow.MovSs; // also holds debug traps for one instruction (debug.ts)
   } else {
     const code = isCodeSegment(attr);
     const readableCode = code && (type & TYPE_RW) !== 0;

@@ -58,9 +58,7 @@ export const compatLoadFarPointer: Handler = (c, i) => {
   const lo = c.mmu.read(s, at);
   const sel = c.mmu.read(2, (at + s) >>> 0) & 0xffff;
   if (i.param === SEG_SS && (sel & ~3) === 0) c.raise(Vector.GP, 0);
-  const shadow = c.interruptShadow;
   loadDataSegment(c, i.param, sel);
-  c.interruptShadow = shadow;
   c.setReg(s, i.reg, lo, 0);
 };
 

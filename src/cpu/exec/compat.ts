@@ -15,7 +15,7 @@ import type { ExecContext, Handler } from '../context.js';
 import { condition } from '../lazy-flags.js';
 import { deliverEvent } from '../delivery.js';
 import { loadOperand, storeOperand } from '../operands.js';
-import { loadDataSegment } from '../segmentation.js';
+import { loadSegmentRegister } from '../segmentation.js';
 import { ATTR_DB } from '../../arch/descriptors.js';
 import {
   compatAdjustStack, compatOffset, compatPeek, compatPush, segmentLinear, stackPointer, setStackPointer,
@@ -93,7 +93,7 @@ const movToSeg: Handler = (c, i) => {
   loadOperand(c, i, 1);
   const sel = c.ops.lo[1]! & 0xffff;
   if ((i.reg & 7) === SEG_SS && (sel & ~3) === 0) c.raise(Vector.GP, 0);
-  loadDataSegment(c, i.reg & 7, sel);
+  loadSegmentRegister(c, i.reg & 7, sel);
 };
 
 /** PUSH ES/CS/SS/DS (06 0E 16 1E): the selector zero-extended to the operand size, as PUSH FS/GS (stack-ops.ts). */
@@ -103,7 +103,7 @@ const pushSreg = (seg: number): Handler => (c, i) => compatPush(c, i.opSize, c.s
 const popSreg = (seg: number): Handler => (c, i) => {
   const sel = compatPeek(c, i.opSize, 0) & 0xffff;
   if (seg === SEG_SS && (sel & ~3) === 0) c.raise(Vector.GP, 0);
-  loadDataSegment(c, seg, sel);
+  loadSegmentRegister(c, seg, sel);
   compatAdjustStack(c, i.opSize);
 };
 

@@ -47,9 +47,7 @@ export const loadFarPointer: Handler = (c, i) => {
   const ea = effectiveAddress(c, i);
   const lo = c.mmu.read(size, ea), hi = size === 8 ? c.mmu.hi : 0;
   const sel = c.mmu.read(2, ea + size) & 0xffff;
-  const shadow = c.interruptShadow;
   loadDataSegment(c, i.param, sel);
-  c.interruptShadow = shadow;
   c.setReg(size, i.reg, lo, hi);
 };
 

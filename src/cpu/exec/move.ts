@@ -9,7 +9,7 @@ import type { Insn } from '../../isa/insn.js';
 import type { ExecContext, Handler } from '../context.js';
 import { arithFlags, condition, setArithFlags } from '../lazy-flags.js';
 import { addressOffset, effectiveAddress, loadOperand, storeOperand } from '../operands.js';
-import { loadDataSegment } from '../segmentation.js';
+import { loadSegmentRegister } from '../segmentation.js';
 import { alu } from './alu.js';
 import type { RowBinder } from './binding.js';
 
@@ -206,7 +206,7 @@ export const setcc: Handler = (c, i) => {
 /** MOV Sreg, Ew (8E): the decoder already rejected CS and registers beyond GS. */
 export const movToSeg: Handler = (c, i) => {
   loadOperand(c, i, 1);
-  loadDataSegment(c, i.reg & 7, c.ops.lo[1]! & 0xffff);
+  loadSegmentRegister(c, i.reg & 7, c.ops.lo[1]! & 0xffff);
 };
 
 /** MOV Ev, Sreg (8C): a register destination gets the zero-extended selector, memory gets 16 bits. */
