@@ -17,6 +17,11 @@ export function isCanonical(lin: number): boolean {
   return lin < CANON_LIMIT && lin >= -CANON_LIMIT;
 }
 
+/** Whether every byte of a `size`-byte access at `lin` is canonical: its first and its last (SDM Vol. 3A §3.3.7.1). */
+export function isCanonicalAccess(lin: number, size: number): boolean {
+  return lin + size <= CANON_LIMIT && lin >= -CANON_LIMIT;
+}
+
 /** Scratch slot for address arithmetic (not an operand). */
 const SCRATCH = 3;
 
@@ -70,7 +75,7 @@ function effectiveAddressShort(c: ExecContext, i: Insn): number {
   if (x >= 0) off += c.regLo[x]! << i.scale;
   let lin = off >>> 0;
   if (i.seg >= SEG_FS) lin += c.segBase[i.seg]!;
-  if (!isCanonical(lin) || lin + memoryOperandSize(i) > CANON_LIMIT && lin < CANON_LIMIT) {
+  if (!isCanonicalAccess(lin, memoryOperandSize(i))) {
     c.raise(isStackReference(i) ? Vector.SS : Vector.GP, 0);
   }
   return lin;
@@ -119,7 +124,7 @@ function effectiveAddressExact(c: ExecContext, i: Insn): number {
   }
   const lin = hi * TWO32 + (lo >>> 0);
   // Bits 63:47 equal, for the first and the last byte of the access (SDM Vol. 3A §3.3.7.1).
-  if (((hi >> 15) !== 0 && (hi >> 15) !== -1) || lin + memoryOperandSize(i) > CANON_LIMIT && lin < CANON_LIMIT) {
+  if (!isCanonicalAccess(lin, memoryOperandSize(i))) {
     c.raise(isStackReference(i) ? Vector.SS : Vector.GP, 0);
   }
   return lin;
@@ -135,7 +140,7 @@ function moffsAddress(c: ExecContext, i: Insn, size: number, write: boolean): nu
   if (i.compat) return compatMoffsAddress(c, i, size, write);
   let lin = i.addrSize === 8 ? i.immHi * TWO32 + (i.imm >>> 0) : i.imm >>> 0;
   if (i.seg >= SEG_FS) lin += c.segBase[i.seg]!;
-  if (!isCanonical(lin) || lin + size > CANON_LIMIT && lin < CANON_LIMIT) c.raise(Vector.GP, 0);
+  if (!isCanonicalAccess(lin, size)) c.raise(Vector.GP, 0);
   return lin;
 }
 

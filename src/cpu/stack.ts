@@ -5,7 +5,7 @@
 import { Vector } from '../arch/vectors.js';
 import { RSP } from '../arch/registers.js';
 import type { ExecContext } from './context.js';
-import { CANON_LIMIT } from './operands.js';
+import { isCanonicalAccess } from './operands.js';
 
 const TWO32 = 4294967296;
 
@@ -16,7 +16,7 @@ const TWO32 = 4294967296;
  */
 export function stackAddress(c: ExecContext, delta: number, size = 1): number {
   const lin = c.regHi[RSP]! * TWO32 + (c.regLo[RSP]! >>> 0) + delta;
-  if (lin + size > CANON_LIMIT || lin < -CANON_LIMIT) c.raise(Vector.SS, 0);
+  if (!isCanonicalAccess(lin, size)) c.raise(Vector.SS, 0);
   return lin;
 }
 

@@ -114,8 +114,7 @@ export const callFar: Handler = (c, i) => {
     // Direct: CS and the return offset pushed at the operand size (CS zero-extended; EIP/IP truncated).
     checkCodeTarget(c, farSel, target.attr);
     const s = pointerSize(c, i);
-    const at = stackAddress(c, -2 * s); // #SS(0) first (SDM CALL: "stack not large enough"), both ends canonical
-    stackAddress(c, -1);
+    const at = stackAddress(c, -2 * s, 2 * s); // #SS(0) first (SDM CALL: "stack not large enough"), both ends canonical
     checkRip(c, offset, target);
     markAccessed(c, target);
     c.mmu.write(s, at + s, oldCs, 0);
@@ -142,8 +141,7 @@ export const callFar: Handler = (c, i) => {
     loadNullSs(c, newCpl);
   } else {
     // SAME-PRIVILEGE: CS and RIP pushed as 8 bytes each on the current stack.
-    const at = stackAddress(c, -16);
-    stackAddress(c, -1);
+    const at = stackAddress(c, -16, 16);
     if (!isCanonical(gate.rip)) c.raise(Vector.GP, 0);
     markAccessed(c, cs);
     c.mmu.write(8, at + 8, oldCs, 0);

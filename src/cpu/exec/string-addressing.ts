@@ -6,7 +6,7 @@ import { DF } from '../../arch/rflags.js';
 import { RCX, SEG_FS } from '../../arch/registers.js';
 import { PFX_REP, PFX_REPNE, type Insn } from '../../isa/insn.js';
 import type { ExecContext } from '../context.js';
-import { CANON_LIMIT } from '../operands.js';
+import { isCanonicalAccess } from '../operands.js';
 
 const TWO32 = 4294967296;
 
@@ -15,7 +15,7 @@ export function strAddr(c: ExecContext, r: number, a32: boolean, seg: number, si
   let lin = a32 ? c.regLo[r]! >>> 0 : c.regHi[r]! * TWO32 + (c.regLo[r]! >>> 0);
   if (seg >= SEG_FS) lin += c.segBase[seg]!;
   // A non-canonical first or last byte raises #GP(0) (DS/ES/FS/GS, never SS here).
-  if (lin + size > CANON_LIMIT || lin < -CANON_LIMIT) c.raise(Vector.GP, 0);
+  if (!isCanonicalAccess(lin, size)) c.raise(Vector.GP, 0);
   return lin;
 }
 
