@@ -62,6 +62,13 @@ const cases: Case[] = [
   { name: '66 0F B5 00 LGS m16:16 at 0xfc', code: [0x66, 0x0f, 0xb5, 0x00], pre: [0xfc, [0x34, 0x12, 0x38, 0]], regs: { [RAX]: 0xfcn }, want: 'ok', out: { [RAX]: 0x1234n } },
   { name: '0F B2 00 LSS of a null selector → #GP(0)', code: [0x0f, 0xb2, 0x00], pre: [0x80, [0, 0, 0, 0, 0, 0]], regs: { [RAX]: 0x80n }, want: '#GP(0)', out: { [RAX]: 0x80n } },
   { name: '0F B2 00 LSS: SS = 0x38, ESP = the offset', code: [0x0f, 0xb2, 0x20], pre: [0x80, [0x80, 0, 0, 0, 0x38, 0]], regs: { [RAX]: 0x80n, [RSP]: -1n }, want: 'ok', out: { [RSP]: 0x80n } },
+  // LES/LDS (C4/C5 with a memory operand; with mod = 3 they are VEX: #UD without AVX).
+  { name: 'C4 18 LES (%eax),%ebx: EBX = the offset; ES:(%edi) then reads through 0x38', code: [0xc4, 0x18, 0x26, 0x8b, 0x0f], pre: [0x80, [0x44, 0x33, 0x22, 0x11, 0x38, 0]], regs: { [RAX]: 0x80n, [7]: 4n }, want: 'ok', out: { [RBX]: 0x11223344n, [RCX]: 0x17161514n } },
+  { name: '66 C5 18 LDS m16:16: BX = the offset, bits 31:16 kept', code: [0x66, 0xc5, 0x18], pre: [0x80, [0x34, 0x12, 0x38, 0]], regs: { [RAX]: 0x80n, [RBX]: 0xaaaabbbbn }, want: 'ok', out: { [RBX]: 0xaaaa1234n } },
+  { name: 'C5 18 LDS of a null selector is legal; the next DS access → #GP(0)', code: [0xc5, 0x18, 0x8b, 0x00], pre: [0x80, [1, 0, 0, 0, 0, 0]], regs: { [RAX]: 0x80n }, want: '#GP(0)', at: 2, out: { [RBX]: 1n } },
+  { name: 'C4 18 LES at 0xfb passes the limit → #GP(0), EBX unchanged', code: [0xc4, 0x18], regs: { [RAX]: 0xfbn, [RBX]: 9n }, want: '#GP(0)', out: { [RBX]: 9n } },
+  { name: 'C4 18 LES of a selector beyond the GDT → #GP(0x40)', code: [0xc4, 0x18], pre: [0x80, [1, 0, 0, 0, 0x40, 0]], regs: { [RAX]: 0x80n, [RBX]: 9n }, want: '#GP(40)', out: { [RBX]: 9n } },
+  { name: 'C5 C0 (mod = 3) is VEX → #UD', code: [0xc5, 0xc0, 0x90], regs: {}, want: '#UD', out: {} },
   // ARPL Ew, Gw.
   { name: '63 C8 ARPL %cx,%ax raises RPL 0 to 3, ZF = 1', code: [0x63, 0xc8], regs: { [RAX]: 0xffff0010n, [RCX]: 3n }, want: 'ok', out: { [RAX]: 0xffff0013n }, flags: [ZF, ZF] },
   { name: '63 C8 ARPL: RPL 3 ≥ 1, unchanged, ZF = 0', code: [0x63, 0xc8], regs: { [RAX]: 0x13n, [RCX]: 1n }, want: 'ok', out: { [RAX]: 0x13n }, flags: [ZF, 0] },

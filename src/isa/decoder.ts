@@ -28,8 +28,8 @@ function specificity(r: OpcodeRow): number {
   return (r.prefix !== 'any' ? 1 : 0) + (r.ext >= 0 ? 1 : 0) + (r.mod !== 'any' ? 1 : 0) + (r.rm >= 0 ? 1 : 0);
 }
 
-/** Builds the decoder's lookup from rows; throws if a row is unreachable or rows disagree on ModRM. */
-export function buildDecodeTable(rows: readonly OpcodeRow[]): DecodeEntry[] {
+/** The lookup of one decode mode from its rows; records the rows some encoding reaches in `placed`. */
+function buildEntries(rows: readonly OpcodeRow[], placed: Set<OpcodeRow>): DecodeEntry[] {
   const byKey = new Map<number, OpcodeRow[]>();
   for (const r of rows) {
     const count = r.plusR ? 8 : 1;
@@ -40,7 +40,6 @@ export function buildDecodeTable(rows: readonly OpcodeRow[]): DecodeEntry[] {
       list.push(r);
     }
   }
-  const placed = new Set<OpcodeRow>();
   const entries: DecodeEntry[] = [];
   for (let key = 0; key < 4 * 256; key++) {
     const list = byKey.get(key);
@@ -77,12 +76,27 @@ export function buildDecodeTable(rows: readonly OpcodeRow[]): DecodeEntry[] {
     for (const r of slots) if (r) placed.add(r);
     entries.push({ single: undefined, slots, hasModrm });
   }
-  // A row no encoding reaches is a table bug (a wrong p=/mod=/rm= selector or a shadowed row).
-  for (const r of rows) if (!placed.has(r)) throw new Error(`opcode table: row ${r.id} is unreachable (every encoding of it decodes to another row)`);
   return entries;
 }
 
-const ENTRIES = buildDecodeTable(OPCODE_ROWS);
+const rowKey = (r: OpcodeRow) => r.map * 256 + r.opcode;
+
+/**
+ * Builds the decoder's lookups, for 64-bit mode and for 32-bit code (where the
+ * `mode=32` rows replace their opcode's other rows); throws if a row is
+ * unreachable in both or rows disagree on ModRM.
+ */
+export function buildDecodeTable(rows: readonly OpcodeRow[]): readonly [DecodeEntry[], DecodeEntry[]] {
+  const placed = new Set<OpcodeRow>();
+  const only32Keys = new Set(rows.filter((r) => r.only32).map(rowKey));
+  const entries64 = buildEntries(rows.filter((r) => !r.only32), placed);
+  const entries32 = buildEntries(rows.filter((r) => r.only32 || !only32Keys.has(rowKey(r))), placed);
+  // A row no encoding reaches is a table bug (a wrong p=/mod=/rm= selector or a shadowed row).
+  for (const r of rows) if (!placed.has(r)) throw new Error(`opcode table: row ${r.id} is unreachable (every encoding of it decodes to another row)`);
+  return [entries64, entries32];
+}
+
+const [ENTRIES64, ENTRIES32] = buildDecodeTable(OPCODE_ROWS);
 // Opcode 90 is NOP only without REX.B and 66: 41 90 is XCHG r8d,eax (it zero-extends
 // both), 66 90 is XCHG ax,ax (SDM Vol. 2 XCHG/NOP). The table has no REX.B selector.
 const ROW_NOP_90 = OPCODE_ROWS.find((r) => r.id === 'Nop_90');
@@ -174,7 +188,7 @@ export function decode(buf: Uint8Array, pos: number, avail: number, mode = MODE6
     }
   }
   // 82 is an alias of 80 outside 64-bit mode (SDM Vol. 2 Appendix A, Table A-2 "1A, i64").
-  const entry = ENTRIES[map * 256 + (mode32 && map === 0 && op === 0x82 ? 0x80 : op)]!;
+  const entry = (mode32 ? ENTRIES32 : ENTRIES64)[map * 256 + (mode32 && map === 0 && op === 0x82 ? 0x80 : op)]!;
   let modrm = -1;
   if (entry.hasModrm) {
     if (p >= limit) return avail >= 15 ? tooLong() : null;

@@ -9,7 +9,9 @@
 //   encoding  Space-separated: optional `p=66|F3|F2|none` (mandatory prefix),
 //             the opcode bytes (`0F`, `0F 38`, `0F 3A` select the map), then
 //             optional `+r` (the low 3 opcode bits name a register), `/n`
-//             (ModRM.reg), `mod=mem|reg`, `rm=n` (ModRM.rm, with mod=reg).
+//             (ModRM.reg), `mod=mem|reg`, `rm=n` (ModRM.rm, with mod=reg), and
+//             `mode=32` for a row of 32-bit code only: it replaces the 64-bit
+//             rows of its opcode there (C4/C5 are LES/LDS there, VEX in 64-bit mode).
 //   mnemonic  As the SDM and objdump spell it ('(bad)' for undefined bytes).
 //   operands  SDM letters, destination first, with access markers (operands.ts):
 //             '+Ev,Gv' is ADD, 'Ev,Gv' is CMP, '=Gv,M' is LEA.
@@ -137,6 +139,8 @@ export interface OpcodeRow {
   readonly rm: number;
   /** Mandatory prefix (selects the row), or 'any'. */
   readonly prefix: DecodePrefix;
+  /** A row of 32-bit code only (`mode=32`): its opcode's 64-bit rows do not apply there. */
+  readonly only32: boolean;
   /** Opcode occupies 8 slots (+r): the low 3 bits name a register. */
   readonly plusR: boolean;
   readonly mnemonic: string;
@@ -189,7 +193,7 @@ export interface RowOptions {
 export function row(id: string, encoding: string, mnemonic: string, operands: string, executor: ExecutorName, opts: RowOptions = {}): OpcodeRow {
   const fail = (what: string): never => { throw new Error(`opcode table: row ${id}: ${what}`); };
   if (!ID_SCHEME.test(id)) fail(`the id does not follow the scheme Mnemonic_Operands`);
-  let map = 0, opcode = -1, ext = -1, rm = -1, plusR = false;
+  let map = 0, opcode = -1, ext = -1, rm = -1, plusR = false, only32 = false;
   let mod: OpcodeRow['mod'] = 'any';
   let prefix: DecodePrefix = 'any';
   const bytes: number[] = [];
@@ -202,6 +206,7 @@ export function row(id: string, encoding: string, mnemonic: string, operands: st
     else if (tok === '+r') plusR = true;
     else if (tok === 'mod=mem' || tok === 'mod=reg') mod = tok.slice(4) as 'mem' | 'reg';
     else if (/^rm=[0-7]$/.test(tok)) rm = Number(tok.slice(3));
+    else if (tok === 'mode=32') only32 = true;
     else if (/^[0-9A-F]{2}$/.test(tok)) bytes.push(parseInt(tok, 16));
     else fail(`bad encoding token '${tok}'`);
   }
@@ -236,7 +241,7 @@ export function row(id: string, encoding: string, mnemonic: string, operands: st
   if (pending !== (executor === 'pending')) fail('pending rows (and only they) use the pending executor');
   const find = (k: string) => ops.find((o) => o.kind === k);
   const r: OpcodeRow = {
-    id, map, opcode, ext, mod, rm, prefix, plusR, mnemonic, operands: ops,
+    id, map, opcode, ext, mod, rm, prefix, only32, plusR, mnemonic, operands: ops,
     flagsTested: flagMask(opts.test ?? ''), flagsModified: flagMask(opts.set ?? ''), flagsUndefined: flagMask(opts.undef ?? ''),
     attrs, executor, param: opts.param ?? 0, feature: opts.feature, absent: opts.absent, exceptionClass: exc, pending,
     att: opts.att ?? {}, hasModrm,

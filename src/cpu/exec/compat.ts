@@ -218,8 +218,8 @@ export function compatHandler(i: Insn): Handler | undefined {
   if (row.id === 'Invalid_EA') return compatJmpPtr;
   if (row.id === 'Invalid_9A') return compatCallPtr;
   if (row.id === 'Movsxd_Gv_Ed') return compatArpl; // 63 is ARPL Ew, Gw outside 64-bit mode
-  // Rows that exist only outside 64-bit mode (SDM Vol. 2 Appendix A "i64"), LES/LDS at C4/C5.
-  if ((row.attrs & Attr.I64) || row.id === 'Vex3_C4' || row.id === 'Vex2_C5') {
+  // Rows that exist only outside 64-bit mode (SDM Vol. 2 Appendix A "i64").
+  if (row.attrs & Attr.I64) {
     return notImplemented(i, 'as an instruction valid only outside 64-bit mode');
   }
   const own = OWN[row.executor];

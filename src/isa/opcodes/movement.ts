@@ -2,7 +2,7 @@
 // I/O (SDM Vol. 2; operand letters per Appendix A, flags per each entry).
 import { row, type OpcodeRow } from '../table.js';
 import { CONDITION_NAMES, CONDITION_FLAGS } from '../../arch/conditions.js';
-import { SEG_SS, SEG_FS, SEG_GS } from '../../arch/registers.js';
+import { SEG_ES, SEG_SS, SEG_DS, SEG_FS, SEG_GS } from '../../arch/registers.js';
 
 const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
@@ -95,6 +95,11 @@ export function movementRows(): OpcodeRow[] {
   add(row('Lss_Gv_Mp', '0F B2 mod=mem', 'lss', '=Gv,Mp', 'loadFarPointer', { param: SEG_SS }));
   add(row('Lfs_Gv_Mp', '0F B4 mod=mem', 'lfs', '=Gv,Mp', 'loadFarPointer', { param: SEG_FS }));
   add(row('Lgs_Gv_Mp', '0F B5 mod=mem', 'lgs', '=Gv,Mp', 'loadFarPointer', { param: SEG_GS }));
+  // C4/C5 with a memory operand are LES/LDS in 32-bit code; with mod = 3 they are VEX (the model has no AVX: #UD).
+  add(row('Les_Gv_Mp', 'C4 mod=mem mode=32', 'les', '=Gv,Mp', 'loadFarPointer', { param: SEG_ES }));
+  add(row('Lds_Gv_Mp', 'C5 mod=mem mode=32', 'lds', '=Gv,Mp', 'loadFarPointer', { param: SEG_DS }));
+  add(row('Vex3_C4_reg', 'C4 mod=reg mode=32', '(bad)', 'Gv,Ev', 'ud'));
+  add(row('Vex2_C5_reg', 'C5 mod=reg mode=32', '(bad)', 'Gv,Ev', 'ud'));
   add(row('Call_far_Mp', 'FF /3', 'lcall', 'Mp', 'callFar', { attrs: 'branch', att: { suffix: 'w' } }));
   add(row('Jmp_far_Mp', 'FF /5', 'ljmp', 'Mp', 'jmpFar', { attrs: 'branch', att: { suffix: 'w' } }));
   add(row('Ret_Iw', 'C2', 'ret', 'Iw', 'ret', { ...near, att: { suffix: 'w', bnd: true } }));
