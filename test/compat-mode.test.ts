@@ -136,7 +136,6 @@ describe.each(EXECUTION_PATHS)('compatibility mode (%s path)', (path) => {
     const failing: [string, number[]][] = [
       ['27 DAA', [0x27]], ['2F DAS', [0x2f]], ['37 AAA', [0x37]], ['3F AAS', [0x3f]], ['D6 SALC', [0xd6]],
       ['D4 0A AAM', [0xd4, 0x0a]], ['D5 0A AAD', [0xd5, 0x0a]],
-      ['0F 01 10 LGDT', [0x0f, 0x01, 0x10]],
     ];
     it.each(failing)('%s: not implemented yet, emulation-failure (never a wrong #UD)', (_name, code) => {
       const { m, r } = runCompat(code, { path, regs: { [RAX]: BigInt(DATA32) } });

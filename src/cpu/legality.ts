@@ -11,6 +11,8 @@ import { IOPL, IOPL_SHIFT } from '../arch/rflags.js';
 import {
   CR0_EM, CR0_MP, CR0_TS, CR4_FSGSBASE, CR4_OSFXSR, CR4_OSXSAVE, CR4_PKE, CR4_TSD, CR4_UMIP, EFER_SCE,
 } from '../arch/control-registers.js';
+import { SEG_CS } from '../arch/registers.js';
+import { ATTR_L } from '../arch/descriptors.js';
 import { Attr, type ExceptionClass, type OpcodeRow } from '../isa/table.js';
 import type { ExecContext, Handler } from './context.js';
 
@@ -33,7 +35,11 @@ export function checkExceptionClass(c: ExecContext, cls: ExceptionClass): void {
       if (!(c.cr4 & CR4_OSXSAVE)) c.raise(Vector.UD);
       if (cr0 & CR0_TS) c.raise(Vector.NM);
       return;
-    case 'sce': if (!(c.efer & EFER_SCE)) c.raise(Vector.UD); return;
+    // Intel: SYSCALL and SYSRET are #UD outside 64-bit mode too ("IF CS.L ≠ 1 … #UD"); AMD runs
+    // them from compatibility mode (APM Vol. 3 SYSCALL, SYSRET).
+    case 'sce':
+      if (!(c.efer & EFER_SCE) || (c.vendor === 'intel' && !(c.segAttr[SEG_CS]! & ATTR_L))) c.raise(Vector.UD);
+      return;
     case 'pke': if (!(c.cr4 & CR4_PKE)) c.raise(Vector.UD); return;
     case 'fsgsbase': if (!(c.cr4 & CR4_FSGSBASE)) c.raise(Vector.UD); return;
     case 'cpl0': if (c.cpl > 0) c.raise(Vector.UD); return;

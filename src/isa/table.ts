@@ -59,7 +59,7 @@ export const enum Attr {
  *   sse    #UD if CR0.EM or not CR4.OSFXSR; #NM if CR0.TS
  *   fxsr   #NM if CR0.EM or CR0.TS (FXSAVE, FXRSTOR)
  *   xsave  #UD if not CR4.OSXSAVE; #NM if CR0.TS
- *   sce    #UD if not EFER.SCE (SYSCALL, SYSRET)
+ *   sce    #UD if not EFER.SCE (SYSCALL, SYSRET); with the Intel model also outside 64-bit mode
  *   pke    #UD if not CR4.PKE (RDPKRU, WRPKRU)
  *   fsgsbase  #UD if not CR4.FSGSBASE (RDFSBASE, RDGSBASE, WRFSBASE, WRGSBASE)
  *   cpl0   #UD if CPL > 0 (CLAC, STAC)

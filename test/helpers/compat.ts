@@ -30,6 +30,9 @@ export interface CompatOptions {
   /** Called before the run (IDT gates, TSS, MSRs). */
   setup?: (m: Machine) => void;
   maxInstructions?: number;
+  /** CR4 and EFER for the run (the Machine's defaults otherwise). */
+  cr4?: number;
+  efer?: number;
 }
 
 /** The 64-bit prologue: mov $ds,%r8d; mov %r8d,%ds; mov %r8d,%es; ljmp *(%r9). */
@@ -51,7 +54,7 @@ export function runCompat(code32: number[], o: CompatOptions, m = new Machine(un
   o.setup?.(m);
   const code = [...prologue(o.ds ?? (cpl === 3 ? 0x23 : 0x10)), ...code32];
   const r = m.run(code, {
-    path: o.path, cpl, maxInstructions: o.maxInstructions ?? 1000,
+    path: o.path, cpl, maxInstructions: o.maxInstructions ?? 1000, cr4: o.cr4, efer: o.efer,
     regs: { ...o.regs, [R9]: BigInt(DATA_LIN) },
   });
   return { m, r };

@@ -23,6 +23,10 @@ import {
 import { compatArpl, compatBtMem, compatEnter, compatLoadFarPointer, compatMovFromSegMem, compatPopSeg, compatPushSeg } from './compat-misc.js';
 import { compatCallFar, compatCallPtr, compatJmpFar, compatJmpPtr, compatRetFar } from './compat-far.js';
 import { compatIret } from './compat-iret.js';
+import {
+  compatClflush, compatInvlpg, compatInvpcid, compatLgdt, compatLidt, compatMovFromCr, compatMovFromDr, compatMovToCr,
+  compatMovToDr, compatSgdt, compatSidt,
+} from './compat-system.js';
 import { compatCmps, compatIns, compatLods, compatMovs, compatOuts, compatScas, compatStos } from './compat-string.js';
 
 /**
@@ -37,6 +41,12 @@ const UNCHANGED: ReadonlySet<ExecutorName> = new Set<ExecutorName>([
   'int', 'int3', 'int1', 'in', 'out', 'hlt', 'cli', 'sti', 'syscall', 'rdmsr', 'wrmsr', 'rdtsc', 'rdtscp',
   'cpuid', 'ud2', 'nop', 'ud', 'tooLong', 'pending', 'clac', 'stac', 'clts', 'wbinvd', 'rdpkru', 'wrpkru', 'rdpmc',
   'swapgs', 'rdSegBase', 'wrSegBase', 'cmpxchg8b',
+  // Selector and MSW operands are 16-bit Ew through the operand stage; LLDT/LTR read 16-byte system
+  // descriptors in all of IA-32e mode, LAR/LSL/VERR/VERW know the same types (SDM Vol. 3A §5.2.1).
+  'sldt', 'str', 'lldt', 'ltr', 'smsw', 'lmsw', 'lar', 'lsl', 'verify',
+  // RDPID r32 zero-extends as RDPID r64 does; SYSRET (AMD; Intel #UD in legality.ts) to compatibility
+  // mode without REX.W; SYSENTER/SYSEXIT (Intel; AMD #UD in long mode) as from 64-bit mode.
+  'rdpid', 'sysret', 'sysenter', 'sysexit',
 ]);
 
 /** The new EIP of a near branch: wrapped to the operand size, then checked against the CS limit (#GP(0); SDM JMP, Jcc, CALL, RET). */
@@ -197,6 +207,8 @@ const OWN: Partial<Record<ExecutorName, Handler>> = {
   iret: compatIret, jmpFar: compatJmpFar, callFar: compatCallFar, retFar: compatRetFar,
   pushSeg: compatPushSeg, popSeg: compatPopSeg, enter: compatEnter, loadFarPointer: compatLoadFarPointer,
   movs: compatMovs, stos: compatStos, lods: compatLods, cmps: compatCmps, scas: compatScas, ins: compatIns, outs: compatOuts,
+  sgdt: compatSgdt, sidt: compatSidt, lgdt: compatLgdt, lidt: compatLidt, invlpg: compatInvlpg, clflush: compatClflush,
+  invpcid: compatInvpcid, movFromCr: compatMovFromCr, movToCr: compatMovToCr, movFromDr: compatMovFromDr, movToDr: compatMovToDr,
 };
 
 const failures = new Map<string, Handler>();

@@ -19,22 +19,20 @@ const loadTable = (idt: boolean): Handler => (c, i) => {
   const lo = c.mmu.read32(a + 2), hi = c.mmu.read32(a + 6);
   const base = hi * TWO32 + (lo >>> 0);
   if (!isCanonical(base)) c.raise(Vector.GP, 0);
-  if (idt) { c.idtrBase = base; c.idtrLimit = limit; } else { c.gdtrBase = base; c.gdtrLimit = limit; }
+  setTableRegister(c, idt, base, limit);
 };
+
+export function setTableRegister(c: ExecContext, idt: boolean, base: number, limit: number): void {
+  if (idt) { c.idtrBase = base; c.idtrLimit = limit; } else { c.gdtrBase = base; c.gdtrLimit = limit; }
+}
 export const lgdt = loadTable(false);
 export const lidt = loadTable(true);
 
 /** SGDT/SIDT m16&64: the whole 10 bytes are checked for writing first. */
 const storeTable = (idt: boolean): Handler => (c, i) => {
   const a = effectiveAddress(c, i);
+  checkTableStoreAlignment(c, a);
   const base = idt ? c.idtrBase : c.gdtrBase;
-  if (c.mmu.alignmentChecking) {
-    // #AC at CPL 3: SDM Table 6-7 asks 4-byte alignment of "GDTR, IDTR contents", while §6.15 advises
-    // the limit at an address = 2 mod 4 (the pieces aligned). Both fault at an odd address; elsewhere
-    // they disagree, and the model does not guess.
-    if (a & 1) c.raise(Vector.AC, 0);
-    c.emulationFailure('SGDT/SIDT with alignment checking: the alignment rule for the 10-byte operand is not settled');
-  }
   c.mmu.probeWrite(a, 10);
   c.mmu.write16(a, idt ? c.idtrLimit : c.gdtrLimit);
   const hi = Math.floor(base / TWO32);
@@ -42,6 +40,17 @@ const storeTable = (idt: boolean): Handler => (c, i) => {
 };
 export const sgdt = storeTable(false);
 export const sidt = storeTable(true);
+
+/** SGDT/SIDT under alignment checking. */
+export function checkTableStoreAlignment(c: ExecContext, a: number): void {
+  if (c.mmu.alignmentChecking) {
+    // #AC at CPL 3: SDM Table 6-7 asks 4-byte alignment of "GDTR, IDTR contents", while §6.15 advises
+    // the limit at an address = 2 mod 4 (the pieces aligned). Both fault at an odd address; elsewhere
+    // they disagree, and the model does not guess.
+    if (a & 1) c.raise(Vector.AC, 0);
+    c.emulationFailure('SGDT/SIDT with alignment checking: the alignment rule for the operand is not settled');
+  }
+}
 
 /** SLDT/STR: a register destination gets the zero-extended selector at the operand size, memory 16 bits. */
 function storeSelector(c: ExecContext, i: Insn, sel: number): void {

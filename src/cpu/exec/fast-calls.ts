@@ -26,11 +26,10 @@ const msrNumber = (c: ExecContext, msr: number) => Number(BigInt.asIntN(64, msrV
 /**
  * SYSCALL: RCX = next RIP, R11 = RFLAGS, RFLAGS &= ~SFMASK, CS/SS from
  * STAR[47:32], RIP = LSTAR (from 64-bit mode). From compatibility mode AMD
- * jumps to CSTAR (APM §6.1.1); Intel raises #UD (SDM SYSCALL: "IF CS.L ≠ 1 … #UD").
+ * jumps to CSTAR (APM §6.1.1); Intel raises #UD there (the `sce` class, legality.ts).
  */
 export const syscall: Handler = (c) => {
   const compat = inCompatibilityMode(c);
-  if (compat && c.vendor === 'intel') c.raise(Vector.UD);
   const star = msrValue(c, MSR_STAR);
   const target = msrNumber(c, compat ? MSR_CSTAR : MSR_LSTAR);
   const mask = Number(msrValue(c, MSR_SFMASK) & 0xffffffffn);
@@ -50,7 +49,7 @@ export const syscall: Handler = (c) => {
 };
 
 /**
- * SYSRET: to 64-bit mode with REX.W (CS = STAR[63:48] + 16, RIP = RCX) or to
+ * SYSRET (from 64-bit mode, or on AMD also from compatibility mode): to 64-bit mode with REX.W (CS = STAR[63:48] + 16, RIP = RCX) or to
  * compatibility mode without (CS = STAR[63:48], RIP = ECX); SS = STAR[63:48] + 8;
  * RPL 3. A non-canonical RCX: Intel raises #GP(0) at CPL 0 before anything
  * changes (SDM SYSRET); AMD returns to CPL 3 and the #GP(0) is taken there, at

@@ -4,7 +4,7 @@
 import { Vector } from '../../arch/vectors.js';
 import { CR4_PCIDE, CR4_PGE, CR3_PCID_MASK } from '../../arch/control-registers.js';
 import { MSR_TSC_AUX } from '../../arch/msr-index.js';
-import type { Handler } from '../context.js';
+import type { ExecContext, Handler } from '../context.js';
 import { effectiveAddress, isCanonical } from '../operands.js';
 import { msrValue } from '../msr.js';
 
@@ -40,8 +40,11 @@ export const rdpid: Handler = (c, i) => {
  */
 export const invpcid: Handler = (c, i) => {
   if (c.regHi[i.reg] !== 0 || (c.regLo[i.reg]! >>> 0) > 3) c.raise(Vector.GP, 0);
-  const type = c.regLo[i.reg]!;
-  const a = effectiveAddress(c, i);
+  invalidateByDescriptor(c, c.regLo[i.reg]!, effectiveAddress(c, i));
+};
+
+/** INVPCID's work once the type (0-3) is checked: the 16-byte descriptor at linear `a` (SDM INVPCID). */
+export function invalidateByDescriptor(c: ExecContext, type: number, a: number): void {
   const descLo = c.mmu.read64(a), descHi = c.mmu.hi;
   const addrLo = c.mmu.read64(a + 8), addrHi = c.mmu.hi;
   if ((descLo & ~CR3_PCID_MASK) !== 0 || descHi !== 0) c.raise(Vector.GP, 0); // bits 63:12 reserved
@@ -60,5 +63,5 @@ export const invpcid: Handler = (c, i) => {
     default: c.mmu.flush(pge);
   }
   c.invalidateFetch();
-};
+}
 
