@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { CODE32_START, DATA32, PROLOGUE_LEN, runCompat } from './helpers/compat.js';
-import { CODE, RAX, RCX, RDX, RSP, SEG_CS, SEG_SS, Machine, descriptor, outcome, phys } from './helpers/system.js';
+import { CODE, HANDLER, RAX, RCX, RDX, RSP, SEG_CS, SEG_SS, Machine, descriptor, outcome, phys, qwords, setDescriptor, setTss } from './helpers/system.js';
 
 const RBX = 3;
 const STACK = 0x801f00;
@@ -32,7 +32,10 @@ const cases: Case[] = [
   { name: 'JMP far: the offset beyond the new CS limit → #GP(0)', code: [0xff, 0x2b], ptr: p32(0x100, 0x38), gdt38: CODE_AT(0xff), want: '#GP(0)', out: {} },
   { name: 'JMP far: a DPL 3 non-conforming segment from CPL 0 → #GP(sel)', code: [0xff, 0x2b], ptr: p32(0, 0x38), gdt38: CODE_AT(0xff, 0x40fb), want: '#GP(38)', out: {} },
   { name: 'JMP far: not present → #NP(sel)', code: [0xff, 0x2b], ptr: p32(0, 0x38), gdt38: CODE_AT(0xff, 0x401b), want: '#NP(38)', out: {} },
-  { name: 'JMP far through a call gate: emulation-failure', code: [0xff, 0x2b], ptr: p32(0, 0x38), gdt38: descriptor(0, 0, 0x8c), want: 'emulation-failure', out: {} },
+  { name: 'JMP far to a task gate → #GP(sel) (no task switch in IA-32e mode)', code: [0xff, 0x2b], ptr: p32(0, 0x38), gdt38: descriptor(0, 0, 0x85), want: '#GP(38)', out: {} },
+  { name: 'CALL far to an available TSS → #GP(sel)', code: [0xff, 0x1b], ptr: p32(0, 0x38), gdt38: descriptor(0, 0x67, 0x89), want: '#GP(38)', out: { [RSP]: BigInt(STACK) } },
+  { name: 'EA JMP ptr16:32 to a 16-bit call gate (type 4) → #GP(sel)', code: [0xea, ...p32(0, 0x38)], gdt38: descriptor(0, 0, 0x84), want: '#GP(38)', out: {} },
+  { name: 'CALL far to an interrupt gate → #GP(sel)', code: [0xff, 0x1b], ptr: p32(0, 0x38), gdt38: descriptor(0, 0, 0x8e), want: '#GP(38)', out: {} },
   { name: 'JMP far: the pointer\'s 6 bytes pass the DS limit → #GP(0)', code: [0xff, 0x2b], ds: 0x38, gdt38: descriptor(DATA32, 0xff, 0x4093), regs: { [RBX]: 0xfbn }, want: '#GP(0)', out: {} },
   { name: 'FF 1B CALL m16:32: pushes CS (zero-extended) then EIP', code: [0xff, 0x1b, 0xcc, 0x5a, 0x59], ptr: p32(S + 3, 0x30), regs: { [RCX]: -1n }, want: 'ok', cs: 0x30, out: { [RDX]: BigInt(S + 2), [RCX]: 0x30n, [RSP]: BigInt(STACK) } },
   { name: '66 FF 1B CALL m16:16: IP truncated to 16 bits, CS as words', code: [0x66, 0xff, 0x1b, 0xcc, 0x66, 0x5a, 0x66, 0x59, 0xf4], ptr: p16(PROLOGUE_LEN + 4, 0x38), gdt38: CODE_AT(0xff), regs: { [RDX]: 0xaaaa0000n, [RCX]: 0xbbbb0000n }, want: 'halt', cs: 0x38, out: { [RDX]: BigInt(0xaaaa0000 + ((S + 3) & 0xffff)), [RCX]: 0xbbbb0030n, [RSP]: BigInt(STACK) } },
@@ -85,5 +88,66 @@ describe.each(EXECUTION_PATHS)('far transfers from 32-bit code (%s path)', (path
     const { r } = runCompat(code, { path, ds: 0x23, regs: { [RAX]: 1n } }, m);
     expect(outcome(r)).toBe('ok');
     expect([m.cpu.cpl, m.cpu.segSel[SEG_CS], m.cpu.segSel[SEG_SS], Number(m.cpu.getReg64(RSP)), Number(m.cpu.getReg64(RAX))]).toEqual([3, 0x1b, 0x23, 0x801e00, 2]);
+  });
+
+  // 64-bit call gates from 32-bit code (CPL 3 in CS 0x1b; the 16-byte gate in GDT slots 0x30/0x38): the
+  // target is 64-bit code and the pushes are 8 bytes each, as from 64-bit code (SDM CALL, IA-32e call gates).
+  describe('64-bit call gates from 32-bit code', () => {
+    const RSP0 = 0x801808;
+    function gate(m: Machine, sel: number, dpl = 3, type = 0xc) {
+      const rip = BigInt(HANDLER);
+      setDescriptor(m, 0x30, (rip & 0xffffn) | (BigInt(sel) << 16n) | (BigInt(0x80 | (dpl << 5) | type) << 40n) | (((rip >> 16n) & 0xffffn) << 48n));
+      m.mem.write64(m.gdtPhys + 0x38, 0n);
+      setTss(m, { rsp: [RSP0] });
+    }
+    const run = (m: Machine, code: number[], regs: Record<number, bigint> = {}) =>
+      runCompat(code, { path, cpl: 3, regs: { [RBX]: BigInt(PTR), ...regs } }, m).r;
+
+    it('FF 1B CALL m16:32 through a gate to DPL 0: RSP0, SS null, frame EIP CS RSP SS as 8-byte words', () => {
+      const m = new Machine();
+      gate(m, 0x08);
+      m.mem.u8.set(p32(0xdeadbeef, 0x33), phys(m, PTR));   // the offset is ignored
+      const r = run(m, [0xff, 0x1b]);
+      expect([r.outcome, r.vector]).toEqual(['exception', 3]); // the INT3 filler at the gate's RIP
+      expect([m.cpu.cpl, m.cpu.segSel[SEG_CS], m.cpu.segSel[SEG_SS], m.cpu.rip, Number(m.cpu.getReg64(RSP))]).toEqual([0, 0x08, 0, HANDLER + 1, RSP0 - 32]);
+      expect(qwords(m, RSP0 - 32, 4)).toEqual([BigInt(S + 2), 0x1bn, BigInt(STACK), 0x23n]);
+    });
+    it('9A CALL ptr16:32 through a gate to DPL 3 64-bit code: CS and EIP as 8-byte words on the current stack', () => {
+      const m = new Machine();
+      gate(m, 0x2b);
+      const r = run(m, [0x9a, ...p32(0, 0x33)]);
+      expect([r.outcome, r.vector]).toEqual(['exception', 3]);
+      expect([m.cpu.cpl, m.cpu.segSel[SEG_CS], Number(m.cpu.getReg64(RSP))]).toEqual([3, 0x2b, STACK - 16]);
+      expect(qwords(m, STACK - 16, 2)).toEqual([BigInt(S + 7), 0x1bn]);
+    });
+    it('a round trip: CALL through the gate, INC RAX in 64-bit code, LRETQ back to 32-bit code', () => {
+      const m = new Machine();
+      gate(m, 0x2b);
+      m.mem.u8.set(p32(0, 0x33), phys(m, PTR));
+      const code = new Array<number>(HANDLER - S).fill(0xcc);
+      [0xff, 0x1b, 0x40, 0xf4].forEach((b, k) => { code[k] = b; });   // lcall *(%ebx); inc %eax; hlt (#GP at CPL 3)
+      code.push(0x48, 0xff, 0xc0, 0x48, 0xcb);                         // inc %rax; lretq
+      const r = run(m, code, { [RAX]: 1n });
+      expect(outcome(r)).toBe('#GP(0)');
+      expect([m.cpu.segSel[SEG_CS], m.cpu.rip, Number(m.cpu.getReg64(RAX)), Number(m.cpu.getReg64(RSP))]).toEqual([0x1b, S + 3, 3, STACK]);
+    });
+    it('EA JMP ptr16:32 through a gate: no push; a non-conforming DPL 0 target from CPL 3 → #GP(target)', () => {
+      let m = new Machine();
+      gate(m, 0x2b);
+      let r = run(m, [0xea, ...p32(0, 0x33)]);
+      expect([r.outcome, r.vector, m.cpu.segSel[SEG_CS], Number(m.cpu.getReg64(RSP))]).toEqual(['exception', 3, 0x2b, STACK]);
+      m = new Machine();
+      gate(m, 0x08);
+      r = run(m, [0xea, ...p32(0, 0x33)]);
+      expect(outcome(r)).toBe('#GP(8)');
+    });
+    it('the gate\'s checks: DPL 0 < CPL 3 → #GP(gate); a 32-bit target CS → #GP(target)', () => {
+      let m = new Machine();
+      gate(m, 0x08, 0);
+      expect(outcome(run(m, [0x9a, ...p32(0, 0x33)]))).toBe('#GP(30)');
+      m = new Machine();
+      gate(m, 0x1b);
+      expect(outcome(run(m, [0x9a, ...p32(0, 0x33)]))).toBe('#GP(18)');
+    });
   });
 });

@@ -91,40 +91,50 @@ export function checkCodeTarget(c: ExecContext, sel: number, attr: number): void
 /** JMP m16:16/32/64 (FF /5). */
 export const jmpFar: Handler = (c, i) => {
   const offset = farPointer(c, i);
-  if (target.attr & ATTR_S) {
-    checkCodeTarget(c, farSel, target.attr);
-    checkRip(c, offset, target);
-    markAccessed(c, target);
-    loadCodeSegment(c, farSel, target.base, target.limit, target.attr, c.cpl);
-    c.rip = offset;
-    return;
-  }
-  checkCallGate(c, farSel, target, false, gate);
+  if (!(target.attr & ATTR_S)) return jumpThroughGate(c, farSel, target);
+  checkCodeTarget(c, farSel, target.attr);
+  checkRip(c, offset, target);
+  markAccessed(c, target);
+  loadCodeSegment(c, farSel, target.base, target.limit, target.attr, c.cpl);
+  c.rip = offset;
+};
+
+/** A far JMP through the 64-bit call gate `sel` (its first 8 bytes read into `desc`), from 64-bit or 32-bit code. */
+export function jumpThroughGate(c: ExecContext, sel: number, desc: Descriptor): void {
+  checkCallGate(c, sel, desc, false, gate);
   if (!isCanonical(gate.rip)) c.raise(Vector.GP, 0);
   markAccessed(c, gate.cs);
   loadCodeSegment(c, gate.selector, gate.cs.base, gate.cs.limit, gate.cs.attr, c.cpl);
   c.rip = gate.rip;
-};
+}
 
 /** CALL m16:16/32/64 (FF /3). */
 export const callFar: Handler = (c, i) => {
   const offset = farPointer(c, i);
+  if (!(target.attr & ATTR_S)) return callThroughGate(c, farSel, target);
+  // Direct: CS and the return offset pushed at the operand size (CS zero-extended; EIP/IP truncated).
   const oldCs = c.segSel[SEG_CS]!, ret = c.rip;
-  if (target.attr & ATTR_S) {
-    // Direct: CS and the return offset pushed at the operand size (CS zero-extended; EIP/IP truncated).
-    checkCodeTarget(c, farSel, target.attr);
-    const s = pointerSize(c, i);
-    const at = stackAddress(c, -2 * s, 2 * s); // #SS(0) first (SDM CALL: "stack not large enough"), both ends canonical
-    checkRip(c, offset, target);
-    markAccessed(c, target);
-    c.mmu.write(s, at + s, oldCs, 0);
-    c.mmu.write(s, at, loOf(ret), s === 8 ? hiOf(ret) : 0);
-    adjustRsp(c, -2 * s);
-    loadCodeSegment(c, farSel, target.base, target.limit, target.attr, c.cpl);
-    c.rip = offset;
-    return;
-  }
-  checkCallGate(c, farSel, target, true, gate);
+  checkCodeTarget(c, farSel, target.attr);
+  const s = pointerSize(c, i);
+  const at = stackAddress(c, -2 * s, 2 * s); // #SS(0) first (SDM CALL: "stack not large enough"), both ends canonical
+  checkRip(c, offset, target);
+  markAccessed(c, target);
+  c.mmu.write(s, at + s, oldCs, 0);
+  c.mmu.write(s, at, loOf(ret), s === 8 ? hiOf(ret) : 0);
+  adjustRsp(c, -2 * s);
+  loadCodeSegment(c, farSel, target.base, target.limit, target.attr, c.cpl);
+  c.rip = offset;
+};
+
+/**
+ * A far CALL through the 64-bit call gate `sel` (its first 8 bytes read into
+ * `desc`), from 64-bit or 32-bit code: the pushes are 8 bytes each on RSP
+ * (SS's base and limit do not apply: the target is 64-bit code; SDM CALL,
+ * IA-32e call gates).
+ */
+export function callThroughGate(c: ExecContext, sel: number, desc: Descriptor): void {
+  const oldCs = c.segSel[SEG_CS]!, ret = c.rip;
+  checkCallGate(c, sel, desc, true, gate);
   const cs = gate.cs, newCpl = (cs.attr & TYPE_EC) ? c.cpl : dplOf(cs.attr);
   if (newCpl < c.cpl) {
     // MORE-PRIVILEGE: RSPn of the TSS, SS null with RPL = new CPL; pushes old SS, RSP, CS, RIP (8 bytes each).
@@ -150,7 +160,7 @@ export const callFar: Handler = (c, i) => {
   }
   loadCodeSegment(c, gate.selector, cs.base, cs.limit, cs.attr, newCpl);
   c.rip = gate.rip;
-};
+}
 
 /**
  * RETF / RETF imm16 (CB, CA): pops RIP and CS at the operand size (66: 16,
