@@ -23,6 +23,7 @@ import {
 import { compatArpl, compatBtMem, compatEnter, compatLoadFarPointer, compatMovFromSegMem, compatPopSeg, compatPushSeg } from './compat-misc.js';
 import { compatCallFar, compatCallPtr, compatJmpFar, compatJmpPtr, compatRetFar } from './compat-far.js';
 import { compatIret } from './compat-iret.js';
+import { aaa, aad, aam, aas, daa, das, salc } from './compat-bcd.js';
 import {
   compatClflush, compatInvlpg, compatInvpcid, compatLgdt, compatLidt, compatMovFromCr, compatMovFromDr, compatMovToCr,
   compatMovToDr, compatSgdt, compatSidt,
@@ -200,6 +201,7 @@ const I64_OWN: Record<string, Handler> = {
   Invalid_06: pushSreg(SEG_ES), Invalid_0E: pushSreg(SEG_CS), Invalid_16: pushSreg(SEG_SS), Invalid_1E: pushSreg(SEG_DS),
   Invalid_07: popSreg(SEG_ES), Invalid_17: popSreg(SEG_SS), Invalid_1F: popSreg(SEG_DS),
   Invalid_60: pusha, Invalid_61: popa,
+  Invalid_27: daa, Invalid_2F: das, Invalid_37: aaa, Invalid_3F: aas, Invalid_D4: aam, Invalid_D5: aad, Invalid_D6: salc,
 };
 
 const OWN: Partial<Record<ExecutorName, Handler>> = {
