@@ -133,19 +133,6 @@ describe.each(EXECUTION_PATHS)('compatibility mode (%s path)', (path) => {
   });
 
   describe('rows of 32-bit code', () => {
-    const failing: [string, number[]][] = [
-      ['27 DAA', [0x27]], ['2F DAS', [0x2f]], ['37 AAA', [0x37]], ['3F AAS', [0x3f]], ['D6 SALC', [0xd6]],
-      ['D4 0A AAM', [0xd4, 0x0a]], ['D5 0A AAD', [0xd5, 0x0a]],
-    ];
-    it.each(failing)('%s: not implemented yet, emulation-failure (never a wrong #UD)', (_name, code) => {
-      const { m, r } = runCompat(code, { path, regs: { [RAX]: BigInt(DATA32) } });
-      expect(r.outcome).toBe('emulation-failure');
-      expect(r.message).toMatch(/32-bit code \(compatibility mode\) is not implemented/);
-      expect(m.cpu.rip).toBe(CODE32_START);
-      // The report's bytes are the instruction's length as 32-bit code.
-      expect(m.cpu.stopBytes.length).toBe(code.length);
-    });
-
     const ud: [string, number[]][] = [
       ['0F 01 F8 SWAPGS (64-bit mode only)', [0x0f, 0x01, 0xf8]],
       ['F3 0F AE C0 RDFSBASE (64-bit mode only)', [0xf3, 0x0f, 0xae, 0xc0]],
