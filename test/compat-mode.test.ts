@@ -155,12 +155,6 @@ describe.each(EXECUTION_PATHS)('compatibility mode (%s path)', (path) => {
       expect([outcome(call.r), call.r.cr2, call.m.cpu.getReg64(RSP)]).toEqual(['#PF(2)', 0x10000000 - 4, 0x10000000n]);
     });
 
-    it('a 16-bit code segment (L = 0, D = 0) ends in emulation-failure at its first fetch', () => {
-      const { m, r } = runCompat([0x90], { path, cs: descriptor(0, 0xfffff, 0x809b) });
-      expect(r.outcome).toBe('emulation-failure');
-      expect(r.message).toMatch(/16-bit code segments/);
-      expect([m.cpu.segSel[SEG_CS], m.cpu.rip]).toEqual([0x30, CODE32_START]);
-    });
   });
 
   describe('segmentation (SDM Vol. 3A §5.3, §5.4.1)', () => {

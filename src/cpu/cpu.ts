@@ -7,9 +7,9 @@ import type { PhysicalMemory } from '../mmu/physical-memory.js';
 import { PortBus } from '../devices/port-bus.js';
 import { AC, ARITH_FLAGS, RF, TF, RFLAGS_IMPLEMENTED, RFLAGS_FIXED1 } from '../arch/rflags.js';
 import { Vector } from '../arch/vectors.js';
-import { decode, MODE32, MODE64 } from '../isa/decoder.js';
+import { decode, MODE16, MODE32, MODE64 } from '../isa/decoder.js';
 import { SEG_CS } from '../arch/registers.js';
-import { ATTR_L } from '../arch/descriptors.js';
+import { ATTR_DB, ATTR_L } from '../arch/descriptors.js';
 import type { FeatureName } from '../isa/features.js';
 import type { CpuVendor } from '../arch/vendor.js';
 import { ArchState, Shadow } from './state.js';
@@ -213,9 +213,10 @@ export class Cpu extends ArchState implements RunContext {
     return insn ? bytes.slice(0, insn.len) : bytes;
   }
 
-  /** How the current CS decodes code: 64-bit mode, or 32-bit code in compatibility mode (CS.L = 0). */
+  /** How the current CS decodes code: 64-bit mode, or 32- or 16-bit code (CS.D) in compatibility mode (CS.L = 0). */
   codeMode(): number {
-    return (this.segAttr[SEG_CS]! & ATTR_L) ? MODE64 : MODE32;
+    const attr = this.segAttr[SEG_CS]!;
+    return (attr & ATTR_L) ? MODE64 : (attr & ATTR_DB) ? MODE32 : MODE16;
   }
 
   /** Reads up to `n` code bytes at `lin` for reports: a host read, without side effects; stops at the first unmapped or non-RAM byte. */

@@ -8,7 +8,7 @@
 import { Vector } from '../arch/vectors.js';
 import { SEG_CS } from '../arch/registers.js';
 import { ATTR_DB, ATTR_L } from '../arch/descriptors.js';
-import { decode, MODE32, MODE64 } from '../isa/decoder.js';
+import { decode, MODE16, MODE32, MODE64 } from '../isa/decoder.js';
 import type { Insn } from '../isa/insn.js';
 import type { Handler, RunContext } from './context.js';
 import { CodeCache, PAGE, type CodePage } from './code-cache.js';
@@ -18,9 +18,10 @@ import { StopReason } from './stop-reason.js';
 import { beginInstruction, debugActive, endInstruction } from './debug.js';
 
 export class Interpreter {
-  // Decoded code per mode (the same bytes decode differently as 64-bit and as 32-bit code).
+  // Decoded code per mode (the same bytes decode differently as 64-, 32- and 16-bit code).
   private readonly code64 = new CodeCache();
   private readonly code32 = new CodeCache();
+  private readonly code16 = new CodeCache();
   // The fetch shortcut: the code page of the page RIP is on (fetchBase: its linear address).
   private fetchBase = NaN;
   private fetchPage: CodePage = new Array<Insn | undefined>(PAGE);
@@ -106,27 +107,28 @@ export class Interpreter {
     const c = this.c;
     if (rip >= CANON_LIMIT || rip < -CANON_LIMIT) c.raise(Vector.GP, 0);
     // Compatibility mode (CS.L = 0 in IA-32e mode, SDM Vol. 3A §5.2.1): 32-bit code
-    // with CS.D = 1. Every CS load drops the fetch shortcut, so this check on the
-    // (slow) fetch path sees each new CS before its first instruction.
+    // with CS.D = 1, 16-bit code with CS.D = 0. Every CS load drops the fetch shortcut,
+    // so this check on the (slow) fetch path sees each new CS before its first instruction.
     const compat = (c.segAttr[SEG_CS]! & ATTR_L) === 0;
-    if (compat) return this.fetch32(rip);
+    if (compat) return this.fetchLegacy(rip);
     return this.fetchIn(rip, rip, this.code64, MODE64, true);
   }
 
   /**
-   * 32-bit code: EIP is an offset in CS (linear = CS.base + EIP, mod 2^32) and
+   * 32- and 16-bit code: EIP is an offset in CS (linear = CS.base + EIP, mod 2^32) and
    * every byte of the instruction must lie within the CS limit (#GP(0), SDM
    * Vol. 3A §5.3). The shortcut is kept only for a page wholly within the limit
    * of a CS with base 0, so the hot loop needs no limit check.
    */
-  private fetch32(eip: number): Insn {
+  private fetchLegacy(eip: number): Insn {
     const c = this.c;
-    if ((c.segAttr[SEG_CS]! & ATTR_DB) === 0) c.emulationFailure('16-bit code segments (CS.L = 0, CS.D = 0) are not implemented');
+    const is32 = (c.segAttr[SEG_CS]! & ATTR_DB) !== 0;
     const limit = c.segLimit[SEG_CS]!, base = c.segBase[SEG_CS]!;
     if (eip > limit) c.raise(Vector.GP, 0);
     const lin = (base + eip) >>> 0;
     const pageStart = eip - (lin % PAGE);
-    const insn = this.fetchIn(eip, lin, this.code32, MODE32, base === 0 && pageStart + PAGE - 1 <= limit);
+    const shortcut = base === 0 && pageStart + PAGE - 1 <= limit;
+    const insn = is32 ? this.fetchIn(eip, lin, this.code32, MODE32, shortcut) : this.fetchIn(eip, lin, this.code16, MODE16, shortcut);
     if (eip + insn.len - 1 > limit) {
       this.fetchBase = NaN;
       c.raise(Vector.GP, 0);
@@ -165,7 +167,7 @@ export class Interpreter {
     for (let k = 0; k < first; k++) buf[k] = c.mmu.readPhys(pa + k, 1);
     let insn = decode(buf, 0, first, mode);
     if (!insn) {
-      const next = mode === MODE32 ? (lin + first) >>> 0 : lin + first;
+      const next = mode !== MODE64 ? (lin + first) >>> 0 : lin + first;
       const pa2 = c.mmu.translate(next, c.mmu.execMask);
       for (let k = first; k < 15; k++) buf[k] = c.mmu.readPhys(pa2 + k - first, 1);
       insn = decode(buf, 0, 15, mode)!;
@@ -183,6 +185,7 @@ export class Interpreter {
   dropFrame(frame: number): void {
     this.code64.drop(frame);
     this.code32.drop(frame);
+    this.code16.drop(frame);
     this.fetchBase = NaN;
   }
 
@@ -190,6 +193,7 @@ export class Interpreter {
   clear(): void {
     this.code64.clear();
     this.code32.clear();
+    this.code16.clear();
     this.fetchBase = NaN;
   }
 

@@ -82,21 +82,21 @@ function buildEntries(rows: readonly OpcodeRow[], placed: Set<OpcodeRow>): Decod
 const rowKey = (r: OpcodeRow) => r.map * 256 + r.opcode;
 
 /**
- * Builds the decoder's lookups, for 64-bit mode and for 32-bit code (where the
- * `mode=32` rows replace their opcode's other rows); throws if a row is
- * unreachable in both or rows disagree on ModRM.
+ * Builds the decoder's lookups, for 64-bit mode and for 32- and 16-bit code
+ * (where the `mode=legacy` rows replace their opcode's other rows); throws if a
+ * row is unreachable in both or rows disagree on ModRM.
  */
 export function buildDecodeTable(rows: readonly OpcodeRow[]): readonly [DecodeEntry[], DecodeEntry[]] {
   const placed = new Set<OpcodeRow>();
-  const only32Keys = new Set(rows.filter((r) => r.only32).map(rowKey));
-  const entries64 = buildEntries(rows.filter((r) => !r.only32), placed);
-  const entries32 = buildEntries(rows.filter((r) => r.only32 || !only32Keys.has(rowKey(r))), placed);
+  const legacyKeys = new Set(rows.filter((r) => r.legacyOnly).map(rowKey));
+  const entries64 = buildEntries(rows.filter((r) => !r.legacyOnly), placed);
+  const entriesLegacy = buildEntries(rows.filter((r) => r.legacyOnly || !legacyKeys.has(rowKey(r))), placed);
   // A row no encoding reaches is a table bug (a wrong p=/mod=/rm= selector or a shadowed row).
   for (const r of rows) if (!placed.has(r)) throw new Error(`opcode table: row ${r.id} is unreachable (every encoding of it decodes to another row)`);
-  return [entries64, entries32];
+  return [entries64, entriesLegacy];
 }
 
-const [ENTRIES64, ENTRIES32] = buildDecodeTable(OPCODE_ROWS);
+const [ENTRIES64, ENTRIES_LEGACY] = buildDecodeTable(OPCODE_ROWS);
 // Opcode 90 is NOP only without REX.B and 66: 41 90 is XCHG r8d,eax (it zero-extends
 // both), 66 90 is XCHG ax,ax (SDM Vol. 2 XCHG/NOP). The table has no REX.B selector.
 const ROW_NOP_90 = OPCODE_ROWS.find((r) => r.id === 'Nop_90');
@@ -112,8 +112,12 @@ const ROW_CALL_PTR = OPCODE_ROWS.find((r) => r.id === 'Invalid_9A')!;
 const MODRM16_BASE = [3, 3, 5, 5, 6, 7, 5, 3];
 const MODRM16_INDEX = [6, 7, 6, 7, -1, -1, -1, -1];
 
-/** Decode modes: 64-bit mode, or 32-bit code (CS.L = 0, CS.D = 1: compatibility mode). */
-export const MODE64 = 0, MODE32 = 1;
+/**
+ * Decode modes: 64-bit mode, or code in compatibility mode (CS.L = 0): 32-bit
+ * code (CS.D = 1) or 16-bit code (CS.D = 0), whose default operand and address
+ * sizes are 16 (66 and 67 select 32).
+ */
+export const MODE64 = 0, MODE32 = 1, MODE16 = 2;
 
 function immSize(spec: OperandSpec, opSize: number, addrSize: number): number {
   if (spec.kind === 'O') return addrSize;
@@ -143,14 +147,15 @@ function invalidRegisterOperand(row: OpcodeRow, insn: Insn): boolean {
  */
 export function decode(buf: Uint8Array, pos: number, avail: number, mode = MODE64): Insn | null {
   const limit = Math.min(avail, 15);
-  const mode32 = mode === MODE32;
+  // `legacy`: code outside 64-bit mode (32- or 16-bit); `mode16` flips the default sizes.
+  const legacy = mode !== MODE64, mode16 = mode === MODE16;
   let p = 0;
   let prefixes = 0, seg = -1, rex = 0, lastRepPrefix = 0;
   // Legacy prefixes and REX (SDM §2.1.1, §2.2.1: a REX not immediately before the opcode is ignored).
   for (;;) {
     if (p >= limit) return avail >= 15 ? tooLong() : null;
     const b = buf[pos + p]!;
-    if ((b & 0xf0) === 0x40 && !mode32) { rex = b; p++; continue; }
+    if ((b & 0xf0) === 0x40 && !legacy) { rex = b; p++; continue; }
     let isPrefix = true;
     switch (b) {
       case 0xf0: prefixes |= PFX_LOCK; break;
@@ -160,10 +165,10 @@ export function decode(buf: Uint8Array, pos: number, avail: number, mode = MODE6
       case 0x66: prefixes |= PFX_OPSIZE; break;
       case 0x67: prefixes |= PFX_ADDRSIZE; break;
       // ES/CS/SS/DS overrides are no-ops in 64-bit mode (APM Vol. 1 §4.5.3); 32-bit code uses them.
-      case 0x26: if (mode32) seg = SEG_ES; break;
-      case 0x2e: if (mode32) seg = SEG_CS; break;
-      case 0x36: if (mode32) seg = SEG_SS; break;
-      case 0x3e: if (mode32) seg = SEG_DS; break;
+      case 0x26: if (legacy) seg = SEG_ES; break;
+      case 0x2e: if (legacy) seg = SEG_CS; break;
+      case 0x36: if (legacy) seg = SEG_SS; break;
+      case 0x3e: if (legacy) seg = SEG_DS; break;
       case 0x64: seg = SEG_FS; break;
       case 0x65: seg = SEG_GS; break;
       default: isPrefix = false;
@@ -188,14 +193,14 @@ export function decode(buf: Uint8Array, pos: number, avail: number, mode = MODE6
     }
   }
   // 82 is an alias of 80 outside 64-bit mode (SDM Vol. 2 Appendix A, Table A-2 "1A, i64").
-  const entry = (mode32 ? ENTRIES32 : ENTRIES64)[map * 256 + (mode32 && map === 0 && op === 0x82 ? 0x80 : op)]!;
+  const entry = (legacy ? ENTRIES_LEGACY : ENTRIES64)[map * 256 + (legacy && map === 0 && op === 0x82 ? 0x80 : op)]!;
   let modrm = -1;
   if (entry.hasModrm) {
     if (p >= limit) return avail >= 15 ? tooLong() : null;
     modrm = buf[pos + p++]!;
   }
   let row = entry.single;
-  if (mode32 && map === 0 && (op & 0xf0) === 0x40) row = op < 0x48 ? ROW_INC_EV : ROW_DEC_EV;
+  if (legacy && map === 0 && (op & 0xf0) === 0x40) row = op < 0x48 ? ROW_INC_EV : ROW_DEC_EV;
   else if (!row && entry.slots) {
     const pfx = lastRepPrefix === 0xf3 ? 2 : lastRepPrefix === 0xf2 ? 3 : (prefixes & PFX_OPSIZE) ? 1 : 0;
     const m = modrm < 0 ? 0 : modrm;
@@ -214,15 +219,17 @@ export function decode(buf: Uint8Array, pos: number, avail: number, mode = MODE6
   insn.param = row.param;
   // Operand and address size (SDM §2.2.1.2, Table 2-4).
   const w = (rex & 8) !== 0;
-  // 32-bit code: default sizes 32 (d64/f64 too), 66 and 67 select 16 (SDM §2.2.1.2 is 64-bit only).
-  if (mode32) insn.opSize = (prefixes & PFX_OPSIZE) ? 2 : 4;
+  // 32-bit code: default sizes 32 (d64/f64 too), 66 and 67 select 16 (SDM §2.2.1.2 is 64-bit only);
+  // 16-bit code the other way round (SDM Vol. 1 §3.6, Table 3-4).
+  if (legacy) insn.opSize = ((prefixes & PFX_OPSIZE) !== 0) !== mode16 ? 2 : 4;
   else if (attrs & Attr.F64) insn.opSize = 8;
   else if (attrs & Attr.D64) insn.opSize = w ? 8 : (prefixes & PFX_OPSIZE) ? 2 : 8;
   else insn.opSize = w ? 8 : (prefixes & PFX_OPSIZE) ? 2 : 4;
-  if (mode32) insn.addrSize = (prefixes & PFX_ADDRSIZE) ? 2 : 4;
+  if (legacy) insn.addrSize = ((prefixes & PFX_ADDRSIZE) !== 0) !== mode16 ? 2 : 4;
   else insn.addrSize = (prefixes & PFX_ADDRSIZE) ? 4 : 8;
   insn.seg = seg;
-  insn.compat = mode32;
+  insn.compat = legacy;
+  insn.code16 = mode16;
 
   if (modrm >= 0) {
     const mod = modrm >> 6;
@@ -257,7 +264,7 @@ export function decode(buf: Uint8Array, pos: number, avail: number, mode = MODE6
         if (rmBits === 5 && mod === 0) insn.base = -1;
         else insn.base = rmBits | ((rex & 1) << 3);
       } else if (rmBits === 5 && mod === 0) {
-        insn.base = mode32 ? -1 : BASE_RIP; // disp32 alone in 32-bit code
+        insn.base = legacy ? -1 : BASE_RIP; // disp32 alone in 32-bit code
       } else {
         insn.base = rmBits | ((rex & 1) << 3);
       }
@@ -291,7 +298,7 @@ export function decode(buf: Uint8Array, pos: number, avail: number, mode = MODE6
     p += n;
     if (k === 0) { insn.imm = lo; insn.immHi = hi; } else insn.imm2 = lo;
   }
-  if (mode32 && (row === ROW_JMP_PTR || row === ROW_CALL_PTR)) {
+  if (legacy && (row === ROW_JMP_PTR || row === ROW_CALL_PTR)) {
     // ptr16:32 / ptr16:16: the offset in imm, the selector in imm2 (the rows have no operands in 64-bit mode).
     const n = insn.opSize;
     if (p + n + 2 > limit) return avail >= 15 ? tooLong() : null;
@@ -304,7 +311,7 @@ export function decode(buf: Uint8Array, pos: number, avail: number, mode = MODE6
   // Legality decided by the bytes alone (the pre-execute step does the rest).
   // In 32-bit code the i64 rows are valid (their compatibility-mode binding decides) and
   // the o64 rows #UD, except 63 (MOVSXD in 64-bit mode, ARPL in 32-bit code).
-  insn.invalid = (mode32 ? (attrs & Attr.O64) !== 0 && !(map === 0 && op === 0x63) : (attrs & Attr.I64) !== 0) ||
+  insn.invalid = (legacy ? (attrs & Attr.O64) !== 0 && !(map === 0 && op === 0x63) : (attrs & Attr.I64) !== 0) ||
     ((prefixes & PFX_LOCK) !== 0 && (!(attrs & Attr.Lock) || !insn.isMem)) ||
     (row.namesSystemRegister && invalidRegisterOperand(row, insn));
   return insn;

@@ -45,8 +45,8 @@ function isPrefix(b: number, compat: boolean): boolean {
 
 const SEG_PREFIX: Record<number, number> = { 0x26: 0, 0x2e: 1, 0x36: 2, 0x3e: 3, 0x64: 4, 0x65: 5 };
 
-/** objdump's name for a prefix printed on its own. */
-function prefixName(b: number, compat = false): string {
+/** objdump's name for a prefix printed on its own (66/67 name the size they select in the code's mode). */
+function prefixName(b: number, compat: boolean, code16: boolean): string {
   if ((b & 0xf0) === 0x40) {
     const bits = (b & 8 ? 'W' : '') + (b & 4 ? 'R' : '') + (b & 2 ? 'X' : '') + (b & 1 ? 'B' : '');
     return bits ? `rex.${bits}` : 'rex';
@@ -55,8 +55,8 @@ function prefixName(b: number, compat = false): string {
     case 0xf3: return 'repz';
     case 0xf2: return 'repnz';
     case 0xf0: return 'lock';
-    case 0x66: return 'data16';
-    case 0x67: return compat ? 'addr16' : 'addr32';
+    case 0x66: return code16 ? 'data32' : 'data16';
+    case 0x67: return compat && !code16 ? 'addr16' : 'addr32';
     default: return SEGS[SEG_PREFIX[b]!]!;
   }
 }
@@ -114,10 +114,16 @@ class Disassembler {
     for (let k = 0; k + 1 < pfx.length; k++) if ((pfx[k]! & 0xf0) === 0x40) split = k + 1;
     this.head = pfx.slice(0, split);
     this.tail = pfx.slice(split);
-    this.names = this.tail.map((b) => prefixName(b, insn.compat));
+    this.names = this.tail.map((b) => prefixName(b, insn.compat, insn.code16));
   }
 
   private has(b: number): boolean { return this.tail.includes(b); }
+
+  /** The suffix of the 'w' rule: 'w' for a 16-bit operand size, or in 16-bit code 'l' for a 32-bit one. */
+  private nonDefaultSuffix(size: number): string {
+    if (this.insn.code16) return size === 4 ? 'l' : '';
+    return size === 2 ? 'w' : '';
+  }
   private last(b: number): number { return this.tail.lastIndexOf(b); }
   private lastSeg(): number {
     for (let k = this.tail.length - 1; k >= 0; k--) if (this.tail[k]! in SEG_PREFIX) return k;
@@ -155,6 +161,7 @@ class Disassembler {
   }
 
   private reg(n: number, size: number): string {
+    if (size === 8 && this.insn.compat) size = 4; // no 64-bit registers outside 64-bit mode (MOV CR/DR, RDPID)
     this.sizedReg = true;
     if (size === 1 && ((n & 4) || n >= 16)) this.useRex(0);
     return regName(n, size);
@@ -170,7 +177,8 @@ class Disassembler {
     const i = this.insn;
     const names = this.a32 ? REG32 : REG64;
     let s = this.segPrefix();
-    this.addrUsed = true;
+    // objdump counts 67 as used unless the operand is a bare disp32 outside 64-bit mode (then it prints addr32).
+    this.addrUsed = !(i.compat && i.addrSize === 4 && i.base < 0 && i.sib < 0);
     if (i.addrSize === 2) {
       // ModRM16 (32-bit code with 67): disp16 alone, or (%base[,%index]) with a signed displacement.
       if (i.base < 0) return s + signedHex(i.disp);
@@ -191,7 +199,7 @@ class Disassembler {
     let needIndex = false;
     if (hasSib && !haveBase && !haveIndex && this.a32) { if (!i.compat) disp &= 0xffffffffn; needIndex = true; }
     const haveDisp = haveBase || needIndex || (hasSib && (haveIndex || i.scale !== 0));
-    if (i.modrm >> 6 !== 0 || !haveBase) s += haveDisp ? signedHex(disp) : hex(disp & MASK64);
+    if (i.modrm >> 6 !== 0 || !haveBase) s += haveDisp ? signedHex(disp) : hex(disp & (i.compat ? 0xffffffffn : MASK64));
     if (haveDisp) {
       s += '(';
       if (haveBase) s += '%' + names[i.base];
@@ -235,7 +243,7 @@ class Disassembler {
 
   private branchTarget(spec: OperandSpec): string {
     const i = this.insn;
-    let t = (this.rip + BigInt(i.len) + BigInt(i.imm)) & MASK64;
+    let t = (this.rip + BigInt(i.len) + BigInt(i.imm)) & (i.compat ? 0xffffffffn : MASK64); // EIP wraps outside 64-bit mode
     if (spec.size !== 'b') {
       this.useOpSizeZ();
       if (this.opSize === 2) t &= 0xffffn;
@@ -282,16 +290,16 @@ class Disassembler {
   run(): string {
     const row = this.row, att = this.att, insn = this.insn;
     if (insn.compat && (row.id === 'Invalid_EA' || row.id === 'Invalid_9A')) {
-      // ptr16:32 (objdump -M i386: "ljmp $0x30,$0x401000"; ljmpw with 66).
+      // ptr16:32 (objdump -M i386: "ljmp $0x30,$0x401000"; ljmpw with 66; in 16-bit code ljmpl with 66).
       const off = insn.opSize === 2 ? insn.imm & 0xffff : insn.imm >>> 0;
-      return `${row.mnemonic}${insn.opSize === 2 ? 'w' : ''} $${hex(BigInt(insn.imm2 & 0xffff))},$${hex(BigInt(off))}`;
+      return `${row.mnemonic}${this.nonDefaultSuffix(insn.opSize)} $${hex(BigInt(insn.imm2 & 0xffff))},$${hex(BigInt(off))}`;
     }
     if (insn.compat && row.id === 'Movsxd_Gv_Ed') {
       // 63 is ARPL Ew, Gw in 32-bit code.
       const dst = insn.isMem ? this.memory() : '%' + REG16[insn.rm];
       return `arpl   %${REG16[insn.reg]},${dst}`;
     }
-    if ((row.attrs & Attr.I64) || row.mnemonic === '(bad)') return '(bad)';
+    if ((row.attrs & Attr.I64 && !insn.compat) || row.mnemonic === '(bad)') return '(bad)';
     const has = (b: number) => this.has(b);
     const hasCS = has(0x2e), hasDS = has(0x3e);
 
@@ -317,12 +325,14 @@ class Disassembler {
     if (!att.intelOrder) ops.reverse();
 
     // Mnemonic.
-    let name = att.name ?? row.mnemonic;
+    let name = (insn.compat ? att.legacy : undefined) ?? att.name ?? row.mnemonic;
     if (name.includes('/')) name = name.split('/')[(insn.modrm >> 3) & 7]!;
     if (name.includes('|')) {
       const list = name.split('|');
       if (list[0] === list[1]) { this.useRex(REX_W); name = this.rex & REX_W ? list[2]! : list[1]!; }
       else { this.useOpSize(); name = list[this.opSize === 2 ? 0 : this.opSize === 4 ? 1 : 2]!; }
+      // 'Xw|X|Xq' spells the suffix relative to a 32-bit default: in 16-bit code X is 16-bit and Xl 32-bit.
+      if (insn.code16 && list[0] === list[1] + 'w') name = this.opSize === 2 ? list[1]! : list[1] + 'l';
     }
     if (name.includes('*')) { this.useOpSize(); name = name.replace('*', SUFFIX[this.opSize]!); }
     // 32-bit code: 32-bit addressing is the default (LOOP, JECXZ keep their names); 67 makes it 16-bit.
@@ -337,9 +347,10 @@ class Disassembler {
       else if (size === -2) { this.useOpSizeZ(); size = this.opSize === 2 ? 2 : 4; }
       name += SUFFIX[size];
     } else if (suffix === 'w' && !this.sizedReg) {
-      // Far pointers (Mp): AMD ignores REX.W, only 66 selects m16:16.
-      const is16 = row.operands.some((o) => o.size === 'p') ? has(0x66) : this.opSize === 2;
-      if (is16) { this.dataUsed = true; name += 'w'; }
+      // Far pointers (Mp): AMD ignores REX.W, only 66 selects m16:16 (m16:32 in 16-bit code).
+      const size = row.operands.some((o) => o.size === 'p') ? (has(0x66) !== insn.code16 ? 2 : 4) : this.opSize;
+      const sfx = this.nonDefaultSuffix(size);
+      if (sfx) { this.dataUsed = true; name += sfx; }
     }
     if (att.hint && hasCS !== hasDS) {
       name += hasDS ? ',pt' : ',pn';
@@ -373,7 +384,7 @@ class Disassembler {
     if (row.plusR && row.mnemonic === 'xchg' && (insn.rm & 7) === 0) this.dataUsed = true;
     if (this.dataUsed && has(0x66)) names[this.last(0x66)] = null;
 
-    const pfx = [...this.head.map((b) => prefixName(b)), ...names.filter((n): n is string => n !== null)];
+    const pfx = [...this.head.map((b) => prefixName(b, false, false)), ...names.filter((n): n is string => n !== null)];
     const lead = pfx.length ? pfx.join(' ') + ' ' : '';
     let out = lead + name;
     if (ops.length) out += ' '.repeat(Math.max(1, 7 - out.length)) + ops.join(',');

@@ -36,10 +36,12 @@ export class Insn {
   len = 0;
   /** Operand size in bytes for 'v'-sized operands (2, 4 or 8). */
   opSize = 4;
-  /** Address size in bytes (4 or 8; 2 or 4 in 32-bit code). */
+  /** Address size in bytes (4 or 8; 2 or 4 in 32- and 16-bit code). */
   addrSize = 8;
-  /** Decoded as 32-bit code (compatibility mode, CS.L = 0): segment bases and limits apply, no REX. */
+  /** Decoded as 32- or 16-bit code (compatibility mode, CS.L = 0): segment bases and limits apply, no REX. */
   compat = false;
+  /** Decoded as 16-bit code (CS.D = 0): the default operand and address sizes are 16. */
+  code16 = false;
   /** Size in bytes of the ModRM memory operand (0: none); the compatibility-mode limit check uses it. */
   memSize = 0;
   prefixes = 0;

@@ -10,8 +10,9 @@
 //             the opcode bytes (`0F`, `0F 38`, `0F 3A` select the map), then
 //             optional `+r` (the low 3 opcode bits name a register), `/n`
 //             (ModRM.reg), `mod=mem|reg`, `rm=n` (ModRM.rm, with mod=reg), and
-//             `mode=32` for a row of 32-bit code only: it replaces the 64-bit
-//             rows of its opcode there (C4/C5 are LES/LDS there, VEX in 64-bit mode).
+//             `mode=legacy` for a row of code outside 64-bit mode (32- and 16-bit
+//             code) only: it replaces the 64-bit rows of its opcode there (C4/C5
+//             are LES/LDS there, VEX in 64-bit mode).
 //   mnemonic  As the SDM and objdump spell it ('(bad)' for undefined bytes).
 //   operands  SDM letters, destination first, with access markers (operands.ts):
 //             '+Ev,Gv' is ADD, 'Ev,Gv' is CMP, '=Gv,M' is LEA.
@@ -86,6 +87,8 @@ export interface AttSyntax {
    * operand-size suffix w/l/q ('movzb*' prints movzbw/movzbl/movzbq).
    */
   readonly name?: string;
+  /** The AT&T mnemonic in 32- and 16-bit code when it differs ('sysret'; 'sgdt*' with the size suffix). */
+  readonly legacy?: string;
   /** The mnemonic with a 67 prefix (32-bit address size): 'jecxz', 'loopl'. */
   readonly name32?: string;
   /**
@@ -139,8 +142,8 @@ export interface OpcodeRow {
   readonly rm: number;
   /** Mandatory prefix (selects the row), or 'any'. */
   readonly prefix: DecodePrefix;
-  /** A row of 32-bit code only (`mode=32`): its opcode's 64-bit rows do not apply there. */
-  readonly only32: boolean;
+  /** A row of 32- and 16-bit code only (`mode=legacy`): its opcode's 64-bit rows do not apply there. */
+  readonly legacyOnly: boolean;
   /** Opcode occupies 8 slots (+r): the low 3 bits name a register. */
   readonly plusR: boolean;
   readonly mnemonic: string;
@@ -193,7 +196,7 @@ export interface RowOptions {
 export function row(id: string, encoding: string, mnemonic: string, operands: string, executor: ExecutorName, opts: RowOptions = {}): OpcodeRow {
   const fail = (what: string): never => { throw new Error(`opcode table: row ${id}: ${what}`); };
   if (!ID_SCHEME.test(id)) fail(`the id does not follow the scheme Mnemonic_Operands`);
-  let map = 0, opcode = -1, ext = -1, rm = -1, plusR = false, only32 = false;
+  let map = 0, opcode = -1, ext = -1, rm = -1, plusR = false, legacyOnly = false;
   let mod: OpcodeRow['mod'] = 'any';
   let prefix: DecodePrefix = 'any';
   const bytes: number[] = [];
@@ -206,7 +209,7 @@ export function row(id: string, encoding: string, mnemonic: string, operands: st
     else if (tok === '+r') plusR = true;
     else if (tok === 'mod=mem' || tok === 'mod=reg') mod = tok.slice(4) as 'mem' | 'reg';
     else if (/^rm=[0-7]$/.test(tok)) rm = Number(tok.slice(3));
-    else if (tok === 'mode=32') only32 = true;
+    else if (tok === 'mode=legacy') legacyOnly = true;
     else if (/^[0-9A-F]{2}$/.test(tok)) bytes.push(parseInt(tok, 16));
     else fail(`bad encoding token '${tok}'`);
   }
@@ -241,7 +244,7 @@ export function row(id: string, encoding: string, mnemonic: string, operands: st
   if (pending !== (executor === 'pending')) fail('pending rows (and only they) use the pending executor');
   const find = (k: string) => ops.find((o) => o.kind === k);
   const r: OpcodeRow = {
-    id, map, opcode, ext, mod, rm, prefix, only32, plusR, mnemonic, operands: ops,
+    id, map, opcode, ext, mod, rm, prefix, legacyOnly, plusR, mnemonic, operands: ops,
     flagsTested: flagMask(opts.test ?? ''), flagsModified: flagMask(opts.set ?? ''), flagsUndefined: flagMask(opts.undef ?? ''),
     attrs, executor, param: opts.param ?? 0, feature: opts.feature, absent: opts.absent, exceptionClass: exc, pending,
     att: opts.att ?? {}, hasModrm,

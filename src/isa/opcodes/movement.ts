@@ -96,10 +96,10 @@ export function movementRows(): OpcodeRow[] {
   add(row('Lfs_Gv_Mp', '0F B4 mod=mem', 'lfs', '=Gv,Mp', 'loadFarPointer', { param: SEG_FS }));
   add(row('Lgs_Gv_Mp', '0F B5 mod=mem', 'lgs', '=Gv,Mp', 'loadFarPointer', { param: SEG_GS }));
   // C4/C5 with a memory operand are LES/LDS in 32-bit code; with mod = 3 they are VEX (the model has no AVX: #UD).
-  add(row('Les_Gv_Mp', 'C4 mod=mem mode=32', 'les', '=Gv,Mp', 'loadFarPointer', { param: SEG_ES }));
-  add(row('Lds_Gv_Mp', 'C5 mod=mem mode=32', 'lds', '=Gv,Mp', 'loadFarPointer', { param: SEG_DS }));
-  add(row('Vex3_C4_reg', 'C4 mod=reg mode=32', '(bad)', 'Gv,Ev', 'ud'));
-  add(row('Vex2_C5_reg', 'C5 mod=reg mode=32', '(bad)', 'Gv,Ev', 'ud'));
+  add(row('Les_Gv_Mp', 'C4 mod=mem mode=legacy', 'les', '=Gv,Mp', 'loadFarPointer', { param: SEG_ES }));
+  add(row('Lds_Gv_Mp', 'C5 mod=mem mode=legacy', 'lds', '=Gv,Mp', 'loadFarPointer', { param: SEG_DS }));
+  add(row('Vex3_C4_reg', 'C4 mod=reg mode=legacy', '(bad)', 'Gv,Ev', 'ud'));
+  add(row('Vex2_C5_reg', 'C5 mod=reg mode=legacy', '(bad)', 'Gv,Ev', 'ud'));
   add(row('Call_far_Mp', 'FF /3', 'lcall', 'Mp', 'callFar', { attrs: 'branch', att: { suffix: 'w' } }));
   add(row('Jmp_far_Mp', 'FF /5', 'ljmp', 'Mp', 'jmpFar', { attrs: 'branch', att: { suffix: 'w' } }));
   add(row('Ret_Iw', 'C2', 'ret', 'Iw', 'ret', { ...near, att: { suffix: 'w', bnd: true } }));

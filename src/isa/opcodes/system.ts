@@ -19,10 +19,10 @@ export function systemRows(): OpcodeRow[] {
   add(row('Ltr_Ew', '0F 00 /3', 'ltr', 'Ew', 'ltr', { attrs: 'priv' }));
   add(row('Verr_Ew', '0F 00 /4', 'verr', 'Ew', 'verify', { param: 0, set: 'z' }));
   add(row('Verw_Ew', '0F 00 /5', 'verw', 'Ew', 'verify', { param: 1, set: 'z' }));
-  add(row('Sgdt_M', '0F 01 /0 mod=mem', 'sgdt', '=M', 'sgdt', { exc: 'umip' }));
-  add(row('Sidt_M', '0F 01 /1 mod=mem', 'sidt', '=M', 'sidt', { exc: 'umip' }));
-  add(row('Lgdt_M', '0F 01 /2 mod=mem', 'lgdt', 'M', 'lgdt', { attrs: 'priv' }));
-  add(row('Lidt_M', '0F 01 /3 mod=mem', 'lidt', 'M', 'lidt', { attrs: 'priv' }));
+  add(row('Sgdt_M', '0F 01 /0 mod=mem', 'sgdt', '=M', 'sgdt', { exc: 'umip', att: { legacy: 'sgdt*' } }));
+  add(row('Sidt_M', '0F 01 /1 mod=mem', 'sidt', '=M', 'sidt', { exc: 'umip', att: { legacy: 'sidt*' } }));
+  add(row('Lgdt_M', '0F 01 /2 mod=mem', 'lgdt', 'M', 'lgdt', { attrs: 'priv', att: { legacy: 'lgdt*' } }));
+  add(row('Lidt_M', '0F 01 /3 mod=mem', 'lidt', 'M', 'lidt', { attrs: 'priv', att: { legacy: 'lidt*' } }));
   add(row('Smsw_Ew', '0F 01 /4', 'smsw', '=Ew', 'smsw', { exc: 'umip', att: { regV: true } }));
   add(row('Lmsw_Ew', '0F 01 /6', 'lmsw', 'Ew', 'lmsw', { attrs: 'priv' }));
   add(row('Invlpg_M', '0F 01 /7 mod=mem', 'invlpg', 'M', 'invlpg', { attrs: 'priv' }));
@@ -36,7 +36,7 @@ export function systemRows(): OpcodeRow[] {
   add(row('Lsl_Gv_Ew', '0F 03', 'lsl', '+Gv,Ew', 'lsl', { set: 'z', att: { regV: true } }));
   add(row('Syscall', '0F 05', 'syscall', '', 'syscall', { attrs: 'branch', feature: 'syscall', exc: 'sce' }));
   add(row('Clts', '0F 06', 'clts', '', 'clts', { attrs: 'priv' }));
-  add(row('Sysret', '0F 07', 'sysret', '', 'sysret', { attrs: 'branch priv', feature: 'syscall', exc: 'sce', att: { name: 'sysretl|sysretl|sysretq' } }));
+  add(row('Sysret', '0F 07', 'sysret', '', 'sysret', { attrs: 'branch priv', feature: 'syscall', exc: 'sce', att: { name: 'sysretl|sysretl|sysretq', legacy: 'sysret' } }));
   add(row('Invd', '0F 08', 'invd', '', 'wbinvd', { attrs: 'priv' }));
   add(row('Wbinvd', '0F 09', 'wbinvd', '', 'wbinvd', { attrs: 'priv' }));
   add(row('Ud2', '0F 0B', 'ud2', '', 'ud2'));
@@ -56,7 +56,7 @@ export function systemRows(): OpcodeRow[] {
   add(row('Mov_Cq_Rq', '0F 22', 'mov', '=Cq,Rq', 'movToCr', { attrs: 'modignored priv' }));
   add(row('Mov_Dq_Rq', '0F 23', 'mov', '=Dq,Rq', 'movToDr', { attrs: 'modignored priv' }));
   add(row('Sysenter', '0F 34', 'sysenter', '', 'sysenter', { attrs: 'branch', feature: 'sep' }));
-  add(row('Sysexit', '0F 35', 'sysexit', '', 'sysexit', { attrs: 'branch', feature: 'sep', att: { name: 'sysexitl|sysexitl|sysexitq' } }));
+  add(row('Sysexit', '0F 35', 'sysexit', '', 'sysexit', { attrs: 'branch', feature: 'sep', att: { name: 'sysexitl|sysexitl|sysexitq', legacy: 'sysexit' } }));
   add(row('Wrmsr', '0F 30', 'wrmsr', '', 'wrmsr', { attrs: 'priv', feature: 'msr' }));
   add(row('Rdtsc', '0F 31', 'rdtsc', '', 'rdtsc', { feature: 'tsc', exc: 'tsd' }));
   add(row('Rdmsr', '0F 32', 'rdmsr', '', 'rdmsr', { attrs: 'priv', feature: 'msr' }));

@@ -16,14 +16,15 @@ export function undefinedRows(): OpcodeRow[] {
   // Invalid in 64-bit mode (SDM Vol. 2 Appendix A.2.5 "i64").
   // The flags are those of the instruction in 32-bit code (exec/compat-bcd.ts).
   const decimal = { set: 'oszapc', attrs: 'i64' } as const;
-  for (const [op, m] of [[0x06, 'push'], [0x07, 'pop'], [0x0e, 'push'], [0x16, 'push'], [0x17, 'pop'], [0x1e, 'push'], [0x1f, 'pop'],
-    [0x60, 'pusha'], [0x61, 'popa'], [0xce, 'into']] as const) {
-    add(row(`Invalid_${hex(op)}`, hex(op), m, '', 'ud', { attrs: 'i64' }));
+  for (const [op, m, sreg] of [[0x06, 'push', 'es'], [0x07, 'pop', 'es'], [0x0e, 'push', 'cs'], [0x16, 'push', 'ss'], [0x17, 'pop', 'ss'],
+    [0x1e, 'push', 'ds'], [0x1f, 'pop', 'ds']] as const) {
+    add(row(`Invalid_${hex(op)}`, hex(op), m, '', 'ud', { attrs: 'i64', att: { ops: `%${sreg}`, suffix: 'w' } }));
   }
+  for (const [op, m] of [[0x60, 'pusha'], [0x61, 'popa'], [0xce, 'into']] as const) add(row(`Invalid_${hex(op)}`, hex(op), m, '', 'ud', { attrs: 'i64' }));
   for (const [op, m] of [[0x27, 'daa'], [0x2f, 'das']] as const) add(row(`Invalid_${hex(op)}`, hex(op), m, '', 'ud', { ...decimal, test: 'ac', undef: 'o' }));
   for (const [op, m] of [[0x37, 'aaa'], [0x3f, 'aas']] as const) add(row(`Invalid_${hex(op)}`, hex(op), m, '', 'ud', { ...decimal, test: 'a', undef: 'oszp' }));
   add(row('Invalid_D6', 'D6', 'salc', '', 'ud', { attrs: 'i64', test: 'c' }));
-  add(row('Invalid_62', '62', 'bound', 'Gv,M', 'ud', { attrs: 'i64' }));
+  add(row('Invalid_62', '62', 'bound', 'Gv,M', 'ud', { attrs: 'i64', att: { intelOrder: true } }));
   add(row('Invalid_82', '82', '(bad)', '', 'ud', { attrs: 'i64' }));
   add(row('Invalid_9A', '9A', 'lcall', '', 'ud', { attrs: 'i64' }));
   add(row('Invalid_EA', 'EA', 'ljmp', '', 'ud', { attrs: 'i64' }));
