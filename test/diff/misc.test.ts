@@ -128,6 +128,16 @@ diffSuite(
     s.form('movq %rax, (%rcx)', std({ ops: [], fixed: { rcx: 0xfff0000000000000n }, random: 5 }), { name: 'non-canonical write (#GP(0))' });
     s.form('movq 8(%rsp), %rax', std({ ops: [], fixed: { rsp: 0x8000000000000000n }, random: 5 }), { name: 'non-canonical stack access (#SS(0))' });
     s.form('movq 8(%rbp), %rax', std({ ops: [], fixed: { rbp: 0x8000000000000000n }, random: 5 }), { name: 'non-canonical rbp-based access (#SS(0))' });
+    // SGDT/SIDT with alignment checking (RFLAGS.AC set by the snippet; Linux runs with CR0.AM = 1): which
+    // offsets raise #AC. The stored bytes (the host's descriptor-table bases) are zeroed after AC is cleared.
+    for (const insn of ['sgdt', 'sidt']) for (let off = 0n; off < 16n; off++) {
+      s.form(`pushfq; orl $0x40000, (%rsp); popfq; ${insn} (%rsi); pushfq; andl $~0x40000, (%rsp); popfq; movq $0, (%rsi); movw $0, 8(%rsi)`,
+        std({ ops: [], fixed: { rsi: DATA_ADDR + 0x1000n + off }, random: 1 }), { name: `${insn} at offset ${off} mod 16 with RFLAGS.AC (the limit and the base are checked as two stores)` });
+    }
+    // SGDT/SIDT straddling the end of the data area: which bytes are stored before the #PF.
+    for (const insn of ['sgdt', 'sidt']) for (let k = 1n; k < 10n; k++) {
+      s.form(`${insn} (%rsi)`, std({ ops: [], fixed: { rsi: DATA_ADDR + 0x2000n - k }, random: 1 }), { name: `${insn} with ${k} byte(s) before the unmapped page (#PF)` });
+    }
     // privileged / IOPL-sensitive at CPL 3 -> #GP(0)
     for (const t of ['hlt', 'cli', 'sti', 'inb $0x80, %al', 'outb %al, $0x80', 'inw %dx, %ax', 'outl %eax, %dx', 'rdmsr', 'wrmsr', 'movq %cr0, %rax', 'movq %rax, %cr3', 'movq %dr7, %rax', 'lgdt (%rsi)', 'lidt (%rsi)', 'invlpg (%rsi)', 'wbinvd', 'invd', 'clts', 'swapgs', 'ltr %ax', 'lldt %ax', 'insb (%dx), %es:(%rdi)', 'outsb %ds:(%rsi), (%dx)']) {
       s.form(t, std({ ops: [], random: 3 }), { name: `${t} at CPL 3 (#GP)` });

@@ -8,20 +8,18 @@ import type { Handler } from '../context.js';
 import { compatOffset, compatOperandAt, defaultSegment } from '../compat-segments.js';
 import { readControlRegister, writeControlRegister, debugRegisterIndex, writeDebugRegister } from '../control-registers.js';
 import { checkGeneralDetect } from '../debug.js';
-import { checkTableStoreAlignment, setTableRegister } from './descriptor-tables.js';
+import { setTableRegister, storeTableRegister } from './descriptor-tables.js';
 import { invalidateByDescriptor } from './processor-state.js';
 
 /**
  * SGDT/SIDT m16&32: the limit and the full 32-bit base (the low half of a
  * base above 4 GiB), whatever the operand size (SDM SGDT: "Full 32-bit base
- * address stored"). The 6 bytes are checked for writing first.
+ * address stored"); the 6 bytes are limit-checked against the segment first,
+ * then stored as in 64-bit mode (descriptor-tables.ts storeTableRegister).
  */
 const storeTable = (idt: boolean): Handler => (c, i) => {
   const a = compatOperandAt(c, i, 0, 6, true);
-  checkTableStoreAlignment(c, a);
-  c.mmu.probeWrite(a, 6);
-  c.mmu.write16(a, idt ? c.idtrLimit : c.gdtrLimit);
-  c.mmu.write32((a + 2) >>> 0, (idt ? c.idtrBase : c.gdtrBase) | 0);
+  storeTableRegister(c, a, (a + 2) >>> 0, idt ? c.idtrLimit : c.gdtrLimit, (idt ? c.idtrBase : c.gdtrBase) | 0, 0, 4);
 };
 export const compatSgdt = storeTable(false);
 export const compatSidt = storeTable(true);

@@ -28,28 +28,37 @@ export function setTableRegister(c: ExecContext, idt: boolean, base: number, lim
 export const lgdt = loadTable(false);
 export const lidt = loadTable(true);
 
-/** SGDT/SIDT m16&64: the whole 10 bytes are checked for writing first. */
+/** SGDT/SIDT m16&64 (10 bytes: the limit, then the 64-bit base). */
 const storeTable = (idt: boolean): Handler => (c, i) => {
-  const a = effectiveAddress(c, i);
-  checkTableStoreAlignment(c, a);
   const base = idt ? c.idtrBase : c.gdtrBase;
-  c.mmu.probeWrite(a, 10);
-  c.mmu.write16(a, idt ? c.idtrLimit : c.gdtrLimit);
   const hi = Math.floor(base / TWO32);
-  c.mmu.write64(a + 2, (base - hi * TWO32) | 0, hi);
+  const a = effectiveAddress(c, i);
+  storeTableRegister(c, a, a + 2, idt ? c.idtrLimit : c.gdtrLimit, (base - hi * TWO32) | 0, hi, 8);
 };
 export const sgdt = storeTable(false);
 export const sidt = storeTable(true);
 
-/** SGDT/SIDT under alignment checking. */
-export function checkTableStoreAlignment(c: ExecContext, a: number): void {
-  if (c.mmu.alignmentChecking) {
-    // #AC at CPL 3: SDM Table 6-7 asks 4-byte alignment of "GDTR, IDTR contents", while §6.15 advises
-    // the limit at an address = 2 mod 4 (the pieces aligned). Both fault at an odd address; elsewhere
-    // they disagree, and the model does not guess.
-    if (a & 1) c.raise(Vector.AC, 0);
-    c.emulationFailure('SGDT/SIDT with alignment checking: the alignment rule for the operand is not settled');
+/**
+ * Stores a descriptor-table register: the limit at `a`, then the base of
+ * `baseSize` bytes (8 in 64-bit mode, 4 outside) at `baseAt`. AMD: two stores, each with
+ * its own checks — measured on an AMD EPYC host (test/diff/misc.test.ts): a
+ * #PF or #AC on the base comes after the limit is written, and alignment
+ * checking asks 2-byte alignment of the limit and 8-byte alignment of the
+ * base (#AC at every offset but 6 mod 8). Intel (unmeasured): the whole
+ * operand is checked for writing first; under alignment checking SDM Table
+ * 6-7 ("GDTR, IDTR contents": 4 bytes) and §6.15 (the limit at 2 mod 4)
+ * disagree except at odd addresses, so the model does not guess there.
+ */
+export function storeTableRegister(c: ExecContext, a: number, baseAt: number, limit: number, lo: number, hi: number, baseSize: number): void {
+  if (c.vendor === 'intel') {
+    if (c.mmu.alignmentChecking) {
+      if (a & 1) c.raise(Vector.AC, 0);
+      c.emulationFailure('SGDT/SIDT with alignment checking (Intel model): the alignment rule for the operand is not settled');
+    }
+    c.mmu.probeWrite(a, 2 + baseSize);
   }
+  c.mmu.write16(a, limit);
+  c.mmu.write(baseSize, baseAt, lo, hi);
 }
 
 /** SLDT/STR: a register destination gets the zero-extended selector at the operand size, memory 16 bits. */
