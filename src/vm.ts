@@ -262,7 +262,7 @@ export class Vm {
   regs(): Registers {
     const out = {} as Registers;
     GPR_NAMES.forEach((n, r) => { out[n] = this.cpu.getReg64(r); });
-    out.rip = BigInt.asUintN(64, BigInt(this.cpu.rip));
+    out.rip = this.cpu.ripBig();
     out.rflags = BigInt(this.cpu.getRflags() >>> 0);
     return out;
   }

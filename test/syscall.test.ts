@@ -45,10 +45,16 @@ describe.each(EXECUTION_PATHS)('SYSCALL family (%s path)', (path) => {
       expect(Number(m.cpu.getReg64(RSP))).toBe(RSP0 - 8 - 48);
       expect(frame(m, 6)).toEqual([0n, BigInt(BAD), 0x2bn, 0x102c3n, BigInt(STACK), 0x23n]); // RF = 1: a fault
     });
-    it('amd: a non-canonical RIP beyond 2^53 (not held exactly) is an emulation failure, never a guessed frame; intel: #GP(0)', () => {
-      const amd = machine('amd');
-      expect(amd.run(SYSRETQ, { path, regs: { [RCX]: 0x8000000000000000n } }).outcome).toBe('emulation-failure');
-      expect([amd.cpu.cpl, amd.cpu.segSel[SEG_CS]]).toEqual([0, 0x08]);
+    it('amd: a non-canonical RIP beyond 2^53 (NONCANONICAL 0xaaaaaaaaaaaaaaaa, 2^63) is pushed exactly; intel: #GP(0) at CPL 0', () => {
+      for (const bad of [0xaaaaaaaaaaaaaaaan, 0x8000000000000000n, 0xffff7fffffffffffn]) {
+        const amd = machine('amd');
+        setGate(amd, 13);
+        expect(run(amd, program(SYSRETQ), { regs: { [RCX]: bad, [R11]: 0x202n } })).toBe('halt');
+        expect(frame(amd, 6)).toEqual([0n, bad, 0x2bn, 0x10202n, BigInt(STACK), 0x23n]);
+        const intercepted = machine('amd');
+        const r = intercepted.run(SYSRETQ, { path, regs: { [RCX]: bad } });
+        expect([outcome(r), intercepted.cpu.cpl, intercepted.cpu.ripBig()]).toEqual(['#GP(0)', 3, bad]);
+      }
       expect(run(machine('intel'), SYSRETQ, { regs: { [RCX]: 0x8000000000000000n } })).toBe('#GP(0)');
     });
     it('both: the highest canonical address is no fault', () => {

@@ -9,6 +9,7 @@ import { ACC_READ_SUP, ACC_WRITE_SUP } from '../mmu/mmu.js';
 import type { ExecContext } from './context.js';
 import { CPU_EXCEPTION, type PendingException } from './exceptions.js';
 import { Descriptor, readDescriptor, loadCodeSegment, loadNullSs, markAccessed } from './segmentation.js';
+import { RIP_EXACT } from './state.js';
 import { isCanonical } from './operands.js';
 import { enteredDebugHandler } from './debug.js';
 
@@ -116,8 +117,11 @@ export function deliverEvent(c: ExecContext, vector: number, hasErr: boolean, er
   push(oldRspLo, oldRspHi);
   push(rflags, 0);
   push(oldCs, 0);
-  const ripHi = Math.floor(returnRip / TWO32);
-  push((returnRip - ripHi * TWO32) | 0, ripHi);
+  if (Math.abs(returnRip) >= RIP_EXACT) push(c.ripExactLo, c.ripExactHi); // a non-canonical RIP from an AMD SYSRET
+  else {
+    const ripHi = Math.floor(returnRip / TWO32);
+    push((returnRip - ripHi * TWO32) | 0, ripHi);
+  }
   if (hasErr) push(err, 0);
   markAccessed(c, cs); // after the frame is written, before the commit (Bochs long_mode_int → load_cs)
   // Commit.

@@ -12,6 +12,9 @@ import { ARITH_FLAGS, RFLAGS_FIXED1 } from '../arch/rflags.js';
 import { CR0_ET, CR0_NW, CR0_CD } from '../arch/control-registers.js';
 import { arithFlags, type LazyFlags } from './lazy-flags.js';
 
+/** Magnitude from which a RIP held as a number is not exact (see ArchState.ripExactLo). */
+export const RIP_EXACT = 2 ** 53;
+
 /** What set the interrupt shadow: STI blocks interrupts only; MOV SS / POP SS also hold debug traps (SDM §6.8.3). */
 export const enum Shadow { None = 0, Sti = 1, MovSs = 2 }
 
@@ -22,6 +25,13 @@ export class ArchState implements LazyFlags {
   rip = 0;
   /** RIP of the instruction being executed (faults restore it). */
   insnStart = 0;
+  /**
+   * The exact RIP while |rip| ≥ 2^53, where a number is not exact: only an
+   * AMD SYSRET to a non-canonical RCX puts RIP there (the fetch then raises
+   * #GP(0), whose frame pushes these halves; ripBig() reads them).
+   */
+  ripExactLo = 0;
+  ripExactHi = 0;
 
   // ---- RFLAGS: the lazy arithmetic flags plus the other bits ----
   fZ = 1;
@@ -116,6 +126,12 @@ export class ArchState implements LazyFlags {
   setReg64(r: number, v: bigint): void {
     this.regLo[r] = Number(v & 0xffffffffn) | 0;
     this.regHi[r] = Number((v >> 32n) & 0xffffffffn) | 0;
+  }
+
+  /** RIP as an unsigned 64-bit value, exact also beyond 2^53 (ripExactLo/Hi). */
+  ripBig(): bigint {
+    if (Math.abs(this.rip) < RIP_EXACT) return BigInt.asUintN(64, BigInt(this.rip));
+    return (BigInt(this.ripExactHi >>> 0) << 32n) | BigInt(this.ripExactLo >>> 0);
   }
 
   getRflags(): number {

@@ -17,8 +17,6 @@ const TWO32 = 4294967296;
 const DPL3 = 3 << ATTR_DPL_SHIFT;
 /** Flat 32-bit code (CS.L = 0, CS.D = 1, G = 1, type 11): SYSRET/SYSEXIT to compatibility mode. */
 export const ATTR_CODE32 = 0xc09b;
-/** Largest magnitude a RIP held as a JavaScript number represents exactly. */
-const EXACT = 2 ** 53;
 
 const inCompatibilityMode = (c: ExecContext) => (c.segAttr[SEG_CS]! & ATTR_L) === 0;
 const msrNumber = (c: ExecContext, msr: number) => Number(BigInt.asIntN(64, msrValue(c, msr)));
@@ -63,8 +61,8 @@ export const sysret: Handler = (c, i) => {
     target = c.regNumber(RCX);
     if (!isCanonical(target)) {
       if (c.vendor === 'intel') c.raise(Vector.GP, 0);
-      // The #GP at CPL 3 reports this RIP: only exact while it fits a number.
-      if (Math.abs(target) >= EXACT) c.emulationFailure('SYSRET to a non-canonical RIP beyond 2^53 is not representable');
+      // The #GP at CPL 3 reports this RIP: beyond 2^53 a number is not exact, the frame takes these halves.
+      c.ripExactLo = c.regLo[RCX]!; c.ripExactHi = c.regHi[RCX]!;
     }
   } else target = c.regLo[RCX]! >>> 0;
   c.setRflags((c.regLo[R11]! & ~(RF | VM)) | RFLAGS_FIXED1);
