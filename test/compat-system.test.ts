@@ -7,8 +7,8 @@
 // SYSENTER). Expected values worked out by hand from the SDM/APM text.
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
-import { CODE32_START, DATA32, runCompat } from './helpers/compat.js';
-import { CODE, HANDLER, IDT, RAX, RBX, RCX, RDX, R11, SEG_CS, SEG_SS, descriptor, outcome, phys, pteWindow } from './helpers/system.js';
+import { CODE32_START, DATA32, PROLOGUE_LEN, runCompat } from './helpers/compat.js';
+import { CODE, DATA_LIN, HANDLER, IDT, RAX, RBX, RCX, RDX, R11, SEG_CS, SEG_SS, descriptor, outcome, phys, pteWindow } from './helpers/system.js';
 
 const RW = descriptor(DATA32, 0xff, 0x4093), RO = descriptor(DATA32, 0xff, 0x4091);
 const STAR = 0xc0000081, SYSENTER_CS = 0x174, SYSENTER_ESP = 0x175, SYSENTER_EIP = 0x176;
@@ -167,6 +167,19 @@ describe.each(EXECUTION_PATHS)('system instructions in 32-bit code (%s path)', (
         regs: { [RDX]: BigInt(CODE + 0x1000), [RCX]: 0x801700n } });
       expect([r.outcome, r.vector]).toEqual(['exception', 3]);
       expect([m.cpu.cpl, m.cpu.segSel[SEG_CS], m.cpu.segSel[SEG_SS], m.cpu.rip, m.cpu.getReg64(4)]).toEqual([3, 0x1b, 0x23, CODE + 0x1001, 0x801700n]);
+    });
+  });
+
+  describe('instruction breakpoints in 32-bit code', () => {
+    // A 32-bit CS based at CODE: EIP = offset in it; DR0 holds the linear address CS.base + EIP (SDM §17.2.4).
+    const CS_AT_CODE = descriptor(CODE, 0xffff, 0x409b);
+    const arm = (dr0: number) => [0xb8, ...le32(dr0), 0x0f, 0x23, 0xc0, 0xb8, 1, 0, 0, 0, 0x0f, 0x23, 0xf8, 0x90, 0x90, 0xf4]; // mov dr0; mov $1,dr7; nop; nop; hlt
+    const target = PROLOGUE_LEN + 17;                                                                                     // the second NOP's EIP
+    const runAt = (dr0: number) => runCompat(arm(dr0), { path, cs: CS_AT_CODE, setup: (m) => { m.mem.write32(phys(m, DATA_LIN), PROLOGUE_LEN); } });
+    it('DR0 = CS.base + EIP fires (#DB fault at that EIP, DR6.B0); DR0 = the EIP alone does not', () => {
+      const { m, r } = runAt(CODE + target);
+      expect([outcome(r), m.cpu.rip, Number(m.cpu.dr[6]! & 1n)]).toEqual(['#DB', target, 1]);
+      expect(outcome(runAt(target).r)).toBe('halt');
     });
   });
 });

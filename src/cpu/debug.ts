@@ -11,6 +11,8 @@
 // trap (single-step, data breakpoints) after it.
 import { Vector } from '../arch/vectors.js';
 import { TF, RF } from '../arch/rflags.js';
+import { SEG_CS } from '../arch/registers.js';
+import { ATTR_L } from '../arch/descriptors.js';
 import {
   CR4_DE, DR6_B0, DR6_BD, DR6_BS, DR7_ENABLES, DR7_GD, DR7_LEN_SHIFT, DR7_RW_SHIFT,
   DR_RW_EXEC, DR_RW_IO, DR_RW_WRITE,
@@ -120,8 +122,10 @@ export function beginInstruction(c: ExecContext, rip: number): boolean {
   let hits = 0;
   if ((c.flagsRest & RF) === 0 && !shadowed) {
     let fire = false;
+    // DR0-DR3 hold linear addresses: CS.base + EIP outside 64-bit mode (SDM §17.2.4).
+    const lin = (c.segAttr[SEG_CS]! & ATTR_L) ? rip : (c.segBase[SEG_CS]! + rip) >>> 0;
     for (let n = 0; n < 4; n++) {
-      if (rwOf(dr7, n) !== DR_RW_EXEC || rip < c.bpStart[n]! || rip >= c.bpEnd[n]!) continue;
+      if (rwOf(dr7, n) !== DR_RW_EXEC || lin < c.bpStart[n]! || lin >= c.bpEnd[n]!) continue;
       // LEN must be 00 for an instruction breakpoint; other lengths are undefined (SDM §17.2.5): no guess.
       if (c.bpEnd[n]! - c.bpStart[n]! !== 1 && enabled(dr7, n)) c.emulationFailure(`DR${n}: an instruction breakpoint with LEN != 00 is undefined`);
       hits |= DR6_B0 << n;
