@@ -83,9 +83,13 @@ describe.each(EXECUTION_PATHS)('compatibility mode (%s path)', (path) => {
     });
   });
 
-  it('EA and 9A set the accessed bit of the code descriptor they load (segmentation.ts markAccessed)', () => {
-    for (const op of [0xea, 0x9a]) {
-      const { m, r } = runCompat([op, ...le32(CODE32_START + 7), 0x38, 0x00], { path, gdt: { 0x38: descriptor(0, 0xfffff, 0xc09a) } });
+  it('EA, 9A, FF /5 and FF /3 set the accessed bit of the code descriptor they load (segmentation.ts markAccessed)', () => {
+    const forms = [[0xea, ...le32(CODE32_START + 7), 0x38, 0x00], [0x9a, ...le32(CODE32_START + 7), 0x38, 0x00],
+      [0xff, 0x2b, 0x90, 0x90, 0x90, 0x90, 0x90], [0xff, 0x1b, 0x90, 0x90, 0x90, 0x90, 0x90]]; // ljmp/lcall *(%ebx)
+    for (const code of forms) {
+      const m = new Machine();
+      m.mem.u8.set([...le32(CODE32_START + 7), 0x38, 0], phys(m, DATA32));
+      const { r } = runCompat(code, { path, gdt: { 0x38: descriptor(0, 0xfffff, 0xc09a) }, regs: { 3: BigInt(DATA32) } }, m);
       expect(outcome(r)).toBe('ok');
       expect([m.cpu.segSel[SEG_CS], m.mem.u8[m.gdtPhys + 0x38 + 5]! & 1]).toEqual([0x38, 1]);
     }
