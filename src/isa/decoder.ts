@@ -204,7 +204,8 @@ export function decode(buf: Uint8Array, pos: number, avail: number, mode = MODE6
   if (mode32) insn.opSize = (prefixes & PFX_OPSIZE) ? 2 : 4;
   else if (attrs & Attr.F64) insn.opSize = 8;
   else if (attrs & Attr.D64) insn.opSize = w ? 8 : (prefixes & PFX_OPSIZE) ? 2 : 8;
-  else insn.opSize = w ? 8 : (prefixes & PFX_OPSIZE) ? 2 : 4;
+  // A 66 that selects the row (mandatory prefix) does not change the operand size (SDM §2.1.2).
+  else insn.opSize = w ? 8 : (prefixes & PFX_OPSIZE) && row.prefix !== '66' ? 2 : 4;
   if (mode32) insn.addrSize = (prefixes & PFX_ADDRSIZE) ? 2 : 4;
   else insn.addrSize = (prefixes & PFX_ADDRSIZE) ? 4 : 8;
   insn.seg = seg;
@@ -320,7 +321,7 @@ function resolveOperands(row: OpcodeRow, insn: Insn): void {
       case 'S': loc = LOC_SEG; reg = insn.reg & 7; break;
       // Vector and x87 operands: register numbers without the byte-register remap.
       case 'V': loc = LOC_XMM; reg = ((insn.modrm >> 3) & 7) | ((insn.rex & 4) << 1); break;
-      case 'W': if (insn.isMem) { loc = LOC_MEM; insn.memAccess = o.access === 'r' ? 1 : o.access === 'w' ? 2 : 3; } else { loc = LOC_XMM; reg = (insn.modrm & 7) | ((insn.rex & 1) << 3); } break;
+      case 'W': if (insn.isMem) { loc = LOC_MEM; insn.memAccess = o.access === 'r' ? 1 : o.access === 'w' ? 2 : 3; insn.memSize = size; } else { loc = LOC_XMM; reg = (insn.modrm & 7) | ((insn.rex & 1) << 3); } break;
       case 'U': loc = LOC_XMM; reg = (insn.modrm & 7) | ((insn.rex & 1) << 3); break;
       case 'P': loc = LOC_MMX; reg = (insn.modrm >> 3) & 7; break;
       case 'Q': if (insn.isMem) { loc = LOC_MEM; insn.memAccess = o.access === 'r' ? 1 : o.access === 'w' ? 2 : 3; } else { loc = LOC_MMX; reg = insn.modrm & 7; } break;
