@@ -11,6 +11,7 @@
 import { ARITH_FLAGS, RFLAGS_FIXED1 } from '../arch/rflags.js';
 import { CR0_ET, CR0_NW, CR0_CD } from '../arch/control-registers.js';
 import { arithFlags, type LazyFlags } from './lazy-flags.js';
+import { VectorRegisters } from './vector-registers.js';
 
 /** What set the interrupt shadow: STI blocks interrupts only; MOV SS / POP SS also hold debug traps (SDM §6.8.3). */
 export const enum Shadow { None = 0, Sti = 1, MovSs = 2 }
@@ -56,9 +57,12 @@ export class ArchState implements LazyFlags {
   pkru = 0;
   /** MSRs that are plain storage (msr.ts gives the others their meaning). */
   readonly msrs = new Map<number, bigint>();
-  /** x87 and SSE control state: held for the ABI's initial state until those units exist. */
-  fpuControlWord = 0x37f;
+  /** XMM0-15 (vector-registers.ts). */
+  readonly xmm = new VectorRegisters();
+  /** SSE control and status (LDMXCSR/STMXCSR; the FP core will use its fields). */
   mxcsr = 0x1f80;
+  /** x87 control word: held for the ABI's initial state until the x87 unit exists. */
+  fpuControlWord = 0x37f;
 
   // ---- time and events ----
   /** Instructions retired. */
