@@ -54,6 +54,17 @@ export const EXECUTORS = {
   rdpid: 'RDPID', invpcid: 'INVPCID',
   rdmsr: 'RDMSR', wrmsr: 'WRMSR', rdtsc: 'RDTSC', rdtscp: 'RDTSCP', rdpmc: 'RDPMC', cpuid: 'CPUID',
   ud2: 'UD2, and the forced-emulation prefix ud2; "kvm"',
+  // ---- SSE (XMM registers; cpu/exec/sse-*.ts)
+  movVec: 'MOVAPS MOVUPS MOVAPD MOVUPD MOVDQA MOVDQU MOVNTPS MOVNTPD MOVNTDQ: 16 bytes, W to V or V to W',
+  movScalar: 'MOVSS, MOVSD data moves: a register destination merges the low element, a load zeroes the rest; param: 4 or 8 bytes',
+  movHalf: 'MOVLPS MOVHPS MOVLPD MOVHPD MOVHLPS MOVLHPS; param: source qword | destination qword << 1',
+  movGprXmm: 'MOVD/MOVQ between a general register or memory (Ey) and an XMM register (66 0F 6E, 66 0F 7E)',
+  movqXmm: 'MOVQ xmm, xmm/m64 (F3 0F 7E) and MOVQ xmm/m64, xmm (66 0F D6): the low qword, a register destination zeroes the rest',
+  movmsk: 'MOVMSKPS MOVMSKPD PMOVMSKB: the sign bits of the lanes; param: lane size in bytes',
+  pinsrw: 'PINSRW xmm, r32/m16, imm8', pextrw: 'PEXTRW r32, xmm, imm8',
+  vecInt: 'packed integer, logical and shuffle operations V = op(V, W[, imm8]); param: isa/vector-ops.ts',
+  vecShiftImm: 'PSLLW … PSRLDQ by an immediate, on the ModRM.rm register (66 0F 71-73); param: isa/vector-ops.ts',
+  ldmxcsr: 'LDMXCSR', stmxcsr: 'STMXCSR',
   // ---- no operation, undefined, not implemented
   nop: 'no operation (NOP, hint NOPs, PAUSE, fences, prefetches)',
   ud: 'raises #UD',
