@@ -320,6 +320,7 @@ class Disassembler {
       }
     }
     if (!att.intelOrder) ops.reverse();
+    if (att.xmm0) ops.unshift('%xmm0');
 
     // Mnemonic.
     let name = att.name ?? row.mnemonic;

@@ -65,6 +65,9 @@ export const EXECUTORS = {
   vecInt: 'packed integer, logical and shuffle operations V = op(V, W[, imm8]); param: isa/vector-ops.ts',
   vecShiftImm: 'PSLLW … PSRLDQ by an immediate, on the ModRM.rm register (66 0F 71-73); param: isa/vector-ops.ts',
   ldmxcsr: 'LDMXCSR', stmxcsr: 'STMXCSR',
+  pextr: 'PEXTRB/W/D/Q, EXTRACTPS to a general register or memory; param: lane size in bytes (0: 4, or 8 with REX.W)',
+  pinsr: 'PINSRB/D/Q; param: lane size in bytes (0: 4, or 8 with REX.W)',
+  insertps: 'INSERTPS', ptest: 'PTEST',
   // ---- no operation, undefined, not implemented
   nop: 'no operation (NOP, hint NOPs, PAUSE, fences, prefetches)',
   ud: 'raises #UD',

@@ -101,6 +101,8 @@ export interface AttSyntax {
    * and address size applied).
    */
   readonly ops?: string;
+  /** Print the implicit XMM0 as the first AT&T operand (PBLENDVB, BLENDVPS, BLENDVPD). */
+  readonly xmm0?: boolean;
   /** Print the operands in the SDM's (Intel) order instead of reversed (ENTER). */
   readonly intelOrder?: boolean;
   /** The register form of an Ew operand prints at the operand size (MOV Sreg, SLDT, STR, SMSW, LAR, LSL). */

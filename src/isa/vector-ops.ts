@@ -22,6 +22,14 @@ export const VEC_OPS = [
   'psllw', 'pslld', 'psllq', 'psrlw', 'psrld', 'psrlq', 'psraw', 'psrad',
   // shifts by an immediate (66 0F 71-73; the destination is ModRM.rm)
   'psllwi', 'pslldi', 'psllqi', 'psrlwi', 'psrldi', 'psrlqi', 'psrawi', 'psradi', 'pslldqi', 'psrldqi',
+  // SSSE3
+  'pshufb', 'phaddw', 'phaddd', 'phaddsw', 'pmaddubsw', 'phsubw', 'phsubd', 'phsubsw', 'psignb', 'psignw', 'psignd',
+  'pmulhrsw', 'pabsb', 'pabsw', 'pabsd', 'palignr',
+  // SSE4.1 integer (and SSE4.2 PCMPGTQ); the blends with a variable mask read XMM0
+  'pblendvb', 'blendvps', 'blendvpd', 'blendps', 'blendpd', 'pblendw',
+  'pmovsxbw', 'pmovsxbd', 'pmovsxbq', 'pmovsxwd', 'pmovsxwq', 'pmovsxdq', 'pmovzxbw', 'pmovzxbd', 'pmovzxbq', 'pmovzxwd', 'pmovzxwq', 'pmovzxdq',
+  'pmuldq', 'pmulld', 'pcmpeqq', 'pcmpgtq', 'packusdw', 'pminsb', 'pminsd', 'pminuw', 'pminud', 'pmaxsb', 'pmaxsd', 'pmaxuw', 'pmaxud',
+  'phminposuw', 'mpsadbw',
 ] as const;
 
 export type VecOp = (typeof VEC_OPS)[number];

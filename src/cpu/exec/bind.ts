@@ -27,6 +27,7 @@ import { sgdt, sidt, lgdt, lidt, sldt, str, lldt, ltr } from './descriptor-table
 import { rdSegBase, wrSegBase, rdpid, invpcid } from './processor-state.js';
 import { compatHandler } from './compat.js';
 import * as sseMove from './sse-move.js';
+import * as sse4 from './sse4-move.js';
 import { bindVecInt, bindVecShiftImm } from './sse-int.js';
 
 /** Every executor name bound: the type makes a missing one a compile error. */
@@ -65,6 +66,7 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   movGprXmm: always(sseMove.movGprXmm), movqXmm: always(sseMove.movqXmm), movmsk: always(sseMove.movmsk),
   pinsrw: always(sseMove.pinsrw), pextrw: always(sseMove.pextrw), vecInt: bindVecInt, vecShiftImm: bindVecShiftImm,
   ldmxcsr: always(sseMove.ldmxcsr), stmxcsr: always(sseMove.stmxcsr),
+  pextr: always(sse4.pextr), pinsr: always(sse4.pinsr), insertps: always(sse4.insertps), ptest: always(sse4.ptest),
 };
 
 /** Per row: its binder, with the legality checks wrapped around each handler it picks (built once per row). */

@@ -7,6 +7,7 @@ import { VEC_OPS, type VecOp } from '../../isa/vector-ops.js';
 import type { Handler } from '../context.js';
 import { sourceSlot } from '../sse-operands.js';
 import type { RowBinder } from './binding.js';
+import * as s4 from './sse4-int.js';
 import { pack, pshufd, pshufw, shiftBy, shiftBytes, shiftImm, shufpd, shufps, unpack, type VecFn } from './sse-shuffle.js';
 
 type Lane = (a: number, b: number) => number;
@@ -93,6 +94,20 @@ const KERNELS: { readonly [K in VecOp]: VecFn } = {
   psraw: shiftBy(2, 2), psrad: shiftBy(4, 2),
   psllwi: shiftImm(2, 0), pslldi: shiftImm(4, 0), psllqi: shiftImm(8, 0), psrlwi: shiftImm(2, 1), psrldi: shiftImm(4, 1),
   psrlqi: shiftImm(8, 1), psrawi: shiftImm(2, 2), psradi: shiftImm(4, 2), pslldqi: shiftBytes(true), psrldqi: shiftBytes(false),
+  pshufb: s4.pshufb, phaddw: s4.hWords(false, false), phaddd: s4.hDwords(false), phaddsw: s4.hWords(false, true),
+  pmaddubsw: s4.pmaddubsw, phsubw: s4.hWords(true, false), phsubd: s4.hDwords(true), phsubsw: s4.hWords(true, true),
+  psignb: s4.psign(1), psignw: s4.psign(2), psignd: s4.psign(4), pmulhrsw: s4.pmulhrsw,
+  pabsb: s4.pabs(1), pabsw: s4.pabs(2), pabsd: s4.pabs(4), palignr: s4.palignr,
+  pblendvb: s4.blendv(1), blendvps: s4.blendv(4), blendvpd: s4.blendv(8),
+  blendps: s4.blendImm(4), blendpd: s4.blendImm(8), pblendw: s4.blendImm(2),
+  pmovsxbw: s4.pmovx(1, 2, true), pmovsxbd: s4.pmovx(1, 4, true), pmovsxbq: s4.pmovx(1, 8, true),
+  pmovsxwd: s4.pmovx(2, 4, true), pmovsxwq: s4.pmovx(2, 8, true), pmovsxdq: s4.pmovx(4, 8, true),
+  pmovzxbw: s4.pmovx(1, 2, false), pmovzxbd: s4.pmovx(1, 4, false), pmovzxbq: s4.pmovx(1, 8, false),
+  pmovzxwd: s4.pmovx(2, 4, false), pmovzxwq: s4.pmovx(2, 8, false), pmovzxdq: s4.pmovx(4, 8, false),
+  pmuldq: s4.pmuldq, pmulld: dwords(Math.imul), pcmpeqq: s4.pcmpq(false), pcmpgtq: s4.pcmpq(true), packusdw: pack(false, true),
+  pminsb: bytes(true, Math.min), pminsd: dwords(Math.min), pminuw: words(false, Math.min), pminud: s4.udwords(Math.min),
+  pmaxsb: bytes(true, Math.max), pmaxsd: dwords(Math.max), pmaxuw: words(false, Math.max), pmaxud: s4.udwords(Math.max),
+  phminposuw: s4.phminposuw, mpsadbw: s4.mpsadbw,
 };
 
 function kernel(param: number): VecFn {
