@@ -37,6 +37,9 @@ const UNCHANGED: ReadonlySet<ExecutorName> = new Set<ExecutorName>([
   'int', 'int3', 'int1', 'in', 'out', 'hlt', 'cli', 'sti', 'syscall', 'rdmsr', 'wrmsr', 'rdtsc', 'rdtscp',
   'cpuid', 'ud2', 'nop', 'ud', 'tooLong', 'pending', 'clac', 'stac', 'clts', 'wbinvd', 'rdpkru', 'wrpkru', 'rdpmc',
   'swapgs', 'rdSegBase', 'wrSegBase', 'cmpxchg8b',
+  // SSE: XMM operands and memory through effectiveAddress (the segmented path checks Insn.memSize bytes)
+  'movVec', 'movScalar', 'movHalf', 'movGprXmm', 'movqXmm', 'movmsk', 'pinsrw', 'pextrw', 'vecInt', 'vecShiftImm',
+  'ldmxcsr', 'stmxcsr', 'pextr', 'pinsr', 'insertps', 'ptest',
 ]);
 
 /** The new EIP of a near branch: wrapped to the operand size, then checked against the CS limit (#GP(0); SDM JMP, Jcc, CALL, RET). */
