@@ -30,6 +30,8 @@ export const VEC_OPS = [
   'pmovsxbw', 'pmovsxbd', 'pmovsxbq', 'pmovsxwd', 'pmovsxwq', 'pmovsxdq', 'pmovzxbw', 'pmovzxbd', 'pmovzxbq', 'pmovzxwd', 'pmovzxwq', 'pmovzxdq',
   'pmuldq', 'pmulld', 'pcmpeqq', 'pcmpgtq', 'packusdw', 'pminsb', 'pminsd', 'pminuw', 'pminud', 'pmaxsb', 'pmaxsd', 'pmaxuw', 'pmaxud',
   'phminposuw', 'mpsadbw',
+  // SSE3 data movement (V = a duplicate of lanes of W)
+  'movsldup', 'movshdup', 'movddup',
 ] as const;
 
 export type VecOp = (typeof VEC_OPS)[number];

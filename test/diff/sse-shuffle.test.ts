@@ -9,6 +9,13 @@ diffSuite('sse-shuffle', (s) => {
     vwForms(s, op, { aligned: true });
   }
   for (const op of ['pshufd', 'pshufhw', 'pshuflw', 'shufps', 'shufpd']) vwForms(s, op, { aligned: true, imm: true });
+  // SSE3 duplicates and LDDQU
+  vwForms(s, 'movsldup', { aligned: true });
+  vwForms(s, 'movshdup', { aligned: true });
+  vwForms(s, 'movddup', { mem: 8 });
+  s.form('lddqu (%rsi), %xmm3', sseGen({ random: 100 }));
+  s.form('lddqu 0x7(%rsi), %xmm11', sseGen({ random: 50 }));
+  s.form('lddqu 0xff8(%rsi), %xmm3', sseGen({ random: 5 }), { name: 'lddqu straddling the end of the data area: #PF' });
   // Shifts by a count in an XMM register or m128: counts drawn from the edges (0, width-1, width, huge) by vecBytes.
   for (const op of ['psllw', 'pslld', 'psllq', 'psrlw', 'psrld', 'psrlq', 'psraw', 'psrad']) {
     vwForms(s, op, { aligned: true });

@@ -8,7 +8,7 @@ import type { Handler } from '../context.js';
 import { sourceSlot } from '../sse-operands.js';
 import type { RowBinder } from './binding.js';
 import * as s4 from './sse4-int.js';
-import { pack, pshufd, pshufw, shiftBy, shiftBytes, shiftImm, shufpd, shufps, unpack, type VecFn } from './sse-shuffle.js';
+import { dupDwords, movddup, pack, pshufd, pshufw, shiftBy, shiftBytes, shiftImm, shufpd, shufps, unpack, type VecFn } from './sse-shuffle.js';
 
 type Lane = (a: number, b: number) => number;
 
@@ -108,6 +108,7 @@ const KERNELS: { readonly [K in VecOp]: VecFn } = {
   pminsb: bytes(true, Math.min), pminsd: dwords(Math.min), pminuw: words(false, Math.min), pminud: s4.udwords(Math.min),
   pmaxsb: bytes(true, Math.max), pmaxsd: dwords(Math.max), pmaxuw: words(false, Math.max), pmaxud: s4.udwords(Math.max),
   phminposuw: s4.phminposuw, mpsadbw: s4.mpsadbw,
+  movsldup: dupDwords(false), movshdup: dupDwords(true), movddup,
 };
 
 function kernel(param: number): VecFn {

@@ -123,3 +123,15 @@ export const shiftBytes = (left: boolean): VecFn => (x, d, _s, imm) => {
   }
   commit(x, d);
 };
+
+/** MOVSLDUP (odd = false) / MOVSHDUP: the even (odd) dwords of s, each twice. */
+export const dupDwords = (odd: boolean): VecFn => (x, d, s) => {
+  const v = x.i32, t = XMM_TMP2 * 8, o = odd ? 1 : 0;
+  v[t] = v[s * 8 + o]!; v[t + 1] = v[s * 8 + o]!; v[t + 2] = v[s * 8 + 2 + o]!; v[t + 3] = v[s * 8 + 2 + o]!;
+  commit(x, d);
+};
+/** MOVDDUP: the low qword of s, twice. */
+export const movddup: VecFn = (x, d, s) => {
+  const v = x.i32, lo = v[s * 8]!, hi = v[s * 8 + 1]!;
+  v[d * 8] = lo; v[d * 8 + 1] = hi; v[d * 8 + 2] = lo; v[d * 8 + 3] = hi;
+};

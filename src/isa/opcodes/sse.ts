@@ -116,6 +116,14 @@ export function sseRows(): OpcodeRow[] {
     }
   }
 
+  // ---- SSE3 data movement: MOVSLDUP, MOVSHDUP, MOVDDUP (m64), LDDQU (an unaligned load)
+  const sse3 = { feature: 'sse3', exc: 'sse' } as const;
+  add(row('Movsldup_Vdq_Wdq', 'p=F3 0F 12', 'movsldup', '=Vdq,Wdq', 'vecInt', { ...sse3, attrs: 'a16', param: vecOp('movsldup') }));
+  add(row('Movshdup_Vdq_Wdq', 'p=F3 0F 16', 'movshdup', '=Vdq,Wdq', 'vecInt', { ...sse3, attrs: 'a16', param: vecOp('movshdup') }));
+  add(row('Movddup_Vdq_Wq', 'p=F2 0F 12', 'movddup', '=Vdq,Wq', 'vecInt', { ...sse3, param: vecOp('movddup') }));
+  add(row('Lddqu_Vdq_Mdq', 'p=F2 0F F0 mod=mem', 'lddqu', '=Vdq,Wdq', 'movVec', sse3));
+  add(row('Ud_F2_0FF0_reg', 'p=F2 0F F0 mod=reg', '(bad)', 'Ev', 'ud'));
+
   // ---- MXCSR (SDM LDMXCSR/STMXCSR); MOVNTI
   add(row('Ldmxcsr_M', '0F AE /2 mod=mem', 'ldmxcsr', 'Md', 'ldmxcsr', sse()));
   add(row('Stmxcsr_M', '0F AE /3 mod=mem', 'stmxcsr', '=Md', 'stmxcsr', sse()));
