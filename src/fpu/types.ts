@@ -10,7 +10,6 @@
 // a normal result is computed on host doubles; the rest goes through an exact BigInt slow path).
 //
 // Flags use the MXCSR / x87 status-word bit order (SDM Vol. 1 §10.2.3, §8.1.3).
-import type { Format } from './format.js';
 
 export const FpFlag = {
   IE: 0x01, // invalid operation
@@ -69,5 +68,3 @@ export interface FpResult {
 export function createFpResult(): FpResult {
   return { lo: 0, hi: 0, se: 0 };
 }
-
-export type { Format };
