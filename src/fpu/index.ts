@@ -4,3 +4,5 @@ export * from './types.js';
 export { Cls, F32, F64, F80, F80_24, F80_53, type Unpacked } from './format.js';
 export * from './sse.js';
 export * from './convert.js';
+export * from './x87.js';
+export * from './x87-misc.js';

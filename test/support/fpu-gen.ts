@@ -156,3 +156,69 @@ export function genI64(rng: Rng): [number, number] {
   const w = BigInt.asUintN(64, v);
   return [Number(w & 0xffffffffn), Number(w >> 32n)];
 }
+
+/** An extended value as [lo, hi, se] from sign, biased exponent, significand (64-bit, j explicit). */
+export function mk80(s: number, e: number, sig: bigint): [number, number, number] {
+  return [Number(sig & 0xffffffffn), Number((sig >> 32n) & 0xffffffffn), ((s << 15) | e) >>> 0];
+}
+
+function sig80(rng: Rng): bigint {
+  // random, sparse, all ones, ties at 24/53/64 bits, small
+  switch (rng.below(7)) {
+    case 0:
+    case 1: return rng.u64() | (1n << 63n);
+    case 2: {
+      let v = 1n << 63n;
+      for (let k = rng.int(0, 3); k > 0; k--) v |= 1n << BigInt(rng.below(63));
+      return v;
+    }
+    case 3: return (1n << 64n) - 1n - BigInt(rng.below(4));
+    case 4: {
+      const p = rng.pick([24, 53, 64]);
+      const tie = 1n << BigInt(63 - p); // the half-ulp bit at precision p
+      const base = (rng.u64() | (1n << 63n)) & ~((tie << 1n) - 1n);
+      return base | (rng.bool() ? tie : tie - BigInt(rng.below(2))) | (rng.bool(0.3) ? tie >> 1n : 0n);
+    }
+    case 5: return (1n << 63n) | BigInt(rng.below(8));
+    default: return (1n << 63n) | (BigInt(rng.below(4)) << 40n) | (BigInt(rng.below(4)) << 11n);
+  }
+}
+
+/** A random "interesting" extended value, invalid encodings included (SDM table 8-3). */
+export function gen80(rng: Rng): [number, number, number] {
+  const s = rng.below(2);
+  const sig = sig80(rng);
+  const frac = sig & ((1n << 63n) - 1n);
+  switch (rng.below(18)) {
+    case 0: return mk80(s, 0, 0n);
+    case 1: return mk80(s, 0, frac >> BigInt(rng.below(63)) || 1n); // denormal
+    case 2: return mk80(s, 0, sig); // pseudo-denormal
+    case 3: return mk80(s, rng.int(1, 3), sig);
+    case 4: return mk80(s, rng.int(0x7ffc, 0x7ffe), sig);
+    case 5: return mk80(s, 0x7fff, 1n << 63n);
+    case 6: return mk80(s, 0x7fff, (3n << 62n) | (frac & ((1n << 62n) - 1n)));
+    case 7: return mk80(s, 0x7fff, (1n << 63n) | (frac & ((1n << 62n) - 1n) || 1n));
+    case 8: return mk80(s, 0x7fff, rng.bool() ? 0n : frac || 1n); // pseudo-infinity / pseudo-NaN
+    case 9: return mk80(s, rng.int(1, 0x7ffe), frac); // unnormal
+    case 10:
+    case 11: return mk80(s, rng.int(0x3fff - 20, 0x3fff + 20), sig);
+    case 12: return mk80(s, rng.pick([0x3fff - 126, 0x3fff - 149, 0x3fff + 127, 0x3fff - 1022, 0x3fff - 1074, 0x3fff + 1023]) + rng.int(-2, 2), sig);
+    case 13: return mk80(s, 0x3fff + rng.int(14, 64), sig); // integer conversions
+    case 14: return mk80(s, rng.int(1, 70), sig); // near the extended underflow
+    case 15: return mk80(s, 0x3fff - rng.int(-70, 70), (1n << 63n) >> 0n | (BigInt(rng.below(256)) << 55n));
+    default: return mk80(s, rng.int(1, 0x7ffe), sig);
+  }
+}
+
+export function related80(rng: Rng, a: [number, number, number]): [number, number, number] {
+  const [lo, hi, se] = a;
+  const e = se & 0x7fff;
+  const sig = (BigInt(hi) << 32n) | BigInt(lo);
+  switch (rng.below(5)) {
+    case 0: return [lo, hi, se ^ 0x8000];
+    case 1: return mk80(rng.below(2), e, BigInt.asUintN(64, sig + BigInt(rng.int(-2, 2))) | (sig & (1n << 63n)));
+    case 2: return mk80(rng.below(2), Math.max(0, Math.min(0x7ffe, e - rng.int(22, 66))), sig80(rng));
+    case 3: return mk80(rng.below(2), Math.max(1, Math.min(0x7ffe, e + rng.int(-3, 3))), sig80(rng));
+    default: return a;
+  }
+}
