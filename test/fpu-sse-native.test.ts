@@ -3,7 +3,7 @@
 // result bits and MXCSR flags compared exactly.
 import { describe, expect, it } from 'vitest';
 import * as fpu from '../src/fpu/index.js';
-import { type FpCase, type FpSuite, runFpSuite } from './support/fpu-diff.js';
+import { type FpCase, type FpSuite, describeRun, runFpSuite } from './support/fpu-diff.js';
 import { gen32, gen64, genI32, genI64, related32, related64 } from './support/fpu-gen.js';
 import { NOp, fpuNativeAvailable } from './support/fpu-native.js';
 
@@ -127,7 +127,7 @@ function suiteOf(d: OpDef): FpSuite {
 describe.skipIf(!avail.ok)('fpu SSE core vs the host CPU', () => {
   it.each(OPS.map((d) => [d.name, d] as const))('%s', (_name, d) => {
     const r = runFpSuite(suiteOf(d));
-    console.log(`fpu ${d.name}: ${r.cases} cases, ${r.count} mismatches`);
+    console.log(describeRun(d.name, r));
     expect(r.mismatches).toEqual([]);
   });
 });

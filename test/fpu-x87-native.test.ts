@@ -4,7 +4,7 @@
 // six flags and the condition codes C0-C3 compared exactly.
 import { describe, expect, it } from 'vitest';
 import * as fpu from '../src/fpu/index.js';
-import { type FpCase, type FpSuite, runFpSuite } from './support/fpu-diff.js';
+import { type FpCase, type FpSuite, describeRun, runFpSuite } from './support/fpu-diff.js';
 import { gen32, gen64, gen80, genI32, genI64, related80 } from './support/fpu-gen.js';
 import { NOp, fpuNativeAvailable } from './support/fpu-native.js';
 import type { Rng } from './support/rng.js';
@@ -142,10 +142,47 @@ function suiteOf(d: OpDef): FpSuite {
   };
 }
 
+/**
+ * Register-result operations with exceptions unmasked (the host result is read with FNSAVE): OE/UE
+ * unmasked give re-biased results; an unmasked pre-computation exception (IE, DE, ZE) leaves ST0
+ * unchanged and raises only the pre-computation flags (what an executor does with `last`).
+ */
+const UNMASKED_SETS = [fpu.FpFlag.UE, fpu.FpFlag.OE, fpu.FpFlag.OE | fpu.FpFlag.UE, fpu.FpFlag.PE | fpu.FpFlag.UE, 0x3f];
+const UNMASKED_CONTROLS = [0, 1, 2, 3].flatMap((rc) =>
+  [0, 2, 3].flatMap((pc) => UNMASKED_SETS.map((u) => (CW_MASKED & ~u) | (pc << 8) | (rc << 10))),
+);
+const REGISTER_OPS = new Set(['FADD', 'FSUB', 'FMUL', 'FDIV', 'FSQRT', 'FRNDINT', 'FSCALE', 'FPREM', 'FPREM1']);
+
+function unmaskedSuiteOf(d: OpDef): FpSuite {
+  const base = suiteOf(d);
+  return {
+    ...base,
+    name: `${d.name} unmasked`,
+    perControl: Math.ceil(PER_CONTROL / 5),
+    controls: UNMASKED_CONTROLS,
+    make: (rng, ctl) => ({ ...base.make(rng, ctl), imm: 1 }),
+    emulate: (c) => {
+      const env = envOf(c.ctl);
+      const r = d.emu(c, env);
+      const pre = env.last & fpu.PRE_COMPUTATION_FLAGS;
+      if (pre & env.unmasked) return [A(c), A(c, 1), A(c, 2) & 0xffff, pre];
+      return [...r.words, (env.last & 0x3f) | (env.c1 ? C1 : 0) | (r.cond ?? 0)];
+    },
+  };
+}
+
 describe.skipIf(!avail.ok)('fpu x87 core vs the host FPU', () => {
   it.each(OPS.map((d) => [d.name, d] as const))('%s', (_name, d) => {
     const r = runFpSuite(suiteOf(d));
-    console.log(`fpu ${d.name}: ${r.cases} cases, ${r.count} mismatches`);
+    console.log(describeRun(d.name, r));
+    expect(r.mismatches).toEqual([]);
+  });
+});
+
+describe.skipIf(!avail.ok)('fpu x87 core vs the host FPU, exceptions unmasked', () => {
+  it.each(OPS.filter((d) => REGISTER_OPS.has(d.name)).map((d) => [d.name, d] as const))('%s', (_name, d) => {
+    const r = runFpSuite(unmaskedSuiteOf(d));
+    console.log(describeRun(`${d.name} unmasked`, r));
     expect(r.mismatches).toEqual([]);
   });
 });

@@ -48,8 +48,10 @@ export function raise(env: FpEnv, flags: number): void {
  * pack it into res, raising OE/UE/PE. sig > 0; with `sticky` sig must carry at least p + 2 bits.
  * x86 detects tininess after rounding (the result rounded to p bits with an unbounded exponent is
  * below 2^emin). SSE (x87 = false): FTZ with UE masked flushes a tiny result to a signed zero with
- * UE and PE; UE unmasked raises UE on any tiny result. x87: OE/UE unmasked deliver the rounded
- * result with the exponent re-biased by -/+24576; env.c1 = rounded up in magnitude.
+ * UE and PE; UE unmasked raises UE on any tiny result. x87: OE/UE unmasked deliver a register
+ * (extended) result rounded with the exponent re-biased by -/+24576 (a store to memory is the
+ * caller's: nothing is written); a result still out of range after re-biasing (FSCALE) is a
+ * signed infinity (OE, PE, C1) or zero (UE, PE) whatever RC (host-checked); env.c1 = rounded up in magnitude.
  */
 export function roundPack(
   sign: number,
@@ -72,7 +74,13 @@ export function roundPack(
     roundAt(sign, sig, exp, e - fmt.p + 1, env.rc);
     const eu = bitLength(roundedM) > fmt.p ? e + 1 : e;
     tiny = eu < fmt.emin;
-    if (tiny && x87 && env.unmasked & FpFlag.UE) {
+    if (tiny && x87 && fmt.bits === 80 && env.unmasked & FpFlag.UE) {
+      if (eu + X87_REBIAS < fmt.emin) {
+        // still tiny after re-biasing (FSCALE): a signed zero whatever RC (host-checked)
+        raise(env, FpFlag.UE | FpFlag.PE);
+        packZero(sign, fmt, res);
+        return;
+      }
       raise(env, FpFlag.UE | (roundedInexact ? FpFlag.PE : 0));
       env.c1 = roundedUp ? 1 : 0;
       packFinite(sign, roundedM, e - fmt.p + 1 + X87_REBIAS, fmt, res);
@@ -93,7 +101,14 @@ export function roundPack(
   }
   const er = q + bitLength(m) - 1;
   if (er > fmt.emax) {
-    if (x87 && env.unmasked & FpFlag.OE) {
+    if (x87 && fmt.bits === 80 && env.unmasked & FpFlag.OE) {
+      if (er - X87_REBIAS > fmt.emax) {
+        // still too large after re-biasing (FSCALE): a signed infinity whatever RC (host-checked)
+        raise(env, FpFlag.OE | FpFlag.PE);
+        env.c1 = 1;
+        packInf(sign, fmt, res);
+        return;
+      }
       raise(env, FpFlag.OE | (roundedInexact ? FpFlag.PE : 0));
       env.c1 = roundedUp ? 1 : 0;
       packFinite(sign, m, q - X87_REBIAS, fmt, res);

@@ -156,11 +156,13 @@ export function f80Rem(
     return 0;
   }
   if ((A.cls === Cls.FINITE && A.denormal) || (B.cls === Cls.FINITE && B.denormal)) raise(env, FpFlag.DE);
-  if (A.cls === Cls.ZERO || B.cls === Cls.INF) {
-    res.lo = alo >>> 0;
-    res.hi = ahi >>> 0;
-    res.se = ase & 0xffff;
-    if (A.cls !== Cls.ZERO && A.denormal) packFinite(A.sign, A.sig, A.exp, F80, res); // normalized
+  if (A.cls === Cls.ZERO) {
+    packZero(A.sign, F80, res);
+    return 0;
+  }
+  if (B.cls === Cls.INF) {
+    // a itself; a denormal a is an (exact) tiny result: UE when unmasked, re-biased (host-checked)
+    roundPack(A.sign, A.sig, A.exp, false, F80, env, res, true);
     return 0;
   }
   const ea = A.exp + bitLength(A.sig) - 1;

@@ -1,8 +1,10 @@
 // Native oracle for the software floating-point core (src/fpu): reads fixed-size records from
 // stdin, executes the real SSE / x87 instruction on the host with the MXCSR or x87 control word
-// under test (all exceptions masked by the caller), writes the result bits and the flags.
+// under test, writes the result bits and the flags. SSE runs with all exceptions masked; x87
+// register-result operations may unmask some (the result is then read without waiting).
 //
-// Input record (48 bytes):  u32 op, u32 ctl (MXCSR or x87 CW), u32 imm, u32 pad, u8 a[16], u8 b[16]
+// Input record (48 bytes):  u32 op, u32 ctl (MXCSR or x87 CW), u32 imm (CMPSS/ROUNDSS immediate;
+//                           x87: bit 0 = read ST0 with FNSAVE), u32 pad, u8 a[16], u8 b[16]
 // Output record (48 bytes): u8 r[32] (x87 FXTRACT: two 16-byte slots), u32 status (MXCSR after, or
 //                           x87 status word), u32 eflags (ZF/PF/CF of COMIS), u8 pad[8]
 // Operands and results are little-endian in their slots (extended: 10 bytes).
@@ -61,6 +63,17 @@ enum {
   asm volatile(X87_PRE "fldt %[b]\n\tfldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\tfstpt %[r]\n\tfninit" : X87_IO : "memory")
 #define X87_1(insn)                                                                                   \
   asm volatile(X87_PRE "fldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\tfstpt %[r]\n\tfninit" : X87_IO : "memory")
+// With exceptions unmasked (imm bit 0): read ST0 with the non-waiting FNSAVE (a pending unmasked
+// exception would fault on FSTP); ST0 is at offset 28 of the 108-byte image.
+#define X87_SAVE(pre, insn)                                                                           \
+  do {                                                                                                \
+    uint8_t img[108];                                                                                 \
+    asm volatile(X87_PRE pre insn "\n\tfnstsw %[sw]\n\tfnsave %[img]\n\tfninit"                      \
+                 : [sw] "=m"(o->status), [img] "=m"(img) : [cw] "m"(in->ctl), [a] "m"(in->a), [b] "m"(in->b) : "memory"); \
+    memcpy(o->r, img + 28, 10);                                                                       \
+  } while (0)
+#define X87_2S(insn) if (in->imm & 1) X87_SAVE("fldt %[b]\n\tfldt %[a]\n\t", insn); else X87_2(insn)
+#define X87_1S(insn) if (in->imm & 1) X87_SAVE("fldt %[a]\n\t", insn); else X87_1(insn)
 #define X87_CMP(insn)                                                                                 \
   asm volatile(X87_PRE "fldt %[b]\n\tfldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\tfninit" : X87_IO : "memory")
 #define X87_LOAD(insn)                                                                                \
@@ -106,21 +119,21 @@ static void run(const rec_in *in, rec_out *o) {
     case CVTTSD2SI64: SSE2GPR("cvttsd2si", "rax"); break;
     CASE16(ROUNDSS, "roundss")
     CASE16(ROUNDSD, "roundsd")
-    case FADD: X87_2("fadd %%st(1), %%st"); break;
-    case FSUB: X87_2("fsub %%st(1), %%st"); break;
-    case FMUL: X87_2("fmul %%st(1), %%st"); break;
-    case FDIV: X87_2("fdiv %%st(1), %%st"); break;
-    case FSQRT: X87_1("fsqrt"); break;
+    case FADD: X87_2S("fadd %%st(1), %%st"); break;
+    case FSUB: X87_2S("fsub %%st(1), %%st"); break;
+    case FMUL: X87_2S("fmul %%st(1), %%st"); break;
+    case FDIV: X87_2S("fdiv %%st(1), %%st"); break;
+    case FSQRT: X87_1S("fsqrt"); break;
     case FCOM: X87_CMP("fcom %%st(1)"); break;
     case FUCOM: X87_CMP("fucom %%st(1)"); break;
     case FXAM: X87_1("fxam"); break;
-    case FRNDINT: X87_1("frndint"); break;
-    case FSCALE: X87_2("fscale"); break;
+    case FRNDINT: X87_1S("frndint"); break;
+    case FSCALE: X87_2S("fscale"); break;
     case FXTRACT:
       asm volatile(X87_PRE "fldt %[a]\n\tfxtract\n\tfnstsw %[sw]\n\tfstpt %[r]\n\tfstpt %[r2]\n\tfninit" : X87_IO : "memory");
       break;
-    case FPREM: X87_2("fprem"); break;
-    case FPREM1: X87_2("fprem1"); break;
+    case FPREM: X87_2S("fprem"); break;
+    case FPREM1: X87_2S("fprem1"); break;
     case FLD32: X87_LOAD("flds"); break;
     case FLD64: X87_LOAD("fldl"); break;
     case FILD16: X87_LOAD("filds"); break;

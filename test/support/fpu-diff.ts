@@ -25,8 +25,19 @@ export interface FpSuite {
 
 const hex = (w: readonly number[]) => w.map((x) => (x >>> 0).toString(16)).join(' ');
 
-/** Run a suite; returns the number of cases and a description of the first mismatches. */
-export function runFpSuite(s: FpSuite, maxReported = 8): { cases: number; mismatches: string[]; count: number } {
+export interface FpSuiteResult {
+  cases: number;
+  mismatches: string[];
+  count: number;
+  /** how many host results raised each flag IE DE ZE OE UE PE (shows the generator reaches them) */
+  flagCounts: number[];
+}
+
+/**
+ * Run a suite; returns the number of cases, a description of the first mismatches and the flag
+ * counts (the flags are the last word of `native`: bits IE..PE).
+ */
+export function runFpSuite(s: FpSuite, maxReported = 8): FpSuiteResult {
   const rng = new Rng(`fpu:${s.name}`);
   const cases: FpCase[] = [];
   for (const ctl of s.controls) for (let i = 0; i < s.perControl; i++) cases.push(s.make(rng, ctl));
@@ -44,8 +55,11 @@ export function runFpSuite(s: FpSuite, maxReported = 8): { cases: number; mismat
   const out = runFpuNative(rec);
   const mismatches: string[] = [];
   let count = 0;
+  const flagCounts = [0, 0, 0, 0, 0, 0];
   cases.forEach((c, i) => {
     const want = s.native(out, i * REC_WORDS, c).map((x) => x >>> 0);
+    const flags = want[want.length - 1]!;
+    for (let k = 0; k < 6; k++) if (flags & (1 << k)) flagCounts[k]!++;
     let got: number[];
     try {
       got = s.emulate(c).map((x) => x >>> 0);
@@ -62,5 +76,10 @@ export function runFpSuite(s: FpSuite, maxReported = 8): { cases: number; mismat
       }
     }
   });
-  return { cases: cases.length, mismatches, count };
+  return { cases: cases.length, mismatches, count, flagCounts };
+}
+
+export function describeRun(name: string, r: FpSuiteResult): string {
+  const names = ['IE', 'DE', 'ZE', 'OE', 'UE', 'PE'];
+  return `fpu ${name}: ${r.cases} cases, ${r.count} mismatches (host flags: ${names.map((n, k) => `${n} ${r.flagCounts[k]}`).join(', ')})`;
 }
