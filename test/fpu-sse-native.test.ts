@@ -131,3 +131,18 @@ describe.skipIf(!avail.ok)('fpu SSE core vs the host CPU', () => {
     expect(r.mismatches).toEqual([]);
   });
 });
+
+/** The same arithmetic with the host-double fast paths off: the exact slow path on its own. */
+const FAST_OPS = new Set(['ADDSS', 'SUBSS', 'MULSS', 'DIVSS', 'SQRTSS', 'ADDSD', 'SUBSD', 'MULSD', 'DIVSD', 'SQRTSD']);
+describe.skipIf(!avail.ok)('fpu SSE core vs the host CPU, slow path only', () => {
+  it.each(OPS.filter((d) => FAST_OPS.has(d.name)).map((d) => [d.name, d] as const))('%s', (_name, d) => {
+    fpu.FastPath.enabled = false;
+    try {
+      const r = runFpSuite({ ...suiteOf(d), name: `${d.name} slow`, perControl: Math.ceil(PER_CONTROL / 4) });
+      console.log(describeRun(`${d.name} (slow path)`, r));
+      expect(r.mismatches).toEqual([]);
+    } finally {
+      fpu.FastPath.enabled = true;
+    }
+  });
+});

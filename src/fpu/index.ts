@@ -6,3 +6,4 @@ export * from './sse.js';
 export * from './convert.js';
 export * from './x87.js';
 export * from './x87-misc.js';
+export { FastPath } from './fast64.js';

@@ -6,7 +6,8 @@
 import { Op, arith, sqrtCore } from './arith.js';
 import { Cls, F32, F64, createUnpacked, unpack32, unpack64 } from './format.js';
 import { raise } from './round.js';
-import { fastArith64 } from './fast64.js';
+import { fastArith32 } from './fast32.js';
+import { fastArith64, fastSqrt64 } from './fast64.js';
 import { FpFlag, type FpEnv, type FpResult, createFpResult } from './types.js';
 
 const A = createUnpacked();
@@ -65,6 +66,8 @@ function nan64(alo: number, ahi: number, blo: number, bhi: number, env: FpEnv, r
 
 function arith32(op: number, a: number, b: number, env: FpEnv): number {
   begin(env);
+  const f = fastArith32(op, a, b, env);
+  if (f >= 0) return f;
   const n = nan32(a, b, env);
   if (n !== undefined) return n;
   arith(op, unpack32(a, A, env.daz), unpack32(b, B, env.daz), F32, env, tmp, false);
@@ -100,6 +103,8 @@ export function f64Div(alo: number, ahi: number, blo: number, bhi: number, env: 
 
 export function f32Sqrt(a: number, env: FpEnv): number {
   begin(env);
+  const f = fastArith32(4, a, 0, env);
+  if (f >= 0) return f;
   if (isNaN32(a)) {
     if (isSNaN32(a)) raise(env, FpFlag.IE);
     return (a | 0x400000) >>> 0;
@@ -111,6 +116,7 @@ export function f32Sqrt(a: number, env: FpEnv): number {
 
 export function f64Sqrt(lo: number, hi: number, env: FpEnv, res: FpResult): void {
   begin(env);
+  if (fastSqrt64(lo, hi, env, res)) return;
   if (isNaN64(lo, hi)) {
     if (isSNaN64(lo, hi)) raise(env, FpFlag.IE);
     res.lo = lo;
