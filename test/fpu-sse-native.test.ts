@@ -17,7 +17,7 @@ const MXCSR_FTZ = 0x8000;
 const CONTROLS = [0, 1, 2, 3].flatMap((rc) =>
   [0, MXCSR_DAZ, MXCSR_FTZ, MXCSR_DAZ | MXCSR_FTZ].map((x) => MXCSR_MASKED | (rc << 13) | x),
 );
-const PER_CONTROL = Number(process.env.RINGZERO_FPU_CASES ?? 600);
+const PER_CONTROL = Number(process.env.RINGZERO_FPU_CASES ?? 2000);
 
 function envOf(ctl: number): fpu.FpEnv {
   return fpu.createFpEnv({
