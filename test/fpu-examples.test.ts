@@ -185,6 +185,12 @@ describe('SSE conversions and rounding: hand-checked (SDM Vol. 2 CVTSS2SI, CVTSI
     expect([res.lo, res.hi, e.flags]).toEqual([0x20000000, 0x7ff80000, IE]);
   });
 
+  it('tininess is detected after rounding (IEEE 754 §7.5; measured on the host): no UE when the result rounds to 2^-126', () => {
+    const e = env();
+    expect(fpu.f64ToF32(0xf8000000, 0x380fffff, e)).toBe(MIN_NORMAL32); // 2^-126 * (1 - 2^-26)
+    expect(e.flags).toBe(PE);
+  });
+
   it('0.1 + 0.2 in binary64 is 0.30000000000000004 and inexact', () => {
     const e = env();
     fpu.f64Add(0x9999999a, 0x3fb99999, 0x9999999a, 0x3fc99999, e, res);
@@ -333,6 +339,17 @@ describe('x87 extended: hand-checked (SDM Vol. 1 chapter 8)', () => {
     e = env({ rc: RU });
     fpu.f80RoundInt(0, 0xa0000000, 0x4000, e, res); // 2.5 up -> 3
     expect([...xr(), e.flags, e.c1]).toEqual([...X_THREE, PE, 1]);
+  });
+
+  it('packed BCD: FBLD of -123, FBSTP of 2.5 (to even) and of 10^18 (the BCD indefinite)', () => {
+    let e = env();
+    fpu.f80FromBcd(0x123, 0, 0x8000, e, res); // digits 1 2 3, sign byte 80H
+    expect([...xr(), e.flags]).toEqual([0, 0xf6000000, 0xc005, 0]); // -123 = -1.921875 * 2^6
+    fpu.f80ToBcd(0, 0xa0000000, 0x4000, e, res); // 2.5 -> 2
+    expect([...xr(), e.flags]).toEqual([2, 0, 0, PE]);
+    e = env();
+    fpu.f80ToBcd(0x76400000, 0xde0b6b3a, 0x403a, e, res); // 10^18 = DE0B6B3A7640000H = 1.73... * 2^59
+    expect([...xr(), e.flags]).toEqual([0, 0xc0000000, 0xffff, IE]);
   });
 
   it('FLD m32 of an SNaN quiets it with IE; of a denormal, DE and normalized', () => {

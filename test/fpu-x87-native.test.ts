@@ -64,6 +64,26 @@ function f64bits(v: number): number[] {
   return Array.from(new Uint32Array(f.buffer));
 }
 
+/** Packed BCD: valid digits mostly, sometimes a digit above 9 (undefined, compared as measured). */
+function genBcd(rng: Rng): number[] {
+  const d: number[] = [];
+  const n = rng.int(0, 18);
+  for (let i = 0; i < 18; i++) d.push(i < n ? (rng.bool(0.03) ? rng.int(10, 15) : rng.int(0, 9)) : 0);
+  const byte = (i: number) => d[2 * i]! | (d[2 * i + 1]! << 4);
+  const word = (i: number) => (byte(i) | (byte(i + 1) << 8) | (byte(i + 2) << 16) | (byte(i + 3) << 24)) >>> 0;
+  return [word(0), word(4), byte(8) | (rng.bool() ? 0x8000 : 0) | (rng.bool(0.1) ? rng.below(128) << 8 : 0)];
+}
+/** Extended values around the BCD range (up to 10^18, rounding at the integer boundary). */
+function bcdRange(rng: Rng): [number, number, number] {
+  const v = rng.bool(0.3) ? 10n ** 18n - BigInt(rng.int(-2, 2)) : BigInt.asUintN(60, rng.u64()) >> BigInt(rng.below(60));
+  const frac = BigInt(rng.below(4));
+  const sig = (v << 2n) | frac;
+  if (sig === 0n) return [0, 0, rng.below(2) << 15];
+  const n = sig.toString(2).length;
+  const m = sig << BigInt(64 - n);
+  return [Number(m & 0xffffffffn), Number(m >> 32n), (rng.below(2) << 15) | (0x3fff + n - 3)];
+}
+
 const store = (name: string, op: number, bits: number, truncate: boolean): OpDef => ({
   name, op, make: one,
   emu: (c, env) => {
@@ -119,6 +139,14 @@ const OPS: OpDef[] = [
   fild('FILD m64', NOp.FILD64, 64),
   { name: 'FSTP m32', op: NOp.FST32, make: one, emu: (c, env) => ({ words: [fpu.f80ToF32(A(c), A(c, 1), A(c, 2), env, res)] }), words: (out, o) => [out[o]!] },
   { name: 'FSTP m64', op: NOp.FST64, make: one, emu: (c, env) => (fpu.f80ToF64(A(c), A(c, 1), A(c, 2), env, res), { words: [res.lo, res.hi] }), words: (out, o) => [out[o]!, out[o + 1]!] },
+  {
+    name: 'FBLD', op: NOp.FBLD, make: (rng) => ({ a: genBcd(rng), b: [] }),
+    emu: (c, env) => (fpu.f80FromBcd(A(c), A(c, 1), A(c, 2), env, res), { words: w80() }), words: n80,
+  },
+  {
+    name: 'FBSTP', op: NOp.FBSTP, make: (rng) => ({ a: rng.bool(0.5) ? gen80(rng) : bcdRange(rng), b: [] }),
+    emu: (c, env) => (fpu.f80ToBcd(A(c), A(c, 1), A(c, 2), env, res), { words: w80() }), words: n80,
+  },
   store('FISTP m16', NOp.FIST16, 16, false),
   store('FISTP m32', NOp.FIST32, 32, false),
   store('FISTP m64', NOp.FIST64, 64, false),

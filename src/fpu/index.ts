@@ -7,3 +7,4 @@ export * from './convert.js';
 export * from './x87.js';
 export * from './x87-misc.js';
 export { FastPath } from './fast64.js';
+export * from './bcd.js';
