@@ -20,7 +20,7 @@ enum {
   ADDSD, SUBSD, MULSD, DIVSD, SQRTSD, MINSD, MAXSD, CMPSD, COMISD, UCOMISD,
   CVTSS2SD, CVTSD2SS, CVTSI2SS32, CVTSI2SS64, CVTSI2SD32, CVTSI2SD64,
   CVTSS2SI32, CVTTSS2SI32, CVTSS2SI64, CVTTSS2SI64, CVTSD2SI32, CVTTSD2SI32, CVTSD2SI64, CVTTSD2SI64,
-  ROUNDSS, ROUNDSD,
+  ROUNDSS, ROUNDSD, VCMPSS, VCMPSD,
   FADD = 100, FSUB, FMUL, FDIV, FSQRT, FCOM, FUCOM, FXAM, FRNDINT, FSCALE, FXTRACT, FPREM, FPREM1,
   FLD32, FLD64, FILD16, FILD32, FILD64, FST32, FST64, FIST16, FIST32, FIST64, FISTT16, FISTT32, FISTT64,
   FBLD, FBSTP,
@@ -54,6 +54,15 @@ enum {
     case 9: SSEI(insn, 9); break; case 10: SSEI(insn, 10); break; case 11: SSEI(insn, 11); break; \
     case 12: SSEI(insn, 12); break; case 13: SSEI(insn, 13); break; case 14: SSEI(insn, 14); break; \
     default: SSEI(insn, 15); break; } break;
+
+#define VEXI(insn, imm) asm volatile(SSE_PRE insn " $" #imm ", %%xmm1, %%xmm0, %%xmm0" SSE_POST : SSE_IO : "xmm0", "xmm1")
+#define V4(insn, b) case b: VEXI(insn, b); break; case b + 1: VEXI(insn, b + 1); break; \
+  case b + 2: VEXI(insn, b + 2); break; case b + 3: VEXI(insn, b + 3); break;
+// VCMPSS/VCMPSD with all 32 predicates (AVX hosts only: status 0xffffffff otherwise)
+#define CASE32(OP, insn) \
+  case OP: if (!__builtin_cpu_supports("avx")) { o->status = 0xffffffffu; break; } \
+    switch (in->imm & 31) { V4(insn, 0) V4(insn, 4) V4(insn, 8) V4(insn, 12) V4(insn, 16) V4(insn, 20) \
+      V4(insn, 24) V4(insn, 28) } break;
 
 // x87: fninit, load the control word, clear the flags, push b then a (st0 = a, st1 = b), run the
 // instruction, store st0 (and st1 when asked), read the status word.
@@ -119,6 +128,8 @@ static void run(const rec_in *in, rec_out *o) {
     case CVTTSD2SI64: SSE2GPR("cvttsd2si", "rax"); break;
     CASE16(ROUNDSS, "roundss")
     CASE16(ROUNDSD, "roundsd")
+    CASE32(VCMPSS, "vcmpss")
+    CASE32(VCMPSD, "vcmpsd")
     case FADD: X87_2S("fadd %%st(1), %%st"); break;
     case FSUB: X87_2S("fsub %%st(1), %%st"); break;
     case FMUL: X87_2S("fmul %%st(1), %%st"); break;
