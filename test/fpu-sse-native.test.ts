@@ -168,3 +168,46 @@ describe.skipIf(!avail.ok)('fpu SSE core vs the host CPU, slow path only', () =>
     }
   });
 });
+
+/**
+ * Exceptions unmasked: the host takes #XM (caught as SIGFPE; XMM0 must be unchanged). The
+ * expectation is the executor's contract with the core: an unmasked pre-computation exception
+ * (env.last & IE|DE|ZE) faults with those flags; otherwise an unmasked exception among all the
+ * flags of the operation faults with all of them; else the result is written.
+ */
+const UNMASK_SETS = [fpu.FpFlag.UE, fpu.FpFlag.OE, fpu.FpFlag.PE, fpu.FpFlag.IE, fpu.FpFlag.DE, fpu.FpFlag.ZE, 0x3f, fpu.FpFlag.UE | fpu.FpFlag.PE];
+const TRAP_CONTROLS = CONTROLS.flatMap((ctl) => UNMASK_SETS.map((u) => (ctl & ~(u << 7)) >>> 0));
+
+function trappingSuiteOf(d: OpDef): FpSuite {
+  const base = suiteOf(d);
+  const n = Math.max(1, d.words);
+  return {
+    ...base,
+    name: `${d.name} unmasked`,
+    perControl: Math.ceil(PER_CONTROL / UNMASK_SETS.length),
+    controls: TRAP_CONTROLS,
+    make: (rng, ctl) => ({ ...base.make(rng, ctl), mode: 1 }),
+    emulate: (c) => {
+      const env = envOf(c.ctl);
+      const r = d.emu(c, env);
+      const pre = env.last & fpu.PRE_COMPUTATION_FLAGS;
+      const xmm0 = Array.from({ length: n }, (_, k) => c.a[k] ?? 0);
+      if (pre & env.unmasked) return [1, ...xmm0, pre];
+      if (env.last & env.unmasked) return [1, ...xmm0, env.last];
+      return [0, ...r, env.last];
+    },
+    native: (out, o) => {
+      const faulted = out[o + 10]! & 1;
+      const r = faulted ? Array.from(out.subarray(o, o + n)) : d.eflags ? [out[o + 9]! & 0x45] : Array.from(out.subarray(o, o + d.words));
+      return [faulted, ...r, out[o + 8]! & 0x3f];
+    },
+  };
+}
+
+describe.skipIf(!avail.ok)('fpu SSE core vs the host CPU, exceptions unmasked (#XM)', () => {
+  it.each(OPS.filter((d) => avx || !d.avx).map((d) => [d.name, d] as const))('%s', (_name, d) => {
+    const r = runFpSuite(trappingSuiteOf(d));
+    console.log(describeRun(`${d.name} unmasked`, r));
+    expect(r.mismatches).toEqual([]);
+  });
+});

@@ -214,3 +214,32 @@ describe.skipIf(!avail.ok)('fpu x87 core vs the host FPU, exceptions unmasked', 
     expect(r.mismatches).toEqual([]);
   });
 });
+
+/**
+ * Stores to memory with exceptions unmasked: an unmasked exception other than PE leaves memory
+ * unchanged (the oracle's output slot stays zero), with the flags the core reports in `last`.
+ */
+const STORE_OPS = new Set(['FSTP m32', 'FSTP m64', 'FISTP m16', 'FISTP m32', 'FISTP m64', 'FISTTP m32', 'FBSTP']);
+function unmaskedStoreSuiteOf(d: OpDef): FpSuite {
+  const base = suiteOf(d);
+  return {
+    ...base,
+    name: `${d.name} unmasked`,
+    perControl: Math.ceil(PER_CONTROL / 5),
+    controls: UNMASKED_CONTROLS.concat([0, 1, 2, 3].map((rc) => (CW_MASKED & ~fpu.FpFlag.IE) | (3 << 8) | (rc << 10))),
+    emulate: (c) => {
+      const env = envOf(c.ctl);
+      const r = d.emu(c, env);
+      const stored = !(env.last & env.unmasked & ~fpu.FpFlag.PE);
+      return [...(stored ? r.words : r.words.map(() => 0)), (env.last & 0x3f) | (env.c1 ? C1 : 0) | (r.cond ?? 0)];
+    },
+  };
+}
+
+describe.skipIf(!avail.ok)('fpu x87 stores vs the host FPU, exceptions unmasked', () => {
+  it.each(OPS.filter((d) => STORE_OPS.has(d.name)).map((d) => [d.name, d] as const))('%s', (_name, d) => {
+    const r = runFpSuite(unmaskedStoreSuiteOf(d));
+    console.log(describeRun(`${d.name} unmasked`, r));
+    expect(r.mismatches).toEqual([]);
+  });
+});

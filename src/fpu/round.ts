@@ -48,7 +48,9 @@ export function raise(env: FpEnv, flags: number): void {
  * pack it into res, raising OE/UE/PE. sig > 0; with `sticky` sig must carry at least p + 2 bits.
  * x86 detects tininess after rounding (the result rounded to p bits with an unbounded exponent is
  * below 2^emin). SSE (x87 = false): FTZ with UE masked flushes a tiny result to a signed zero with
- * UE and PE; UE unmasked raises UE on any tiny result. x87: OE/UE unmasked deliver a register
+ * UE and PE; UE unmasked raises UE on any tiny result; OE/UE unmasked raise PE only when the
+ * result with an unbounded exponent is inexact (the caller faults, writing nothing). x87 stores to
+ * memory with OE/UE unmasked raise OE/UE alone, C1 = 0. x87: OE/UE unmasked deliver a register
  * (extended) result rounded with the exponent re-biased by -/+24576 (a store to memory is the
  * caller's: nothing is written); a result still out of range after re-biasing (FSCALE) is a
  * signed infinity (OE, PE, C1) or zero (UE, PE) whatever RC (host-checked); env.c1 = rounded up in magnitude.
@@ -70,10 +72,12 @@ export function roundPack(
   const n = bitLength(sig);
   const e = exp + n - 1;
   let tiny = false;
+  let inexactUnbounded = false;
   if (e < fmt.emin) {
     roundAt(sign, sig, exp, e - fmt.p + 1, env.rc);
     const eu = bitLength(roundedM) > fmt.p ? e + 1 : e;
     tiny = eu < fmt.emin;
+    inexactUnbounded = roundedInexact;
     if (tiny && x87 && fmt.bits === 80 && env.unmasked & FpFlag.UE) {
       if (eu + X87_REBIAS < fmt.emin) {
         // still tiny after re-biasing (FSCALE): a signed zero whatever RC (host-checked)
@@ -114,17 +118,24 @@ export function roundPack(
       packFinite(sign, m, q - X87_REBIAS, fmt, res);
       return;
     }
-    raise(env, FpFlag.OE | FpFlag.PE);
+    // unmasked, the caller writes nothing: SSE sets PE only when the result rounded with an
+    // unbounded exponent is inexact, an x87 store to memory never (host-checked)
+    const unmasked = (env.unmasked & FpFlag.OE) !== 0;
+    raise(env, FpFlag.OE | (unmasked && (x87 || !roundedInexact) ? 0 : FpFlag.PE));
     const toInf =
       env.rc === Rounding.NEAREST || (env.rc === Rounding.UP && !sign) || (env.rc === Rounding.DOWN && sign === 1);
-    env.c1 = toInf ? 1 : 0;
+    env.c1 = toInf && !(unmasked && x87) ? 1 : 0;
     if (toInf) packInf(sign, fmt, res);
     else packMaxFinite(sign, fmt, res);
     return;
   }
   let flags = roundedInexact ? FpFlag.PE : 0;
-  if (tiny && (roundedInexact || env.unmasked & FpFlag.UE)) flags |= FpFlag.UE;
+  if (tiny && env.unmasked & FpFlag.UE) {
+    // unmasked, the caller writes nothing: UE; SSE adds PE when the result rounded with an
+    // unbounded exponent is inexact, an x87 store to memory never (host-checked)
+    flags = FpFlag.UE | (inexactUnbounded && !x87 ? FpFlag.PE : 0);
+  } else if (tiny && roundedInexact) flags |= FpFlag.UE;
   if (flags) raise(env, flags);
-  env.c1 = roundedUp ? 1 : 0;
+  env.c1 = roundedUp && !(tiny && x87 && env.unmasked & FpFlag.UE) ? 1 : 0;
   packFinite(sign, m, q, fmt, res);
 }

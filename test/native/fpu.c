@@ -4,13 +4,18 @@
 // register-result operations may unmask some (the result is then read without waiting).
 //
 // Input record (48 bytes):  u32 op, u32 ctl (MXCSR or x87 CW), u32 imm (CMPSS/ROUNDSS immediate;
-//                           x87: bit 0 = read ST0 with FNSAVE), u32 pad, u8 a[16], u8 b[16]
+//                           x87: bit 0 = read ST0 with FNSAVE), u32 mode (bit 0: SSE exceptions may
+//                           be unmasked, catch #XM), u8 a[16], u8 b[16]
 // Output record (48 bytes): u8 r[32] (x87 FXTRACT: two 16-byte slots), u32 status (MXCSR after, or
 //                           x87 status word), u32 eflags (ZF/PF/CF of COMIS), u8 pad[8]
+//                           (pad[0] = 1: the instruction faulted with #XM; r = XMM0 at the fault)
 // Operands and results are little-endian in their slots (extended: 10 bytes).
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <ucontext.h>
 
 typedef struct { uint32_t op, ctl, imm, pad; uint8_t a[16], b[16]; } rec_in;
 typedef struct { uint8_t r[32]; uint32_t status, eflags; uint8_t pad[8]; } rec_out;
@@ -164,13 +169,48 @@ static void run(const rec_in *in, rec_out *o) {
   }
 }
 
+// SSE with exceptions unmasked (pad bit 0): an #XM arrives as SIGFPE; the handler records MXCSR
+// and XMM0 at the fault (the destination must be unchanged) and jumps back. Output pad[0] = 1.
+static sigjmp_buf fault_jmp;
+static uint32_t fault_mxcsr;
+static uint8_t fault_xmm0[16];
+
+static void on_fpe(int sig, siginfo_t *si, void *ctx) {
+  (void)sig;
+  (void)si;
+  ucontext_t *uc = ctx;
+  fault_mxcsr = uc->uc_mcontext.fpregs->mxcsr;
+  memcpy(fault_xmm0, &uc->uc_mcontext.fpregs->_xmm[0], 16);
+  siglongjmp(fault_jmp, 1);
+}
+
+static void run_trapping(const rec_in *in, rec_out *o) {
+  if (sigsetjmp(fault_jmp, 1) == 0) {
+    run(in, o);
+  } else {
+    memset(o, 0, sizeof *o);
+    memcpy(o->r, fault_xmm0, 16);
+    o->status = fault_mxcsr;
+    o->pad[0] = 1;
+  }
+}
+
 int main(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_fpe;
+  sa.sa_flags = SA_SIGINFO;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGFPE, &sa, NULL) != 0) return 2;
   static rec_in in[4096];
   static rec_out out[4096];
   size_t n;
   while ((n = fread(in, sizeof(rec_in), 4096, stdin)) > 0) {
     memset(out, 0, sizeof(rec_out) * n);
-    for (size_t i = 0; i < n; i++) run(&in[i], &out[i]);
+    for (size_t i = 0; i < n; i++) {
+      if (in[i].pad & 1) run_trapping(&in[i], &out[i]);
+      else run(&in[i], &out[i]);
+    }
     if (fwrite(out, sizeof(rec_out), n, stdout) != n) return 1;
   }
   unsigned mx = 0x1f80;

@@ -9,6 +9,8 @@ export interface FpCase {
   imm: number;
   a: readonly number[];
   b: readonly number[];
+  /** oracle mode word (fpu.c): bit 0 = SSE exceptions may be unmasked, catch #XM */
+  mode?: number;
 }
 
 export interface FpSuite {
@@ -47,6 +49,7 @@ export function runFpSuite(s: FpSuite, maxReported = 8): FpSuiteResult {
     rec[o] = c.op;
     rec[o + 1] = c.ctl;
     rec[o + 2] = c.imm;
+    rec[o + 3] = c.mode ?? 0;
     for (let k = 0; k < 4; k++) {
       rec[o + 4 + k] = c.a[k] ?? 0;
       rec[o + 8 + k] = c.b[k] ?? 0;
