@@ -14,7 +14,7 @@ if (!avail.ok) console.warn(`\n*** ringzero: SKIPPING fpu x87 differential suite
 
 const CW_MASKED = 0x3f;
 /** RC 0-3 × PC 24/53/64 */
-const CONTROLS = [0, 1, 2, 3].flatMap((rc) => [0, 2, 3].map((pc) => CW_MASKED | (pc << 8) | (rc << 10)));
+const CONTROLS = [0, 1, 2, 3].flatMap((rc) => [0, 1, 2, 3].map((pc) => CW_MASKED | (pc << 8) | (rc << 10)));
 const PER_CONTROL = Number(process.env.RINGZERO_FPU_CASES ?? 2500);
 /** status word bits compared: flags IE..PE and C0-C3 */
 const SW_MASK = 0x473f;
