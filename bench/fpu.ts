@@ -48,6 +48,8 @@ const f32add: Op = (alo, ahi, _blo, bhi, env, r) => {
   r.lo = fpu.f32Add((ahi & 0x3fffffff) | 0x3c000000, (bhi & 0x3fffffff) | 0x3c000000, env) ^ alo;
 };
 const x87add: Op = (alo, ahi, blo, bhi, env, r) => fpu.f80Add(alo, ahi | 0x80000000, 0x3fff, blo, bhi | 0x80000000, 0x4001, env, r);
+const x87mul: Op = (alo, ahi, blo, bhi, env, r) => fpu.f80Mul(alo, ahi | 0x80000000, 0x3fff, blo, bhi | 0x80000000, 0x4001, env, r);
+const x87div: Op = (alo, ahi, blo, bhi, env, r) => fpu.f80Div(alo, ahi | 0x80000000, 0x3fff, blo, bhi | 0x80000000, 0x4001, env, r);
 
 for (let round = 0; round < 2; round++) {
   if (round === 1) console.log('--');
@@ -60,5 +62,7 @@ for (let round = 0; round < 2; round++) {
   measure('binary64 mul (toward zero: slow)', fpu.f64Mul, normal, 3);
   measure('binary64 div (toward zero: slow)', fpu.f64Div, normal, 3);
   measure('binary64 mul (denormals: slow)', fpu.f64Mul, slow, 0);
-  measure('extended add (x87: slow)', x87add, normal, 0);
+  measure('extended add (x87, limbs)', x87add, normal, 0);
+  measure('extended mul (x87, limbs)', x87mul, normal, 0);
+  measure('extended div (x87: slow)', x87div, normal, 0);
 }

@@ -243,3 +243,17 @@ describe.skipIf(!avail.ok)('fpu x87 stores vs the host FPU, exceptions unmasked'
     expect(r.mismatches).toEqual([]);
   });
 });
+
+/** FADD/FSUB/FMUL with the limb fast path off: the exact slow path on its own. */
+describe.skipIf(!avail.ok)('fpu x87 core vs the host FPU, slow path only', () => {
+  it.each(OPS.filter((d) => ['FADD', 'FSUB', 'FMUL'].includes(d.name)).map((d) => [d.name, d] as const))('%s', (_name, d) => {
+    fpu.FastPath.enabled = false;
+    try {
+      const r = runFpSuite({ ...suiteOf(d), name: `${d.name} slow`, perControl: Math.ceil(PER_CONTROL / 4) });
+      console.log(describeRun(`${d.name} (slow path)`, r));
+      expect(r.mismatches).toEqual([]);
+    } finally {
+      fpu.FastPath.enabled = true;
+    }
+  });
+});

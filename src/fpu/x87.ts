@@ -4,6 +4,7 @@
 // caller's FpResult. Precision control (env.pc) rounds arithmetic results to 24/53/64 bits with
 // the full 15-bit exponent range; env.c1 reports a round-up (C1). No DAZ/FTZ on the x87.
 import { Op, arith, sqrtCore } from './arith.js';
+import { fastAdd80, fastMul80 } from './fast80.js';
 import {
   Cls, F32, F64, F80, F80_24, F80_53, type Format, type Unpacked, createUnpacked, packDefaultNaN, packFinite, packInf,
   packZero, unpack32, unpack64, unpack80,
@@ -77,6 +78,7 @@ function arith80(
   op: number, alo: number, ahi: number, ase: number, blo: number, bhi: number, bse: number, env: FpEnv, res: FpResult,
 ): void {
   begin87(env);
+  if (op === Op.MUL ? fastMul80(alo, ahi, ase, blo, bhi, bse, env, res) : op !== Op.DIV && fastAdd80(alo, ahi, ase, blo, bhi, bse, op === Op.SUB, env, res)) return;
   unpack80(alo, ahi, ase, A);
   unpack80(blo, bhi, bse, B);
   if (nan80x2(alo, ahi, ase, blo, bhi, bse, env, res)) return;
