@@ -159,7 +159,7 @@ export function f64Round(lo: number, hi: number, imm: number, env: FpEnv, res: F
   begin(env);
   const u = input64(lo, hi, env, false);
   if (u.cls === Cls.QNAN || u.cls === Cls.SNAN) {
-    res.lo = lo;
+    res.lo = lo >>> 0;
     res.hi = (hi | 0x80000) >>> 0;
     return;
   }

@@ -59,7 +59,7 @@ function nan64(alo: number, ahi: number, blo: number, bhi: number, env: FpEnv, r
   const na = isNaN64(alo, ahi);
   if (!na && !isNaN64(blo, bhi)) return false;
   if (isSNaN64(alo, ahi) || isSNaN64(blo, bhi)) raise(env, FpFlag.IE);
-  res.lo = na ? alo : blo;
+  res.lo = (na ? alo : blo) >>> 0;
   res.hi = ((na ? ahi : bhi) | 0x80000) >>> 0;
   return true;
 }
@@ -119,7 +119,7 @@ export function f64Sqrt(lo: number, hi: number, env: FpEnv, res: FpResult): void
   if (fastSqrt64(lo, hi, env, res)) return;
   if (isNaN64(lo, hi)) {
     if (isSNaN64(lo, hi)) raise(env, FpFlag.IE);
-    res.lo = lo;
+    res.lo = lo >>> 0;
     res.hi = (hi | 0x80000) >>> 0;
     return;
   }
@@ -239,6 +239,6 @@ export function f64MinMax(alo: number, ahi: number, blo: number, bhi: number, ma
   }
   const rel = f64Compare(alo, ahi, blo, bhi, true, env);
   const first = rel !== Rel.UN && rel !== Rel.EQ && (rel === Rel.LT) !== max;
-  res.lo = first ? alo : blo;
-  res.hi = first ? ahi : bhi;
+  res.lo = (first ? alo : blo) >>> 0;
+  res.hi = (first ? ahi : bhi) >>> 0;
 }
