@@ -38,11 +38,13 @@ describe.each(EXECUTION_PATHS)('legality (%s path)', (path) => {
     expect(outcome([0x48, 0x0f, 0x07], { path, cpl: 3 })).toBe('#GP(0)');
   });
 
-  it('x87: #NM with CR0.EM or CR0.TS, then emulation-failure (not implemented yet)', () => {
-    const fld1 = [0xd9, 0xe8];
-    expect(outcome(fld1, { path, cr0: BASE_CR0 | CR0_TS })).toBe('#NM');
-    expect(outcome(fld1, { path, cr0: BASE_CR0 | CR0_EM })).toBe('#NM');
-    expect(outcome(fld1, { path })).toBe('emulation-failure');
+  it('x87: #NM with CR0.EM or CR0.TS (the no-wait forms too), then the instruction; the transcendentals end in emulation-failure', () => {
+    for (const insn of [[0xd9, 0xe8], [0xdb, 0xe3], [0xdf, 0xe0], [0xd9, 0xfe]]) { // FLD1, FNINIT, FNSTSW AX, FSIN
+      expect(outcome(insn, { path, cr0: BASE_CR0 | CR0_TS })).toBe('#NM');
+      expect(outcome(insn, { path, cr0: BASE_CR0 | CR0_EM })).toBe('#NM');
+    }
+    expect(outcome([0xd9, 0xe8], { path })).toBe('ok');
+    expect(outcome([0xd9, 0xfe], { path })).toBe('emulation-failure');
   });
 
   it('FWAIT: #NM only with CR0.MP and CR0.TS both set', () => {

@@ -12,6 +12,7 @@ import { ARITH_FLAGS, RFLAGS_FIXED1 } from '../arch/rflags.js';
 import { CR0_ET, CR0_NW, CR0_CD } from '../arch/control-registers.js';
 import { arithFlags, type LazyFlags } from './lazy-flags.js';
 import { VectorRegisters } from './vector-registers.js';
+import { X87State } from './x87-state.js';
 
 /** Magnitude from which a RIP held as a number is not exact (see ArchState.ripExactLo). */
 export const RIP_EXACT = 2 ** 53;
@@ -71,8 +72,11 @@ export class ArchState implements LazyFlags {
   readonly xmm = new VectorRegisters();
   /** SSE control and status (LDMXCSR/STMXCSR; the FP core will use its fields). */
   mxcsr = 0x1f80;
-  /** x87 control word: held for the ABI's initial state until the x87 unit exists. */
-  fpuControlWord = 0x37f;
+  /** The x87 FPU (x87-state.ts). */
+  readonly x87 = new X87State();
+  /** The x87 control word (FCW). */
+  get fpuControlWord(): number { return this.x87.cw; }
+  set fpuControlWord(v: number) { this.x87.cw = v; }
 
   // ---- time and events ----
   /** Instructions retired. */

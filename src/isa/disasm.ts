@@ -288,6 +288,8 @@ class Disassembler {
       case 'W': case 'U':
         if (i.isMem) return this.memory();
         this.useRex(REX_B); this.sizedReg = true; return `%xmm${i.rm}`;
+      // x87: objdump leaves out ST(0) next to a memory operand
+      case 'ST': this.sizedReg = true; return spec.reg !== 0 ? `%st(${i.modrm & 7})` : i.isMem ? '' : '%st';
       default: throw new Error(`disassembler: no rows use operand kind ${spec.kind} yet`);
     }
   }
@@ -304,7 +306,7 @@ class Disassembler {
       const dst = insn.isMem ? this.memory() : '%' + REG16[insn.rm];
       return `arpl   %${REG16[insn.reg]},${dst}`;
     }
-    if ((row.attrs & Attr.I64 && !insn.compat) || row.mnemonic === '(bad)') return '(bad)';
+    if ((row.attrs & Attr.I64 && !insn.compat) || row.mnemonic === '(bad)' || att.name === '(bad)') return '(bad)';
     const has = (b: number) => this.has(b);
     const hasCS = has(0x2e), hasDS = has(0x3e);
 
@@ -333,6 +335,7 @@ class Disassembler {
     // Mnemonic.
     let name = (insn.compat ? att.legacy : undefined) ?? att.name ?? row.mnemonic;
     if (name.includes('/')) name = name.split('/')[(insn.modrm >> 3) & 7]!;
+    if (att.name16 && this.has(0x66)) { name = att.name16; this.dataUsed = true; }
     if (name.includes('|')) {
       const list = name.split('|');
       if (list[0] === list[1]) { this.useRex(REX_W); name = this.rex & REX_W ? list[2]! : list[1]!; }

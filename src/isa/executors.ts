@@ -68,6 +68,18 @@ export const EXECUTORS = {
   pextr: 'PEXTRB/W/D/Q, EXTRACTPS to a general register or memory; param: lane size in bytes (0: 4, or 8 with REX.W)',
   pinsr: 'PINSRB/D/Q; param: lane size in bytes (0: 4, or 8 with REX.W)',
   insertps: 'INSERTPS', ptest: 'PTEST',
+  // ---- x87 (cpu/exec/x87-*.ts; parameters in isa/x87-ops.ts)
+  x87Arith: 'FADD FMUL FSUB FSUBR FDIV FDIVR (and the P and FI forms); param: operation | X87_DST_STI | X87_POP | source kind << 8',
+  x87Compare: 'FCOM FCOMP FCOMPP FUCOM* FICOM* FCOMI* FUCOMI* FTST; param: CMP_* bits',
+  x87Load: 'FLD FILD FBLD; param: X87_FLOAT | X87_INT | X87_BCD | X87_REG',
+  x87Store: 'FST FSTP FIST FISTP FISTTP FBSTP; param: the kind | STORE_POP',
+  x87Unary: 'FCHS FABS FXAM FSQRT FRNDINT FSCALE FXTRACT FPREM FPREM1; param: U_*',
+  x87Const: 'FLD1 FLDL2T FLDL2E FLDPI FLDLG2 FLDLN2 FLDZ; param: 0..6 in that order',
+  x87Stack: 'FXCH FINCSTP FDECSTP FFREE FFREEP FNOP; param: S_*',
+  x87Control: 'FNINIT FNCLEX FLDCW FNSTCW FNSTSW (and the 8087/287 no-ops); param: C_*',
+  x87Env: 'FNSTENV FLDENV FNSAVE FRSTOR; param: E_*',
+  fcmov: 'FCMOVcc; param: condition code',
+  fwait: 'FWAIT: #MF for a pending unmasked x87 exception',
   // ---- no operation, undefined, not implemented
   nop: 'no operation (NOP, hint NOPs, PAUSE, fences, prefetches)',
   ud: 'raises #UD',

@@ -7,12 +7,12 @@
 //   Z  register in the opcode's low 3 bits (+r)    O  absolute memory offset (moffs)
 //   S  ModRM reg: a segment register               C / D  ModRM reg: a control / debug register
 //   X  memory at seg:rSI    Y  memory at ES:rDI     fixed  AL CL DX AX eAX rAX    one  the constant 1
-// Room for what is coming (no rows use them yet): V W U H (XMM/YMM: reg, r/m,
-// r/m register only, VEX.vvvv), P Q N (MMX: reg, r/m, r/m register only), ST (x87 stack).
+// V W U (XMM: reg, r/m, r/m register only); ST (x87: 'ST' is ST(0), 'STi' the ST(i) of
+// ModRM.rm). Room for what is coming (no rows use them yet): H (VEX.vvvv), P Q N (MMX).
 //
 // Sizes: b w d q = 1 2 4 8 bytes; v = the operand size (2/4/8); z = v capped at
 // 4 (immediates); y = 4 or 8; bs = byte immediate sign-extended to v; dq = 16;
-// qq = 32; p = far pointer; x = no size (an address, or implicit).
+// qq = 32; t = 10 (x87 m80); p = far pointer; x = no size (an address, or implicit).
 //
 // Access (the operand stage reads and writes operands from it): a leading '='
 // marks an operand the instruction writes without reading, '+' one it reads
@@ -20,7 +20,7 @@
 export type OperandKind =
   | 'E' | 'G' | 'M' | 'R' | 'I' | 'J' | 'Z' | 'O' | 'S' | 'C' | 'D' | 'X' | 'Y' | 'fixed' | 'one'
   | 'V' | 'W' | 'U' | 'H' | 'P' | 'Q' | 'N' | 'ST';
-export type OperandSize = 'b' | 'w' | 'd' | 'q' | 'v' | 'z' | 'y' | 'bs' | 'dq' | 'qq' | 'p' | 'x';
+export type OperandSize = 'b' | 'w' | 'd' | 'q' | 'v' | 'z' | 'y' | 'bs' | 'dq' | 'qq' | 'p' | 't' | 'x';
 export type OperandAccess = 'r' | 'w' | 'rw';
 
 export interface OperandSpec {
@@ -34,7 +34,7 @@ export interface OperandSpec {
 }
 
 const KINDS: readonly OperandKind[] = ['E', 'G', 'M', 'R', 'I', 'J', 'Z', 'O', 'S', 'C', 'D', 'X', 'Y', 'V', 'W', 'U', 'H', 'P', 'Q', 'N'];
-const SIZES: readonly OperandSize[] = ['b', 'w', 'd', 'q', 'v', 'z', 'y', 'bs', 'dq', 'qq', 'p', 'x'];
+const SIZES: readonly OperandSize[] = ['b', 'w', 'd', 'q', 'v', 'z', 'y', 'bs', 'dq', 'qq', 'p', 't', 'x'];
 const FIXED: Readonly<Record<string, readonly [number, OperandSize]>> = {
   AL: [0, 'b'], CL: [1, 'b'], DX: [2, 'w'], AX: [0, 'w'], eAX: [0, 'z'], rAX: [0, 'v'],
 };
@@ -71,6 +71,7 @@ export function operandBytes(size: OperandSize, opSize: number): number {
     case 'bs': return opSize;
     case 'dq': return 16;
     case 'qq': return 32;
+    case 't': return 10;
     default: return 0;
   }
 }

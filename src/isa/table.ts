@@ -85,9 +85,12 @@ export interface AttSyntax {
    * 'w|l|q' chosen by operand size 16|32|64 (e.g. 'cbtw|cwtl|cltq'; when the 16
    * and 32 names are equal only REX.W selects); or eight names separated by '/'
    * chosen by ModRM.reg (0F 18: 'prefetchnta/…'). A '*' in a name stands for the
-   * operand-size suffix w/l/q ('movzb*' prints movzbw/movzbl/movzbq).
+   * operand-size suffix w/l/q ('movzb*' prints movzbw/movzbl/movzbq). '(bad)': objdump rejects an
+   * encoding the CPU runs (the reserved x87 aliases such as D9 D8+i).
    */
   readonly name?: string;
+  /** The AT&T mnemonic with a 66 prefix, which it then uses (x87 environment forms: 'fnstenvs'). */
+  readonly name16?: string;
   /** The AT&T mnemonic in 32- and 16-bit code when it differs ('sysret'; 'sgdt*' with the size suffix). */
   readonly legacy?: string;
   /** The mnemonic with a 67 prefix (32-bit address size): 'jecxz', 'loopl'. */

@@ -36,6 +36,11 @@ export interface SnippetInput {
   xmm?: Uint8Array;
   /** MXCSR (default 0x1f80). */
   mxcsr?: number;
+  /**
+   * The x87 state as the first 160 bytes of a 64-bit FXSAVE image (FCW, FSW, abridged tag, FOP,
+   * FIP, FDP, ST(0)-ST(7); bytes 24-31 ignored). Default: FNINIT's state with R0-R7 zero.
+   */
+  x87?: Uint8Array;
   /** Execution path (default 'cached'). */
   path?: ExecutionPath;
   maxInstructions?: number;
@@ -52,6 +57,8 @@ export interface SnippetOutput {
   /** XMM0-15 after the run, 16 bytes each. */
   xmm: Uint8Array;
   mxcsr: number;
+  /** The x87 state after the run, in the layout of SnippetInput.x87 (bytes 24-31 zero). */
+  x87: Uint8Array;
   exception?: { vector: number; errorCode?: number; cr2?: bigint };
   undefinedFlags: number;
   instructions: number;
@@ -114,6 +121,12 @@ function xmmOut(cpu: Cpu): Uint8Array {
   return out;
 }
 
+function x87Out(cpu: Cpu): Uint8Array {
+  const out = new Uint8Array(160);
+  cpu.x87.writeFxImage(out);
+  return out;
+}
+
 export function runSnippet(input: SnippetInput): SnippetOutput {
   if (input.code.length > CODE_PAGES * 4096 - 16) throw new RangeError('snippet code too long');
   const { mem, cpu, code, data, stack, envStart, envImage } = machine();
@@ -141,6 +154,9 @@ export function runSnippet(input: SnippetInput): SnippetOutput {
   for (let r = 0; r < 16; r++) cpu.setReg64(r, BigInt.asUintN(64, input.regs[r] ?? 0n));
   for (let r = 0; r < 16; r++) cpu.xmm.setXmm(r, input.xmm ? input.xmm.subarray(r * 16, r * 16 + 16) : XMM_ZERO);
   cpu.mxcsr = (input.mxcsr ?? MXCSR_RESET) & 0xffff;
+  cpu.x87.lo.fill(0); cpu.x87.hi.fill(0); cpu.x87.se.fill(0);
+  cpu.x87.init();
+  if (input.x87) cpu.x87.readFxImage(input.x87);
   cpu.setRflags((Number(input.rflags & 0xffffffffn) & (ARITH_FLAGS | DF)) | IF | RFLAGS_FIXED1);
   cpu.rip = SNIPPET_CODE_ADDR;
   cpu.executionPath = input.path ?? 'cached';
@@ -179,6 +195,7 @@ export function runSnippet(input: SnippetInput): SnippetOutput {
     stack: mem.u8.slice(stack, stack + SNIPPET_STACK_SIZE),
     xmm: xmmOut(cpu),
     mxcsr: cpu.mxcsr,
+    x87: x87Out(cpu),
     undefinedFlags,
     instructions: cpu.instructions,
   };

@@ -21,6 +21,8 @@
  *     'C'  u32 code_len, u8 code[code_len],
  *          u64 regs[16] (rax rcx rdx rbx rsp rbp rsi rdi r8..r15), u64 rflags,
  *          u8 xmm[16][16] (XMM0..XMM15, little-endian), u32 mxcsr (bits 0-15 used),
+ *          u8 x87[160] (the x87 part of a 64-bit FXSAVE image: FCW FSW FTW FOP FIP FDP, ST0-7;
+ *          bytes 24-31 ignored: MXCSR comes from the field above),
  *          u32 n_data_patches,  { u32 off, u32 len, u8 bytes[len] } * n
  *          u32 n_stack_patches, { u32 off, u32 len, u8 bytes[len] } * n
  *          -> the case's input image is base + patches
@@ -28,10 +30,12 @@
  * stdout: u32 magic 'RZO1', then per case:
  *   u8 outcome (0 ok, 1 exception, 2 timeout), u8 vector, u16 signo, u32 pad,
  *   u64 error_code, u64 cr2, u64 rip, u64 rflags, u64 regs[16], u8 xmm[16][16], u32 mxcsr, u32 pad,
+ *   u8 x87[160] (FXSAVE64 bytes 0-159 after the snippet, MXCSR bytes 24-31 zeroed),
  *   u32 n_data_patches,  { u32 off, u32 len, u8 bytes[len] } * n   (relative to the input image)
  *   u32 n_stack_patches, { u32 off, u32 len, u8 bytes[len] } * n
  *   and after the last case: u32 magic 'RZE1'.
- * The harness's own MXCSR is 0x1f80 again after every case (it is callee-saved in the ABI).
+ * The harness's own MXCSR is 0x1f80 again after every case (it is callee-saved in the ABI), and
+ * its x87 state FNINIT's (the snippet's state is loaded with FXRSTOR64 and saved with FXSAVE64).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -73,6 +77,8 @@ HIDDEN uint64_t rz_host_rsp;
 HIDDEN uint8_t rz_in_xmm[256] __attribute__((aligned(16)));
 HIDDEN uint8_t rz_out_xmm[256] __attribute__((aligned(16)));
 HIDDEN uint32_t rz_in_mxcsr, rz_out_mxcsr, rz_host_mxcsr = 0x1f80;
+HIDDEN uint8_t rz_in_fx[512] __attribute__((aligned(64)));
+HIDDEN uint8_t rz_out_fx[512] __attribute__((aligned(64)));
 HIDDEN uint64_t rz_entry = CODE_ADDR;
 HIDDEN volatile uint32_t rz_in_snippet;
 
@@ -90,24 +96,8 @@ __asm__(
     "  push %rbx\n  push %rbp\n  push %r12\n  push %r13\n  push %r14\n  push %r15\n"
     "  mov %rsp, rz_host_rsp(%rip)\n"
     "  movl $1, rz_in_snippet(%rip)\n"
-    /* XMM0-15 and MXCSR first: they touch no flag and no general register */
-    "  movdqu rz_in_xmm+0(%rip), %xmm0\n"
-    "  movdqu rz_in_xmm+16(%rip), %xmm1\n"
-    "  movdqu rz_in_xmm+32(%rip), %xmm2\n"
-    "  movdqu rz_in_xmm+48(%rip), %xmm3\n"
-    "  movdqu rz_in_xmm+64(%rip), %xmm4\n"
-    "  movdqu rz_in_xmm+80(%rip), %xmm5\n"
-    "  movdqu rz_in_xmm+96(%rip), %xmm6\n"
-    "  movdqu rz_in_xmm+112(%rip), %xmm7\n"
-    "  movdqu rz_in_xmm+128(%rip), %xmm8\n"
-    "  movdqu rz_in_xmm+144(%rip), %xmm9\n"
-    "  movdqu rz_in_xmm+160(%rip), %xmm10\n"
-    "  movdqu rz_in_xmm+176(%rip), %xmm11\n"
-    "  movdqu rz_in_xmm+192(%rip), %xmm12\n"
-    "  movdqu rz_in_xmm+208(%rip), %xmm13\n"
-    "  movdqu rz_in_xmm+224(%rip), %xmm14\n"
-    "  movdqu rz_in_xmm+240(%rip), %xmm15\n"
-    "  ldmxcsr rz_in_mxcsr(%rip)\n"
+    /* x87, XMM0-15 and MXCSR first (one FXRSTOR64 image): they touch no flag and no general register */
+    "  fxrstor64 rz_in_fx(%rip)\n"
     "  pushq rz_in_rflags(%rip)\n"
     "  popfq\n"
     /* from here on, only MOV/JMP: they do not touch RFLAGS */
@@ -168,6 +158,8 @@ __asm__(
     "  movdqu %xmm14, rz_out_xmm+224(%rip)\n"
     "  movdqu %xmm15, rz_out_xmm+240(%rip)\n"
     "  stmxcsr rz_out_mxcsr(%rip)\n"
+    "  fxsave64 rz_out_fx(%rip)\n"
+    "  fninit\n"
     "  ldmxcsr rz_host_mxcsr(%rip)\n"
     "  mov rz_host_rsp(%rip), %rsp\n"
     "  pushfq\n"
@@ -203,7 +195,11 @@ static void capture_and_recover(ucontext_t *uc, uint32_t outcome, int sig) {
     if (uc->uc_mcontext.fpregs) {
         memcpy(rz_out_xmm, uc->uc_mcontext.fpregs->_xmm, sizeof rz_out_xmm);
         rz_out_mxcsr = uc->uc_mcontext.fpregs->mxcsr;
+        memcpy(rz_out_fx, uc->uc_mcontext.fpregs, 160);
         uc->uc_mcontext.fpregs->mxcsr = rz_host_mxcsr; /* restored by sigreturn */
+        uc->uc_mcontext.fpregs->cwd = 0x37f;            /* and FNINIT's x87 state */
+        uc->uc_mcontext.fpregs->swd = 0;
+        uc->uc_mcontext.fpregs->ftw = 0;
     }
     out_vector = (uint64_t)g[REG_TRAPNO];
     out_err = (uint64_t)g[REG_ERR];
@@ -392,6 +388,10 @@ int main(void) {
         rz_in_rflags = (fl & INPUT_FLAGS_MASK) | FORCED_FLAGS;
         read_exact(rz_in_xmm, sizeof rz_in_xmm);
         rz_in_mxcsr = read_u32() & 0xffffu;
+        read_exact(rz_in_fx, 160);
+        memcpy(rz_in_fx + 24, &rz_in_mxcsr, 4);
+        memset(rz_in_fx + 28, 0, 4);
+        memcpy(rz_in_fx + 160, rz_in_xmm, 256);
         memcpy(data_in, data_base, DATA_SIZE);
         memcpy(stack_in, stack_base, STACK_SIZE);
         read_patches(data_in, DATA_SIZE);
@@ -433,6 +433,8 @@ int main(void) {
         write_all(rz_out_xmm, sizeof rz_out_xmm);
         write_u32(rz_out_mxcsr);
         write_u32(0);
+        memset(rz_out_fx + 24, 0, 8);
+        write_all(rz_out_fx, 160);
         write_patches(data, data_in, DATA_SIZE);
         write_patches(stack, stack_in, STACK_SIZE);
     }

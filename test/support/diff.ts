@@ -203,6 +203,8 @@ export interface DiffCase {
   /** XMM0-15 in (256 bytes; default zeros) and MXCSR in (default 0x1f80) */
   xmm?: Uint8Array;
   mxcsr?: number;
+  /** x87 state in: FXSAVE64 bytes 0-159 (default FNINIT's, registers zero) */
+  x87?: Uint8Array;
   /** lazily formatted description of the interesting inputs */
   describe: () => string;
 }
@@ -218,6 +220,8 @@ export interface CaseSpec {
   /** XMM0-15 (256 bytes) and MXCSR */
   xmm?: Uint8Array;
   mxcsr?: number;
+  /** x87 state (FXSAVE64 bytes 0-159) */
+  x87?: Uint8Array;
   /** XMM registers to show in a mismatch report */
   showXmm?: number[];
 }
@@ -262,9 +266,11 @@ export class GenCtx {
       stack,
       ...(xmm ? { xmm } : {}),
       ...(spec.mxcsr !== undefined ? { mxcsr: spec.mxcsr } : {}),
+      ...(spec.x87 ? { x87: spec.x87 } : {}),
       describe: () =>
         [
           note,
+          spec.x87 ? x87Describe(spec.x87) : '',
           ...(spec.showXmm ?? []).map((r) => `xmm${r}=${xmm ? xmmHex(xmm, r) : '0'}`),
           spec.mxcsr !== undefined ? `mxcsr=${hex(spec.mxcsr)}` : '',
           ...shown.map((k) => `${k}=${hex(at(regs, REG_INDEX[k as RegName]))}`),
@@ -421,6 +427,39 @@ export function leBytes(v: bigint, n: number): Uint8Array {
   return b;
 }
 /** XMMr of a 256-byte register file as one 128-bit hex number. */
+/** An x87 register (ST(k) of an FXSAVE image) as se:significand hex. */
+function stHex(img: Uint8Array, k: number): string {
+  const o = 32 + 16 * k;
+  return Buffer.from(img.subarray(o + 8, o + 10)).reverse().toString('hex') + ':' + Buffer.from(img.subarray(o, o + 8)).reverse().toString('hex');
+}
+
+/** The x87 fields of an FXSAVE image (bytes 0-159) for a case description. */
+export function x87Describe(img: Uint8Array): string {
+  const v = new DataView(img.buffer, img.byteOffset, 160);
+  const regs = [0, 1, 2, 3, 4, 5, 6, 7].filter((k) => img[4]! & (1 << ((((v.getUint16(2, true) >> 11) & 7) + k) & 7)));
+  return `fcw=${hex(v.getUint16(0, true))} fsw=${hex(v.getUint16(2, true))} ftw=${hex(img[4]!)} ` + regs.map((k) => `st${k}=${stHex(img, k)}`).join(' ');
+}
+
+/** Field-by-field differences of two FXSAVE x87 images (bytes 0-23 and the 10 bytes of each register slot). */
+function x87Diffs(a: Uint8Array, b: Uint8Array): [string, string][] {
+  const d: [string, string][] = [];
+  const va = new DataView(a.buffer, a.byteOffset, 160), vb = new DataView(b.buffer, b.byteOffset, 160);
+  const field = (name: string, x: number | bigint, y: number | bigint) => {
+    if (x !== y) d.push([`x87.${name}`, `${name}: cpu ${hex(BigInt(x))} emu ${hex(BigInt(y))}`]);
+  };
+  field('fcw', va.getUint16(0, true), vb.getUint16(0, true));
+  field('fsw', va.getUint16(2, true), vb.getUint16(2, true));
+  field('ftw', a[4]!, b[4]!);
+  field('fop', va.getUint16(6, true), vb.getUint16(6, true));
+  field('fip', va.getBigUint64(8, true), vb.getBigUint64(8, true));
+  field('fdp', va.getBigUint64(16, true), vb.getBigUint64(16, true));
+  for (let k = 0; k < 8; k++) {
+    const x = stHex(a, k), y = stHex(b, k);
+    if (x !== y) d.push([`x87.st${k}`, `st(${k}): cpu ${x} emu ${y}`]);
+  }
+  return d;
+}
+
 export function xmmHex(xmm: Uint8Array, r: number): string {
   return '0x' + Buffer.from(xmm.subarray(r * 16, r * 16 + 16)).reverse().toString('hex');
 }
@@ -567,6 +606,7 @@ function fingerprint(states: Iterable<FormState>): string {
       h.update(words);
       if (c.xmm) h.update(c.xmm);
       if (c.mxcsr !== undefined) { u32[0] = c.mxcsr; h.update(u32.subarray(0, 1)); }
+      if (c.x87) h.update(c.x87);
       for (const ps of [c.data, c.stack]) {
         u32[0] = ps.length;
         h.update(u32.subarray(0, 1));
@@ -727,6 +767,7 @@ interface Expected {
   stack: Uint8Array;
   xmm: Uint8Array;
   mxcsr: number;
+  x87: Uint8Array;
 }
 
 function expectedOf(c: DiffCase, n: NativeResult, base: { data: Uint8Array; stack: Uint8Array }): Expected {
@@ -736,7 +777,7 @@ function expectedOf(c: DiffCase, n: NativeResult, base: { data: Uint8Array; stac
   const stack = new Uint8Array(base.stack);
   applyPatchesInPlace(stack, c.stack);
   applyPatchesInPlace(stack, n.stackOut);
-  const e: Expected = { outcome: n.outcome, regs: n.regs, rflags: n.rflags, rip: n.rip, data, stack, xmm: n.xmm, mxcsr: n.mxcsr };
+  const e: Expected = { outcome: n.outcome, regs: n.regs, rflags: n.rflags, rip: n.rip, data, stack, xmm: n.xmm, mxcsr: n.mxcsr, x87: n.x87 };
   if (n.outcome === 'exception') {
     e.exception = { vector: n.vector };
     if (VECTORS_WITH_ERROR_CODE.has(n.vector)) e.exception.errorCode = Number(n.errorCode);
@@ -804,6 +845,8 @@ function compareOne(exp: Expected, out: EmulatorOutput, amd: boolean): [string, 
     }
   }
   if (out.mxcsr !== exp.mxcsr) d.push(['mxcsr', `mxcsr: cpu ${hex(exp.mxcsr)} emu ${out.mxcsr === undefined ? 'missing' : hex(out.mxcsr)}`]);
+  if (!out.x87) d.push(['x87', 'emu returned no x87 state']);
+  else d.push(...x87Diffs(exp.x87, out.x87));
   const md = memDiff('data', exp.data, out.data);
   if (md) d.push(['data', md]);
   const sd = memDiff('stack', exp.stack, out.stack);
@@ -850,6 +893,7 @@ function checkForm(emu: EmulatorModule, f: FormDef, st: FormState, amd: boolean)
           stack,
           ...(c.xmm ? { xmm: c.xmm } : {}),
           ...(c.mxcsr !== undefined ? { mxcsr: c.mxcsr } : {}),
+          ...(c.x87 ? { x87: c.x87 } : {}),
           path,
           maxInstructions: f.maxInstructions ?? 100000,
         });

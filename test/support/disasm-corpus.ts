@@ -167,6 +167,8 @@ const BAD_BUT_VALID: [string[], string][] = [
   [['Nop_Ev_0F1A', 'Nop_Ev_0F1B'], 'hint-NOP space: forms MPX would reject execute as NOP'],
   [['Mfence', 'Sfence', 'Lfence'], '0F AE F1-F7/F9-FF (ModRM.rm != 0) execute as the fence; objdump rejects them only with a REX'],
   [['Wbinvd'], '66/F2 0F 09 execute as WBINVD (#GP at CPL 3, not #UD)'],
+  [['Fstp1_STi', 'Fcom2_STi', 'Fcomp3_STi', 'Fxch4_STi', 'Fcomp5_STi', 'Fxch7_STi', 'Fstp8_STi', 'Fstp9_STi'],
+    'the reserved x87 aliases D9 D8+i, DC D0+i, DC D8+i, DD C8+i, DE D0+i, DF C8+i, DF D0+i, DF D8+i execute (host-checked)'],
 ];
 
 export const hexBytes = (b: ArrayLike<number>) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');

@@ -106,6 +106,17 @@ export interface PatchedCase {
   xmm?: Uint8Array;
   /** MXCSR in (bits 0-15; default 0x1f80). */
   mxcsr?: number;
+  /** x87 state in: FXSAVE64 bytes 0-159 (default: FNINIT's state, registers zero). */
+  x87?: Uint8Array;
+}
+
+/** Bytes of the x87 state in the protocol (FXSAVE64 bytes 0-159). */
+export const X87_BYTES = 160;
+/** FNINIT's state with R0-R7 zero: FCW 037FH, everything else 0. */
+export function defaultX87(): Uint8Array {
+  const b = new Uint8Array(X87_BYTES);
+  b[0] = 0x7f; b[1] = 0x03;
+  return b;
 }
 
 /** Bytes of the XMM register file in the protocol (16 registers × 16 bytes). */
@@ -123,6 +134,7 @@ export interface NativeResult {
   regs: bigint[];
   xmm: Uint8Array;
   mxcsr: number;
+  x87: Uint8Array;
   /** changes made by the snippet, relative to the case's input image (base + input patches) */
   dataOut: Patch[];
   stackOut: Patch[];
@@ -186,6 +198,8 @@ function encodeBatch(base: { data: Uint8Array; stack: Uint8Array }, cases: reado
     if (c.xmm && c.xmm.length !== XMM_BYTES) throw new Error(`need ${XMM_BYTES} bytes of XMM registers`);
     w.bytes(c.xmm ?? new Uint8Array(XMM_BYTES));
     w.u32(c.mxcsr ?? MXCSR_DEFAULT);
+    if (c.x87 && c.x87.length !== X87_BYTES) throw new Error(`need ${X87_BYTES} bytes of x87 state`);
+    w.bytes(c.x87 ?? defaultX87());
     w.patches(c.data);
     w.patches(c.stack);
   }
@@ -237,11 +251,13 @@ function decodeBatch(out: Buffer, n: number): NativeResult[] {
     p += XMM_BYTES;
     const mxcsr = u32();
     p += 4;
+    const x87 = new Uint8Array(out.subarray(p, p + X87_BYTES));
+    p += X87_BYTES;
     const dataOut = patches();
     const stackOut = patches();
     const outcome = NATIVE_OUTCOMES[outcomeCode];
     if (outcome === undefined) throw new Error(`native executor: unknown outcome code ${outcomeCode} for case ${i}`);
-    res.push({ outcome, vector, signal, errorCode, cr2, rip, rflags, regs, xmm, mxcsr, dataOut, stackOut });
+    res.push({ outcome, vector, signal, errorCode, cr2, rip, rflags, regs, xmm, mxcsr, x87, dataOut, stackOut });
   }
   if (u32() !== 0x31455a52) throw new Error('native executor: missing end marker');
   return res;
@@ -306,6 +322,7 @@ function runNativeList(cases: readonly SnippetLikeInput[]): SnippetLikeOutput[] 
     rflags: c.rflags,
     ...(c.xmm ? { xmm: c.xmm } : {}),
     ...(c.mxcsr !== undefined ? { mxcsr: c.mxcsr } : {}),
+    ...(c.x87 ? { x87: c.x87 } : {}),
     data: c.data === base.data ? [] : diffPatches(base.data, c.data),
     stack: c.stack === base.stack ? [] : diffPatches(base.stack, c.stack),
   }));
@@ -322,6 +339,7 @@ export function toSnippetOutput(r: NativeResult, dataIn: Uint8Array, stackIn: Ui
     rip: r.rip,
     xmm: r.xmm,
     mxcsr: r.mxcsr,
+    x87: r.x87,
     data: applyPatches(dataIn, r.dataOut),
     stack: applyPatches(stackIn, r.stackOut),
   };

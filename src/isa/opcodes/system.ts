@@ -12,7 +12,7 @@ export function systemRows(): OpcodeRow[] {
   add(row('Hlt', 'F4', 'hlt', '', 'hlt', { attrs: 'priv' }));
   add(row('Cli', 'FA', 'cli', '', 'cli', { set: 'i', exc: 'iopl' }));
   add(row('Sti', 'FB', 'sti', '', 'sti', { set: 'i', exc: 'iopl' }));
-  add(row('Fwait', '9B', 'fwait', '', 'nop', { exc: 'wait' }));
+  add(row('Fwait', '9B', 'fwait', '', 'fwait', { exc: 'wait' })); // #MF for a pending x87 exception (exec/x87-control.ts)
   add(row('Sldt_Ew', '0F 00 /0', 'sldt', '=Ew', 'sldt', { exc: 'umip', att: { regV: true } }));
   add(row('Str_Ew', '0F 00 /1', 'str', '=Ew', 'str', { exc: 'umip', att: { regV: true } }));
   add(row('Lldt_Ew', '0F 00 /2', 'lldt', 'Ew', 'lldt', { attrs: 'priv' }));

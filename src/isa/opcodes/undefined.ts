@@ -1,5 +1,5 @@
 // Rows: encodings that are invalid in 64-bit mode, undefined mandatory-prefix
-// slots, and the instructions recognised but not implemented yet (x87, MMX,
+// slots, and the instructions recognised but not implemented yet (MMX,
 // SSE…SSE4.2 and their state save: they end in emulation-failure, never in a
 // silent #UD). Pending rows carry their ModRM and immediate shape, so the
 // length (and the reported bytes) are right, and their exception class, so
@@ -93,9 +93,8 @@ export function undefinedRows(implemented: readonly OpcodeRow[] = []): OpcodeRow
   pending('Insertq_F2_0F78', 'p=F2 0F 78 mod=reg', 'insertq', 'Gv,Ev,Ib,Ib', 'sse4a', 'sse');
   add(row('Ud_F2_0F78', 'p=F2 0F 78 mod=mem', '(bad)', 'Gv,Ev', 'ud'));
 
-  // x87 (D8-DF), SSE/SSE2/SSSE3/SSE4 (0F 10-17, 28-2F, 50-7F, C2-C6, D0-FF, 0F 38, 0F 3A),
+  // SSE/SSE2/SSSE3/SSE4 (0F 10-17, 28-2F, 50-7F, C2-C6, D0-FF, 0F 38, 0F 3A),
   // FXSAVE/FXRSTOR/LDMXCSR/STMXCSR/XSAVE/XRSTOR (0F AE /0-/5 memory forms).
-  for (let op = 0xd8; op <= 0xdf; op++) pending(`X87_${hex(op)}`, hex(op), 'x87', 'Ev', 'fpu', 'x87');
   // The unprefixed forms of 0F 60-7F (but 77, 78, 79, 7A-7D), C4, C5, D1-FE (but D6, E6, F0, FF) and of the SSSE3
   // 0F 38 00-0B, 1C-1E and 0F 3A 0F are MMX instructions (MM registers): class mmx, not sse (SDM Table 2-22).
   const mmx0F = (op: number) => (op >= 0x60 && op <= 0x76) || op === 0x7e || op === 0x7f || op === 0xc4 || op === 0xc5 ||
