@@ -5,7 +5,8 @@
 // non-control instruction's pointers FIP/FCS, FDP/FDS and opcode FOP (§8.1.8, §8.1.9).
 // Register values are raw bits: significand lo/hi (integer bit = bit 31 of hi) and se
 // (sign and 15-bit exponent), the representation of src/fpu.
-import { FCW_INIT, FSW_TOP_SHIFT, TAG_EMPTY, TAG_SPECIAL, TAG_VALID, TAG_ZERO } from '../arch/x87.js';
+import type { CpuVendor } from '../arch/vendor.js';
+import { FCW_INIT, FSW_ES, FSW_TOP_SHIFT, TAG_EMPTY, TAG_SPECIAL, TAG_VALID, TAG_ZERO } from '../arch/x87.js';
 import { createFpEnv, createFpResult, type FpEnv, type FpResult } from '../fpu/index.js';
 
 export class X87State {
@@ -31,6 +32,7 @@ export class X87State {
   readonly env: FpEnv = createFpEnv();
   readonly res: FpResult = createFpResult();
   readonly res2: FpResult = createFpResult();
+  readonly res3: FpResult = createFpResult();
 
   /** The physical register of ST(i). */
   phys(i: number): number {
@@ -87,17 +89,19 @@ export class X87State {
   /**
    * The x87 part of the 64-bit FXSAVE image (SDM Vol. 2A FXSAVE Table 3-55; bytes 0-23 and 32-159:
    * FCW, FSW, the abridged tag, FOP, FIP, FDP, ST(0)-ST(7) in 16-byte slots); bytes 24-31 (MXCSR)
-   * are left to the caller.
+   * are left to the caller. AMD stores FOP, FIP and FDP only while FSW.ES is set (zeros otherwise;
+   * APM Vol. 4 FXSAVE, measured on the host); Intel always stores them.
    */
-  writeFxImage(out: Uint8Array): void {
+  writeFxImage(out: Uint8Array, vendor: CpuVendor): void {
+    const pointers = vendor === 'intel' || (this.sw & FSW_ES) !== 0;
     const v = new DataView(out.buffer, out.byteOffset, 160);
     v.setUint16(0, this.cw, true);
     v.setUint16(2, this.status(), true);
     out[4] = this.valid;
     out[5] = 0;
-    v.setUint16(6, this.fop, true);
-    v.setBigUint64(8, BigInt.asUintN(64, BigInt(this.fip)), true);
-    v.setBigUint64(16, BigInt.asUintN(64, BigInt(this.fdp)), true);
+    v.setUint16(6, pointers ? this.fop : 0, true);
+    v.setBigUint64(8, pointers ? BigInt.asUintN(64, BigInt(this.fip)) : 0n, true);
+    v.setBigUint64(16, pointers ? BigInt.asUintN(64, BigInt(this.fdp)) : 0n, true);
     for (let k = 0; k < 8; k++) {
       const p = this.phys(k), o = 32 + 16 * k;
       v.setUint32(o, this.lo[p]!, true);

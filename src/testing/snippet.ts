@@ -123,7 +123,7 @@ function xmmOut(cpu: Cpu): Uint8Array {
 
 function x87Out(cpu: Cpu): Uint8Array {
   const out = new Uint8Array(160);
-  cpu.x87.writeFxImage(out);
+  cpu.x87.writeFxImage(out, cpu.vendor);
   return out;
 }
 

@@ -105,6 +105,7 @@ export const x87Env: Handler = (c, i) => {
       const a = areaAddress(c, i, env, true);
       storeEnv(c, a, short);
       x.cw |= FCW_MASKS; // FNSTENV masks every exception after storing (SDM Vol. 2A FSTENV)
+      summarise(c); // so nothing is pending any more: ES and B clear (host-checked)
       return;
     }
     case E_SAVE: {

@@ -3,7 +3,7 @@
 import { FSW_C1, FSW_IE, FSW_DE, FSW_ZE, FSW_OE, FSW_UE, FCW_MASKS } from '../../arch/x87.js';
 import { f80FromBcd, f80FromF32, f80FromF64, f80FromInt, f80ToBcd, f80ToF32, f80ToF64, f80ToInt } from '../../fpu/index.js';
 import {
-  X87_FLOAT, X87_INT, X87_BCD, X87_REG, X87_TRUNC, STORE_POP, S_FXCH, S_INCSTP, S_DECSTP, S_FREE, S_FREEP,
+  X87_FLOAT, X87_INT, X87_BCD, X87_REG, X87_TRUNC, STORE_POP, STORE_RAW, S_FXCH, S_INCSTP, S_DECSTP, S_FREE, S_FREEP,
 } from '../../isa/x87-ops.js';
 import type { Handler } from '../context.js';
 import { condition } from '../lazy-flags.js';
@@ -75,6 +75,18 @@ export const x87Store: Handler = (c, i) => {
   if (kind === X87_REG) {
     recordInstruction(c, i);
     const sti = i.modrm & 7;
+    if (i.param & STORE_RAW) {
+      // FSTP1 (D9 D8+i): ST(0) and its tag copied to ST(i), then a pop (host-checked on AMD; FSTP8
+      // and FSTP9 behave as FSTP). With ST(0) empty the hardware signals no underflow and copies
+      // bits that are not ST(0)'s raw contents: not modelled.
+      if (x.empty(0)) c.emulationFailure('FSTP1 (D9 D8+i) with an empty ST(0): the bits the hardware copies then are not modelled');
+      const p = x.phys(0), q = x.phys(sti);
+      x.sw &= ~FSW_C1;
+      x.lo[q] = x.lo[p]!; x.hi[q] = x.hi[p]!; x.se[q] = x.se[p]!;
+      x.valid = (x.valid & ~(1 << q)) | (((x.valid >> p) & 1) << q);
+      x.pop();
+      return;
+    }
     if (x.empty(0)) {
       if (stackFault(x, false)) { setIndefinite(x, sti); if (pop) x.pop(); }
       return;
@@ -150,7 +162,7 @@ export const fcmov: Handler = (c, i) => {
     if (stackFault(x, false)) setIndefinite(x, 0);
     return;
   }
-  x.sw &= ~FSW_C1;
+  // C1 is left as it was (host-checked)
   if (!condition(c, i.param)) return;
   const p = x.phys(sti);
   x.set(0, x.lo[p]!, x.hi[p]!, x.se[p]!);
@@ -176,8 +188,9 @@ export const x87Stack: Handler = (c, i) => {
     }
     case S_INCSTP: x.sw &= ~FSW_C1; x.top = (x.top + 1) & 7; return;
     case S_DECSTP: x.sw &= ~FSW_C1; x.top = (x.top - 1) & 7; return;
-    case S_FREE: x.valid &= ~(1 << x.phys(sti)); return;
-    case S_FREEP: x.valid &= ~(1 << x.phys(sti)); x.pop(); return;
+    // FFREE and FFREEP clear C1 (host-checked; the SDM leaves C0-C3 undefined)
+    case S_FREE: x.sw &= ~FSW_C1; x.valid &= ~(1 << x.phys(sti)); return;
+    case S_FREEP: x.sw &= ~FSW_C1; x.valid &= ~(1 << x.phys(sti)); x.pop(); return;
     default: return; // FNOP
   }
 };

@@ -12,7 +12,7 @@ import { row, type OpcodeRow, type RowOptions } from '../table.js';
 import {
   X87_ADD, X87_MUL, X87_SUB, X87_SUBR, X87_DIV, X87_DIVR, X87_DST_STI, X87_POP,
   CMP_UNORDERED, CMP_POP1, CMP_POP2, CMP_EFLAGS, CMP_ZERO, CMP_INT,
-  X87_FLOAT, X87_INT, X87_BCD, X87_REG, X87_TRUNC, STORE_POP,
+  X87_FLOAT, X87_INT, X87_BCD, X87_REG, X87_TRUNC, STORE_POP, STORE_RAW,
   U_CHS, U_ABS, U_XAM, U_SQRT, U_RNDINT, U_SCALE, U_XTRACT, U_PREM, U_PREM1,
   S_FXCH, S_INCSTP, S_DECSTP, S_FREE, S_FREEP, S_NOP,
   C_INIT, C_CLEX, C_LDCW, C_STCW, C_STSW, C_STSW_AX, C_NOP,
@@ -97,7 +97,7 @@ export function x87Rows(): OpcodeRow[] {
   st('Fstp_Mt', mem(0xdb, 7), 'fstp', '=Mt', X87_FLOAT | STORE_POP, 'fstpt');
   st('Fst_STi', reg(0xdd, 2), 'fst', 'STi', X87_REG);
   st('Fstp_STi', reg(0xdd, 3), 'fstp', 'STi', X87_REG | STORE_POP);
-  st('Fstp1_STi', reg(0xd9, 3), 'fstp1', 'STi', X87_REG | STORE_POP, '(bad)');
+  st('Fstp1_STi', reg(0xd9, 3), 'fstp1', 'STi', X87_REG | STORE_POP | STORE_RAW, '(bad)');
   st('Fstp8_STi', reg(0xdf, 2), 'fstp8', 'STi', X87_REG | STORE_POP, '(bad)');
   st('Fstp9_STi', reg(0xdf, 3), 'fstp9', 'STi', X87_REG | STORE_POP, '(bad)');
   st('Fist_Mw', mem(0xdf, 2), 'fist', '=Mw', X87_INT, 'fists');

@@ -1,0 +1,13 @@
+// Differential tests: x87 control instructions and the environment (FNINIT FNCLEX FLDCW FNSTCW
+// FNSTSW, FNSTENV FLDENV FNSAVE FRSTOR), pending exceptions (#MF before the next waiting
+// instruction, FWAIT) against the host FPU.
+import { diffSuite } from '../support/diff.js';
+import { x87Gen, x87RowForms } from '../support/x87-forms.js';
+
+diffSuite('x87-control', (s) => {
+  x87RowForms(s, (r) => r.executor === 'x87Control' || r.executor === 'x87Env', 150);
+  s.form('fwait', x87Gen({ random: 150, unmasked: 0.6 }));
+  s.form('fld1; fld1; fdivp; fldz; fdivrp; fwait', x87Gen({ random: 150, unmasked: 0.6 }), { name: 'divide by zero, then FWAIT' });
+  s.form('fld1; fsqrt', x87Gen({ random: 100, unmasked: 0.6 }), { name: 'a pending exception before a waiting instruction' });
+  s.form('fldz; fld1; fdiv %st(1), %st; fnstsw %ax; mov %eax, %edx; fnclex; fnstsw %ax', x87Gen({ random: 100, unmasked: 0.6 }), { name: 'FNSTSW and FNCLEX after a divide by zero' });
+});
