@@ -21,18 +21,32 @@ export class X87State {
   sw = 0;
   /** Bit p set: R(p) is not empty (the abridged tag word). */
   valid = 0;
-  /** Last non-control instruction: FIP (linear offset in 64-bit mode, a number), FCS, FOP (11 bits). */
+  /** Last non-control instruction: FIP (64 bits as uint32 halves: FXRSTOR64 loads any value), FCS, FOP (11 bits). */
   fip = 0;
+  fipHi = 0;
   fcs = 0;
   fop = 0;
-  /** Its memory operand's offset (FDP) and segment selector (FDS); unchanged by register forms. */
+  /** Its memory operand's offset (FDP, uint32 halves) and segment selector (FDS); unchanged by register forms. */
   fdp = 0;
+  fdpHi = 0;
   fds = 0;
   /** The FP core's environment and results (reused: nothing allocates per instruction). */
   readonly env: FpEnv = createFpEnv();
   readonly res: FpResult = createFpResult();
   readonly res2: FpResult = createFpResult();
   readonly res3: FpResult = createFpResult();
+
+  /** FIP from an offset held as a number (exact below 2^53, as RIP and linear addresses are). */
+  setFip(n: number): void {
+    const hi = Math.floor(n / 4294967296);
+    this.fip = (n - hi * 4294967296) >>> 0;
+    this.fipHi = hi >>> 0;
+  }
+  setFdp(n: number): void {
+    const hi = Math.floor(n / 4294967296);
+    this.fdp = (n - hi * 4294967296) >>> 0;
+    this.fdpHi = hi >>> 0;
+  }
 
   /** The physical register of ST(i). */
   phys(i: number): number {
@@ -100,8 +114,10 @@ export class X87State {
     out[4] = this.valid;
     out[5] = 0;
     v.setUint16(6, pointers ? this.fop : 0, true);
-    v.setBigUint64(8, pointers ? BigInt.asUintN(64, BigInt(this.fip)) : 0n, true);
-    v.setBigUint64(16, pointers ? BigInt.asUintN(64, BigInt(this.fdp)) : 0n, true);
+    v.setUint32(8, pointers ? this.fip : 0, true);
+    v.setUint32(12, pointers ? this.fipHi : 0, true);
+    v.setUint32(16, pointers ? this.fdp : 0, true);
+    v.setUint32(20, pointers ? this.fdpHi : 0, true);
     for (let k = 0; k < 8; k++) {
       const p = this.phys(k), o = 32 + 16 * k;
       v.setUint32(o, this.lo[p]!, true);
@@ -119,8 +135,10 @@ export class X87State {
     this.top = (sw >> 11) & 7;
     this.valid = img[4]!;
     this.fop = v.getUint16(6, true) & 0x7ff;
-    this.fip = Number(BigInt.asIntN(64, v.getBigUint64(8, true)));
-    this.fdp = Number(BigInt.asIntN(64, v.getBigUint64(16, true)));
+    this.fip = v.getUint32(8, true);
+    this.fipHi = v.getUint32(12, true);
+    this.fdp = v.getUint32(16, true);
+    this.fdpHi = v.getUint32(20, true);
     for (let k = 0; k < 8; k++) {
       const p = this.phys(k), o = 32 + 16 * k;
       this.lo[p] = v.getUint32(o, true);
@@ -135,6 +153,6 @@ export class X87State {
     this.sw = 0;
     this.top = 0;
     this.valid = 0;
-    this.fip = 0; this.fcs = 0; this.fop = 0; this.fdp = 0; this.fds = 0;
+    this.fip = 0; this.fipHi = 0; this.fcs = 0; this.fop = 0; this.fdp = 0; this.fdpHi = 0; this.fds = 0;
   }
 }

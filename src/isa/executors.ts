@@ -80,6 +80,7 @@ export const EXECUTORS = {
   x87Env: 'FNSTENV FLDENV FNSAVE FRSTOR; param: E_*',
   fcmov: 'FCMOVcc; param: condition code',
   fwait: 'FWAIT: #MF for a pending unmasked x87 exception',
+  fxsave: 'FXSAVE (REX.W: FXSAVE64)', fxrstor: 'FXRSTOR (REX.W: FXRSTOR64)',
   // ---- no operation, undefined, not implemented
   nop: 'no operation (NOP, hint NOPs, PAUSE, fences, prefetches)',
   ud: 'raises #UD',

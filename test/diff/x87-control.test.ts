@@ -1,11 +1,18 @@
 // Differential tests: x87 control instructions and the environment (FNINIT FNCLEX FLDCW FNSTCW
-// FNSTSW, FNSTENV FLDENV FNSAVE FRSTOR), pending exceptions (#MF before the next waiting
+// FNSTSW, FNSTENV FLDENV FNSAVE FRSTOR), FXSAVE/FXRSTOR (both layouts), pending exceptions (#MF before the next waiting
 // instruction, FWAIT) against the host FPU.
 import { diffSuite } from '../support/diff.js';
 import { x87Gen, x87RowForms } from '../support/x87-forms.js';
 
 diffSuite('x87-control', (s) => {
   x87RowForms(s, (r) => r.executor === 'x87Control' || r.executor === 'x87Env', 150);
+  // FXSAVE/FXRSTOR: MXCSR_MASK (bytes 28-31) is the model's (0xffff; the host may report AMD's MM bit), so it is cleared after the store
+  s.form('fxsave64 (%rsi); movl $0, 0x1c(%rsi)', x87Gen({ random: 300, sse: true }), { name: 'fxsave64 (MXCSR_MASK cleared after)' });
+  s.form('fxsave (%rsi); movl $0, 0x1c(%rsi)', x87Gen({ random: 300, sse: true }), { name: 'fxsave (MXCSR_MASK cleared after)' });
+  s.form('fxsave64 0x8(%rsi)', x87Gen({ random: 20, sse: true }), { name: 'fxsave64 misaligned: #GP(0)' });
+  s.form('fxrstor64 (%rsi); fnstenv 0x200(%rsi)', x87Gen({ random: 300, sse: true, mem: 'fx' }), { name: 'fxrstor64; fnstenv' });
+  s.form('fxrstor (%rsi); fnstenv 0x200(%rsi)', x87Gen({ random: 300, sse: true, mem: 'fx' }), { name: 'fxrstor; fnstenv' });
+  s.form('fxrstor64 0x8(%rsi)', x87Gen({ random: 20, sse: true, mem: 'fx' }), { name: 'fxrstor64 misaligned: #GP(0)' });
   s.form('fwait', x87Gen({ random: 150, unmasked: 0.6 }));
   s.form('fld1; fld1; fdivp; fldz; fdivrp; fwait', x87Gen({ random: 150, unmasked: 0.6 }), { name: 'divide by zero, then FWAIT' });
   s.form('fld1; fsqrt', x87Gen({ random: 100, unmasked: 0.6 }), { name: 'a pending exception before a waiting instruction' });

@@ -7,7 +7,7 @@ import { gen32, gen64, gen80, genI32, genI64, related80 } from './fpu-gen.js';
 import type { Rng } from './rng.js';
 import { MEM_OFF, type Gen, type GenCtx } from './diff.js';
 
-export type X87Mem = 'f32' | 'f64' | 'f80' | 'i16' | 'i32' | 'i64' | 'bcd' | 'env' | 'none';
+export type X87Mem = 'f32' | 'f64' | 'f80' | 'i16' | 'i32' | 'i64' | 'bcd' | 'env' | 'fx' | 'none';
 
 export interface X87GenOptions {
   /** random cases (default 200) */
@@ -22,6 +22,8 @@ export interface X87GenOptions {
   full?: boolean;
   /** never an empty ST(0) (FSTP1, whose empty-ST(0) behaviour is not modelled) */
   st0?: boolean;
+  /** random XMM0-15 and MXCSR too */
+  sse?: boolean;
 }
 
 function le(v: bigint, n: number): number[] {
@@ -50,6 +52,15 @@ function memoryBytes(rng: Rng, kind: X87Mem): number[] {
     case 'i64': { const [lo, hi] = genI64(rng); return le((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), 8); }
     case 'bcd': return bcd(rng);
     case 'env': return Array.from(rng.bytes(108));
+    case 'fx': {
+      // a 512-byte FXSAVE image: random, with a valid MXCSR (a reserved bit in some: #GP(0))
+      const b = Array.from(rng.bytes(512));
+      // (bit 17, AMD's MM, is left out: the model does not have it, the host may)
+      const bit = rng.int(16, 30);
+      const mxcsr = rng.bool(0.1) ? (1 << (bit === 17 ? 31 : bit)) >>> 0 : rng.below(0x10000);
+      for (let k = 0; k < 4; k++) b[24 + k] = (mxcsr >>> (8 * k)) & 0xff;
+      return b;
+    }
     default: return [];
   }
 }
@@ -102,7 +113,9 @@ export function x87Gen(o: X87GenOptions = {}): Gen {
       if (o.st0 && depth === 0) depth = 1;
       const x87 = x87State(rng, depth, o.unmasked ?? 0.15);
       const bytes = memoryBytes(rng, mem);
-      g.add({ x87, data: bytes.length ? [{ off: MEM_OFF, bytes: Uint8Array.from(bytes) }] : [] });
+      const data = bytes.length ? [{ off: MEM_OFF, bytes: Uint8Array.from(bytes) }] : [];
+      if (o.sse) g.add({ x87, data, xmm: rng.bytes(256), mxcsr: rng.below(0x10000) });
+      else g.add({ x87, data });
     }
   };
 }

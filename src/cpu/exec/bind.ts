@@ -32,6 +32,7 @@ import { bindVecInt, bindVecShiftImm } from './sse-int.js';
 import { x87Arith, x87Compare, x87Unary } from './x87-arith.js';
 import { x87Load, x87Store, x87Const, x87Stack, fcmov } from './x87-move.js';
 import { x87Control, x87Env, fwait } from './x87-control.js';
+import { fxsave, fxrstor } from './fxsave.js';
 
 /** Every executor name bound: the type makes a missing one a compile error. */
 const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
@@ -72,7 +73,7 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   pextr: always(sse4.pextr), pinsr: always(sse4.pinsr), insertps: always(sse4.insertps), ptest: always(sse4.ptest),
   x87Arith: always(x87Arith), x87Compare: always(x87Compare), x87Load: always(x87Load), x87Store: always(x87Store),
   x87Unary: always(x87Unary), x87Const: always(x87Const), x87Stack: always(x87Stack), x87Control: always(x87Control),
-  x87Env: always(x87Env), fcmov: always(fcmov), fwait: always(fwait),
+  x87Env: always(x87Env), fcmov: always(fcmov), fwait: always(fwait), fxsave: always(fxsave), fxrstor: always(fxrstor),
 };
 
 /** Per row: its binder, with the legality checks wrapped around each handler it picks (built once per row). */

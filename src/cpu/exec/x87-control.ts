@@ -90,9 +90,11 @@ function loadEnv(c: ExecContext, a: number, short: boolean): void {
   x.top = (sw & FSW_TOP) >> FSW_TOP_SHIFT;
   x.loadTagWord(tw);
   x.fip = fip >>> 0;
+  x.fipHi = 0;
   x.fcs = csop & 0xffff;
   if (!short) x.fop = (csop >>> 16) & 0x7ff;
   x.fdp = fdp >>> 0;
+  x.fdpHi = 0;
   x.fds = fds & 0xffff;
   summarise(c);
 }

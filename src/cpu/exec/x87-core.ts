@@ -35,7 +35,7 @@ export function x87Wait(c: ExecContext): void {
 /** Records FIP/FCS and FOP of a non-control instruction (after its memory operand has been accessed). */
 export function recordInstruction(c: ExecContext, i: Insn): void {
   const x = c.x87;
-  x.fip = c.insnStart;
+  x.setFip(c.insnStart);
   x.fcs = c.segSel[SEG_CS]!;
   x.fop = ((i.row.opcode & 7) << 8) | (i.modrm & 0xff);
 }
@@ -44,7 +44,7 @@ export function recordInstruction(c: ExecContext, i: Insn): void {
 export function recordData(c: ExecContext, i: Insn, lin: number): void {
   const x = c.x87;
   const seg = i.seg >= 0 ? i.seg : isStackReference(i) ? SEG_SS : SEG_DS;
-  x.fdp = i.seg >= SEG_FS ? lin - c.segBase[seg]! : lin;
+  x.setFdp(i.seg >= SEG_FS ? lin - c.segBase[seg]! : lin);
   x.fds = c.segSel[seg]!;
 }
 

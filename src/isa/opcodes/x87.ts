@@ -161,6 +161,11 @@ export function x87Rows(): OpcodeRow[] {
   env('Fnsave_M', mem(0xdd, 6), 'fnsave', '=M', E_SAVE);
   env('Frstor_M', mem(0xdd, 4), 'frstor', 'M', E_RSTOR);
 
+  // ---- FXSAVE / FXRSTOR (0F AE /0, /1; REX.W: the 64-bit layout)
+  const fx = { feature: 'fxsr', exc: 'fxsr' } as const;
+  add(row('Fxsave_M', '0F AE /0 mod=mem', 'fxsave', '=M', 'fxsave', { ...fx, att: { name: 'fxsave|fxsave|fxsave64' } }));
+  add(row('Fxrstor_M', '0F AE /1 mod=mem', 'fxrstor', 'M', 'fxrstor', { ...fx, att: { name: 'fxrstor|fxrstor|fxrstor64' } }));
+
   // ---- recognised, not implemented yet: the transcendental instructions
   const pend = (id: string, enc: string, m: string) => add(row(id, enc, m, '', 'pending', x87({ pending: true })));
   pend('F2xm1', one(0xd9, 6, 0), 'f2xm1');
