@@ -8,9 +8,9 @@
 
 /** Bytes per register slot (XMM: the low 16; YMM later: all 32). */
 export const VEC_SLOT_BYTES = 32;
-/** Scratch slots for memory source operands (never architectural). */
-export const XMM_TMP = 16, XMM_TMP2 = 17;
-const SLOTS = 18;
+/** Scratch slots for memory source operands (never architectural); XMM_TMP3 is the MMX executors' (exec/mmx.ts). */
+export const XMM_TMP = 16, XMM_TMP2 = 17, XMM_TMP3 = 18;
+const SLOTS = 19;
 
 export class VectorRegisters {
   readonly buf = new ArrayBuffer(SLOTS * VEC_SLOT_BYTES);

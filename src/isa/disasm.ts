@@ -288,6 +288,9 @@ class Disassembler {
       case 'W': case 'U':
         if (i.isMem) return this.memory();
         this.useRex(REX_B); this.sizedReg = true; return `%xmm${i.rm}`;
+      // MMX registers (REX.R/REX.B name no other register)
+      case 'P': this.sizedReg = true; return `%mm${(i.modrm >> 3) & 7}`;
+      case 'Q': case 'N': if (i.isMem) return this.memory(); this.sizedReg = true; return `%mm${i.modrm & 7}`;
       // x87: objdump leaves out ST(0) next to a memory operand
       case 'ST': this.sizedReg = true; return spec.reg !== 0 ? `%st(${i.modrm & 7})` : i.isMem ? '' : '%st';
       default: throw new Error(`disassembler: no rows use operand kind ${spec.kind} yet`);

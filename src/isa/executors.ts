@@ -81,6 +81,11 @@ export const EXECUTORS = {
   fcmov: 'FCMOVcc; param: condition code',
   fwait: 'FWAIT: #MF for a pending unmasked x87 exception',
   fxsave: 'FXSAVE (REX.W: FXSAVE64)', fxrstor: 'FXRSTOR (REX.W: FXRSTOR64)',
+  // ---- MMX (cpu/exec/mmx.ts; MM0-7 alias the x87 significands)
+  mmxInt: 'MMX packed integer P = op(P, Q[, imm8]): the low qword of the vecInt kernel; param: isa/vector-ops.ts',
+  mmxShiftImm: 'MMX shifts by an immediate on N; param: isa/vector-ops.ts',
+  mmxMov: 'MOVD/MOVQ with MM registers; param: 0 P←Ey, 1 Ey←P, 2 P←Q, 3 Q←P',
+  emms: 'EMMS: every x87 register empty',
   // ---- no operation, undefined, not implemented
   nop: 'no operation (NOP, hint NOPs, PAUSE, fences, prefetches)',
   ud: 'raises #UD',

@@ -7,7 +7,7 @@ import { gen32, gen64, gen80, genI32, genI64, related80 } from './fpu-gen.js';
 import type { Rng } from './rng.js';
 import { MEM_OFF, type Gen, type GenCtx } from './diff.js';
 
-export type X87Mem = 'f32' | 'f64' | 'f80' | 'i16' | 'i32' | 'i64' | 'bcd' | 'env' | 'fx' | 'none';
+export type X87Mem = 'f32' | 'f64' | 'f80' | 'i16' | 'i32' | 'i64' | 'bcd' | 'env' | 'fx' | 'm64' | 'none';
 
 export interface X87GenOptions {
   /** random cases (default 200) */
@@ -24,6 +24,8 @@ export interface X87GenOptions {
   st0?: boolean;
   /** random XMM0-15 and MXCSR too */
   sse?: boolean;
+  /** MMX: registers hold uniformly random 64-bit significands */
+  mmx?: boolean;
 }
 
 function le(v: bigint, n: number): number[] {
@@ -46,6 +48,7 @@ function memoryBytes(rng: Rng, kind: X87Mem): number[] {
   switch (kind) {
     case 'f32': return le(BigInt(gen32(rng)), 4);
     case 'f64': { const [lo, hi] = gen64(rng); return le((BigInt(hi) << 32n) | BigInt(lo), 8); }
+    case 'm64': return Array.from(rng.bytes(8));
     case 'f80': { const [lo, hi, se] = gen80(rng); return le((BigInt(se) << 64n) | (BigInt(hi) << 32n) | BigInt(lo), 10); }
     case 'i16': return le(BigInt(rng.pick([0, 1, -1, 0x7fff, -0x8000, rng.int(-40000, 40000)]) & 0xffff), 2);
     case 'i32': return le(BigInt(genI32(rng) >>> 0), 4);
@@ -66,7 +69,7 @@ function memoryBytes(rng: Rng, kind: X87Mem): number[] {
 }
 
 /** One x87 state image: `depth` valid registers from TOP, the control and status words. */
-export function x87State(rng: Rng, depth: number, unmaskedP: number): Uint8Array {
+export function x87State(rng: Rng, depth: number, unmaskedP: number, mmx = false): Uint8Array {
   const img = new Uint8Array(160);
   const v = new DataView(img.buffer);
   const top = rng.below(8);
@@ -86,7 +89,8 @@ export function x87State(rng: Rng, depth: number, unmaskedP: number): Uint8Array
   let first: [number, number, number] | undefined;
   for (let k = 0; k < 8; k++) {
     const o = 32 + 16 * k;
-    const val: [number, number, number] = k === 1 && first && rng.bool(0.5) ? related80(rng, first) : gen80(rng);
+    const val: [number, number, number] = mmx ? [rng.u32(), rng.u32(), rng.below(0x10000)]
+      : k === 1 && first && rng.bool(0.5) ? related80(rng, first) : gen80(rng);
     if (k === 0) first = val;
     v.setUint32(o, val[0] >>> 0, true);
     v.setUint32(o + 4, val[1] >>> 0, true);
@@ -111,7 +115,7 @@ export function x87Gen(o: X87GenOptions = {}): Gen {
       else if (r === 1 || (o.full && r < 4)) depth = 8;
       else depth = Math.min(8, need + rng.below(3));
       if (o.st0 && depth === 0) depth = 1;
-      const x87 = x87State(rng, depth, o.unmasked ?? 0.15);
+      const x87 = x87State(rng, depth, o.unmasked ?? 0.15, o.mmx);
       const bytes = memoryBytes(rng, mem);
       const data = bytes.length ? [{ off: MEM_OFF, bytes: Uint8Array.from(bytes) }] : [];
       if (o.sse) g.add({ x87, data, xmm: rng.bytes(256), mxcsr: rng.below(0x10000) });
@@ -177,6 +181,29 @@ export function x87RowForms(s: SuiteBuilder, filter: (r: OpcodeRow) => boolean, 
       const full = r.executor === 'x87Load' || r.executor === 'x87Const';
       s.form(`.byte ${bytes.map(hex2).join(', ')}`, x87Gen({ random: n, need: needOf(r, i), full, st0: r.id === 'Fstp1_STi' }),
         { name: r.rm >= 0 ? r.id : `${r.id} st(${i})` });
+    }
+  }
+}
+
+/** Forms of the MMX rows: register (MM2, MM5), memory (%rsi), the immediates given. */
+export function mmxRowForms(s: SuiteBuilder, random = 150): void {
+  for (const r of OPCODE_ROWS.filter((x) => ['mmxInt', 'mmxShiftImm', 'mmxMov', 'emms'].includes(x.executor))) {
+    const op = r.map === 2 ? [0x0f, 0x38, r.opcode] : [0x0f, r.opcode];
+    const imms = r.imms.length ? [0x01, 0x0f, 0x1b, 0x21, 0xe4] : [undefined];
+    const g = (mem: boolean) => x87Gen({ random: Math.round(random / imms.length), mmx: true, sse: true, mem: mem ? 'm64' : 'none', unmasked: 0.05 });
+    for (const imm of imms) {
+      const tail = imm === undefined ? [] : [imm];
+      if (r.operands.length === 0) { s.form(`.byte ${op.map(hex2).join(', ')}`, g(false), { name: r.id }); continue; }
+      if (r.mod !== 'mem') {
+        const modrm = r.ext >= 0 ? 0xc0 | (r.ext << 3) | 5 : 0xc0 | (2 << 3) | 5;
+        s.form(`.byte ${[...op, modrm, ...tail].map(hex2).join(', ')}`, g(false), { name: `${r.id} reg${imm === undefined ? '' : ` $${imm}`}` });
+        if (r.executor === 'mmxMov' && r.operands.some((o) => o.size === 'y')) {
+          s.form(`.byte ${[0x48, ...op, modrm].map(hex2).join(', ')}`, g(false), { name: `${r.id} REX.W reg` });
+        }
+      }
+      if (r.mod !== 'reg' && r.executor !== 'mmxShiftImm') {
+        s.form(`.byte ${[...op, (2 << 3) | 6, ...tail].map(hex2).join(', ')}`, g(true), { name: `${r.id} (%rsi)${imm === undefined ? '' : ` $${imm}`}` });
+      }
     }
   }
 }

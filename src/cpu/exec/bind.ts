@@ -33,6 +33,7 @@ import { x87Arith, x87Compare, x87Unary } from './x87-arith.js';
 import { x87Load, x87Store, x87Const, x87Stack, fcmov } from './x87-move.js';
 import { x87Control, x87Env, fwait } from './x87-control.js';
 import { fxsave, fxrstor } from './fxsave.js';
+import { bindMmxInt, bindMmxShiftImm, mmxMov, emms } from './mmx.js';
 
 /** Every executor name bound: the type makes a missing one a compile error. */
 const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
@@ -74,6 +75,7 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   x87Arith: always(x87Arith), x87Compare: always(x87Compare), x87Load: always(x87Load), x87Store: always(x87Store),
   x87Unary: always(x87Unary), x87Const: always(x87Const), x87Stack: always(x87Stack), x87Control: always(x87Control),
   x87Env: always(x87Env), fcmov: always(fcmov), fwait: always(fwait), fxsave: always(fxsave), fxrstor: always(fxrstor),
+  mmxInt: bindMmxInt, mmxShiftImm: bindMmxShiftImm, mmxMov: always(mmxMov), emms: always(emms),
 };
 
 /** Per row: its binder, with the legality checks wrapped around each handler it picks (built once per row). */

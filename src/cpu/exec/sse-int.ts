@@ -111,7 +111,7 @@ const KERNELS: { readonly [K in VecOp]: VecFn } = {
   movsldup: dupDwords(false), movshdup: dupDwords(true), movddup,
 };
 
-function kernel(param: number): VecFn {
+export function kernel(param: number): VecFn {
   const name = VEC_OPS[param];
   if (name === undefined) throw new Error(`vecInt: no operation ${param}`);
   return KERNELS[name];
