@@ -67,7 +67,7 @@ export const EXECUTORS = {
   ldmxcsr: 'LDMXCSR', stmxcsr: 'STMXCSR',
   pextr: 'PEXTRB/W/D/Q, EXTRACTPS to a general register or memory; param: lane size in bytes (0: 4, or 8 with REX.W)',
   pinsr: 'PINSRB/D/Q; param: lane size in bytes (0: 4, or 8 with REX.W)',
-  insertps: 'INSERTPS', ptest: 'PTEST',
+  insertps: 'INSERTPS', ptest: 'PTEST', maskmovdqu: 'MASKMOVDQU (bytes selected by a mask to DS:[rDI])',
   // ---- no operation, undefined, not implemented
   nop: 'no operation (NOP, hint NOPs, PAUSE, fences, prefetches)',
   ud: 'raises #UD',

@@ -66,7 +66,7 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   movGprXmm: always(sseMove.movGprXmm), movqXmm: always(sseMove.movqXmm), movmsk: always(sseMove.movmsk),
   pinsrw: always(sseMove.pinsrw), pextrw: always(sseMove.pextrw), vecInt: bindVecInt, vecShiftImm: bindVecShiftImm,
   ldmxcsr: always(sseMove.ldmxcsr), stmxcsr: always(sseMove.stmxcsr),
-  pextr: always(sse4.pextr), pinsr: always(sse4.pinsr), insertps: always(sse4.insertps), ptest: always(sse4.ptest),
+  maskmovdqu: always(sseMove.maskmovdqu), pextr: always(sse4.pextr), pinsr: always(sse4.pinsr), insertps: always(sse4.insertps), ptest: always(sse4.ptest),
 };
 
 /** Per row: its binder, with the legality checks wrapped around each handler it picks (built once per row). */
