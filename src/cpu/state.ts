@@ -10,7 +10,9 @@
 // exact because canonical addresses have 48 bits.
 import { ARITH_FLAGS, RFLAGS_FIXED1 } from '../arch/rflags.js';
 import { CR0_ET, CR0_NW, CR0_CD } from '../arch/control-registers.js';
+import { MXCSR_RESET } from '../arch/mxcsr.js';
 import { arithFlags, type LazyFlags } from './lazy-flags.js';
+import { VectorRegisters } from './vector-registers.js';
 
 /** Magnitude from which a RIP held as a number is not exact (see ArchState.ripExactLo). */
 export const RIP_EXACT = 2 ** 53;
@@ -66,9 +68,12 @@ export class ArchState implements LazyFlags {
   pkru = 0;
   /** MSRs that are plain storage (msr.ts gives the others their meaning). */
   readonly msrs = new Map<number, bigint>();
-  /** x87 and SSE control state: held for the ABI's initial state until those units exist. */
+  /** XMM0-15 (vector-registers.ts). */
+  readonly xmm = new VectorRegisters();
+  /** SSE control and status (LDMXCSR/STMXCSR; the FP core will use its fields). */
+  mxcsr = MXCSR_RESET;
+  /** x87 control word: held for the ABI's initial state until the x87 unit exists. */
   fpuControlWord = 0x37f;
-  mxcsr = 0x1f80;
 
   // ---- time and events ----
   /** Instructions retired. */

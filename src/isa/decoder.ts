@@ -221,10 +221,11 @@ export function decode(buf: Uint8Array, pos: number, avail: number, mode = MODE6
   const w = (rex & 8) !== 0;
   // 32-bit code: default sizes 32 (d64/f64 too), 66 and 67 select 16 (SDM §2.2.1.2 is 64-bit only);
   // 16-bit code the other way round (SDM Vol. 1 §3.6, Table 3-4).
-  if (legacy) insn.opSize = ((prefixes & PFX_OPSIZE) !== 0) !== mode16 ? 2 : 4;
+  if (legacy) insn.opSize = ((prefixes & PFX_OPSIZE) !== 0 && row.prefix !== '66') !== mode16 ? 2 : 4;
   else if (attrs & Attr.F64) insn.opSize = 8;
   else if (attrs & Attr.D64) insn.opSize = w ? 8 : (prefixes & PFX_OPSIZE) ? 2 : 8;
-  else insn.opSize = w ? 8 : (prefixes & PFX_OPSIZE) ? 2 : 4;
+  // A 66 that selects the row (mandatory prefix) does not change the operand size (SDM §2.1.2).
+  else insn.opSize = w ? 8 : (prefixes & PFX_OPSIZE) && row.prefix !== '66' ? 2 : 4;
   if (legacy) insn.addrSize = ((prefixes & PFX_ADDRSIZE) !== 0) !== mode16 ? 2 : 4;
   else insn.addrSize = (prefixes & PFX_ADDRSIZE) ? 4 : 8;
   insn.seg = seg;
@@ -341,7 +342,7 @@ function resolveOperands(row: OpcodeRow, insn: Insn): void {
       case 'S': loc = LOC_SEG; reg = insn.reg & 7; break;
       // Vector and x87 operands: register numbers without the byte-register remap.
       case 'V': loc = LOC_XMM; reg = ((insn.modrm >> 3) & 7) | ((insn.rex & 4) << 1); break;
-      case 'W': if (insn.isMem) { loc = LOC_MEM; insn.memAccess = o.access === 'r' ? 1 : o.access === 'w' ? 2 : 3; } else { loc = LOC_XMM; reg = (insn.modrm & 7) | ((insn.rex & 1) << 3); } break;
+      case 'W': if (insn.isMem) { loc = LOC_MEM; insn.memAccess = o.access === 'r' ? 1 : o.access === 'w' ? 2 : 3; insn.memSize = size; } else { loc = LOC_XMM; reg = (insn.modrm & 7) | ((insn.rex & 1) << 3); } break;
       case 'U': loc = LOC_XMM; reg = (insn.modrm & 7) | ((insn.rex & 1) << 3); break;
       case 'P': loc = LOC_MMX; reg = (insn.modrm >> 3) & 7; break;
       case 'Q': if (insn.isMem) { loc = LOC_MEM; insn.memAccess = o.access === 'r' ? 1 : o.access === 'w' ? 2 : 3; } else { loc = LOC_MMX; reg = insn.modrm & 7; } break;

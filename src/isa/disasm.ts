@@ -283,6 +283,11 @@ class Disassembler {
         if (spec.reg === 1) return '%cl';
         return this.reg(0, this.sizeOf(spec));
       case 'one': return '';
+      // XMM registers (ModRM.reg with REX.R; ModRM.rm with REX.B); a W memory operand prints no size suffix.
+      case 'V': this.useRex(REX_R); this.sizedReg = true; return `%xmm${i.reg}`;
+      case 'W': case 'U':
+        if (i.isMem) return this.memory();
+        this.useRex(REX_B); this.sizedReg = true; return `%xmm${i.rm}`;
       default: throw new Error(`disassembler: no rows use operand kind ${spec.kind} yet`);
     }
   }
@@ -323,6 +328,7 @@ class Disassembler {
       }
     }
     if (!att.intelOrder) ops.reverse();
+    if (att.xmm0) ops.unshift('%xmm0');
 
     // Mnemonic.
     let name = (insn.compat ? att.legacy : undefined) ?? att.name ?? row.mnemonic;

@@ -5,9 +5,12 @@ import { row, buildTable, type OpcodeRow } from './table.js';
 import { integerRows } from './opcodes/integer.js';
 import { movementRows } from './opcodes/movement.js';
 import { systemRows } from './opcodes/system.js';
+import { sseRows } from './opcodes/sse.js';
+import { sse4Rows } from './opcodes/sse4.js';
 import { undefinedRows } from './opcodes/undefined.js';
 
-export const OPCODE_ROWS: readonly OpcodeRow[] = buildTable([...integerRows(), ...movementRows(), ...systemRows(), ...undefinedRows()]);
+const implemented = [...integerRows(), ...movementRows(), ...systemRows(), ...sseRows(), ...sse4Rows()];
+export const OPCODE_ROWS: readonly OpcodeRow[] = buildTable([...implemented, ...undefinedRows(implemented)]);
 
 /** Decodes of bytes that name no instruction raise #UD. */
 export const ROW_UD: OpcodeRow = buildTable([row('Undefined', 'FF', '(bad)', '', 'ud')])[0]!;

@@ -20,7 +20,7 @@
 //     param     the executor's parameter (ALU operation, condition code, …)
 //     test / set / undef   RFLAGS read / written / left undefined ('oszapc', 'd', 'A' = AC)
 //     attrs     legality and decoding attributes (Attr below, by name:
-//               'lock rep repcc d64 f64 i64 o64 modignored priv branch')
+//               'lock rep repcc d64 f64 i64 o64 modignored priv branch a16')
 //     feature   the CPUID feature the instruction needs (features.ts)
 //     absent    the row executed instead while that feature is not reported
 //               (default: #UD)
@@ -48,6 +48,7 @@ export const enum Attr {
   ModIgnored = 0x40, // ModRM.mod is ignored: rm is always a register (MOV CR/DR)
   Priv = 0x100,    // CPL 0 only (#GP(0) otherwise)
   Branch = 0x200,  // changes RIP (for traces and the block builder)
+  A16 = 0x800,     // a 16-byte memory operand must be 16-byte aligned: #GP(0) otherwise (MOVAPS, MOVDQA, PADDB m128 …; SDM Vol. 1 §10.4.1.1)
 }
 
 /**
@@ -105,6 +106,8 @@ export interface AttSyntax {
    * and address size applied).
    */
   readonly ops?: string;
+  /** Print the implicit XMM0 as the first AT&T operand (PBLENDVB, BLENDVPS, BLENDVPD). */
+  readonly xmm0?: boolean;
   /** Print the operands in the SDM's (Intel) order instead of reversed (ENTER). */
   readonly intelOrder?: boolean;
   /** The register form of an Ew operand prints at the operand size (MOV Sreg, SLDT, STR, SMSW, LAR, LSL). */
@@ -174,7 +177,7 @@ export interface OpcodeRow {
 
 const ATTR_NAMES: Readonly<Record<string, Attr>> = {
   lock: Attr.Lock, rep: Attr.Rep, repcc: Attr.RepCc, d64: Attr.D64, f64: Attr.F64, i64: Attr.I64, o64: Attr.O64,
-  modignored: Attr.ModIgnored, priv: Attr.Priv, branch: Attr.Branch,
+  modignored: Attr.ModIgnored, priv: Attr.Priv, branch: Attr.Branch, a16: Attr.A16,
 };
 const EXCEPTION_CLASSES: readonly ExceptionClass[] = ['none', 'wait', 'x87', 'mmx', 'sse', 'fxsr', 'xsave', 'sce', 'pke', 'fsgsbase', 'cpl0', 'umip', 'tsd', 'iopl'];
 const ID_SCHEME = /^[A-Z][A-Za-z0-9]*(_[A-Za-z0-9]+)*$/;
@@ -234,6 +237,7 @@ export function row(id: string, encoding: string, mnemonic: string, operands: st
   const hasModrm = ext >= 0 || ops.some((o) => MODRM_KINDS.has(o.kind));
   if ((mod !== 'any' || rm >= 0) && !hasModrm) fail('mod=/rm= without a ModRM byte');
   if (plusR && hasModrm) fail('+r and a ModRM byte');
+  if ((attrs & Attr.A16) && !ops.some((o) => o.kind === 'W' && o.size === 'dq')) fail('a16 needs a 16-byte W operand');
   if ((attrs & Attr.Lock) && !ops.some((o) => (o.kind === 'E' || o.kind === 'M') && o.access !== 'r')) fail('lock needs a written memory operand');
   if (!(executor in EXECUTORS)) fail(`unknown executor '${executor}'`);
   if (opts.feature !== undefined && !(opts.feature in FEATURES)) fail(`unknown feature '${opts.feature}'`);

@@ -16,6 +16,7 @@ import { ARITH_FLAGS, DF, IF, RFLAGS_FIXED1 } from '../arch/rflags.js';
 import { Vector } from '../arch/vectors.js';
 import { CR0_PE, CR0_MP, CR0_ET, CR0_NE, CR0_WP, CR0_AM, CR0_PG, CR4_PAE, CR4_OSFXSR, CR4_OSXMMEXCPT, EFER_SCE, EFER_LME, EFER_LMA, EFER_NXE } from '../arch/control-registers.js';
 import type { ExecutionPath } from '../cpu/execution-path.js';
+import { MXCSR_RESET } from '../arch/mxcsr.js';
 export { EXECUTION_PATHS, type ExecutionPath } from '../cpu/execution-path.js';
 
 export const SNIPPET_CODE_ADDR = 0x10000000;
@@ -31,6 +32,10 @@ export interface SnippetInput {
   rflags: bigint;
   data: Uint8Array;
   stack: Uint8Array;
+  /** XMM0-15, 16 little-endian bytes each (default: zeros). */
+  xmm?: Uint8Array;
+  /** MXCSR (default 0x1f80). */
+  mxcsr?: number;
   /** Execution path (default 'cached'). */
   path?: ExecutionPath;
   maxInstructions?: number;
@@ -44,6 +49,9 @@ export interface SnippetOutput {
   rip: bigint;
   data: Uint8Array;
   stack: Uint8Array;
+  /** XMM0-15 after the run, 16 bytes each. */
+  xmm: Uint8Array;
+  mxcsr: number;
   exception?: { vector: number; errorCode?: number; cr2?: bigint };
   undefinedFlags: number;
   instructions: number;
@@ -98,6 +106,14 @@ function machine(): Machine {
   return shared;
 }
 
+const XMM_ZERO = new Uint8Array(16);
+
+function xmmOut(cpu: Cpu): Uint8Array {
+  const out = new Uint8Array(256);
+  for (let r = 0; r < 16; r++) out.set(cpu.xmm.getXmm(r), r * 16);
+  return out;
+}
+
 export function runSnippet(input: SnippetInput): SnippetOutput {
   if (input.code.length > CODE_PAGES * 4096 - 16) throw new RangeError('snippet code too long');
   const { mem, cpu, code, data, stack, envStart, envImage } = machine();
@@ -123,6 +139,8 @@ export function runSnippet(input: SnippetInput): SnippetOutput {
   cpu.trSel = 0; cpu.trBase = 0; cpu.trLimit = 0;
   cpu.syncPaging();
   for (let r = 0; r < 16; r++) cpu.setReg64(r, BigInt.asUintN(64, input.regs[r] ?? 0n));
+  for (let r = 0; r < 16; r++) cpu.xmm.setXmm(r, input.xmm ? input.xmm.subarray(r * 16, r * 16 + 16) : XMM_ZERO);
+  cpu.mxcsr = (input.mxcsr ?? MXCSR_RESET) & 0xffff;
   cpu.setRflags((Number(input.rflags & 0xffffffffn) & (ARITH_FLAGS | DF)) | IF | RFLAGS_FIXED1);
   cpu.rip = SNIPPET_CODE_ADDR;
   cpu.executionPath = input.path ?? 'cached';
@@ -159,6 +177,8 @@ export function runSnippet(input: SnippetInput): SnippetOutput {
     rip: BigInt.asUintN(64, BigInt(cpu.rip)),
     data: mem.u8.slice(data, data + SNIPPET_DATA_SIZE),
     stack: mem.u8.slice(stack, stack + SNIPPET_STACK_SIZE),
+    xmm: xmmOut(cpu),
+    mxcsr: cpu.mxcsr,
     undefinedFlags,
     instructions: cpu.instructions,
   };

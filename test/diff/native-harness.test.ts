@@ -45,6 +45,30 @@ describe.skipIf(!avail.ok)('native executor', () => {
     expect(Buffer.compare(o.data, c.data)).toBe(0);
   });
 
+  it('carries XMM0-15 and MXCSR in and out: unchanged through an empty snippet, moved by MOVDQA, captured at a fault', () => {
+    const xmm = new Uint8Array(256);
+    for (let i = 0; i < 256; i++) xmm[i] = (i * 13 + 5) & 0xff;
+    const withXmm = (asm: string, mxcsr: number) => ({ ...mkCase(asm), xmm, mxcsr });
+    // movdqa %xmm3,%xmm0; ldmxcsr (%rsi) reads the data image's dword at 0x1000 (bytes 7i+3: 0x1e171009 has reserved bits: #GP)
+    const [empty, moved, faulted, ld] = runNative([withXmm('', 0x1f80), withXmm('movdqa %xmm3, %xmm0; pxor %xmm15, %xmm15', 0x7f80),
+      withXmm('movdqa %xmm2, %xmm1; ud2', 0x3f80), withXmm('movl $0xff00, (%rsi); ldmxcsr (%rsi)', 0x1f80)]);
+    expect(Buffer.compare(empty.xmm!, xmm)).toBe(0);
+    expect(empty.mxcsr).toBe(0x1f80);
+    const want = new Uint8Array(xmm);
+    want.copyWithin(0, 48, 64);
+    want.fill(0, 240, 256);
+    expect(Buffer.compare(moved.xmm!, want)).toBe(0);
+    expect(moved.mxcsr).toBe(0x7f80);
+    expect(faulted.outcome).toBe('exception');
+    expect(faulted.exception?.vector).toBe(6);
+    const want2 = new Uint8Array(xmm);
+    want2.copyWithin(16, 32, 48);
+    expect(Buffer.compare(faulted.xmm!, want2)).toBe(0);
+    expect(faulted.mxcsr).toBe(0x3f80);
+    expect(ld.outcome).toBe('ok');
+    expect(ld.mxcsr).toBe(0xff00);
+  });
+
   it('addq %rcx,%rax computes the sum and flags', () => {
     const cases = [
       mkCase('addq %rcx, %rax', { rax: 5n, rcx: 7n }),

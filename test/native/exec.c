@@ -20,16 +20,18 @@
  *     'B'  u8 data_base[8192]  u8 stack_base[8192]      set the base images
  *     'C'  u32 code_len, u8 code[code_len],
  *          u64 regs[16] (rax rcx rdx rbx rsp rbp rsi rdi r8..r15), u64 rflags,
+ *          u8 xmm[16][16] (XMM0..XMM15, little-endian), u32 mxcsr (bits 0-15 used),
  *          u32 n_data_patches,  { u32 off, u32 len, u8 bytes[len] } * n
  *          u32 n_stack_patches, { u32 off, u32 len, u8 bytes[len] } * n
  *          -> the case's input image is base + patches
  *     'E'  end
  * stdout: u32 magic 'RZO1', then per case:
  *   u8 outcome (0 ok, 1 exception, 2 timeout), u8 vector, u16 signo, u32 pad,
- *   u64 error_code, u64 cr2, u64 rip, u64 rflags, u64 regs[16],
+ *   u64 error_code, u64 cr2, u64 rip, u64 rflags, u64 regs[16], u8 xmm[16][16], u32 mxcsr, u32 pad,
  *   u32 n_data_patches,  { u32 off, u32 len, u8 bytes[len] } * n   (relative to the input image)
  *   u32 n_stack_patches, { u32 off, u32 len, u8 bytes[len] } * n
  *   and after the last case: u32 magic 'RZE1'.
+ * The harness's own MXCSR is 0x1f80 again after every case (it is callee-saved in the ABI).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -68,6 +70,9 @@ HIDDEN uint64_t rz_in_rflags;
 HIDDEN uint64_t rz_out_regs[16];
 HIDDEN uint64_t rz_out_rflags;
 HIDDEN uint64_t rz_host_rsp;
+HIDDEN uint8_t rz_in_xmm[256] __attribute__((aligned(16)));
+HIDDEN uint8_t rz_out_xmm[256] __attribute__((aligned(16)));
+HIDDEN uint32_t rz_in_mxcsr, rz_out_mxcsr, rz_host_mxcsr = 0x1f80;
 HIDDEN uint64_t rz_entry = CODE_ADDR;
 HIDDEN volatile uint32_t rz_in_snippet;
 
@@ -85,6 +90,24 @@ __asm__(
     "  push %rbx\n  push %rbp\n  push %r12\n  push %r13\n  push %r14\n  push %r15\n"
     "  mov %rsp, rz_host_rsp(%rip)\n"
     "  movl $1, rz_in_snippet(%rip)\n"
+    /* XMM0-15 and MXCSR first: they touch no flag and no general register */
+    "  movdqu rz_in_xmm+0(%rip), %xmm0\n"
+    "  movdqu rz_in_xmm+16(%rip), %xmm1\n"
+    "  movdqu rz_in_xmm+32(%rip), %xmm2\n"
+    "  movdqu rz_in_xmm+48(%rip), %xmm3\n"
+    "  movdqu rz_in_xmm+64(%rip), %xmm4\n"
+    "  movdqu rz_in_xmm+80(%rip), %xmm5\n"
+    "  movdqu rz_in_xmm+96(%rip), %xmm6\n"
+    "  movdqu rz_in_xmm+112(%rip), %xmm7\n"
+    "  movdqu rz_in_xmm+128(%rip), %xmm8\n"
+    "  movdqu rz_in_xmm+144(%rip), %xmm9\n"
+    "  movdqu rz_in_xmm+160(%rip), %xmm10\n"
+    "  movdqu rz_in_xmm+176(%rip), %xmm11\n"
+    "  movdqu rz_in_xmm+192(%rip), %xmm12\n"
+    "  movdqu rz_in_xmm+208(%rip), %xmm13\n"
+    "  movdqu rz_in_xmm+224(%rip), %xmm14\n"
+    "  movdqu rz_in_xmm+240(%rip), %xmm15\n"
+    "  ldmxcsr rz_in_mxcsr(%rip)\n"
     "  pushq rz_in_rflags(%rip)\n"
     "  popfq\n"
     /* from here on, only MOV/JMP: they do not touch RFLAGS */
@@ -128,6 +151,24 @@ __asm__(
     "  mov %r13, rz_out_regs+104(%rip)\n"
     "  mov %r14, rz_out_regs+112(%rip)\n"
     "  mov %r15, rz_out_regs+120(%rip)\n"
+    "  movdqu %xmm0, rz_out_xmm+0(%rip)\n"
+    "  movdqu %xmm1, rz_out_xmm+16(%rip)\n"
+    "  movdqu %xmm2, rz_out_xmm+32(%rip)\n"
+    "  movdqu %xmm3, rz_out_xmm+48(%rip)\n"
+    "  movdqu %xmm4, rz_out_xmm+64(%rip)\n"
+    "  movdqu %xmm5, rz_out_xmm+80(%rip)\n"
+    "  movdqu %xmm6, rz_out_xmm+96(%rip)\n"
+    "  movdqu %xmm7, rz_out_xmm+112(%rip)\n"
+    "  movdqu %xmm8, rz_out_xmm+128(%rip)\n"
+    "  movdqu %xmm9, rz_out_xmm+144(%rip)\n"
+    "  movdqu %xmm10, rz_out_xmm+160(%rip)\n"
+    "  movdqu %xmm11, rz_out_xmm+176(%rip)\n"
+    "  movdqu %xmm12, rz_out_xmm+192(%rip)\n"
+    "  movdqu %xmm13, rz_out_xmm+208(%rip)\n"
+    "  movdqu %xmm14, rz_out_xmm+224(%rip)\n"
+    "  movdqu %xmm15, rz_out_xmm+240(%rip)\n"
+    "  stmxcsr rz_out_mxcsr(%rip)\n"
+    "  ldmxcsr rz_host_mxcsr(%rip)\n"
     "  mov rz_host_rsp(%rip), %rsp\n"
     "  pushfq\n"
     "  pop %rax\n"
@@ -159,6 +200,11 @@ static void capture_and_recover(ucontext_t *uc, uint32_t outcome, int sig) {
     for (int i = 0; i < 16; i++) rz_out_regs[i] = (uint64_t)g[greg_index[i]];
     rz_out_rflags = (uint64_t)g[REG_EFL];
     out_rip = (uint64_t)g[REG_RIP];
+    if (uc->uc_mcontext.fpregs) {
+        memcpy(rz_out_xmm, uc->uc_mcontext.fpregs->_xmm, sizeof rz_out_xmm);
+        rz_out_mxcsr = uc->uc_mcontext.fpregs->mxcsr;
+        uc->uc_mcontext.fpregs->mxcsr = rz_host_mxcsr; /* restored by sigreturn */
+    }
     out_vector = (uint64_t)g[REG_TRAPNO];
     out_err = (uint64_t)g[REG_ERR];
     out_cr2 = (uint64_t)g[REG_CR2];
@@ -344,6 +390,8 @@ int main(void) {
         uint64_t fl;
         read_exact(&fl, 8);
         rz_in_rflags = (fl & INPUT_FLAGS_MASK) | FORCED_FLAGS;
+        read_exact(rz_in_xmm, sizeof rz_in_xmm);
+        rz_in_mxcsr = read_u32() & 0xffffu;
         memcpy(data_in, data_base, DATA_SIZE);
         memcpy(stack_in, stack_base, STACK_SIZE);
         read_patches(data_in, DATA_SIZE);
@@ -382,6 +430,9 @@ int main(void) {
         uint64_t v[4] = {out_err, out_cr2, out_rip, rz_out_rflags};
         write_all(v, sizeof v);
         write_all(rz_out_regs, sizeof rz_out_regs);
+        write_all(rz_out_xmm, sizeof rz_out_xmm);
+        write_u32(rz_out_mxcsr);
+        write_u32(0);
         write_patches(data, data_in, DATA_SIZE);
         write_patches(stack, stack_in, STACK_SIZE);
     }

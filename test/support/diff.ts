@@ -200,6 +200,9 @@ export interface DiffCase {
   rflags: bigint;
   data: Patch[];
   stack: Patch[];
+  /** XMM0-15 in (256 bytes; default zeros) and MXCSR in (default 0x1f80) */
+  xmm?: Uint8Array;
+  mxcsr?: number;
   /** lazily formatted description of the interesting inputs */
   describe: () => string;
 }
@@ -212,6 +215,11 @@ export interface CaseSpec {
   stack?: Patch[];
   code?: Uint8Array;
   note?: string;
+  /** XMM0-15 (256 bytes) and MXCSR */
+  xmm?: Uint8Array;
+  mxcsr?: number;
+  /** XMM registers to show in a mismatch report */
+  showXmm?: number[];
 }
 
 export class GenCtx {
@@ -245,15 +253,20 @@ export class GenCtx {
     const shown = spec.regs ? Object.keys(spec.regs) : [];
     const data = spec.data ?? [];
     const stack = spec.stack ?? [];
+    const xmm = spec.xmm;
     this.cases.push({
       code: spec.code ?? this.code,
       regs,
       rflags,
       data,
       stack,
+      ...(xmm ? { xmm } : {}),
+      ...(spec.mxcsr !== undefined ? { mxcsr: spec.mxcsr } : {}),
       describe: () =>
         [
           note,
+          ...(spec.showXmm ?? []).map((r) => `xmm${r}=${xmm ? xmmHex(xmm, r) : '0'}`),
+          spec.mxcsr !== undefined ? `mxcsr=${hex(spec.mxcsr)}` : '',
           ...shown.map((k) => `${k}=${hex(at(regs, REG_INDEX[k as RegName]))}`),
           ...data.map((p) => `data[${hex(p.off)}]=${bytesHex(p.bytes, 32)}`),
           ...stack.map((p) => `stack[${hex(p.off)}]=${bytesHex(p.bytes, 32)}`),
@@ -407,6 +420,10 @@ export function leBytes(v: bigint, n: number): Uint8Array {
   }
   return b;
 }
+/** XMMr of a 256-byte register file as one 128-bit hex number. */
+export function xmmHex(xmm: Uint8Array, r: number): string {
+  return '0x' + Buffer.from(xmm.subarray(r * 16, r * 16 + 16)).reverse().toString('hex');
+}
 function bytesHex(b: Uint8Array, max = 16): string {
   const s = Buffer.from(b.subarray(0, max)).toString('hex');
   return b.length > max ? `${s}…(${b.length}B)` : s;
@@ -548,6 +565,8 @@ function fingerprint(states: Iterable<FormState>): string {
       c.regs.forEach((v, i) => (words[i] = BigInt.asUintN(64, v)));
       words[16] = BigInt.asUintN(64, c.rflags);
       h.update(words);
+      if (c.xmm) h.update(c.xmm);
+      if (c.mxcsr !== undefined) { u32[0] = c.mxcsr; h.update(u32.subarray(0, 1)); }
       for (const ps of [c.data, c.stack]) {
         u32[0] = ps.length;
         h.update(u32.subarray(0, 1));
@@ -706,6 +725,8 @@ interface Expected {
   rip: bigint;
   data: Uint8Array;
   stack: Uint8Array;
+  xmm: Uint8Array;
+  mxcsr: number;
 }
 
 function expectedOf(c: DiffCase, n: NativeResult, base: { data: Uint8Array; stack: Uint8Array }): Expected {
@@ -715,7 +736,7 @@ function expectedOf(c: DiffCase, n: NativeResult, base: { data: Uint8Array; stac
   const stack = new Uint8Array(base.stack);
   applyPatchesInPlace(stack, c.stack);
   applyPatchesInPlace(stack, n.stackOut);
-  const e: Expected = { outcome: n.outcome, regs: n.regs, rflags: n.rflags, rip: n.rip, data, stack };
+  const e: Expected = { outcome: n.outcome, regs: n.regs, rflags: n.rflags, rip: n.rip, data, stack, xmm: n.xmm, mxcsr: n.mxcsr };
   if (n.outcome === 'exception') {
     e.exception = { vector: n.vector };
     if (VECTORS_WITH_ERROR_CODE.has(n.vector)) e.exception.errorCode = Number(n.errorCode);
@@ -775,6 +796,14 @@ function compareOne(exp: Expected, out: EmulatorOutput, amd: boolean): [string, 
   }
   const rip = BigInt.asUintN(64, out.rip);
   if (exp.rip !== rip) d.push(['rip', `rip: cpu ${hex(exp.rip)} emu ${hex(rip)}`]);
+  if (!out.xmm) d.push(['xmm', 'emu returned no XMM registers']);
+  else {
+    for (let r = 0; r < 16; r++) {
+      const a = xmmHex(exp.xmm, r), b = xmmHex(out.xmm, r);
+      if (a !== b) d.push([`xmm${r}`, `xmm${r}: cpu ${a} emu ${b}`]);
+    }
+  }
+  if (out.mxcsr !== exp.mxcsr) d.push(['mxcsr', `mxcsr: cpu ${hex(exp.mxcsr)} emu ${out.mxcsr === undefined ? 'missing' : hex(out.mxcsr)}`]);
   const md = memDiff('data', exp.data, out.data);
   if (md) d.push(['data', md]);
   const sd = memDiff('stack', exp.stack, out.stack);
@@ -819,6 +848,8 @@ function checkForm(emu: EmulatorModule, f: FormDef, st: FormState, amd: boolean)
           rflags: c.rflags,
           data,
           stack,
+          ...(c.xmm ? { xmm: c.xmm } : {}),
+          ...(c.mxcsr !== undefined ? { mxcsr: c.mxcsr } : {}),
           path,
           maxInstructions: f.maxInstructions ?? 100000,
         });

@@ -102,7 +102,15 @@ export interface PatchedCase {
   rflags: bigint;
   data: readonly Patch[]; // relative to the base data image
   stack: readonly Patch[]; // relative to the base stack image
+  /** XMM0-15 in, 16 little-endian bytes each (default: zeros). */
+  xmm?: Uint8Array;
+  /** MXCSR in (bits 0-15; default 0x1f80). */
+  mxcsr?: number;
 }
+
+/** Bytes of the XMM register file in the protocol (16 registers × 16 bytes). */
+export const XMM_BYTES = 256;
+export const MXCSR_DEFAULT = 0x1f80;
 
 export interface NativeResult {
   outcome: 'ok' | 'exception' | 'limit';
@@ -113,6 +121,8 @@ export interface NativeResult {
   rip: bigint;
   rflags: bigint;
   regs: bigint[];
+  xmm: Uint8Array;
+  mxcsr: number;
   /** changes made by the snippet, relative to the case's input image (base + input patches) */
   dataOut: Patch[];
   stackOut: Patch[];
@@ -173,6 +183,9 @@ function encodeBatch(base: { data: Uint8Array; stack: Uint8Array }, cases: reado
     w.bytes(c.code);
     for (const r of c.regs) w.u64(r);
     w.u64(c.rflags);
+    if (c.xmm && c.xmm.length !== XMM_BYTES) throw new Error(`need ${XMM_BYTES} bytes of XMM registers`);
+    w.bytes(c.xmm ?? new Uint8Array(XMM_BYTES));
+    w.u32(c.mxcsr ?? MXCSR_DEFAULT);
     w.patches(c.data);
     w.patches(c.stack);
   }
@@ -220,11 +233,15 @@ function decodeBatch(out: Buffer, n: number): NativeResult[] {
     const rflags = u64();
     const regs: bigint[] = [];
     for (let r = 0; r < 16; r++) regs.push(u64());
+    const xmm = new Uint8Array(out.subarray(p, p + XMM_BYTES));
+    p += XMM_BYTES;
+    const mxcsr = u32();
+    p += 4;
     const dataOut = patches();
     const stackOut = patches();
     const outcome = NATIVE_OUTCOMES[outcomeCode];
     if (outcome === undefined) throw new Error(`native executor: unknown outcome code ${outcomeCode} for case ${i}`);
-    res.push({ outcome, vector, signal, errorCode, cr2, rip, rflags, regs, dataOut, stackOut });
+    res.push({ outcome, vector, signal, errorCode, cr2, rip, rflags, regs, xmm, mxcsr, dataOut, stackOut });
   }
   if (u32() !== 0x31455a52) throw new Error('native executor: missing end marker');
   return res;
@@ -259,7 +276,7 @@ export function runNativePatched(
   for (const c of cases) {
     if (bytes >= MAX_BATCH_BYTES) flush();
     batch.push(c);
-    bytes += 200 + c.code.length;
+    bytes += 470 + c.code.length;
     for (const p of c.data) bytes += 8 + p.bytes.length;
     for (const p of c.stack) bytes += 8 + p.bytes.length;
   }
@@ -287,6 +304,8 @@ function runNativeList(cases: readonly SnippetLikeInput[]): SnippetLikeOutput[] 
     code: c.code,
     regs: c.regs,
     rflags: c.rflags,
+    ...(c.xmm ? { xmm: c.xmm } : {}),
+    ...(c.mxcsr !== undefined ? { mxcsr: c.mxcsr } : {}),
     data: c.data === base.data ? [] : diffPatches(base.data, c.data),
     stack: c.stack === base.stack ? [] : diffPatches(base.stack, c.stack),
   }));
@@ -301,6 +320,8 @@ export function toSnippetOutput(r: NativeResult, dataIn: Uint8Array, stackIn: Ui
     regs: r.regs,
     rflags: r.rflags,
     rip: r.rip,
+    xmm: r.xmm,
+    mxcsr: r.mxcsr,
     data: applyPatches(dataIn, r.dataOut),
     stack: applyPatches(stackIn, r.stackOut),
   };

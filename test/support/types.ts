@@ -45,8 +45,8 @@ export interface Patch {
  * be plugged in with RINGZERO_SNIPPET_MODULE; the emulator-only output fields are optional.
  */
 export type SnippetLikeInput = SnippetInput;
-export type SnippetLikeOutput = Omit<SnippetOutput, 'undefinedFlags' | 'instructions' | 'message'> &
-  Partial<Pick<SnippetOutput, 'undefinedFlags' | 'instructions'>>;
+export type SnippetLikeOutput = Omit<SnippetOutput, 'undefinedFlags' | 'instructions' | 'message' | 'xmm' | 'mxcsr'> &
+  Partial<Pick<SnippetOutput, 'undefinedFlags' | 'instructions' | 'xmm' | 'mxcsr'>>;
 
 export function applyPatches(base: Uint8Array, patches: readonly Patch[]): Uint8Array {
   const out = new Uint8Array(base);

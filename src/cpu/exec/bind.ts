@@ -26,6 +26,9 @@ import { lar, lsl, verify } from './segment-query.js';
 import { sgdt, sidt, lgdt, lidt, sldt, str, lldt, ltr } from './descriptor-tables.js';
 import { rdSegBase, wrSegBase, rdpid, invpcid } from './processor-state.js';
 import { compatHandler } from './compat.js';
+import * as sseMove from './sse-move.js';
+import * as sse4 from './sse4-move.js';
+import { bindVecInt, bindVecShiftImm } from './sse-int.js';
 
 /** Every executor name bound: the type makes a missing one a compile error. */
 const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
@@ -59,6 +62,11 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   rdSegBase: always(rdSegBase), wrSegBase: always(wrSegBase), rdpid: always(rdpid), invpcid: always(invpcid),
   cpuid: always(sys.cpuid), ud2: always(sys.ud2),
   nop: always(sys.nop), ud: always(sys.ud), tooLong: always(sys.tooLong), pending: always(sys.pending),
+  movVec: always(sseMove.movVec), movScalar: always(sseMove.movScalar), movHalf: always(sseMove.movHalf),
+  movGprXmm: always(sseMove.movGprXmm), movqXmm: always(sseMove.movqXmm), movmsk: always(sseMove.movmsk),
+  pinsrw: always(sseMove.pinsrw), pextrw: always(sseMove.pextrw), vecInt: bindVecInt, vecShiftImm: bindVecShiftImm,
+  ldmxcsr: always(sseMove.ldmxcsr), stmxcsr: always(sseMove.stmxcsr),
+  maskmovdqu: always(sseMove.maskmovdqu), pextr: always(sse4.pextr), pinsr: always(sse4.pinsr), insertps: always(sse4.insertps), ptest: always(sse4.ptest),
 };
 
 /** Per row: its binder, with the legality checks wrapped around each handler it picks (built once per row). */

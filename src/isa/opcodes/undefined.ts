@@ -9,7 +9,28 @@ import type { FeatureName } from '../features.js';
 
 const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 
-export function undefinedRows(): OpcodeRow[] {
+/** Whether `rows` with mandatory prefix `p` leave no ModRM form of map:opcode to a placeholder. */
+function prefixCovered(rows: readonly OpcodeRow[], map: number, opcode: number, p: string): boolean {
+  const mine = rows.filter((r) => r.map === map && r.opcode === opcode && r.prefix === p);
+  if (mine.length === 0) return false;
+  for (let reg = 0; reg < 8; reg++) {
+    for (let isReg = 0; isReg < 2; isReg++) {
+      for (let rm = 0; rm < 8; rm++) {
+        if (!mine.some((r) => (r.ext < 0 || r.ext === reg) && (r.mod === 'any' || (r.mod === 'reg') === (isReg === 1)) &&
+          (r.rm < 0 || (isReg === 1 && r.rm === rm)))) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * The not-implemented and undefined rows; `implemented` are the rows of the
+ * other files: an SSE placeholder steps back from the mandatory-prefix slots
+ * they fill (one row per prefix slot left, or one for the whole opcode when
+ * none is filled).
+ */
+export function undefinedRows(implemented: readonly OpcodeRow[] = []): OpcodeRow[] {
   const rows: OpcodeRow[] = [];
   const add = (r: OpcodeRow) => { rows.push(r); };
 
@@ -50,6 +71,21 @@ export function undefinedRows(): OpcodeRow[] {
   add(row('Ud_F3_0F38F1', 'p=F3 0F 38 F1', '(bad)', 'M,Gv', 'ud'));
   const pending = (id: string, enc: string, m: string, ops: string, feature: FeatureName | undefined, exc: ExceptionClass, att?: AttSyntax) =>
     add(row(id, enc, m, ops, 'pending', { pending: true, feature, exc, att }));
+  // The SSE placeholders: the whole opcode, or the prefix slots the implemented rows leave (none/66/F3/F2).
+  const placeholder = (id: string, enc: string, ops: string, mmxUnprefixed = false) => {
+    const bytes = enc.split(' ').map((b) => parseInt(b, 16));
+    const map = bytes[1] === 0x38 ? 2 : bytes[1] === 0x3a ? 3 : 1;
+    const opcode = bytes[bytes.length - 1]!;
+    const used = ['none', '66', 'F3', 'F2'].filter((p) => implemented.some((r) => r.map === map && r.opcode === opcode && r.prefix === p));
+    if (used.length === 0) { pending(id, enc, 'sse', ops, 'sse', mmxUnprefixed ? 'mmx' : 'sse'); return; }
+    for (const p of ['none', '66', 'F3', 'F2']) {
+      // Every slot not filled keeps a placeholder: falling back to an implemented unprefixed row would run
+      // another instruction (F3 0F 12 is MOVSLDUP, not MOVLPS).
+      if (prefixCovered(implemented, map, opcode, p)) continue;
+      const mmx = p === 'none' && mmxUnprefixed;
+      pending(`${id}_${p === 'none' ? 'NP' : p}`, `p=${p} ${enc}`, 'sse', ops, mmx ? 'mmx' : 'sse', mmx ? 'mmx' : 'sse');
+    }
+  };
   pending('Crc32_Gy_Eb', 'p=F2 0F 38 F0', 'crc32', '+Gy,Eb', 'sse42', 'none', { suffix: 'memE' });
   pending('Crc32_Gy_Ev', 'p=F2 0F 38 F1', 'crc32', '+Gy,Ev', 'sse42', 'none', { suffix: 'memE' });
   pending('Extrq_66_0F78', 'p=66 0F 78 /0 mod=reg', 'extrq', 'Gv,Ev,Ib,Ib', 'sse4a', 'sse');
@@ -60,25 +96,28 @@ export function undefinedRows(): OpcodeRow[] {
   // x87 (D8-DF), SSE/SSE2/SSSE3/SSE4 (0F 10-17, 28-2F, 50-7F, C2-C6, D0-FF, 0F 38, 0F 3A),
   // FXSAVE/FXRSTOR/LDMXCSR/STMXCSR/XSAVE/XRSTOR (0F AE /0-/5 memory forms).
   for (let op = 0xd8; op <= 0xdf; op++) pending(`X87_${hex(op)}`, hex(op), 'x87', 'Ev', 'fpu', 'x87');
+  // The unprefixed forms of 0F 60-7F (but 77, 78, 79, 7A-7D), C4, C5, D1-FE (but D6, E6, F0, FF) and of the SSSE3
+  // 0F 38 00-0B, 1C-1E and 0F 3A 0F are MMX instructions (MM registers): class mmx, not sse (SDM Table 2-22).
+  const mmx0F = (op: number) => (op >= 0x60 && op <= 0x76) || op === 0x7e || op === 0x7f || op === 0xc4 || op === 0xc5 ||
+    (op >= 0xd1 && op <= 0xfe && op !== 0xd6 && op !== 0xe6 && op !== 0xf0);
   for (const op of [0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f]) {
-    pending(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'sse', 'Gv,Ev', 'sse', 'sse');
+    placeholder(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'Gv,Ev');
   }
   for (let op = 0x50; op <= 0x7f; op++) {
     if (op === 0x77) { pending('Emms', '0F 77', 'emms', '', 'mmx', 'mmx'); continue; }
-    pending(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'sse', op >= 0x70 && op <= 0x73 ? 'Gv,Ev,Ib' : 'Gv,Ev', 'sse', 'sse');
+    placeholder(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, op >= 0x70 && op <= 0x73 ? 'Gv,Ev,Ib' : 'Gv,Ev', mmx0F(op));
   }
-  for (const op of [0xc2, 0xc4, 0xc5, 0xc6]) pending(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'sse', 'Gv,Ev,Ib', 'sse', 'sse');
-  pending('Movnti_M_Gv', '0F C3', 'movnti', '=M,Gv', 'sse2', 'none');
-  for (let op = 0xd0; op <= 0xfe; op++) pending(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'sse', 'Gv,Ev', 'sse', 'sse');
+  for (const op of [0xc2, 0xc4, 0xc5, 0xc6]) placeholder(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'Gv,Ev,Ib', mmx0F(op));
+  for (let op = 0xd0; op <= 0xfe; op++) placeholder(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'Gv,Ev', mmx0F(op));
   for (let op = 0; op < 256; op++) {
     if (op === 0xf0 || op === 0xf1) continue; // MOVBE lives in movement.ts
-    pending(`Sse_0F38${hex(op)}`, `0F 38 ${hex(op)}`, 'sse', 'Gv,Ev', 'sse', 'sse');
-    pending(`Sse_0F3A${hex(op)}`, `0F 3A ${hex(op)}`, 'sse', 'Gv,Ev,Ib', 'sse', 'sse');
+    placeholder(`Sse_0F38${hex(op)}`, `0F 38 ${hex(op)}`, 'Gv,Ev', op <= 0x0b || (op >= 0x1c && op <= 0x1e));
+    placeholder(`Sse_0F3A${hex(op)}`, `0F 3A ${hex(op)}`, 'Gv,Ev,Ib', op === 0x0f);
   }
-  for (const [n, m, feature, exc] of [[0, 'fxsave', 'fxsr', 'fxsr'], [1, 'fxrstor', 'fxsr', 'fxsr'], [2, 'ldmxcsr', 'sse', 'sse'],
-    [3, 'stmxcsr', 'sse', 'sse'], [4, 'xsave', 'xsave', 'xsave'], [5, 'xrstor', 'xsave', 'xsave']] as const) {
+  for (const [n, m, feature, exc] of [[0, 'fxsave', 'fxsr', 'fxsr'], [1, 'fxrstor', 'fxsr', 'fxsr'],
+    [4, 'xsave', 'xsave', 'xsave'], [5, 'xrstor', 'xsave', 'xsave']] as const) {
     const id = `${m[0]!.toUpperCase()}${m.slice(1)}_M`;
-    pending(id, `0F AE /${n} mod=mem`, m, 'M', feature, exc, n === 2 || n === 3 ? undefined : { name: `${m}|${m}|${m}64` });
+    pending(id, `0F AE /${n} mod=mem`, m, 'M', feature, exc, { name: `${m}|${m}|${m}64` });
   }
   return rows;
 }

@@ -1,0 +1,114 @@
+// SSE/SSE2 data movement (SDM Vol. 2 entries): MOVAPS … MOVDQU and MOVNT*,
+// MOVSS/MOVSD, the half moves, MOVD/MOVQ, MOVMSKPS/PD, PMOVMSKB, PINSRW,
+// PEXTRW, MASKMOVDQU, LDMXCSR and STMXCSR. Operands are vector-register slots
+// (vector-registers.ts) and go through the SSE operand stage (sse-operands.ts).
+import { Vector } from '../../arch/vectors.js';
+import { MXCSR_MASK } from '../../arch/mxcsr.js';
+import type { Handler } from '../context.js';
+import { effectiveAddress, loadOperand, storeOperand } from '../operands.js';
+import { copySlot, readVec, sourceSlot, vecAddress, writeVec } from '../sse-operands.js';
+import { XMM_TMP } from '../vector-registers.js';
+import { RDI } from '../../arch/registers.js';
+import { strAddr } from './string-addressing.js';
+
+/** 16 bytes from W to V (operand 0 is V) or from V to W. */
+export const movVec: Handler = (c, i) => {
+  if (i.row.operands[0]!.kind === 'V') { copySlot(c, i.reg, sourceSlot(c, i)); return; }
+  if (i.isMem) writeVec(c, vecAddress(c, i), 16, i.reg);
+  else copySlot(c, i.rm, i.reg);
+};
+
+/**
+ * MOVSS/MOVSD (param: 4 or 8 bytes). Register to register: the low element
+ * only, the rest of the destination kept; a load zeroes the rest (SDM MOVSS).
+ */
+export const movScalar: Handler = (c, i) => {
+  const x = c.xmm.i32, n = i.param >> 2; // dwords
+  if (i.row.operands[0]!.kind === 'V') {
+    if (i.isMem) { readVec(c, vecAddress(c, i), i.param, XMM_TMP); copySlot(c, i.reg, XMM_TMP); return; }
+    for (let k = 0; k < n; k++) x[i.reg * 8 + k] = x[i.rm * 8 + k]!;
+    return;
+  }
+  if (i.isMem) { writeVec(c, vecAddress(c, i), i.param, i.reg); return; }
+  for (let k = 0; k < n; k++) x[i.rm * 8 + k] = x[i.reg * 8 + k]!;
+};
+
+/** The half moves: param bit 0 selects the source qword, bit 1 the destination qword. */
+export const movHalf: Handler = (c, i) => {
+  const x = c.xmm.i32, from = (i.param & 1) * 2, to = (i.param >> 1) * 2;
+  if (i.row.operands[0]!.kind === 'V') {
+    let s = i.rm;
+    if (i.isMem) { readVec(c, vecAddress(c, i), 8, XMM_TMP); s = XMM_TMP; }
+    const a = s * 8 + from, v0 = x[a]!, v1 = x[a + 1]!;
+    x[i.reg * 8 + to] = v0; x[i.reg * 8 + to + 1] = v1;
+    return;
+  }
+  const a = i.reg * 8 + from;
+  c.mmu.write64(vecAddress(c, i), x[a]!, x[a + 1]!);
+};
+
+/** MOVD/MOVQ: Ey to the low dword/qword of V (the rest zeroed), or the low dword/qword of V to Ey. */
+export const movGprXmm: Handler = (c, i) => {
+  const x = c.xmm.i32, v = c.ops;
+  if (i.row.operands[0]!.kind === 'V') {
+    loadOperand(c, i, 1);
+    const d = i.reg * 8;
+    x[d] = v.lo[1]!; x[d + 1] = i.opSize === 8 ? v.hi[1]! : 0; x[d + 2] = 0; x[d + 3] = 0;
+    return;
+  }
+  v.lo[0] = x[i.reg * 8]!; v.hi[0] = i.opSize === 8 ? x[i.reg * 8 + 1]! : 0;
+  storeOperand(c, i, 0);
+};
+
+/** MOVQ xmm, xmm/m64 (F3 0F 7E) and MOVQ xmm/m64, xmm (66 0F D6): a register destination gets the low qword and zeroes the rest. */
+export const movqXmm: Handler = (c, i) => {
+  const x = c.xmm.i32;
+  if (i.row.operands[0]!.kind === 'W' && i.isMem) { writeVec(c, vecAddress(c, i), 8, i.reg); return; }
+  let d: number, s: number;
+  if (i.row.operands[0]!.kind === 'V') { d = i.reg; s = i.isMem ? (readVec(c, vecAddress(c, i), 8, XMM_TMP), XMM_TMP) : i.rm; }
+  else { d = i.rm; s = i.reg; }
+  const v0 = x[s * 8]!, v1 = x[s * 8 + 1]!;
+  x[d * 8] = v0; x[d * 8 + 1] = v1; x[d * 8 + 2] = 0; x[d * 8 + 3] = 0;
+};
+
+/** MOVMSKPS/MOVMSKPD/PMOVMSKB: lane sign bits into the general register (zero-extended). */
+export const movmsk: Handler = (c, i) => {
+  const u8 = c.xmm.u8, size = i.param, base = i.rm * 32;
+  let m = 0;
+  for (let k = 0, lanes = 16 / size; k < lanes; k++) m |= (u8[base + k * size + size - 1]! >> 7) << k;
+  c.regLo[i.reg] = m; c.regHi[i.reg] = 0;
+};
+
+/** PINSRW: the low word of r32/m16 into word imm8[2:0] of V. */
+export const pinsrw: Handler = (c, i) => {
+  const w = i.isMem ? c.mmu.read16(effectiveAddress(c, i)) : c.regLo[i.rm]!;
+  c.xmm.u16[i.reg * 16 + (i.imm & 7)] = w;
+};
+
+/** PEXTRW: word imm8[2:0] of U, zero-extended into the general register. */
+export const pextrw: Handler = (c, i) => {
+  c.regLo[i.reg] = c.xmm.u16[i.rm * 16 + (i.imm & 7)]!; c.regHi[i.reg] = 0;
+};
+
+/** LDMXCSR m32: #GP(0) if a bit outside MXCSR_MASK is set (SDM LDMXCSR). */
+export const ldmxcsr: Handler = (c, i) => {
+  const v = c.mmu.read32(effectiveAddress(c, i));
+  if ((v & ~MXCSR_MASK) !== 0) c.raise(Vector.GP, 0);
+  c.mxcsr = v;
+};
+
+export const stmxcsr: Handler = (c, i) => { c.mmu.write32(effectiveAddress(c, i), c.mxcsr); };
+
+/**
+ * MASKMOVDQU: the bytes of V (ModRM.reg) whose mask byte in U (ModRM.rm) has
+ * its top bit set, to DS:[rDI] (a segment override applies; 67: EDI). All 16
+ * bytes are checked for writing first, whatever the mask: the SDM leaves a
+ * zero mask's faults implementation-dependent, and an AMD host faults (CR2 of
+ * the first faulting byte's page) and writes nothing, as the model does.
+ */
+export const maskmovdqu: Handler = (c, i) => {
+  const a = strAddr(c, RDI, i.addrSize === 4, i.seg, 16);
+  c.mmu.probeWrite(a, 16);
+  const u8 = c.xmm.u8, data = i.reg * 32, mask = i.rm * 32;
+  for (let k = 0; k < 16; k++) if (u8[mask + k]! & 0x80) c.mmu.write8(a + k, u8[data + k]!);
+};
