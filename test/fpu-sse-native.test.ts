@@ -17,7 +17,7 @@ const MXCSR_FTZ = 0x8000;
 const CONTROLS = [0, 1, 2, 3].flatMap((rc) =>
   [0, MXCSR_DAZ, MXCSR_FTZ, MXCSR_DAZ | MXCSR_FTZ].map((x) => MXCSR_MASKED | (rc << 13) | x),
 );
-const PER_CONTROL = Number(process.env.RINGZERO_FPU_CASES ?? 2000);
+const PER_CONTROL = Number(process.env.RINGZERO_FPU_CASES ?? 1500);
 
 function envOf(ctl: number): fpu.FpEnv {
   return fpu.createFpEnv({
@@ -184,7 +184,7 @@ function trappingSuiteOf(d: OpDef): FpSuite {
   return {
     ...base,
     name: `${d.name} unmasked`,
-    perControl: Math.ceil(PER_CONTROL / UNMASK_SETS.length),
+    perControl: Math.ceil(PER_CONTROL / (2 * UNMASK_SETS.length)),
     controls: TRAP_CONTROLS,
     make: (rng, ctl) => ({ ...base.make(rng, ctl), mode: 1 }),
     emulate: (c) => {

@@ -15,7 +15,7 @@ if (!avail.ok) console.warn(`\n*** ringzero: SKIPPING fpu x87 differential suite
 const CW_MASKED = 0x3f;
 /** RC 0-3 × PC 24/53/64 */
 const CONTROLS = [0, 1, 2, 3].flatMap((rc) => [0, 1, 2, 3].map((pc) => CW_MASKED | (pc << 8) | (rc << 10)));
-const PER_CONTROL = Number(process.env.RINGZERO_FPU_CASES ?? 2500);
+const PER_CONTROL = Number(process.env.RINGZERO_FPU_CASES ?? 2000);
 /** status word bits compared: flags IE..PE and C0-C3 */
 const SW_MASK = 0x473f;
 
@@ -186,7 +186,7 @@ function unmaskedSuiteOf(d: OpDef): FpSuite {
   return {
     ...base,
     name: `${d.name} unmasked`,
-    perControl: Math.ceil(PER_CONTROL / 5),
+    perControl: Math.ceil(PER_CONTROL / 8),
     controls: UNMASKED_CONTROLS,
     make: (rng, ctl) => ({ ...base.make(rng, ctl), imm: 1 }),
     emulate: (c) => {
@@ -225,7 +225,7 @@ function unmaskedStoreSuiteOf(d: OpDef): FpSuite {
   return {
     ...base,
     name: `${d.name} unmasked`,
-    perControl: Math.ceil(PER_CONTROL / 5),
+    perControl: Math.ceil(PER_CONTROL / 8),
     controls: UNMASKED_CONTROLS.concat([0, 1, 2, 3].map((rc) => (CW_MASKED & ~fpu.FpFlag.IE) | (3 << 8) | (rc << 10))),
     emulate: (c) => {
       const env = envOf(c.ctl);
