@@ -1,6 +1,6 @@
 // `npm run bench:fpu`: operations per second of the software floating-point core (never a timed
-// test). Normal operands (the host-double fast path) and denormal/directed-rounding operands (the
-// exact slow path), binary64 add/mul/div and a few others.
+// test). Normal operands (the fast paths, in every rounding mode) and denormal operands (the exact
+// BigInt slow path), binary64 add/mul/div and a few others.
 import * as fpu from '../src/fpu/index.js';
 
 const N = 1 << 12;
@@ -58,10 +58,11 @@ for (let round = 0; round < 2; round++) {
   measure('binary64 div (nearest, normal)', fpu.f64Div, normal, 0);
   measure('binary64 sqrt (nearest, normal)', sqrt, normal, 0);
   measure('binary32 add (nearest, normal)', f32add, normal, 0);
-  measure('binary64 add (toward zero: slow)', fpu.f64Add, normal, 3);
-  measure('binary64 mul (toward zero: slow)', fpu.f64Mul, normal, 3);
-  measure('binary64 div (toward zero: slow)', fpu.f64Div, normal, 3);
+  measure('binary64 add (toward zero)', fpu.f64Add, normal, 3);
+  measure('binary64 div (toward zero)', fpu.f64Div, normal, 3);
+  measure('binary64 add (denormals: slow)', fpu.f64Add, slow, 0);
   measure('binary64 mul (denormals: slow)', fpu.f64Mul, slow, 0);
+  measure('binary64 div (denormals: slow)', fpu.f64Div, slow, 0);
   measure('extended add (x87, limbs)', x87add, normal, 0);
   measure('extended mul (x87, limbs)', x87mul, normal, 0);
   measure('extended div (x87: slow)', x87div, normal, 0);
