@@ -30,7 +30,9 @@ export * from './types.js';
 export { Cls, F32, F64, F80, F80_24, F80_53, type Unpacked } from './format.js';
 export * from './sse.js';
 export * from './convert.js';
-export * from './x87.js';
+export {
+  f80Add, f80Div, f80FromF32, f80FromF64, f80FromInt, f80Mul, f80Sqrt, f80Sub, f80ToF32, f80ToF64, f80ToInt, x87Format,
+} from './x87.js';
 export * from './x87-misc.js';
 export * from './bcd.js';
 export { FastPath } from './fast64.js';
