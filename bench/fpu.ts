@@ -49,6 +49,10 @@ const f32add: Op = (alo, ahi, _blo, bhi, env, r) => {
 };
 const x87add: Op = (alo, ahi, blo, bhi, env, r) => fpu.f80Add(alo, ahi | 0x80000000, 0x3fff, blo, bhi | 0x80000000, 0x4001, env, r);
 const x87mul: Op = (alo, ahi, blo, bhi, env, r) => fpu.f80Mul(alo, ahi | 0x80000000, 0x3fff, blo, bhi | 0x80000000, 0x4001, env, r);
+const x87ldst: Op = (alo, ahi, _blo, _bhi, env, r) => {
+  fpu.f80FromF64(alo, ahi, env, r);
+  fpu.f80ToF64(r.lo, r.hi, r.se, env, r);
+};
 const x87div: Op = (alo, ahi, blo, bhi, env, r) => fpu.f80Div(alo, ahi | 0x80000000, 0x3fff, blo, bhi | 0x80000000, 0x4001, env, r);
 
 for (let round = 0; round < 2; round++) {
@@ -66,4 +70,5 @@ for (let round = 0; round < 2; round++) {
   measure('extended add (x87, limbs)', x87add, normal, 0);
   measure('extended mul (x87, limbs)', x87mul, normal, 0);
   measure('extended div (x87: slow)', x87div, normal, 0);
+  measure('FLD m64 + FST m64 (x87)', x87ldst, normal, 0);
 }
