@@ -246,7 +246,7 @@ describe.skipIf(!avail.ok)('fpu x87 stores vs the host FPU, exceptions unmasked'
 
 /** FADD/FSUB/FMUL, loads and stores with the fast paths off: the exact slow path on its own. */
 describe.skipIf(!avail.ok)('fpu x87 core vs the host FPU, slow path only', () => {
-  it.each(OPS.filter((d) => ['FADD', 'FSUB', 'FMUL', 'FLD m32', 'FLD m64', 'FILD m16', 'FILD m32', 'FILD m64', 'FSTP m32', 'FSTP m64'].includes(d.name)).map((d) => [d.name, d] as const))('%s', (_name, d) => {
+  it.each(OPS.filter((d) => ['FADD', 'FSUB', 'FMUL', 'FLD m32', 'FLD m64', 'FILD m16', 'FILD m32', 'FILD m64', 'FSTP m32', 'FSTP m64', 'FISTP m16', 'FISTP m32', 'FISTP m64', 'FISTTP m32'].includes(d.name)).map((d) => [d.name, d] as const))('%s', (_name, d) => {
     fpu.FastPath.enabled = false;
     try {
       const r = runFpSuite({ ...suiteOf(d), name: `${d.name} slow`, perControl: Math.ceil(PER_CONTROL / 4) });

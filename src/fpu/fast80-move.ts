@@ -120,3 +120,54 @@ export function fastStore(lo: number, hi: number, se: number, bits: number, env:
   env.c1 = roundedUp ? 1 : 0;
   return true;
 }
+
+/**
+ * FIST/FISTTP of a zero or a normal extended value below 2^31 in magnitude: rounded by RC (or
+ * toward zero) to a signed `bits`-bit integer, sign-extended into res.lo/res.hi. False when out of
+ * reach (the exact path then decides, the integer indefinite included).
+ */
+export function fastToInt(lo: number, hi: number, se: number, bits: number, rc: number, env: FpEnv, res: FpResult): boolean {
+  const e = se & 0x7fff;
+  if (!FastPath.enabled) return false;
+  hi >>>= 0;
+  lo >>>= 0;
+  if (e === 0) {
+    if (hi !== 0 || lo !== 0) return false;
+    res.lo = 0;
+    res.hi = 0;
+    return true;
+  }
+  const exp = e - 16383;
+  if (exp > 30 || !(hi & 0x80000000)) return false;
+  const sign = (se >>> 15) & 1;
+  let mag = 0;
+  let above = false; // the dropped part exceeds one half
+  let tie = false;
+  if (exp >= -1) {
+    const unit = 2 ** (31 - exp); // the weight of one integer unit in hi
+    mag = Math.floor(hi / unit);
+    const rest = hi - mag * unit;
+    const half = unit / 2;
+    above = rest > half || (rest === half && lo !== 0);
+    tie = rest === half && lo === 0;
+  }
+  const inexact = exp < 0 || hi % 2 ** (31 - exp) !== 0 || lo !== 0;
+  let inc = false;
+  if (inexact) {
+    if (rc === Rounding.NEAREST) inc = above || (tie && mag % 2 === 1);
+    else if (rc === Rounding.DOWN) inc = sign === 1;
+    else if (rc === Rounding.UP) inc = sign === 0;
+  }
+  if (inc) mag++;
+  const v = sign ? -mag : mag;
+  if (bits === 16 && (v < -32768 || v > 32767)) return false;
+  if (v === 2147483648) return false; // only reachable by rounding up: out of range for m32
+  res.lo = v >>> 0;
+  res.hi = v < 0 ? 0xffffffff : 0;
+  if (inexact) {
+    env.last |= FpFlag.PE;
+    env.flags |= FpFlag.PE;
+    env.c1 = inc ? 1 : 0;
+  }
+  return true;
+}

@@ -5,7 +5,7 @@
 // the full 15-bit exponent range; env.c1 reports a round-up (C1). No DAZ/FTZ on the x87.
 import { Op, arith, sqrtCore } from './arith.js';
 import { fastAdd80, fastMul80 } from './fast80.js';
-import { fastLoad32, fastLoad64, fastLoadInt, fastStore } from './fast80-move.js';
+import { fastLoad32, fastLoad64, fastLoadInt, fastStore, fastToInt } from './fast80-move.js';
 import {
   Cls, F32, F64, F80, F80_24, F80_53, type Format, type Unpacked, createUnpacked, packDefaultNaN, packFinite, packInf,
   packZero, unpack32, unpack64, unpack80,
@@ -218,6 +218,7 @@ export function f80ToF64(lo: number, hi: number, se: number, env: FpEnv, res: Fp
  */
 export function f80ToInt(lo: number, hi: number, se: number, bits: number, truncate: boolean, env: FpEnv, res: FpResult): void {
   begin87(env);
+  if (fastToInt(lo, hi, se, bits, truncate ? Rounding.TOWARD_ZERO : env.rc, env, res)) return;
   unpack80(lo, hi, se, A);
   const min = -(1n << BigInt(bits - 1));
   let v = 0n;
