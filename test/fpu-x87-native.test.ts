@@ -30,7 +30,7 @@ type Emu = (c: FpCase, env: fpu.FpEnv) => { words: number[]; cond?: number };
 interface OpDef {
   name: string;
   op: number;
-  make: (rng: Rng) => { a: number[]; b: number[] };
+  make: (rng: Rng) => { a: number[]; b: number[]; imm?: number };
   emu: Emu;
   /** native result words compared: a function of the output record */
   words: (out: Uint32Array, o: number) => number[];
@@ -146,6 +146,10 @@ const OPS: OpDef[] = [
   {
     name: 'FBSTP', op: NOp.FBSTP, make: (rng) => ({ a: rng.bool(0.5) ? gen80(rng) : bcdRange(rng), b: [] }),
     emu: (c, env) => (fpu.f80ToBcd(A(c), A(c, 1), A(c, 2), env, res), { words: w80() }), words: n80,
+  },
+  {
+    name: 'FLD constants', op: NOp.FLDCONST, make: (rng) => ({ a: [], b: [], imm: rng.below(7) }), words: n80,
+    emu: (c, env) => (fpu.f80Constant(c.imm, env, res), { words: w80() }),
   },
   store('FISTP m16', NOp.FIST16, 16, false),
   store('FISTP m32', NOp.FIST32, 32, false),

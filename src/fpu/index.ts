@@ -25,7 +25,8 @@
 //  x87 (x87.ts, x87-misc.ts, bcd.ts): f80Add/Sub/Mul/Div/Sqrt, f80Compare (FCOM/FUCOM: C3 C2 C0;
 //    FCOMI maps C3 -> ZF, C2 -> PF, C0 -> CF), f80Examine (FXAM), f80RoundInt (FRNDINT),
 //    f80Scale (FSCALE), f80Extract (FXTRACT), f80Rem (FPREM/FPREM1), f80FromF32/F64/Int (FLD,
-//    FILD), f80ToF32/F64 (FST), f80ToInt (FIST/FISTTP), f80FromBcd/f80ToBcd (FBLD/FBSTP).
+//    FILD), f80ToF32/F64 (FST), f80ToInt (FIST/FISTTP), f80FromBcd/f80ToBcd (FBLD/FBSTP),
+//    f80Constant (FLD1, FLDL2T, FLDL2E, FLDPI, FLDLG2, FLDLN2, FLDZ).
 export * from './types.js';
 export { Cls, F32, F64, F80, F80_24, F80_53, type Unpacked } from './format.js';
 export * from './sse.js';
