@@ -5,7 +5,8 @@ import { Cls, F32, F64, type Format, type Unpacked, createUnpacked, packFinite, 
 import { raise, roundAt, roundPack, roundedInexact, roundedM } from './round.js';
 import { FpFlag, type FpEnv, type FpResult, Rounding, createFpResult } from './types.js';
 import {
-  fastF32ToF64, fastF32ToInt, fastF64ToF32, fastF64ToInt, fastI32ToF32, fastI32ToF64, fastInt,
+  fastF32ToF64, fastF32ToInt, fastF64ToF32, fastF64ToInt, fastI32ToF32, fastI32ToF64, fastI64ToF32, fastI64ToF64,
+  fastInt,
 } from './fast-convert.js';
 
 const A = createUnpacked();
@@ -81,12 +82,15 @@ function int64(lo: number, hi: number): bigint {
 }
 export function i64ToF32(lo: number, hi: number, env: FpEnv): number {
   begin(env);
+  const f = fastI64ToF32(lo, hi, env);
+  if (f >= 0) return f;
   const v = int64(lo, hi);
   fromInt(v < 0n, v < 0n ? -v : v, F32, env, tmp);
   return tmp.lo;
 }
 export function i64ToF64(lo: number, hi: number, env: FpEnv, res: FpResult): void {
   begin(env);
+  if (fastI64ToF64(lo, hi, res)) return;
   const v = int64(lo, hi);
   fromInt(v < 0n, v < 0n ? -v : v, F64, env, res);
 }

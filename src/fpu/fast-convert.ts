@@ -124,3 +124,34 @@ export function fastF64ToF32(lo: number, hi: number, env: FpEnv): number {
   }
   return r;
 }
+
+/** A signed 64-bit integer (lo/hi) as an exact double when below 2^53 in magnitude, else NaN. */
+function int64Value(lo: number, hi: number): number {
+  const h = hi | 0;
+  if (h > 0x1fffff || h < -0x200000) return NaN;
+  return h * 4294967296 + (lo >>> 0);
+}
+
+/** CVTSI2SD r64 below 2^53 (exact). */
+export function fastI64ToF64(lo: number, hi: number, res: FpResult): boolean {
+  if (!FastPath.enabled || !LITTLE_ENDIAN) return false;
+  const v = int64Value(lo, hi);
+  if (v !== v) return false;
+  doubleBits(v, res);
+  return true;
+}
+
+/** CVTSI2SS r64 below 2^53: round-to-nearest, or an exact result. */
+export function fastI64ToF32(lo: number, hi: number, env: FpEnv): number {
+  if (!FastPath.enabled) return -1;
+  const v = int64Value(lo, hi);
+  if (v !== v) return -1;
+  const s = Math.fround(v);
+  if (s !== v && env.rc !== Rounding.NEAREST) return -1;
+  if (s !== v) {
+    env.last |= FpFlag.PE;
+    env.flags |= FpFlag.PE;
+  }
+  f32[0] = s;
+  return u32[0]!;
+}
