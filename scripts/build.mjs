@@ -8,4 +8,5 @@ const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20'
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' });
 await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
 await build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' });
+await build({ ...common, entryPoints: ['bench/fpu.ts'], outfile: 'dist/bench-fpu.js' });
 await build({ ...common, entryPoints: ['scripts/coverage.ts'], outfile: 'dist/coverage.js' });

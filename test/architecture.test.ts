@@ -77,6 +77,13 @@ describe('architecture of src/', () => {
     expect(reaching('arch/', [''])).toEqual([]);
     expect(reaching('isa/', ['cpu/', 'mmu/', 'devices/', 'guest/', 'cli/', 'testing/', 'vm.ts'])).toEqual([]);
   });
+  it('fpu/ (the floating-point core) is a pure library: it imports nothing but arch/', () => {
+    expect(reaching('fpu/', ['cpu/', 'isa/', 'mmu/', 'devices/', 'guest/', 'cli/', 'testing/', 'vm.ts', 'index.ts'])).toEqual([]);
+    const outside = [...graph].flatMap(([f, deps]) =>
+      f.startsWith('fpu/') ? deps.filter((d) => !d.startsWith('fpu/') && !d.startsWith('arch/')).map((d) => `${f} → ${d}`) : [],
+    );
+    expect(outside).toEqual([]);
+  });
   it('the MMU and the devices know nothing of the CPU', () => {
     expect(reaching('mmu/', ['cpu/', 'isa/', 'guest/', 'cli/', 'vm.ts'])).toEqual([]);
     expect(reaching('devices/', ['cpu/', 'isa/', 'mmu/', 'guest/', 'cli/', 'vm.ts'])).toEqual([]);
