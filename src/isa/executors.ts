@@ -68,6 +68,12 @@ export const EXECUTORS = {
   pextr: 'PEXTRB/W/D/Q, EXTRACTPS to a general register or memory; param: lane size in bytes (0: 4, or 8 with REX.W)',
   pinsr: 'PINSRB/D/Q; param: lane size in bytes (0: 4, or 8 with REX.W)',
   insertps: 'INSERTPS', ptest: 'PTEST',
+  vecFp: 'SSE floating-point arithmetic ADD … SQRT, ADDSUB, HADD, HSUB (PS PD SS SD); param: isa/fp-ops.ts fpParam',
+  vecFpCmp: 'CMPPS CMPPD CMPSS CMPSD (predicate imm8[2:0]); param: fpParam lane size and scalar',
+  comis: 'COMISS COMISD UCOMISS UCOMISD; param: fpParam << 1 | 1 for COMIS (signals on QNaN)',
+  vecRound: 'ROUNDPS ROUNDPD ROUNDSS ROUNDSD; param: fpParam lane size and scalar',
+  dp: 'DPPS DPPD; param: fpParam lane size',
+  vecCvt: 'the SSE conversions CVT*; param: isa/fp-ops.ts CVT_KINDS',
   // ---- no operation, undefined, not implemented
   nop: 'no operation (NOP, hint NOPs, PAUSE, fences, prefetches)',
   ud: 'raises #UD',
