@@ -74,6 +74,7 @@ export const EXECUTORS = {
   vecRound: 'ROUNDPS ROUNDPD ROUNDSS ROUNDSD; param: fpParam lane size and scalar',
   dp: 'DPPS DPPD; param: fpParam lane size',
   vecCvt: 'the SSE conversions CVT*; param: isa/fp-ops.ts CVT_KINDS',
+  crc32: 'CRC32 (SSE4.2): CRC-32C of the source bytes into the destination',
   // ---- no operation, undefined, not implemented
   nop: 'no operation (NOP, hint NOPs, PAUSE, fences, prefetches)',
   ud: 'raises #UD',
