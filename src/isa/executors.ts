@@ -75,6 +75,7 @@ export const EXECUTORS = {
   dp: 'DPPS DPPD; param: fpParam lane size',
   vecCvt: 'the SSE conversions CVT*; param: isa/fp-ops.ts CVT_KINDS',
   crc32: 'CRC32 (SSE4.2): CRC-32C of the source bytes into the destination',
+  pcmpstr: 'PCMPESTRI PCMPESTRM PCMPISTRI PCMPISTRM; param: bit 0 explicit lengths, bit 1 mask output',
   // ---- no operation, undefined, not implemented
   nop: 'no operation (NOP, hint NOPs, PAUSE, fences, prefetches)',
   ud: 'raises #UD',

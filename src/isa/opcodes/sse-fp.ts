@@ -79,6 +79,11 @@ export function sseFpRows(): OpcodeRow[] {
   cvt('Cvtdq2pd_Vdq_Wq', 'p=F3 0F E6', 'cvtdq2pd', '=Vdq,Wq', 'dq2pd', 'sse2');
   cvt('Cvtpd2dq_Vdq_Wdq', 'p=F2 0F E6', 'cvtpd2dq', '=Vdq,Wdq', 'pd2dq', 'sse2', true);
   cvt('Cvttpd2dq_Vdq_Wdq', 'p=66 0F E6', 'cvttpd2dq', '=Vdq,Wdq', 'tpd2dq', 'sse2', true);
+  // ---- SSE4.2 string compares (66 0F 3A 60-63); param: bit 0 explicit lengths, bit 1 mask output
+  for (const [opc, m, param] of [[0x60, 'pcmpestrm', 3], [0x61, 'pcmpestri', 1], [0x62, 'pcmpistrm', 2], [0x63, 'pcmpistri', 0]] as const) {
+    add(row(`${cap(m)}_Vdq_Wdq_Ib`, `p=66 0F 3A ${hex(opc)}`, m, 'Vdq,Wdq,Ib', 'pcmpstr',
+      { feature: 'sse42', exc: 'sse', set: 'oszapc', param, att: param & 1 ? { name: `${m}|${m}|${m}q` } : undefined }));
+  }
   // ---- SSE4.2 CRC32 (a general-register instruction: no XMM state, exception class none)
   add(row('Crc32_Gy_Eb', 'p=F2 0F 38 F0', 'crc32', '+Gy,Eb', 'crc32', { feature: 'sse42', att: { suffix: 'memE' } }));
   add(row('Crc32_Gy_Ev', 'p=F2 0F 38 F1', 'crc32', '+Gy,Ev', 'crc32', { feature: 'sse42', att: { suffix: 'memE' } }));
