@@ -74,6 +74,7 @@ export const EXECUTORS = {
   vecRound: 'ROUNDPS ROUNDPD ROUNDSS ROUNDSD; param: fpParam lane size and scalar',
   dp: 'DPPS DPPD; param: fpParam lane size',
   vecCvt: 'the SSE conversions CVT*; param: isa/fp-ops.ts CVT_KINDS',
+  vecApprox: 'RCPPS RCPSS RSQRTPS RSQRTSS (the vendor tables); param: fpParam << 1 | 1 for RSQRT',
   crc32: 'CRC32 (SSE4.2): CRC-32C of the source bytes into the destination',
   pcmpstr: 'PCMPESTRI PCMPESTRM PCMPISTRI PCMPISTRM; param: bit 0 explicit lengths, bit 1 mask output',
   // ---- no operation, undefined, not implemented

@@ -10,6 +10,7 @@ import {
   f64Add, f64Sub, f64Mul, f64Div, f64Sqrt, f64MinMax, f64Cmp, f64Compare, f64Round, comiFlags,
 } from '../../fpu/index.js';
 import { fpParamParts, type FpOp } from '../../isa/fp-ops.js';
+import { rcp32Amd, rsqrt32Amd } from '../../fpu/approx.js';
 import type { ExecContext, Handler } from '../context.js';
 import { arithFlags, setArithFlags } from '../lazy-flags.js';
 import { sourceSlot } from '../sse-operands.js';
@@ -104,6 +105,25 @@ export const bindVecFpCmp: RowBinder = (row) => {
     }
     commitFp(c);
     store(c, d, (n * lane) >> 2);
+  };
+  return () => h;
+};
+
+/**
+ * vecApprox: RCPPS/RCPSS (param 0) and RSQRTPS/RSQRTSS (param 1), the packed
+ * forms on 4 lanes, the scalar ones on the low lane; no MXCSR flags. The
+ * values are the vendor's: the AMD model uses the measured tables
+ * (fpu/approx.ts); the Intel model's are not measured (emulation-failure).
+ */
+export const bindVecApprox: RowBinder = (row) => {
+  const { scalar } = fpParamParts(row.param >> 1);
+  const f = row.param & 1 ? rsqrt32Amd : rcp32Amd;
+  const n = scalar ? 1 : 4;
+  const h: Handler = (c, i) => {
+    if (c.vendor !== 'amd') c.emulationFailure(`${i.row.mnemonic}: the Intel model's approximation table is not measured`);
+    const s = sourceSlot(c, i), d = i.reg, u = c.xmm.u32;
+    for (let k = 0; k < n; k++) u[XMM_TMP2 * 8 + k] = f(u[s * 8 + k]!);
+    store(c, d, n);
   };
   return () => h;
 };

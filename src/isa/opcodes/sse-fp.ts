@@ -2,8 +2,8 @@
 // conversions on XMM registers (SDM Vol. 2 entries; mandatory prefixes select
 // PS none, PD 66, SS F3, SD F2). Packed forms with a 16-byte memory operand
 // need it aligned (`a16`); scalar forms read 4 or 8 bytes. The MMX forms
-// (CVTPI2PS, CVTPS2PI, CVTTPS2PI, CVTPI2PD, CVTPD2PI, CVTTPD2PI) and the
-// approximations RCPPS/RCPSS/RSQRTPS/RSQRTSS stay placeholders (undefined.ts).
+// (CVTPI2PS, CVTPS2PI, CVTTPS2PI, CVTPI2PD, CVTPD2PI, CVTTPD2PI) stay
+// placeholders (undefined.ts).
 import { row, type OpcodeRow } from '../table.js';
 import { cvtParam, fpParam, type CvtKind, type FpOp } from '../fp-ops.js';
 import type { FeatureName } from '../features.js';
@@ -28,6 +28,13 @@ export function sseFpRows(): OpcodeRow[] {
       const dst = op === 'sqrt' && !scalar ? '=Vdq' : '+Vdq';
       add(row(`${cap(m)}_Vdq_${w}`, `p=${p} 0F ${hex(opc)}`, m, `${dst},${w}`, 'vecFp',
         { feature, exc: 'sse', attrs: scalar ? '' : 'a16', param: fpParam(op, lane, scalar) }));
+    }
+  }
+  // ---- RSQRTPS/SS (0F 52), RCPPS/SS (0F 53): the vendor's approximations; param: fpParam << 1 | 1 for RSQRT
+  for (const [opc, op, rs] of [[0x52, 'rsqrt', 1], [0x53, 'rcp', 0]] as const) {
+    for (const [sfx, p, scalar, w] of [['ps', 'none', false, 'Wdq'], ['ss', 'F3', true, 'Wd']] as const) {
+      add(row(`${cap(op)}${sfx}_Vdq_${w}`, `p=${p} 0F ${hex(opc)}`, `${op}${sfx}`, `${scalar ? '+' : '='}Vdq,${w}`, 'vecApprox',
+        { feature: 'sse', exc: 'sse', attrs: scalar ? '' : 'a16', param: (fpParam('add', 4, scalar) << 1) | rs }));
     }
   }
   // ---- SSE3: ADDSUBPS/PD, HADDPS/PD, HSUBPS/PD
