@@ -29,6 +29,10 @@ import { compatHandler } from './compat.js';
 import * as sseMove from './sse-move.js';
 import * as sse4 from './sse4-move.js';
 import { bindVecInt, bindVecShiftImm } from './sse-int.js';
+import { bindComis, bindDp, bindVecApprox, bindVecFp, bindVecFpCmp, bindVecRound } from './sse-fp.js';
+import { bindVecCvt } from './sse-cvt.js';
+import { crc32 } from './crc32.js';
+import { bindPcmpstr } from './sse42-string.js';
 
 /** Every executor name bound: the type makes a missing one a compile error. */
 const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
@@ -66,6 +70,7 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   movGprXmm: always(sseMove.movGprXmm), movqXmm: always(sseMove.movqXmm), movmsk: always(sseMove.movmsk),
   pinsrw: always(sseMove.pinsrw), pextrw: always(sseMove.pextrw), vecInt: bindVecInt, vecShiftImm: bindVecShiftImm,
   ldmxcsr: always(sseMove.ldmxcsr), stmxcsr: always(sseMove.stmxcsr),
+  vecApprox: bindVecApprox, crc32: always(crc32), pcmpstr: bindPcmpstr, vecFp: bindVecFp, vecFpCmp: bindVecFpCmp, comis: bindComis, vecRound: bindVecRound, dp: bindDp, vecCvt: bindVecCvt,
   maskmovdqu: always(sseMove.maskmovdqu), pextr: always(sse4.pextr), pinsr: always(sse4.pinsr), insertps: always(sse4.insertps), ptest: always(sse4.ptest),
 };
 
