@@ -1,6 +1,6 @@
 // `npm run bench:fpu`: operations per second of the software floating-point core (never a timed
-// test). Normal operands (the host-double fast path) and denormal/directed-rounding operands (the
-// exact slow path), binary64 add/mul/div and a few others.
+// test). Normal operands (the fast paths, in every rounding mode) and denormal operands (the exact
+// BigInt slow path), binary64 add/mul/div and a few others.
 import * as fpu from '../src/fpu/index.js';
 
 const N = 1 << 12;
@@ -49,6 +49,10 @@ const f32add: Op = (alo, ahi, _blo, bhi, env, r) => {
 };
 const x87add: Op = (alo, ahi, blo, bhi, env, r) => fpu.f80Add(alo, ahi | 0x80000000, 0x3fff, blo, bhi | 0x80000000, 0x4001, env, r);
 const x87mul: Op = (alo, ahi, blo, bhi, env, r) => fpu.f80Mul(alo, ahi | 0x80000000, 0x3fff, blo, bhi | 0x80000000, 0x4001, env, r);
+const x87ldst: Op = (alo, ahi, _blo, _bhi, env, r) => {
+  fpu.f80FromF64(alo, ahi, env, r);
+  fpu.f80ToF64(r.lo, r.hi, r.se, env, r);
+};
 const x87div: Op = (alo, ahi, blo, bhi, env, r) => fpu.f80Div(alo, ahi | 0x80000000, 0x3fff, blo, bhi | 0x80000000, 0x4001, env, r);
 
 for (let round = 0; round < 2; round++) {
@@ -58,11 +62,13 @@ for (let round = 0; round < 2; round++) {
   measure('binary64 div (nearest, normal)', fpu.f64Div, normal, 0);
   measure('binary64 sqrt (nearest, normal)', sqrt, normal, 0);
   measure('binary32 add (nearest, normal)', f32add, normal, 0);
-  measure('binary64 add (toward zero: slow)', fpu.f64Add, normal, 3);
-  measure('binary64 mul (toward zero: slow)', fpu.f64Mul, normal, 3);
-  measure('binary64 div (toward zero: slow)', fpu.f64Div, normal, 3);
+  measure('binary64 add (toward zero)', fpu.f64Add, normal, 3);
+  measure('binary64 div (toward zero)', fpu.f64Div, normal, 3);
+  measure('binary64 add (denormals: slow)', fpu.f64Add, slow, 0);
   measure('binary64 mul (denormals: slow)', fpu.f64Mul, slow, 0);
+  measure('binary64 div (denormals: slow)', fpu.f64Div, slow, 0);
   measure('extended add (x87, limbs)', x87add, normal, 0);
   measure('extended mul (x87, limbs)', x87mul, normal, 0);
   measure('extended div (x87: slow)', x87div, normal, 0);
+  measure('FLD m64 + FST m64 (x87)', x87ldst, normal, 0);
 }

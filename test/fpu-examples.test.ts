@@ -352,6 +352,15 @@ describe('x87 extended: hand-checked (SDM Vol. 1 chapter 8)', () => {
     expect([...xr(), e.flags]).toEqual([0, 0xc0000000, 0xffff, IE]);
   });
 
+  it('FLDPI rounds pi = 1.1001001 0000 1111 1101 1010 ... by RC (65th bit 1: nearest is up)', () => {
+    let e = env();
+    fpu.f80Constant(fpu.X87Const.PI, e, res);
+    expect([...xr(), e.flags]).toEqual([0x2168c235, 0xc90fdaa2, 0x4000, 0]);
+    e = env({ rc: RZ });
+    fpu.f80Constant(fpu.X87Const.PI, e, res);
+    expect(xr()).toEqual([0x2168c234, 0xc90fdaa2, 0x4000]);
+  });
+
   it('FLD m32 of an SNaN quiets it with IE; of a denormal, DE and normalized', () => {
     let e = env();
     fpu.f80FromF32(0x7f800001, e, res);

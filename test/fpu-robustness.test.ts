@@ -66,7 +66,7 @@ describe('fpu entry points on arbitrary bits', () => {
   it.each(Object.keys(ENTRIES))('%s', (name) => {
     const f = ENTRIES[name]!;
     const rng = new Rng(`fpu-robust:${name}`);
-    for (let i = 0; i < 1500; i++) {
+    for (let i = 0; i < 1000; i++) {
       const w = Array.from({ length: 7 }, () => word(rng));
       const ctl = { rc: rng.below(4), pc: rng.below(4), daz: rng.bool(), ftz: rng.bool(), unmasked: rng.below(64) };
       const outs = [w.map((x) => x >>> 0), w.map((x) => x | 0)].map((ws) => {

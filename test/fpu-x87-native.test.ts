@@ -15,7 +15,7 @@ if (!avail.ok) console.warn(`\n*** ringzero: SKIPPING fpu x87 differential suite
 const CW_MASKED = 0x3f;
 /** RC 0-3 × PC 24/53/64 */
 const CONTROLS = [0, 1, 2, 3].flatMap((rc) => [0, 1, 2, 3].map((pc) => CW_MASKED | (pc << 8) | (rc << 10)));
-const PER_CONTROL = Number(process.env.RINGZERO_FPU_CASES ?? 2500);
+const PER_CONTROL = Number(process.env.RINGZERO_FPU_CASES ?? 2000);
 /** status word bits compared: flags IE..PE and C0-C3 */
 const SW_MASK = 0x473f;
 
@@ -30,7 +30,7 @@ type Emu = (c: FpCase, env: fpu.FpEnv) => { words: number[]; cond?: number };
 interface OpDef {
   name: string;
   op: number;
-  make: (rng: Rng) => { a: number[]; b: number[] };
+  make: (rng: Rng) => { a: number[]; b: number[]; imm?: number };
   emu: Emu;
   /** native result words compared: a function of the output record */
   words: (out: Uint32Array, o: number) => number[];
@@ -147,6 +147,10 @@ const OPS: OpDef[] = [
     name: 'FBSTP', op: NOp.FBSTP, make: (rng) => ({ a: rng.bool(0.5) ? gen80(rng) : bcdRange(rng), b: [] }),
     emu: (c, env) => (fpu.f80ToBcd(A(c), A(c, 1), A(c, 2), env, res), { words: w80() }), words: n80,
   },
+  {
+    name: 'FLD constants', op: NOp.FLDCONST, make: (rng) => ({ a: [], b: [], imm: rng.below(7) }), words: n80,
+    emu: (c, env) => (fpu.f80Constant(c.imm, env, res), { words: w80() }),
+  },
   store('FISTP m16', NOp.FIST16, 16, false),
   store('FISTP m32', NOp.FIST32, 32, false),
   store('FISTP m64', NOp.FIST64, 64, false),
@@ -186,7 +190,7 @@ function unmaskedSuiteOf(d: OpDef): FpSuite {
   return {
     ...base,
     name: `${d.name} unmasked`,
-    perControl: Math.ceil(PER_CONTROL / 5),
+    perControl: Math.ceil(PER_CONTROL / 8),
     controls: UNMASKED_CONTROLS,
     make: (rng, ctl) => ({ ...base.make(rng, ctl), imm: 1 }),
     emulate: (c) => {
@@ -225,7 +229,7 @@ function unmaskedStoreSuiteOf(d: OpDef): FpSuite {
   return {
     ...base,
     name: `${d.name} unmasked`,
-    perControl: Math.ceil(PER_CONTROL / 5),
+    perControl: Math.ceil(PER_CONTROL / 8),
     controls: UNMASKED_CONTROLS.concat([0, 1, 2, 3].map((rc) => (CW_MASKED & ~fpu.FpFlag.IE) | (3 << 8) | (rc << 10))),
     emulate: (c) => {
       const env = envOf(c.ctl);
@@ -244,9 +248,9 @@ describe.skipIf(!avail.ok)('fpu x87 stores vs the host FPU, exceptions unmasked'
   });
 });
 
-/** FADD/FSUB/FMUL with the limb fast path off: the exact slow path on its own. */
+/** FADD/FSUB/FMUL, loads and stores with the fast paths off: the exact slow path on its own. */
 describe.skipIf(!avail.ok)('fpu x87 core vs the host FPU, slow path only', () => {
-  it.each(OPS.filter((d) => ['FADD', 'FSUB', 'FMUL'].includes(d.name)).map((d) => [d.name, d] as const))('%s', (_name, d) => {
+  it.each(OPS.filter((d) => ['FADD', 'FSUB', 'FMUL', 'FLD m32', 'FLD m64', 'FILD m16', 'FILD m32', 'FILD m64', 'FSTP m32', 'FSTP m64', 'FISTP m16', 'FISTP m32', 'FISTP m64', 'FISTTP m32'].includes(d.name)).map((d) => [d.name, d] as const))('%s', (_name, d) => {
     fpu.FastPath.enabled = false;
     try {
       const r = runFpSuite({ ...suiteOf(d), name: `${d.name} slow`, perControl: Math.ceil(PER_CONTROL / 4) });

@@ -2,7 +2,7 @@
 // prefix-heavy and escape-heavy ones, must always end in one of the defined
 // outcomes, never throw, never hit an internal error (a JavaScript exception
 // escaping the CPU), respect the instruction budget, and end the same way on
-// every execution path (EXECUTION_PATHS).
+// every execution path (EXECUTION_PATHS), XMM registers and MXCSR included.
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS, type ExecutionPath, runSnippet, type SnippetOutput } from '../src/testing/snippet.js';
 import { Rng } from './support/rng.js';
@@ -125,6 +125,9 @@ function pathDiffs(a: SnippetOutput, b: SnippetOutput): string[] {
   field('rflags', a.rflags, b.rflags);
   field('regs.length', a.regs.length, b.regs.length);
   a.regs.forEach((v, r) => field(`reg${r}`, v, b.regs[r]));
+  const xd = memDiff('xmm', a.xmm, b.xmm);
+  if (xd) what.push(xd);
+  field('mxcsr', a.mxcsr, b.mxcsr);
   const md = memDiff('data', a.data, b.data);
   if (md) what.push(md);
   const sd = memDiff('stack', a.stack, b.stack);
@@ -147,6 +150,7 @@ function randomInput(rng: Rng): Input {
 describe('fuzz: random byte sequences', () => {
   it(`${COUNT} random sequences (alternating over the paths ${EXECUTION_PATHS.join(', ')}) end in a defined outcome within the budget, without internal errors`, () => {
     const rng = new Rng('ringzero-fuzz');
+    const xmmRng = new Rng('ringzero-fuzz-xmm'); // XMM inputs from their own stream: the byte sequences stay as they were
     const data = rng.bytes(0x2000);
     const stack = rng.bytes(0x2000);
     const failures: string[] = [];
@@ -160,7 +164,7 @@ describe('fuzz: random byte sequences', () => {
       const t0 = performance.now();
       let problem: string | undefined;
       try {
-        const o = runSnippet({ code, regs, rflags, data: new Uint8Array(data), stack: new Uint8Array(stack), path, maxInstructions: BUDGET });
+        const o = runSnippet({ code, regs, rflags, data: new Uint8Array(data), stack: new Uint8Array(stack), xmm: xmmRng.bytes(256), path, maxInstructions: BUDGET });
         const internal = internalError(o);
         if (internal) internalErrors++;
         problem = checkOutput(o, BUDGET) ?? internal;
@@ -188,6 +192,7 @@ describe('fuzz: random byte sequences', () => {
 
   it(`the execution paths (${EXECUTION_PATHS.join(', ')}) agree on random sequences, also when they end in an emulation failure`, () => {
     const rng = new Rng('ringzero-fuzz-paths');
+    const xmmRng = new Rng('ringzero-fuzz-paths-xmm');
     const data = rng.bytes(0x2000);
     const stack = rng.bytes(0x2000);
     const n = Math.round(COUNT / 8);
@@ -195,9 +200,10 @@ describe('fuzz: random byte sequences', () => {
     let failures = 0;
     for (let i = 0; i < n; i++) {
       const { code, regs, rflags } = randomInput(rng);
+      const xmm = xmmRng.bytes(256);
       const runs = EXECUTION_PATHS.map((path) => {
         try {
-          const out = runSnippet({ code, regs: [...regs], rflags, data: new Uint8Array(data), stack: new Uint8Array(stack), path, maxInstructions: BUDGET });
+          const out = runSnippet({ code, regs: [...regs], rflags, data: new Uint8Array(data), stack: new Uint8Array(stack), xmm, path, maxInstructions: BUDGET });
           return { path, out, problem: checkOutput(out, BUDGET) ?? internalError(out) };
         } catch (e) {
           return { path, out: undefined, problem: `threw ${(e as Error).message}` };

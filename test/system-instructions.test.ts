@@ -18,6 +18,15 @@ const abs32 = (a: number) => [a & 0xff, (a >>> 8) & 0xff, (a >>> 16) & 0xff, (a 
 describe.each(EXECUTION_PATHS)('system instructions (%s path)', (path) => {
   const run = (code: number[], o: RunOptions = {}, m = new Machine()) => ({ m, r: outcome(m.run(code, { path, ...o })) });
 
+  it('POPFQ/POPFW set and clear NT at any CPL (NT is not privileged; the differential suite cannot check it on a Linux host)', () => {
+    for (const cpl of [0, 3]) {
+      // push $0x4002; popfq; pushfq; popq %rax; push $0; popfw (NT cleared from a 16-bit image); pushfq; popq %rcx
+      const { m, r } = run([0x68, 0x02, 0x40, 0, 0, 0x9d, 0x9c, 0x58, 0x6a, 0x00, 0x66, 0x9d, 0x9c, 0x59], { cpl });
+      expect(r, `cpl ${cpl}`).toBe('ok');
+      expect([Number(reg(m, 0)) & 0x4000, Number(reg(m, 1)) & 0x4000], `cpl ${cpl}`).toEqual([0x4000, 0]);
+    }
+  });
+
   it('SYSCALL: RCX = next RIP, R11 = RFLAGS, RFLAGS &= ~SFMASK, CS/SS from STAR[47:32], CPL 0, RIP = LSTAR', () => {
     const m = new Machine();
     m.cpu.msrs.set(STAR, 0x0018000800000000n);

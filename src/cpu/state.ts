@@ -10,6 +10,7 @@
 // exact because canonical addresses have 48 bits.
 import { ARITH_FLAGS, RFLAGS_FIXED1 } from '../arch/rflags.js';
 import { CR0_ET, CR0_NW, CR0_CD } from '../arch/control-registers.js';
+import { MXCSR_RESET } from '../arch/mxcsr.js';
 import { arithFlags, type LazyFlags } from './lazy-flags.js';
 import { VectorRegisters } from './vector-registers.js';
 import { X87State } from './x87-state.js';
@@ -71,7 +72,7 @@ export class ArchState implements LazyFlags {
   /** XMM0-15 (vector-registers.ts). */
   readonly xmm = new VectorRegisters();
   /** SSE control and status (LDMXCSR/STMXCSR; the FP core will use its fields). */
-  mxcsr = 0x1f80;
+  mxcsr = MXCSR_RESET;
   /** The x87 FPU (x87-state.ts). */
   readonly x87 = new X87State();
   /** The x87 control word (FCW). */

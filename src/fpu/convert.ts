@@ -4,6 +4,10 @@
 import { Cls, F32, F64, type Format, type Unpacked, createUnpacked, packFinite, packInf, packZero, unpack32, unpack64 } from './format.js';
 import { raise, roundAt, roundPack, roundedInexact, roundedM } from './round.js';
 import { FpFlag, type FpEnv, type FpResult, Rounding, createFpResult } from './types.js';
+import {
+  fastF32ToF64, fastF32ToInt, fastF64ToF32, fastF64ToInt, fastI32ToF32, fastI32ToF64, fastI64ToF32, fastI64ToF64,
+  fastInt,
+} from './fast-convert.js';
 
 const A = createUnpacked();
 const tmp = createFpResult();
@@ -30,6 +34,7 @@ function input64(lo: number, hi: number, env: FpEnv, de: boolean): Unpacked {
 /** CVTSS2SD: exact; a NaN keeps its payload (shifted up) and is quieted. */
 export function f32ToF64(a: number, env: FpEnv, res: FpResult): void {
   begin(env);
+  if (fastF32ToF64(a, res)) return;
   const u = input32(a, env, true);
   if (u.cls === Cls.QNAN || u.cls === Cls.SNAN) {
     res.hi = ((a & 0x80000000) | 0x7ff80000 | ((a & 0x3fffff) >>> 3)) >>> 0;
@@ -42,6 +47,8 @@ export function f32ToF64(a: number, env: FpEnv, res: FpResult): void {
 /** CVTSD2SS: rounded by RC, with overflow/underflow/FTZ; a NaN keeps the top of its payload. */
 export function f64ToF32(lo: number, hi: number, env: FpEnv): number {
   begin(env);
+  const f = fastF64ToF32(lo, hi, env);
+  if (f >= 0) return f;
   const u = input64(lo, hi, env, true);
   if (u.cls === Cls.QNAN || u.cls === Cls.SNAN) return ((hi & 0x80000000) | 0x7fc00000 | ((hi & 0x7ffff) << 3) | (lo >>> 29)) >>> 0;
   if (u.cls === Cls.INF) packInf(u.sign, F32, tmp);
@@ -58,12 +65,15 @@ function fromInt(neg: boolean, mag: bigint, fmt: Format, env: FpEnv, res: FpResu
 /** CVTSI2SS r32 / CVTSI2SD r32 (binary64 is exact). */
 export function i32ToF32(x: number, env: FpEnv): number {
   begin(env);
+  const f = fastI32ToF32(x, env);
+  if (f >= 0) return f;
   x |= 0;
   fromInt(x < 0, BigInt(Math.abs(x)), F32, env, tmp);
   return tmp.lo;
 }
 export function i32ToF64(x: number, env: FpEnv, res: FpResult): void {
   begin(env);
+  if (fastI32ToF64(x, res)) return;
   x |= 0;
   fromInt(x < 0, BigInt(Math.abs(x)), F64, env, res);
 }
@@ -72,12 +82,15 @@ function int64(lo: number, hi: number): bigint {
 }
 export function i64ToF32(lo: number, hi: number, env: FpEnv): number {
   begin(env);
+  const f = fastI64ToF32(lo, hi, env);
+  if (f >= 0) return f;
   const v = int64(lo, hi);
   fromInt(v < 0n, v < 0n ? -v : v, F32, env, tmp);
   return tmp.lo;
 }
 export function i64ToF64(lo: number, hi: number, env: FpEnv, res: FpResult): void {
   begin(env);
+  if (fastI64ToF64(lo, hi, res)) return;
   const v = int64(lo, hi);
   fromInt(v < 0n, v < 0n ? -v : v, F64, env, res);
 }
@@ -110,26 +123,37 @@ function toInt(u: Unpacked, bits: number, rc: number, env: FpEnv): void {
   intResult = v;
 }
 
+/** An integer-valued double below 2^53 in magnitude as two's complement halves. */
+function int64Halves(v: number, res: FpResult): void {
+  const hi = Math.floor(v / 4294967296);
+  res.lo = (v - hi * 4294967296) >>> 0;
+  res.hi = hi >>> 0;
+}
+
 /** CVTSS2SI / CVTTSS2SI r32: `truncate` rounds toward zero instead of by RC. */
 export function f32ToI32(a: number, truncate: boolean, env: FpEnv): number {
   begin(env);
+  if (fastF32ToInt(a, 32, truncate ? Rounding.TOWARD_ZERO : env.rc, env)) return fastInt;
   toInt(input32(a, env, false), 32, truncate ? Rounding.TOWARD_ZERO : env.rc, env);
   return Number(intResult) | 0;
 }
 export function f64ToI32(lo: number, hi: number, truncate: boolean, env: FpEnv): number {
   begin(env);
+  if (fastF64ToInt(lo, hi, 32, truncate ? Rounding.TOWARD_ZERO : env.rc, env)) return fastInt;
   toInt(input64(lo, hi, env, false), 32, truncate ? Rounding.TOWARD_ZERO : env.rc, env);
   return Number(intResult) | 0;
 }
 /** 64-bit results: res.lo / res.hi. */
 export function f32ToI64(a: number, truncate: boolean, env: FpEnv, res: FpResult): void {
   begin(env);
+  if (fastF32ToInt(a, 64, truncate ? Rounding.TOWARD_ZERO : env.rc, env)) return int64Halves(fastInt, res);
   toInt(input32(a, env, false), 64, truncate ? Rounding.TOWARD_ZERO : env.rc, env);
   res.lo = Number(intResult & 0xffffffffn) >>> 0;
   res.hi = Number((intResult >> 32n) & 0xffffffffn) >>> 0;
 }
 export function f64ToI64(lo: number, hi: number, truncate: boolean, env: FpEnv, res: FpResult): void {
   begin(env);
+  if (fastF64ToInt(lo, hi, 64, truncate ? Rounding.TOWARD_ZERO : env.rc, env)) return int64Halves(fastInt, res);
   toInt(input64(lo, hi, env, false), 64, truncate ? Rounding.TOWARD_ZERO : env.rc, env);
   res.lo = Number(intResult & 0xffffffffn) >>> 0;
   res.hi = Number((intResult >> 32n) & 0xffffffffn) >>> 0;

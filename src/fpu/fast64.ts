@@ -1,9 +1,10 @@
-// Fast path for binary64 add/sub/mul/div/sqrt: round-to-nearest, both operands normal and the result
-// safely normal, where the host double is the correctly rounded result and the precision flag is
-// found exactly with error-free transforms (TwoSum; Dekker/Veltkamp TwoProduct; for division the
-// remainder a - q*b, exact by Sterbenz's lemma). Everything else returns false (slow exact path).
+// Fast path for binary64 add/sub/mul/div/sqrt: both operands normal and the result safely normal.
+// The host double is the round-to-nearest result; error-free transforms (TwoSum; Dekker/Veltkamp
+// TwoProduct; for division the remainder a - q*b, exact by Sterbenz's lemma) give the sign of the
+// rounding error exactly, hence the precision flag and the directed roundings (the neighbour of
+// the nearest result). Everything else returns false (the exact slow path).
 // No allocation: one shared Float64Array view.
-import { FpFlag, type FpEnv, type FpResult } from './types.js';
+import { FpFlag, type FpEnv, type FpResult, Rounding } from './types.js';
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
@@ -36,61 +37,82 @@ function productError(x: number, y: number, p: number): number {
   return xh * yh - p + xh * yl + xl * yh + xl * yl;
 }
 
-/** op: 0 add, 1 sub, 2 mul, 3 div (arith.ts Op). True when the result was produced here. */
-export function fastArith64(op: number, alo: number, ahi: number, blo: number, bhi: number, env: FpEnv, res: FpResult): boolean {
-  if (env.rc !== 0 || !LITTLE_ENDIAN || !FastPath.enabled) return false;
-  const ea = (ahi >>> 20) & 0x7ff;
-  const eb = (bhi >>> 20) & 0x7ff;
-  if (ea === 0 || ea === 0x7ff || eb === 0 || eb === 0x7ff) return false;
-  const a = toDouble(alo, ahi);
-  const b = toDouble(blo, bhi);
-  let r: number;
-  let inexact: boolean;
-  if (op <= 1) {
-    const bb = op === 0 ? b : -b;
-    r = a + bb;
-    const v = r - a;
-    inexact = a - (r - v) + (bb - v) !== 0;
-  } else {
-    if (ea > EXP_MAX || eb > EXP_MAX || ea < EXP_MIN || eb < EXP_MIN) return false;
-    r = op === 2 ? a * b : a / b;
-    f64[0] = r;
-    const er = (u32[1]! >>> 20) & 0x7ff;
-    if (er < EXP_MIN || er > EXP_MAX) return false;
-    if (op === 2) inexact = productError(a, b, r) !== 0;
-    else {
-      const p = r * b;
-      inexact = a - p !== productError(r, b, p);
+/**
+ * Deliver the round-to-nearest result r under env.rc, given the sign of the exact value minus r
+ * (a directed rounding is r or its neighbour toward the rounding direction); false when the result
+ * is not safely normal.
+ */
+function finish64(r: number, err: number, env: FpEnv, res: FpResult): boolean {
+  f64[0] = r;
+  let lo = u32[0]!;
+  let hi = u32[1]!;
+  if ((hi & 0x7ff00000) === 0x7ff00000) return false; // overflow: the slow path decides OE and the result
+  if (err !== 0 && env.rc !== Rounding.NEAREST) {
+    const neg = hi >>> 31 === 1;
+    let dir = 0; // +1 toward +infinity, -1 toward -infinity
+    if (env.rc === Rounding.DOWN) dir = err < 0 ? -1 : 0;
+    else if (env.rc === Rounding.UP) dir = err > 0 ? 1 : 0;
+    else if (neg ? err > 0 : err < 0) dir = neg ? 1 : -1; // toward zero
+    if (dir !== 0) {
+      if (dir > 0 !== neg) {
+        lo = (lo + 1) >>> 0;
+        if (lo === 0) hi = (hi + 1) >>> 0;
+      } else {
+        if (lo === 0) hi = (hi - 1) >>> 0;
+        lo = (lo - 1) >>> 0;
+      }
     }
   }
-  f64[0] = r;
-  const hi = u32[1]!;
   const er = (hi >>> 20) & 0x7ff;
   if (er < 2 || er === 0x7ff) return false; // zero, near the underflow threshold, or overflow
-  res.lo = u32[0]!;
+  res.lo = lo;
   res.hi = hi;
-  if (inexact) {
+  if (err !== 0) {
     env.last |= FpFlag.PE;
     env.flags |= FpFlag.PE;
   }
   return true;
 }
 
-/** SQRTSD: exact iff r*r == a (TwoProduct), for a positive normal a in the split-safe range. */
+/** op: 0 add, 1 sub, 2 mul, 3 div (arith.ts Op). True when the result was produced here. */
+export function fastArith64(op: number, alo: number, ahi: number, blo: number, bhi: number, env: FpEnv, res: FpResult): boolean {
+  if (!LITTLE_ENDIAN || !FastPath.enabled) return false;
+  const ea = (ahi >>> 20) & 0x7ff;
+  const eb = (bhi >>> 20) & 0x7ff;
+  if (ea === 0 || ea === 0x7ff || eb === 0 || eb === 0x7ff) return false;
+  const a = toDouble(alo, ahi);
+  const b = toDouble(blo, bhi);
+  let r: number;
+  let err: number; // the sign of (exact - r)
+  if (op <= 1) {
+    const bb = op === 0 ? b : -b;
+    r = a + bb;
+    const v = r - a;
+    err = a - (r - v) + (bb - v);
+  } else {
+    if (ea > EXP_MAX || eb > EXP_MAX || ea < EXP_MIN || eb < EXP_MIN) return false;
+    r = op === 2 ? a * b : a / b;
+    f64[0] = r;
+    const er = (u32[1]! >>> 20) & 0x7ff;
+    if (er < EXP_MIN || er > EXP_MAX) return false;
+    if (op === 2) err = productError(a, b, r);
+    else {
+      // exact - r has the sign of the remainder a - r*b = (a - p) - (r*b - p), times the sign of b
+      const p = r * b;
+      const rem = a - p - productError(r, b, p);
+      err = b < 0 ? -rem : rem;
+    }
+  }
+  return finish64(r, err, env, res);
+}
+
+/** SQRTSD: sqrt(a) - r has the sign of a - r*r = (a - p) - (r*r - p), for a positive normal a. */
 export function fastSqrt64(lo: number, hi: number, env: FpEnv, res: FpResult): boolean {
-  if (env.rc !== 0 || !LITTLE_ENDIAN || !FastPath.enabled || hi >>> 31) return false;
+  if (!LITTLE_ENDIAN || !FastPath.enabled || hi >>> 31) return false;
   const ea = (hi >>> 20) & 0x7ff;
   if (ea < EXP_MIN || ea > EXP_MAX) return false;
   const a = toDouble(lo, hi);
   const r = Math.sqrt(a);
   const p = r * r;
-  const inexact = p !== a || productError(r, r, p) !== 0;
-  f64[0] = r;
-  res.lo = u32[0]!;
-  res.hi = u32[1]!;
-  if (inexact) {
-    env.last |= FpFlag.PE;
-    env.flags |= FpFlag.PE;
-  }
-  return true;
+  return finish64(r, a - p - productError(r, r, p), env, res);
 }

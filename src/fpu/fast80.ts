@@ -7,10 +7,10 @@
 import { FastPath } from './fast64.js';
 import { FpFlag, type FpEnv, type FpResult, Precision, Rounding } from './types.js';
 
-const L = new Float64Array(9); // limbs, L[0] least significant, each in [0, 0x10000)
-const B = new Float64Array(4);
-const A4 = new Float64Array(4);
-const COLS = new Float64Array(9);
+const L = new Int32Array(9); // limbs, L[0] least significant, each in [0, 0x10000)
+const B = new Int32Array(4);
+const A4 = new Int32Array(4);
+const COLS = new Float64Array(9); // column sums of the product (up to 2^34)
 let sticky = false;
 
 const EMIN = -16382;
@@ -31,15 +31,13 @@ function placeB(s: number): void {
     const pos = s + 16 * i; // frame bit of this limb's bit 0
     if (pos >= 0) {
       const q = pos >> 4;
-      const r = pos & 15;
-      const x = v * (1 << r); // < 2^31
-      L[q] = L[q]! + (x % 0x10000);
-      if (q + 1 < 9) L[q + 1] = L[q + 1]! + Math.floor(x / 0x10000);
+      const x = v << (pos & 15); // below 2^31
+      L[q] = L[q]! | (x & 0xffff);
+      if (q + 1 < 9) L[q + 1] = L[q + 1]! | (x >>> 16);
     } else if (pos > -16) {
       const r = -pos;
-      const kept = Math.floor(v / (1 << r));
-      if (kept * (1 << r) !== v) sticky = true;
-      L[0] = L[0]! + kept;
+      if (v & ((1 << r) - 1)) sticky = true;
+      L[0] = L[0]! | (v >>> r);
     } else sticky = true;
   }
 }
@@ -60,14 +58,14 @@ function shiftLeft(k: number): void {
   for (let i = 8; i >= 0; i--) {
     const lo = i - q >= 0 ? L[i - q]! : 0;
     const lower = i - q - 1 >= 0 ? L[i - q - 1]! : 0;
-    L[i] = ((lo * (1 << r)) % 0x10000) + (r ? Math.floor(lower / (1 << (16 - r))) : 0);
+    L[i] = ((lo << r) & 0xffff) | (r ? lower >>> (16 - r) : 0);
   }
 }
 
 /** Shift the frame right by 1, the dropped bit into sticky. */
 function shiftRight1(): void {
   if (L[0]! & 1) sticky = true;
-  for (let i = 0; i < 9; i++) L[i] = Math.floor(L[i]! / 2) + (i < 8 && L[i + 1]! & 1 ? 0x8000 : 0);
+  for (let i = 0; i < 9; i++) L[i] = (L[i]! >>> 1) | (i < 8 ? (L[i + 1]! & 1) << 15 : 0);
 }
 
 /**
@@ -94,13 +92,13 @@ function roundPack80(sign: number, e: number, env: FpEnv, res: FpResult): boolea
   }
   // clear the bits below k, then add one unit at k
   for (let i = 0; i < kq; i++) L[i] = 0;
-  L[kq] = L[kq]! - (L[kq]! % (1 << kr));
+  L[kq] = L[kq]! & ~((1 << kr) - 1);
   if (inc) {
     let carry = 1 << kr;
     for (let i = kq; i < 9 && carry; i++) {
       const v = L[i]! + carry;
-      L[i] = v % 0x10000;
-      carry = v >= 0x10000 ? 1 : 0;
+      L[i] = v & 0xffff;
+      carry = v >>> 16;
     }
     if (L[8] !== 0) {
       // 2^128: the significand becomes 1.0 one binade up
@@ -162,17 +160,16 @@ export function fastAdd80(
     let carry = 0;
     for (let i = 0; i < 9; i++) {
       const v = L[i]! + (i >= 4 && i < 8 ? A4[i - 4]! : 0) + carry;
-      L[i] = v % 0x10000;
-      carry = v >= 0x10000 ? 1 : 0;
+      L[i] = v & 0xffff;
+      carry = v >>> 16;
     }
   } else {
     // a - b, minus one more unit when b has bits below the frame (the true b is larger)
     let borrow = bSticky ? 1 : 0;
     for (let i = 0; i < 9; i++) {
-      let v = (i >= 4 && i < 8 ? A4[i - 4]! : 0) - L[i]! - borrow;
+      const v = (i >= 4 && i < 8 ? A4[i - 4]! : 0) - L[i]! - borrow;
       borrow = v < 0 ? 1 : 0;
-      if (v < 0) v += 0x10000;
-      L[i] = v;
+      L[i] = v & 0xffff;
     }
   }
   const t = topBit();

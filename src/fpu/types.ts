@@ -6,8 +6,11 @@
 //    exponent and the top 20 significand bits);
 //  - extended (80-bit x87): 64-bit significand (lo, hi uint32, integer bit = bit 31 of hi) and the
 //    16-bit sign/exponent in se.
-// No operation allocates on the common path (binary64 round-to-nearest with normal operands and
-// a normal result is computed on host doubles; the rest goes through an exact BigInt slow path).
+// No operation allocates on the common paths: binary32/binary64 arithmetic and conversions with
+// normal operands and results run on host doubles (fast32.ts, fast64.ts, fast-convert.ts), x87
+// FADD/FSUB/FMUL, loads, stores and FIST of normal values on integer limbs (fast80*.ts); the rest
+// (denormals, NaNs, over/underflow, x87 FDIV/FSQRT…) goes through an exact BigInt slow path
+// (arith.ts, round.ts), which allocates.
 //
 // Flags use the MXCSR / x87 status-word bit order (SDM Vol. 1 §10.2.3, §8.1.3).
 

@@ -2,7 +2,7 @@
 // FSCALE, FXTRACT, FPREM/FPREM1 (SDM Vol. 2A/2B). Condition codes come back as status-word bits.
 import { Cls, F80, type Unpacked, bitLength, packDefaultNaN, packFinite, packInf, packZero, unpack80 } from './format.js';
 import { raise, roundAt, roundPack, roundedInexact, roundedM, roundedUp } from './round.js';
-import { FpFlag, type FpEnv, type FpResult } from './types.js';
+import { FpFlag, type FpEnv, type FpResult, Rounding } from './types.js';
 import { A, B, begin87, nan80x2, operand80, x87Format } from './x87.js';
 
 /** x87 status word condition bits (SDM Vol. 1 §8.1.3). */
@@ -195,4 +195,31 @@ export function f80Rem(
   else roundPack(r < 0n ? A.sign ^ 1 : A.sign, r < 0n ? -r : r, e0, false, F80, env, res, true);
   env.c1 = 0;
   return cond;
+}
+
+/** FLD1, FLDL2T, FLDL2E, FLDPI, FLDLG2, FLDLN2, FLDZ (in that order: X87Const). */
+export const X87Const = { ONE: 0, L2T: 1, L2E: 2, PI: 3, LG2: 4, LN2: 5, ZERO: 6 } as const;
+
+// The constants' significands truncated to 64 bits (hi, lo), exponents (unbiased); every one but
+// 1 and 0 has nonzero bits beyond (SDM Vol. 1 §8.3.7: the processor rounds its 66-bit constant by
+// RC). Round to nearest is up for PI, L2E, LG2 and LN2 (their 65th bit is 1), down for L2T.
+const CONST_HI = [0x80000000, 0xd49a784b, 0xb8aa3b29, 0xc90fdaa2, 0x9a209a84, 0xb17217f7];
+const CONST_LO = [0, 0xcd1b8afe, 0x5c17f0bb, 0x2168c234, 0xfbcff798, 0xd1cf79ab];
+const CONST_EXP = [0, 1, 0, 1, -2, -1];
+const CONST_NEAREST_UP = [false, false, true, true, true, true];
+
+/** Load an x87 constant rounded by RC (no flags; the precision control does not apply). */
+export function f80Constant(which: number, env: FpEnv, res: FpResult): void {
+  begin87(env);
+  if (which === X87Const.ZERO || which < 0 || which > 6) return packZero(0, F80, res);
+  let hi = CONST_HI[which]!;
+  let lo = CONST_LO[which]!;
+  const up = which !== X87Const.ONE && (env.rc === Rounding.NEAREST ? CONST_NEAREST_UP[which]! : env.rc === Rounding.UP);
+  if (up) {
+    lo = (lo + 1) >>> 0;
+    if (lo === 0) hi = (hi + 1) >>> 0; // never carries out of the significand for these constants
+  }
+  res.lo = lo;
+  res.hi = hi;
+  res.se = 16383 + CONST_EXP[which]!;
 }

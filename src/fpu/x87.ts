@@ -5,6 +5,7 @@
 // the full 15-bit exponent range; env.c1 reports a round-up (C1). No DAZ/FTZ on the x87.
 import { Op, arith, sqrtCore } from './arith.js';
 import { fastAdd80, fastMul80 } from './fast80.js';
+import { fastLoad32, fastLoad64, fastLoadInt, fastStore, fastToInt } from './fast80-move.js';
 import {
   Cls, F32, F64, F80, F80_24, F80_53, type Format, type Unpacked, createUnpacked, packDefaultNaN, packFinite, packInf,
   packZero, unpack32, unpack64, unpack80,
@@ -133,6 +134,7 @@ export function f80Sqrt(lo: number, hi: number, se: number, env: FpEnv, res: FpR
 
 export function f80FromF32(x: number, env: FpEnv, res: FpResult): void {
   begin87(env);
+  if (fastLoad32(x, env, res)) return;
   const u = unpack32(x, A, false);
   if (isNaNCls(u)) {
     if (u.cls === Cls.SNAN) raise(env, FpFlag.IE);
@@ -149,6 +151,7 @@ export function f80FromF32(x: number, env: FpEnv, res: FpResult): void {
 
 export function f80FromF64(lo: number, hi: number, env: FpEnv, res: FpResult): void {
   begin87(env);
+  if (fastLoad64(lo, hi, env, res)) return;
   const u = unpack64(lo, hi, A, false);
   if (isNaNCls(u)) {
     if (u.cls === Cls.SNAN) raise(env, FpFlag.IE);
@@ -166,6 +169,7 @@ export function f80FromF64(lo: number, hi: number, env: FpEnv, res: FpResult): v
 /** FILD m16/m32/m64: the signed integer sign-extended to 64 bits as lo/hi halves (exact). */
 export function f80FromInt(lo: number, hi: number, env: FpEnv, res: FpResult): void {
   begin87(env);
+  if (fastLoadInt(lo, hi, env, res)) return;
   const v = (BigInt(hi | 0) << 32n) | BigInt(lo >>> 0);
   if (v === 0n) packZero(0, F80, res);
   else packFinite(v < 0n ? 1 : 0, v < 0n ? -v : v, 0, F80, res);
@@ -177,6 +181,7 @@ export function f80FromInt(lo: number, hi: number, env: FpEnv, res: FpResult): v
 /** FST(P) m32 / m64: rounded by RC to the memory format (x87 underflow/overflow rules). */
 function storeFloat(lo: number, hi: number, se: number, fmt: Format, env: FpEnv, res: FpResult): void {
   begin87(env);
+  if (fastStore(lo, hi, se, fmt.bits, env, res)) return;
   unpack80(lo, hi, se, A);
   if (A.cls === Cls.UNSUPPORTED) {
     raise(env, FpFlag.IE);
@@ -213,6 +218,7 @@ export function f80ToF64(lo: number, hi: number, se: number, env: FpEnv, res: Fp
  */
 export function f80ToInt(lo: number, hi: number, se: number, bits: number, truncate: boolean, env: FpEnv, res: FpResult): void {
   begin87(env);
+  if (fastToInt(lo, hi, se, bits, truncate ? Rounding.TOWARD_ZERO : env.rc, env, res)) return;
   unpack80(lo, hi, se, A);
   const min = -(1n << BigInt(bits - 1));
   let v = 0n;

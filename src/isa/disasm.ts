@@ -33,6 +33,9 @@ function hex(v: bigint): string {
 }
 
 /** objdump's print_displacement: signed hex. */
+/** The SSE compare predicates 0-7 as objdump names them in the mnemonic. */
+const CMP_PREDICATES = ['eq', 'lt', 'le', 'unord', 'neq', 'nlt', 'nle', 'ord'];
+
 function signedHex(v: number | bigint): string {
   const b = BigInt(v);
   return b < 0n ? '-0x' + (-b).toString(16) : '0x' + b.toString(16);
@@ -257,6 +260,8 @@ class Disassembler {
       case 'E': case 'M': {
         if (i.isMem) {
           if (spec.kind === 'E' && (spec.size === 'b' || spec.size === 'v')) this.memSize = spec.size === 'b' ? 1 : -1;
+          // An Ey memory operand shows its size only by the suffix of 'memE' rows (cvtsi2ssl/q).
+          if (spec.kind === 'E' && spec.size === 'y' && this.att.suffix === 'memE') this.memSize = -3;
           return this.memory();
         }
         this.useRex(REX_B);
@@ -325,6 +330,7 @@ class Disassembler {
     } else {
       let immIndex = 0;
       for (const spec of row.operands) {
+        if (spec.kind === 'I' && att.cmpPredicate && (insn.imm & 0xff) < 8) continue;
         const k = spec.kind === 'I' || spec.kind === 'J' || spec.kind === 'O' ? immIndex++ : 0;
         let text = this.operand(spec, k);
         if (!text) continue;
@@ -337,6 +343,7 @@ class Disassembler {
 
     // Mnemonic.
     let name = (insn.compat ? att.legacy : undefined) ?? att.name ?? row.mnemonic;
+    if (att.cmpPredicate && (insn.imm & 0xff) < 8) name = 'cmp' + CMP_PREDICATES[insn.imm & 7]! + name.slice(3);
     if (name.includes('/')) name = name.split('/')[(insn.modrm >> 3) & 7]!;
     if (att.name16 && this.has(0x66)) { name = att.name16; this.dataUsed = true; }
     if (name.includes('|')) {
@@ -357,6 +364,7 @@ class Disassembler {
       let size = this.memSize;
       if (size === -1) { this.useOpSize(); size = this.opSize; }
       else if (size === -2) { this.useOpSizeZ(); size = this.opSize === 2 ? 2 : 4; }
+      else if (size === -3) { this.useRex(REX_W); size = this.rex & REX_W ? 8 : 4; }
       name += SUFFIX[size];
     } else if (suffix === 'w' && !this.sizedReg) {
       // Far pointers (Mp): AMD ignores REX.W, only 66 selects m16:16 (m16:32 in 16-bit code).

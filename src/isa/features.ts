@@ -18,8 +18,8 @@ export interface FeatureInfo {
   readonly instructions: readonly string[];
   /**
    * True when the table does not list a row for each of the feature's
-   * instructions yet (x87, MMX and SSE: one placeholder row per opcode): such
-   * a feature is never reported.
+   * instructions yet (x87, MMX and the SSE family, whose floating-point and
+   * MMX forms are still placeholder rows): such a feature is never reported.
    */
   readonly incomplete?: boolean;
 }

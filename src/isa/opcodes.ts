@@ -7,11 +7,12 @@ import { movementRows } from './opcodes/movement.js';
 import { systemRows } from './opcodes/system.js';
 import { sseRows } from './opcodes/sse.js';
 import { sse4Rows } from './opcodes/sse4.js';
+import { sseFpRows } from './opcodes/sse-fp.js';
 import { x87Rows } from './opcodes/x87.js';
 import { mmxRows } from './opcodes/mmx.js';
 import { undefinedRows } from './opcodes/undefined.js';
 
-const implemented = [...integerRows(), ...movementRows(), ...systemRows(), ...sseRows(), ...sse4Rows(), ...x87Rows(), ...mmxRows()];
+const implemented = [...integerRows(), ...movementRows(), ...systemRows(), ...sseRows(), ...sse4Rows(), ...sseFpRows(), ...x87Rows(), ...mmxRows()];
 export const OPCODE_ROWS: readonly OpcodeRow[] = buildTable([...implemented, ...undefinedRows(implemented)]);
 
 /** Decodes of bytes that name no instruction raise #UD. */

@@ -78,9 +78,20 @@ diffSuite('sse-move', (s) => {
     ['66 0F D7 mem', [0x66, 0x0f, 0xd7, 0x06]], ['66 0F C5 mem', [0x66, 0x0f, 0xc5, 0x06, 0x01]], ['66 0F 71 /0', [0x66, 0x0f, 0x71, 0xc1, 0x01]],
     ['66 0F 72 /1', [0x66, 0x0f, 0x72, 0xc9, 0x01]], ['66 0F 73 mem', [0x66, 0x0f, 0x73, 0x16, 0x01]], ['0F C3 reg', [0x0f, 0xc3, 0xc1]],
     ['66 0F C3', [0x66, 0x0f, 0xc3, 0x06]], ['F3 0F C3', [0xf3, 0x0f, 0xc3, 0x06]], ['F2 0F C3', [0xf2, 0x0f, 0xc3, 0x06]],
-    ['66 0F 38 2A reg', [0x66, 0x0f, 0x38, 0x2a, 0xc1]], ['F2 0F F0 reg', [0xf2, 0x0f, 0xf0, 0xc1]]] as const) {
+    ['66 0F 38 2A reg', [0x66, 0x0f, 0x38, 0x2a, 0xc1]], ['F2 0F F0 reg', [0xf2, 0x0f, 0xf0, 0xc1]], ['66 0F F7 mem', [0x66, 0x0f, 0xf7, 0x06]]] as const) {
     s.form(`.byte ${bytes.map((b) => `0x${b.toString(16)}`).join(', ')}`, g(3), { name: `${name}: #UD` });
   }
+  // MASKMOVDQU to [rdi]: random masks (vecBytes gives all-0x80/0x7f/0xff lanes too); near the end of the data area
+  // (the 16 bytes straddle an unmapped page: #PF whatever the mask, nothing written); an unmapped rdi with random masks.
+  const rdi = (off: bigint, n: number) => (gen: Parameters<ReturnType<typeof sseGen>>[0]) => {
+    sseGen({ random: n })(gen);
+    for (const c of gen.cases.slice(-n)) c.regs[7] = 0x20000000n + off;
+  };
+  s.form('maskmovdqu %xmm1, %xmm0', rdi(0x1000n, 300));
+  s.form('maskmovdqu %xmm12, %xmm9', rdi(0x1003n, 100));
+  s.form('maskmovdqu %xmm1, %xmm0', rdi(0x1ffan, 30), { name: 'maskmovdqu straddling the end of the data area' });
+  s.form('maskmovdqu %xmm1, %xmm0', rdi(0x20000000n, 20), { name: 'maskmovdqu to an unmapped page' });
+  s.form('addr32 maskmovdqu %xmm2, %xmm3', rdi(0x1010n, 50));
   s.form('movnti %eax, (%rsi)', g(50));
   s.form('movnti %r8, 0x8(%rsi)', g(50));
 });

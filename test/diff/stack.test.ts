@@ -5,11 +5,18 @@ import type { RegName } from '../support/types.js';
 
 const STACK_TOP_OFF = Number(RSP_DEFAULT - STACK_ADDR);
 
-/** Random RFLAGS images for popf: never TF (single-step) nor AC (alignment checks). */
+/**
+ * Random RFLAGS images for popf: never TF (single-step) nor AC (alignment
+ * checks), nor NT: the native harness's timer signal (SIGALRM every 20 ms)
+ * may land inside the snippet, and Linux's sigreturn on x86-64 does not
+ * restore NT (it is outside FIX_EFLAGS), so the host would lose it at random
+ * (the intermittent popfw mismatch under load). POPF of NT is checked in the
+ * emulator's own tests (test/system-*).
+ */
 function flagsImage(rng: Rng, w: number): bigint {
   const r = rng.below(4);
   let v = r === 0 ? rng.bits(w) : r === 1 ? rng.bits(12) : r === 2 ? BigInt.asUintN(w, -1n) : rng.bits(22);
-  v &= ~(FLAG.TF | FLAG.AC);
+  v &= ~(FLAG.TF | FLAG.AC | FLAG.NT);
   return BigInt.asUintN(w, v);
 }
 

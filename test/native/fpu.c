@@ -28,7 +28,7 @@ enum {
   ROUNDSS, ROUNDSD, VCMPSS, VCMPSD,
   FADD = 100, FSUB, FMUL, FDIV, FSQRT, FCOM, FUCOM, FXAM, FRNDINT, FSCALE, FXTRACT, FPREM, FPREM1,
   FLD32, FLD64, FILD16, FILD32, FILD64, FST32, FST64, FIST16, FIST32, FIST64, FISTT16, FISTT32, FISTT64,
-  FBLD, FBSTP,
+  FBLD, FBSTP, FLDCONST,
 };
 
 #define SSE_PRE "ldmxcsr %[mx]\n\tmovdqu %[a], %%xmm0\n\tmovdqu %[b], %%xmm1\n\t"
@@ -92,6 +92,8 @@ enum {
   asm volatile(X87_PRE "fldt %[b]\n\tfldt %[a]\n\t" insn "\n\tfnstsw %[sw]\n\tfninit" : X87_IO : "memory")
 #define X87_LOAD(insn)                                                                                \
   asm volatile(X87_PRE insn " %[a]\n\tfnstsw %[sw]\n\tfstpt %[r]\n\tfninit" : X87_IO : "memory")
+#define X87_CONST(insn)                                                                               \
+  asm volatile(X87_PRE insn "\n\tfnstsw %[sw]\n\tfstpt %[r]\n\tfninit" : X87_IO : "memory")
 #define X87_STORE(insn)                                                                               \
   asm volatile(X87_PRE "fldt %[a]\n\t" insn " %[r]\n\tfnstsw %[sw]\n\tfninit" : X87_IO : "memory")
 
@@ -165,6 +167,17 @@ static void run(const rec_in *in, rec_out *o) {
     case FISTT32: X87_STORE("fisttpl"); break;
     case FISTT64: X87_STORE("fisttpll"); break;
     case FBSTP: X87_STORE("fbstp"); break;
+    case FLDCONST:
+      switch (in->imm) {
+        case 0: X87_CONST("fld1"); break;
+        case 1: X87_CONST("fldl2t"); break;
+        case 2: X87_CONST("fldl2e"); break;
+        case 3: X87_CONST("fldpi"); break;
+        case 4: X87_CONST("fldlg2"); break;
+        case 5: X87_CONST("fldln2"); break;
+        default: X87_CONST("fldz"); break;
+      }
+      break;
     default: o->status = 0xffffffffu; break;
   }
 }

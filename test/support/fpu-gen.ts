@@ -28,9 +28,25 @@ function frac(rng: Rng, bits: number): number {
   }
 }
 
+const cf64 = new Float64Array(1);
+const cu64 = new Uint32Array(cf64.buffer);
+const cf32 = new Float32Array(1);
+const cu32 = new Uint32Array(cf32.buffer);
+
+/** Integers and half-integers (ties for the integer conversions), near 0 and the 2^31/2^63 edges. */
+function halfInteger(rng: Rng): number {
+  const base = rng.pick([0, 0, 2 ** 20, 2 ** 31, 2 ** 52, 2 ** 63, 2 ** 15]);
+  const v = base + rng.int(-4, 4) + (rng.bool() ? 0.5 : rng.bool() ? 0.25 : 0);
+  return rng.bool() ? -v : v;
+}
+
 /** A random "interesting" binary32. */
 export function gen32(rng: Rng): number {
   const s = rng.below(2);
+  if (rng.bool(0.05)) {
+    cf32[0] = halfInteger(rng);
+    return cu32[0]!;
+  }
   switch (rng.below(14)) {
     case 0: return mk32(s, 0, 0);
     case 1: return mk32(s, 0, rng.pick([1, 2, 3, 0x7fffff, 0x400000, 0x7ffffe]));
@@ -89,6 +105,10 @@ function frac64(rng: Rng): [number, number] {
 
 export function gen64(rng: Rng): [number, number] {
   const s = rng.below(2);
+  if (rng.bool(0.05)) {
+    cf64[0] = halfInteger(rng);
+    return [cu64[0]!, cu64[1]!];
+  }
   const [fl, fh] = frac64(rng);
   switch (rng.below(14)) {
     case 0: return mk64(s, 0, 0, 0);
@@ -187,6 +207,15 @@ function sig80(rng: Rng): bigint {
 /** A random "interesting" extended value, invalid encodings included (SDM table 8-3). */
 export function gen80(rng: Rng): [number, number, number] {
   const s = rng.below(2);
+  if (rng.bool(0.05)) {
+    // an integer or half-integer (FIST/FRNDINT ties), exactly as a double has it
+    cf64[0] = halfInteger(rng);
+    const [lo, hi] = [cu64[0]!, cu64[1]!];
+    const e = (hi >>> 20) & 0x7ff;
+    if (e === 0) return mk80(hi >>> 31, 0, 0n);
+    const sig = (1n << 63n) | (BigInt(hi & 0xfffff) << 43n) | (BigInt(lo) << 11n);
+    return mk80(hi >>> 31, e - 1023 + 16383, sig);
+  }
   const sig = sig80(rng);
   const frac = sig & ((1n << 63n) - 1n);
   switch (rng.below(18)) {

@@ -34,6 +34,10 @@ import { x87Load, x87Store, x87Const, x87Stack, fcmov } from './x87-move.js';
 import { x87Control, x87Env, fwait } from './x87-control.js';
 import { fxsave, fxrstor } from './fxsave.js';
 import { bindMmxInt, bindMmxShiftImm, mmxMov, emms } from './mmx.js';
+import { bindComis, bindDp, bindVecApprox, bindVecFp, bindVecFpCmp, bindVecRound } from './sse-fp.js';
+import { bindVecCvt } from './sse-cvt.js';
+import { crc32 } from './crc32.js';
+import { bindPcmpstr } from './sse42-string.js';
 
 /** Every executor name bound: the type makes a missing one a compile error. */
 const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
@@ -71,7 +75,8 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   movGprXmm: always(sseMove.movGprXmm), movqXmm: always(sseMove.movqXmm), movmsk: always(sseMove.movmsk),
   pinsrw: always(sseMove.pinsrw), pextrw: always(sseMove.pextrw), vecInt: bindVecInt, vecShiftImm: bindVecShiftImm,
   ldmxcsr: always(sseMove.ldmxcsr), stmxcsr: always(sseMove.stmxcsr),
-  pextr: always(sse4.pextr), pinsr: always(sse4.pinsr), insertps: always(sse4.insertps), ptest: always(sse4.ptest),
+  vecApprox: bindVecApprox, crc32: always(crc32), pcmpstr: bindPcmpstr, vecFp: bindVecFp, vecFpCmp: bindVecFpCmp, comis: bindComis, vecRound: bindVecRound, dp: bindDp, vecCvt: bindVecCvt,
+  maskmovdqu: always(sseMove.maskmovdqu), pextr: always(sse4.pextr), pinsr: always(sse4.pinsr), insertps: always(sse4.insertps), ptest: always(sse4.ptest),
   x87Arith: always(x87Arith), x87Compare: always(x87Compare), x87Load: always(x87Load), x87Store: always(x87Store),
   x87Unary: always(x87Unary), x87Const: always(x87Const), x87Stack: always(x87Stack), x87Control: always(x87Control),
   x87Env: always(x87Env), fcmov: always(fcmov), fwait: always(fwait), fxsave: always(fxsave), fxrstor: always(fxrstor),

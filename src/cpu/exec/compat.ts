@@ -51,6 +51,7 @@ const UNCHANGED: ReadonlySet<ExecutorName> = new Set<ExecutorName>([
   // SSE: XMM operands and memory through effectiveAddress (the segmented path checks Insn.memSize bytes)
   'movVec', 'movScalar', 'movHalf', 'movGprXmm', 'movqXmm', 'movmsk', 'pinsrw', 'pextrw', 'vecInt', 'vecShiftImm',
   'ldmxcsr', 'stmxcsr', 'pextr', 'pinsr', 'insertps', 'ptest',
+  'vecFp', 'vecFpCmp', 'comis', 'vecRound', 'dp', 'vecCvt', 'crc32', 'pcmpstr', 'vecApprox',
 ]);
 
 /** The new EIP of a near branch: wrapped to the operand size, then checked against the CS limit (#GP(0); SDM JMP, Jcc, CALL, RET). */

@@ -1,6 +1,6 @@
 // SSE/SSE2 data movement (SDM Vol. 2 entries): MOVAPS … MOVDQU and MOVNT*,
 // MOVSS/MOVSD, the half moves, MOVD/MOVQ, MOVMSKPS/PD, PMOVMSKB, PINSRW,
-// PEXTRW, LDMXCSR and STMXCSR. Operands are vector-register slots
+// PEXTRW, MASKMOVDQU, LDMXCSR and STMXCSR. Operands are vector-register slots
 // (vector-registers.ts) and go through the SSE operand stage (sse-operands.ts).
 import { Vector } from '../../arch/vectors.js';
 import { MXCSR_MASK } from '../../arch/mxcsr.js';
@@ -8,6 +8,8 @@ import type { Handler } from '../context.js';
 import { effectiveAddress, loadOperand, storeOperand } from '../operands.js';
 import { copySlot, readVec, sourceSlot, vecAddress, writeVec } from '../sse-operands.js';
 import { XMM_TMP } from '../vector-registers.js';
+import { RDI } from '../../arch/registers.js';
+import { strAddr } from './string-addressing.js';
 
 /** 16 bytes from W to V (operand 0 is V) or from V to W. */
 export const movVec: Handler = (c, i) => {
@@ -96,3 +98,17 @@ export const ldmxcsr: Handler = (c, i) => {
 };
 
 export const stmxcsr: Handler = (c, i) => { c.mmu.write32(effectiveAddress(c, i), c.mxcsr); };
+
+/**
+ * MASKMOVDQU: the bytes of V (ModRM.reg) whose mask byte in U (ModRM.rm) has
+ * its top bit set, to DS:[rDI] (a segment override applies; 67: EDI). All 16
+ * bytes are checked for writing first, whatever the mask: the SDM leaves a
+ * zero mask's faults implementation-dependent, and an AMD host faults (CR2 of
+ * the first faulting byte's page) and writes nothing, as the model does.
+ */
+export const maskmovdqu: Handler = (c, i) => {
+  const a = strAddr(c, RDI, i.addrSize === 4, i.seg, 16);
+  c.mmu.probeWrite(a, 16);
+  const u8 = c.xmm.u8, data = i.reg * 32, mask = i.rm * 32;
+  for (let k = 0; k < 16; k++) if (u8[mask + k]! & 0x80) c.mmu.write8(a + k, u8[data + k]!);
+};

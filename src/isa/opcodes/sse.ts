@@ -67,6 +67,8 @@ export function sseRows(): OpcodeRow[] {
   add(row('Ud_0F50_mem', 'p=none 0F 50 mod=mem', '(bad)', 'Ev', 'ud'));
   add(row('Ud_66_0F50_mem', 'p=66 0F 50 mod=mem', '(bad)', 'Ev', 'ud'));
   add(row('Ud_66_0FD7_mem', 'p=66 0F D7 mod=mem', '(bad)', 'Ev', 'ud'));
+  add(row('Maskmovdqu_Vdq_Udq', 'p=66 0F F7 mod=reg', 'maskmovdqu', 'Vdq,Udq', 'maskmovdqu', sse2()));
+  add(row('Ud_66_0FF7_mem', 'p=66 0F F7 mod=mem', '(bad)', 'Ev', 'ud'));
   add(row('Pinsrw_Vdq_Ed_Ib', 'p=66 0F C4 mod=reg', 'pinsrw', '+Vdq,Ed,Ib', 'pinsrw', sse2()));
   add(row('Pinsrw_Vdq_Mw_Ib', 'p=66 0F C4 mod=mem', 'pinsrw', '+Vdq,Mw,Ib', 'pinsrw', sse2()));
   add(row('Pextrw_Gy_Udq_Ib', 'p=66 0F C5 mod=reg', 'pextrw', '=Gd,Udq,Ib', 'pextrw', sse2()));

@@ -86,8 +86,6 @@ export function undefinedRows(implemented: readonly OpcodeRow[] = []): OpcodeRow
       pending(`${id}_${p === 'none' ? 'NP' : p}`, `p=${p} ${enc}`, 'sse', ops, mmx ? 'mmx' : 'sse', mmx ? 'mmx' : 'sse');
     }
   };
-  pending('Crc32_Gy_Eb', 'p=F2 0F 38 F0', 'crc32', '+Gy,Eb', 'sse42', 'none', { suffix: 'memE' });
-  pending('Crc32_Gy_Ev', 'p=F2 0F 38 F1', 'crc32', '+Gy,Ev', 'sse42', 'none', { suffix: 'memE' });
   pending('Extrq_66_0F78', 'p=66 0F 78 /0 mod=reg', 'extrq', 'Gv,Ev,Ib,Ib', 'sse4a', 'sse');
   add(row('Ud_66_0F78', 'p=66 0F 78', '(bad)', 'Gv,Ev', 'ud'));
   pending('Insertq_F2_0F78', 'p=F2 0F 78 mod=reg', 'insertq', 'Gv,Ev,Ib,Ib', 'sse4a', 'sse');
