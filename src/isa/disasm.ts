@@ -122,6 +122,12 @@ class Disassembler {
 
   private has(b: number): boolean { return this.tail.includes(b); }
 
+  /** 'mm', or 'xmm' where objdump names an MM operand as XMM because of a 66 prefix (MOVQ2DQ, MOVDQ2Q). */
+  private mmxName(): string {
+    if (this.att.xmmWith66 && this.has(0x66)) { this.dataUsed = true; return 'xmm'; }
+    return 'mm';
+  }
+
   /** The suffix of the 'w' rule: 'w' for a 16-bit operand size, or in 16-bit code 'l' for a 32-bit one. */
   private nonDefaultSuffix(size: number): string {
     if (this.insn.code16) return size === 4 ? 'l' : '';
@@ -294,8 +300,8 @@ class Disassembler {
         if (i.isMem) return this.memory();
         this.useRex(REX_B); this.sizedReg = true; return `%xmm${i.rm}`;
       // MMX registers (REX.R/REX.B name no other register)
-      case 'P': this.sizedReg = true; return `%mm${(i.modrm >> 3) & 7}`;
-      case 'Q': case 'N': if (i.isMem) return this.memory(); this.sizedReg = true; return `%mm${i.modrm & 7}`;
+      case 'P': this.sizedReg = true; return `%${this.mmxName()}${(i.modrm >> 3) & 7}`;
+      case 'Q': case 'N': if (i.isMem) return this.memory(); this.sizedReg = true; return `%${this.mmxName()}${i.modrm & 7}`;
       // x87: objdump leaves out ST(0) next to a memory operand
       case 'ST': this.sizedReg = true; return spec.reg !== 0 ? `%st(${i.modrm & 7})` : i.isMem ? '' : '%st';
       default: throw new Error(`disassembler: no rows use operand kind ${spec.kind} yet`);

@@ -95,6 +95,12 @@ export const EXECUTORS = {
   mmxShiftImm: 'MMX shifts by an immediate on N; param: isa/vector-ops.ts',
   mmxMov: 'MOVD/MOVQ with MM registers; param: 0 P←Ey, 1 Ey←P, 2 P←Q, 3 Q←P',
   emms: 'EMMS: every x87 register empty',
+  mmxPair: 'MMX packs and SSSE3 horizontal operations: the XMM kernel on [P, Q]; param: isa/vector-ops.ts',
+  mmxUnpackHigh: 'PUNPCKHBW/WD/DQ with MM registers; param: the low unpack of the high dwords',
+  pshufbMmx: 'PSHUFB mm', palignrMmx: 'PALIGNR mm', pinsrwMmx: 'PINSRW mm',
+  mmxToGpr: 'PEXTRW r32, mm (param 0), PMOVMSKB r32, mm (param 1)',
+  movntq: 'MOVNTQ', maskmovq: 'MASKMOVQ (bytes selected by a mask to DS:[rDI])',
+  mmxSse: 'CVTPI2PS CVT(T)PS2PI CVTPI2PD CVT(T)PD2PI MOVQ2DQ MOVDQ2Q; param: 0-7 in that order',
   // ---- no operation, undefined, not implemented
   nop: 'no operation (NOP, hint NOPs, PAUSE, fences, prefetches)',
   ud: 'raises #UD',

@@ -10,9 +10,10 @@ import { sse4Rows } from './opcodes/sse4.js';
 import { sseFpRows } from './opcodes/sse-fp.js';
 import { x87Rows } from './opcodes/x87.js';
 import { mmxRows } from './opcodes/mmx.js';
+import { mmxMoreRows } from './opcodes/mmx-more.js';
 import { undefinedRows } from './opcodes/undefined.js';
 
-const implemented = [...integerRows(), ...movementRows(), ...systemRows(), ...sseRows(), ...sse4Rows(), ...sseFpRows(), ...x87Rows(), ...mmxRows()];
+const implemented = [...integerRows(), ...movementRows(), ...systemRows(), ...sseRows(), ...sse4Rows(), ...sseFpRows(), ...x87Rows(), ...mmxRows(), ...mmxMoreRows()];
 export const OPCODE_ROWS: readonly OpcodeRow[] = buildTable([...implemented, ...undefinedRows(implemented)]);
 
 /** Decodes of bytes that name no instruction raise #UD. */

@@ -111,6 +111,8 @@ export interface AttSyntax {
   readonly ops?: string;
   /** Print the implicit XMM0 as the first AT&T operand (PBLENDVB, BLENDVPS, BLENDVPD). */
   readonly xmm0?: boolean;
+  /** objdump prints the MM operand as an XMM register when a 66 prefix is present (MOVQ2DQ, MOVDQ2Q; the CPU ignores the 66). */
+  readonly xmmWith66?: boolean;
   /** CMPPS/PD/SS/SD: an imm8 of 0-7 prints as the predicate in the mnemonic (cmpltps), without the immediate. */
   readonly cmpPredicate?: boolean;
   /** Print the operands in the SDM's (Intel) order instead of reversed (ENTER). */

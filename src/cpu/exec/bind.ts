@@ -34,6 +34,8 @@ import { x87Load, x87Store, x87Const, x87Stack, fcmov } from './x87-move.js';
 import { x87Control, x87Env, fwait } from './x87-control.js';
 import { fxsave, fxrstor } from './fxsave.js';
 import { bindMmxInt, bindMmxShiftImm, mmxMov, emms } from './mmx.js';
+import * as mmxMore from './mmx-more.js';
+import { bindMmxPair, bindMmxUnpackHigh } from './mmx-more.js';
 import { bindComis, bindDp, bindVecApprox, bindVecFp, bindVecFpCmp, bindVecRound } from './sse-fp.js';
 import { bindVecCvt } from './sse-cvt.js';
 import { crc32 } from './crc32.js';
@@ -81,6 +83,9 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   x87Unary: always(x87Unary), x87Const: always(x87Const), x87Stack: always(x87Stack), x87Control: always(x87Control),
   x87Env: always(x87Env), fcmov: always(fcmov), fwait: always(fwait), fxsave: always(fxsave), fxrstor: always(fxrstor),
   mmxInt: bindMmxInt, mmxShiftImm: bindMmxShiftImm, mmxMov: always(mmxMov), emms: always(emms),
+  mmxPair: bindMmxPair, mmxUnpackHigh: bindMmxUnpackHigh, pshufbMmx: always(mmxMore.pshufbMmx), palignrMmx: always(mmxMore.palignrMmx),
+  pinsrwMmx: always(mmxMore.pinsrwMmx), mmxToGpr: always(mmxMore.mmxToGpr), movntq: always(mmxMore.movntq),
+  maskmovq: always(mmxMore.maskmovq), mmxSse: always(mmxMore.mmxSse),
 };
 
 /** Per row: its binder, with the legality checks wrapped around each handler it picks (built once per row). */

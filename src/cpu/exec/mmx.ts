@@ -15,24 +15,24 @@ import { kernel } from './sse-int.js';
 import { x87Wait } from './x87-core.js';
 
 /** MMX mode: TOP = 0 and all tags valid (after the pending-exception check and the memory access). */
-function enter(c: ExecContext): void {
+export function enter(c: ExecContext): void {
   c.x87.top = 0;
   c.x87.valid = 0xff;
 }
 
 /** MMr into the low qword of scratch slot `slot` (the high qword zero). */
-function mmToSlot(c: ExecContext, r: number, slot: number): void {
+export function mmToSlot(c: ExecContext, r: number, slot: number): void {
   const v = c.xmm.i32, d = slot * 8, x = c.x87;
   v[d] = x.lo[r]! | 0; v[d + 1] = x.hi[r]! | 0; v[d + 2] = 0; v[d + 3] = 0;
 }
 
-function slotToMm(c: ExecContext, slot: number, r: number): void {
+export function slotToMm(c: ExecContext, slot: number, r: number): void {
   const v = c.xmm.i32, d = slot * 8, x = c.x87;
   x.lo[r] = v[d]! >>> 0; x.hi[r] = v[d + 1]! >>> 0; x.se[r] = 0xffff;
 }
 
 /** The Q operand (ModRM.rm MM register or m64) into slot XMM_TMP; memory is read before any state changes. */
-function sourceQ(c: ExecContext, i: Insn, slot: number): void {
+export function sourceQ(c: ExecContext, i: Insn, slot: number): void {
   if (!i.isMem) { mmToSlot(c, i.modrm & 7, slot); return; }
   const v = c.xmm.i32, d = slot * 8;
   v[d] = c.mmu.read64(effectiveAddress(c, i)); v[d + 1] = c.mmu.hi; v[d + 2] = 0; v[d + 3] = 0;
