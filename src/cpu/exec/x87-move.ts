@@ -47,7 +47,10 @@ export const x87Load: Handler = (c, i) => {
     flags = env.last;
   }
   x.sw &= ~FSW_C1;
-  if (!applyFlags(x, flags, 0)) return;
+  applyFlags(x, flags, 0);
+  // Only an unmasked IE (an SNaN source) stops the load; an unmasked DE (a denormal m32/m64 source) still pushes,
+  // with ES set for the #MF at the next waiting instruction (host-checked: test/diff/x87-move.test.ts Fld_Md).
+  if (flags & ~x.cw & FSW_IE) return;
   pushValue(x, v.lo, v.hi, v.se);
 };
 
