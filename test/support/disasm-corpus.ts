@@ -14,6 +14,7 @@
 //     plain 0x addresses our symbol-less disassembler prints).
 // (b) Every instruction of every guest image (build/guests/*.elf).
 // Bytes objdump prints as (bad) must decode to a row that raises #UD.
+import { OTHER_EXTENSION_MNEMONICS } from '../../src/isa/opcodes/undefined.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -141,7 +142,7 @@ export type Verdict =
   | { kind: 'mismatch'; msg: string };
 
 /** Mnemonics of not-implemented placeholder rows (x87/SSE): only their length is comparable. */
-export const PLACEHOLDERS = new Set(['sse', 'x87', 'extrq', 'insertq']);
+export const PLACEHOLDERS = new Set(['sse', 'x87', 'extrq', 'insertq', ...OTHER_EXTENSION_MNEMONICS]);
 
 /**
  * Encodings the model executes as the row says (hint NOP, CLFLUSH, PREFETCH) but

@@ -10,6 +10,25 @@ import type { FeatureName } from '../features.js';
 const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 
 /** Whether `rows` with mandatory prefix `p` leave no ModRM form of map:opcode to a placeholder. */
+/**
+ * Encodings of the 0F 38 / 0F 3A / 0F maps that belong to extensions the model does not
+ * implement (they execute on the AMD host): [map, opcode, mandatory prefix, mnemonic].
+ */
+const OTHER_EXTENSIONS: readonly (readonly [number, number, string, string])[] = [
+  [1, 0x2b, 'F3', 'movntss'], [1, 0x2b, 'F2', 'movntsd'],                              // SSE4a
+  [1, 0x79, '66', 'extrq'], [1, 0x79, 'F2', 'insertq'],                               // SSE4a (0F 78: explicit rows)
+  [2, 0xc8, 'none', 'sha1nexte'], [2, 0xc9, 'none', 'sha1msg1'], [2, 0xca, 'none', 'sha1msg2'],
+  [2, 0xcb, 'none', 'sha256rnds2'], [2, 0xcc, 'none', 'sha256msg1'], [2, 0xcd, 'none', 'sha256msg2'], [3, 0xcc, 'none', 'sha1rnds4'], // SHA
+  [2, 0xcf, '66', 'gf2p8mulb'], [3, 0xce, '66', 'gf2p8affineqb'], [3, 0xcf, '66', 'gf2p8affineinvqb'],   // GFNI
+  [2, 0xdb, '66', 'aesimc'], [2, 0xdc, '66', 'aesenc'], [2, 0xdd, '66', 'aesenclast'], [2, 0xde, '66', 'aesdec'],
+  [2, 0xdf, '66', 'aesdeclast'], [3, 0xdf, '66', 'aeskeygenassist'], [3, 0x44, '66', 'pclmulqdq'],      // AES, PCLMULQDQ
+  [2, 0xf6, '66', 'adcx'], [2, 0xf6, 'F3', 'adox'],                                                       // ADX
+  [2, 0xf8, '66', 'movdir64b'], [2, 0xf9, 'none', 'movdiri'],                                           // MOVDIR*
+];
+
+/** The mnemonics of OTHER_EXTENSIONS (placeholder rows: their operands are not modelled, only their length). */
+export const OTHER_EXTENSION_MNEMONICS: ReadonlySet<string> = new Set(OTHER_EXTENSIONS.map((e) => e[3]));
+
 function prefixCovered(rows: readonly OpcodeRow[], map: number, opcode: number, p: string): boolean {
   const mine = rows.filter((r) => r.map === map && r.opcode === opcode && r.prefix === p);
   if (mine.length === 0) return false;
@@ -71,19 +90,22 @@ export function undefinedRows(implemented: readonly OpcodeRow[] = []): OpcodeRow
   add(row('Ud_F3_0F38F1', 'p=F3 0F 38 F1', '(bad)', 'M,Gv', 'ud'));
   const pending = (id: string, enc: string, m: string, ops: string, feature: FeatureName | undefined, exc: ExceptionClass, att?: AttSyntax) =>
     add(row(id, enc, m, ops, 'pending', { pending: true, feature, exc, att }));
-  // The SSE placeholders: the whole opcode, or the prefix slots the implemented rows leave (none/66/F3/F2).
+  // The prefix slots (none/66/F3/F2) of the 0F, 0F 38 and 0F 3A opcodes that no implemented row fills.
+  // Measured on the AMD host (test/undefined-slots.test.ts runs each one natively): every such slot
+  // raises #UD, except the instructions of extensions the model does not implement (OTHER_EXTENSIONS),
+  // which stay placeholders (emulation-failure). A slot never falls back to the unprefixed row: F3 0F 12
+  // is MOVSLDUP, not MOVLPS.
   const placeholder = (id: string, enc: string, ops: string, mmxUnprefixed = false) => {
     const bytes = enc.split(' ').map((b) => parseInt(b, 16));
     const map = bytes[1] === 0x38 ? 2 : bytes[1] === 0x3a ? 3 : 1;
     const opcode = bytes[bytes.length - 1]!;
-    const used = ['none', '66', 'F3', 'F2'].filter((p) => implemented.some((r) => r.map === map && r.opcode === opcode && r.prefix === p));
-    if (used.length === 0) { pending(id, enc, 'sse', ops, 'sse', mmxUnprefixed ? 'mmx' : 'sse'); return; }
-    for (const p of ['none', '66', 'F3', 'F2']) {
-      // Every slot not filled keeps a placeholder: falling back to an implemented unprefixed row would run
-      // another instruction (F3 0F 12 is MOVSLDUP, not MOVLPS).
+    for (const p of ['none', '66', 'F3', 'F2'] as const) {
       if (prefixCovered(implemented, map, opcode, p)) continue;
+      const slotId = `${id}_${p === 'none' ? 'NP' : p}`, slotEnc = `p=${p} ${enc}`;
+      const other = OTHER_EXTENSIONS.find((e) => e[0] === map && e[1] === opcode && e[2] === p);
       const mmx = p === 'none' && mmxUnprefixed;
-      pending(`${id}_${p === 'none' ? 'NP' : p}`, `p=${p} ${enc}`, 'sse', ops, mmx ? 'mmx' : 'sse', mmx ? 'mmx' : 'sse');
+      if (other) pending(slotId, slotEnc, other[3], ops, undefined, mmx ? 'mmx' : 'sse');
+      else add(row(slotId.replace(/^Sse_/, 'Ud_'), slotEnc, '(bad)', ops, 'ud'));
     }
   };
   pending('Extrq_66_0F78', 'p=66 0F 78 /0 mod=reg', 'extrq', 'Gv,Ev,Ib,Ib', 'sse4a', 'sse');
@@ -101,7 +123,7 @@ export function undefinedRows(implemented: readonly OpcodeRow[] = []): OpcodeRow
     placeholder(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'Gv,Ev');
   }
   for (let op = 0x50; op <= 0x7f; op++) {
-    if (op === 0x77) continue; // EMMS: mmx.ts
+    if (op === 0x77 || op === 0x78) continue; // EMMS: mmx.ts; 0F 78: the EXTRQ/INSERTQ rows above
     placeholder(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, op >= 0x70 && op <= 0x73 ? 'Gv,Ev,Ib' : 'Gv,Ev', mmx0F(op));
   }
   for (const op of [0xc2, 0xc4, 0xc5, 0xc6]) placeholder(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'Gv,Ev,Ib', mmx0F(op));
