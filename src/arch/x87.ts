@@ -15,7 +15,7 @@ export const FSW_CC = FSW_C0 | FSW_C1 | FSW_C2 | FSW_C3;
 export const FCW_MASKS = 0x003f, FCW_PC_SHIFT = 8, FCW_RC_SHIFT = 10;
 /** The bits FLDCW keeps (bit 6 reads as 1 on hardware; bits 15:13 and 7 read as 0). */
 export const FCW_WRITABLE = 0x1f3f, FCW_FIXED1 = 0x0040;
-/** FNINIT's control word (SDM Vol. 1 Table 8-?: 037FH). */
+/** FNINIT's control word (SDM Vol. 1 §8.1.5, Vol. 2 FINIT: 037FH). */
 export const FCW_INIT = 0x037f;
 
 /** Full tag values (FNSTENV/FNSAVE): valid, zero, special (NaN, infinity, denormal, unsupported), empty. */
