@@ -17,9 +17,8 @@ export interface FeatureInfo {
   /** Mnemonics of the feature's instructions, as the table's rows spell them. */
   readonly instructions: readonly string[];
   /**
-   * True when the table does not list a row for each of the feature's
-   * instructions yet (x87, MMX and the SSE family, whose floating-point and
-   * MMX forms are still placeholder rows): such a feature is never reported.
+   * True when the feature's instruction list is not complete here yet (the
+   * x87 transcendentals, XSAVE, SSE4a): such a feature is never reported.
    */
   readonly incomplete?: boolean;
 }
@@ -33,16 +32,16 @@ export const FEATURES = {
   sep: { leaf: 1, reg: 'edx', bit: 11, instructions: ['sysenter', 'sysexit'] },
   cmov: { leaf: 1, reg: 'edx', bit: 15, instructions: CONDITION_NAMES.map((c) => `cmov${c}`) },
   clflush: { leaf: 1, reg: 'edx', bit: 19, instructions: ['clflush'] },
-  mmx: { leaf: 1, reg: 'edx', bit: 23, instructions: ['emms'], incomplete: true },
+  mmx: { leaf: 1, reg: 'edx', bit: 23, instructions: ['emms', 'movd', 'movq', 'packsswb', 'packssdw', 'packuswb', 'paddb', 'paddw', 'paddd', 'paddsb', 'paddsw', 'paddusb', 'paddusw', 'pand', 'pandn', 'por', 'pxor', 'pcmpeqb', 'pcmpeqw', 'pcmpeqd', 'pcmpgtb', 'pcmpgtw', 'pcmpgtd', 'pmaddwd', 'pmulhw', 'pmullw', 'psllw', 'pslld', 'psllq', 'psraw', 'psrad', 'psrlw', 'psrld', 'psrlq', 'psubb', 'psubw', 'psubd', 'psubsb', 'psubsw', 'psubusb', 'psubusw', 'punpckhbw', 'punpckhwd', 'punpckhdq', 'punpcklbw', 'punpcklwd', 'punpckldq'] },
   fxsr: { leaf: 1, reg: 'edx', bit: 24, instructions: ['fxsave', 'fxrstor'] },
-  sse: { leaf: 1, reg: 'edx', bit: 25, instructions: ['sfence', 'ldmxcsr', 'stmxcsr', 'prefetch'], incomplete: true },
-  sse2: { leaf: 1, reg: 'edx', bit: 26, instructions: ['lfence', 'mfence', 'movnti'], incomplete: true },
-  sse3: { leaf: 1, reg: 'ecx', bit: 0, instructions: [], incomplete: true },
-  ssse3: { leaf: 1, reg: 'ecx', bit: 9, instructions: [], incomplete: true },
+  sse: { leaf: 1, reg: 'edx', bit: 25, instructions: ['movaps', 'movups', 'movhps', 'movhlps', 'movlps', 'movlhps', 'movmskps', 'movss', 'addps', 'addss', 'subps', 'subss', 'mulps', 'mulss', 'divps', 'divss', 'rcpps', 'rcpss', 'sqrtps', 'sqrtss', 'rsqrtps', 'rsqrtss', 'maxps', 'maxss', 'minps', 'minss', 'cmpps', 'cmpss', 'comiss', 'ucomiss', 'andps', 'andnps', 'orps', 'xorps', 'shufps', 'unpckhps', 'unpcklps', 'cvtpi2ps', 'cvtsi2ss', 'cvtps2pi', 'cvttps2pi', 'cvtss2si', 'cvttss2si', 'ldmxcsr', 'stmxcsr', 'pavgb', 'pavgw', 'pextrw', 'pinsrw', 'pmaxub', 'pmaxsw', 'pminub', 'pminsw', 'pmovmskb', 'pmulhuw', 'psadbw', 'pshufw', 'maskmovq', 'movntq', 'movntps', 'prefetch', 'sfence'] },
+  sse2: { leaf: 1, reg: 'edx', bit: 26, instructions: ['movapd', 'movupd', 'movhpd', 'movlpd', 'movmskpd', 'movsd', 'addpd', 'addsd', 'subpd', 'subsd', 'mulpd', 'mulsd', 'divpd', 'divsd', 'sqrtpd', 'sqrtsd', 'maxpd', 'maxsd', 'minpd', 'minsd', 'andpd', 'andnpd', 'orpd', 'xorpd', 'cmppd', 'cmpsd', 'comisd', 'ucomisd', 'shufpd', 'unpckhpd', 'unpcklpd', 'cvtpd2pi', 'cvttpd2pi', 'cvtpi2pd', 'cvtpd2dq', 'cvttpd2dq', 'cvtdq2pd', 'cvtps2pd', 'cvtpd2ps', 'cvtss2sd', 'cvtsd2ss', 'cvtsd2si', 'cvttsd2si', 'cvtsi2sd', 'cvtdq2ps', 'cvtps2dq', 'cvttps2dq', 'movdqa', 'movdqu', 'movq2dq', 'movdq2q', 'pmuludq', 'paddq', 'psubq', 'pshuflw', 'pshufhw', 'pshufd', 'pslldq', 'psrldq', 'punpckhqdq', 'punpcklqdq', 'lfence', 'mfence', 'maskmovdqu', 'movntpd', 'movntdq', 'movnti'] },
+  sse3: { leaf: 1, reg: 'ecx', bit: 0, instructions: ['fisttp', 'lddqu', 'addsubps', 'addsubpd', 'haddps', 'hsubps', 'haddpd', 'hsubpd', 'movshdup', 'movsldup', 'movddup'] },
+  ssse3: { leaf: 1, reg: 'ecx', bit: 9, instructions: ['phaddw', 'phaddsw', 'phaddd', 'phsubw', 'phsubsw', 'phsubd', 'pabsb', 'pabsw', 'pabsd', 'pmaddubsw', 'pmulhrsw', 'pshufb', 'psignb', 'psignw', 'psignd', 'palignr'] },
   /** CMPXCHG16B is CMPXCHG8B with REX.W: the same row. */
   cx16: { leaf: 1, reg: 'ecx', bit: 13, instructions: ['cmpxchg8b'] },
-  sse41: { leaf: 1, reg: 'ecx', bit: 19, instructions: [], incomplete: true },
-  sse42: { leaf: 1, reg: 'ecx', bit: 20, instructions: ['crc32'], incomplete: true },
+  sse41: { leaf: 1, reg: 'ecx', bit: 19, instructions: ['pmulld', 'pmuldq', 'dppd', 'dpps', 'movntdqa', 'blendpd', 'blendps', 'blendvpd', 'blendvps', 'pblendvb', 'pblendw', 'pminuw', 'pminud', 'pminsb', 'pminsd', 'pmaxuw', 'pmaxud', 'pmaxsb', 'pmaxsd', 'roundps', 'roundpd', 'roundss', 'roundsd', 'extractps', 'insertps', 'pinsrb', 'pinsrd', 'pextrb', 'pextrd', 'pmovsxbw', 'pmovsxbd', 'pmovsxbq', 'pmovsxwd', 'pmovsxwq', 'pmovsxdq', 'pmovzxbw', 'pmovzxbd', 'pmovzxbq', 'pmovzxwd', 'pmovzxwq', 'pmovzxdq', 'ptest', 'pcmpeqq', 'packusdw', 'mpsadbw', 'phminposuw'] },
+  sse42: { leaf: 1, reg: 'ecx', bit: 20, instructions: ['pcmpestri', 'pcmpestrm', 'pcmpistri', 'pcmpistrm', 'pcmpgtq', 'crc32'] },
   movbe: { leaf: 1, reg: 'ecx', bit: 22, instructions: ['movbe'] },
   popcnt: { leaf: 1, reg: 'ecx', bit: 23, instructions: ['popcnt'] },
   xsave: { leaf: 1, reg: 'ecx', bit: 26, instructions: ['xsave', 'xrstor'], incomplete: true },
