@@ -6,7 +6,7 @@ import { join } from 'node:path';
 export const GUEST_DIR = 'build/guests';
 export const GUEST_NAMES = [
   'hello', 'assert', 'exceptions', 'integer', 'console', 'debug-exit',
-  'user-mode', 'user-assert', 'user-paging', 'user-io', 'user-syscall', 'user-sysinsn', 'user-debug', 'sys-regs', 'far-calls',
+  'user-mode', 'user-assert', 'user-paging', 'user-io', 'user-syscall', 'user-sysinsn', 'user-debug', 'sys-regs', 'far-calls', 'float',
 ];
 
 export const imagesAvailable: { ok: boolean; reason: string } = (() => {
