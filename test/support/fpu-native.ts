@@ -2,10 +2,8 @@
 // (cached by source hash, like native.ts) and runs batches of records on the host FPU.
 // Records are 12 uint32 words in and 12 out (layout in fpu.c).
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, cacheDir } from './native.js';
+import { REPO_ROOT, compileCached } from './native.js';
 
 const SOURCE = join(REPO_ROOT, 'test/native/fpu.c');
 const CFLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wextra', '-Werror'];
@@ -28,22 +26,8 @@ let binaryPath: string | undefined;
 let availability: { ok: boolean; reason?: string } | undefined;
 
 function fpuBinary(): string {
-  if (binaryPath) return binaryPath;
-  const src = readFileSync(SOURCE);
-  const hash = createHash('sha256').update(src).update(CFLAGS.join(' ')).digest('hex').slice(0, 16);
-  const bin = join(cacheDir('ringzero-native'), `fpu-${hash}`);
-  if (!existsSync(bin)) {
-    const tmp = `${bin}.${process.pid}.tmp`;
-    const r = spawnSync('gcc', [...CFLAGS, '-o', tmp, SOURCE], { encoding: 'utf8' });
-    if (r.error) throw new Error(`cannot run gcc: ${r.error.message}`);
-    if (r.status !== 0) {
-      rmSync(tmp, { force: true });
-      throw new Error(`gcc failed (exit ${r.status}):\n${r.stderr}`);
-    }
-    renameSync(tmp, bin);
-  }
-  binaryPath = bin;
-  return bin;
+  binaryPath ??= compileCached(SOURCE, CFLAGS, 'fpu');
+  return binaryPath;
 }
 
 /** Run records (REC_WORDS words each) on the host; one output record per input. */

@@ -43,25 +43,32 @@ export { cacheDir };
 let binaryPath: string | undefined;
 let availability: { ok: boolean; reason?: string } | undefined;
 
-/** Compile exec.c (once per source hash) and return the binary path. Throws on failure. */
-export function nativeBinary(): string {
-  if (binaryPath) return binaryPath;
-  const src = readFileSync(SOURCE);
-  const hash = createHash('sha256').update(src).update(CFLAGS.join(' ')).digest('hex').slice(0, 16);
-  const dir = cacheDir('ringzero-native');
-  const bin = join(dir, `exec-${hash}`);
+/**
+ * Compiles a C helper with gcc (once per source and flags hash, cached on disk; concurrent workers
+ * may race, the atomic rename makes both produce the same file) and returns the binary's path.
+ * Throws on failure.
+ */
+export function compileCached(source: string, cflags: readonly string[], prefix: string): string {
+  const src = readFileSync(source);
+  const hash = createHash('sha256').update(src).update(cflags.join(' ')).digest('hex').slice(0, 16);
+  const bin = join(cacheDir('ringzero-native'), `${prefix}-${hash}`);
   if (!existsSync(bin)) {
     const tmp = `${bin}.${process.pid}.tmp`;
-    const r = spawnSync('gcc', [...CFLAGS, '-o', tmp, SOURCE], { encoding: 'utf8' });
+    const r = spawnSync('gcc', [...cflags, '-o', tmp, source], { encoding: 'utf8' });
     if (r.error) throw new Error(`cannot run gcc: ${r.error.message}`);
     if (r.status !== 0) {
       rmSync(tmp, { force: true });
       throw new Error(`gcc failed (exit ${r.status}):\n${r.stderr}`);
     }
-    renameSync(tmp, bin); // atomic: concurrent workers may race, both produce the same file
+    renameSync(tmp, bin);
   }
-  binaryPath = bin;
   return bin;
+}
+
+/** Compile exec.c (once per source hash) and return the binary path. Throws on failure. */
+export function nativeBinary(): string {
+  binaryPath ??= compileCached(SOURCE, CFLAGS, 'exec');
+  return binaryPath;
 }
 
 /** Whether native execution is possible here (x86-64 Linux with gcc), with the reason if not. */
