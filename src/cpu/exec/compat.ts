@@ -52,6 +52,12 @@ const UNCHANGED: ReadonlySet<ExecutorName> = new Set<ExecutorName>([
   'movVec', 'movScalar', 'movHalf', 'movGprXmm', 'movqXmm', 'movmsk', 'pinsrw', 'pextrw', 'vecInt', 'vecShiftImm',
   'ldmxcsr', 'stmxcsr', 'pextr', 'pinsr', 'insertps', 'ptest',
   'vecFp', 'vecFpCmp', 'comis', 'vecRound', 'dp', 'vecCvt', 'crc32', 'pcmpstr', 'vecApprox',
+  // x87 and MMX with sized operands (memory through the segmented effective address; FIP = EIP and
+  // FCS, FDP = the offset and its segment's selector, x87-core.ts). FNSTENV/FLDENV/FNSAVE/FRSTOR and
+  // FXSAVE/FXRSTOR are not listed: their operand areas are not limit-checked as a whole here yet.
+  'x87Arith', 'x87Compare', 'x87Load', 'x87Store', 'x87Unary', 'x87Const', 'x87Stack', 'x87Control', 'fcmov', 'fwait',
+  'mmxInt', 'mmxShiftImm', 'mmxMov', 'emms', 'mmxPair', 'mmxUnpackHigh', 'pshufbMmx', 'palignrMmx', 'pinsrwMmx', 'mmxToGpr',
+  'movntq', 'mmxSse',
 ]);
 
 /** The new EIP of a near branch: wrapped to the operand size, then checked against the CS limit (#GP(0); SDM JMP, Jcc, CALL, RET). */

@@ -16,6 +16,7 @@ import { SEG_CS, SEG_DS, SEG_FS, SEG_SS } from '../../arch/registers.js';
 import {
   FCW_MASKS, FCW_PC_SHIFT, FCW_RC_SHIFT, FSW_B, FSW_C1, FSW_ES, FSW_IE, FSW_SF, FSW_DE, FSW_ZE,
 } from '../../arch/x87.js';
+import { compatOffset, defaultSegment } from '../compat-segments.js';
 import type { Insn } from '../../isa/insn.js';
 import type { FpEnv, FpResult } from '../../fpu/index.js';
 import type { ExecContext } from '../context.js';
@@ -40,9 +41,14 @@ export function recordInstruction(c: ExecContext, i: Insn): void {
   x.fop = ((i.row.opcode & 7) << 8) | (i.modrm & 0xff);
 }
 
-/** Records FDP/FDS: the memory operand's offset and its segment selector. */
+/** Records FDP/FDS: the memory operand's offset (in 32/16-bit code: within its segment) and its segment selector. */
 export function recordData(c: ExecContext, i: Insn, lin: number): void {
   const x = c.x87;
+  if (i.compat) {
+    x.setFdp(compatOffset(c, i));
+    x.fds = c.segSel[defaultSegment(i)]!;
+    return;
+  }
   const seg = i.seg >= 0 ? i.seg : isStackReference(i) ? SEG_SS : SEG_DS;
   x.setFdp(i.seg >= SEG_FS ? lin - c.segBase[seg]! : lin);
   x.fds = c.segSel[seg]!;

@@ -1,0 +1,44 @@
+// The x87 unit and MMX in 32-bit code (compatibility mode): memory operands
+// are offsets in their segment (base added, the whole operand limit-checked:
+// #GP(0) past the limit), FIP is the EIP with FCS the code selector, FDP the
+// operand's offset with FDS its segment's selector (SDM Vol. 1 §8.1.8). The
+// environment and state-save instructions (FNSTENV … FXRSTOR) still end in
+// emulation-failure there. Expected values worked out by hand.
+import { describe, expect, it } from 'vitest';
+import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
+import { CODE32_START, DATA32, runCompat } from './helpers/compat.js';
+import { RAX, descriptor, outcome, phys } from './helpers/system.js';
+
+const DS = descriptor(DATA32, 0xff, 0x4093);
+const f64 = (v: number) => { const b = new Uint8Array(8); new DataView(b.buffer).setFloat64(0, v, true); return [...b]; };
+
+describe.each(EXECUTION_PATHS)('x87 and MMX in 32-bit code (%s path)', (path) => {
+  const run = (code: number[], pre: [number, number[]][] = [], regs: Record<number, bigint> = { [RAX]: 0n }) =>
+    runCompat(code, { path, ds: 0x38, gdt: { 0x38: DS }, regs, setup: (m) => { for (const [off, bytes] of pre) m.mem.u8.set(bytes, phys(m, DATA32 + off)); } });
+
+  it('DD 40 10 fldl 0x10(%eax); DC 40 18 faddl 0x18(%eax); DD 58 20 fstpl 0x20(%eax): 1.5 + 2.25 = 3.75 through DS.base', () => {
+    const { m, r } = run([0xdd, 0x40, 0x10, 0xdc, 0x40, 0x18, 0xdd, 0x58, 0x20], [[0x10, f64(1.5)], [0x18, f64(2.25)]]);
+    expect(outcome(r)).toBe('ok');
+    expect(new DataView(m.mem.u8.buffer, m.mem.u8.byteOffset + phys(m, DATA32 + 0x20), 8).getFloat64(0, true)).toBe(3.75);
+    // The last instruction: FIP = its EIP, FCS = 0x30; FDP = the offset 0x20 (not DATA32 + 0x20), FDS = 0x38.
+    expect([m.cpu.x87.fip, m.cpu.x87.fcs, m.cpu.x87.fdp, m.cpu.x87.fds]).toEqual([CODE32_START + 6, 0x30, 0x20, 0x38]);
+  });
+
+  it('fldl 0xf8(%eax) ends at the limit; 0xf9 passes it → #GP(0), the stack unchanged', () => {
+    expect(outcome(run([0xdd, 0x80, 0xf8, 0, 0, 0]).r)).toBe('ok'); // disp32 (a disp8 of 0xf8 would be -8)
+    const { m, r } = run([0xdd, 0x80, 0xf9, 0, 0, 0]);
+    expect(outcome(r)).toBe('#GP(0)');
+    expect([m.cpu.rip, m.cpu.x87.valid]).toEqual([CODE32_START, 0]);
+  });
+
+  it('0F FC 40 10 paddb 0x10(%eax),%mm0; 0F 7E C0 movd %mm0,%eax: MMX through DS.base', () => {
+    const { m, r } = run([0x0f, 0xfc, 0x40, 0x10, 0x0f, 0x7e, 0xc0], [[0x10, [1, 2, 3, 4, 5, 6, 7, 8]]]);
+    expect(outcome(r)).toBe('ok');
+    expect(Number(m.cpu.getReg64(RAX))).toBe(0x04030201);
+  });
+
+  it('D9 30 fnstenv (%eax): emulation-failure in 32-bit code (its 28-byte area is not limit-checked as a whole yet)', () => {
+    const { r } = run([0xd9, 0x30]);
+    expect(r.outcome).toBe('emulation-failure');
+  });
+});
