@@ -1,9 +1,9 @@
 // The x87 unit and MMX in 32-bit code (compatibility mode): memory operands
 // are offsets in their segment (base added, the whole operand limit-checked:
 // #GP(0) past the limit), FIP is the EIP with FCS the code selector, FDP the
-// operand's offset with FDS its segment's selector (SDM Vol. 1 §8.1.8). The
-// environment and state-save instructions (FNSTENV … FXRSTOR) still end in
-// emulation-failure there. Expected values worked out by hand.
+// operand's offset with FDS its segment's selector (SDM Vol. 1 §8.1.8); the
+// environment and state-save areas are checked as a whole. Expected values
+// worked out by hand.
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { CODE32_START, DATA32, runCompat } from './helpers/compat.js';
@@ -37,8 +37,19 @@ describe.each(EXECUTION_PATHS)('x87 and MMX in 32-bit code (%s path)', (path) =>
     expect(Number(m.cpu.getReg64(RAX))).toBe(0x04030201);
   });
 
-  it('D9 30 fnstenv (%eax): emulation-failure in 32-bit code (its 28-byte area is not limit-checked as a whole yet)', () => {
-    const { r } = run([0xd9, 0x30]);
-    expect(r.outcome).toBe('emulation-failure');
+  it('D9 30 fnstenv (%eax): the 28-byte protected-mode environment (FIP = EIP, FCS, FDP = offset, FDS); at 0xe5 it passes the limit → #GP(0)', () => {
+    // fldl 0x10(%eax) sets FIP/FDP; then fnstenv 0x40(%eax)
+    const { m, r } = run([0xdd, 0x40, 0x10, 0xd9, 0x70, 0x40], [[0x10, f64(1.5)]]);
+    expect(outcome(r)).toBe('ok');
+    const env = Array.from({ length: 7 }, (_, k) => m.mem.read32(phys(m, DATA32 + 0x40 + 4 * k)) >>> 0);
+    expect([env[3], env[4]! & 0xffff, env[5], env[6]! & 0xffff]).toEqual([CODE32_START, 0x30, 0x10, 0x38]);
+    expect(outcome(run([0xd9, 0xb0, 0xe5, 0, 0, 0]).r)).toBe('#GP(0)');
+    expect(outcome(run([0xd9, 0xb0, 0xe4, 0, 0, 0]).r)).toBe('ok');
+  });
+
+  it('0F AE 00 fxsave (%eax) needs all 512 bytes inside DS: a 0x100-byte DS → #GP(0); FNSAVE to a read-only DS → #GP(0)', () => {
+    expect(outcome(run([0x0f, 0xae, 0x00]).r)).toBe('#GP(0)');
+    const ro = runCompat([0xdd, 0x30], { path, ds: 0x38, gdt: { 0x38: descriptor(DATA32, 0xfff, 0x4091) }, regs: { [RAX]: 0n } });
+    expect(outcome(ro.r)).toBe('#GP(0)');
   });
 });

@@ -24,6 +24,7 @@ import { compatArpl, compatBtMem, compatEnter, compatLoadFarPointer, compatMovFr
 import { compatCallFar, compatCallPtr, compatJmpFar, compatJmpPtr, compatRetFar } from './compat-far.js';
 import { compatIret } from './compat-iret.js';
 import { aaa, aad, aam, aas, daa, das, salc } from './compat-bcd.js';
+import { compatFxrstor, compatFxsave, compatX87Env } from './compat-x87.js';
 import {
   compatClflush, compatInvlpg, compatInvpcid, compatLgdt, compatLidt, compatMovFromCr, compatMovFromDr, compatMovToCr,
   compatMovToDr, compatSgdt, compatSidt,
@@ -53,8 +54,8 @@ const UNCHANGED: ReadonlySet<ExecutorName> = new Set<ExecutorName>([
   'ldmxcsr', 'stmxcsr', 'pextr', 'pinsr', 'insertps', 'ptest',
   'vecFp', 'vecFpCmp', 'comis', 'vecRound', 'dp', 'vecCvt', 'crc32', 'pcmpstr', 'vecApprox',
   // x87 and MMX with sized operands (memory through the segmented effective address; FIP = EIP and
-  // FCS, FDP = the offset and its segment's selector, x87-core.ts). FNSTENV/FLDENV/FNSAVE/FRSTOR and
-  // FXSAVE/FXRSTOR are not listed: their operand areas are not limit-checked as a whole here yet.
+  // FCS, FDP = the offset and its segment's selector, x87-core.ts); the environment and state-save
+  // instructions have their own (compat-x87.ts: the whole area checked first).
   'x87Arith', 'x87Compare', 'x87Load', 'x87Store', 'x87Unary', 'x87Const', 'x87Stack', 'x87Control', 'fcmov', 'fwait',
   'mmxInt', 'mmxShiftImm', 'mmxMov', 'emms', 'mmxPair', 'mmxUnpackHigh', 'pshufbMmx', 'palignrMmx', 'pinsrwMmx', 'mmxToGpr',
   'movntq', 'mmxSse',
@@ -219,6 +220,7 @@ const OWN: Partial<Record<ExecutorName, Handler>> = {
   iret: compatIret, jmpFar: compatJmpFar, callFar: compatCallFar, retFar: compatRetFar,
   pushSeg: compatPushSeg, popSeg: compatPopSeg, enter: compatEnter, loadFarPointer: compatLoadFarPointer,
   movs: compatMovs, stos: compatStos, lods: compatLods, cmps: compatCmps, scas: compatScas, ins: compatIns, outs: compatOuts,
+  x87Env: compatX87Env, fxsave: compatFxsave, fxrstor: compatFxrstor,
   sgdt: compatSgdt, sidt: compatSidt, lgdt: compatLgdt, lidt: compatLidt, invlpg: compatInvlpg, clflush: compatClflush,
   invpcid: compatInvpcid, movFromCr: compatMovFromCr, movToCr: compatMovToCr, movFromDr: compatMovFromDr, movToDr: compatMovToDr,
 };
