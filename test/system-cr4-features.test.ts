@@ -23,7 +23,7 @@ const CR4_BITS: [number, string, FeatureName | 'system' | null][] = [
   [0, 'VME', null], [1, 'PVI', null], [2, 'TSD', 'system'], [3, 'DE', 'system'], [4, 'PSE', 'system'], [5, 'PAE', 'system'],
   [6, 'MCE', 'system'], [7, 'PGE', 'system'], [8, 'PCE', 'system'], [9, 'OSFXSR', 'system'], [10, 'OSXMMEXCPT', 'system'],
   [11, 'UMIP', 'system'], [12, 'LA57', null], [13, 'VMXE', null], [14, 'SMXE', null], [15, 'bit 15', null],
-  [16, 'FSGSBASE', 'fsgsbase'], [17, 'PCIDE', 'system'], [18, 'OSXSAVE', null], [19, 'KL', null], [20, 'SMEP', 'system'],
+  [16, 'FSGSBASE', 'fsgsbase'], [17, 'PCIDE', 'system'], [18, 'OSXSAVE', 'xsave'], [19, 'KL', null], [20, 'SMEP', 'system'],
   [21, 'SMAP', 'smap'], [22, 'PKE', 'pku'], [23, 'CET', null], [24, 'PKS', null], [25, 'UINTR', null],
   [26, 'bit 26', null], [27, 'bit 27', null], [28, 'LAM_SUP', null], [29, 'bit 29', null], [30, 'bit 30', null], [31, 'bit 31', null],
 ];
@@ -35,8 +35,8 @@ describe.each(EXECUTION_PATHS)('CR4, PCID, FSGSBASE, RDPID (%s path)', (path) =>
   const run = (code: number[], o: RunOptions = {}, m = new Machine()) => ({ m, r: outcome(m.run(code, { path, ...o })) });
   const reg = (m: Machine, r: number) => BigInt.asUintN(64, m.cpu.getReg64(r));
 
-  it('MOV CR4: each bit is #GP(0) unless a reported feature backs it (SDM MOV CR, §2.5; the model reports no VME, LA57, OSXSAVE…)', () => {
-    for (const [features, label] of [[MODEL_FEATURES, 'model'], [without('fsgsbase', 'smap', 'pku'), 'no FSGSBASE/SMAP/PKU']] as const) {
+  it('MOV CR4: each bit is #GP(0) unless a reported feature backs it (SDM MOV CR, §2.5; the model reports no VME, LA57, CET…)', () => {
+    for (const [features, label] of [[MODEL_FEATURES, 'model'], [without('fsgsbase', 'smap', 'pku', 'xsave'), 'no FSGSBASE/SMAP/PKU/XSAVE']] as const) {
       for (const [bit, name, backing] of CR4_BITS) {
         const allowed = backing === 'system' || (backing !== null && features.has(backing));
         const v = BigInt((CR4 | (1 << bit)) >>> 0);
@@ -190,10 +190,10 @@ describe.each(EXECUTION_PATHS)('CR4, PCID, FSGSBASE, RDPID (%s path)', (path) =>
     expect(run([0xf3, 0x0f, 0xc7, 0xf8], {}, new Machine(without('rdpid'))).r).toBe('#UD');
   });
 
-  it('CPUID reports PCID, MCE, FSGSBASE, INVPCID and RDPID, and not XSAVE or LA57 (leaves 1 and 7)', () => {
+  it('CPUID reports PCID, MCE, XSAVE, FSGSBASE, INVPCID and RDPID, not LA57, and OSXSAVE only with CR4.OSXSAVE (leaves 1 and 7)', () => {
     let { m } = run([...movImm(RAX, 1), ...CPUID]);
     const bit = (r: number, b: number) => Number((reg(m, r) >> BigInt(b)) & 1n);
-    expect([bit(RCX, 17), bit(2, 7), bit(RCX, 26), bit(RCX, 27)]).toEqual([1, 1, 0, 0]); // PCID, MCE (EDX), XSAVE, OSXSAVE
+    expect([bit(RCX, 17), bit(2, 7), bit(RCX, 26), bit(RCX, 27)]).toEqual([1, 1, 1, 0]); // PCID, MCE (EDX), XSAVE, OSXSAVE
     ({ m } = run([...movImm(RAX, 7), ...movImm(RCX, 0), ...CPUID]));
     expect([bit(RBX, 0), bit(RBX, 10), bit(RCX, 22), bit(RCX, 16)]).toEqual([1, 1, 1, 0]); // FSGSBASE, INVPCID, RDPID, LA57
     ({ m } = run([...movImm(RAX, 7), ...movImm(RCX, 0), ...CPUID], {}, new Machine(without('fsgsbase', 'invpcid', 'rdpid'))));

@@ -72,10 +72,10 @@ describe.each(EXECUTION_PATHS)('system instructions (%s path)', (path) => {
     expect([m.cpu.segSel[SEG_CS], m.cpu.segLimit[SEG_CS], m.cpu.rip]).toEqual([0x1b, 0xffffffff, CODE + 0x11]);
   });
 
-  it('CPUID leaf 0: the maximum leaf and the vendor in EBX, EDX, ECX (docs/cpu-model.md: 7, AuthenticAMD); RSP untouched', () => {
+  it('CPUID leaf 0: the maximum leaf and the vendor in EBX, EDX, ECX (docs/cpu-model.md: 0DH, the XSAVE leaf; AuthenticAMD); RSP untouched', () => {
     const { m, r } = run([0x0f, 0xa2], { regs: { [RAX]: 0n } });
     expect(r).toBe('ok');
-    expect([reg(m, RAX), reg(m, 3), reg(m, RDX), reg(m, RCX), reg(m, 4)]).toEqual([7n, 0x68747541n, 0x69746e65n, 0x444d4163n, 0x801f00n]);
+    expect([reg(m, RAX), reg(m, 3), reg(m, RDX), reg(m, RCX), reg(m, 4)]).toEqual([0xdn, 0x68747541n, 0x69746e65n, 0x444d4163n, 0x801f00n]);
   });
 
   it('CPUID follows the vendor model: GenuineIntel and family 6 under intel, AuthenticAMD and family 19h under amd', () => {

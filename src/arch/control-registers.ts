@@ -11,8 +11,8 @@ export const CR4_UMIP = 1 << 11, CR4_LA57 = 1 << 12, CR4_FSGSBASE = 1 << 16, CR4
 export const CR4_SMEP = 1 << 20, CR4_SMAP = 1 << 21, CR4_PKE = 1 << 22;
 /**
  * CR4 bits every vCPU of the model implements (TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT UMIP
- * PCIDE SMEP); SMAP, PKE and FSGSBASE follow the vCPU's features, and any other bit (VME, PVI,
- * LA57, VMXE, SMXE, OSXSAVE, CET…) is reserved: #GP(0).
+ * PCIDE SMEP); SMAP, PKE, FSGSBASE and OSXSAVE follow the vCPU's features, and any other bit (VME,
+ * PVI, LA57, VMXE, SMXE, CET…) is reserved: #GP(0).
  */
 export const CR4_BASE = CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT |
   CR4_UMIP | CR4_PCIDE | CR4_SMEP;

@@ -4,7 +4,7 @@ import { Vector } from '../arch/vectors.js';
 import { AC } from '../arch/rflags.js';
 import {
   CR0_PE, CR0_PG, CR0_NW, CR0_CD, CR0_ET, CR0_WP, CR0_KNOWN, CR4_BASE, CR4_PAE, CR4_PAGING, CR4_PGE, CR4_DE,
-  CR4_PKE, CR4_SMEP, CR4_SMAP, CR4_FSGSBASE, CR4_PCIDE, CR3_PCID_MASK, CR3_HI_NOFLUSH, EFER_NXE, CR8_MASK,
+  CR4_PKE, CR4_OSXSAVE, CR4_SMEP, CR4_SMAP, CR4_FSGSBASE, CR4_PCIDE, CR3_PCID_MASK, CR3_HI_NOFLUSH, EFER_NXE, CR8_MASK,
   DR6_FIXED1, DR7_FIXED1, DR7_FIXED0, CR0_AM,
 } from '../arch/control-registers.js';
 import type { ExecContext } from './context.js';
@@ -47,6 +47,7 @@ function cr4Allowed(c: ExecContext): number {
   if (c.features.has('smap')) ok |= CR4_SMAP;
   if (c.features.has('pku')) ok |= CR4_PKE;
   if (c.features.has('fsgsbase')) ok |= CR4_FSGSBASE;
+  if (c.features.has('xsave')) ok |= CR4_OSXSAVE;
   return ok;
 }
 

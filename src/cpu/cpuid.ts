@@ -5,7 +5,8 @@
 // table implements every one of its instructions (isa/features.ts), so the CPU
 // never reports an instruction it lacks. The system features below are those
 // the MMU and the system code implement.
-import { CR4_PKE } from '../arch/control-registers.js';
+import { CR4_OSXSAVE, CR4_PKE } from '../arch/control-registers.js';
+import { XCR0_SUPPORTED, XSAVE_AREA_SIZE } from '../arch/xsave.js';
 import { FEATURES, FEATURE_NAMES, type FeatureName, type CpuidRegister } from '../isa/features.js';
 import { OPCODE_ROWS } from '../isa/opcodes.js';
 import type { OpcodeRow } from '../isa/table.js';
@@ -82,17 +83,20 @@ export function cpuid(s: ArchState & CpuModel, leaf: number, subleaf: number): [
     for (const name of features) { const f = FEATURES[name]; if (f.leaf === l) set(f.reg, f.bit); }
   };
   switch (leaf >>> 0) {
-    case 0: return [7, str4(vendor, 0), str4(vendor, 8), str4(vendor, 4)];
+    // The highest basic leaf: 0DH when XSAVE is reported (its leaf), else 7.
+    case 0: return [features.has('xsave') ? 0xd : 7, str4(vendor, 0), str4(vendor, 8), str4(vendor, 4)];
     case 1:
       out[0] = SIGNATURE[s.vendor];
       out[1] = 0x00010800;      // CLFLUSH line 8 × 8 bytes, one logical processor
       bits(1);
+      if (features.has('xsave') && (s.cr4 & CR4_OSXSAVE)) set('ecx', 27); // OSXSAVE mirrors CR4.OSXSAVE
       return out;
     case 7:
       if (subleaf !== 0) return out;
       bits(7);
       if (features.has('pku') && (s.cr4 & CR4_PKE)) set('ecx', 4); // OSPKE mirrors CR4.PKE
       return out;
+    case 0xd: return features.has('xsave') ? xsaveLeaf(subleaf) : out;
     case 0x80000000: return [0x80000008, str4(vendor, 0), str4(vendor, 8), str4(vendor, 4)];
     case 0x80000001:
       out[0] = s.vendor === 'amd' ? SIGNATURE.amd : 0; // Intel: reserved (SDM CPUID leaf 80000001h)
@@ -106,4 +110,15 @@ export function cpuid(s: ArchState & CpuModel, leaf: number, subleaf: number): [
     case 0x80000008: return [0x3030 /* 48-bit physical and virtual */, 0, 0, 0];
     default: return out;
   }
+}
+
+/**
+ * Leaf 0DH (SDM Vol. 1 §13.2, Vol. 2 CPUID): subleaf 0 gives the supported XCR0 bits (EDX:EAX), the
+ * area size for the enabled components (EBX) and for all supported ones (ECX): x87 and SSE both live
+ * in the legacy region, so both are 576 whatever XCR0 holds. Subleaf 1: no XSAVEOPT, XSAVEC, XGETBV
+ * ECX = 1 nor XSAVES (EAX = 0), no supervisor state. Subleaves 2+ describe components 2 and up: none.
+ */
+function xsaveLeaf(subleaf: number): [number, number, number, number] {
+  if (subleaf === 0) return [XCR0_SUPPORTED, XSAVE_AREA_SIZE, XSAVE_AREA_SIZE, 0];
+  return [0, 0, 0, 0];
 }

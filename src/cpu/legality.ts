@@ -35,6 +35,7 @@ export function checkExceptionClass(c: ExecContext, cls: ExceptionClass): void {
       if (!(c.cr4 & CR4_OSXSAVE)) c.raise(Vector.UD);
       if (cr0 & CR0_TS) c.raise(Vector.NM);
       return;
+    case 'osxsave': if (!(c.cr4 & CR4_OSXSAVE)) c.raise(Vector.UD); return; // XGETBV, XSETBV: no #NM
     // Intel: SYSCALL and SYSRET are #UD outside 64-bit mode too ("IF CS.L ≠ 1 … #UD"); AMD runs
     // them from compatibility mode (APM Vol. 3 SYSCALL, SYSRET).
     case 'sce':

@@ -11,6 +11,7 @@
 import { ARITH_FLAGS, RFLAGS_FIXED1 } from '../arch/rflags.js';
 import { CR0_ET, CR0_NW, CR0_CD } from '../arch/control-registers.js';
 import { MXCSR_RESET } from '../arch/mxcsr.js';
+import { XCR0_X87 } from '../arch/xsave.js';
 import { arithFlags, type LazyFlags } from './lazy-flags.js';
 import { VectorRegisters } from './vector-registers.js';
 import { X87State } from './x87-state.js';
@@ -73,6 +74,8 @@ export class ArchState implements LazyFlags {
   readonly xmm = new VectorRegisters();
   /** SSE control and status (LDMXCSR/STMXCSR; the FP core will use its fields). */
   mxcsr = MXCSR_RESET;
+  /** XCR0 (XSETBV/XGETBV; arch/xsave.ts): x87 only at reset (SDM Vol. 1 §13.3). */
+  xcr0 = XCR0_X87;
   /** The x87 FPU (x87-state.ts). */
   readonly x87 = new X87State();
   /** The x87 control word (FCW). */

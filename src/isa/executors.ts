@@ -90,6 +90,8 @@ export const EXECUTORS = {
   fcmov: 'FCMOVcc; param: condition code',
   fwait: 'FWAIT: #MF for a pending unmasked x87 exception',
   fxsave: 'FXSAVE (REX.W: FXSAVE64)', fxrstor: 'FXRSTOR (REX.W: FXRSTOR64)',
+  xsave: 'XSAVE (REX.W: XSAVE64), standard format', xrstor: 'XRSTOR (REX.W: XRSTOR64), standard format',
+  xgetbv: 'XGETBV', xsetbv: 'XSETBV',
   // ---- MMX (cpu/exec/mmx.ts; MM0-7 alias the x87 significands)
   mmxInt: 'MMX packed integer P = op(P, Q[, imm8]): the low qword of the vecInt kernel; param: isa/vector-ops.ts',
   mmxShiftImm: 'MMX shifts by an immediate on N; param: isa/vector-ops.ts',

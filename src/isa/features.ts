@@ -18,7 +18,7 @@ export interface FeatureInfo {
   readonly instructions: readonly string[];
   /**
    * True when the feature's instruction list is not complete here yet (the
-   * x87 transcendentals, XSAVE, SSE4a): such a feature is never reported.
+   * x87 transcendentals, SSE4a): such a feature is never reported.
    */
   readonly incomplete?: boolean;
 }
@@ -44,7 +44,8 @@ export const FEATURES = {
   sse42: { leaf: 1, reg: 'ecx', bit: 20, instructions: ['pcmpestri', 'pcmpestrm', 'pcmpistri', 'pcmpistrm', 'pcmpgtq', 'crc32'] },
   movbe: { leaf: 1, reg: 'ecx', bit: 22, instructions: ['movbe'] },
   popcnt: { leaf: 1, reg: 'ecx', bit: 23, instructions: ['popcnt'] },
-  xsave: { leaf: 1, reg: 'ecx', bit: 26, instructions: ['xsave', 'xrstor'], incomplete: true },
+  /** XSAVEOPT, XSAVEC, XSAVES have their own bits (CPUID.(EAX=0DH,ECX=1):EAX), not reported. */
+  xsave: { leaf: 1, reg: 'ecx', bit: 26, instructions: ['xsave', 'xrstor', 'xgetbv', 'xsetbv'] },
   /** BMI1 also has ANDN, BEXTR, BLSI, BLSMSK, BLSR (VEX-encoded; no rows yet). */
   bmi1: { leaf: 7, reg: 'ebx', bit: 3, instructions: ['tzcnt', 'andn', 'bextr', 'blsi', 'blsmsk', 'blsr'] },
   fsgsbase: { leaf: 7, reg: 'ebx', bit: 0, instructions: ['rdfsbase', 'rdgsbase', 'wrfsbase', 'wrgsbase'] },

@@ -60,7 +60,8 @@ export const enum Attr {
  *   mmx    #UD if CR0.EM; #NM if CR0.TS
  *   sse    #UD if CR0.EM or not CR4.OSFXSR; #NM if CR0.TS
  *   fxsr   #NM if CR0.EM or CR0.TS (FXSAVE, FXRSTOR)
- *   xsave  #UD if not CR4.OSXSAVE; #NM if CR0.TS
+ *   xsave  #UD if not CR4.OSXSAVE; #NM if CR0.TS (XSAVE, XRSTOR)
+ *   osxsave  #UD if not CR4.OSXSAVE (XGETBV, XSETBV)
  *   sce    #UD if not EFER.SCE (SYSCALL, SYSRET); with the Intel model also outside 64-bit mode
  *   pke    #UD if not CR4.PKE (RDPKRU, WRPKRU)
  *   fsgsbase  #UD if not CR4.FSGSBASE (RDFSBASE, RDGSBASE, WRFSBASE, WRGSBASE)
@@ -70,7 +71,7 @@ export const enum Attr {
  *   iopl   #GP(0) if CPL > IOPL (CLI, STI)
  * They run before the `priv` check (#GP(0) above CPL 0), as on hardware.
  */
-export type ExceptionClass = 'none' | 'wait' | 'x87' | 'mmx' | 'sse' | 'fxsr' | 'xsave' | 'sce' | 'pke' | 'fsgsbase' | 'cpl0' | 'umip' | 'tsd' | 'iopl';
+export type ExceptionClass = 'none' | 'wait' | 'x87' | 'mmx' | 'sse' | 'fxsr' | 'xsave' | 'osxsave' | 'sce' | 'pke' | 'fsgsbase' | 'cpl0' | 'umip' | 'tsd' | 'iopl';
 
 export type DecodePrefix = 'any' | 'none' | '66' | 'F3' | 'F2';
 
@@ -186,7 +187,7 @@ const ATTR_NAMES: Readonly<Record<string, Attr>> = {
   lock: Attr.Lock, rep: Attr.Rep, repcc: Attr.RepCc, d64: Attr.D64, f64: Attr.F64, i64: Attr.I64, o64: Attr.O64,
   modignored: Attr.ModIgnored, priv: Attr.Priv, branch: Attr.Branch, a16: Attr.A16,
 };
-const EXCEPTION_CLASSES: readonly ExceptionClass[] = ['none', 'wait', 'x87', 'mmx', 'sse', 'fxsr', 'xsave', 'sce', 'pke', 'fsgsbase', 'cpl0', 'umip', 'tsd', 'iopl'];
+const EXCEPTION_CLASSES: readonly ExceptionClass[] = ['none', 'wait', 'x87', 'mmx', 'sse', 'fxsr', 'xsave', 'osxsave', 'sce', 'pke', 'fsgsbase', 'cpl0', 'umip', 'tsd', 'iopl'];
 const ID_SCHEME = /^[A-Z][A-Za-z0-9]*(_[A-Za-z0-9]+)*$/;
 
 export interface RowOptions {

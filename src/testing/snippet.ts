@@ -14,7 +14,8 @@ import { FrameAllocator, PageTableBuilder } from '../mmu/page-table-builder.js';
 import { SEG_ES, SEG_SS, SEG_DS, SEG_FS, SEG_GS } from '../arch/registers.js';
 import { ARITH_FLAGS, DF, IF, RFLAGS_FIXED1 } from '../arch/rflags.js';
 import { Vector } from '../arch/vectors.js';
-import { CR0_PE, CR0_MP, CR0_ET, CR0_NE, CR0_WP, CR0_AM, CR0_PG, CR4_PAE, CR4_OSFXSR, CR4_OSXMMEXCPT, EFER_SCE, EFER_LME, EFER_LMA, EFER_NXE } from '../arch/control-registers.js';
+import { CR0_PE, CR0_MP, CR0_ET, CR0_NE, CR0_WP, CR0_AM, CR0_PG, CR4_PAE, CR4_OSFXSR, CR4_OSXMMEXCPT, CR4_OSXSAVE, EFER_SCE, EFER_LME, EFER_LMA, EFER_NXE } from '../arch/control-registers.js';
+import { XCR0_SSE, XCR0_X87 } from '../arch/xsave.js';
 import type { ExecutionPath } from '../cpu/execution-path.js';
 import { MXCSR_RESET } from '../arch/mxcsr.js';
 export { EXECUTION_PATHS, type ExecutionPath } from '../cpu/execution-path.js';
@@ -141,7 +142,8 @@ export function runSnippet(input: SnippetInput): SnippetOutput {
   cpu.resetExecution();
   cpu.cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_PG; // as Linux
   cpu.cr2 = 0;
-  cpu.cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+  cpu.cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_OSXSAVE; // as Linux (with XSAVE)
+  cpu.xcr0 = XCR0_X87 | XCR0_SSE;  // Linux enables every supported component: here x87 and SSE
   cpu.efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
   cpu.setRflags(RFLAGS_FIXED1);
   cpu.gdtrBase = SNIPPET_GDT_ADDR; cpu.gdtrLimit = 0x7f;

@@ -113,8 +113,7 @@ export function undefinedRows(implemented: readonly OpcodeRow[] = []): OpcodeRow
   pending('Insertq_F2_0F78', 'p=F2 0F 78 mod=reg', 'insertq', 'Gv,Ev,Ib,Ib', 'sse4a', 'sse');
   add(row('Ud_F2_0F78', 'p=F2 0F 78 mod=mem', '(bad)', 'Gv,Ev', 'ud'));
 
-  // SSE/SSE2/SSSE3/SSE4 (0F 10-17, 28-2F, 50-7F, C2-C6, D0-FF, 0F 38, 0F 3A),
-  // XSAVE/XRSTOR (0F AE /4-/5 memory forms).
+  // SSE/SSE2/SSSE3/SSE4 (0F 10-17, 28-2F, 50-7F, C2-C6, D0-FF, 0F 38, 0F 3A).
   // The unprefixed forms of 0F 60-7F (but 77, 78, 79, 7A-7D), C4, C5, D1-FE (but D6, E6, F0, FF) and of the SSSE3
   // 0F 38 00-0B, 1C-1E and 0F 3A 0F are MMX instructions (MM registers): class mmx, not sse (SDM Table 2-22).
   const mmx0F = (op: number) => (op >= 0x60 && op <= 0x76) || op === 0x7e || op === 0x7f || op === 0xc4 || op === 0xc5 ||
@@ -132,10 +131,6 @@ export function undefinedRows(implemented: readonly OpcodeRow[] = []): OpcodeRow
     if (op === 0xf0 || op === 0xf1) continue; // MOVBE lives in movement.ts
     placeholder(`Sse_0F38${hex(op)}`, `0F 38 ${hex(op)}`, 'Gv,Ev', op <= 0x0b || (op >= 0x1c && op <= 0x1e));
     placeholder(`Sse_0F3A${hex(op)}`, `0F 3A ${hex(op)}`, 'Gv,Ev,Ib', op === 0x0f);
-  }
-  for (const [n, m, feature, exc] of [[4, 'xsave', 'xsave', 'xsave'], [5, 'xrstor', 'xsave', 'xsave']] as const) {
-    const id = `${m[0]!.toUpperCase()}${m.slice(1)}_M`;
-    pending(id, `0F AE /${n} mod=mem`, m, 'M', feature, exc, { name: `${m}|${m}|${m}64` });
   }
   return rows;
 }

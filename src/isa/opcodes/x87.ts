@@ -166,6 +166,13 @@ export function x87Rows(): OpcodeRow[] {
   add(row('Fxsave_M', '0F AE /0 mod=mem', 'fxsave', '=M', 'fxsave', { ...fx, att: { name: 'fxsave|fxsave|fxsave64' } }));
   add(row('Fxrstor_M', '0F AE /1 mod=mem', 'fxrstor', 'M', 'fxrstor', { ...fx, att: { name: 'fxrstor|fxrstor|fxrstor64' } }));
 
+  // ---- XSAVE / XRSTOR (0F AE /4, /5; REX.W: the 64-bit legacy layout), XGETBV / XSETBV (0F 01 D0, D1)
+  const xs = { feature: 'xsave', exc: 'xsave' } as const;
+  add(row('Xsave_M', '0F AE /4 mod=mem', 'xsave', '=M', 'xsave', { ...xs, att: { name: 'xsave|xsave|xsave64' } }));
+  add(row('Xrstor_M', '0F AE /5 mod=mem', 'xrstor', 'M', 'xrstor', { ...xs, att: { name: 'xrstor|xrstor|xrstor64' } }));
+  add(row('Xgetbv', '0F 01 /2 mod=reg rm=0', 'xgetbv', '', 'xgetbv', { feature: 'xsave', exc: 'osxsave' }));
+  add(row('Xsetbv', '0F 01 /2 mod=reg rm=1', 'xsetbv', '', 'xsetbv', { attrs: 'priv', feature: 'xsave', exc: 'osxsave' }));
+
   // ---- recognised, not implemented yet: the transcendental instructions
   const pend = (id: string, enc: string, m: string) => add(row(id, enc, m, '', 'pending', x87({ pending: true })));
   pend('F2xm1', one(0xd9, 6, 0), 'f2xm1');
