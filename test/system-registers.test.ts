@@ -95,7 +95,7 @@ describe.each(EXECUTION_PATHS)('control registers (%s path)', (path) => {
   });
 
   it('MOV CR4: unknown bits and clearing PAE are #GP(0); SMEP and SMAP take effect at once', () => {
-    for (const v of [BigInt(CR4 | 0x1000), BigInt(CR4 | 0x40000), BigInt(CR4 | 0x800000), (1n << 32n) | BigInt(CR4), BigInt(CR4 & ~0x20)]) {
+    for (const v of [BigInt(CR4 | 0x1000), BigInt(CR4 | 0x4000), BigInt(CR4 | 0x800000), (1n << 32n) | BigInt(CR4), BigInt(CR4 & ~0x20)]) {
       expect(run([...movImm(RAX, v), ...movToCr(4)]).r).toBe('#GP(0)');
     }
     // The Machine's code pages are user pages: with SMEP the next fetch at CPL 0 faults (P|I).
