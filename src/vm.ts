@@ -1,17 +1,21 @@
-// The library API: a VM with one vCPU that runs a guest image under guest ABI
-// v1 and reports what it did as typed events and an outcome.
-import { Cpu, StopReason } from './cpu/cpu.js';
+// The guest ABI v1 runner: a VM with one vCPU that runs a guest image as
+// ../shared/guest-abi.md fixes it and reports what it did as typed events and
+// an outcome. It is one loader on the host API (host/vm.ts, host/vcpu.ts): it
+// builds the environment, attaches the console, and handles the exits the ABI
+// defines (ucalls, the debug-exit port; other port I/O and MMIO meet the open bus).
+import type { Cpu } from './cpu/cpu.js';
 import type { ExecutionPath } from './cpu/execution-path.js';
 import { CPU_VENDORS, isCpuVendor, type CpuVendor } from './arch/vendor.js';
-import { PhysicalMemory } from './mmu/physical-memory.js';
-import { walk, WalkResult } from './mmu/paging.js';
-import { PortBus } from './devices/port-bus.js';
+import { PhysicalMemory, MAX_SLOT_SIZE } from './mmu/physical-memory.js';
 import { Serial, COM1_BASE, COM1_PORTS } from './devices/serial.js';
-import { DebugExit, DEBUG_EXIT_PORT } from './devices/debug-exit.js';
-import { UcallPort, UCALL_PORT, UCALL_CMDS, UCALL_BUFFER_OFFSET, UCALL_BUFFER_LEN, UCALL_SIZE, type UcallCmd } from './devices/ucall.js';
+import { DEBUG_EXIT_PORT, debugExitCode } from './devices/debug-exit.js';
+import type { UcallCmd } from './devices/ucall.js';
 import { parseElf, ImageError, type GuestImage } from './guest/elf.js';
 import { buildEnvironment, RAM_DEFAULT } from './guest/environment.js';
 import { GPR_NAMES } from './arch/registers.js';
+import { VirtualMachine } from './host/vm.js';
+import type { Vcpu } from './host/vcpu.js';
+import type { VcpuExit, UcallExit } from './host/exits.js';
 
 export { ImageError };
 
@@ -66,11 +70,15 @@ export interface VmOptions {
   onInstruction?: (vm: Vm) => void;
 }
 
-const MAX_RAM = 2 * 1024 * 1024 * 1024 - 0x200000;
+/** Guest RAM the ABI runner accepts: up to 64 GiB, in slots of at most 2 GiB from guest-physical 0. */
+const MAX_RAM = 64 * 1024 * 1024 * 1024;
 /** The guest variable the loader sets to say whether forced emulation is on (KVM selftests' name). */
 export const FEP_SYMBOL = 'is_forced_emulation_enabled';
 
 export class Vm {
+  /** The bare VM and vCPU underneath (the host API: memory slots, exits, registers). */
+  readonly machine: VirtualMachine;
+  readonly vcpu: Vcpu;
   readonly cpu: Cpu;
   readonly mem: PhysicalMemory;
   readonly image: GuestImage;
@@ -79,8 +87,6 @@ export class Vm {
   private readonly onEvent: ((e: GuestEvent) => void) | undefined;
   private readonly onInstruction: ((vm: Vm) => void) | undefined;
   private readonly serial: Serial;
-  private pendingUcall: bigint | null = null;
-  private debugExitCode: number | null = null;
   private finished: RunResult | null = null;
 
   /** Parses and loads an ELF image. Throws ImageError (one-line message) for a bad image or option. */
@@ -91,25 +97,23 @@ export class Vm {
   constructor(image: GuestImage, options: VmOptions = {}) {
     const ram = options.memorySize ?? RAM_DEFAULT;
     if (!Number.isInteger(ram) || ram < 4 * 1024 * 1024 || ram % 0x200000 !== 0 || ram > MAX_RAM) {
-      throw new ImageError(`memory size must be a multiple of 2 MiB between 4 MiB and 2 GiB, got ${ram}`);
+      throw new ImageError(`memory size must be a multiple of 2 MiB between 4 MiB and 64 GiB, got ${ram}`);
     }
+    const vendor = options.vendor ?? 'amd';
+    if (!isCpuVendor(vendor)) throw new ImageError(`vendor must be one of ${CPU_VENDORS.join(', ')}, got '${String(vendor)}'`);
     this.image = image;
     this.maxInstructions = options.maxInstructions ?? 1e9;
     this.onEvent = options.onEvent;
     this.onInstruction = options.onInstruction;
-    this.mem = new PhysicalMemory(ram);
-    const io = new PortBus();
-    const vendor = options.vendor ?? 'amd';
-    if (!isCpuVendor(vendor)) throw new ImageError(`vendor must be one of ${CPU_VENDORS.join(', ')}, got '${String(vendor)}'`);
-    this.cpu = new Cpu(this.mem, io, { forcedEmulation: options.forcedEmulation ?? false, vendor });
+    // RAM: slot 0 at guest-physical 0 (up to 2 GiB), then further 2 GiB slots.
+    this.mem = new PhysicalMemory(Math.min(ram, MAX_SLOT_SIZE));
+    for (let base = MAX_SLOT_SIZE; base < ram; base += MAX_SLOT_SIZE) this.mem.addSlot({ base, size: Math.min(MAX_SLOT_SIZE, ram - base) });
+    this.machine = new VirtualMachine({ vendor, forcedEmulation: options.forcedEmulation ?? false }, this.mem);
+    this.vcpu = this.machine.createVcpu();
+    this.cpu = this.vcpu.cpu;
     this.cpu.executionPath = options.executionPath ?? 'cached';
     this.serial = new Serial((text) => this.emit({ type: 'console', text }));
-    io.register(COM1_BASE, COM1_PORTS, this.serial);
-    io.register(DEBUG_EXIT_PORT, 1, new DebugExit((code) => { this.debugExitCode = code; this.cpu.requestStop(StopReason.Exit); }));
-    io.register(UCALL_PORT, 1, new UcallPort(() => {
-      this.pendingUcall = this.cpu.getReg64(7);
-      this.cpu.requestStop(StopReason.Exit);
-    }));
+    this.machine.attachPortDevice(COM1_BASE, COM1_PORTS, this.serial);
     buildEnvironment(image, ram, this.cpu);
     this.announceForcedEmulation(options.forcedEmulation ?? false);
   }
@@ -124,8 +128,8 @@ export class Vm {
     if (!sym) return;
     if (sym.size !== 1) throw new ImageError(`${FEP_SYMBOL} must be a 1-byte bool, its size is ${sym.size}`);
     const pa = this.translate(sym.value);
-    if (pa === undefined || pa >= this.mem.size) throw new ImageError(`${FEP_SYMBOL} at 0x${sym.value.toString(16)} is not in a loaded segment`);
-    this.mem.u8[pa] = enabled ? 1 : 0;
+    if (pa === undefined || !this.mem.isRam(pa, 1)) throw new ImageError(`${FEP_SYMBOL} at 0x${sym.value.toString(16)} is not in a loaded segment`);
+    this.mem.write8(pa, enabled ? 1 : 0);
   }
 
   private emit(e: GuestEvent): void {
@@ -139,40 +143,51 @@ export class Vm {
     for (;;) {
       const left = this.maxInstructions - this.cpu.instructions;
       if (left <= 0) return this.finish('limit');
-      const stop = this.onInstruction ? this.runStepping(left, this.onInstruction) : this.cpu.run(left);
-      switch (stop) {
-        case StopReason.Exit: {
-          if (this.debugExitCode !== null) return this.finish('debug-exit');
-          if (this.pendingUcall !== null) {
-            const ev = this.decodeUcall(this.pendingUcall);
-            this.pendingUcall = null;
-            this.emit(ev);
-            if (ev.cmd === 'DONE') return this.finish('done');
-            if (ev.cmd === 'ABORT') return this.finish('abort', ev);
-            if (ev.cmd === 'UNHANDLED') return this.finish('unhandled', ev);
-          }
-          continue;
-        }
-        case StopReason.Halt: return this.finish('halt');
-        case StopReason.Shutdown: return this.finish('shutdown');
-        case StopReason.Limit: return this.finish('limit');
-        case StopReason.EmulationFailure: return this.finish('emulation-failure');
-        case StopReason.InternalError: return this.finish('error');
-        default: return this.finish('error');
-      }
+      const exit = this.onInstruction ? this.runStepping(left, this.onInstruction) : this.runFor(left);
+      const outcome = this.handle(exit);
+      if (outcome) return outcome;
     }
   }
 
-  private runStepping(budget: number, hook: (vm: Vm) => void): StopReason {
+  private runFor(budget: number): VcpuExit {
+    this.vcpu.budget = budget;
+    return this.vcpu.run();
+  }
+
+  private runStepping(budget: number, hook: (vm: Vm) => void): VcpuExit {
     for (let k = 0; k < budget; k++) {
       hook(this);
-      const r = this.cpu.run(1);
-      if (r !== StopReason.Limit) return r;
+      const exit = this.runFor(1);
+      if (exit.reason !== 'limit') return exit;
     }
-    return StopReason.Limit;
+    return { reason: 'limit' };
   }
 
-  private finish(outcome: Outcome, last?: UcallEvent): RunResult {
+  /** The ABI's answer to an exit: an outcome, or undefined to go on. */
+  private handle(exit: VcpuExit): RunResult | undefined {
+    switch (exit.reason) {
+      case 'ucall': {
+        const ev = toEvent(exit);
+        this.emit(ev);
+        if (ev.cmd === 'DONE') return this.finish('done');
+        if (ev.cmd === 'ABORT') return this.finish('abort', ev);
+        if (ev.cmd === 'UNHANDLED') return this.finish('unhandled', ev);
+        return undefined;
+      }
+      case 'io':
+        // guest-abi §6: an OUT to the debug-exit port ends the run; other ports are the open bus.
+        if (exit.port === DEBUG_EXIT_PORT && exit.direction === 'out') return this.finish('debug-exit', undefined, debugExitCode(exit.size, exit.value));
+        return undefined; // IN reads all ones (the exit's default value)
+      case 'mmio': return undefined; // the open bus: reads all ones, writes dropped
+      case 'hlt': return this.finish('halt');
+      case 'shutdown': return this.finish('shutdown');
+      case 'limit': return this.finish('limit');
+      case 'emulation-failure': return this.finish('emulation-failure');
+      default: return this.finish('error');
+    }
+  }
+
+  private finish(outcome: Outcome, last?: UcallEvent, code?: number): RunResult {
     this.serial.flushPartial();
     const r: RunResult = { outcome, instructions: this.cpu.instructions, events: this.events };
     if (outcome === 'emulation-failure' || outcome === 'error') {
@@ -180,73 +195,27 @@ export class Vm {
       r.bytes = this.cpu.stopBytes;
       r.message = this.cpu.stopMessage;
     }
-    if (outcome === 'debug-exit') r.code = this.debugExitCode!;
+    if (code !== undefined) r.code = code;
     if (last) r.last = last;
     this.finished = r;
     return r;
   }
 
-  private decodeUcall(addr: bigint): UcallEvent {
-    if (addr === 0n) return { type: 'ucall', cmd: 'NONE', args: [0n, 0n, 0n, 0n, 0n, 0n, 0n] };
-    const raw = this.readVirtual(addr, UCALL_SIZE);
-    if (!raw) return { type: 'ucall', cmd: 'NONE', args: [0n, 0n, 0n, 0n, 0n, 0n, 0n], text: `unreadable struct ucall at 0x${addr.toString(16)}` };
-    const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    const cmdNum = dv.getBigUint64(0, true);
-    const args: bigint[] = [];
-    for (let k = 0; k < 7; k++) args.push(dv.getBigUint64(8 + k * 8, true));
-    const cmd: UcallCmd = cmdNum < BigInt(UCALL_CMDS.length) ? UCALL_CMDS[Number(cmdNum)]! : 'NONE';
-    const ev: UcallEvent = { type: 'ucall', cmd, args };
-    const buffer = () => cString(raw.subarray(UCALL_BUFFER_OFFSET, UCALL_BUFFER_OFFSET + UCALL_BUFFER_LEN));
-    if (cmd === 'PRINTF') ev.text = buffer();
-    if (cmd === 'ABORT') {
-      ev.expr = this.readString(args[0]!) ?? '';
-      ev.file = this.readString(args[1]!) ?? '';
-      ev.line = Number(args[2]!);
-      ev.text = buffer();
-    }
-    return ev;
-  }
-
   // ---- host access to guest memory (no side effects: no A/D updates, no TLB fill, SMAP ignored) ----
-
-  private readonly hostWalk = new WalkResult();
-  private readonly hostEntries = new Float64Array(4);
 
   /** Guest-physical address of a guest-virtual one through the current page tables, or undefined. */
   translate(virt: bigint): number | undefined {
-    const s = BigInt.asIntN(64, virt);
-    if (s >= 1n << 47n || s < -(1n << 47n)) return undefined;
-    const lin = Number(s);
-    const ok = walk(this.mem, this.cpu.mmu.ctl, lin, this.hostWalk, this.hostEntries);
-    if (!ok) return undefined;
-    return this.hostWalk.physPage + (((lin % 4096) + 4096) % 4096);
+    return this.vcpu.physicalAddress(virt);
   }
 
   /** Reads guest-virtual memory; undefined if any byte is unmapped. */
   readVirtual(virt: bigint, len: number): Uint8Array | undefined {
-    const out = new Uint8Array(len);
-    let k = 0;
-    while (k < len) {
-      const pa = this.translate(virt + BigInt(k));
-      if (pa === undefined || pa >= this.mem.size) return undefined;
-      const n = Math.min(len - k, 4096 - (pa % 4096));
-      out.set(this.mem.u8.subarray(pa, pa + n), k);
-      k += n;
-    }
-    return out;
+    return this.vcpu.readVirtual(virt, len);
   }
 
   /** Reads a NUL-terminated string (at most 4 KiB) from guest-virtual memory. */
   readString(virt: bigint, max = 4096): string | undefined {
-    let s = '';
-    for (let k = 0; k < max; k++) {
-      const pa = this.translate(virt + BigInt(k));
-      if (pa === undefined || pa >= this.mem.size) return k ? s : undefined;
-      const b = this.mem.u8[pa]!;
-      if (b === 0) return s;
-      s += String.fromCharCode(b);
-    }
-    return s;
+    return this.vcpu.readString(virt, max);
   }
 
   readPhysical(addr: number, len: number): Uint8Array {
@@ -260,15 +229,17 @@ export class Vm {
 
   /** The general-purpose registers, RIP and RFLAGS as unsigned 64-bit values. */
   regs(): Registers {
-    const out = {} as Registers;
-    GPR_NAMES.forEach((n, r) => { out[n] = this.cpu.getReg64(r); });
-    out.rip = this.cpu.ripBig();
-    out.rflags = BigInt(this.cpu.getRflags() >>> 0);
-    return out;
+    return this.vcpu.getRegs();
   }
 }
 
-function cString(b: Uint8Array): string {
-  const end = b.indexOf(0);
-  return String.fromCharCode(...(end < 0 ? b : b.subarray(0, end)));
+/** A ucall exit as the runner's event (the ABI's event shape). */
+function toEvent(exit: UcallExit): UcallEvent {
+  const ev: UcallEvent = { type: 'ucall', cmd: exit.cmd, args: exit.args };
+  if (exit.text !== undefined) ev.text = exit.text;
+  if (exit.error !== undefined && exit.text === undefined) ev.text = exit.error;
+  if (exit.expr !== undefined) ev.expr = exit.expr;
+  if (exit.file !== undefined) ev.file = exit.file;
+  if (exit.line !== undefined) ev.line = exit.line;
+  return ev;
 }

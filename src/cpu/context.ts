@@ -11,6 +11,7 @@ import type { Insn } from '../isa/insn.js';
 import type { ArchState } from './state.js';
 import type { OperandValues } from './operand-values.js';
 import type { StopReason } from './stop-reason.js';
+import type { HostIo } from './host-exits.js';
 
 /** The code an execution tier binds to a decoded instruction. */
 export type Handler = (c: ExecContext, i: Insn) => void;
@@ -21,6 +22,12 @@ export interface ExecContext extends ArchState {
   /** The one path for guest memory accesses by linear address. */
   readonly mmu: Mmu;
   readonly io: PortBus;
+  /** Ports no in-VM device claims: the open bus, or exits to the host (host-exits.ts). */
+  readonly hostIo: HostIo;
+  /** The address of the forced-emulation prefix while its instruction runs (a host exit restarts there), else NaN. */
+  fepStart: number;
+  /** Set when the run loop will stop after this instruction (a REP instruction stops at the element boundary). */
+  readonly stopReason: StopReason;
   /** The CPUID features this vCPU reports (cpuid.ts); their instructions run, others raise #UD. */
   readonly features: ReadonlySet<FeatureName>;
   /** The vendor model: every vendor-specific rule follows it (arch/vendor.ts). */

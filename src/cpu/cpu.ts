@@ -19,12 +19,14 @@ import { Interpreter } from './interpreter.js';
 import { OperandValues } from './operand-values.js';
 import { setArithFlags } from './lazy-flags.js';
 import { CPU_EXCEPTION, EMULATION_FAILURE, PendingException } from './exceptions.js';
-import { deliverException, DeliveryResult } from './delivery.js';
+import { deliverEvent, deliverException, DeliveryResult } from './delivery.js';
 import { syncPaging } from './control-registers.js';
 import { resetMsrs } from './msr.js';
 import { MODEL_FEATURES } from './cpuid.js';
 import { StopReason } from './stop-reason.js';
 import type { ExecutionPath } from './execution-path.js';
+import { HostExits, HOST_EXIT, OPEN_PORTS, type HostIo } from './host-exits.js';
+import { OPEN_BUS } from '../mmu/physical-access.js';
 
 export { StopReason };
 
@@ -43,6 +45,10 @@ export class Cpu extends ArchState implements RunContext {
   readonly mmu: Mmu;
   readonly io: PortBus;
   readonly exc = new PendingException();
+  /** Accesses waiting for the host while exits are on (exitToHost). */
+  readonly hostExits = new HostExits(this);
+  hostIo: HostIo = OPEN_PORTS;
+  fepStart = NaN;
   forcedEmulation: boolean;
   readonly vendor: CpuVendor;
   /** How guest code runs (see execution-path.ts); 'reference' runs every instruction on the reference path. */
@@ -76,6 +82,10 @@ export class Cpu extends ArchState implements RunContext {
     this.mmu.ctl.vendor = this.vendor;
     this.interpreter = new Interpreter(this);
     this.mmu.onCodeWrite = (frame) => this.interpreter.dropFrame(frame);
+    mem.onLayoutChange((codeToo) => {
+      if (codeToo) this.dropDecodedCode();
+      this.flushTlb(false);
+    });
     resetMsrs(this);
   }
 
@@ -83,8 +93,28 @@ export class Cpu extends ArchState implements RunContext {
   /** Changes the reported features (the host's CPUID): instructions are bound again. */
   set features(f: ReadonlySet<FeatureName>) {
     this.featureSet = f;
+    this.dropDecodedCode();
+  }
+
+  /** Drops the decoded code of a frame (physical address / 4096) the host wrote. */
+  dropDecodedFrame(frame: number): void {
+    this.interpreter.dropFrame(frame);
+  }
+
+  /** Forgets every decoded instruction (and the marks that protect their pages). */
+  private dropDecodedCode(): void {
     this.interpreter.clear();
-    this.mmu.codeFrames.fill(0);
+    this.mem.clearCodeMarks();
+  }
+
+  /**
+   * Whether unclaimed port I/O and MMIO (and read-only slot writes) exit to
+   * the host (StopReason.HostExit) or meet the open bus (reads all ones, writes dropped).
+   */
+  exitToHost(on: boolean): void {
+    this.hostIo = on ? this.hostExits.ports : OPEN_PORTS;
+    this.mmu.hostMmio = on ? this.hostExits : OPEN_BUS;
+    this.hostExits.reset();
   }
 
   // ---- the ExecContext services ----
@@ -183,17 +213,59 @@ export class Cpu extends ArchState implements RunContext {
     return this.stopReason;
   }
 
+  /**
+   * Host event injection (host/vcpu.ts): delivers an exception now, as if the
+   * instruction at RIP raised it. Returns the stop reason it caused (None,
+   * Exception when intercepted, Shutdown).
+   */
+  injectException(vector: number, errorCode: number | undefined, cr2: number): StopReason {
+    this.stopReason = StopReason.None;
+    this.insnStart = this.rip;
+    const e = this.exc;
+    e.vector = vector; e.hasError = errorCode !== undefined; e.errorCode = errorCode ?? 0; e.cr2 = cr2;
+    this.handleThrow(CPU_EXCEPTION);
+    return this.stopReason;
+  }
+
+  /** Delivers an external interrupt now (an open interrupt window is the caller's check); a fault while delivering it is delivered instead. */
+  injectInterrupt(vector: number): StopReason {
+    this.stopReason = StopReason.None;
+    this.insnStart = this.rip;
+    try {
+      deliverEvent(this, vector, false, 0, false, this.rip);
+    } catch (e) {
+      this.handleThrow(e);
+    }
+    return this.stopReason;
+  }
+
   private handleThrow(e: unknown): void {
     this.interpreter.unwind();
+    const fep = this.fepStart;
+    this.fepStart = NaN;
     this.rip = this.insnStart;
     // The instruction did not complete: no single-step or data-breakpoint trap for it (a fault wins).
     this.stepTrap = false;
     this.dbHits = 0;
+    if (e === HOST_EXIT) {
+      // A read waits for the host: the instruction (from its forced-emulation prefix) runs again on resume.
+      if (!Number.isNaN(fep)) this.rip = fep;
+      this.stopReason = StopReason.HostExit;
+      return;
+    }
     if (e === CPU_EXCEPTION) {
-      switch (deliverException(this, this.exc)) {
-        case DeliveryResult.Intercepted: this.stopReason = StopReason.Exception; return;
-        case DeliveryResult.Shutdown: this.stopReason = StopReason.Shutdown; return;
-        default: return;
+      try {
+        switch (deliverException(this, this.exc)) {
+          case DeliveryResult.Intercepted: this.stopReason = StopReason.Exception; return;
+          case DeliveryResult.Shutdown: this.stopReason = StopReason.Shutdown; return;
+          default: return;
+        }
+      } catch (inner) {
+        if (inner !== HOST_EXIT) throw inner;
+        // Delivery read a descriptor or stack slot from unbacked memory: it cannot be restarted halfway.
+        const read = this.hostExits.queue.pop()!;
+        this.stopMessage = `delivering vector ${this.exc.vector} read guest-physical 0x${read.address.toString(16)}, which has no memory slot or device`;
+        e = EMULATION_FAILURE;
       }
     }
     this.stopRip = this.insnStart;
@@ -225,7 +297,7 @@ export class Cpu extends ArchState implements RunContext {
     for (let k = 0; k < n; k++) {
       const pa = this.mmu.hostTranslate(lin + k);
       if (pa < 0 || !this.mem.isRam(pa, 1)) break;
-      out.push(this.mem.u8[pa]!);
+      out.push(this.mem.read8(pa));
     }
     return Uint8Array.from(out);
   }
@@ -241,9 +313,8 @@ export class Cpu extends ArchState implements RunContext {
    * after rewriting memory and state.
    */
   resetExecution(): void {
-    this.interpreter.clear();
+    this.dropDecodedCode();
     this.interpreter.unwind();
-    this.mmu.codeFrames.fill(0);
     this.flushTlb(false);
     this.instructions = 0;
     this.stopReason = StopReason.None;

@@ -141,12 +141,13 @@ export class Interpreter {
     const reference = this.referenceDepth > 0;
     const pa = c.mmu.translate(lin, c.mmu.execMask);
     const off = lin - Math.floor(lin / PAGE) * PAGE;
-    if (!reference && c.mem.isRam(pa, 1)) {
+    const slot = reference ? undefined : c.mem.slotAt(pa, 1);
+    if (slot !== undefined) {
       const frame = Math.floor(pa / PAGE);
       let page = code.page(frame);
       if (!page) {
         page = code.create(frame);
-        c.mmu.protectCodeFrame(frame);
+        c.mmu.protectCodeFrame(pa - off);
       }
       if (shortcut) {
         this.fetchBase = rip - off;
@@ -154,7 +155,7 @@ export class Interpreter {
       } else this.fetchBase = NaN;
       const cached = page[off];
       if (cached !== undefined) return cached;
-      const insn = decode(c.mem.u8, pa, PAGE - off, mode);
+      const insn = decode(slot.bytes, pa - slot.base, PAGE - off, mode);
       if (insn) {
         insn.exec = bindInstruction(insn, c.features, true);
         page[off] = insn;

@@ -27,11 +27,12 @@ export function checkIoPermission(c: ExecContext, port: number, size: number): v
 export function portIn(c: ExecContext, port: number, size: number): number {
   checkIoPermission(c, port, size);
   if (c.dr7 & DR7_ENABLES) ioBreakpoints(c, port, size);
-  return c.io.read(port, size);
+  return c.io.claimed(port) ? c.io.read(port, size) : c.hostIo.read(port, size as 1 | 2 | 4);
 }
 
 export function portOut(c: ExecContext, port: number, size: number, value: number): void {
   checkIoPermission(c, port, size);
   if (c.dr7 & DR7_ENABLES) ioBreakpoints(c, port, size);
-  c.io.write(port, size, value);
+  if (c.io.claimed(port)) c.io.write(port, size, value);
+  else c.hostIo.write(port, size as 1 | 2 | 4, value);
 }

@@ -12,6 +12,8 @@ export const enum StopReason {
   EmulationFailure,
   /** A device (or the host) asked the vCPU to leave the run loop after this instruction. */
   Exit,
+  /** An access went to the host (host-exits.ts): the exit is the oldest of Cpu.hostExits.queue. */
+  HostExit,
   /** An exception was intercepted instead of delivered (interceptExceptions). */
   Exception,
   /** A bug in the emulator: a JavaScript error escaped a handler (message in stopMessage). */

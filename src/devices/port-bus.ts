@@ -17,6 +17,11 @@ export class PortBus {
     }
   }
 
+  /** True when an in-VM device answers `port`. */
+  claimed(port: number): boolean {
+    return this.devices[port] !== undefined;
+  }
+
   read(port: number, size: number): number {
     const d = this.devices[port];
     if (d) return d.read(port, size);

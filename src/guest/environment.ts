@@ -86,9 +86,9 @@ export function buildEnvironment(image: GuestImage, ramSize: number, cpu: Cpu): 
   const tss = pt.mapFresh(TSS_BASE, 0x3000, sup);
   mem.write64(tss + 4, BigInt.asUintN(64, BigInt(KERNEL_STACK_TOP)));
   mem.write64(tss + 0x24, BigInt.asUintN(64, BigInt(IST1_TOP)));
-  mem.u8[tss + 0x66] = 0x68; mem.u8[tss + 0x67] = 0;
-  mem.u8.fill(0xff, tss + 0x68, tss + 0x68 + 8192 + 1);
-  mem.u8[tss + 0x68 + (UCALL_PORT >> 3)]! &= ~(1 << (UCALL_PORT & 7));
+  mem.write16(tss + 0x66, 0x68);
+  mem.fill(tss + 0x68, 8192 + 1, 0xff);
+  mem.write8(tss + 0x68 + (UCALL_PORT >> 3), mem.read8(tss + 0x68 + (UCALL_PORT >> 3)) & ~(1 << (UCALL_PORT & 7)));
 
   // Stacks.
   pt.mapFresh(KERNEL_STACK_TOP - KERNEL_STACK_SIZE, KERNEL_STACK_SIZE, sup);
@@ -100,7 +100,7 @@ export function buildEnvironment(image: GuestImage, ramSize: number, cpu: Cpu): 
     const first = Math.floor(seg.vaddr / 4096) * 4096;
     const len = seg.vaddr + seg.memsz - first;
     const phys = pt.mapFresh(first, len, { writable: (seg.flags & PF_W) !== 0, user: seg.user, executable: (seg.flags & PF_X) !== 0 });
-    mem.u8.set(seg.data, phys + (seg.vaddr - first));
+    mem.writeBytes(phys + (seg.vaddr - first), seg.data);
   }
 
   // Initial state (guest-abi §5).

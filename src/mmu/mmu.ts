@@ -10,7 +10,8 @@
 // that are not RAM (MMIO, the open bus) and writes to frames holding decoded
 // code never take the fast path; the slow path reaches the device, or tells
 // the CPU to drop the decoded code.
-import { PhysicalMemory } from './physical-memory.js';
+import type { PhysicalMemory, MemorySlot } from './physical-memory.js';
+import { PhysicalAccess } from './physical-access.js';
 import {
   walk, WalkResult, PagingControl, PTE_A, PTE_D, WALK_NOT_PRESENT, WALK_RESERVED,
   PF_P, PF_W, PF_U, PF_RSVD, PF_I, PF_PK,
@@ -33,13 +34,10 @@ export type PageFaultSink = (linear: number, errorCode: number) => never;
 /** Sees every explicit data access while installed (the CPU's data breakpoints, cpu/debug.ts). */
 export interface AccessWatch { access(lin: number, size: number, write: boolean): void }
 
-export class Mmu {
-  readonly mem: PhysicalMemory;
-  /** Guest RAM, for the addresses ramAddress() returns (and nothing else). */
-  readonly ram: Uint8Array;
-  readonly ramView: DataView;
-  private readonly u8: Uint8Array;
-  private readonly dv: DataView;
+export class Mmu extends PhysicalAccess {
+  /** The slot memory of the last ramAddress() (the addresses it returns are offsets in it). */
+  runBytes: Uint8Array = new Uint8Array(0);
+  runView: DataView = new DataView(this.runBytes.buffer);
 
   // TLB: parallel typed arrays, tag = virtual page number (NaN = empty or not
   // visible under the current PCID). `key` and `owner` keep every entry's page
@@ -48,7 +46,11 @@ export class Mmu {
   private readonly tag = new Float64Array(TLB_SIZE).fill(NaN);
   private readonly key = new Float64Array(TLB_SIZE).fill(NaN);
   private readonly owner = new Uint16Array(TLB_SIZE);
-  private readonly frame = new Int32Array(TLB_SIZE);     // byte offset of the frame in RAM
+  // The frame: its slot's memory and the byte offset in it (a slot is at most 2 GiB), and its physical address.
+  private readonly bytes: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE).fill(new Uint8Array(0));
+  private readonly views: DataView[] = new Array<DataView>(TLB_SIZE).fill(new DataView(new ArrayBuffer(0)));
+  private readonly frame = new Int32Array(TLB_SIZE);
+  private readonly phys = new Float64Array(TLB_SIZE).fill(-1);
   private readonly perm = new Uint8Array(TLB_SIZE);
   private readonly globalEntry = new Uint8Array(TLB_SIZE);
   private hasLarge = false;
@@ -73,22 +75,12 @@ export class Mmu {
   /** The current PCID (CR3[11:0] with CR4.PCIDE = 1, else 0): TLB fills are tagged with it. */
   private pcid = 0;
 
-  /** One byte per RAM frame: 1 when the CPU holds decoded instructions from it. */
-  readonly codeFrames: Uint8Array;
-  onCodeWrite: (frameIndex: number) => void = () => {};
-
   private readonly walkOut = new WalkResult();
   private readonly entryAddrs = new Float64Array(4);
   private readonly hostWalk = new WalkResult();
   private readonly hostEntries = new Float64Array(4);
-  /** The high dword of the last 64-bit read (read64, read64With, readPhys of 8 bytes, which return the low dword). */
-  hi = 0;
-
   constructor(mem: PhysicalMemory, private readonly pageFault: PageFaultSink, private readonly alignmentFault: () => never = () => { throw new Error('#AC'); }) {
-    this.mem = mem;
-    this.u8 = this.ram = mem.u8;
-    this.dv = this.ramView = mem.view;
-    this.codeFrames = new Uint8Array(mem.size / PAGE);
+    super(mem);
   }
 
   // ---- TLB maintenance -------------------------------------------------
@@ -123,12 +115,14 @@ export class Mmu {
     if (this.key[s] === vpn) this.tag[s] = this.key[s] = NaN;
   }
 
-  /** Drops write permission from every entry that maps `frameIndex` (code was decoded from it). */
-  protectCodeFrame(frameIndex: number): void {
-    if (this.codeFrames[frameIndex]) return;
-    this.codeFrames[frameIndex] = 1;
-    const base = frameIndex * PAGE;
-    for (let i = 0; i < TLB_SIZE; i++) if (this.frame[i] === base) this.perm[i] = this.perm[i]! & ~ACC_ANY_WRITE;
+  /** Drops write permission from every entry that maps the frame at `pa` (code was decoded from it). */
+  protectCodeFrame(pa: number): void {
+    const slot = this.mem.slotAt(pa, PAGE);
+    if (slot === undefined) return;
+    const p = (pa - slot.base) / PAGE;
+    if (slot.code[p]) return;
+    slot.code[p] = 1;
+    for (let i = 0; i < TLB_SIZE; i++) if (this.phys[i] === pa) this.perm[i] = this.perm[i]! & ~ACC_ANY_WRITE;
   }
 
   /** Sets the required-permission masks for a CPL and RFLAGS.AC (SMAP override, SDM §4.6.1). */
@@ -190,80 +184,101 @@ export class Mmu {
     for (let i = 0; i < w.depth; i++) {
       const a = this.entryAddrs[i]!;
       const lo = this.mem.read32(a);
-      if ((lo & PTE_A) === 0) this.writePhys(a, 4, lo | PTE_A, 0);
+      if ((lo & PTE_A) === 0) this.writeEntry(a, lo | PTE_A);
     }
     let grant = perms;
     if (isWrite && !w.dirty) {
       const lo = this.mem.read32(w.leafAddr);
-      this.writePhys(w.leafAddr, 4, lo | PTE_D, 0);
+      this.writeEntry(w.leafAddr, lo | PTE_D);
       w.dirty = true;
     }
     if (!w.dirty) grant &= ~ACC_ANY_WRITE; // first write must come back here to set D
-    const inRam = w.physPage + PAGE <= this.mem.size;
-    const frameIndex = w.physPage / PAGE;
-    if (inRam && this.codeFrames[frameIndex]) {
-      if (isWrite) { this.codeFrames[frameIndex] = 0; this.onCodeWrite(frameIndex); }
-      else grant &= ~ACC_ANY_WRITE;
-    }
+    const slot = this.mem.slotAt(w.physPage, PAGE);
+    if (slot !== undefined) grant = this.slotGrant(slot, w.physPage - slot.base, grant, isWrite);
     if (!this.bypassTlb) {
       this.tag[s] = this.key[s] = vpn;
       this.owner[s] = this.pcid;
-      this.frame[s] = inRam ? w.physPage : -1;
-      this.perm[s] = inRam ? grant : 0; // holes and MMIO always take the slow path
+      this.phys[s] = w.physPage;
+      if (slot !== undefined) {
+        this.bytes[s] = slot.bytes; this.views[s] = slot.view;
+        this.frame[s] = w.physPage - slot.base;
+        this.perm[s] = grant;
+      } else this.perm[s] = 0; // holes and MMIO always take the slow path
       this.globalEntry[s] = w.global ? 1 : 0;
       if (w.large) this.hasLarge = true;
     }
     return w.physPage + (lin - vpn * PAGE);
   }
 
+  /**
+   * What a TLB entry for the slot page at offset `at` may do without the slow
+   * path: no writes to a read-only slot, to a page of decoded code, or (while
+   * dirty logging) to a clean page — their writes come back to writePhys. A
+   * write translation of a code page drops its code; of a clean page marks it dirty.
+   */
+  private slotGrant(slot: MemorySlot, at: number, grant: number, isWrite: boolean): number {
+    if (slot.readonly) return grant & ~ACC_ANY_WRITE;
+    const p = at / PAGE;
+    if (slot.code[p]) {
+      if (!isWrite) return grant & ~ACC_ANY_WRITE;
+      slot.code[p] = 0;
+      this.onCodeWrite((slot.base + at) / PAGE);
+    }
+    if (slot.dirty !== null && !slot.dirty[p]) {
+      if (!isWrite) return grant & ~ACC_ANY_WRITE;
+      slot.dirty[p] = 1;
+    }
+    return grant;
+  }
+
   // ---- explicit data accesses at the current CPL and AC (values are int32 / low dword) ----
 
   read8(lin: number): number {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
-    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0) return this.u8[this.frame[s]! + (lin - vpn * PAGE)]!;
+    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0) return this.bytes[s]![this.frame[s]! + (lin - vpn * PAGE)]!;
     return this.readData(lin, 1);
   }
   read16(lin: number): number {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
-    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0 && off <= PAGE - 2) return this.dv.getUint16(this.frame[s]! + off, true);
+    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0 && off <= PAGE - 2) return this.views[s]!.getUint16(this.frame[s]! + off, true);
     return this.readData(lin, 2);
   }
   read32(lin: number): number {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
-    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0 && off <= PAGE - 4) return this.dv.getInt32(this.frame[s]! + off, true);
+    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0 && off <= PAGE - 4) return this.views[s]!.getInt32(this.frame[s]! + off, true);
     return this.readData(lin, 4);
   }
   /** Returns the low dword; the high dword is left in `hi`. */
   read64(lin: number): number {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0 && off <= PAGE - 8) {
-      const p = this.frame[s]! + off;
-      this.hi = this.dv.getInt32(p + 4, true);
-      return this.dv.getInt32(p, true);
+      const p = this.frame[s]! + off, v = this.views[s]!;
+      this.hi = v.getInt32(p + 4, true);
+      return v.getInt32(p, true);
     }
     return this.readData(lin, 8);
   }
 
   write8(lin: number, v: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
-    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0) { this.u8[this.frame[s]! + (lin - vpn * PAGE)] = v; return; }
+    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0) { this.bytes[s]![this.frame[s]! + (lin - vpn * PAGE)] = v; return; }
     this.writeData(lin, 1, v, 0);
   }
   write16(lin: number, v: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
-    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0 && off <= PAGE - 2) { this.dv.setUint16(this.frame[s]! + off, v, true); return; }
+    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0 && off <= PAGE - 2) { this.views[s]!.setUint16(this.frame[s]! + off, v, true); return; }
     this.writeData(lin, 2, v, 0);
   }
   write32(lin: number, v: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
-    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0 && off <= PAGE - 4) { this.dv.setInt32(this.frame[s]! + off, v, true); return; }
+    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0 && off <= PAGE - 4) { this.views[s]!.setInt32(this.frame[s]! + off, v, true); return; }
     this.writeData(lin, 4, v, 0);
   }
   write64(lin: number, lo: number, hi: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0 && off <= PAGE - 8) {
-      const p = this.frame[s]! + off;
-      this.dv.setInt32(p, lo, true); this.dv.setInt32(p + 4, hi, true); return;
+      const p = this.frame[s]! + off, dv = this.views[s]!;
+      dv.setInt32(p, lo, true); dv.setInt32(p + 4, hi, true); return;
     }
     this.writeData(lin, 8, lo, hi);
   }
@@ -313,17 +328,23 @@ export class Mmu {
   probeRead(lin: number, len: number): void { this.probe(lin, len, this.readMask); }
 
   /**
-   * For the string fast paths: the RAM address of `lin`, translated for access
-   * kind `acc` (faulting exactly as an access would), or -1 when its page is
-   * not RAM (the caller then goes element by element through read/write, so
-   * each access reaches its device; also while accesses are checked). RAM is a whole number of pages, so the
-   * rest of the page is RAM too. A write translation of a frame holding
-   * decoded code drops that code first.
+   * For the string fast paths: the offset of `lin` in its slot's memory (left
+   * in runBytes/runView), translated for access kind `acc` (faulting exactly as
+   * an access would), or -1 when its page is not slot memory the access may use
+   * directly (the caller then goes element by element through read/write, so
+   * each access reaches its device or the host; also while accesses are
+   * checked). Slots are whole pages, so the rest of the page is in the slot too.
+   * A write translation drops decoded code and marks the page dirty first.
    */
   ramAddress(lin: number, acc: number): number {
     if (this.alignOn || this.watch !== null) return -1; // every element must reach check()
     const pa = this.translate(lin, acc);
-    return pa >= 0 && pa < this.mem.size ? pa : -1;
+    const slot = this.mem.slotAt(pa, 1);
+    if (slot === undefined || ((acc & ACC_ANY_WRITE) !== 0 && slot.readonly)) return -1;
+    if ((acc & ACC_ANY_WRITE) !== 0) this.noteWrite(slot, pa - slot.base); // a TLB hit skipped translateSlow's bookkeeping
+    this.runBytes = slot.bytes;
+    this.runView = slot.view;
+    return pa - slot.base;
   }
 
   /**
@@ -372,39 +393,5 @@ export class Mmu {
       const b = (i < 4 ? lo >>> (8 * i) : hi >>> (8 * (i - 4))) & 0xff;
       this.writePhys(i < PAGE - off ? p0 + i : p1 + i - (PAGE - off), 1, b, 0);
     }
-  }
-
-  // ---- physical access: RAM, or one whole access on the MMIO bus ----
-
-  /** Reads `size` bytes at a physical address: the low dword returned, the high one in `hi`. */
-  readPhys(pa: number, size: number): number {
-    if (pa >= 0 && pa + size <= this.mem.size) {
-      switch (size) {
-        case 1: return this.u8[pa]!;
-        case 2: return this.dv.getUint16(pa, true);
-        case 4: return this.dv.getInt32(pa, true);
-        default: this.hi = this.dv.getInt32(pa + 4, true); return this.dv.getInt32(pa, true);
-      }
-    }
-    const v = this.mem.mmio.read(pa, size as 1 | 2 | 4 | 8);
-    if (size === 8) this.hi = Number(v >> 32n) | 0;
-    return Number(v & 0xffffffffn) | 0;
-  }
-
-  /** Writes `size` bytes at a physical address; a write into decoded code drops that code. */
-  writePhys(pa: number, size: number, lo: number, hi: number): void {
-    if (pa >= 0 && pa + size <= this.mem.size) {
-      const f = Math.floor(pa / PAGE);
-      if (this.codeFrames[f]) { this.codeFrames[f] = 0; this.onCodeWrite(f); }
-      switch (size) {
-        case 1: this.u8[pa] = lo; return;
-        case 2: this.dv.setUint16(pa, lo, true); return;
-        case 4: this.dv.setInt32(pa, lo, true); return;
-        default: this.dv.setInt32(pa, lo, true); this.dv.setInt32(pa + 4, hi, true);
-      }
-      return;
-    }
-    const v = size === 8 ? (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0) : BigInt(lo >>> 0);
-    this.mem.mmio.write(pa, size as 1 | 2 | 4 | 8, v);
   }
 }

@@ -17,7 +17,7 @@ export class FrameAllocator {
     const a = Math.ceil(this.next / align) * align;
     if (a + count * 4096 > this.end) throw new RangeError('guest RAM exhausted while building the environment');
     this.next = a + count * 4096;
-    mem.u8.fill(0, a, a + count * 4096);
+    mem.fill(a, count * 4096);
     return a;
   }
   get used(): number { return this.next; }

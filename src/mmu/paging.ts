@@ -38,7 +38,7 @@ export class WalkResult {
   large = false;      // 2 MiB or 1 GiB leaf
   pkey = 0;
   leafAddr = 0;       // physical address of the leaf entry (to set D)
-  depth = 0;          // number of entries walked (A flags to set)
+  depth = 0;          // number of entries walked (A flags to set; on a fault, up to the faulting one)
 }
 
 export const WALK_NOT_PRESENT = 0x100;
@@ -72,7 +72,7 @@ export function walk(mem: PhysicalMemory, ctl: PagingControl, lin: number, out: 
     const addr = table + levelIndex(uh, ul, level) * 8;
     entryAddrs[4 - level] = addr;
     const lo = mem.read32(addr), hi = mem.read32(addr + 4);
-    if ((lo & PTE_P) === 0) { out.fault = WALK_NOT_PRESENT; return false; }
+    if ((lo & PTE_P) === 0) { out.fault = WALK_NOT_PRESENT; out.depth = 5 - level; return false; }
     // Reserved bits (SDM §4.5.4 Table 4-20.. , APM §5.3.x).
     let rsvd = (hi & HI_RSVD_ADDR) !== 0 || (!ctl.nxe && hi < 0);
     const ps = (lo & PTE_PS) !== 0;
@@ -81,7 +81,7 @@ export function walk(mem: PhysicalMemory, ctl: PagingControl, lin: number, out: 
     if (level === 4 && (ps || (ctl.vendor === 'amd' && (lo & PTE_G) !== 0))) rsvd = true;
     if (level === 3 && ps && (lo & 0x3fffe000) !== 0) rsvd = true;   // 1 GiB page: bits 29:13
     if (level === 2 && ps && (lo & 0x001fe000) !== 0) rsvd = true;   // 2 MiB page: bits 20:13
-    if (rsvd) { out.fault = WALK_RESERVED; return false; }
+    if (rsvd) { out.fault = WALK_RESERVED; out.depth = 5 - level; return false; }
     userAll = userAll && (lo & PTE_US) !== 0;
     writeAll = writeAll && (lo & PTE_RW) !== 0;
     nxAny = nxAny || (ctl.nxe && hi < 0);

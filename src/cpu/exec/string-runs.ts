@@ -6,7 +6,6 @@
 import { RAX, RSI, RDI } from '../../arch/registers.js';
 import { ALU_CMP } from '../../isa/executors.js';
 import type { Insn } from '../../isa/insn.js';
-import type { Mmu } from '../../mmu/mmu.js';
 import type { ExecContext } from '../context.js';
 import { alu } from './alu.js';
 import { advance, consume, strAddr } from './string-addressing.js';
@@ -63,16 +62,20 @@ export function movsRun(c: ExecContext, i: Insn, s: number, a32: boolean, back: 
   // a page that is not RAM goes element by element (each access reaches its device).
   const ps = mmu.ramAddress(src, mmu.readMask);
   if (ps < 0) return 0;
+  const srcBytes = mmu.runBytes;
   const pd = mmu.ramAddress(dst, mmu.writeMask);
   if (pd < 0) return 0;
+  const dstBytes = mmu.runBytes;
   const len = k * s;
   const ps0 = back ? ps - len + s : ps, pd0 = back ? pd - len + s : pd;
-  if (ps0 + len <= pd0 || pd0 + len <= ps0 || ps0 === pd0) {
-    mmu.ram.copyWithin(pd0, ps0, ps0 + len);
+  if (srcBytes !== dstBytes) {
+    dstBytes.set(srcBytes.subarray(ps0, ps0 + len), pd0); // two slots: no overlap
+  } else if (ps0 + len <= pd0 || pd0 + len <= ps0 || ps0 === pd0) {
+    dstBytes.copyWithin(pd0, ps0, ps0 + len);
   } else {
     // Overlap: element-by-element in the direction of travel replicates the
     // pattern the way the hardware does (REP MOVSB with RDI = RSI + 1 smears).
-    const view = mmu.ramView;
+    const view = mmu.runView;
     if (!back) for (let j = 0; j < len; j += s) copyElement(view, pd0 + j, ps0 + j, s);
     else for (let j = len - s; j >= 0; j -= s) copyElement(view, pd0 + j, ps0 + j, s);
   }
@@ -94,13 +97,14 @@ export function stosRun(c: ExecContext, _i: Insn, s: number, a32: boolean, back:
   const len = k * s;
   const pd0 = back ? pd - len + s : pd;
   const lo = c.regLo[RAX]!;
-  if (s === 1) mmu.ram.fill(lo & 0xff, pd0, pd0 + len);
+  const bytes = mmu.runBytes;
+  if (s === 1) bytes.fill(lo & 0xff, pd0, pd0 + len);
   else {
     // One element, then double the filled prefix with memmove-speed copies.
-    const view = mmu.ramView;
+    const view = mmu.runView;
     if (s === 2) view.setUint16(pd0, lo, true);
     else { view.setInt32(pd0, lo, true); if (s === 8) view.setInt32(pd0 + 4, c.regHi[RAX]!, true); }
-    for (let done = s; done < len; done *= 2) mmu.ram.copyWithin(pd0 + done, pd0, pd0 + Math.min(done, len - done));
+    for (let done = s; done < len; done *= 2) bytes.copyWithin(pd0 + done, pd0, pd0 + Math.min(done, len - done));
   }
   advance(c, RDI, a32, back ? -len : len);
   consume(c, a32, k);
@@ -110,13 +114,13 @@ export function stosRun(c: ExecContext, _i: Insn, s: number, a32: boolean, back:
 /** Scratch for the element read by readElement (high dword of 8-byte elements). */
 let elemHi = 0;
 
-/** Reads an element of s bytes at RAM address p (inside a span): low dword returned, high in elemHi. */
-function readElement(m: Mmu, p: number, s: number): number {
+/** Reads an element of s bytes at offset p of slot memory (inside a span): low dword returned, high in elemHi. */
+function readElement(v: DataView, p: number, s: number): number {
   switch (s) {
-    case 1: return m.ram[p]!;
-    case 2: return m.ramView.getUint16(p, true);
-    case 4: return m.ramView.getInt32(p, true);
-    default: elemHi = m.ramView.getInt32(p + 4, true); return m.ramView.getInt32(p, true);
+    case 1: return v.getUint8(p);
+    case 2: return v.getUint16(p, true);
+    case 4: return v.getInt32(p, true);
+    default: elemHi = v.getInt32(p + 4, true); return v.getInt32(p, true);
   }
 }
 
@@ -133,12 +137,13 @@ export function scasRun(c: ExecContext, _i: Insn, s: number, a32: boolean, back:
   const m = c.mmu;
   const pd = m.ramAddress(dst, m.readMask);
   if (pd < 0) return 0;
+  const view = m.runView;
   const acc = s === 1 ? c.regLo[RAX]! & 0xff : s === 2 ? c.regLo[RAX]! & 0xffff : c.regLo[RAX]!;
   const accHi = c.regHi[RAX]!;
   const step = back ? -s : s;
   let j = 0, v = 0, vh = 0;
   for (let p = pd; ; p += step) {
-    v = readElement(m, p, s); vh = elemHi;
+    v = readElement(view, p, s); vh = elemHi;
     const eq = v === acc && (s !== 8 || vh === accHi);
     if (eq !== whileEqual || j === k - 1) break;
     j++;
@@ -159,13 +164,15 @@ export function cmpsRun(c: ExecContext, i: Insn, s: number, a32: boolean, back: 
   const m = c.mmu;
   const ps = m.ramAddress(src, m.readMask);
   if (ps < 0) return 0;
+  const srcView = m.runView;
   const pd = m.ramAddress(dst, m.readMask);
   if (pd < 0) return 0;
+  const dstView = m.runView;
   const step = back ? -s : s;
   let j = 0, a = 0, ah = 0, b = 0, bh = 0;
   for (let off = 0; ; off += step) {
-    a = readElement(m, ps + off, s); ah = elemHi;
-    b = readElement(m, pd + off, s); bh = elemHi;
+    a = readElement(srcView, ps + off, s); ah = elemHi;
+    b = readElement(dstView, pd + off, s); bh = elemHi;
     const eq = a === b && (s !== 8 || ah === bh);
     if (eq !== whileEqual || j === k - 1) break;
     j++;

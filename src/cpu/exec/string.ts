@@ -27,6 +27,7 @@ import { checkIoPermission, portIn, portOut } from '../io.js';
 import { alu } from './alu.js';
 import { advance, again, consume, count, df, isRep, strAddr } from './string-addressing.js';
 import { cmpsRun, movsRun, scasRun, stosRun, type Run } from './string-runs.js';
+import { StopReason } from '../stop-reason.js';
 
 /**
  * Work allowed per execution of a repeated instruction, in bytes moved by the
@@ -122,6 +123,7 @@ function execute(c: ExecContext, i: Insn, s: number, run: Run | undefined, one: 
     if (k > 0) { n -= k; budget -= k * s; }
     else { one(c, i, s, a32); consume(c, a32, 1); n--; budget -= SLOW_COST; }
     if (compares && (c.fZ === 0) !== whileEqual) return;
+    if (c.stopReason !== StopReason.None) break; // an element exited to the host: stop at this boundary
   }
   again(c, n);
 }

@@ -33,7 +33,12 @@ export const ud2: Handler = (c) => {
     } catch {
       isFep = false; // the bytes after ud2 are unreadable: a plain #UD
     }
-    if (isFep) { c.executeReference(at + 3); return; }
+    if (isFep) {
+      c.fepStart = c.insnStart;
+      c.executeReference(at + 3);
+      c.fepStart = NaN;
+      return;
+    }
   }
   c.raise(Vector.UD);
 };

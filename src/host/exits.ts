@@ -1,0 +1,84 @@
+// What vcpu.run() returns: why the vCPU stopped, as a typed record (KVM's
+// kvm_run exit reasons). run() resumes exactly where it stopped: for a read
+// (`io` IN, `mmio` read) the host sets `value` before the next run() and the
+// instruction completes with it.
+import type { UcallCmd } from '../devices/ucall.js';
+
+/** Port I/O to a port no in-VM device claims (KVM_EXIT_IO). One element: `count` is 1 (REP INS/OUTS exit once per element). */
+export interface IoExit {
+  reason: 'io';
+  direction: 'in' | 'out';
+  port: number;
+  size: 1 | 2 | 4;
+  count: 1;
+  /** OUT: the data written. IN: what the guest will read; the host sets it (all ones unless set). */
+  value: number;
+}
+
+/** A data access to guest-physical memory with no slot or device, or a write to a read-only slot (KVM_EXIT_MMIO). */
+export interface MmioExit {
+  reason: 'mmio';
+  write: boolean;
+  /** Guest-physical address. */
+  address: number;
+  size: 1 | 2 | 4 | 8;
+  /** Write: the data. Read: what the guest will read; the host sets it (all ones unless set). */
+  value: bigint;
+}
+
+/** A guest ucall (the KVM selftests convention, guest-abi §6), decoded. */
+export interface UcallExit {
+  reason: 'ucall';
+  /** The command by name (an unknown number arrives as 'NONE' with `number` set). */
+  cmd: UcallCmd;
+  /** The command number as the guest wrote it. */
+  number: bigint;
+  /** The seven argument slots, unsigned 64-bit. */
+  args: bigint[];
+  /** PRINTF: the formatted text. ABORT: the message. */
+  text?: string;
+  /** ABORT: the failed expression, file and line. */
+  expr?: string;
+  file?: string;
+  line?: number;
+  /** Guest-virtual address of the struct ucall (RDI). */
+  address: bigint;
+  /** Set when the struct could not be read (not mapped): what went wrong. */
+  error?: string;
+}
+
+export interface HltExit { reason: 'hlt' }
+/** Triple fault (KVM_EXIT_SHUTDOWN). */
+export interface ShutdownExit { reason: 'shutdown' }
+/** The instruction budget of this run() is spent. */
+export interface LimitExit { reason: 'limit' }
+
+/** An instruction the CPU does not implement; RIP is left on it, so the host may emulate it (set state, advance RIP) or inject an exception. */
+export interface EmulationFailureExit {
+  reason: 'emulation-failure';
+  rip: bigint;
+  /** The instruction's bytes (its decoded length, or up to 15 bytes readable). */
+  bytes: Uint8Array;
+  length: number;
+  message: string;
+}
+
+/** An exception or software interrupt the host intercepts (vcpu.interceptExceptions) instead of delivering it. */
+export interface ExceptionExit {
+  reason: 'exception';
+  vector: number;
+  errorCode?: number;
+  /** #PF: the faulting linear address. */
+  cr2?: bigint;
+  /** RIP of the instruction (faults) or after it (traps, software interrupts). */
+  rip: bigint;
+}
+
+/** A JavaScript error inside the emulator: a bug, with its message (the run cannot go on). */
+export interface InternalErrorExit { reason: 'internal-error'; message: string; rip: bigint }
+
+export type VcpuExit =
+  | IoExit | MmioExit | UcallExit | HltExit | ShutdownExit | LimitExit
+  | EmulationFailureExit | ExceptionExit | InternalErrorExit;
+
+export type ExitReason = VcpuExit['reason'];

@@ -1,0 +1,184 @@
+// One vCPU of a VirtualMachine, driven the KVM way: the host sets registers,
+// calls run(), gets a typed exit (exits.ts), handles it, and calls run() again
+// — the vCPU resumes exactly where it stopped.
+import { Cpu, StopReason } from '../cpu/cpu.js';
+import type { ExecutionPath } from '../cpu/execution-path.js';
+import { Vector } from '../arch/vectors.js';
+import { IF } from '../arch/rflags.js';
+import { Shadow } from '../cpu/state.js';
+import { MSR_EFER } from '../arch/msr-index.js';
+import { readMsr, writeMsr } from '../cpu/msr.js';
+import { UCALL_PORT } from '../devices/ucall.js';
+import type { HostAccess } from '../cpu/host-exits.js';
+import type { VcpuExit, IoExit, MmioExit } from './exits.js';
+import { getRegs, setRegs, getSregs, setSregs, type Regs, type Sregs } from './registers.js';
+import { translate, readVirtual, writeVirtual, readString, physicalOf, type Translation } from './guest-memory.js';
+import { decodeUcall } from './ucall.js';
+import { getFpu, setFpu } from './fpu.js';
+import type { VirtualMachine } from './vm.js';
+
+/** Vectors that carry an error code (SDM Vol. 3A Table 6-1). */
+const HAS_ERROR_CODE = new Set<number>([Vector.DF, Vector.TS, Vector.NP, Vector.SS, Vector.GP, Vector.PF, Vector.AC]);
+
+export class Vcpu {
+  /** The CPU itself: every architectural register, for what the typed calls below do not cover. */
+  readonly cpu: Cpu;
+  /** Instructions one run() may retire before it returns a `limit` exit. */
+  budget = 1e9;
+  /** The port whose IN/OUT is a ucall (RDI = the struct's address), or null for plain `io` exits. */
+  ucallPort: number | null = UCALL_PORT;
+  /** The read exit the host answers on the next run() (it sets its `value`). */
+  private pendingRead: { exit: IoExit | MmioExit; access: HostAccess } | null = null;
+  /** A ucall made with IN: it completes with 0 on the next run(). */
+  private ucallIn: HostAccess | null = null;
+
+  constructor(readonly vm: VirtualMachine, readonly id: number) {
+    this.cpu = new Cpu(vm.mem, vm.ports, { forcedEmulation: vm.forcedEmulation, vendor: vm.vendor });
+    this.cpu.exitToHost(true);
+  }
+
+  get executionPath(): ExecutionPath { return this.cpu.executionPath; }
+  set executionPath(p: ExecutionPath) { this.cpu.executionPath = p; }
+
+  /** Instructions retired since the vCPU was created. */
+  get instructions(): number { return this.cpu.instructions; }
+
+  /**
+   * Runs until something needs the host, and says what (exits.ts).
+   * @example
+   *   const exit = vcpu.run();
+   *   if (exit.reason === 'io' && exit.direction === 'in') exit.value = 0x42; // the guest's IN reads 0x42
+   */
+  run(): VcpuExit {
+    const cpu = this.cpu;
+    const queued = cpu.hostExits.queue;
+    if (this.pendingRead) {
+      const { exit, access } = this.pendingRead;
+      access.value = BigInt(exit.value);
+      cpu.hostExits.complete(access);
+      this.pendingRead = null;
+    }
+    if (this.ucallIn) {
+      this.ucallIn.value = 0n;
+      cpu.hostExits.complete(this.ucallIn);
+      this.ucallIn = null;
+    }
+    if (queued.length === 0) {
+      const stop = cpu.run(this.budget);
+      if (stop !== StopReason.HostExit) return this.exitFor(stop);
+    }
+    return this.accessExit(queued.shift()!);
+  }
+
+  private accessExit(a: HostAccess): VcpuExit {
+    if (a.kind === 'io' && a.address === this.ucallPort) {
+      if (!a.write) this.ucallIn = a;
+      return decodeUcall(this.cpu, this.cpu.getReg64(7));
+    }
+    const exit: IoExit | MmioExit = a.kind === 'io'
+      ? { reason: 'io', direction: a.write ? 'out' : 'in', port: a.address, size: a.size as 1 | 2 | 4, count: 1, value: Number(a.value) }
+      : { reason: 'mmio', write: a.write, address: a.address, size: a.size, value: a.value };
+    if (!a.write) this.pendingRead = { exit, access: a };
+    return exit;
+  }
+
+  private exitFor(stop: StopReason): VcpuExit {
+    const cpu = this.cpu;
+    const rip = BigInt.asUintN(64, BigInt(cpu.stopRip));
+    switch (stop) {
+      case StopReason.Halt: return { reason: 'hlt' };
+      case StopReason.Shutdown: return { reason: 'shutdown' };
+      case StopReason.Limit: return { reason: 'limit' };
+      case StopReason.EmulationFailure: {
+        const bytes = cpu.stopBytes;
+        return { reason: 'emulation-failure', rip, bytes, length: bytes.length, message: cpu.stopMessage };
+      }
+      case StopReason.Exception: {
+        const e = cpu.exc;
+        const exit: VcpuExit = { reason: 'exception', vector: e.vector, rip: cpu.ripBig() };
+        if (e.hasError) exit.errorCode = e.errorCode;
+        if (e.vector === Vector.PF) exit.cr2 = BigInt.asUintN(64, BigInt(e.cr2));
+        return exit;
+      }
+      default: return { reason: 'internal-error', message: cpu.stopMessage || `stop reason ${stop}`, rip };
+    }
+  }
+
+  // ---- registers ----
+
+  /** RAX…R15, RIP, RFLAGS (KVM_GET_REGS). */
+  getRegs(): Regs { return getRegs(this.cpu); }
+  /** Sets the named ones (KVM_SET_REGS). @example vcpu.setRegs({ rip: 0x1000n, rdi: 7n }) */
+  setRegs(regs: Partial<Regs>): void { this.discardPendingRead(); setRegs(this.cpu, regs); }
+  /** Segments with their hidden parts, CR0/2/3/4/8, EFER, GDTR/IDTR, APIC base (KVM_GET_SREGS). */
+  getSregs(): Sregs { return getSregs(this.cpu); }
+  /** Sets the given ones, unchecked, as KVM_SET_SREGS. @example vcpu.setSregs({ cr4: sregs.cr4 | (1n << 20n) }) */
+  setSregs(s: Partial<Sregs>): void { this.discardPendingRead(); setSregs(this.cpu, s); }
+
+  /** An MSR's value as the guest's RDMSR would read it, or undefined when the model has no such MSR. */
+  getMsr(index: number): bigint | undefined { return readMsr(this.cpu, index); }
+  /** Writes an MSR with its effects (as the guest's WRMSR); throws when the write would #GP. */
+  setMsr(index: number, value: bigint): void {
+    if (!writeMsr(this.cpu, index, BigInt.asUintN(64, value))) throw new RangeError(`MSR 0x${index.toString(16)} rejects 0x${value.toString(16)}`);
+    if (index === MSR_EFER) this.cpu.syncPaging();
+  }
+
+  /** The x87/MMX and SSE state as a 512-byte FXSAVE image (64-bit layout; KVM_GET_FPU). */
+  getFpu(): Uint8Array { return getFpu(this.cpu); }
+  /** Loads it back (KVM_SET_FPU); throws for reserved MXCSR bits. */
+  setFpu(image: Uint8Array): void { setFpu(this.cpu, image); }
+
+  // ---- events ----
+
+  /**
+   * Delivers an exception now, before the next instruction, through the guest's
+   * IDT with the pushed RIP = the current RIP (KVM_SET_VCPU_EVENTS). A fault
+   * while delivering it combines as on hardware (#DF, shutdown); the returned
+   * exit is non-null when that ends the run (shutdown) or the host intercepts it.
+   */
+  injectException(vector: number, errorCode?: number, cr2?: bigint): VcpuExit | null {
+    if (!Number.isInteger(vector) || vector < 0 || vector > 31) throw new RangeError(`exception vector ${vector} is not 0-31`);
+    if (HAS_ERROR_CODE.has(vector) !== (errorCode !== undefined)) {
+      throw new RangeError(`vector ${vector} ${HAS_ERROR_CODE.has(vector) ? 'needs' : 'takes no'} error code`);
+    }
+    this.discardPendingRead();
+    const stop = this.cpu.injectException(vector, errorCode, cr2 === undefined ? 0 : Number(BigInt.asIntN(64, cr2)));
+    return stop === StopReason.None ? null : this.exitFor(stop);
+  }
+
+  /**
+   * Delivers an external interrupt now (KVM_INTERRUPT). It needs an open
+   * interrupt window (RFLAGS.IF = 1, no STI/MOV SS shadow): this machine has no
+   * interrupt controller to hold it pending, so otherwise it throws.
+   */
+  injectInterrupt(vector: number): VcpuExit | null {
+    if (!Number.isInteger(vector) || vector < 32 || vector > 255) throw new RangeError(`interrupt vector ${vector} is not 32-255`);
+    if ((this.cpu.flagsRest & IF) === 0 || this.cpu.interruptShadow !== Shadow.None) throw new Error('the interrupt window is closed (IF = 0 or an interrupt shadow)');
+    this.discardPendingRead();
+    const stop = this.cpu.injectInterrupt(vector);
+    return stop === StopReason.None ? null : this.exitFor(stop);
+  }
+
+  /** Exceptions (and INT n) whose vector is listed exit to the host as `exception` instead of being delivered. */
+  interceptExceptions(vectors: Iterable<number>, on = true): void {
+    for (const v of vectors) this.cpu.interceptVectors[v] = on ? 1 : 0;
+  }
+
+  private discardPendingRead(): void {
+    // The host changed the state under a read exit: the instruction will be fetched anew.
+    this.pendingRead = null;
+    this.ucallIn = null;
+    this.cpu.hostExits.cancelRead();
+  }
+
+  // ---- guest memory through this vCPU's page tables ----
+
+  /** The page walk for a guest-virtual address, entry by entry. */
+  translate(virt: bigint): Translation { return translate(this.cpu, virt); }
+  /** The guest-physical address of a guest-virtual one (undefined: unmapped). */
+  physicalAddress(virt: bigint): number | undefined { return physicalOf(this.cpu, virt); }
+  readVirtual(virt: bigint, len: number): Uint8Array | undefined { return readVirtual(this.cpu, virt, len); }
+  /** Writes through the page tables (the host may write pages the guest cannot). */
+  writeVirtual(virt: bigint, bytes: Uint8Array): void { writeVirtual(this.cpu, virt, bytes, (pa, b) => this.vm.writePhysical(pa, b)); }
+  readString(virt: bigint, max?: number): string | undefined { return readString(this.cpu, virt, max); }
+}
