@@ -65,6 +65,8 @@ export class Vcpu {
     }
     if (queued.length === 0) {
       const stop = cpu.run(this.budget);
+      // An answer the re-executed instruction did not take (the host mapped memory there meanwhile) is dropped.
+      cpu.hostExits.cancelRead();
       if (stop !== StopReason.HostExit) return this.exitFor(stop);
     }
     return this.accessExit(queued.shift()!);
