@@ -74,6 +74,8 @@ export interface VmOptions {
 const MAX_RAM = 64 * 1024 * 1024 * 1024;
 /** The guest variable the loader sets to say whether forced emulation is on (KVM selftests' name). */
 export const FEP_SYMBOL = 'is_forced_emulation_enabled';
+/** The guest runtime's table of exception handlers (guests/lib/processor.c), one pointer per vector. */
+export const EXCEPTION_HANDLERS_SYMBOL = 'exception_handlers';
 
 export class Vm {
   /** The bare VM and vCPU underneath (the host API: memory slots, exits, registers). */
@@ -225,6 +227,62 @@ export class Vm {
   /** Address of a guest symbol from the image's .symtab. */
   symbol(name: string): bigint | undefined {
     return this.image.symbols.get(name)?.value;
+  }
+
+  /** A guest symbol's address and size, or throws naming it (the image must define it). */
+  private global(name: string): { value: bigint; size: number } {
+    const s = this.image.symbols.get(name);
+    if (!s) throw new RangeError(`the image has no symbol '${name}'`);
+    return s;
+  }
+
+  /**
+   * Writes a guest global by name through the page tables (KVM selftests'
+   * sync_global_to_guest): a bigint fills the symbol's size (1, 2, 4 or 8
+   * bytes, little-endian); bytes must match its size.
+   * @example vm.writeGlobal('slot_gpa', 0x4000000n)
+   */
+  writeGlobal(name: string, value: bigint | Uint8Array): void {
+    const s = this.global(name);
+    let bytes: Uint8Array;
+    if (typeof value === 'bigint') {
+      if (![1, 2, 4, 8].includes(s.size)) throw new RangeError(`'${name}' is ${s.size} bytes: pass its bytes`);
+      bytes = new Uint8Array(s.size);
+      for (let k = 0; k < s.size; k++) bytes[k] = Number((BigInt.asUintN(64, value) >> BigInt(8 * k)) & 0xffn);
+    } else bytes = value;
+    if (bytes.length !== s.size) throw new RangeError(`'${name}' is ${s.size} bytes, got ${bytes.length}`);
+    this.vcpu.writeVirtual(s.value, bytes);
+  }
+
+  /** Reads a guest global by name (read_guest_global): its bytes, or as a number with `readGlobalValue`. */
+  readGlobal(name: string): Uint8Array {
+    const s = this.global(name);
+    const b = this.vcpu.readVirtual(s.value, s.size);
+    if (!b) throw new RangeError(`'${name}' at 0x${s.value.toString(16)} is not mapped`);
+    return b;
+  }
+
+  /** A 1/2/4/8-byte guest global as an unsigned bigint. @example vm.readGlobalValue('counter') */
+  readGlobalValue(name: string): bigint {
+    const b = this.readGlobal(name);
+    let v = 0n;
+    for (let k = b.length - 1; k >= 0; k--) v = (v << 8n) | BigInt(b[k]!);
+    return v;
+  }
+
+  /**
+   * Installs a guest function (by symbol) as the runtime's handler of an
+   * exception vector (the selftests' vm_install_exception_handler): it runs
+   * with the exception frame as struct ex_regs, as install_exception_handler().
+   * @example vm.installExceptionHandler(Vector.UD, 'ud_handler')
+   */
+  installExceptionHandler(vector: number, handler: string | null): void {
+    if (!Number.isInteger(vector) || vector < 0 || vector > 255) throw new RangeError(`vector ${vector} is not 0-255`);
+    const table = this.global(EXCEPTION_HANDLERS_SYMBOL);
+    const address = handler === null ? 0n : this.global(handler).value;
+    const bytes = new Uint8Array(8);
+    new DataView(bytes.buffer).setBigUint64(0, address, true);
+    this.vcpu.writeVirtual(table.value + BigInt(vector * 8), bytes);
   }
 
   /** The general-purpose registers, RIP and RFLAGS as unsigned 64-bit values. */

@@ -12,6 +12,7 @@ import type { ArchState } from './state.js';
 import type { OperandValues } from './operand-values.js';
 import type { StopReason } from './stop-reason.js';
 import type { HostIo } from './host-exits.js';
+import type { HostCpuid } from './host-cpuid.js';
 
 /** The code an execution tier binds to a decoded instruction. */
 export type Handler = (c: ExecContext, i: Insn) => void;
@@ -34,6 +35,8 @@ export interface ExecContext extends ArchState {
   readonly vendor: CpuVendor;
   /** Honour the forced-emulation prefix `ud2; 'kvm'` (guest-abi §7). */
   readonly forcedEmulation: boolean;
+  /** The host's CPUID table (host-cpuid.ts), or null for the model's CPUID. */
+  readonly cpuidTable: HostCpuid | null;
 
   /** Writes all of RFLAGS (callers apply the POPF/IRET privilege rules first). */
   setRflags(f: number): void;
@@ -58,5 +61,7 @@ export interface ExecContext extends ArchState {
 /** What an execution tier needs beyond ExecContext: guest RAM and the run loop's stop flag. */
 export interface RunContext extends ExecContext {
   readonly mem: PhysicalMemory;
+  /** Mnemonics the host's emulator declines under forced emulation: they end in emulation-failure. */
+  readonly fepUnsupported: ReadonlySet<string> | null;
   stopReason: StopReason;
 }

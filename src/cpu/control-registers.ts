@@ -48,7 +48,7 @@ function cr4Allowed(c: ExecContext): number {
   if (c.features.has('pku')) ok |= CR4_PKE;
   if (c.features.has('fsgsbase')) ok |= CR4_FSGSBASE;
   if (c.features.has('xsave')) ok |= CR4_OSXSAVE;
-  return ok;
+  return c.cpuidTable ? ok & ~c.cpuidTable.reservedCr4() : ok;
 }
 
 /** Reads CRn as an int32 pair into operand slot 0; #UD for a CR the model lacks (the decoder already rejects most). */

@@ -27,6 +27,7 @@ import { StopReason } from './stop-reason.js';
 import type { ExecutionPath } from './execution-path.js';
 import { HostExits, HOST_EXIT, OPEN_PORTS, type HostIo } from './host-exits.js';
 import { OPEN_BUS } from '../mmu/physical-access.js';
+import { HostCpuid, type CpuidEntry } from './host-cpuid.js';
 
 export { StopReason };
 
@@ -48,6 +49,8 @@ export class Cpu extends ArchState implements RunContext {
   /** Accesses waiting for the host while exits are on (exitToHost). */
   readonly hostExits = new HostExits(this);
   hostIo: HostIo = OPEN_PORTS;
+  cpuidTable: HostCpuid | null = null;
+  fepUnsupported: ReadonlySet<string> | null = null;
   fepStart = NaN;
   forcedEmulation: boolean;
   readonly vendor: CpuVendor;
@@ -115,6 +118,15 @@ export class Cpu extends ArchState implements RunContext {
     this.hostIo = on ? this.hostExits.ports : OPEN_PORTS;
     this.mmu.hostMmio = on ? this.hostExits : OPEN_BUS;
     this.hostExits.reset();
+  }
+
+  /**
+   * The CPUID the guest sees (KVM_SET_CPUID2): the host's table, or null for
+   * the model's. Features the table clears #UD and their CR4/EFER bits become reserved.
+   */
+  setCpuid(entries: readonly CpuidEntry[] | null): void {
+    this.cpuidTable = entries ? new HostCpuid(entries) : null;
+    this.features = this.cpuidTable ? this.cpuidTable.features() : MODEL_FEATURES;
   }
 
   // ---- the ExecContext services ----

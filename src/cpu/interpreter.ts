@@ -93,6 +93,10 @@ export class Interpreter {
     c.mmu.setReference(true);
     try {
       const insn = this.fetch(lin);
+      // The host's emulator "does not support" it (KVM's exit on emulation failure): RIP stays after the prefix, as KVM's.
+      if (c.fepUnsupported !== null && !Number.isNaN(c.fepStart) && c.fepUnsupported.has(insn.row.mnemonic)) {
+        c.emulationFailure(`${insn.row.mnemonic} under forced emulation: the host declines to emulate it`);
+      }
       c.rip = lin + insn.len;
       (insn.exec as Handler)(c, insn);
       return insn;

@@ -50,6 +50,7 @@ export function writeMsr(c: ExecContext, index: number, value: bigint): boolean 
       return true;
     case MSR_EFER: {
       if (value & ~BigInt(EFER_WRITABLE | EFER_LMA)) return false;
+      if (c.cpuidTable && (Number(value & 0xffffffffn) & c.cpuidTable.reservedEfer())) return false; // the host's CPUID clears NX / LM / SYSCALL
       const v = Number(value);
       // LMA is read-only; LME may not change while paging is on (APM §3.1.7).
       if (((v ^ c.efer) & EFER_LME) && (c.cr0 & CR0_PG)) return false;

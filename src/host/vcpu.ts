@@ -15,6 +15,7 @@ import { getRegs, setRegs, getSregs, setSregs, type Regs, type Sregs } from './r
 import { translate, readVirtual, writeVirtual, readString, physicalOf, type Translation } from './guest-memory.js';
 import { decodeUcall } from './ucall.js';
 import { getFpu, setFpu } from './fpu.js';
+import { modelCpuid, type CpuidEntry } from '../cpu/host-cpuid.js';
 import type { VirtualMachine } from './vm.js';
 
 /** Vectors that carry an error code (SDM Vol. 3A Table 6-1). */
@@ -129,6 +130,44 @@ export class Vcpu {
   getFpu(): Uint8Array { return getFpu(this.cpu); }
   /** Loads it back (KVM_SET_FPU); throws for reserved MXCSR bits. */
   setFpu(image: Uint8Array): void { setFpu(this.cpu, image); }
+
+  /** Sets the argument registers of the System V ABI (RDI, RSI, RDX, RCX, R8, R9), as vcpu_args_set. @example vcpu.setArgs(1n, 0x1000n) */
+  setArgs(...args: bigint[]): void {
+    if (args.length > 6) throw new RangeError(`at most 6 register arguments, got ${args.length}`);
+    const names = ['rdi', 'rsi', 'rdx', 'rcx', 'r8', 'r9'] as const;
+    const regs: Partial<Regs> = {};
+    args.forEach((v, k) => { regs[names[k]!] = v; });
+    this.setRegs(regs);
+  }
+
+  // ---- CPUID ----
+
+  /** The CPUID the guest sees: the host's table, or the model's leaves (KVM_GET_CPUID2 / KVM_GET_SUPPORTED_CPUID). */
+  getCpuid(): CpuidEntry[] {
+    return this.cpu.cpuidTable ? this.cpu.cpuidTable.entries.map((e) => ({ ...e })) : modelCpuid(this.cpu);
+  }
+
+  /**
+   * Sets the CPUID the guest sees (KVM_SET_CPUID2), or null for the model's.
+   * A cleared instruction feature makes its instructions #UD; a cleared system
+   * feature makes its CR4/EFER bits reserved. Bits of features the emulator
+   * lacks are reported as given, their instructions still unimplemented.
+   * @example
+   *   const leaves = vcpu.getCpuid();
+   *   leaves.find((e) => e.leaf === 7)!.ebx &= ~(1 << 7); // no SMEP
+   *   vcpu.setCpuid(leaves);
+   */
+  setCpuid(entries: readonly CpuidEntry[] | null): void { this.cpu.setCpuid(entries); }
+
+  /**
+   * Instructions (by mnemonic, as the disassembler spells them) that end in an
+   * `emulation-failure` exit when run behind the forced-emulation prefix: the
+   * host's emulator declines them, as KVM's does for instructions it cannot emulate.
+   */
+  failForcedEmulationOf(mnemonics: Iterable<string>): void {
+    const s = new Set(mnemonics);
+    this.cpu.fepUnsupported = s.size ? s : null;
+  }
 
   // ---- events ----
 

@@ -127,7 +127,8 @@ export const wrmsr: Handler = (c) => {
 };
 
 export const cpuid: Handler = (c) => {
-  const [a, b, cx, d] = cpuidLeaf(c, c.regLo[RAX]!, c.regLo[RCX]!);
+  const leaf = c.regLo[RAX]!, subleaf = c.regLo[RCX]!;
+  const [a, b, cx, d] = c.cpuidTable ? c.cpuidTable.lookup(c, leaf, subleaf) : cpuidLeaf(c, leaf, subleaf);
   c.setReg(4, RAX, a, 0); c.setReg(4, 3, b, 0); c.setReg(4, RCX, cx, 0); c.setReg(4, RDX, d, 0);
 };
 
