@@ -12,3 +12,14 @@ export type { Insn } from './isa/insn.js';
 export { parseElf } from './guest/elf.js';
 export type { GuestImage, GuestSymbol } from './guest/elf.js';
 export { runSnippet } from './testing/snippet.js';
+// The KVM-shaped host API (docs/host-api.md).
+export { VirtualMachine } from './host/vm.js';
+export type { VirtualMachineOptions, MemoryRegion } from './host/vm.js';
+export { Vcpu } from './host/vcpu.js';
+export type {
+  VcpuExit, ExitReason, IoExit, MmioExit, UcallExit, HltExit, ShutdownExit, LimitExit, EmulationFailureExit, ExceptionExit, InternalErrorExit,
+} from './host/exits.js';
+export type { Regs, Sregs, Segment, DescriptorTable } from './host/registers.js';
+export type { Translation } from './host/guest-memory.js';
+export type { CpuidEntry } from './cpu/host-cpuid.js';
+export { Vector } from './arch/vectors.js';

@@ -1,0 +1,133 @@
+// A bare VM, no guest ABI: the host builds memory, page tables, a GDT and the
+// vCPU's registers itself (KVM's vm_create + KVM_SET_SREGS way), then drives
+// the vCPU through its exits: port I/O in and out (REP INSB one element per
+// exit), an MMIO read the host answers, HLT. Also the register and FPU calls.
+import { describe, expect, it } from 'vitest';
+import { VirtualMachine } from '../src/host/vm.js';
+import type { Vcpu } from '../src/host/vcpu.js';
+import type { Segment } from '../src/host/registers.js';
+import { FrameAllocator, PageTableBuilder } from '../src/mmu/page-table-builder.js';
+import { EXECUTION_PATHS, type ExecutionPath } from '../src/cpu/execution-path.js';
+import { CR0_PE, CR0_PG, CR0_WP, CR0_ET, CR0_NE, CR4_PAE, CR4_OSFXSR, EFER_LME, EFER_LMA, EFER_NXE } from '../src/arch/control-registers.js';
+
+const CODE = 0x2000, BUF = 0x5000, GDT = 0x1000, UNBACKED = 0x300000;
+const PROGRAM = [
+  0xb0, 0x12,                                // mov $0x12, %al
+  0xe6, 0x80,                                // out %al, $0x80
+  0xe4, 0x81,                                // in $0x81, %al
+  0x88, 0xc3,                                // mov %al, %bl
+  0x66, 0xba, 0x82, 0x00,                    // mov $0x82, %dx
+  0x48, 0xc7, 0xc7, 0x00, 0x50, 0x00, 0x00,  // mov $0x5000, %rdi
+  0x48, 0xc7, 0xc1, 0x03, 0x00, 0x00, 0x00,  // mov $3, %rcx
+  0xf3, 0x6c,                                // rep insb (%dx), %es:(%rdi)
+  0x48, 0x8b, 0x04, 0x25, 0x00, 0x00, 0x30, 0x00, // mov 0x300000, %rax
+  0xf4,                                      // hlt
+];
+
+const segment = (selector: number, code: boolean): Segment => ({
+  selector, base: 0n, limit: 0xffffffff, type: code ? 0xb : 0x3, s: true, dpl: 0, present: true,
+  avl: false, l: code, db: !code, g: true,
+});
+
+/** 64-bit mode by hand: identity-mapped first 4 MiB (2 MiB pages), a flat GDT. */
+function bareMachine(executionPath: ExecutionPath): { vm: VirtualMachine; vcpu: Vcpu } {
+  const vm = new VirtualMachine();
+  vm.addMemory({ base: 0, size: 2 * 1024 * 1024 });
+  const pt = new PageTableBuilder(vm.mem, new FrameAllocator(0x10000, 0x20000));
+  for (const a of [0, 0x200000]) pt.map(a, a, 0x200000, { writable: true, user: false, executable: true });
+  vm.writePhysical(GDT + 8, Uint8Array.from([0xff, 0xff, 0, 0, 0, 0x9b, 0xaf, 0]));
+  vm.writePhysical(GDT + 16, Uint8Array.from([0xff, 0xff, 0, 0, 0, 0x93, 0xcf, 0]));
+  vm.writePhysical(CODE, Uint8Array.from(PROGRAM));
+  const vcpu = vm.createVcpu();
+  vcpu.executionPath = executionPath;
+  const data = segment(0x10, false);
+  vcpu.setSregs({
+    cs: segment(0x8, true), ds: data, es: data, ss: data, fs: data, gs: data,
+    gdt: { base: BigInt(GDT), limit: 23 },
+    cr0: BigInt(CR0_PE | CR0_PG | CR0_WP | CR0_ET | CR0_NE), cr3: BigInt(pt.pml4), cr4: BigInt(CR4_PAE | CR4_OSFXSR),
+    efer: BigInt(EFER_LME | EFER_LMA | EFER_NXE),
+  });
+  vcpu.setRegs({ rip: BigInt(CODE), rsp: 0x8000n, rflags: 2n });
+  return { vm, vcpu };
+}
+
+describe('a bare VM driven through its exits', () => {
+  for (const executionPath of EXECUTION_PATHS) {
+    it(`${executionPath} path: port I/O, REP INSB, an MMIO read, HLT`, () => {
+      const { vm, vcpu } = bareMachine(executionPath);
+      expect(vcpu.run()).toEqual({ reason: 'io', direction: 'out', port: 0x80, size: 1, count: 1, value: 0x12 });
+      const inExit = vcpu.run();
+      expect(inExit).toEqual({ reason: 'io', direction: 'in', port: 0x81, size: 1, count: 1, value: 0xff });
+      if (inExit.reason === 'io') inExit.value = 0x34;
+      for (const v of [0xa1, 0xa2, 0xa3]) {
+        const e = vcpu.run();
+        expect(e).toMatchObject({ reason: 'io', direction: 'in', port: 0x82, size: 1 });
+        if (e.reason === 'io') e.value = v;
+      }
+      const mmio = vcpu.run();
+      expect(mmio).toEqual({ reason: 'mmio', write: false, address: UNBACKED, size: 8, value: 2n ** 64n - 1n });
+      if (mmio.reason === 'mmio') mmio.value = 0x1122334455667788n;
+      expect(vcpu.run()).toEqual({ reason: 'hlt' });
+      const r = vcpu.getRegs();
+      expect(r.rbx & 0xffn).toBe(0x34n);
+      expect(r.rax).toBe(0x1122334455667788n);
+      expect(r.rcx).toBe(0n);
+      expect(r.rdi).toBe(BigInt(BUF + 3));
+      expect(r.rip).toBe(BigInt(CODE + PROGRAM.length));
+      expect([...vm.readPhysical(BUF, 3)]).toEqual([0xa1, 0xa2, 0xa3]);
+      expect(vcpu.instructions).toBe(10);
+    });
+  }
+
+  it('an IN answered with nothing reads all ones; an in-VM device answers without an exit', () => {
+    const { vm, vcpu } = bareMachine('cached');
+    let written = -1;
+    vm.attachPortDevice(0x80, 1, { read: () => 0, write: (_p, _s, v) => { written = v; } });
+    expect(vcpu.run()).toMatchObject({ reason: 'io', direction: 'in', port: 0x81 });
+    for (let k = 0; k < 3; k++) vcpu.run();
+    vcpu.run(); // the MMIO read
+    expect(vcpu.run()).toEqual({ reason: 'hlt' });
+    expect(written).toBe(0x12);
+    expect(vcpu.getRegs().rbx & 0xffn).toBe(0xffn);
+    expect([...vm.readPhysical(BUF, 3)]).toEqual([0xff, 0xff, 0xff]);
+  });
+
+  it('registers: what setSregs/setRegs/setFpu store, the get calls return', () => {
+    const { vcpu } = bareMachine('cached');
+    const s = vcpu.getSregs();
+    expect(s.cs).toEqual(segment(0x8, true));
+    expect(s.gdt).toEqual({ base: BigInt(GDT), limit: 23 });
+    expect(s.efer).toBe(BigInt(EFER_LME | EFER_LMA | EFER_NXE));
+    expect(s.apicBase).toBe(0xfee00900n);
+    vcpu.setSregs({ fs: { ...s.fs, base: 0xffff800000001000n }, cr8: 5n });
+    expect(vcpu.getSregs().fs.base).toBe(0xffff800000001000n);
+    expect(vcpu.getSregs().cr8).toBe(5n);
+    expect(vcpu.getMsr(0xc0000100)).toBe(0xffff800000001000n); // FS.base is MSR_FS_BASE
+    vcpu.setRegs({ r15: 0xfedcba9876543210n });
+    expect(vcpu.getRegs().r15).toBe(0xfedcba9876543210n);
+    const fpu = vcpu.getFpu();
+    expect(fpu.length).toBe(512);
+    fpu.fill(0x5a, 160, 176); // XMM0
+    new DataView(fpu.buffer).setUint32(24, 0x1f80 | 0x6000, true); // MXCSR: RC = toward zero
+    vcpu.setFpu(fpu);
+    const back = vcpu.getFpu();
+    expect(back.subarray(160, 176)).toEqual(new Uint8Array(16).fill(0x5a));
+    expect(new DataView(back.buffer).getUint32(24, true)).toBe(0x7f80);
+    new DataView(fpu.buffer).setUint32(24, 0x10000, true);
+    expect(() => vcpu.setFpu(fpu)).toThrow(/reserved bits/);
+    expect(() => vcpu.setMsr(0xc0000080, 1n << 20n)).toThrow(/rejects/);
+  });
+
+  it('translate reports the walk entry by entry, and where it stops', () => {
+    const { vcpu } = bareMachine('cached');
+    const t = vcpu.translate(0x201234n);
+    expect(t.physical).toBe(0x201234);
+    expect(t.pageSize).toBe(0x200000);
+    expect(t.entries.length).toBe(3);
+    expect(t.entries[2]!.value & 0x80n).toBe(0x80n); // PS
+    const miss = vcpu.translate(0x40000000n);
+    expect(miss.fault).toBe('not-present');
+    expect(miss.entries.length).toBe(2);
+    expect(vcpu.translate(0x800000000000n).fault).toBe('non-canonical');
+  });
+});
