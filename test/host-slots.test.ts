@@ -101,3 +101,20 @@ describe('memory slot layout rules', () => {
     expect(() => vm.deleteMemory(id)).toThrow(/no slot/);
   });
 });
+
+describe.skipIf(!hostGuestsAvailable.ok)('guest RAM beyond 2 GiB', () => {
+  it('the ABI loader maps 6 GiB as three slots, the direct map reaches all of it, and a guest runs', () => {
+    const vm = loadHostGuest('slots', { memorySize: 6 * 1024 * MiB });
+    expect(vm.machine.mem.slots.map((s) => [s.base, s.size])).toEqual([[0, 2 ** 31], [2 ** 31, 2 ** 31], [2 ** 32, 2 ** 31]]);
+    const DIRECT_MAP = 0xffff888000000000n;
+    for (const gpa of [2 ** 31 - 8, 5 * 2 ** 30 + 0x123000, 6 * 2 ** 30 - 8]) {
+      expect(vm.vcpu.physicalAddress(DIRECT_MAP + BigInt(gpa))).toBe(gpa);
+      vm.vcpu.writeVirtual(DIRECT_MAP + BigInt(gpa), u64(gpa + 1));
+      expect(vm.machine.readPhysical(gpa, 8)).toEqual(u64(gpa + 1));
+    }
+    vm.writeGlobal('slot_gpa', BigInt(5 * 2 ** 30));
+    // The slot_gpa window now points into RAM at 5 GiB: no exit, the poll reads what the host put there.
+    vm.machine.writePhysical(5 * 2 ** 30, u64(0x5a5a));
+    expect(sync(vm.vcpu.run(), 1).slice(0, 2)).toEqual([0n, 0x5a5an]);
+  });
+});
