@@ -169,6 +169,8 @@ export class Vm {
   private handle(exit: VcpuExit): RunResult | undefined {
     switch (exit.reason) {
       case 'ucall': {
+        // A struct ucall the guest's page tables do not map: the run cannot know what the guest meant.
+        if (exit.error !== undefined) return this.finish('error', undefined, undefined, exit.error);
         const ev = toEvent(exit);
         this.emit(ev);
         if (ev.cmd === 'DONE') return this.finish('done');
@@ -189,10 +191,14 @@ export class Vm {
     }
   }
 
-  private finish(outcome: Outcome, last?: UcallEvent, code?: number): RunResult {
+  private finish(outcome: Outcome, last?: UcallEvent, code?: number, message?: string): RunResult {
     this.serial.flushPartial();
     const r: RunResult = { outcome, instructions: this.cpu.instructions, events: this.events };
-    if (outcome === 'emulation-failure' || outcome === 'error') {
+    if (message !== undefined) {
+      r.rip = this.cpu.ripBig(); // the run stopped between instructions: where it would go on
+      r.bytes = new Uint8Array(0);
+      r.message = message;
+    } else if (outcome === 'emulation-failure' || outcome === 'error') {
       r.rip = BigInt.asUintN(64, BigInt(this.cpu.stopRip));
       r.bytes = this.cpu.stopBytes;
       r.message = this.cpu.stopMessage;
@@ -295,7 +301,6 @@ export class Vm {
 function toEvent(exit: UcallExit): UcallEvent {
   const ev: UcallEvent = { type: 'ucall', cmd: exit.cmd, args: exit.args };
   if (exit.text !== undefined) ev.text = exit.text;
-  if (exit.error !== undefined && exit.text === undefined) ev.text = exit.error;
   if (exit.expr !== undefined) ev.expr = exit.expr;
   if (exit.file !== undefined) ev.file = exit.file;
   if (exit.line !== undefined) ev.line = exit.line;

@@ -127,6 +127,14 @@ describe.each(EXECUTION_PATHS)('talking to the host (§6), %s path', (executionP
     expect(r.events.length).toBe(2);
     expect(vm.regs().rbx).toBe(0n);
   });
+  it('a ucall whose struct is not mapped ends the run with an error naming the address', () => {
+    // mov edi,0xdead000; mov dx,0x1000; out dx,al; hlt
+    const vm = load([0xbf, 0x00, 0xd0, 0xea, 0x0d, 0x66, 0xba, 0x00, 0x10, 0xee, 0xf4]);
+    const r = vm.run();
+    expect(r).toMatchObject({ outcome: 'error', message: 'struct ucall at 0xdead000 is not mapped to guest memory' });
+    expect(r.rip).toBe(vm.regs().rip);
+    expect(r.events).toEqual([]);
+  });
   it('COM1 LSR reads 0x60 and bytes to THR become console lines', () => {
     // mov dx,0x3fd; in al,dx; mov bl,al; mov dx,0x3f8; mov al,'h'; out dx,al; mov al,'i'; out dx,al; mov al,10; out dx,al; hlt
     const vm = load([0x66, 0xba, 0xfd, 0x03, 0xec, 0x88, 0xc3, 0x66, 0xba, 0xf8, 0x03, 0xb0, 0x68, 0xee, 0xb0, 0x69, 0xee, 0xb0, 0x0a, 0xee, 0xf4]);

@@ -16,7 +16,18 @@ import { translate, readVirtual, writeVirtual, readString, physicalOf, type Tran
 import { decodeUcall } from './ucall.js';
 import { getFpu, setFpu } from './fpu.js';
 import { modelCpuid, type CpuidEntry } from '../cpu/host-cpuid.js';
-import type { VirtualMachine } from './vm.js';
+import type { PhysicalMemory } from '../mmu/physical-memory.js';
+import type { PortBus } from '../devices/port-bus.js';
+import type { CpuVendor } from '../arch/vendor.js';
+
+/** What a vCPU needs of its VM (VirtualMachine, vm.ts, is one). */
+export interface VcpuHost {
+  readonly mem: PhysicalMemory;
+  readonly ports: PortBus;
+  readonly vendor: CpuVendor;
+  readonly forcedEmulation: boolean;
+  writePhysical(address: number, bytes: Uint8Array): void;
+}
 
 /** Vectors that carry an error code (SDM Vol. 3A Table 6-1). */
 const HAS_ERROR_CODE = new Set<number>([Vector.DF, Vector.TS, Vector.NP, Vector.SS, Vector.GP, Vector.PF, Vector.AC]);
@@ -33,7 +44,7 @@ export class Vcpu {
   /** A ucall made with IN: it completes with 0 on the next run(). */
   private ucallIn: HostAccess | null = null;
 
-  constructor(readonly vm: VirtualMachine, readonly id: number) {
+  constructor(readonly vm: VcpuHost, readonly id: number) {
     this.cpu = new Cpu(vm.mem, vm.ports, { forcedEmulation: vm.forcedEmulation, vendor: vm.vendor });
     this.cpu.exitToHost(true);
   }
