@@ -131,3 +131,25 @@ describe('a bare VM driven through its exits', () => {
     expect(vcpu.translate(0x800000000000n).fault).toBe('non-canonical');
   });
 });
+
+describe('two vCPUs on one memory', () => {
+  for (const executionPath of EXECUTION_PATHS) {
+    it(`${executionPath} path: code one vCPU decoded is dropped when the other writes it, through its TLB`, () => {
+      const { vm, vcpu } = bareMachine(executionPath);
+      const other = vm.createVcpu();
+      other.executionPath = executionPath;
+      other.setSregs(vcpu.getSregs());
+      vm.writePhysical(0x3000, Uint8Array.from([0xb8, 0x01, 0x00, 0x00, 0x00, 0xf4]));       // mov $1, %eax; hlt
+      const store = (v: number) => Uint8Array.from([0xc6, 0x04, 0x25, 0x01, 0x30, 0x00, 0x00, v, 0xf4]); // movb $v, 0x3001; hlt
+      vm.writePhysical(0x4000, store(1));
+      const runAt = (v: Vcpu, rip: number) => { v.setRegs({ rip: BigInt(rip) }); expect(v.run()).toEqual({ reason: 'hlt' }); };
+      runAt(other, 0x4000);                 // fills its TLB with a writable entry for 0x3000
+      runAt(vcpu, 0x3000);
+      expect(vcpu.getRegs().rax).toBe(1n);  // decoded now
+      vm.writePhysical(0x4000, store(2));
+      runAt(other, 0x4000);                 // the same store through the same TLB entry
+      runAt(vcpu, 0x3000);
+      expect(vcpu.getRegs().rax).toBe(2n);
+    });
+  }
+});

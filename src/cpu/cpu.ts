@@ -99,10 +99,6 @@ export class Cpu extends ArchState implements RunContext {
     this.dropDecodedCode();
   }
 
-  /** Drops the decoded code of a frame (physical address / 4096) the host wrote. */
-  dropDecodedFrame(frame: number): void {
-    this.interpreter.dropFrame(frame);
-  }
 
   /** Forgets every decoded instruction (and the marks that protect their pages). */
   private dropDecodedCode(): void {

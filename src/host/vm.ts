@@ -91,10 +91,7 @@ export class VirtualMachine {
     for (let f = Math.floor(address / PAGE); f * PAGE < address + bytes.length; f++) {
       const slot = this.mem.slotAt(f * PAGE, 1);
       const p = slot ? (f * PAGE - slot.base) / PAGE : -1;
-      if (slot && slot.code[p]) {
-        slot.code[p] = 0;
-        for (const v of this.vcpus) v.cpu.dropDecodedFrame(f);
-      }
+      if (slot && slot.code[p]) this.mem.codeWritten(slot, p);
     }
   }
 

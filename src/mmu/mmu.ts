@@ -81,6 +81,7 @@ export class Mmu extends PhysicalAccess {
   private readonly hostEntries = new Float64Array(4);
   constructor(mem: PhysicalMemory, private readonly pageFault: PageFaultSink, private readonly alignmentFault: () => never = () => { throw new Error('#AC'); }) {
     super(mem);
+    mem.addCodeListener({ codeProtected: (pa) => this.revokeWrite(pa), codeWritten: (frame) => this.onCodeWrite(frame) });
   }
 
   // ---- TLB maintenance -------------------------------------------------
@@ -120,8 +121,11 @@ export class Mmu extends PhysicalAccess {
     const slot = this.mem.slotAt(pa, PAGE);
     if (slot === undefined) return;
     const p = (pa - slot.base) / PAGE;
-    if (slot.code[p]) return;
-    slot.code[p] = 1;
+    if (!slot.code[p]) this.mem.markCode(slot, p);
+  }
+
+  /** Takes write permission back from every entry that maps the frame at `pa`. */
+  private revokeWrite(pa: number): void {
     for (let i = 0; i < TLB_SIZE; i++) if (this.phys[i] === pa) this.perm[i] = this.perm[i]! & ~ACC_ANY_WRITE;
   }
 
@@ -221,8 +225,7 @@ export class Mmu extends PhysicalAccess {
     const p = at / PAGE;
     if (slot.code[p]) {
       if (!isWrite) return grant & ~ACC_ANY_WRITE;
-      slot.code[p] = 0;
-      this.onCodeWrite((slot.base + at) / PAGE);
+      this.mem.codeWritten(slot, p);
     }
     if (slot.dirty !== null && !slot.dirty[p]) {
       if (!isWrite) return grant & ~ACC_ANY_WRITE;

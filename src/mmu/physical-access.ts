@@ -86,6 +86,6 @@ export class PhysicalAccess {
   protected noteWrite(s: MemorySlot, at: number): void {
     const p = (at / PAGE) | 0;
     if (s.dirty !== null) s.dirty[p] = 1;
-    if (s.code[p]) { s.code[p] = 0; this.onCodeWrite((s.base + at - (at % PAGE)) / PAGE); }
+    if (s.code[p]) this.mem.codeWritten(s, p);
   }
 }

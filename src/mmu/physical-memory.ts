@@ -12,6 +12,14 @@ import { MemorySlot, PAGE, checkRange, type SlotOptions } from './memory-slot.js
 
 export { MemorySlot, PAGE, MAX_SLOT_SIZE, PHYS_LIMIT, type SlotOptions } from './memory-slot.js';
 
+/** A CPU's caches that follow decoded code (every vCPU sharing the memory registers one). */
+export interface CodeListener {
+  /** The frame at `pa` now holds decoded code: stop writing it on the fast path. */
+  codeProtected(pa: number): void;
+  /** A write hit decoded code of `frame` (physical address / 4096): drop the decoded instructions. */
+  codeWritten(frame: number): void;
+}
+
 export class PhysicalMemory {
   readonly mmio = new MmioBus();
   /** The slots, sorted by base, never overlapping. */
@@ -27,6 +35,7 @@ export class PhysicalMemory {
    */
   private readonly layoutListeners: ((codeToo: boolean) => void)[] = [];
   private last: MemorySlot | undefined;
+  private readonly codeListeners: CodeListener[] = [];
   private nextId = 0;
 
   /** `size` > 0 creates slot 0 of that size at guest-physical 0 (the classic flat RAM). */
@@ -134,6 +143,24 @@ export class PhysicalMemory {
 
   isRam(addr: number, len: number): boolean {
     return this.slotAt(addr, len) !== undefined;
+  }
+
+  addCodeListener(l: CodeListener): void {
+    this.codeListeners.push(l);
+  }
+
+  /** Marks page `p` of `slot` as holding decoded code; every CPU takes write permission back. */
+  markCode(slot: MemorySlot, p: number): void {
+    slot.code[p] = 1;
+    const pa = slot.base + p * PAGE;
+    for (const l of this.codeListeners) l.codeProtected(pa);
+  }
+
+  /** A write (guest or host) hit page `p` of `slot`, which holds decoded code: every CPU drops that code. */
+  codeWritten(slot: MemorySlot, p: number): void {
+    slot.code[p] = 0;
+    const frame = slot.base / PAGE + p;
+    for (const l of this.codeListeners) l.codeWritten(frame);
   }
 
   /** Drops every page's decoded-code mark (the CPU cleared its code caches). */
