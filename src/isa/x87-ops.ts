@@ -26,3 +26,6 @@ export const C_INIT = 0, C_CLEX = 1, C_LDCW = 2, C_STCW = 3, C_STSW = 4, C_STSW_
 
 /** x87Env operations. */
 export const E_STENV = 0, E_LDENV = 1, E_SAVE = 2, E_RSTOR = 3;
+
+/** x87Trans operations (cpu/exec/x87-trans.ts). */
+export const T_SIN = 0, T_COS = 1, T_SINCOS = 2, T_PTAN = 3, T_PATAN = 4, T_2XM1 = 5, T_YL2X = 6, T_YL2XP1 = 7;
