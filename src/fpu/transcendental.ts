@@ -203,10 +203,11 @@ export function f80Yl2x(
   }
   denormalOperand(env, x, y);
   if ((bx.m & (bx.m - 1n)) === 0n) {
-    // log2(2^k) = k: y·k rounded, and PE even when exact unless k = 0 (host-checked)
+    // log2(2^k) = k: y·k rounded, and PE even when exact unless k = 0, UE then too for a tiny
+    // result (host-checked)
     const k = top(bx);
     round80(mul(toBF(y), bf(k < 0 ? 1 : 0, BigInt(Math.abs(k)), 0)), env, res, true);
-    if (k !== 0) raise(env, FpFlag.PE);
+    if (k !== 0) raise(env, FpFlag.PE | ((res.se & 0x7fff) === 0 ? FpFlag.UE : 0));
     return;
   }
   round80(mul(toBF(y), log2(bx)), env, res);
