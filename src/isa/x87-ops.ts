@@ -11,7 +11,7 @@ export const CMP_UNORDERED = 1, CMP_POP1 = 2, CMP_POP2 = 4, CMP_EFLAGS = 8, CMP_
 
 /** The source of x87Load / destination of x87Store (with the memory operand's size in the row). */
 export const X87_FLOAT = 0, X87_INT = 1, X87_BCD = 2, X87_REG = 3, X87_TRUNC = 4;
-/** x87Store: pop after; copy ST(0) with its tag and no stack fault (FSTP1). */
+/** x87Store: pop after; copy ST(0) with its tag and no stack fault, nothing when it is empty (FSTP1). */
 export const STORE_POP = 0x10, STORE_RAW = 0x20;
 
 /** x87Unary operations (on ST(0), some with ST(1)). */
