@@ -8,7 +8,8 @@
 // (host PE set) is asserted to stay at least at the level measured on the AMD host (minus a
 // margin; docs/cpu-model.md lists the measured rates).
 import { afterAll, expect, it } from 'vitest';
-import { diffSuite, x87Diffs, type GenCtx } from '../support/diff.js';
+import { EXECUTION_PATHS } from '../../src/cpu/execution-path.js';
+import { SCALE, diffSuite, x87Diffs, type GenCtx } from '../support/diff.js';
 import { requireNative } from '../support/gate.js';
 import type { Rng } from '../support/rng.js';
 import { x87State } from '../support/x87-forms.js';
@@ -167,17 +168,20 @@ diffSuite('x87-trans', (s) => {
 
 const gate = requireNative('diff/x87-trans');
 it.skipIf(!gate.ok)('x87-trans: the bit-equal rate of each instruction stays at the measured level', () => {
-  const rates: [TransForm, number, number][] = [];
+  const rates: [TransForm, number, number, number][] = [];
   for (const f of FORMS) {
     const st = STATS.get(f.name);
     if (!st || st.rounded === 0) continue; // filtered out
-    rates.push([f, st.exact / st.rounded, st.c1 / st.rounded]);
+    rates.push([f, st.exact / st.rounded, st.c1 / st.rounded, st.rounded / EXECUTION_PATHS.length]); // counted once per path
     console.log(`[diff x87-trans] ${f.name}: ${st.exact}/${st.rounded} rounded results bit-equal ` +
       `(${(100 * st.exact / st.rounded).toFixed(2)}%), ${st.near} within one ulp; C1 differs in ${st.c1} of the bit-equal`);
   }
-  for (const [f, rate, c1] of rates) {
-    expect(rate, f.name).toBeGreaterThanOrEqual(f.minExact);
-    expect(c1, `${f.name} C1`).toBeLessThanOrEqual(f.maxC1);
+  // The case set is fixed, so at RINGZERO_DIFF_SCALE = 1 the bounds are exact; another scale
+  // draws another sample: three standard deviations of slack then.
+  for (const [f, rate, c1, n] of rates) {
+    const slack = (p: number) => (SCALE === 1 ? 0 : 3 * Math.sqrt((p * (1 - p)) / n));
+    expect(rate, f.name).toBeGreaterThanOrEqual(f.minExact - slack(f.minExact));
+    expect(c1, `${f.name} C1`).toBeLessThanOrEqual(f.maxC1 + slack(f.maxC1));
   }
 });
 
