@@ -24,6 +24,18 @@ describe.each(EXECUTION_PATHS)('x87 and MMX in 32-bit code (%s path)', (path) =>
     expect([m.cpu.x87.fip, m.cpu.x87.fcs, m.cpu.x87.fdp, m.cpu.x87.fds]).toEqual([CODE32_START + 6, 0x30, 0x20, 0x38]);
   });
 
+  it('DD 40 10 fldl 0x10(%eax); D9 FB fsincos; DD 58 20 fstpl; DD 58 28 fstpl: cos 0.5 over sin 0.5, FIP/FOP of FSINCOS', () => {
+    // a register-only instruction between: run it alone after the load to see its FIP, FCS and FOP
+    const one = run([0xdd, 0x40, 0x10, 0xd9, 0xfb], [[0x10, f64(0.5)]]);
+    expect(outcome(one.r)).toBe('ok');
+    expect([one.m.cpu.x87.fip, one.m.cpu.x87.fcs, one.m.cpu.x87.fop]).toEqual([CODE32_START + 3, 0x30, 0x1fb]);
+    const { m, r } = run([0xdd, 0x40, 0x10, 0xd9, 0xfb, 0xdd, 0x58, 0x20, 0xdd, 0x58, 0x28], [[0x10, f64(0.5)]]);
+    expect(outcome(r)).toBe('ok');
+    const rd = (off: number) => new DataView(m.mem.u8.buffer, m.mem.u8.byteOffset + phys(m, DATA32 + off), 8).getFloat64(0, true);
+    expect([rd(0x20), rd(0x28)]).toEqual([0.8775825618903728, 0.479425538604203]); // cos 0.5, sin 0.5 (to 16 digits)
+    expect(m.cpu.x87.valid).toBe(0);
+  });
+
   it('fldl 0xf8(%eax) ends at the limit; 0xf9 passes it → #GP(0), the stack unchanged', () => {
     expect(outcome(run([0xdd, 0x80, 0xf8, 0, 0, 0]).r)).toBe('ok'); // disp32 (a disp8 of 0xf8 would be -8)
     const { m, r } = run([0xdd, 0x80, 0xf9, 0, 0, 0]);

@@ -27,6 +27,8 @@
 //    f80Scale (FSCALE), f80Extract (FXTRACT), f80Rem (FPREM/FPREM1), f80FromF32/F64/Int (FLD,
 //    FILD), f80ToF32/F64 (FST), f80ToInt (FIST/FISTTP), f80FromBcd/f80ToBcd (FBLD/FBSTP),
 //    f80Constant (FLD1, FLDL2T, FLDL2E, FLDPI, FLDLG2, FLDLN2, FLDZ).
+//  x87 transcendentals (transcendental.ts, on bigfloat.ts): f80Trig (FSIN/FCOS/FPTAN), f80SinCos,
+//    f80Atan (FPATAN), f80Yl2x, f80Yl2xp1, f80F2xm1; they return C2 where the instruction sets it.
 export * from './types.js';
 export { Cls, F32, F64, F80, F80_24, F80_53, type Unpacked } from './format.js';
 export * from './sse.js';
@@ -36,4 +38,5 @@ export {
 } from './x87.js';
 export * from './x87-misc.js';
 export * from './bcd.js';
+export { Trig, f80Trig, f80SinCos, f80Atan, f80Yl2x, f80Yl2xp1, f80F2xm1 } from './transcendental.js';
 export { FastPath } from './fast64.js';

@@ -18,13 +18,14 @@ export interface FeatureInfo {
   readonly instructions: readonly string[];
   /**
    * True when the feature's instruction list is not complete here yet (the
-   * x87 transcendentals, SSE4a): such a feature is never reported.
+   * SSE4a): such a feature is never reported.
    */
   readonly incomplete?: boolean;
 }
 
 export const FEATURES = {
-  fpu: { leaf: 1, reg: 'edx', bit: 0, instructions: [], incomplete: true },
+  /** The x87 FPU: its documented instructions (FCMOVcc: CMOV; FISTTP: SSE3; the reserved aliases left out). */
+  fpu: { leaf: 1, reg: 'edx', bit: 0, instructions: ['fadd', 'faddp', 'fiadd', 'fmul', 'fmulp', 'fimul', 'fsub', 'fsubr', 'fsubrp', 'fisub', 'fsubp', 'fisubr', 'fdiv', 'fdivr', 'fdivrp', 'fidiv', 'fdivp', 'fidivr', 'fcom', 'fcomp', 'ficom', 'ficomp', 'fcompp', 'fucom', 'fucomp', 'fucompp', 'fucomi', 'fcomi', 'fucomip', 'fcomip', 'ftst', 'fld', 'fild', 'fbld', 'fst', 'fstp', 'fist', 'fistp', 'fbstp', 'fchs', 'fabs', 'fxam', 'fxtract', 'fprem1', 'fprem', 'fsqrt', 'frndint', 'fscale', 'fld1', 'fldl2t', 'fldl2e', 'fldpi', 'fldlg2', 'fldln2', 'fldz', 'fxch', 'fincstp', 'fdecstp', 'ffree', 'fnop', 'fninit', 'fnclex', 'fldcw', 'fnstcw', 'fnstsw', 'fnstenv', 'fldenv', 'fnsave', 'frstor', 'f2xm1', 'fyl2x', 'fptan', 'fpatan', 'fyl2xp1', 'fsincos', 'fsin', 'fcos'] },
   tsc: { leaf: 1, reg: 'edx', bit: 4, instructions: ['rdtsc'] },
   msr: { leaf: 1, reg: 'edx', bit: 5, instructions: ['rdmsr', 'wrmsr'] },
   cx8: { leaf: 1, reg: 'edx', bit: 8, instructions: ['cmpxchg8b'] },

@@ -11,7 +11,7 @@ export const CMP_UNORDERED = 1, CMP_POP1 = 2, CMP_POP2 = 4, CMP_EFLAGS = 8, CMP_
 
 /** The source of x87Load / destination of x87Store (with the memory operand's size in the row). */
 export const X87_FLOAT = 0, X87_INT = 1, X87_BCD = 2, X87_REG = 3, X87_TRUNC = 4;
-/** x87Store: pop after; copy ST(0) with its tag and no stack fault (FSTP1). */
+/** x87Store: pop after; copy ST(0) with its tag and no stack fault, nothing when it is empty (FSTP1). */
 export const STORE_POP = 0x10, STORE_RAW = 0x20;
 
 /** x87Unary operations (on ST(0), some with ST(1)). */
@@ -26,3 +26,6 @@ export const C_INIT = 0, C_CLEX = 1, C_LDCW = 2, C_STCW = 3, C_STSW = 4, C_STSW_
 
 /** x87Env operations. */
 export const E_STENV = 0, E_LDENV = 1, E_SAVE = 2, E_RSTOR = 3;
+
+/** x87Trans operations (cpu/exec/x87-trans.ts). */
+export const T_SIN = 0, T_COS = 1, T_SINCOS = 2, T_PTAN = 3, T_PATAN = 4, T_2XM1 = 5, T_YL2X = 6, T_YL2XP1 = 7;

@@ -20,6 +20,7 @@
 //                                   cases (at least 30 per form). Default 1: exactly the
 //                                   cases the suite source defines.
 //   RINGZERO_DIFF_VERBOSE=1         print all 16 input registers of mismatching cases
+//   RINGZERO_DIFF_EXAMPLES=n        mismatching cases shown per form (default 3)
 //   RINGZERO_DIFF_REPORT=dir        write <family>.json with the mismatch summary
 //   RINGZERO_SNIPPET_MODULE=path    run another runSnippet implementation
 //   RINGZERO_NO_NATIVE=1            pretend native execution is unavailable (suites skip loudly)
@@ -441,7 +442,7 @@ export function x87Describe(img: Uint8Array): string {
 }
 
 /** Field-by-field differences of two FXSAVE x87 images (bytes 0-23 and the 10 bytes of each register slot). */
-function x87Diffs(a: Uint8Array, b: Uint8Array): [string, string][] {
+export function x87Diffs(a: Uint8Array, b: Uint8Array): [string, string][] {
   const d: [string, string][] = [];
   const va = new DataView(a.buffer, a.byteOffset, 160), vb = new DataView(b.buffer, b.byteOffset, 160);
   const field = (name: string, x: number | bigint, y: number | bigint) => {
@@ -490,7 +491,12 @@ export interface FormDef {
   gen: Gen;
   /** override the emulator instruction budget */
   maxInstructions?: number;
+  /** replaces the exact comparison of the x87 images (the transcendentals: within one ulp) */
+  compareX87?: X87Compare;
 }
+
+/** A comparison of two x87 images (FXSAVE bytes 0-159): cpu, emulator; returns [kind, detail] pairs. */
+export type X87Compare = (cpu: Uint8Array, emu: Uint8Array) => [string, string][];
 
 /** Only forms whose name matches RINGZERO_DIFF_FILTER (a regular expression) are run. */
 const FILTER = process.env.RINGZERO_DIFF_FILTER ? new RegExp(process.env.RINGZERO_DIFF_FILTER) : undefined;
@@ -499,7 +505,7 @@ export class SuiteBuilder {
   readonly forms: FormDef[] = [];
   private names = new Set<string>();
   /** Add an instruction form. `asm` may contain several instructions separated by ';'. */
-  form(asm: string, gen: Gen, opts: { name?: string; maxInstructions?: number } = {}): void {
+  form(asm: string, gen: Gen, opts: { name?: string; maxInstructions?: number; compareX87?: X87Compare } = {}): void {
     let name = opts.name ?? asm;
     if (FILTER && !FILTER.test(name)) return;
     if (this.names.has(name)) {
@@ -510,6 +516,7 @@ export class SuiteBuilder {
     this.names.add(name);
     const def: FormDef = { name, asm, gen };
     if (opts.maxInstructions !== undefined) def.maxInstructions = opts.maxInstructions;
+    if (opts.compareX87) def.compareX87 = opts.compareX87;
     this.forms.push(def);
   }
 }
@@ -632,7 +639,7 @@ interface MismatchRecord {
 
 const FLAG_COMPARE_MASK = ~FLAG.RF & 0xffffffffn;
 const KERNEL_HALF = 0xffff800000000000n;
-const MAX_EXAMPLES = 3;
+const MAX_EXAMPLES = Number(process.env.RINGZERO_DIFF_EXAMPLES ?? 3);
 const PATHS_TEXT = `${EXECUTION_PATHS.length} paths (${EXECUTION_PATHS.join(', ')})`;
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
@@ -798,7 +805,7 @@ function memDiff(name: string, a: Uint8Array, b: Uint8Array): string | undefined
 }
 
 /** Compare one emulator output against the native expectation; returns [kind, detail] pairs. */
-function compareOne(exp: Expected, out: EmulatorOutput, amd: boolean): [string, string][] {
+function compareOne(exp: Expected, out: EmulatorOutput, amd: boolean, compareX87: X87Compare = x87Diffs): [string, string][] {
   const d: [string, string][] = [];
   if (out.outcome !== exp.outcome) {
     // everything else is meaningless when one side stopped somewhere else
@@ -846,7 +853,7 @@ function compareOne(exp: Expected, out: EmulatorOutput, amd: boolean): [string, 
   }
   if (out.mxcsr !== exp.mxcsr) d.push(['mxcsr', `mxcsr: cpu ${hex(exp.mxcsr)} emu ${out.mxcsr === undefined ? 'missing' : hex(out.mxcsr)}`]);
   if (!out.x87) d.push(['x87', 'emu returned no x87 state']);
-  else d.push(...x87Diffs(exp.x87, out.x87));
+  else d.push(...compareX87(exp.x87, out.x87));
   const md = memDiff('data', exp.data, out.data);
   if (md) d.push(['data', md]);
   const sd = memDiff('stack', exp.stack, out.stack);
@@ -898,7 +905,7 @@ function checkForm(emu: EmulatorModule, f: FormDef, st: FormState, amd: boolean)
           maxInstructions: f.maxInstructions ?? 100000,
         });
         if (out.outcome === 'emulation-failure') emuFailures++;
-        diffs = compareOne(exp, out, amd);
+        diffs = compareOne(exp, out, amd, f.compareX87);
       } catch (e) {
         diffs = [['threw', `runSnippet threw: ${(e as Error).stack?.split('\n').slice(0, 4).join(' | ')}`]];
       }

@@ -20,8 +20,8 @@ export interface X87GenOptions {
   unmasked?: number;
   /** a full stack in some cases (push overflow) */
   full?: boolean;
-  /** never an empty ST(0) (FSTP1, whose empty-ST(0) behaviour is not modelled) */
-  st0?: boolean;
+  /** ST(0) always empty, the rest of the stack as generated (FSTP1 with an empty ST(0)) */
+  emptySt0?: boolean;
   /** random XMM0-15 and MXCSR too */
   sse?: boolean;
   /** MMX: registers hold uniformly random 64-bit significands */
@@ -114,8 +114,8 @@ export function x87Gen(o: X87GenOptions = {}): Gen {
       if (r === 0) depth = rng.below(Math.max(1, need)); // underflow
       else if (r === 1 || (o.full && r < 4)) depth = 8;
       else depth = Math.min(8, need + rng.below(3));
-      if (o.st0 && depth === 0) depth = 1;
       const x87 = x87State(rng, depth, o.unmasked ?? 0.15, o.mmx);
+      if (o.emptySt0) x87[4] = x87[4]! & ~(1 << ((x87[3]! >> 3) & 7)); // TOP: FSW bits 11-13
       const bytes = memoryBytes(rng, mem);
       const data = bytes.length ? [{ off: MEM_OFF, bytes: Uint8Array.from(bytes) }] : [];
       if (o.sse) g.add({ x87, data, xmm: rng.bytes(256), mxcsr: rng.below(0x10000) });
@@ -179,7 +179,7 @@ export function x87RowForms(s: SuiteBuilder, filter: (r: OpcodeRow) => boolean, 
       const bytes = [r.opcode, 0xc0 | (r.ext << 3) | i];
       const n = i === 0 && r.rm < 0 ? Math.round(random / 4) : random;
       const full = r.executor === 'x87Load' || r.executor === 'x87Const';
-      s.form(`.byte ${bytes.map(hex2).join(', ')}`, x87Gen({ random: n, need: needOf(r, i), full, st0: r.id === 'Fstp1_STi' }),
+      s.form(`.byte ${bytes.map(hex2).join(', ')}`, x87Gen({ random: n, need: needOf(r, i), full }),
         { name: r.rm >= 0 ? r.id : `${r.id} st(${i})` });
     }
   }

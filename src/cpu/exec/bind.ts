@@ -31,6 +31,7 @@ import * as sse4 from './sse4-move.js';
 import { bindVecInt, bindVecShiftImm } from './sse-int.js';
 import { x87Arith, x87Compare, x87Unary } from './x87-arith.js';
 import { x87Load, x87Store, x87Const, x87Stack, fcmov } from './x87-move.js';
+import { x87Trans } from './x87-trans.js';
 import { x87Control, x87Env, fwait } from './x87-control.js';
 import { fxsave, fxrstor } from './fxsave.js';
 import { xsave, xrstor, xgetbv, xsetbv } from './xsave.js';
@@ -81,7 +82,7 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   vecApprox: bindVecApprox, crc32: always(crc32), pcmpstr: bindPcmpstr, vecFp: bindVecFp, vecFpCmp: bindVecFpCmp, comis: bindComis, vecRound: bindVecRound, dp: bindDp, vecCvt: bindVecCvt,
   maskmovdqu: always(sseMove.maskmovdqu), pextr: always(sse4.pextr), pinsr: always(sse4.pinsr), insertps: always(sse4.insertps), ptest: always(sse4.ptest),
   x87Arith: always(x87Arith), x87Compare: always(x87Compare), x87Load: always(x87Load), x87Store: always(x87Store),
-  x87Unary: always(x87Unary), x87Const: always(x87Const), x87Stack: always(x87Stack), x87Control: always(x87Control),
+  x87Unary: always(x87Unary), x87Const: always(x87Const), x87Trans: always(x87Trans), x87Stack: always(x87Stack), x87Control: always(x87Control),
   x87Env: always(x87Env), fcmov: always(fcmov), fwait: always(fwait), fxsave: always(fxsave), fxrstor: always(fxrstor),
   xsave: always(xsave), xrstor: always(xrstor), xgetbv: always(xgetbv), xsetbv: always(xsetbv),
   mmxInt: bindMmxInt, mmxShiftImm: bindMmxShiftImm, mmxMov: always(mmxMov), emms: always(emms),

@@ -56,7 +56,7 @@ const UNCHANGED: ReadonlySet<ExecutorName> = new Set<ExecutorName>([
   // x87 and MMX with sized operands (memory through the segmented effective address; FIP = EIP and
   // FCS, FDP = the offset and its segment's selector, x87-core.ts); the environment and state-save
   // instructions have their own (compat-x87.ts: the whole area checked first).
-  'x87Arith', 'x87Compare', 'x87Load', 'x87Store', 'x87Unary', 'x87Const', 'x87Stack', 'x87Control', 'fcmov', 'fwait',
+  'x87Arith', 'x87Compare', 'x87Load', 'x87Store', 'x87Unary', 'x87Trans', 'x87Const', 'x87Stack', 'x87Control', 'fcmov', 'fwait',
   'mmxInt', 'mmxShiftImm', 'mmxMov', 'emms', 'mmxPair', 'mmxUnpackHigh', 'pshufbMmx', 'palignrMmx', 'pinsrwMmx', 'mmxToGpr',
   'movntq', 'mmxSse',
 ]);

@@ -80,13 +80,14 @@ export const x87Store: Handler = (c, i) => {
     const sti = i.modrm & 7;
     if (i.param & STORE_RAW) {
       // FSTP1 (D9 D8+i): ST(0) and its tag copied to ST(i), then a pop (host-checked on AMD; FSTP8
-      // and FSTP9 behave as FSTP). With ST(0) empty the hardware signals no underflow and copies
-      // bits that are not ST(0)'s raw contents: not modelled.
-      if (x.empty(0)) c.emulationFailure('FSTP1 (D9 D8+i) with an empty ST(0): the bits the hardware copies then are not modelled');
+      // and FSTP9 behave as FSTP). With ST(0) empty there is no underflow and ST(i), bits and tag,
+      // stays as it was: only C1 = 0 and the pop (host-checked).
       const p = x.phys(0), q = x.phys(sti);
       x.sw &= ~FSW_C1;
-      x.lo[q] = x.lo[p]!; x.hi[q] = x.hi[p]!; x.se[q] = x.se[p]!;
-      x.valid = (x.valid & ~(1 << q)) | (((x.valid >> p) & 1) << q);
+      if (!x.empty(0)) {
+        x.lo[q] = x.lo[p]!; x.hi[q] = x.hi[p]!; x.se[q] = x.se[p]!;
+        x.valid |= 1 << q;
+      }
       x.pop();
       return;
     }

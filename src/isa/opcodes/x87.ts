@@ -7,7 +7,6 @@
 // carry the objdump name in `att`. The reserved aliases (objdump: (bad)) (D9 D8+i, DC D0+i, DC D8+i, DD C8+i,
 // DE D0+i, DF C8+i, DF D0+i, DF D8+i) run as the instruction they alias (AMD APM Vol. 5 "x87
 // instruction reference" note on reserved encodings; checked on the host by the diff suite).
-// The transcendental instructions are recognised but not implemented yet (pending).
 import { row, type OpcodeRow, type RowOptions } from '../table.js';
 import {
   X87_ADD, X87_MUL, X87_SUB, X87_SUBR, X87_DIV, X87_DIVR, X87_DST_STI, X87_POP,
@@ -17,12 +16,13 @@ import {
   S_FXCH, S_INCSTP, S_DECSTP, S_FREE, S_FREEP, S_NOP,
   C_INIT, C_CLEX, C_LDCW, C_STCW, C_STSW, C_STSW_AX, C_NOP,
   E_STENV, E_LDENV, E_SAVE, E_RSTOR,
+  T_SIN, T_COS, T_SINCOS, T_PTAN, T_PATAN, T_2XM1, T_YL2X, T_YL2XP1,
 } from '../x87-ops.js';
 
 const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 const cap = (m: string) => m[0]!.toUpperCase() + m.slice(1);
-// No CPUID feature gates these rows: CPUID.FPU stays 0 while the transcendental rows are pending
-// (features.ts), but an x87 instruction still runs (or raises #NM with CR0.EM/TS) rather than #UD.
+// No CPUID feature gates these rows: CPUID.FPU (leaf 1 EDX bit 0) is reported (features.ts), and
+// an x87 instruction runs (or raises #NM with CR0.EM/TS), never #UD.
 const x87 = (o: RowOptions = {}): RowOptions => ({ exc: 'x87', ...o });
 
 export function x87Rows(): OpcodeRow[] {
@@ -173,15 +173,15 @@ export function x87Rows(): OpcodeRow[] {
   add(row('Xgetbv', '0F 01 /2 mod=reg rm=0', 'xgetbv', '', 'xgetbv', { feature: 'xsave', exc: 'osxsave' }));
   add(row('Xsetbv', '0F 01 /2 mod=reg rm=1', 'xsetbv', '', 'xsetbv', { attrs: 'priv', feature: 'xsave', exc: 'osxsave' }));
 
-  // ---- recognised, not implemented yet: the transcendental instructions
-  const pend = (id: string, enc: string, m: string) => add(row(id, enc, m, '', 'pending', x87({ pending: true })));
-  pend('F2xm1', one(0xd9, 6, 0), 'f2xm1');
-  pend('Fyl2x', one(0xd9, 6, 1), 'fyl2x');
-  pend('Fptan', one(0xd9, 6, 2), 'fptan');
-  pend('Fpatan', one(0xd9, 6, 3), 'fpatan');
-  pend('Fyl2xp1', one(0xd9, 7, 1), 'fyl2xp1');
-  pend('Fsincos', one(0xd9, 7, 3), 'fsincos');
-  pend('Fsin', one(0xd9, 7, 6), 'fsin');
-  pend('Fcos', one(0xd9, 7, 7), 'fcos');
+  // ---- transcendentals (values: src/fpu/transcendental.ts)
+  const tr = (id: string, enc: string, m: string, param: number) => add(row(id, enc, m, '', 'x87Trans', x87({ param })));
+  tr('F2xm1', one(0xd9, 6, 0), 'f2xm1', T_2XM1);
+  tr('Fyl2x', one(0xd9, 6, 1), 'fyl2x', T_YL2X);
+  tr('Fptan', one(0xd9, 6, 2), 'fptan', T_PTAN);
+  tr('Fpatan', one(0xd9, 6, 3), 'fpatan', T_PATAN);
+  tr('Fyl2xp1', one(0xd9, 7, 1), 'fyl2xp1', T_YL2XP1);
+  tr('Fsincos', one(0xd9, 7, 3), 'fsincos', T_SINCOS);
+  tr('Fsin', one(0xd9, 7, 6), 'fsin', T_SIN);
+  tr('Fcos', one(0xd9, 7, 7), 'fcos', T_COS);
   return rows;
 }
