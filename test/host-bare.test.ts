@@ -132,6 +132,37 @@ describe('a bare VM driven through its exits', () => {
   });
 });
 
+describe('CPUID decides what the page walk accepts', () => {
+  // PDPT[1] maps 1 GiB at 0x40000000 onto physical 0 (PS = 1); the guest loads through it.
+  const LOAD_1G = [0x48, 0x8b, 0x04, 0x25, 0x00, 0x50, 0x00, 0x40, 0xf4]; // mov 0x40005000, %rax; hlt
+  for (const executionPath of EXECUTION_PATHS) {
+    for (const gbPages of [true, false]) {
+      it(`${executionPath} path: a 1 GiB page ${gbPages ? 'maps' : 'is a reserved-bit #PF when CPUID clears Page1GB'}`, () => {
+        const { vm, vcpu } = bareMachine(executionPath);
+        const pml4e = new DataView(vm.readPhysical(Number(vcpu.getSregs().cr3), 8).buffer).getUint32(0, true);
+        const pdpt = pml4e & ~0xfff;
+        vm.writePhysical(pdpt + 8, Uint8Array.from([0x83, 0, 0, 0, 0, 0, 0, 0])); // P | RW | PS, frame 0
+        vm.writePhysical(BUF, Uint8Array.from([0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88]));
+        vm.writePhysical(CODE, Uint8Array.from(LOAD_1G));
+        if (!gbPages) {
+          const leaves = vcpu.getCpuid();
+          leaves.find((e) => e.leaf === 0x80000001)!.edx &= ~(1 << 26);
+          vcpu.setCpuid(leaves);
+        }
+        vcpu.interceptExceptions([14]);
+        const exit = vcpu.run();
+        if (gbPages) {
+          expect(exit).toEqual({ reason: 'hlt' });
+          expect(vcpu.getRegs().rax).toBe(0x8877665544332211n);
+        } else {
+          // P | RSVD, a read at CPL 0 (SDM §4.7), CR2 the address, RIP the load.
+          expect(exit).toEqual({ reason: 'exception', vector: 14, errorCode: 0x9, cr2: 0x40005000n, rip: BigInt(CODE) });
+        }
+      });
+    }
+  }
+});
+
 describe('two vCPUs on one memory', () => {
   for (const executionPath of EXECUTION_PATHS) {
     it(`${executionPath} path: code one vCPU decoded is dropped when the other writes it, through its TLB`, () => {

@@ -83,6 +83,9 @@ export class HostCpuid {
     return r;
   }
 
+  /** CPUID.80000001H:EDX[26] (Page1GB): whether PS in a PDPTE maps a 1 GiB page or is reserved. */
+  gbPages(): boolean { return this.has([0x80000001, 'edx', 26]); }
+
   reservedEfer(): number {
     let r = 0;
     for (const [bit, f] of EFER_FEATURE_BITS) if (!this.has(f)) r |= bit;

@@ -70,7 +70,7 @@ export class Mmu extends PhysicalAccess {
   am = false; // CR0.AM, kept in sync by the CPU
 
   // Paging controls, kept in sync by the CPU (a change flushes the TLB).
-  readonly ctl: PagingControl = { cr3: 0, nxe: true, pke: false, vendor: 'amd' };
+  readonly ctl: PagingControl = { cr3: 0, nxe: true, pke: false, vendor: 'amd', gbPages: true };
   wp = true; smep = false; smap = false; pkru = 0; user = false;
   /** The current PCID (CR3[11:0] with CR4.PCIDE = 1, else 0): TLB fills are tagged with it. */
   private pcid = 0;

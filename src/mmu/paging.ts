@@ -23,6 +23,8 @@ export interface PagingControl {
   pke: boolean;      // CR4.PKE: bits 62:59 of leaves are the protection key
   /** The vendor model: PML4E bit 8 is MBZ on AMD (APM Vol. 2 Figure 5-18), ignored on Intel (SDM Table 4-15). */
   vendor: CpuVendor;
+  /** CPUID.80000001H:EDX[26]: without 1 GiB pages, PS in a PDPTE is reserved (SDM §4.5.4, APM §5.3.4). */
+  gbPages: boolean;
 }
 
 /** Reusable walk output: no allocation per walk. */
@@ -79,7 +81,7 @@ export function walk(mem: PhysicalMemory, ctl: PagingControl, lin: number, out: 
     // PML4E: PS (bit 7) is reserved on both vendors (SDM Table 4-15; APM Figure 5-18 "MBZ" at
     // bits 8:7); bit 8 is MBZ on AMD only, Intel ignores it.
     if (level === 4 && (ps || (ctl.vendor === 'amd' && (lo & PTE_G) !== 0))) rsvd = true;
-    if (level === 3 && ps && (lo & 0x3fffe000) !== 0) rsvd = true;   // 1 GiB page: bits 29:13
+    if (level === 3 && ps && (!ctl.gbPages || (lo & 0x3fffe000) !== 0)) rsvd = true; // 1 GiB page: bits 29:13
     if (level === 2 && ps && (lo & 0x001fe000) !== 0) rsvd = true;   // 2 MiB page: bits 20:13
     if (rsvd) { out.fault = WALK_RESERVED; out.depth = 5 - level; return false; }
     userAll = userAll && (lo & PTE_US) !== 0;
