@@ -118,6 +118,20 @@ describe('a bare VM driven through its exits', () => {
     expect(() => vcpu.setMsr(0xc0000080, 1n << 20n)).toThrow(/rejects/);
   });
 
+  for (const executionPath of EXECUTION_PATHS) {
+    it(`${executionPath} path: the guest's debug registers set by the host take effect (KVM_SET_DEBUGREGS)`, () => {
+      const { vcpu } = bareMachine(executionPath);
+      vcpu.setDebugRegs({ db: [BigInt(CODE + 2), 0n, 0n, 0n], dr6: 0n, dr7: 1n }); // L0, execute, the OUT
+      const d = vcpu.getDebugRegs();
+      expect(d).toEqual({ db: [BigInt(CODE + 2), 0n, 0n, 0n], dr6: 0xffff0ff0n, dr7: 0x401n }); // fixed bits forced
+      expect(() => vcpu.setDebugRegs({ dr7: 1n << 32n })).toThrow(/above 31/);
+      vcpu.interceptExceptions([1]);
+      // The instruction breakpoint is a fault: RIP is the OUT, DR6.B0 set.
+      expect(vcpu.run()).toEqual({ reason: 'exception', vector: 1, rip: BigInt(CODE + 2) });
+      expect(vcpu.getDebugRegs().dr6 & 1n).toBe(1n);
+    });
+  }
+
   it('translate reports the walk entry by entry, and where it stops', () => {
     const { vcpu } = bareMachine('cached');
     const t = vcpu.translate(0x201234n);
