@@ -16,6 +16,8 @@ export const MAX_PHYS_ADDR_BITS = 48;
 /** Reserved address bits 51:MAXPHYADDR in the high dword of an entry. */
 const HI_RSVD_ADDR = ((1 << (52 - 32)) - 1) & ~((1 << (MAX_PHYS_ADDR_BITS - 32)) - 1);
 const TWO32 = 4294967296;
+/** 4 KiB pages in a 2 MiB and a 1 GiB page. */
+export const SPAN_2M = 512, SPAN_1G = 262144;
 
 export interface PagingControl {
   cr3: number;       // physical address of the PML4 (bits 51:12)
@@ -37,7 +39,7 @@ export class WalkResult {
   nxAny = false;      // NX=1 at some level
   dirty = false;      // leaf D flag
   global = false;
-  large = false;      // 2 MiB or 1 GiB leaf
+  pageSpan = 1;       // 4 KiB pages the leaf maps: 1, 512 (2 MiB) or 262144 (1 GiB)
   pkey = 0;
   leafAddr = 0;       // physical address of the leaf entry (to set D)
   depth = 0;          // number of entries walked (A flags to set; on a fault, up to the faulting one)
@@ -96,7 +98,7 @@ export function walk(mem: PhysicalMemory, ctl: PagingControl, lin: number, out: 
       out.userAll = userAll; out.writeAll = writeAll; out.nxAny = nxAny;
       out.dirty = (lo & PTE_D) !== 0;
       out.global = (lo & PTE_G) !== 0;
-      out.large = level !== 1;
+      out.pageSpan = level === 1 ? 1 : level === 2 ? SPAN_2M : SPAN_1G;
       out.pkey = ctl.pke ? (hi >>> 27) & 0xf : 0;
       out.leafAddr = addr;
       out.depth = 5 - level;
