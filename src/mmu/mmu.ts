@@ -28,6 +28,7 @@ const TLB_BITS = 12;
 const TLB_SIZE = 1 << TLB_BITS;
 const TLB_MASK = TLB_SIZE - 1;
 const PAGE = 4096;
+const LARGE_BASES = 32;
 
 /** Raised through this callback; it must throw (the CPU's exception sentinel). */
 export type PageFaultSink = (linear: number, errorCode: number) => never;
@@ -55,8 +56,12 @@ export class Mmu extends PhysicalAccess {
   private readonly globalEntry = new Uint8Array(TLB_SIZE);
   /** 4 KiB pages of the entry's leaf (1, SPAN_2M, SPAN_1G): INVLPG of a large page drops all its slices. */
   private readonly span = new Uint32Array(TLB_SIZE);
-  private has2M = false;
   private has1G = false;
+  // The 2 MiB pages with slices in the TLB (their first VPN), so INVLPG scans their slots only when
+  // the address lies in one of them; past LARGE_BASES distinct pages, every INVLPG scans.
+  private readonly bases2M = new Float64Array(LARGE_BASES);
+  private nBases2M = 0;
+  private manyBases2M = false;
 
   /** Access kind (one ACC_* bit) of data reads / writes / fetches at the current CPL and AC. */
   readMask = ACC_READ_SUP;
@@ -91,7 +96,7 @@ export class Mmu extends PhysicalAccess {
 
   /** Flushes every PCID's entries (all of them, or all but the global ones). */
   flush(keepGlobal = false): void {
-    if (!keepGlobal) { this.tag.fill(NaN); this.key.fill(NaN); this.has2M = this.has1G = false; return; }
+    if (!keepGlobal) { this.tag.fill(NaN); this.key.fill(NaN); this.nBases2M = 0; this.manyBases2M = this.has1G = false; return; }
     for (let i = 0; i < TLB_SIZE; i++) if (!this.globalEntry[i]) this.tag[i] = this.key[i] = NaN;
   }
 
@@ -118,8 +123,24 @@ export class Mmu extends PhysicalAccess {
     if (this.key[s] === vpn) this.tag[s] = this.key[s] = NaN;
     // A large page is cached as 4 KiB slices: drop every slice of a large page holding `lin`
     // (SDM §4.10.4.1: INVLPG invalidates the whole page, whatever its size).
-    if (this.has2M) this.dropLarge(vpn, SPAN_2M, SPAN_2M);
+    if (this.nBases2M !== 0 || this.manyBases2M) this.invalidate2M(vpn);
     if (this.has1G) this.dropLarge(vpn, SPAN_1G, TLB_SIZE);
+  }
+
+  private invalidate2M(vpn: number): void {
+    const base = Math.floor(vpn / SPAN_2M) * SPAN_2M, b = this.bases2M;
+    let i = 0;
+    while (i < this.nBases2M && b[i] !== base) i++;
+    if (i < this.nBases2M) b[i] = b[--this.nBases2M]!;
+    else if (!this.manyBases2M) return;
+    this.dropLarge(vpn, SPAN_2M, SPAN_2M);
+  }
+
+  private noteBase2M(vpn: number): void {
+    const base = Math.floor(vpn / SPAN_2M) * SPAN_2M, b = this.bases2M;
+    for (let i = 0; i < this.nBases2M; i++) if (b[i] === base) return;
+    if (this.nBases2M < LARGE_BASES) b[this.nBases2M++] = base;
+    else this.manyBases2M = true;
   }
 
   /** Drops entries of `span`-page leaves covering `vpn`; their slots lie within `slots` of the aligned base's. */
@@ -225,7 +246,7 @@ export class Mmu extends PhysicalAccess {
       } else this.perm[s] = 0; // holes and MMIO always take the slow path
       this.globalEntry[s] = w.global ? 1 : 0;
       this.span[s] = w.pageSpan;
-      if (w.pageSpan === SPAN_2M) this.has2M = true;
+      if (w.pageSpan === SPAN_2M) this.noteBase2M(vpn);
       else if (w.pageSpan === SPAN_1G) this.has1G = true;
     }
     return w.physPage + (lin - vpn * PAGE);
