@@ -85,7 +85,7 @@ export const x87Store: Handler = (c, i) => {
       if (x.empty(0)) c.emulationFailure('FSTP1 (D9 D8+i) with an empty ST(0): the bits the hardware copies then are not modelled');
       const p = x.phys(0), q = x.phys(sti);
       x.sw &= ~FSW_C1;
-      x.lo[q] = x.lo[p]!; x.hi[q] = x.hi[p]!; x.se[q] = x.se[p]!;
+      x.lo[q] = x.lo[p]!; x.hi[q] = x.hi[p]!; x.se[q] = x.se[p]!; x.written = true;
       x.valid = (x.valid & ~(1 << q)) | (((x.valid >> p) & 1) << q);
       x.pop();
       return;
