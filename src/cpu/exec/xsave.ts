@@ -9,7 +9,7 @@
 import { Vector } from '../../arch/vectors.js';
 import { RAX, RCX, RDX } from '../../arch/registers.js';
 import {
-  XCOMP_BV_COMPACTED_HI, XCOMP_BV_OFFSET, XCR0_AVX, XCR0_SSE, XCR0_SUPPORTED, XCR0_X87, XSTATE_BV_OFFSET,
+  XCOMP_BV_COMPACTED_HI, XCOMP_BV_OFFSET, XCR0_AVX, XCR0_SSE, XCR0_SUPPORTED, XCR0_X87, XSS_SUPPORTED, XSTATE_BV_OFFSET,
 } from '../../arch/xsave.js';
 import type { ExecContext, Handler } from '../context.js';
 import type { Insn } from '../../isa/insn.js';
@@ -107,4 +107,4 @@ export const xsavec: Handler = (c, i) => saveCompacted(c, i, c.regLo[RAX]! & c.x
  * XSAVES (CPL 0: the row's `priv`, #GP(0) above): XSAVEC with RFBM = EDX:EAX & (XCR0 | IA32_XSS); the
  * model supports no supervisor component (IA32_XSS is 0), and never applies the modified optimization.
  */
-export const xsaves: Handler = (c, i) => saveCompacted(c, i, c.regLo[RAX]! & c.xcr0);
+export const xsaves: Handler = (c, i) => saveCompacted(c, i, c.regLo[RAX]! & (c.xcr0 | XSS_SUPPORTED));
