@@ -1,6 +1,7 @@
 // XRSTOR (standard and compacted forms) and XRSTORS (SDM Vol. 1 §13.8, §13.12; Vol. 2 XRSTOR,
 // XRSTORS). The legacy region is the FXSAVE layout (REX.W: the 64-bit one), at the same offsets in
-// both formats for x87 and SSE. Every #GP(0) check is made before anything changes.
+// both formats for x87 and SSE. Every #GP(0) check is made before anything changes. Outside 64-bit
+// mode XMM8-15 are neither loaded nor initialised (SDM Vol. 1 §13.5.2).
 import { Vector } from '../../arch/vectors.js';
 import { RAX } from '../../arch/registers.js';
 import { MXCSR_RESET } from '../../arch/mxcsr.js';
@@ -10,7 +11,7 @@ import {
 import type { Insn } from '../../isa/insn.js';
 import type { ExecContext, Handler } from '../context.js';
 import { fxImageMxcsr, loadFxX87, loadFxXmm } from './fxsave.js';
-import { initX87, initXmm, loadImage, wide, xsaveArea } from './xsave-area.js';
+import { initX87, initXmm, loadImage, wide, xmmCount, xsaveArea } from './xsave-area.js';
 
 /** Whether header bytes [from, to) (8-byte words) are all zero. */
 function headerZero(c: ExecContext, a: number, from: number, to: number): boolean {
@@ -60,8 +61,8 @@ function restore(c: ExecContext, i: Insn, supervisor: boolean): void {
   }
   c.mxcsr = mxcsr;
   if (sse) {
-    if (bv & XCR0_SSE) loadFxXmm(c);
-    else initXmm(c);
+    if (bv & XCR0_SSE) loadFxXmm(c, xmmCount(i));
+    else initXmm(c, xmmCount(i));
   }
 }
 

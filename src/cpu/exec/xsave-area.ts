@@ -26,6 +26,13 @@ import { fxImage } from './fxsave.js';
 
 /** The legacy region's used bytes (416-511 are neither written nor read by any form). */
 export const USED = 416;
+/**
+ * The end of the XMM registers in the image and their number: XMM8-15 (bytes 288-415) only in 64-bit
+ * mode; outside it the save forms do not write those bytes and the restore forms do not load or
+ * initialise XMM8-15 (SDM Vol. 1 §13.5.2).
+ */
+export const xmmEnd = (i: Insn) => (i.compat ? 288 : USED);
+export const xmmCount = (i: Insn) => (i.compat ? 8 : 16);
 /** A view of the shared legacy-region image (exec/fxsave.ts; no allocation per instruction). */
 export const view = new DataView(fxImage.buffer, fxImage.byteOffset, USED);
 
@@ -49,7 +56,7 @@ export function xinuse(c: ExecContext): number {
 /**
  * The area's address: canonical (#SS(0) for a stack reference, else #GP(0)), then 64-byte aligned
  * (#GP(0)), then the page walk for all 576 bytes (#PF at the first inaccessible byte) before any byte
- * is stored or loaded.
+ * is stored or loaded. In 32-bit code the segment check of all 576 bytes comes first (compat-x87.ts).
  */
 export function xsaveArea(c: ExecContext, i: Insn, write: boolean): number {
   const a = effectiveAddress(c, i);
@@ -81,7 +88,7 @@ export function initX87(c: ExecContext): void {
   x.lo.fill(0); x.hi.fill(0); x.se.fill(0);
 }
 
-/** The SSE initial configuration: XMM0-15 zero (MXCSR is the caller's: the forms differ). */
-export function initXmm(c: ExecContext): void {
-  for (let r = 0; r < 16; r++) c.xmm.u8.fill(0, r * VEC_SLOT_BYTES, r * VEC_SLOT_BYTES + 16);
+/** The SSE initial configuration: XMM0-15 (or the first `count`) zero (MXCSR is the caller's: the forms differ). */
+export function initXmm(c: ExecContext, count = 16): void {
+  for (let r = 0; r < count; r++) c.xmm.u8.fill(0, r * VEC_SLOT_BYTES, r * VEC_SLOT_BYTES + 16);
 }

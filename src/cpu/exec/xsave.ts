@@ -4,6 +4,7 @@
 // both in the legacy region, which is the FXSAVE layout (exec/fxsave.ts; REX.W: the 64-bit layout):
 // for them the compacted format places every byte where the standard format does. The restore
 // forms are in exec/xrstor.ts, the area checks and XINUSE in exec/xsave-area.ts.
+// Outside 64-bit mode (32-bit code) the layout is the 32-bit one and XMM8-15 are not saved (xsave-area.ts).
 // The requested-feature bitmap RFBM is EDX:EAX & XCR0 (XSAVES: & (XCR0 | IA32_XSS), and IA32_XSS is
 // always 0 here). What each form writes was measured on the AMD host (test/diff/x87-control.test.ts).
 import { Vector } from '../../arch/vectors.js';
@@ -14,7 +15,7 @@ import {
 import type { ExecContext, Handler } from '../context.js';
 import type { Insn } from '../../isa/insn.js';
 import { fillFxImage } from './fxsave.js';
-import { USED, storeImage, wide, xinuse, xsaveArea } from './xsave-area.js';
+import { storeImage, wide, xinuse, xmmEnd, xsaveArea } from './xsave-area.js';
 
 /**
  * XGETBV: EDX:EAX ← XCR[ECX] (upper RCX ignored). ECX = 0: XCR0; ECX = 1 (when CPUID.(EAX=0DH,ECX=1)
@@ -63,7 +64,7 @@ export const xsave: Handler = (c, i) => {
   fillFxImage(c, wide(i));
   if (rfbm & XCR0_X87) storeX87(c, a);
   if (rfbm & (XCR0_SSE | XCR0_AVX)) storeImage(c, a, 24, 32);
-  if (rfbm & XCR0_SSE) storeImage(c, a, 160, USED);
+  if (rfbm & XCR0_SSE) storeImage(c, a, 160, xmmEnd(i));
   mergeXstateBv(c, a, rfbm, used);
 };
 
@@ -81,7 +82,7 @@ export const xsaveopt: Handler = (c, i) => {
   fillFxImage(c, wide(i));
   if (save & XCR0_X87) storeX87(c, a);
   if (rfbm & (XCR0_SSE | XCR0_AVX)) storeImage(c, a, 24, 32);
-  if (save & XCR0_SSE) storeImage(c, a, 160, USED);
+  if (save & XCR0_SSE) storeImage(c, a, 160, xmmEnd(i));
   mergeXstateBv(c, a, rfbm, used);
 };
 
@@ -96,7 +97,7 @@ function saveCompacted(c: ExecContext, i: Insn, rfbm: number): void {
   const save = rfbm & xinuse(c);
   fillFxImage(c, wide(i));
   if (save & XCR0_X87) storeX87(c, a);
-  if (save & XCR0_SSE) { storeImage(c, a, 24, 32); storeImage(c, a, 160, USED); }
+  if (save & XCR0_SSE) { storeImage(c, a, 24, 32); storeImage(c, a, 160, xmmEnd(i)); }
   c.mmu.write64(a + XSTATE_BV_OFFSET, save, 0);
   c.mmu.write64(a + XCOMP_BV_OFFSET, rfbm, XCOMP_BV_COMPACTED_HI);
 }
