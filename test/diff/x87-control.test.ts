@@ -67,6 +67,13 @@ diffSuite('x87-control', (s) => {
   s.form(compacted(2, 3, '', 1), x87Gen({ random: 10, sse: true, mem: 'fx' }), { name: 'xrstor64 compacted, XSTATE_BV outside XCOMP_BV: #GP(0)' });
   s.form(compacted(3, 3, 'movb $1, 0x23f(%rsi); '), x87Gen({ random: 10, sse: true, mem: 'fx' }), { name: 'xrstor64 compacted, header byte 63: #GP(0)' });
   s.form(compacted(0, 3, 'movb $1, 0x210(%rsi); '), x87Gen({ random: 10, sse: true, mem: 'fx' }), { name: 'xrstor64 compacted, header byte 16: #GP(0)' });
+  // XSAVES/XRSTORS need CPL 0: #GP(0) in the user-mode snippets; a mandatory prefix on 0F C7 /3-/5 or 0F AE /6 is #UD
+  s.form('mov $3, %eax; xor %edx, %edx; xsaves64 (%rsi)', x87Gen({ random: 10, sse: true }), { name: 'xsaves64 at CPL 3: #GP(0)' });
+  s.form('mov $3, %eax; xor %edx, %edx; xrstors64 (%rsi)', x87Gen({ random: 10, sse: true }), { name: 'xrstors64 at CPL 3: #GP(0)' });
+  for (const [p, insn] of [['0x66', 'xsavec'], ['0xf3', 'xsavec'], ['0xf2', 'xsavec'], ['0x66', 'xsaves'], ['0xf3', 'xsaves'], ['0xf2', 'xrstors'],
+    ['0xf3', 'xsaveopt'], ['0xf2', 'xsaveopt']] as const) {
+    s.form(`mov $3, %eax; xor %edx, %edx; .byte ${p}; ${insn} (%rsi)`, x87Gen({ random: 5, sse: true }), { name: `${p} ${insn}: #UD` });
+  }
   // XSAVEC then XRSTOR of what it wrote
   s.form('mov $3, %eax; xor %edx, %edx; xsavec64 0x240(%rsi); movq $0, 0x250(%rsi); movq $0, 0x258(%rsi); movq $0, 0x260(%rsi); ' +
     'movq $0, 0x268(%rsi); movq $0, 0x270(%rsi); movq $0, 0x278(%rsi); fninit; pxor %xmm0, %xmm0; xrstor64 0x240(%rsi); movl $0, 0x25c(%rsi)',
