@@ -74,6 +74,14 @@ diffSuite('x87-control', (s) => {
     ['0xf3', 'xsaveopt'], ['0xf2', 'xsaveopt']] as const) {
     s.form(`mov $3, %eax; xor %edx, %edx; .byte ${p}; ${insn} (%rsi)`, x87Gen({ random: 5, sse: true }), { name: `${p} ${insn}: #UD` });
   }
+  // #PF order and CR2 with the area across the end of the data area (unmapped after it): save forms first byte then
+  // last (CR2 = base + 575), XRSTOR the header first (CR2 = base + 512)
+  for (const off of ['0xfc0', '0xe00']) {
+    for (const insn of ['xsave64', 'xsaveopt64', 'xsavec64', 'xrstor64']) {
+      s.form(`mov $3, %eax; xor %edx, %edx; ${insn} ${off}(%rsi)`, x87Gen({ random: 4, sse: true }), { name: `${insn} ${off}(%rsi): #PF across the page` });
+    }
+  }
+  s.form('xor %eax, %eax; xor %edx, %edx; xsavec64 0xfc0(%rsi)', x87Gen({ random: 4, sse: true }), { name: 'xsavec64 RFBM=0 across the page: #PF all the same' });
   // XSAVEC then XRSTOR of what it wrote
   s.form('mov $3, %eax; xor %edx, %edx; xsavec64 0x240(%rsi); movq $0, 0x250(%rsi); movq $0, 0x258(%rsi); movq $0, 0x260(%rsi); ' +
     'movq $0, 0x268(%rsi); movq $0, 0x270(%rsi); movq $0, 0x278(%rsi); fninit; pxor %xmm0, %xmm0; xrstor64 0x240(%rsi); movl $0, 0x25c(%rsi)',

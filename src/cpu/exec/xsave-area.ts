@@ -17,7 +17,7 @@
 import { Vector } from '../../arch/vectors.js';
 import { FCW_INIT } from '../../arch/x87.js';
 import { MXCSR_RESET } from '../../arch/mxcsr.js';
-import { XCR0_SSE, XCR0_X87, XSAVE_ALIGN, XSAVE_AREA_SIZE } from '../../arch/xsave.js';
+import { XCR0_SSE, XCR0_X87, XSAVE_ALIGN, XSAVE_AREA_SIZE, XSAVE_LEGACY_SIZE } from '../../arch/xsave.js';
 import { VEC_SLOT_BYTES } from '../vector-registers.js';
 import type { Insn } from '../../isa/insn.js';
 import type { ExecContext } from '../context.js';
@@ -55,15 +55,23 @@ export function xinuse(c: ExecContext): number {
 
 /**
  * The area's address: canonical (#SS(0) for a stack reference, else #GP(0)), then 64-byte aligned
- * (#GP(0)), then the page walk for all 576 bytes (#PF at the first inaccessible byte) before any byte
- * is stored or loaded. In 32-bit code the segment check of all 576 bytes comes first (compat-x87.ts).
+ * (#GP(0)), then the page walk for all 576 bytes (at most two pages) before any byte is stored or
+ * loaded, in the AMD host's order and CR2 (measured with the area across a page boundary, whatever
+ * RFBM): the save forms check the first byte, then the last (CR2 = base + 575 for a bad second page);
+ * the restore forms the header first (CR2 = base + 512), then the first byte (CR2 = base).
+ * In 32-bit code the segment check of all 576 bytes comes first (compat-x87.ts).
  */
 export function xsaveArea(c: ExecContext, i: Insn, write: boolean): number {
   const a = effectiveAddress(c, i);
   if (!isCanonicalAccess(a, XSAVE_AREA_SIZE)) c.raise(isStackReference(i) ? Vector.SS : Vector.GP, 0);
   if (a % XSAVE_ALIGN !== 0) c.raise(Vector.GP, 0);
-  if (write) c.mmu.probeWrite(a, XSAVE_AREA_SIZE);
-  else c.mmu.probeRead(a, XSAVE_AREA_SIZE);
+  if (write) {
+    c.mmu.probeWrite(a, 1);
+    c.mmu.probeWrite(a + XSAVE_AREA_SIZE - 1, 1);
+  } else {
+    c.mmu.probeRead(a + XSAVE_LEGACY_SIZE, 1);
+    c.mmu.probeRead(a, 1);
+  }
   return a;
 }
 
