@@ -2,12 +2,14 @@
 // limit-checked as a whole (#GP(0)) and refused for the save forms in a read-only segment; the legacy
 // region uses the 32-bit layout (FIP[31:0], FCS, FDP[31:0], FDS) and XMM8-15 are neither saved
 // (bytes 288-415 untouched) nor restored or initialised (SDM Vol. 1 §13.5.2, §13.13). XGETBV/XSETBV
-// run as in 64-bit mode. Expected values worked out by hand from the SDM.
+// run as in 64-bit mode. A stack-segment area is checked against SS (#SS(0)); the segment check comes
+// before the page walk, whose order and CR2 are the 64-bit mode's (measured on the AMD host in 64-bit
+// code: test/diff/x87-control). Expected values worked out by hand from the SDM.
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import type { CpuVendor } from '../src/arch/vendor.js';
 import { CODE32_START, DATA32, runCompat } from './helpers/compat.js';
-import { RAX, RBX, RCX, RDX, descriptor, outcome, phys } from './helpers/system.js';
+import { RAX, RBX, RCX, RDX, RSP, descriptor, outcome, phys } from './helpers/system.js';
 import type { Machine } from './helpers/machine.js';
 
 const CR4 = 0x620 | (1 << 18); // PAE, OSFXSR, OSXMMEXCPT, OSXSAVE
@@ -97,5 +99,32 @@ describe.each(EXECUTION_PATHS)('the XSAVE family in 32-bit code (%s path)', (pat
     const { m, r } = run([...SETBV3, 0xd9, 0xe8, 0x0f, 0x01, 0xd0, 0x89, 0xc6, 0xb9, 1, 0, 0, 0, 0x0f, 0x01, 0xd0]);
     expect(outcome(r)).toBe('ok');
     expect([Number(m.cpu.getReg64(6)), Number(m.cpu.getReg64(RAX)), Number(m.cpu.getReg64(RDX)), Number(m.cpu.getReg64(RCX))]).toEqual([3, 3, 0, 1]);
+  });
+
+  it('a stack-segment area past the SS limit is #SS(0); past the limit before the page walk; #PF across a page: CR2 = the last byte (save) or the header (restore)', () => {
+    const LOAD_SS = [0xba, 0x38, 0, 0, 0, 0x8e, 0xd2]; // mov $0x38,%edx; mov %edx,%ss
+    const ESP = (code: number[]) => [...LOAD_SS, ...code.slice(0, 2), (code[2]! & 0x38) | 4, 0x24]; // the same form on (%esp)
+    const PAGE_END = 0x2000 - 0x100 - 64; // DS offset of an area whose last 64 bytes pass the mapped 0x2000 bytes after DATA_LIN
+    const cases: [string, number[], number, bigint, bigint, string, number?][] = [
+      // name, code, limit of segment 38H (DS, and SS when loaded), EBX, ESP, outcome, CR2 (offset in the segment)
+      ['XSAVE (%esp), SS limit 0x23f', ESP(XSAVE), 0x23f, 0n, 0n, 'ok'], ['XSAVE (%esp), SS limit 0x23e', ESP(XSAVE), 0x23e, 0n, 0n, '#SS(0)'],
+      ['XRSTOR (%esp), SS limit 0x23e', ESP(XRSTOR), 0x23e, 0n, 0n, '#SS(0)'], ['XSAVEOPT (%esp), SS limit 0x23e', ESP(XSAVEOPT), 0x23e, 0n, 0n, '#SS(0)'],
+      ['XSAVEC %ss:(%ebx), SS limit 0x23e', [...LOAD_SS, 0x36, ...XSAVEC], 0x23e, 0n, 0n, '#SS(0)'],
+      ['XSAVE across the page', XSAVE, 0xffff, BigInt(PAGE_END), 0n, '#PF(2)', PAGE_END + 575],
+      ['XSAVEC across the page', XSAVEC, 0xffff, BigInt(PAGE_END), 0n, '#PF(2)', PAGE_END + 575],
+      ['XRSTOR across the page', XRSTOR, 0xffff, BigInt(PAGE_END), 0n, '#PF(0)', PAGE_END + 512],
+      ['XSAVE across the page, past the limit', XSAVE, PAGE_END + 574, BigInt(PAGE_END), 0n, '#GP(0)'],
+    ];
+    for (const [name, code, limit, ebx, esp, want, cr2] of cases) {
+      const setup = (m: Machine) => {
+        for (let k = 0; k < 0x300; k++) m.mem.u8[phys(m, DATA32 + k)] = 0;
+        m.mem.write16(phys(m, DATA32), 0x37f); m.mem.write32(phys(m, DATA32 + 24), 0x1f80);
+      };
+      const { m, r } = run([...SETBV3, ...code], { limit, setup, regs: { [RBX]: ebx, [RSP]: esp } });
+      expect(`${name}: ${outcome(r)}`).toBe(`${name}: ${want}`);
+      if (cr2 !== undefined) expect(`${name}: ${r.cr2}`).toBe(`${name}: ${DATA32 + cr2}`);
+      const at = CODE32_START + SETBV3.length + (code[0] === LOAD_SS[0] ? LOAD_SS.length : 0);
+      if (want !== 'ok') expect(`${name}: ${m.cpu.rip}`).toBe(`${name}: ${at}`);
+    }
   });
 });
