@@ -2,8 +2,10 @@
 // RDMSR/WRMSR of an MSR not listed here raises #GP(0) (SDM Vol. 4 intro).
 import {
   MSR_TSC, MSR_APIC_BASE, MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_PAT, MSR_EFER, MSR_STAR, MSR_LSTAR,
-  MSR_CSTAR, MSR_SFMASK, MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_TSC_AUX,
+  MSR_CSTAR, MSR_SFMASK, MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_TSC_AUX, MSR_XSS,
 } from '../arch/msr-index.js';
+import { XSS_SUPPORTED } from '../arch/xsave.js';
+import type { FeatureName } from '../isa/features.js';
 import { CR0_PG, EFER_LMA, EFER_LME, EFER_WRITABLE } from '../arch/control-registers.js';
 import { SEG_FS, SEG_GS } from '../arch/registers.js';
 import type { ArchState } from './state.js';
@@ -24,9 +26,14 @@ export function resetMsrs(s: ArchState): void {
   for (const [k, v] of PLAIN_MSRS) s.msrs.set(k, v);
 }
 
+/** The state plus the reported features (some MSRs exist only with their feature). */
+type MsrState = ArchState & { readonly features: ReadonlySet<FeatureName> };
+
 /** Returns the value, or undefined for an MSR the model lacks (the caller raises #GP(0)). */
-export function readMsr(s: ArchState, index: number): bigint | undefined {
+export function readMsr(s: MsrState, index: number): bigint | undefined {
   switch (index) {
+    // IA32_XSS exists with XSAVES (CPUID.(EAX=0DH,ECX=1):EAX[3]); no supervisor component: always 0
+    case MSR_XSS: return s.features.has('xsaves') ? 0n : undefined;
     case MSR_TSC: return s.readTsc();
     case MSR_EFER: return BigInt(s.efer);
     case MSR_FS_BASE: return BigInt.asUintN(64, BigInt(s.segBase[SEG_FS]!));
@@ -36,7 +43,7 @@ export function readMsr(s: ArchState, index: number): bigint | undefined {
 }
 
 /** A plain MSR's value for host-side and instruction reads that cannot fail (0 when absent). */
-export function msrValue(s: ArchState, index: number): bigint {
+export function msrValue(s: MsrState, index: number): bigint {
   return readMsr(s, index) ?? 0n;
 }
 
@@ -69,6 +76,7 @@ export function writeMsr(c: ExecContext, index: number, value: bigint): boolean 
       // Each byte must be a valid memory type: 0, 1, 4, 5, 6 or 7 (SDM §11.12.2).
       for (let b = 0n; b < 64n; b += 8n) { const t = (value >> b) & 0xffn; if (t === 2n || t === 3n || t > 7n) return false; }
       break;
+    case MSR_XSS: return c.features.has('xsaves') && (value & ~BigInt(XSS_SUPPORTED)) === 0n; // any set bit: #GP(0)
     case MSR_TSC_AUX: case MSR_SFMASK:
       if (value >> 32n) return false;
       break;
