@@ -8,7 +8,7 @@ import type { Vcpu } from '../src/host/vcpu.js';
 import type { Segment } from '../src/host/registers.js';
 import { FrameAllocator, PageTableBuilder } from '../src/mmu/page-table-builder.js';
 import { EXECUTION_PATHS, type ExecutionPath } from '../src/cpu/execution-path.js';
-import { CR0_PE, CR0_PG, CR0_WP, CR0_ET, CR0_NE, CR4_PAE, CR4_OSFXSR, EFER_LME, EFER_LMA, EFER_NXE } from '../src/arch/control-registers.js';
+import { CR0_PE, CR0_PG, CR0_WP, CR0_ET, CR0_NE, CR4_PAE, CR4_OSFXSR, CR4_OSXSAVE, EFER_LME, EFER_LMA, EFER_NXE } from '../src/arch/control-registers.js';
 
 const CODE = 0x2000, BUF = 0x5000, GDT = 0x1000, UNBACKED = 0x300000;
 const PROGRAM = [
@@ -172,6 +172,24 @@ describe('CPUID decides what the page walk accepts', () => {
           // P | RSVD, a read at CPL 0 (SDM §4.7), CR2 the address, RIP the load.
           expect(exit).toEqual({ reason: 'exception', vector: 14, errorCode: 0x9, cr2: 0x40005000n, rip: BigInt(CODE) });
         }
+      });
+    }
+  }
+});
+
+describe('CPUID leaf 0DH decides the XCR0 bits', () => {
+  const XSETBV_3 = [0x31, 0xc9, 0xb8, 0x03, 0x00, 0x00, 0x00, 0x31, 0xd2, 0x0f, 0x01, 0xd1, 0xf4]; // ecx=0, edx:eax=3; xsetbv; hlt
+  for (const executionPath of EXECUTION_PATHS) {
+    for (const sse of [true, false]) {
+      it(`${executionPath} path: XSETBV of x87|SSE ${sse ? 'succeeds' : 'is #GP(0) when 0DH.0 EAX reports x87 only'}`, () => {
+        const { vm, vcpu } = bareMachine(executionPath);
+        vm.writePhysical(CODE, Uint8Array.from(XSETBV_3));
+        vcpu.setSregs({ cr4: vcpu.getSregs().cr4 | BigInt(CR4_OSXSAVE) });
+        const leaves = vcpu.getCpuid();
+        if (!sse) leaves.find((e) => e.leaf === 0xd && e.subleaf === 0)!.eax = 1;
+        vcpu.setCpuid(leaves);
+        vcpu.interceptExceptions([13]);
+        expect(vcpu.run()).toEqual(sse ? { reason: 'hlt' } : { reason: 'exception', vector: 13, errorCode: 0, rip: BigInt(CODE + 9) });
       });
     }
   }

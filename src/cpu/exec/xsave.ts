@@ -33,12 +33,15 @@ export const xgetbv: Handler = (c) => {
 
 /**
  * XSETBV (CPL 0, checked by the row): XCR[ECX] ← EDX:EAX. #GP(0) for ECX ≠ 0, a bit the model does not
- * support (reserved or AVX…: only 1 and 3 are valid), bit 0 clear, or bit 2 without bit 1.
+ * support or the host's CPUID leaf 0DH does not report (reserved or AVX…: only 1 and 3 are valid), bit 0
+ * clear, or bit 2 without bit 1.
  */
 export const xsetbv: Handler = (c) => {
   if (c.regLo[RCX] !== 0) c.raise(Vector.GP, 0);
   const lo = c.regLo[RAX]!, hi = c.regLo[RDX]!;
-  if (hi !== 0 || (lo & ~XCR0_SUPPORTED) !== 0 || !(lo & XCR0_X87)) c.raise(Vector.GP, 0);
+  // The host's CPUID 0DH.0 EAX narrows the supported bits (KVM's guest_supported_xcr0).
+  const supported = c.cpuidTable ? XCR0_SUPPORTED & c.cpuidTable.xcr0Bits() : XCR0_SUPPORTED;
+  if (hi !== 0 || (lo & ~supported) !== 0 || !(lo & XCR0_X87)) c.raise(Vector.GP, 0);
   if ((lo & XCR0_AVX) && !(lo & XCR0_SSE)) c.raise(Vector.GP, 0);
   c.xcr0 = lo;
 };
