@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { Vector } from '../src/arch/vectors.js';
 import type { VcpuExit, UcallExit } from '../src/host/exits.js';
-import { Vm, type VmOptions } from '../src/vm.js';
+import { Vm, type VmOptions, type UcallEvent } from '../src/vm.js';
+import { eventJson, eventLine } from '../src/cli/format.js';
 import { HOST_GUEST_DIR, hostGuestsAvailable, loadHostGuest } from './helpers/host-guests.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -145,6 +146,9 @@ for (const executionPath of EXECUTION_PATHS) for (const forcedEmulation of [fals
         { type: 'ucall', cmd: 'CUSTOM', number: 0x1234n, args: padded(7, 8, 9) },
         { type: 'ucall', cmd: 'CUSTOM', number: 6n, args: padded() },
       ]);
+      // The CLI's lines for it (README: --json adds "number").
+      expect(JSON.parse(eventJson(custom[0]!))).toEqual({ type: 'ucall', cmd: 'CUSTOM', number: '0x1234', args: ['0x7', '0x8', '0x9', '0x0', '0x0', '0x0', '0x0'] });
+      expect(eventLine(custom[0]!, vm, () => '')).toBe('CUSTOM 0x1234 0x7 0x8 0x9 0x0 0x0 0x0 0x0');
     });
 
     it('8: code that patches itself: a #PF by default; runs with writableCode or an R+W+X segment', () => {
@@ -174,6 +178,16 @@ for (const executionPath of EXECUTION_PATHS) for (const forcedEmulation of [fals
       const failed = ucall(vcpu.run());
       expect(failed.address).toBe(0xffffffffffffffffn);
       expect(failed.error).toMatch(/GUEST_UCALL_FAILED/);
+    });
+
+    it('10: ucall_unhandled() from a handler is the ABI\'s UNHANDLED outcome (vector, error code, RIP)', () => {
+      const vm = loadHostGuest('runtime', opts);
+      vm.writeGlobal('test_case', 10n);
+      const r = vm.run();
+      const rip = vm.symbol('unhandled_insn')!;
+      expect(r.outcome).toBe('unhandled');
+      expect(r.last).toMatchObject({ cmd: 'UNHANDLED', args: padded(Vector.UD, 0, rip) });
+      expect(eventLine(r.last as UcallEvent, vm, (a) => `insn at ${a.toString(16)}`)).toBe(`UNHANDLED #UD(0x0) at rip 0x${rip.toString(16)}: insn at ${rip.toString(16)}`);
     });
   });
 }

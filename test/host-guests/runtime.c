@@ -16,6 +16,8 @@
  *      loader's writableCode option or an R+W+X segment
  *   9  what the host cannot read: an ABORT string that is not mapped, the
  *      GUEST_UCALL_FAILED address
+ *  10  the Guest ABI's UNHANDLED report, sent by a handler with
+ *      ucall_unhandled() (the runtime itself reports as upstream, case 3)
  */
 #include "guest.h"
 
@@ -176,6 +178,18 @@ static void unreadable(void)
 	ucall_arch_do_ucall(GUEST_UCALL_FAILED);
 }
 
+/* ---- 10 */
+static void report_unhandled(struct ex_regs *regs)
+{
+	ucall_unhandled(regs->vector, regs->error_code, regs->rip);
+}
+
+static void abi_unhandled(void)
+{
+	install_exception_handler(UD_VECTOR, report_unhandled);
+	unhandled();
+}
+
 void main(void)
 {
 	switch (test_case) {
@@ -188,6 +202,7 @@ void main(void)
 	case 7: own_ucalls(); break;
 	case 8: self_patch(); break;
 	case 9: unreadable(); break;
+	case 10: abi_unhandled(); break;
 	default: GUEST_FAIL("no test case %lu", test_case);
 	}
 }
