@@ -9,7 +9,7 @@ import { CPU_VENDORS, isCpuVendor, type CpuVendor } from './arch/vendor.js';
 import { PhysicalMemory, MAX_SLOT_SIZE } from './mmu/physical-memory.js';
 import { Serial, COM1_BASE, COM1_PORTS } from './devices/serial.js';
 import { DEBUG_EXIT_PORT, debugExitCode } from './devices/debug-exit.js';
-import type { UcallCmd } from './devices/ucall.js';
+import type { UcallKind } from './devices/ucall.js';
 import { parseElf, ImageError, type GuestImage } from './guest/elf.js';
 import { buildEnvironment, RAM_DEFAULT } from './guest/environment.js';
 import { GPR_NAMES } from './arch/registers.js';
@@ -25,7 +25,10 @@ export type Outcome = 'done' | 'abort' | 'unhandled' | 'shutdown' | 'halt' | 'de
 
 export interface UcallEvent {
   type: 'ucall';
-  cmd: UcallCmd;
+  /** NONE … UNHANDLED (guest-abi §6), or CUSTOM: another number, a test's own command (the run goes on). */
+  cmd: UcallKind;
+  /** CUSTOM: the command number the guest wrote. */
+  number?: bigint;
   /** The seven argument slots, as unsigned 64-bit values. */
   args: bigint[];
   /** PRINTF: the formatted text. ABORT: the message. */
@@ -64,6 +67,12 @@ export interface VmOptions {
   executionPath?: ExecutionPath;
   /** Instruction budget for run() (default 1e9): past it the outcome is `limit`. */
   maxInstructions?: number;
+  /**
+   * Map the image's supervisor code writable too (KVM selftests map all guest
+   * memory writable; upstream fix_hypercall patches its own .text). Off by
+   * default: every page keeps its segment's p_flags (guest-abi §1).
+   */
+  writableCode?: boolean;
   /** Called for every event as it happens (before run() returns). */
   onEvent?: (e: GuestEvent) => void;
   /** Called before every instruction (tracing); makes run() step one instruction at a time. */
@@ -116,7 +125,7 @@ export class Vm {
     this.cpu.executionPath = options.executionPath ?? 'cached';
     this.serial = new Serial((text) => this.emit({ type: 'console', text }));
     this.machine.attachPortDevice(COM1_BASE, COM1_PORTS, this.serial);
-    buildEnvironment(image, ram, this.cpu);
+    buildEnvironment(image, ram, this.cpu, { writableCode: options.writableCode ?? false });
     this.announceForcedEmulation(options.forcedEmulation ?? false);
   }
 
@@ -300,6 +309,7 @@ export class Vm {
 /** A ucall exit as the runner's event (the ABI's event shape). */
 function toEvent(exit: UcallExit): UcallEvent {
   const ev: UcallEvent = { type: 'ucall', cmd: exit.cmd, args: exit.args };
+  if (exit.cmd === 'CUSTOM') ev.number = exit.number;
   if (exit.text !== undefined) ev.text = exit.text;
   if (exit.expr !== undefined) ev.expr = exit.expr;
   if (exit.file !== undefined) ev.file = exit.file;

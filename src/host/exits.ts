@@ -2,7 +2,7 @@
 // kvm_run exit reasons). run() resumes exactly where it stopped: for a read
 // (`io` IN, `mmio` read) the host sets `value` before the next run() and the
 // instruction completes with it.
-import type { UcallCmd } from '../devices/ucall.js';
+import type { UcallKind } from '../devices/ucall.js';
 
 /** Port I/O to a port no in-VM device claims (KVM_EXIT_IO). One element: `count` is 1 (REP INS/OUTS exit once per element). */
 export interface IoExit {
@@ -29,9 +29,9 @@ export interface MmioExit {
 /** A guest ucall (the KVM selftests convention, guest-abi §6), decoded. */
 export interface UcallExit {
   reason: 'ucall';
-  /** The command by name (an unknown number arrives as 'NONE' with `number` set). */
-  cmd: UcallCmd;
-  /** The command number as the guest wrote it. */
+  /** The command by name; a number outside the common ones (a test's own command) is 'CUSTOM'. */
+  cmd: UcallKind;
+  /** The command number as the guest wrote it (the one to look at for CUSTOM). */
   number: bigint;
   /** The seven argument slots, unsigned 64-bit. */
   args: bigint[];
