@@ -69,7 +69,7 @@ for (const executionPath of EXECUTION_PATHS) for (const forcedEmulation of [fals
       // XGETBV with CR4.OSXSAVE = 0 is #UD; then XCR0 = 1 (x87, its reset value); XSETBV XCR0 = 0 is #GP (SDM Vol. 2C XSETBV).
       expect(sync(vcpu.run())).toEqual(padded(Vector.UD, 0, 1, Vector.GP, 0));
       if (forcedEmulation) {
-        // XGETBV ECX = 1 is #GP on a model without XINUSE; a KVM_FEP'd ud2 is #UD.
+        // XGETBV ECX = 2 (no such XCR) is #GP; a KVM_FEP'd ud2 is #UD.
         expect(sync(vcpu.run())).toEqual(padded(KVM_MAGIC_DE_VECTOR, Vector.GP, Vector.GP, Vector.GP, Vector.GP, Vector.UD));
       }
       expect(ucall(vcpu.run()).cmd).toBe('DONE');

@@ -85,7 +85,7 @@ static void safe_helpers(void)
 		de = divide_by_zero(true, &ec);
 		GUEST_SYNC6(de, rdmsr_safe_fep(0xdeadbeef, &v),
 			    wrmsr_safe_fep(0xdeadbeef, 0),
-			    rdpmc_safe_fep(0, &v), xgetbv_safe_fep(1, &v),
+			    rdpmc_safe_fep(0, &v), xgetbv_safe_fep(2, &v),
 			    kvm_asm_safe_fep("ud2"));
 	}
 }
