@@ -10,7 +10,7 @@ import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import type { VcpuExit, HypercallExit } from '../src/host/exits.js';
 import { StopReason } from '../src/cpu/stop-reason.js';
 import { hostGuestsAvailable, loadHostGuest } from './helpers/host-guests.js';
-import { Machine, CODE, RAX, RBX, RCX, RDX, RSI, outcome, phys } from './helpers/system.js';
+import { Machine, CODE, DATA_LIN, RAX, RBX, RCX, RDX, RSI, descriptor, outcome, phys } from './helpers/system.js';
 import { runCompat, CODE32_START } from './helpers/compat.js';
 
 const u64 = (v: number | bigint) => { const b = new Uint8Array(8); new DataView(b.buffer).setBigUint64(0, BigInt(v), true); return b; };
@@ -131,13 +131,16 @@ describe.each(EXECUTION_PATHS)('hypercall edge cases on the bare machine (%s pat
       expect(m.cpu.getReg64(RAX)).toBe(0xffffffffn);
     });
 
-    it(`${vendor}: the other vendor's instruction in 32-bit code is patched at its linear address, then exits`, () => {
+    it(`${vendor}: the other vendor's instruction in 32-bit code is patched at its linear address (CS base + EIP), then exits`, () => {
       const native = vendor === 'intel' ? VMCALL : VMMCALL, foreign = vendor === 'intel' ? VMMCALL : VMCALL;
       const m = new Machine(undefined, vendor);
       m.cpu.hypercallExits = true;
-      const { r } = runCompat(foreign, { path, vendor, regs }, m);
+      // A code segment based at CS_BASE: the 32-bit code runs at EIP = CODE32_START - CS_BASE.
+      const CS_BASE = 0x1000;
+      const setup = (mm: Machine) => mm.mem.write32(phys(mm, DATA_LIN), CODE32_START - CS_BASE);
+      const { r } = runCompat(foreign, { path, vendor, regs, cs: descriptor(CS_BASE, 0xfffff, 0xc09b), setup }, m);
       expect(r.outcome).toBe('other');
-      expect(m.cpu.rip).toBe(CODE32_START);
+      expect(m.cpu.rip).toBe(CODE32_START - CS_BASE);
       expect([...m.mem.u8.subarray(phys(m, CODE32_START), phys(m, CODE32_START) + 3)]).toEqual(native);
       expect(m.cpu.hostExits.queue.map((a) => a.kind)).toEqual(['hypercall']);
     });

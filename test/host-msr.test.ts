@@ -132,6 +132,7 @@ describe('MSR filter rules', () => {
     expect(() => vm.setMsrFilter({ defaultAllow: true, ranges: [{ base: 0, count: 4 }] })).toThrow(/neither/);
     expect(() => vm.setMsrFilter({ defaultAllow: true, ranges: [{ base: 0, count: 9, bitmap: Uint8Array.of(1), read: true }] })).toThrow(/covers 8/);
     expect(() => vm.setMsrFilter({ defaultAllow: true, ranges: [{ base: 0xffffffff, count: 2, read: true }] })).toThrow(/past/);
+    expect(() => vm.setMsrFilter({ defaultAllow: false, ranges: [{ base: 0, count: 0, read: true }] })).toThrow(/default-deny/);
     vm.setMsrFilter({ defaultAllow: true, ranges: [{ base: 0, count: 0, read: true }] }); // empty ranges are ignored
     expect(vm.msrPolicy.filter?.ranges).toEqual([]);
   });

@@ -65,6 +65,8 @@ export function compileMsrFilter(f: MsrFilter): { defaultAllow: boolean; ranges:
     if (read === null && write === null) throw new RangeError(`range ${k} filters neither reads nor writes`);
     ranges.push({ base: r.base, count, read, write });
   }
+  // kvm_vm_ioctl_set_msr_filter: a default-deny filter with no MSRs in any range is -EINVAL.
+  if (ranges.length === 0 && !f.defaultAllow) throw new RangeError('a default-deny MSR filter needs a non-empty range');
   return { defaultAllow: f.defaultAllow, ranges };
 }
 
