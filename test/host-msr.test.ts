@@ -11,6 +11,11 @@ import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import type { VcpuExit, MsrExit } from '../src/host/exits.js';
 import type { Vm } from '../src/vm.js';
 import { hostGuestsAvailable, loadHostGuest } from './helpers/host-guests.js';
+import { MsrPolicy } from '../src/cpu/msr-policy.js';
+import { compileMsrFilter } from '../src/host/host-calls.js';
+import { StopReason } from '../src/cpu/stop-reason.js';
+import { Machine, RAX, RDX, outcome, rdmsr, wrmsr } from './helpers/system.js';
+import { runCompat, CODE32_START } from './helpers/compat.js';
 
 const STAR = 0xc0000081, LSTAR = 0xc0000082, TSC_AUX = 0xc0000103;
 const NON_EXISTENT = 0x474f4f00, OTHER_UNKNOWN = 0x40000123;
@@ -153,4 +158,54 @@ describe('MSR filter rules', () => {
     ];
     expect(table.map(([i, w]) => p.allowed(i, w))).toEqual(table.map((t) => t[2]));
   });
+});
+
+// The same rules for 32-bit code (compatibility mode) on the bare machine, with the queued access
+// answered by hand: ECX is the index, EDX:EAX the value, RIP on the instruction while it waits.
+describe.each(EXECUTION_PATHS)('MSR exits in 32-bit code on the bare machine (%s path)', (path) => {
+  type Case = {
+    name: string; code: number[]; at: number;
+    policy: { unknown?: boolean; invalid?: boolean; filter?: boolean; deny?: { read?: boolean; write?: boolean } };
+    access?: { write: boolean; address: number; value: bigint; why: string };
+    answer?: { value?: bigint; error?: boolean };
+    outcome: string; edxEax?: bigint;
+  };
+  const cases: Case[] = [
+    { name: 'RDMSR of an unknown MSR, answered', code: rdmsr(NON_EXISTENT), at: 5, policy: { unknown: true },
+      access: { write: false, address: NON_EXISTENT, value: 0n, why: 'unknown' }, answer: { value: 0x11223344_55667788n },
+      outcome: 'ok', edxEax: 0x11223344_55667788n },
+    { name: 'WRMSR with reserved bits, refused by the host', code: wrmsr(TSC_AUX, 1n << 32n), at: 15, policy: { invalid: true },
+      access: { write: true, address: TSC_AUX, value: 1n << 32n, why: 'invalid' }, answer: { error: true }, outcome: '#GP(0)' },
+    { name: 'RDMSR denied by the filter, no filter exit', code: rdmsr(STAR), at: 5, policy: { unknown: true, deny: { read: true } }, outcome: '#GP(0)' },
+    { name: 'WRMSR denied by the filter, exits and completes', code: wrmsr(STAR, 0x1234n), at: 15, policy: { filter: true, deny: { write: true } },
+      access: { write: true, address: STAR, value: 0x1234n, why: 'filter' }, answer: {}, outcome: 'ok' },
+  ];
+  for (const vendor of ['amd', 'intel'] as const) for (const k of cases) {
+    it(`${vendor}: ${k.name}`, () => {
+      const m = new Machine(undefined, vendor);
+      const p = new MsrPolicy();
+      p.exitUnknown = k.policy.unknown ?? false;
+      p.exitInvalid = k.policy.invalid ?? false;
+      p.exitFilter = k.policy.filter ?? false;
+      if (k.policy.deny) p.filter = compileMsrFilter({ defaultAllow: true, ranges: [{ base: STAR, count: 1, ...k.policy.deny }] });
+      m.cpu.msrPolicy = p;
+      const { r } = runCompat(k.code, { path, vendor }, m);
+      if (k.access) {
+        expect(r).toEqual({ outcome: 'other', message: String(StopReason.HostExit) });
+        expect(m.cpu.rip).toBe(CODE32_START + k.at);
+        const access = m.cpu.hostExits.queue.shift()!;
+        expect(access).toMatchObject({ kind: 'msr', ...k.access });
+        if (k.answer?.value !== undefined) access.value = k.answer.value;
+        access.error = k.answer?.error ?? false;
+        m.cpu.hostExits.complete(access);
+        expect(outcome(m.resume())).toBe(k.outcome);
+      } else {
+        expect(outcome(r)).toBe(k.outcome);
+        expect(m.cpu.hostExits.queue).toEqual([]);
+      }
+      if (k.outcome !== 'ok') expect(m.cpu.rip).toBe(CODE32_START + k.at);
+      if (k.edxEax !== undefined) expect((m.cpu.getReg64(RDX) << 32n) | m.cpu.getReg64(RAX)).toBe(k.edxEax);
+      expect(m.cpu.msrs.get(STAR)).toBe(0n); // nothing reached the CPU's STAR
+    });
+  }
 });
