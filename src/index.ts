@@ -23,4 +23,6 @@ export type { Regs, Sregs, Segment, DescriptorTable } from './host/registers.js'
 export type { DebugRegs } from './host/debug-registers.js';
 export type { Translation } from './host/guest-memory.js';
 export type { CpuidEntry } from './cpu/host-cpuid.js';
+export type { MsrExit, HypercallExit } from './host/exits.js';
+export type { MsrExitOptions, MsrFilter, MsrFilterRange } from './host/host-calls.js';
 export { Vector } from './arch/vectors.js';

@@ -77,6 +77,8 @@ export interface VmOptions {
   onEvent?: (e: GuestEvent) => void;
   /** Called before every instruction (tracing); makes run() step one instruction at a time. */
   onInstruction?: (vm: Vm) => void;
+  /** KVM's fix-hypercall quirk (default true; VirtualMachineOptions.fixHypercall). */
+  fixHypercall?: boolean;
 }
 
 /** Guest RAM the ABI runner accepts: up to 64 GiB, in slots of at most 2 GiB from guest-physical 0. */
@@ -119,7 +121,7 @@ export class Vm {
     // RAM: slot 0 at guest-physical 0 (up to 2 GiB), then further 2 GiB slots.
     this.mem = new PhysicalMemory(Math.min(ram, MAX_SLOT_SIZE));
     for (let base = MAX_SLOT_SIZE; base < ram; base += MAX_SLOT_SIZE) this.mem.addSlot({ base, size: Math.min(MAX_SLOT_SIZE, ram - base) });
-    this.machine = new VirtualMachine({ vendor, forcedEmulation: options.forcedEmulation ?? false }, this.mem);
+    this.machine = new VirtualMachine({ vendor, forcedEmulation: options.forcedEmulation ?? false, fixHypercall: options.fixHypercall ?? true }, this.mem);
     this.vcpu = this.machine.createVcpu();
     this.cpu = this.vcpu.cpu;
     this.cpu.executionPath = options.executionPath ?? 'cached';
@@ -192,6 +194,8 @@ export class Vm {
         if (exit.port === DEBUG_EXIT_PORT && exit.direction === 'out') return this.finish('debug-exit', undefined, debugExitCode(exit.size, exit.value));
         return undefined; // IN reads all ones (the exit's default value)
       case 'mmio': return undefined; // the open bus: reads all ones, writes dropped
+      case 'hypercall': return undefined; // unanswered: -KVM_ENOSYS, as KVM for an unknown number
+      case 'msr': return undefined; // exits the host asked for (machine.msrExits): reads 0, writes dropped
       case 'hlt': return this.finish('halt');
       case 'shutdown': return this.finish('shutdown');
       case 'limit': return this.finish('limit');

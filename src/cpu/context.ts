@@ -11,8 +11,9 @@ import type { Insn } from '../isa/insn.js';
 import type { ArchState } from './state.js';
 import type { OperandValues } from './operand-values.js';
 import type { StopReason } from './stop-reason.js';
-import type { HostIo } from './host-exits.js';
+import type { HostIo, HostExits } from './host-exits.js';
 import type { HostCpuid } from './host-cpuid.js';
+import type { MsrPolicy } from './msr-policy.js';
 
 /** The code an execution tier binds to a decoded instruction. */
 export type Handler = (c: ExecContext, i: Insn) => void;
@@ -37,6 +38,14 @@ export interface ExecContext extends ArchState {
   readonly forcedEmulation: boolean;
   /** The host's CPUID table (host-cpuid.ts), or null for the model's CPUID. */
   readonly cpuidTable: HostCpuid | null;
+  /** The accesses waiting for the host (host-exits.ts). */
+  readonly hostExits: HostExits;
+  /** The VM's userspace-MSR policy (host-calls.ts), or null: RDMSR/WRMSR as the model alone says. */
+  readonly msrPolicy: MsrPolicy | null;
+  /** VMCALL/VMMCALL exit to the host as hypercalls (a host is attached), else #UD (host-calls.ts). */
+  readonly hypercallExits: boolean;
+  /** KVM_X86_QUIRK_FIX_HYPERCALL_INSN: the other vendor's hypercall instruction is patched, not #UD. */
+  readonly fixHypercall: boolean;
 
   /** Writes all of RFLAGS (callers apply the POPF/IRET privilege rules first). */
   setRflags(f: number): void;

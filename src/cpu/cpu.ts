@@ -26,6 +26,7 @@ import { MODEL_FEATURES } from './cpuid.js';
 import { StopReason } from './stop-reason.js';
 import type { ExecutionPath } from './execution-path.js';
 import { HostExits, HOST_EXIT, OPEN_PORTS, type HostIo } from './host-exits.js';
+import type { MsrPolicy } from './msr-policy.js';
 import { OPEN_BUS } from '../mmu/physical-access.js';
 import { HostCpuid, type CpuidEntry } from './host-cpuid.js';
 
@@ -51,6 +52,12 @@ export class Cpu extends ArchState implements RunContext {
   hostIo: HostIo = OPEN_PORTS;
   cpuidTable: HostCpuid | null = null;
   fepUnsupported: ReadonlySet<string> | null = null;
+  /** The VM's userspace-MSR policy (host-calls.ts); null on a bare CPU. */
+  msrPolicy: MsrPolicy | null = null;
+  /** Set by exitToHost: VMCALL/VMMCALL exit as hypercalls instead of #UD. */
+  hypercallExits = false;
+  /** KVM's fix-hypercall quirk (host-calls.ts). */
+  fixHypercall = true;
   fepStart = NaN;
   forcedEmulation: boolean;
   readonly vendor: CpuVendor;
@@ -113,6 +120,7 @@ export class Cpu extends ArchState implements RunContext {
   exitToHost(on: boolean): void {
     this.hostIo = on ? this.hostExits.ports : OPEN_PORTS;
     this.mmu.hostMmio = on ? this.hostExits : OPEN_BUS;
+    this.hypercallExits = on;
     this.hostExits.reset();
   }
 

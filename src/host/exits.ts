@@ -77,8 +77,40 @@ export interface ExceptionExit {
 /** A JavaScript error inside the emulator: a bug, with its message (the run cannot go on). */
 export interface InternalErrorExit { reason: 'internal-error'; message: string; rip: bigint }
 
+/**
+ * A guest RDMSR/WRMSR the host asked to handle (KVM_EXIT_X86_RDMSR / WRMSR; vm.msrExits, vm.setMsrFilter).
+ * The host answers before the next run(): a read's `data`, or `error` to inject #GP(0).
+ */
+export interface MsrExit {
+  reason: 'msr';
+  direction: 'read' | 'write';
+  index: number;
+  /** Write: the value (nothing was written to the CPU). Read: what EDX:EAX get; the host sets it (0 unless set). */
+  data: bigint;
+  /** 'unknown': the model has no such MSR; 'invalid': the CPU would #GP; 'filter': the MSR filter denies it. */
+  why: 'unknown' | 'invalid' | 'filter';
+  /** The host sets it to make the instruction raise #GP(0) instead. */
+  error: boolean;
+}
+
+/**
+ * VMCALL/VMMCALL at CPL 0, KVM's PV hypercall convention (KVM_EXIT_HYPERCALL). The host sets
+ * `result` (into RAX); left unset, the guest gets -KVM_ENOSYS as from KVM for an unknown number.
+ */
+export interface HypercallExit {
+  reason: 'hypercall';
+  /** RAX (32 bits outside 64-bit mode). */
+  nr: bigint;
+  /** RBX, RCX, RDX, RSI (32 bits outside 64-bit mode). */
+  args: bigint[];
+  result?: bigint;
+  cpl: number;
+  /** In 64-bit mode (KVM_EXIT_HYPERCALL_LONG_MODE); otherwise the result is truncated to 32 bits. */
+  longMode: boolean;
+}
+
 export type VcpuExit =
   | IoExit | MmioExit | UcallExit | HltExit | ShutdownExit | LimitExit
-  | EmulationFailureExit | ExceptionExit | InternalErrorExit;
+  | EmulationFailureExit | ExceptionExit | InternalErrorExit | MsrExit | HypercallExit;
 
 export type ExitReason = VcpuExit['reason'];

@@ -16,6 +16,7 @@ import { getDebugRegs, setDebugRegs, type DebugRegs } from './debug-registers.js
 import { translate, readVirtual, writeVirtual, readString, physicalOf, type Translation } from './guest-memory.js';
 import { decodeUcall } from './ucall.js';
 import { getFpu, setFpu } from './fpu.js';
+import { PendingHostCall, type MsrPolicy } from './host-calls.js';
 import { modelCpuid, type CpuidEntry } from '../cpu/host-cpuid.js';
 import type { PhysicalMemory } from '../mmu/physical-memory.js';
 import type { PortBus } from '../devices/port-bus.js';
@@ -28,6 +29,9 @@ export interface VcpuHost {
   readonly vendor: CpuVendor;
   readonly forcedEmulation: boolean;
   writePhysical(address: number, bytes: Uint8Array): void;
+  /** Userspace MSR handling and the fix-hypercall quirk (host-calls.ts). */
+  readonly msrPolicy: MsrPolicy;
+  readonly fixHypercall: boolean;
 }
 
 /** Vectors that carry an error code (SDM Vol. 3A Table 6-1). */
@@ -44,10 +48,14 @@ export class Vcpu {
   private pendingRead: { exit: IoExit | MmioExit; access: HostAccess } | null = null;
   /** A ucall made with IN: it completes with 0 on the next run(). */
   private ucallIn: HostAccess | null = null;
+  /** An msr or hypercall exit the host answers on the next run() (host-calls.ts). */
+  private readonly hostCall = new PendingHostCall();
 
   constructor(readonly vm: VcpuHost, readonly id: number) {
     this.cpu = new Cpu(vm.mem, vm.ports, { forcedEmulation: vm.forcedEmulation, vendor: vm.vendor });
     this.cpu.exitToHost(true);
+    this.cpu.msrPolicy = vm.msrPolicy;
+    this.cpu.fixHypercall = vm.fixHypercall;
   }
 
   get executionPath(): ExecutionPath { return this.cpu.executionPath; }
@@ -71,6 +79,7 @@ export class Vcpu {
       cpu.hostExits.complete(access);
       this.pendingRead = null;
     }
+    this.hostCall.complete(cpu.hostExits);
     if (this.ucallIn) {
       this.ucallIn.value = 0n;
       cpu.hostExits.complete(this.ucallIn);
@@ -86,6 +95,7 @@ export class Vcpu {
   }
 
   private accessExit(a: HostAccess): VcpuExit {
+    if (a.kind === 'msr' || a.kind === 'hypercall') return this.hostCall.exitFor(a);
     if (a.kind === 'io' && a.address === this.ucallPort) {
       if (!a.write) this.ucallIn = a;
       return decodeUcall(this.cpu, this.cpu.getReg64(7));
@@ -225,6 +235,7 @@ export class Vcpu {
     // The host changed the state under a read exit: the instruction will be fetched anew.
     this.pendingRead = null;
     this.ucallIn = null;
+    this.hostCall.cancel();
     this.cpu.hostExits.cancelRead();
   }
 
