@@ -106,6 +106,25 @@ describe.skipIf(!hostGuestsAvailable.ok)('host debugging', () => {
       expect(vcpu.removeBreakpoint(int3)).toBe(true);
       expect(vcpu.removeBreakpoint(int3)).toBe(false);
       expect(untilSync(vcpu, 5)).toEqual([1n, int3 + 1n, 0n, 0n]);
+      // An instruction that branches to itself (LOOP, RCX = 3) arrives three times: three stops, three hook calls.
+      const loop = sym(vm, 'loop_at');
+      vcpu.addBreakpoint(loop);
+      const hooked: bigint[] = [];
+      vcpu.onInstruction((_v, rip) => { if (rip === loop) hooked.push(rip); });
+      for (const rcx of [3n, 2n, 1n]) {
+        expect(vcpu.run()).toEqual({ reason: 'debug', cause: 'breakpoint', rip: loop });
+        expect(vcpu.getRegs().rcx).toBe(rcx);
+      }
+      // REP STOSB (4 elements): one arrival, one stop; resumed, it completes without stopping again,
+      // also while a watchpoint (elsewhere) makes it run one element per step.
+      const rep = sym(vm, 'rep_at');
+      vcpu.addBreakpoint(rep);
+      vcpu.addWatchpoint({ address: sym(vm, 'watched'), length: 8, kind: 'access' });
+      expect(vcpu.run()).toEqual({ reason: 'debug', cause: 'breakpoint', rip: rep });
+      expect(vcpu.getRegs().rcx).toBe(4n);
+      expect(untilSync(vcpu, 6)).toEqual([0n, 0n, 0n, 0n]);
+      expect(hooked).toEqual([loop, loop, loop]);
+      vcpu.onInstruction(null);
       expect(vcpu.run()).toMatchObject({ reason: 'ucall', cmd: 'DONE' });
     });
 
@@ -163,6 +182,7 @@ describe.skipIf(!hostGuestsAvailable.ok)('host debugging', () => {
       expect(vcpu.removeWatchpoint(r)).toBe(true);
       expect(untilSync(vcpu, 4)).toEqual([0x77n, rd, 0n, 0n]);
       untilSync(vcpu, 5);
+      untilSync(vcpu, 6);
       expect(vcpu.run()).toMatchObject({ reason: 'ucall', cmd: 'DONE' });
     });
   });

@@ -12,6 +12,9 @@
  *           guest's DR1 too): the guest's #DB reports DR6.B1 only
  *   SYNC 4  `watched2` read at rd_at (the host watches it for any access)
  *   SYNC 5  the guest's own INT3: one #BP, RIP after it
+ *   SYNC 6  LOOP to itself at loop_at, three times (a host breakpoint there
+ *           stops at each arrival), then REP STOSB of 4 bytes at rep_at (one
+ *           stop: its elements are one instruction); args: RCX after each
  *   DONE
  */
 #include "guest.h"
@@ -38,6 +41,7 @@ asm(".text\n"
 
 volatile uint64_t watched __attribute__((aligned(8)));
 volatile uint64_t watched2 __attribute__((aligned(8))) = 0x77;
+static volatile uint8_t stos_buf[4];
 
 static volatile uint64_t db_rip[8], db_dr6[8];
 static volatile unsigned int db_count, bp_count;
@@ -154,4 +158,16 @@ void main(void)
 	GUEST_ASSERT_EQ(db_count, 1);
 	check_invisible();
 	GUEST_SYNC_ARGS(5, bp_count, (uint64_t)int3_after, 0, 0);
+
+	v = 3;
+	asm volatile("loop_at: loop loop_at" : "+c"(v) :: "memory");
+	{
+		uint64_t n = 4;
+		void *dst = (void *)stos_buf;
+
+		asm volatile("rep_at: rep stosb" : "+c"(n), "+D"(dst) : "a"(0xab) : "memory");
+		GUEST_ASSERT_EQ(stos_buf[3], 0xab);
+		check_invisible();
+		GUEST_SYNC_ARGS(6, v, n, 0, 0);
+	}
 }
