@@ -32,12 +32,10 @@ const LARGE_BASES = 32;
 
 /** Raised through this callback; it must throw (the CPU's exception sentinel). */
 export type PageFaultSink = (linear: number, errorCode: number) => never;
-/**
- * Sees every explicit data access while installed (the CPU's data breakpoints, cpu/debug.ts):
- * `access` before it, `value` (optional: host tracing, cpu/host-debug.ts) after it with the data.
- */
+/** Sees every explicit data access while installed (data breakpoints, cpu/debug.ts): `access` before it, `value` after. */
 export interface AccessWatch {
   access(lin: number, size: number, write: boolean): void;
+  /** The data read or written (optional: host tracing, cpu/host-debug.ts). */
   value?(lin: number, size: number, write: boolean, lo: number, hi: number): void;
 }
 
@@ -334,12 +332,9 @@ export class Mmu extends PhysicalAccess {
   private readData(lin: number, size: number): number {
     if (this.alignOn && (lin & (size - 1)) !== 0) this.alignmentFault();
     const w = this.watch;
-    if (w === null) return this.readSlow(lin, size, this.readMask);
-    w.access(lin, size, false);
-    if (w.value === undefined) return this.readSlow(lin, size, this.readMask);
+    if (w !== null) w.access(lin, size, false);
     const lo = this.readSlow(lin, size, this.readMask), hi = this.hi;
-    w.value(lin, size, false, lo, hi);
-    this.hi = hi;
+    if (w?.value !== undefined) { w.value(lin, size, false, lo, hi); this.hi = hi; }
     return lo;
   }
   private writeData(lin: number, size: number, lo: number, hi: number): void {
