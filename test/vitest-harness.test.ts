@@ -64,8 +64,24 @@ describe.skipIf(!hostGuestsAvailable.ok)('vitest harness', () => {
       expect(f.history).toEqual(lines.slice(3).map((l) => l.slice(2)));
     });
 
-    it('an unexpected exception fails with its vector, error code and the faulting instruction', () => {
+    it("an exception no handler takes: the runtime's GUEST_FAIL, with the vector and the faulting instruction", () => {
       const vm = load(executionPath, 2);
+      const ud = vm.symbol('ud_at')!;
+      const f = failure(() => runGuest(vm, { history: 4 }));
+      const lines = f.message.split('\n');
+      expect(lines.slice(0, 2)).toEqual([
+        expect.stringMatching(/^guest assertion failed at guests\/lib\/processor\.c:\d+: Unconditional guest failure$/),
+        `  Unhandled exception '0x6' at guest RIP '0x${ud.toString(16)}'`,
+      ]);
+      expect(lines[2]).toMatch(new RegExp(`^  #UD at ${hex16(ud)} <main\\+0x[0-9a-f]+>: 0f 0b +ud2$`));
+      expect(lines[3]).toBe('last 4 instructions, up to the faulting one (oldest first):');
+      expect(lines.length).toBe(4 + 4);
+      expect(lines[7]).toBe(lines[2]!.replace('#UD at ', ''));
+      for (const l of lines.slice(4)) expect(l).toMatch(LINE);
+    });
+
+    it("the ABI's UNHANDLED report (a handler's ucall_unhandled): vector, error code and the faulting instruction", () => {
+      const vm = load(executionPath, 4);
       const ud = vm.symbol('ud_at')!;
       const f = failure(() => runGuest(vm, { history: 4 }));
       const lines = f.message.split('\n');

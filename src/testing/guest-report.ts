@@ -70,13 +70,14 @@ export class Trace {
   history(exit: VcpuExit): { heading: string; lines: string[] } {
     const rips = this.recorded();
     let end = rips.length, what = '';
-    if (exit.reason === 'ucall' && exit.cmd === 'ABORT') {
+    const unhandled = unhandledOf(exit);
+    if (unhandled !== undefined) {
+      const k = findLast(rips, (r) => r === unhandled.rip);
+      if (k >= 0) { end = k + 1; what = ', up to the faulting one'; }
+    } else if (exit.reason === 'ucall' && exit.cmd === 'ABORT') {
       const entries = new Map(ASSERT_FUNCTIONS.map((n) => [this.vm.symbol(n), n] as const));
       const k = findLast(rips, (r) => entries.has(r));
       if (k > 0) { end = k; what = ` before the guest called ${entries.get(rips[k]!)!}`; }
-    } else if (exit.reason === 'ucall' && exit.cmd === 'UNHANDLED') {
-      const k = findLast(rips, (r) => r === exit.args[2]);
-      if (k >= 0) { end = k + 1; what = ', up to the faulting one'; }
     }
     const lines = rips.slice(Math.max(0, end - this.shown), end).map((r) => this.line(r));
     return { heading: `last ${lines.length} instructions${what} (oldest first):`, lines };
@@ -101,6 +102,18 @@ export class Trace {
   }
 }
 
+/**
+ * The exception a failure reports: the ABI's UNHANDLED ucall (args: vector,
+ * error code, RIP), or the runtime's GUEST_FAIL for an exception no handler
+ * took, in upstream's words (KVM selftests' route_exception, guests/lib/processor.c).
+ */
+export function unhandledOf(exit: VcpuExit): { vector: number; rip: bigint } | undefined {
+  if (exit.reason !== 'ucall') return undefined;
+  if (exit.cmd === 'UNHANDLED') return { vector: Number(exit.args[0]), rip: exit.args[2]! };
+  const m = exit.cmd === 'ABORT' ? /^Unhandled exception '0x([0-9a-f]+)' at guest RIP '0x([0-9a-f]+)'$/.exec(exit.text ?? '') : null;
+  return m ? { vector: parseInt(m[1]!, 16), rip: BigInt(`0x${m[2]!}`) } : undefined;
+}
+
 function findLast<T>(a: readonly T[], p: (x: T) => boolean): number {
   for (let k = a.length - 1; k >= 0; k--) if (p(a[k]!)) return k;
   return -1;
@@ -118,7 +131,9 @@ export function describeExit(vm: Vm, exit: VcpuExit): string {
   switch (exit.reason) {
     case 'ucall':
       if (exit.cmd === 'ABORT') {
-        return `guest assertion failed at ${exit.file}:${exit.line}: ${exit.expr}` + (exit.text ? `\n  ${exit.text}` : '');
+        const u = unhandledOf(exit); // the runtime's GUEST_FAIL for an exception: the faulting instruction too
+        return `guest assertion failed at ${exit.file}:${exit.line}: ${exit.expr}` + (exit.text ? `\n  ${exit.text}` : '') +
+          (u ? `\n  ${vectorName(u.vector)} at ${new Trace(vm, 0).line(u.rip)}` : '');
       }
       if (exit.cmd === 'UNHANDLED') {
         const [vector, error, rip] = exit.args;
