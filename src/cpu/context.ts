@@ -73,4 +73,18 @@ export interface RunContext extends ExecContext {
   /** Mnemonics the host's emulator declines under forced emulation: they end in emulation-failure. */
   readonly fepUnsupported: ReadonlySet<string> | null;
   stopReason: StopReason;
+  /** Host debugging (host-debug.ts), or null: then the debug loop runs only for the guest's own debugging. */
+  hostDebug: HostDebugHook | null;
+}
+
+/** What the debug loop calls around each instruction while the host debugs (host-debug.ts). */
+export interface HostDebugHook {
+  /** REP string instructions run one element per instruction (single-step, watchpoints). */
+  readonly repSingle: boolean;
+  /** Before the instruction at `rip`: true to stop before it (StopReason.HostDebug set). */
+  before(c: RunContext, rip: number): boolean;
+  /** After the instruction at `start` completed, before the guest's own #DB traps. */
+  after(c: RunContext, start: number, insn: Insn): void;
+  /** After the run loop handled a throw (an event delivered, or the instruction unwound). */
+  afterEvent(c: RunContext): void;
 }

@@ -109,8 +109,36 @@ export interface HypercallExit {
   longMode: boolean;
 }
 
+/** A host data breakpoint (vcpu.addWatchpoint): an access touching any byte of [address, address + length) stops the vCPU after that instruction. */
+export interface Watchpoint {
+  /** Guest-virtual (linear) address. */
+  address: bigint;
+  length: 1 | 2 | 4 | 8;
+  /** 'write': writes only; 'access': reads and writes. */
+  kind: 'write' | 'access';
+}
+
+/**
+ * Host debugging (vcpu.singleStep / addBreakpoint / addWatchpoint; host/debug.ts),
+ * KVM_EXIT_DEBUG. `rip` is the next instruction to run: for `breakpoint` the
+ * one at the breakpoint, not executed yet; for `single-step` and `watchpoint`
+ * the one after the instruction that retired (the handler's first instruction
+ * when an event was delivered). A watchpoint hit in a single-step reports `watchpoint`.
+ */
+export interface DebugExit {
+  reason: 'debug';
+  cause: 'single-step' | 'breakpoint' | 'watchpoint';
+  rip: bigint;
+  /** watchpoint: the guest-virtual address, size and direction of the (first) access that hit. */
+  address?: bigint;
+  size?: number;
+  write?: boolean;
+  /** watchpoint: the one that was hit, as vcpu.addWatchpoint returned it. */
+  watchpoint?: Watchpoint;
+}
+
 export type VcpuExit =
   | IoExit | MmioExit | UcallExit | HltExit | ShutdownExit | LimitExit
-  | EmulationFailureExit | ExceptionExit | InternalErrorExit | MsrExit | HypercallExit;
+  | EmulationFailureExit | ExceptionExit | InternalErrorExit | MsrExit | HypercallExit | DebugExit;
 
 export type ExitReason = VcpuExit['reason'];
