@@ -24,6 +24,7 @@
 #include "x86-regs.h"
 #include "x86-cpuid.h"
 #include "desc.h"
+#include "mm.h"
 
 /*
  * Set by the host before the first instruction (KVM selftests' names; here

@@ -19,6 +19,7 @@
 #include <linux/stringify.h>
 #include <linux/types.h>
 
+#include "guest-libc.h"
 #include "ucall.h"
 
 /* Token-identical to guest.h's. */
