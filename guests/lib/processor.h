@@ -122,6 +122,9 @@ struct idt_entry {
 extern uint64_t guest_vcpu_id;
 extern uint64_t guest_ram_size;
 
+/* "#UD", "#GP"... for a vector KVM_ASM_SAFE returned (upstream's; processor.c). */
+const char *ex_str(int vector);
+
 /* Set the handler for one vector (NULL = unhandled again).  processor.c */
 void install_exception_handler(int vector, void (*handler)(struct ex_regs *));
 /* Called by the stubs in entry.S with the saved registers. */
