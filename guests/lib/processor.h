@@ -139,15 +139,7 @@ static inline void *phys_to_virt(uint64_t gpa)
 
 #include "x86-insns.h"
 
-/*
- * KVM's hypercall ABI (hypercall.c): RAX = nr, RBX/RCX/RDX/RSI = a0..a3,
- * result in RAX; VMMCALL when host_cpu_is_amd_compatible, else VMCALL.
- * Xen's: RAX = nr, RDI/RSI = a0/a1; xen_hypercall() asserts a 0 result.
- */
-uint64_t kvm_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
-		       uint64_t a3);
-uint64_t __xen_hypercall(uint64_t nr, uint64_t a0, void *a1);
-void xen_hypercall(uint64_t nr, uint64_t a0, void *a1);
+#include "x86-hypercall.h"
 
 static inline uint64_t __kvm_hypercall_map_gpa_range(uint64_t gpa,
 						     uint64_t size,
