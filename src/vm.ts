@@ -85,6 +85,14 @@ export interface VmOptions {
 const MAX_RAM = 64 * 1024 * 1024 * 1024;
 /** The guest variable the loader sets to say whether forced emulation is on (KVM selftests' name). */
 export const FEP_SYMBOL = 'is_forced_emulation_enabled';
+/**
+ * The TSC rate the loader reports in `guest_tsc_khz` (KVM selftests' name): a
+ * nominal 1 GHz. The TSC counts retired instructions (docs/cpu-model.md), so
+ * the guest's udelay(1) spins for 1000 of them.
+ */
+export const GUEST_TSC_KHZ = 1_000_000n;
+/** The vendor globals KVM selftests' host syncs into the guest (lib/x86/processor.c). */
+export const HOST_CPU_SYMBOLS = ['host_cpu_is_intel', 'host_cpu_is_amd', 'host_cpu_is_hygon', 'host_cpu_is_amd_compatible'] as const;
 /** The guest runtime's table of exception handlers (guests/lib/processor.c), one pointer per vector. */
 export const EXCEPTION_HANDLERS_SYMBOL = 'exception_handlers';
 
@@ -129,6 +137,7 @@ export class Vm {
     this.machine.attachPortDevice(COM1_BASE, COM1_PORTS, this.serial);
     buildEnvironment(image, ram, this.cpu, { writableCode: options.writableCode ?? false });
     this.announceForcedEmulation(options.forcedEmulation ?? false);
+    this.announceHostCpu(vendor);
   }
 
   /**
@@ -143,6 +152,33 @@ export class Vm {
     const pa = this.translate(sym.value);
     if (pa === undefined || !this.mem.isRam(pa, 1)) throw new ImageError(`${FEP_SYMBOL} at 0x${sym.value.toString(16)} is not in a loaded segment`);
     this.mem.write8(pa, enabled ? 1 : 0);
+  }
+
+  /**
+   * KVM selftests' host_cpu_is_intel / _amd / _hygon / _amd_compatible and
+   * guest_tsc_khz, from the VM's vendor model (hygon is never modelled, so
+   * amd_compatible = amd), written like the FEP flag: only into the symbols
+   * the image defines, before the first instruction.
+   */
+  private announceHostCpu(vendor: CpuVendor): void {
+    const flags: Record<(typeof HOST_CPU_SYMBOLS)[number], boolean> = {
+      host_cpu_is_intel: vendor === 'intel',
+      host_cpu_is_amd: vendor === 'amd',
+      host_cpu_is_hygon: false,
+      host_cpu_is_amd_compatible: vendor === 'amd',
+    };
+    for (const name of HOST_CPU_SYMBOLS) this.writeLoaderGlobal(name, 1, flags[name] ? 1n : 0n);
+    this.writeLoaderGlobal('guest_tsc_khz', 8, GUEST_TSC_KHZ);
+  }
+
+  /** Writes a loader-owned guest global of a fixed size if the image has it; a wrong size or place is a bad image. */
+  private writeLoaderGlobal(name: string, size: number, value: bigint): void {
+    const sym = this.image.symbols.get(name);
+    if (!sym) return;
+    if (sym.size !== size) throw new ImageError(`${name} must be ${size} byte(s), its size is ${sym.size}`);
+    const pa = this.translate(sym.value);
+    if (pa === undefined || !this.mem.isRam(pa, size)) throw new ImageError(`${name} at 0x${sym.value.toString(16)} is not in a loaded segment`);
+    for (let k = 0; k < size; k++) this.mem.write8(pa + k, Number((value >> BigInt(8 * k)) & 0xffn));
   }
 
   private emit(e: GuestEvent): void {

@@ -124,9 +124,6 @@ void route_exception(struct ex_regs *regs)
 		   regs->vector, regs->rip);
 }
 
-#ifndef HV_VECTOR
-#define HV_VECTOR 28	/* #HV, AMD APM vol. 2 §8.2 (SEV-SNP) */
-#endif
 
 /* As upstream ex_str(); the names are the SDM/APM mnemonics. */
 const char *ex_str(int vector)

@@ -23,9 +23,6 @@
 
 volatile uint64_t test_case;
 
-#ifndef X86_CR4_OSXSAVE		/* until processor.h has every CR4 bit */
-#define X86_CR4_OSXSAVE (1ul << 18)	/* SDM Vol. 3A §2.5 */
-#endif
 
 /* ---- 1 */
 static volatile uint64_t ud_seen;
