@@ -28,3 +28,5 @@ export type { CpuidEntry } from './cpu/host-cpuid.js';
 export type { MsrExit, HypercallExit } from './host/exits.js';
 export type { MsrExitOptions, MsrFilter, MsrFilterRange } from './host/host-calls.js';
 export { Vector } from './arch/vectors.js';
+// Named architectural bits for host code (CR0/CR4/EFER/DR bits: setSregs, getSregs).
+export * from './arch/control-registers.js';

@@ -95,6 +95,8 @@ export const GUEST_TSC_KHZ = 1_000_000n;
 export const HOST_CPU_SYMBOLS = ['host_cpu_is_intel', 'host_cpu_is_amd', 'host_cpu_is_hygon', 'host_cpu_is_amd_compatible'] as const;
 /** The guest runtime's table of exception handlers (guests/lib/processor.c), one pointer per vector. */
 export const EXCEPTION_HANDLERS_SYMBOL = 'exception_handlers';
+/** Arguments GUEST_MAIN passes to the guest code (guests/lib/cpu-globals.c `guest_entry_args`). */
+const GUEST_ENTRY_ARGS = 6;
 
 export class Vm {
   /** The bare VM and vCPU underneath (the host API: memory slots, exits, registers). */
@@ -323,6 +325,20 @@ export class Vm {
     let v = 0n;
     for (let k = b.length - 1; k >= 0; k--) v = (v << 8n) | BigInt(b[k]!);
     return v;
+  }
+
+  /**
+   * The selftests' vcpu_args_set for a guest written with GUEST_MAIN(guest_code)
+   * (guests/lib/kvm_util.h): up to six arguments guest_code receives, written to
+   * the runtime's `guest_entry_args` before the first run.
+   * @example vm.setGuestArgs(0x1000n, 4n) // guest_code(0x1000, 4)
+   */
+  setGuestArgs(...args: bigint[]): void {
+    if (args.length > GUEST_ENTRY_ARGS) throw new RangeError(`at most ${GUEST_ENTRY_ARGS} guest arguments, got ${args.length}`);
+    const bytes = new Uint8Array(8 * GUEST_ENTRY_ARGS);
+    const view = new DataView(bytes.buffer);
+    args.forEach((a, k) => view.setBigUint64(8 * k, BigInt.asUintN(64, a), true));
+    this.writeGlobal('guest_entry_args', bytes);
   }
 
   /**

@@ -92,6 +92,26 @@ describe('a bare VM driven through its exits', () => {
     expect([...vm.readPhysical(BUF, 3)]).toEqual([0xff, 0xff, 0xff]);
   });
 
+  it('a pending IN survives setRegs/setSregs that leave the linear RIP, and is dropped when RIP moves (as KVM)', () => {
+    const { vcpu } = bareMachine('cached');
+    vcpu.run(); // the OUT
+    const inExit = vcpu.run();
+    expect(inExit).toMatchObject({ reason: 'io', direction: 'in', port: 0x81 });
+    if (inExit.reason === 'io') inExit.value = 0x34;
+    vcpu.setRegs({ rdx: 7n });
+    vcpu.setSregs({ cr8: 1n });
+    expect(vcpu.run()).toMatchObject({ reason: 'io', direction: 'in', port: 0x82 }); // the IN completed: on to REP INSB
+    expect(vcpu.getRegs().rbx & 0xffn).toBe(0x34n);
+    // Again, but the host moves RIP back onto the IN: the answer is dropped and the IN exits anew.
+    const { vcpu: v2 } = bareMachine('cached');
+    v2.run();
+    const again = v2.run();
+    if (again.reason === 'io') again.value = 0x55;
+    v2.setRegs({ rip: BigInt(CODE + 2) }); // the OUT once more
+    expect(v2.run()).toMatchObject({ reason: 'io', direction: 'out', port: 0x80 });
+    expect(v2.run()).toMatchObject({ reason: 'io', direction: 'in', port: 0x81, value: 0xff });
+  });
+
   it('registers: what setSregs/setRegs/setFpu store, the get calls return', () => {
     const { vcpu } = bareMachine('cached');
     const s = vcpu.getSregs();

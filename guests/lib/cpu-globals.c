@@ -13,3 +13,6 @@ bool host_cpu_is_amd;
 bool host_cpu_is_hygon;
 bool host_cpu_is_amd_compatible;
 uint64_t guest_tsc_khz;
+
+/* vcpu_args_set: what GUEST_MAIN(fn) passes to fn (the host: vm.setGuestArgs). */
+uint64_t guest_entry_args[6];

@@ -23,4 +23,26 @@ typedef uint64_t vm_vaddr_t;	/* guest-virtual address */
 /* Set by the host before the guest starts (the loader: src/vm.ts). */
 extern bool is_forced_emulation_enabled;
 
+/*
+ * Upstream's host hands the guest code to vm_create_with_one_vcpu(&vcpu,
+ * guest_code) and its arguments to vcpu_args_set(); here the runtime's
+ * _start calls main(), so a ported guest names its code once with
+ * GUEST_MAIN(guest_code) (in place of the host's main()), and the host sets the
+ * arguments with vm.setGuestArgs(...) (guest_entry_args, cpu-globals.c).  A
+ * guest_code taking fewer than six arguments ignores the rest (SysV ABI).
+ */
+extern uint64_t guest_entry_args[6];
+typedef void (*guest_entry_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+#define GUEST_MAIN(fn)								\
+	void main(void)								\
+	{									\
+		/* an opaque pointer: gcc may not see the type change */	\
+		void *__entry = (void *)(fn);					\
+		__asm__("" : "+r"(__entry));					\
+		((guest_entry_fn)__entry)(guest_entry_args[0],			\
+			guest_entry_args[1], guest_entry_args[2],		\
+			guest_entry_args[3], guest_entry_args[4],		\
+			guest_entry_args[5]);					\
+	}
+
 #endif

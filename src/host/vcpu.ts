@@ -1,6 +1,7 @@
 // One vCPU of a VirtualMachine, driven the KVM way: the host sets registers,
 // calls run(), gets a typed exit (exits.ts), handles it, and calls run() again
 // — the vCPU resumes exactly where it stopped.
+import { SEG_CS } from '../arch/registers.js';
 import { Cpu, StopReason } from '../cpu/cpu.js';
 import type { ExecutionPath } from '../cpu/execution-path.js';
 import { Vector } from '../arch/vectors.js';
@@ -141,11 +142,11 @@ export class Vcpu {
   /** RAX…R15, RIP, RFLAGS (KVM_GET_REGS). */
   getRegs(): Regs { return getRegs(this.cpu); }
   /** Sets the named ones (KVM_SET_REGS). @example vcpu.setRegs({ rip: 0x1000n, rdi: 7n }) */
-  setRegs(regs: Partial<Regs>): void { this.discardPendingRead(); this.debug.stateChanged(); setRegs(this.cpu, regs); }
+  setRegs(regs: Partial<Regs>): void { const rip = this.linearRip(); this.debug.stateChanged(); setRegs(this.cpu, regs); this.keepReadAt(rip); }
   /** Segments with their hidden parts, CR0/2/3/4/8, EFER, GDTR/IDTR, APIC base (KVM_GET_SREGS). */
   getSregs(): Sregs { return getSregs(this.cpu); }
   /** Sets the given ones, unchecked, as KVM_SET_SREGS. @example vcpu.setSregs({ cr4: sregs.cr4 | (1n << 20n) }) */
-  setSregs(s: Partial<Sregs>): void { this.discardPendingRead(); setSregs(this.cpu, s); }
+  setSregs(s: Partial<Sregs>): void { const rip = this.linearRip(); setSregs(this.cpu, s); this.keepReadAt(rip); }
   /** The guest's DR0-DR3, DR6, DR7 (KVM_GET_DEBUGREGS). */
   getDebugRegs(): DebugRegs { return getDebugRegs(this.cpu); }
   /** Sets them as KVM_SET_DEBUGREGS. @example vcpu.setDebugRegs({ db: [0x401000n, 0n, 0n, 0n], dr7: 0x403n }) */
@@ -236,6 +237,16 @@ export class Vcpu {
   /** Exceptions (and INT n) whose vector is listed exit to the host as `exception` instead of being delivered. */
   interceptExceptions(vectors: Iterable<number>, on = true): void {
     for (const v of vectors) this.cpu.interceptVectors[v] = on ? 1 : 0;
+  }
+
+  private linearRip(): bigint { return this.cpu.ripBig() + BigInt(this.cpu.segBase[SEG_CS]!); }
+
+  /**
+   * After setRegs/setSregs under a read exit: as KVM (complete_fast_pio_in's linear-RIP check), the
+   * read still completes on the next run() unless the linear RIP moved; then the answer is dropped.
+   */
+  private keepReadAt(before: bigint): void {
+    if (this.linearRip() !== before) this.discardPendingRead();
   }
 
   private discardPendingRead(): void {
