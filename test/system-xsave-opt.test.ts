@@ -7,9 +7,9 @@ import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { MODEL_FEATURES } from '../src/cpu/cpuid.js';
 import type { FeatureName } from '../src/isa/features.js';
 import type { RunOptions } from './helpers/machine.js';
+import { xsaveBench, CR4, OSXSAVE, CR4_X, CR0, CR0_TS } from './helpers/xsave.js';
 import { Machine, DATA_LIN, RAX, RBX, RCX, RDX, outcome, phys } from './helpers/system.js';
 
-const CR4 = 0x620, OSXSAVE = 1 << 18, CR4_X = CR4 | OSXSAVE, CR0 = 0x80010033, CR0_TS = 1 << 3;
 const XGETBV = [0x0f, 0x01, 0xd0], XSETBV = [0x0f, 0x01, 0xd1], CPUID = [0x0f, 0xa2];
 const XSAVE64 = [0x48, 0x0f, 0xae, 0x23];                                    // [rbx]
 const XSAVEOPT = [0x0f, 0xae, 0x33], XSAVEOPT64 = [0x48, 0x0f, 0xae, 0x33];  // [rbx]
@@ -24,14 +24,7 @@ const AREA = DATA_LIN; // 64-byte aligned, 0x2000 bytes mapped
 const FILL = 0xaaaaaaaaaaaaaaaan, C63 = 1n << 63n;
 
 describe.each(EXECUTION_PATHS)('XINUSE, XSAVEOPT, XSAVEC, compacted XRSTOR (%s path)', (path) => {
-  const run = (code: number[], o: RunOptions = {}, m = new Machine(MODEL_FEATURES)) =>
-    ({ m, r: outcome(m.run(code, { path, cr4: CR4_X, ...o })) });
-  const reg = (m: Machine, r: number) => BigInt.asUintN(64, m.cpu.getReg64(r));
-  const bytes = (m: Machine, lin: number, n: number) => Array.from({ length: n }, (_, k) => m.mem.u8[phys(m, lin + k)]!);
-  const fill = (m: Machine, lin: number, n: number, b: number) => { for (let k = 0; k < n; k++) m.mem.u8[phys(m, lin + k)] = b; };
-  const put64 = (m: Machine, lin: number, v: bigint) => m.mem.write64(phys(m, lin), BigInt.asUintN(64, v));
-  const get64 = (m: Machine, lin: number) => m.mem.read64(phys(m, lin));
-  const regs = (rax: number) => ({ [RAX]: BigInt(rax), [RDX]: 0n, [RBX]: BigInt(AREA) });
+  const { run, reg, bytes, fill, put64, get64, regs } = xsaveBench(path);
 
   /**
    * A machine with XCR0 = `xcr0` whose x87 and SSE state is in its initial configuration: XRSTOR of an

@@ -6,9 +6,9 @@ import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { MODEL_FEATURES } from '../src/cpu/cpuid.js';
 import type { FeatureName } from '../src/isa/features.js';
 import type { RunOptions } from './helpers/machine.js';
+import { xsaveBench, CR4, OSXSAVE, CR4_X, CR0, CR0_TS } from './helpers/xsave.js';
 import { Machine, DATA_LIN, RAX, RBX, RCX, RDX, RSP, movImm, movToCr, outcome, phys } from './helpers/system.js';
 
-const CR4 = 0x620, OSXSAVE = 1 << 18, CR4_X = CR4 | OSXSAVE, CR0 = 0x80010033, CR0_TS = 1 << 3;
 const WITH: ReadonlySet<FeatureName> = new Set([...MODEL_FEATURES, 'xsave']);
 const XGETBV = [0x0f, 0x01, 0xd0], XSETBV = [0x0f, 0x01, 0xd1], CPUID = [0x0f, 0xa2];
 const XSAVE = [0x0f, 0xae, 0x23], XSAVE64 = [0x48, 0x0f, 0xae, 0x23];       // [rbx]
@@ -18,13 +18,7 @@ const FLD1 = [0xd9, 0xe8], FNINIT = [0xdb, 0xe3];
 const AREA = DATA_LIN; // 64-byte aligned, 0x2000 bytes mapped
 
 describe.each(EXECUTION_PATHS)('XSAVE feature set (%s path)', (path) => {
-  const run = (code: number[], o: RunOptions = {}, m = new Machine(WITH)) =>
-    ({ m, r: outcome(m.run(code, { path, cr4: CR4_X, ...o })) });
-  const reg = (m: Machine, r: number) => BigInt.asUintN(64, m.cpu.getReg64(r));
-  const bytes = (m: Machine, lin: number, n: number) => Array.from({ length: n }, (_, k) => m.mem.u8[phys(m, lin + k)]!);
-  const fill = (m: Machine, lin: number, n: number, b: number) => { for (let k = 0; k < n; k++) m.mem.u8[phys(m, lin + k)] = b; };
-  const put64 = (m: Machine, lin: number, v: bigint) => m.mem.write64(phys(m, lin), BigInt.asUintN(64, v));
-  const get64 = (m: Machine, lin: number) => m.mem.read64(phys(m, lin));
+  const { run, reg, bytes, fill, put64, get64 } = xsaveBench(path, WITH);
 
   it('XGETBV: EDX:EAX ← XCR0 (1 at reset), ECX[31:0] selects the XCR (1: XINUSE, system-xsave-opt.test.ts; 2: #GP(0)); #UD without CR4.OSXSAVE or XSAVE', () => {
     const cases: [string, RunOptions, string, bigint?][] = [
