@@ -13,6 +13,7 @@ import type { OperandValues } from './operand-values.js';
 import type { StopReason } from './stop-reason.js';
 import type { HostIo } from './host-exits.js';
 import type { HostCpuid } from './host-cpuid.js';
+import type { KvmControls } from './msr-quirks.js';
 
 /** The code an execution tier binds to a decoded instruction. */
 export type Handler = (c: ExecContext, i: Insn) => void;
@@ -37,6 +38,8 @@ export interface ExecContext extends ArchState {
   readonly forcedEmulation: boolean;
   /** The host's CPUID table (host-cpuid.ts), or null for the model's CPUID. */
   readonly cpuidTable: HostCpuid | null;
+  /** The host's KVM quirks and capabilities for MSRs and MONITOR/MWAIT (msr-quirks.ts). */
+  readonly kvm: KvmControls;
 
   /** Writes all of RFLAGS (callers apply the POPF/IRET privilege rules first). */
   setRflags(f: number): void;

@@ -129,11 +129,11 @@ export class Vcpu {
   /** Sets the given ones, unchecked, as KVM_SET_SREGS. @example vcpu.setSregs({ cr4: sregs.cr4 | (1n << 20n) }) */
   setSregs(s: Partial<Sregs>): void { this.discardPendingRead(); setSregs(this.cpu, s); }
 
-  /** An MSR's value as the guest's RDMSR would read it, or undefined when the model has no such MSR. */
-  getMsr(index: number): bigint | undefined { return readMsr(this.cpu, index); }
-  /** Writes an MSR with its effects (as the guest's WRMSR); throws when the write would #GP. */
+  /** An MSR's value, read as the host (KVM_GET_MSRS: no guest-only #GP), or undefined when the model has no such MSR. */
+  getMsr(index: number): bigint | undefined { return readMsr(this.cpu, index, true); }
+  /** Writes an MSR as the host (KVM_SET_MSRS: msr-kvm.ts says what differs from a guest WRMSR); throws when KVM would refuse it. */
   setMsr(index: number, value: bigint): void {
-    if (!writeMsr(this.cpu, index, BigInt.asUintN(64, value))) throw new RangeError(`MSR 0x${index.toString(16)} rejects 0x${value.toString(16)}`);
+    if (!writeMsr(this.cpu, index, BigInt.asUintN(64, value), true)) throw new RangeError(`MSR 0x${index.toString(16)} rejects 0x${value.toString(16)}`);
     if (index === MSR_EFER) this.cpu.syncPaging();
   }
 
