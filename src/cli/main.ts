@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { readFileSync, statSync, readdirSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { Vm, ImageError, type VmOptions } from '../vm.js';
+import { parseElf } from '../guest/elf.js';
 import { eventJson, exitJson, eventLine, summaryLine, exitStatus, hex, hexBytes } from './format.js';
 import { describeAt, traceLine } from './describe.js';
 import { isCpuVendor, type CpuVendor } from '../arch/vendor.js';
@@ -20,7 +21,8 @@ options:
   --json                  JSON lines: one per event, then {"type":"exit",...}
   --memory SIZE           guest RAM (default 128M; suffixes K M G; multiple of 2M)
   --max-instructions N    instruction budget (default 1000000000)
-  --fep                   enable the forced-emulation prefix (ud2; 'kvm')
+  --fep                   enable the forced-emulation prefix (ud2; 'kvm'); on by
+                          itself for an image that declares GUEST_NEEDS_FEP
   --vendor amd|intel      CPU vendor model (default amd; docs/cpu-model.md)
   --stats                 print instructions, wall time and MIPS to stderr
   --trace                 print every executed instruction to stderr
@@ -44,6 +46,9 @@ function parseCount(s: string): number {
 
 interface Options { json: boolean; memory?: number; maxInstructions?: number; fep: boolean; stats: boolean; trace: boolean; vendor?: CpuVendor }
 
+/** What an image may declare it needs (`.ringzero.needs`, guests/README.md). */
+const KNOWN_NEEDS = new Set(['fep']);
+
 function loadVm(path: string, o: Options, extra: VmOptions = {}): Vm {
   let file: Uint8Array;
   try {
@@ -51,19 +56,41 @@ function loadVm(path: string, o: Options, extra: VmOptions = {}): Vm {
   } catch (e) {
     throw new ImageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const opts: VmOptions = { ...extra, forcedEmulation: o.fep };
+  const image = parseElf(file);
+  const unknown = image.needs.filter((n) => !KNOWN_NEEDS.has(n));
+  if (unknown.length) throw new ImageError(`${path} needs ${unknown.map((n) => `'${n}'`).join(', ')}, which this ringzero does not provide`);
+  // GUEST_NEEDS_FEP: the image only makes sense with forced emulation, so it runs with it on.
+  const fep = o.fep || image.needs.includes('fep');
+  if (fep && !o.fep) writeLine(process.stderr, `ringzero: ${basename(path)} declares GUEST_NEEDS_FEP: forced emulation on`);
+  const opts: VmOptions = { ...extra, forcedEmulation: fep };
   if (o.memory !== undefined) opts.memorySize = o.memory;
   if (o.maxInstructions !== undefined) opts.maxInstructions = o.maxInstructions;
   if (o.vendor !== undefined) opts.vendor = o.vendor;
-  return Vm.fromElf(file, opts);
+  return new Vm(image, opts);
+}
+
+/**
+ * Writes a line. A reader that went away (`ringzero run … | head`) makes the
+ * write fail at once (the stream is marked errored before the run goes on):
+ * the command then ends quietly, without running the guest to its end.
+ */
+function writeLine(stream: NodeJS.WriteStream, line: string): void {
+  stream.write(line + '\n');
+  if (stream.errored) outputFailed(stream.errored);
+}
+
+function outputFailed(e: Error): never {
+  if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  try { process.stderr.write(`ringzero: cannot write the output: ${e.message}\n`); } catch { /* stderr is gone too */ }
+  process.exit(1);
 }
 
 function runOne(path: string, o: Options): number {
-  const print = (line: string) => process.stdout.write(line + '\n');
+  const print = (line: string) => writeLine(process.stdout, line);
   let vm: Vm | undefined;
   const describe = (rip: bigint) => (vm ? describeAt(vm, rip) : '');
   const extra: VmOptions = { onEvent: (e) => print(o.json ? eventJson(e) : eventLine(e, vm!, describe)) };
-  if (o.trace) extra.onInstruction = (v) => process.stderr.write(traceLine(v) + '\n');
+  if (o.trace) extra.onInstruction = (v) => writeLine(process.stderr, traceLine(v));
   vm = loadVm(path, o, extra);
   const start = process.hrtime.bigint();
   const result = vm.run();
@@ -71,7 +98,7 @@ function runOne(path: string, o: Options): number {
   print(o.json ? exitJson(result) : summaryLine(result, ms, describe));
   if (o.stats) {
     const mips = ms > 0 ? result.instructions / ms / 1000 : 0;
-    process.stderr.write(`instructions: ${result.instructions}\nwall time: ${ms.toFixed(1)} ms\nMIPS: ${mips.toFixed(1)}\n`);
+    writeLine(process.stderr, `instructions: ${result.instructions}\nwall time: ${ms.toFixed(1)} ms\nMIPS: ${mips.toFixed(1)}`);
   }
   return exitStatus(result);
 }
@@ -112,7 +139,7 @@ function runMany(paths: string[], o: Options): number {
     totalInsns += insns; totalMs += ms;
     if (pass) passed++; else failed++;
     if (o.json) {
-      process.stdout.write(JSON.stringify({ type: 'result', image: p, outcome, expected, instructions: insns, ms: Number(ms.toFixed(1)), pass }) + '\n');
+      writeLine(process.stdout, JSON.stringify({ type: 'result', image: p, outcome, expected, instructions: insns, ms: Number(ms.toFixed(1)), pass }));
     }
     rows.push([basename(p), outcome, expected, String(insns), ms.toFixed(1), pass ? 'pass' : 'FAIL']);
   }
@@ -120,10 +147,10 @@ function runMany(paths: string[], o: Options): number {
     const head = ['image', 'outcome', 'expected', 'instructions', 'ms', 'result'];
     const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
     const fmt = (r: string[]) => r.map((cell, c) => (c === 3 || c === 4 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
-    console.log(fmt(head));
-    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-    for (const r of rows) console.log(fmt(r));
-    console.log(`${passed} passed, ${failed} failed (${totalInsns} instructions, ${totalMs.toFixed(1)} ms)`);
+    writeLine(process.stdout, fmt(head));
+    writeLine(process.stdout, widths.map((w) => '-'.repeat(w)).join('  '));
+    for (const r of rows) writeLine(process.stdout, fmt(r));
+    writeLine(process.stdout, `${passed} passed, ${failed} failed (${totalInsns} instructions, ${totalMs.toFixed(1)} ms)`);
   }
   return failed === 0 ? 0 : 1;
 }
@@ -171,11 +198,8 @@ export function main(argv: string[]): number {
   }
 }
 
-// A reader that goes away (`ringzero run … | head`) ends the output quietly, not with a stack trace.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  process.stderr.write(`ringzero: cannot write the output: ${e.message}\n`);
-  process.exit(1);
-});
+// A write error that surfaces later (the last lines, buffered) ends the command the same way.
+process.stdout.on('error', outputFailed);
+process.stderr.on('error', outputFailed);
 
 process.exitCode = main(process.argv.slice(2));
