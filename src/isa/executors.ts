@@ -52,6 +52,7 @@ export const EXECUTORS = {
   rdSegBase: 'RDFSBASE RDGSBASE; param: the segment register (SEG_FS, SEG_GS)',
   wrSegBase: 'WRFSBASE WRGSBASE; param: the segment register (SEG_FS, SEG_GS)',
   rdpid: 'RDPID', invpcid: 'INVPCID',
+  monitor: 'MONITOR MWAIT; param: 0 MONITOR, 1 MWAIT (as KVM presents them)',
   rdmsr: 'RDMSR', wrmsr: 'WRMSR', rdtsc: 'RDTSC', rdtscp: 'RDTSCP', rdpmc: 'RDPMC', cpuid: 'CPUID',
   ud2: 'UD2, and the forced-emulation prefix ud2; "kvm"',
   // ---- SSE (XMM registers; cpu/exec/sse-*.ts)

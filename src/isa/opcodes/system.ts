@@ -26,6 +26,9 @@ export function systemRows(): OpcodeRow[] {
   add(row('Smsw_Ew', '0F 01 /4', 'smsw', '=Ew', 'smsw', { exc: 'umip', att: { regV: true } }));
   add(row('Lmsw_Ew', '0F 01 /6', 'lmsw', 'Ew', 'lmsw', { attrs: 'priv' }));
   add(row('Invlpg_M', '0F 01 /7 mod=mem', 'invlpg', 'M', 'invlpg', { attrs: 'priv' }));
+  // MONITOR/MWAIT as KVM presents them (exec/monitor.ts): #UD above CPL 0, else NOPs or #UD by KVM's quirks.
+  add(row('Monitor', '0F 01 /1 mod=reg rm=0', 'monitor', '', 'monitor', { param: 0, exc: 'cpl0', att: { ops: '%edx,%ecx,rAX', suffix: 'none' } }));
+  add(row('Mwait', '0F 01 /1 mod=reg rm=1', 'mwait', '', 'monitor', { param: 1, exc: 'cpl0', att: { ops: '%ecx,%eax', suffix: 'none' } }));
   add(row('Clac', '0F 01 /1 mod=reg rm=2', 'clac', '', 'clac', { set: 'A', feature: 'smap', exc: 'cpl0' }));
   add(row('Stac', '0F 01 /1 mod=reg rm=3', 'stac', '', 'stac', { set: 'A', feature: 'smap', exc: 'cpl0' }));
   add(row('Rdpkru', '0F 01 /5 mod=reg rm=6', 'rdpkru', '', 'rdpkru', { feature: 'pku', exc: 'pke' }));
