@@ -20,6 +20,7 @@ export type {
   VcpuExit, ExitReason, IoExit, MmioExit, UcallExit, HltExit, ShutdownExit, LimitExit, EmulationFailureExit, ExceptionExit, InternalErrorExit,
 } from './host/exits.js';
 export type { Regs, Sregs, Segment, DescriptorTable } from './host/registers.js';
+export type { DebugRegs } from './host/debug-registers.js';
 export type { Translation } from './host/guest-memory.js';
 export type { CpuidEntry } from './cpu/host-cpuid.js';
 export { Vector } from './arch/vectors.js';

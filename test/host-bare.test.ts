@@ -8,7 +8,7 @@ import type { Vcpu } from '../src/host/vcpu.js';
 import type { Segment } from '../src/host/registers.js';
 import { FrameAllocator, PageTableBuilder } from '../src/mmu/page-table-builder.js';
 import { EXECUTION_PATHS, type ExecutionPath } from '../src/cpu/execution-path.js';
-import { CR0_PE, CR0_PG, CR0_WP, CR0_ET, CR0_NE, CR4_PAE, CR4_OSFXSR, EFER_LME, EFER_LMA, EFER_NXE } from '../src/arch/control-registers.js';
+import { CR0_PE, CR0_PG, CR0_WP, CR0_ET, CR0_NE, CR4_PAE, CR4_OSFXSR, CR4_OSXSAVE, EFER_LME, EFER_LMA, EFER_NXE } from '../src/arch/control-registers.js';
 
 const CODE = 0x2000, BUF = 0x5000, GDT = 0x1000, UNBACKED = 0x300000;
 const PROGRAM = [
@@ -118,6 +118,20 @@ describe('a bare VM driven through its exits', () => {
     expect(() => vcpu.setMsr(0xc0000080, 1n << 20n)).toThrow(/rejects/);
   });
 
+  for (const executionPath of EXECUTION_PATHS) {
+    it(`${executionPath} path: the guest's debug registers set by the host take effect (KVM_SET_DEBUGREGS)`, () => {
+      const { vcpu } = bareMachine(executionPath);
+      vcpu.setDebugRegs({ db: [BigInt(CODE + 2), 0n, 0n, 0n], dr6: 0n, dr7: 1n }); // L0, execute, the OUT
+      const d = vcpu.getDebugRegs();
+      expect(d).toEqual({ db: [BigInt(CODE + 2), 0n, 0n, 0n], dr6: 0xffff0ff0n, dr7: 0x401n }); // fixed bits forced
+      expect(() => vcpu.setDebugRegs({ dr7: 1n << 32n })).toThrow(/above 31/);
+      vcpu.interceptExceptions([1]);
+      // The instruction breakpoint is a fault: RIP is the OUT, DR6.B0 set.
+      expect(vcpu.run()).toEqual({ reason: 'exception', vector: 1, rip: BigInt(CODE + 2) });
+      expect(vcpu.getDebugRegs().dr6 & 1n).toBe(1n);
+    });
+  }
+
   it('translate reports the walk entry by entry, and where it stops', () => {
     const { vcpu } = bareMachine('cached');
     const t = vcpu.translate(0x201234n);
@@ -130,6 +144,55 @@ describe('a bare VM driven through its exits', () => {
     expect(miss.entries.length).toBe(2);
     expect(vcpu.translate(0x800000000000n).fault).toBe('non-canonical');
   });
+});
+
+describe('CPUID decides what the page walk accepts', () => {
+  // PDPT[1] maps 1 GiB at 0x40000000 onto physical 0 (PS = 1); the guest loads through it.
+  const LOAD_1G = [0x48, 0x8b, 0x04, 0x25, 0x00, 0x50, 0x00, 0x40, 0xf4]; // mov 0x40005000, %rax; hlt
+  for (const executionPath of EXECUTION_PATHS) {
+    for (const gbPages of [true, false]) {
+      it(`${executionPath} path: a 1 GiB page ${gbPages ? 'maps' : 'is a reserved-bit #PF when CPUID clears Page1GB'}`, () => {
+        const { vm, vcpu } = bareMachine(executionPath);
+        const pml4e = new DataView(vm.readPhysical(Number(vcpu.getSregs().cr3), 8).buffer).getUint32(0, true);
+        const pdpt = pml4e & ~0xfff;
+        vm.writePhysical(pdpt + 8, Uint8Array.from([0x83, 0, 0, 0, 0, 0, 0, 0])); // P | RW | PS, frame 0
+        vm.writePhysical(BUF, Uint8Array.from([0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88]));
+        vm.writePhysical(CODE, Uint8Array.from(LOAD_1G));
+        if (!gbPages) {
+          const leaves = vcpu.getCpuid();
+          leaves.find((e) => e.leaf === 0x80000001)!.edx &= ~(1 << 26);
+          vcpu.setCpuid(leaves);
+        }
+        vcpu.interceptExceptions([14]);
+        const exit = vcpu.run();
+        if (gbPages) {
+          expect(exit).toEqual({ reason: 'hlt' });
+          expect(vcpu.getRegs().rax).toBe(0x8877665544332211n);
+        } else {
+          // P | RSVD, a read at CPL 0 (SDM §4.7), CR2 the address, RIP the load.
+          expect(exit).toEqual({ reason: 'exception', vector: 14, errorCode: 0x9, cr2: 0x40005000n, rip: BigInt(CODE) });
+        }
+      });
+    }
+  }
+});
+
+describe('CPUID leaf 0DH decides the XCR0 bits', () => {
+  const XSETBV_3 = [0x31, 0xc9, 0xb8, 0x03, 0x00, 0x00, 0x00, 0x31, 0xd2, 0x0f, 0x01, 0xd1, 0xf4]; // ecx=0, edx:eax=3; xsetbv; hlt
+  for (const executionPath of EXECUTION_PATHS) {
+    for (const sse of [true, false]) {
+      it(`${executionPath} path: XSETBV of x87|SSE ${sse ? 'succeeds' : 'is #GP(0) when 0DH.0 EAX reports x87 only'}`, () => {
+        const { vm, vcpu } = bareMachine(executionPath);
+        vm.writePhysical(CODE, Uint8Array.from(XSETBV_3));
+        vcpu.setSregs({ cr4: vcpu.getSregs().cr4 | BigInt(CR4_OSXSAVE) });
+        const leaves = vcpu.getCpuid();
+        if (!sse) leaves.find((e) => e.leaf === 0xd && e.subleaf === 0)!.eax = 1;
+        vcpu.setCpuid(leaves);
+        vcpu.interceptExceptions([13]);
+        expect(vcpu.run()).toEqual(sse ? { reason: 'hlt' } : { reason: 'exception', vector: 13, errorCode: 0, rip: BigInt(CODE + 9) });
+      });
+    }
+  }
 });
 
 describe('two vCPUs on one memory', () => {

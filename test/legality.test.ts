@@ -117,16 +117,16 @@ describe('CPUID reports exactly what the table implements', () => {
       const f = FEATURES[name];
       const complete = !('incomplete' in f && f.incomplete) && f.instructions.every((m) => implemented.has(m)) &&
         OPCODE_ROWS.filter((r) => r.feature === name).every((r) => !r.pending);
-      const leaf = cpuid(new Machine().cpu, f.leaf, 0);
+      const leaf = cpuid(new Machine().cpu, f.leaf, 'subleaf' in f ? f.subleaf : 0);
       const bit = (leaf[{ eax: 0, ebx: 1, ecx: 2, edx: 3 }[f.reg]]! >>> f.bit) & 1;
       expect(`${name}: ${bit}`).toBe(`${name}: ${complete ? 1 : 0}`);
     }
     expect([...implementedFeatures()].sort()).toEqual([...MODEL_FEATURES].sort());
   });
 
-  it('the model reports CMOV, CX8, CX16, POPCNT, MOVBE, LZCNT, RDTSCP, SYSCALL, SMAP, PKU, FXSR, MMX, SSE…SSE4.2, XSAVE, x87 (FPU); not BMI1', () => {
+  it('the model reports CMOV, CX8, CX16, POPCNT, MOVBE, LZCNT, RDTSCP, SYSCALL, SMAP, PKU, FXSR, MMX, SSE…SSE4.2, XSAVE, XSAVEOPT, XSAVEC, XGETBV(1), x87 (FPU); not BMI1', () => {
     for (const f of ['cmov', 'cx8', 'cx16', 'popcnt', 'movbe', 'abm', 'rdtscp', 'syscall', 'smap', 'pku', 'lahfLm', 'prefetchw', 'fxsr',
-      'mmx', 'sse', 'sse2', 'sse3', 'ssse3', 'sse41', 'sse42', 'xsave', 'fpu'] as const) expect(MODEL_FEATURES.has(f), f).toBe(true);
+      'mmx', 'sse', 'sse2', 'sse3', 'ssse3', 'sse41', 'sse42', 'xsave', 'xsaveopt', 'xsavec', 'xgetbv1', 'fpu'] as const) expect(MODEL_FEATURES.has(f), f).toBe(true);
     for (const f of ['bmi1'] as const) expect(MODEL_FEATURES.has(f), f).toBe(false);
   });
 

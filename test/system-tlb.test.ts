@@ -1,6 +1,6 @@
 // TLB maintenance the guest can rely on (SDM Vol. 3A §4.10.4): after a paging
 // entry changes, INVLPG, MOV to CR3 and MOV to CR4 (PGE) make the next access
-// use the new entry: for 4 KiB and 2 MiB pages, global or not. The guest edits
+// use the new entry: for 4 KiB, 2 MiB and 1 GiB pages, global or not. The guest edits
 // its own page tables through a window mapped onto the page-table frame.
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
@@ -38,6 +38,16 @@ describe.each(EXECUTION_PATHS)('TLB maintenance (%s path)', (path) => {
     const code = [...load(LARGE), ...load(LARGE + 0x5000), ...load(LARGE + 0x1ff000), ...clearEntry(pde), ...invlpg(LARGE + 0x123), ...load(LARGE + 0x5000)];
     expect(outcome(m.run(code, { path }))).toBe('#PF(0)');
     expect(m.cpu.cr2).toBe(LARGE + 0x5000);
+  });
+
+  it('INVLPG of any address in a 1 GiB page drops the whole page’s translation', () => {
+    const m = new Machine();
+    const pdpt = m.mem.read32(m.pt.pml4) & ~0xfff;
+    m.mem.write32(pdpt + 8, 0x83); // PDPT[1]: P | RW | PS, frame 0: LARGE..LARGE+1 GiB → 0..1 GiB
+    const pdpte = pteWindow(m, LARGE, WINDOW);
+    const code = [...load(LARGE), ...load(LARGE + 0x5000), ...load(LARGE + 0x200000), ...clearEntry(pdpte), ...invlpg(LARGE + 0x123), ...load(LARGE + 0x200000)];
+    expect(outcome(m.run(code, { path }))).toBe('#PF(0)');
+    expect(m.cpu.cr2).toBe(LARGE + 0x200000);
   });
 
   it('a 2 MiB page translates every 4 KiB part to the matching part of the frame', () => {

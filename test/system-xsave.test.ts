@@ -26,13 +26,14 @@ describe.each(EXECUTION_PATHS)('XSAVE feature set (%s path)', (path) => {
   const put64 = (m: Machine, lin: number, v: bigint) => m.mem.write64(phys(m, lin), BigInt.asUintN(64, v));
   const get64 = (m: Machine, lin: number) => m.mem.read64(phys(m, lin));
 
-  it('XGETBV: EDX:EAX ← XCR0 (1 at reset), ECX[31:0] selects the XCR (1 is unsupported here: #GP(0)); #UD without CR4.OSXSAVE or XSAVE', () => {
+  it('XGETBV: EDX:EAX ← XCR0 (1 at reset), ECX[31:0] selects the XCR (1: XINUSE, system-xsave-opt.test.ts; 2: #GP(0)); #UD without CR4.OSXSAVE or XSAVE', () => {
     const cases: [string, RunOptions, string, bigint?][] = [
       ['ECX=0', { regs: { [RAX]: -1n, [RDX]: -1n } }, 'ok', 1n],
       ['ECX=0, RCX[63:32] ignored', { regs: { [RCX]: 1n << 32n } }, 'ok', 1n],
       ['CPL 3', { cpl: 3 }, 'ok', 1n],
       ['CR0.TS: no #NM', { cr0: CR0 | CR0_TS }, 'ok', 1n],
-      ['ECX=1 (XINUSE not modelled)', { regs: { [RCX]: 1n } }, '#GP(0)'],
+      ['ECX=2^32 + 2', { regs: { [RCX]: (1n << 32n) | 2n } }, '#GP(0)'],
+      ['ECX=-1', { regs: { [RCX]: 0xffffffffn } }, '#GP(0)'],
       ['ECX=2', { regs: { [RCX]: 2n } }, '#GP(0)'],
       ['no CR4.OSXSAVE', { cr4: CR4 }, '#UD'],
     ];
@@ -78,7 +79,7 @@ describe.each(EXECUTION_PATHS)('XSAVE feature set (%s path)', (path) => {
     expect(leaf(m, 0xd, 0)).toEqual([3, 576, 576, 0]);
     expect(run(XSETBV, { regs: { [RAX]: 3n } }, m).r).toBe('ok');
     expect(leaf(m, 0xd, 0)).toEqual([3, 576, 576, 0]); // SSE lives in the legacy region: same size
-    expect(leaf(m, 0xd, 1)).toEqual([0, 0, 0, 0]);     // no XSAVEOPT, XSAVEC, XGETBV(1), XSAVES
+    expect(leaf(m, 0xd, 1).slice(1)).toEqual([576, 0, 0]); // subleaf 1: system-xsave-opt.test.ts
     expect(leaf(m, 0xd, 2)).toEqual([0, 0, 0, 0]);     // no AVX component
   });
 
@@ -93,7 +94,7 @@ describe.each(EXECUTION_PATHS)('XSAVE feature set (%s path)', (path) => {
   };
   const FILL = 0xaaaaaaaaaaaaaaaan;
 
-  it('XSAVE writes the RFBM components only (x87: bytes 0-23 and 32-159; MXCSR 24-31; XMM 160-415), then XSTATE_BV |= RFBM', () => {
+  it('XSAVE writes the RFBM components only (x87: bytes 0-23 and 32-159; MXCSR 24-31; XMM 160-415), then XSTATE_BV |= RFBM (both in use here)', () => {
     for (const xcr0 of [1, 3]) {
       for (const mask of [0n, 1n, 2n, 3n, 0xffffffffn]) {
         const m = prepared(xcr0);
@@ -128,8 +129,9 @@ describe.each(EXECUTION_PATHS)('XSAVE feature set (%s path)', (path) => {
       ['XRSTOR +16', XRSTOR, { regs: { [RBX]: BigInt(AREA + 16) } }, '#GP(0)'], ['XSAVE +64', XSAVE, { regs: { [RBX]: BigInt(AREA + 64) } }, 'ok'],
       ['XSAVE non-canonical', XSAVE, { regs: { [RBX]: nc } }, '#GP(0)'],
       ['XSAVE [rsp] non-canonical', [0x0f, 0xae, 0x24, 0x24], { regs: { [RSP]: nc } }, '#SS(0)'],
-      ['XSAVE page fault', XSAVE, { regs: { [RBX]: BigInt(AREA + 0x2000 - 64) } }, '#PF(2)', AREA + 0x2000],
-      ['XRSTOR page fault', XRSTOR, { regs: { [RBX]: BigInt(AREA + 0x2000 - 64) } }, '#PF(0)', AREA + 0x2000],
+      // across a page boundary (AMD host, test/diff/x87-control): XSAVE's CR2 is the area's last byte, XRSTOR's its header
+      ['XSAVE page fault', XSAVE, { regs: { [RBX]: BigInt(AREA + 0x2000 - 64) } }, '#PF(2)', AREA + 0x2000 - 64 + 575],
+      ['XRSTOR page fault', XRSTOR, { regs: { [RBX]: BigInt(AREA + 0x2000 - 64) } }, '#PF(0)', AREA + 0x2000 - 64 + 512],
       ['XSAVE CPL 3 supervisor page', XSAVE, { cpl: 3, regs: { [RBX]: 0x3f0000n } }, '#PF(6)', 0x3f0000],
     ];
     for (const [name, code, o, want, cr2] of cases) {
@@ -170,7 +172,7 @@ describe.each(EXECUTION_PATHS)('XSAVE feature set (%s path)', (path) => {
     }
   });
 
-  it('XRSTOR header checks: #GP(0) for XSTATE_BV bits outside XCR0, XCOMP_BV ≠ 0 (compacted: no XSAVEC), header bytes 16-23, a reserved MXCSR bit; nothing changes', () => {
+  it('XRSTOR header checks: #GP(0) for XSTATE_BV bits outside XCR0, XCOMP_BV ≠ 0 (compacted: XSTATE_BV outside XCOMP_BV), header bytes 16-23, a reserved MXCSR bit; nothing changes', () => {
     const cases: [string, number, number, bigint, bigint, bigint, number, bigint, string][] = [
       // name, XCR0, RFBM, XSTATE_BV, XCOMP_BV, bytes 16-23, MXCSR, bytes 24-31 of header, outcome
       ['valid', 3, 3, 3n, 0n, 0n, 0x1f80, 0n, 'ok'],
@@ -178,7 +180,7 @@ describe.each(EXECUTION_PATHS)('XSAVE feature set (%s path)', (path) => {
       ['XSTATE_BV AVX', 3, 3, 4n, 0n, 0n, 0x1f80, 0n, '#GP(0)'],
       ['XSTATE_BV bit 63', 3, 3, 1n << 63n, 0n, 0n, 0x1f80, 0n, '#GP(0)'],
       ['XSTATE_BV outside XCR0, RFBM 0', 1, 0, 2n, 0n, 0n, 0x1f80, 0n, '#GP(0)'],
-      ['XCOMP_BV bit 63 (compacted)', 3, 3, 3n, 1n << 63n, 0n, 0x1f80, 0n, '#GP(0)'],
+      ['XCOMP_BV bit 63 (compacted, XSTATE_BV not in XCOMP_BV)', 3, 3, 3n, 1n << 63n, 0n, 0x1f80, 0n, '#GP(0)'],
       ['XCOMP_BV bit 0', 3, 3, 3n, 1n, 0n, 0x1f80, 0n, '#GP(0)'],
       ['header bytes 16-23', 3, 3, 3n, 0n, 1n << 40n, 0x1f80, 0n, '#GP(0)'],
       ['header bytes 24-63 are ignored', 3, 3, 3n, 0n, 0n, 0x1f80, -1n, 'ok'],

@@ -9,5 +9,12 @@ export const XSAVE_LEGACY_SIZE = 512, XSAVE_HEADER_SIZE = 64;
 export const XSAVE_AREA_SIZE = XSAVE_LEGACY_SIZE + XSAVE_HEADER_SIZE;
 /** XSAVE, XRSTOR: the area must be 64-byte aligned (#GP(0) otherwise). */
 export const XSAVE_ALIGN = 64;
-/** XCOMP_BV bit 63: the area is in compacted format (XSAVEC/XSAVES wrote it). */
+/** XCOMP_BV bit 63 (bit 31 of its high half): the area is in compacted format (XSAVEC/XSAVES wrote it). */
 export const XCOMP_BV_COMPACTED_HI = 0x80000000 | 0;
+/** Byte offsets of the header fields XSTATE_BV and XCOMP_BV (SDM §13.4.2). */
+export const XSTATE_BV_OFFSET = XSAVE_LEGACY_SIZE, XCOMP_BV_OFFSET = XSAVE_LEGACY_SIZE + 8;
+/**
+ * The IA32_XSS bits (supervisor state components, XSAVES/XRSTORS) the model supports: none, so
+ * WRMSR of any set bit is #GP(0) (SDM Vol. 1 §13.3).
+ */
+export const XSS_SUPPORTED = 0;

@@ -126,6 +126,8 @@ export class Cpu extends ArchState implements RunContext {
   setCpuid(entries: readonly CpuidEntry[] | null): void {
     this.cpuidTable = entries ? new HostCpuid(entries) : null;
     this.features = this.cpuidTable ? this.cpuidTable.features() : MODEL_FEATURES;
+    this.mmu.ctl.gbPages = this.cpuidTable ? this.cpuidTable.gbPages() : true;
+    this.mmu.flush(); // cached translations may hold 1 GiB pages that are now reserved
   }
 
   // ---- the ExecContext services ----

@@ -7,7 +7,7 @@
 // the MMU and the system code implement.
 import { CR4_OSXSAVE, CR4_PKE } from '../arch/control-registers.js';
 import { XCR0_SUPPORTED, XSAVE_AREA_SIZE } from '../arch/xsave.js';
-import { FEATURES, FEATURE_NAMES, type FeatureName, type CpuidRegister } from '../isa/features.js';
+import { FEATURES, FEATURE_NAMES, type FeatureInfo, type FeatureName, type CpuidRegister } from '../isa/features.js';
 import { OPCODE_ROWS } from '../isa/opcodes.js';
 import type { OpcodeRow } from '../isa/table.js';
 import { VENDOR_STRING, type CpuVendor } from '../arch/vendor.js';
@@ -80,9 +80,12 @@ export function cpuid(s: ArchState & CpuModel, leaf: number, subleaf: number): [
   const vendor = VENDOR_STRING[s.vendor];
   const out: [number, number, number, number] = [0, 0, 0, 0];
   const set = (reg: CpuidRegister, bit: number) => { const k = REG_INDEX[reg]; out[k] = out[k]! | (1 << bit); };
-  const bits = (l: number) => {
-    for (const [fl, reg, bit] of SYSTEM_FEATURES) if (fl === l) set(reg, bit);
-    for (const name of features) { const f = FEATURES[name]; if (f.leaf === l) set(f.reg, f.bit); }
+  const bits = (l: number, sub = 0) => {
+    if (sub === 0) for (const [fl, reg, bit] of SYSTEM_FEATURES) if (fl === l) set(reg, bit);
+    for (const name of features) {
+      const f: FeatureInfo = FEATURES[name];
+      if (f.leaf === l && (f.subleaf ?? 0) === sub) set(f.reg, f.bit);
+    }
   };
   switch (leaf >>> 0) {
     // The highest basic leaf: 0DH when XSAVE is reported (its leaf), else 7.
@@ -100,7 +103,19 @@ export function cpuid(s: ArchState & CpuModel, leaf: number, subleaf: number): [
       bits(7);
       if (features.has('pku') && (s.cr4 & CR4_PKE)) set('ecx', 4); // OSPKE mirrors CR4.PKE
       return out;
-    case 0xd: return features.has('xsave') ? xsaveLeaf(subleaf) : out;
+    // Leaf 0DH (SDM Vol. 1 §13.2, Vol. 2 CPUID): subleaf 0 gives the supported XCR0 bits (EDX:EAX), the
+    // area size for the enabled components (EBX) and for all supported ones (ECX): x87 and SSE both
+    // live in the legacy region, so both are 576 whatever XCR0 holds. Subleaf 1: the features of
+    // isa/features.ts in EAX (XSAVEOPT, XSAVEC, XGETBV ECX = 1, XSAVES), no supervisor state.
+    case 0xd:
+      if (!features.has('xsave')) return out;
+      if (subleaf === 0) return [XCR0_SUPPORTED, XSAVE_AREA_SIZE, XSAVE_AREA_SIZE, 0];
+      if (subleaf !== 1) return out; // components 2 and up: none
+      bits(0xd, 1);
+      // EBX: the compacted area for XCR0 | IA32_XSS (x87 and SSE in the legacy region: 576), given
+      // when a compacted form exists; ECX:EDX: the IA32_XSS bits supported (none)
+      if (features.has('xsavec') || features.has('xsaves')) out[1] = XSAVE_AREA_SIZE;
+      return out;
     case 0x80000000: return [0x80000008, str4(vendor, 0), str4(vendor, 8), str4(vendor, 4)];
     case 0x80000001:
       out[0] = s.vendor === 'amd' ? SIGNATURE.amd : 0; // Intel: reserved (SDM CPUID leaf 80000001h)
@@ -114,15 +129,4 @@ export function cpuid(s: ArchState & CpuModel, leaf: number, subleaf: number): [
     case 0x80000008: return [0x3030 /* 48-bit physical and virtual */, 0, 0, 0];
     default: return out;
   }
-}
-
-/**
- * Leaf 0DH (SDM Vol. 1 §13.2, Vol. 2 CPUID): subleaf 0 gives the supported XCR0 bits (EDX:EAX), the
- * area size for the enabled components (EBX) and for all supported ones (ECX): x87 and SSE both live
- * in the legacy region, so both are 576 whatever XCR0 holds. Subleaf 1: no XSAVEOPT, XSAVEC, XGETBV
- * ECX = 1 nor XSAVES (EAX = 0), no supervisor state. Subleaves 2+ describe components 2 and up: none.
- */
-function xsaveLeaf(subleaf: number): [number, number, number, number] {
-  if (subleaf === 0) return [XCR0_SUPPORTED, XSAVE_AREA_SIZE, XSAVE_AREA_SIZE, 0];
-  return [0, 0, 0, 0];
 }

@@ -4,8 +4,9 @@
 // host-initiated access (the host API's getMsr/setMsr, as KVM_{GET,SET}_MSRS).
 import {
   MSR_TSC, MSR_APIC_BASE, MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_PAT, MSR_EFER, MSR_STAR, MSR_LSTAR,
-  MSR_CSTAR, MSR_SFMASK, MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
+  MSR_CSTAR, MSR_SFMASK, MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_XSS,
 } from '../arch/msr-index.js';
+import { XSS_SUPPORTED } from '../arch/xsave.js';
 import { CR0_PG, EFER_LMA, EFER_LME, EFER_WRITABLE } from '../arch/control-registers.js';
 import { SEG_FS, SEG_GS } from '../arch/registers.js';
 import type { ArchState } from './state.js';
@@ -33,6 +34,8 @@ export function resetMsrs(s: ArchState): void {
 /** Returns the value, or undefined when the read raises #GP(0) (an MSR the model lacks, or one the guest may not read). */
 export function readMsr(s: MsrContext, index: number, host = false): bigint | undefined {
   switch (index) {
+    // IA32_XSS exists with XSAVES (CPUID.(EAX=0DH,ECX=1):EAX[3]); no supervisor component: always 0
+    case MSR_XSS: return s.features.has('xsaves') ? 0n : undefined;
     case MSR_TSC: return s.readTsc();
     case MSR_EFER: return BigInt(s.efer);
     case MSR_FS_BASE: return BigInt.asUintN(64, BigInt(s.segBase[SEG_FS]!));
@@ -42,7 +45,7 @@ export function readMsr(s: MsrContext, index: number, host = false): bigint | un
   return kvm === null ? s.msrs.get(index) : kvm;
 }
 
-/** An MSR's stored value for instruction and host-side reads that cannot fail (0 when absent). */
+/** An MSR's stored value for instruction and host-side reads that cannot fail (0 when absent; IA32_XSS is always 0). */
 export function msrValue(s: ArchState, index: number): bigint {
   switch (index) {
     case MSR_TSC: return s.readTsc();
@@ -89,6 +92,7 @@ export function writeMsr(c: ExecContext, index: number, value: bigint, host = fa
       // Each byte must be a valid memory type: 0, 1, 4, 5, 6 or 7 (SDM §11.12.2).
       for (let b = 0n; b < 64n; b += 8n) { const t = (value >> b) & 0xffn; if (t === 2n || t === 3n || t > 7n) return false; }
       break;
+    case MSR_XSS: return c.features.has('xsaves') && (value & ~BigInt(XSS_SUPPORTED)) === 0n; // any set bit: #GP(0)
     case MSR_SFMASK:
       if (value >> 32n) return false;
       break;

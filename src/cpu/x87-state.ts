@@ -30,6 +30,12 @@ export class X87State {
   fdp = 0;
   fdpHi = 0;
   fds = 0;
+  /**
+   * An x87 instruction wrote a data register since FNINIT, FNCLEX, FLDENV, FRSTOR, FXRSTOR or XRSTOR
+   * last cleared this: the AMD host then reports x87 in use (XINUSE[0], exec/xsave-area.ts) even when
+   * the values are back to the initial configuration (FLDZ; FSTP).
+   */
+  written = false;
   /** The FP core's environment and results (reused: nothing allocates per instruction). */
   readonly env: FpEnv = createFpEnv();
   readonly res: FpResult = createFpResult();
@@ -66,6 +72,7 @@ export class X87State {
     this.hi[p] = hi;
     this.se[p] = se;
     this.valid |= 1 << p;
+    this.written = true;
   }
   setResult(i: number, r: FpResult): void {
     this.set(i, r.lo, r.hi, r.se);
@@ -134,6 +141,7 @@ export class X87State {
     this.sw = sw & ~0x3800;
     this.top = (sw >> 11) & 7;
     this.valid = img[4]!;
+    this.written = false;
     this.fop = v.getUint16(6, true) & 0x7ff;
     this.fip = v.getUint32(8, true);
     this.fipHi = v.getUint32(12, true);
@@ -153,6 +161,7 @@ export class X87State {
     this.sw = 0;
     this.top = 0;
     this.valid = 0;
+    this.written = false;
     this.fip = 0; this.fipHi = 0; this.fcs = 0; this.fop = 0; this.fdp = 0; this.fdpHi = 0; this.fds = 0;
   }
 }

@@ -12,6 +12,7 @@ import { UCALL_PORT } from '../devices/ucall.js';
 import type { HostAccess } from '../cpu/host-exits.js';
 import type { VcpuExit, IoExit, MmioExit } from './exits.js';
 import { getRegs, setRegs, getSregs, setSregs, type Regs, type Sregs } from './registers.js';
+import { getDebugRegs, setDebugRegs, type DebugRegs } from './debug-registers.js';
 import { translate, readVirtual, writeVirtual, readString, physicalOf, type Translation } from './guest-memory.js';
 import { decodeUcall } from './ucall.js';
 import { getFpu, setFpu } from './fpu.js';
@@ -128,6 +129,10 @@ export class Vcpu {
   getSregs(): Sregs { return getSregs(this.cpu); }
   /** Sets the given ones, unchecked, as KVM_SET_SREGS. @example vcpu.setSregs({ cr4: sregs.cr4 | (1n << 20n) }) */
   setSregs(s: Partial<Sregs>): void { this.discardPendingRead(); setSregs(this.cpu, s); }
+  /** The guest's DR0-DR3, DR6, DR7 (KVM_GET_DEBUGREGS). */
+  getDebugRegs(): DebugRegs { return getDebugRegs(this.cpu); }
+  /** Sets them as KVM_SET_DEBUGREGS. @example vcpu.setDebugRegs({ db: [0x401000n, 0n, 0n, 0n], dr7: 0x403n }) */
+  setDebugRegs(regs: Partial<DebugRegs>): void { setDebugRegs(this.cpu, regs); }
 
   /** An MSR's value, read as the host (KVM_GET_MSRS: no guest-only #GP), or undefined when the model has no such MSR. */
   getMsr(index: number): bigint | undefined { return readMsr(this.cpu, index, true); }

@@ -92,7 +92,9 @@ export const EXECUTORS = {
   fcmov: 'FCMOVcc; param: condition code',
   fwait: 'FWAIT: #MF for a pending unmasked x87 exception',
   fxsave: 'FXSAVE (REX.W: FXSAVE64)', fxrstor: 'FXRSTOR (REX.W: FXRSTOR64)',
-  xsave: 'XSAVE (REX.W: XSAVE64), standard format', xrstor: 'XRSTOR (REX.W: XRSTOR64), standard format',
+  xsave: 'XSAVE (REX.W: XSAVE64), standard format', xrstor: 'XRSTOR (REX.W: XRSTOR64), standard and compacted formats',
+  xsaveopt: 'XSAVEOPT (REX.W: XSAVEOPT64)', xsavec: 'XSAVEC (REX.W: XSAVEC64), compacted format',
+  xsaves: 'XSAVES (REX.W: XSAVES64), CPL 0', xrstors: 'XRSTORS (REX.W: XRSTORS64), CPL 0',
   xgetbv: 'XGETBV', xsetbv: 'XSETBV',
   // ---- MMX (cpu/exec/mmx.ts; MM0-7 alias the x87 significands)
   mmxInt: 'MMX packed integer P = op(P, Q[, imm8]): the low qword of the vecInt kernel; param: isa/vector-ops.ts',

@@ -10,8 +10,9 @@ import { CONDITION_NAMES } from '../arch/conditions.js';
 export type CpuidRegister = 'eax' | 'ebx' | 'ecx' | 'edx';
 
 export interface FeatureInfo {
-  /** CPUID leaf (subleaf 0) and the register and bit that report the feature. */
+  /** CPUID leaf, subleaf (0 when absent) and the register and bit that report the feature. */
   readonly leaf: number;
+  readonly subleaf?: number;
   readonly reg: CpuidRegister;
   readonly bit: number;
   /** Mnemonics of the feature's instructions, as the table's rows spell them. */
@@ -45,8 +46,12 @@ export const FEATURES = {
   sse42: { leaf: 1, reg: 'ecx', bit: 20, instructions: ['pcmpestri', 'pcmpestrm', 'pcmpistri', 'pcmpistrm', 'pcmpgtq', 'crc32'] },
   movbe: { leaf: 1, reg: 'ecx', bit: 22, instructions: ['movbe'] },
   popcnt: { leaf: 1, reg: 'ecx', bit: 23, instructions: ['popcnt'] },
-  /** XSAVEOPT, XSAVEC, XSAVES have their own bits (CPUID.(EAX=0DH,ECX=1):EAX), not reported. */
   xsave: { leaf: 1, reg: 'ecx', bit: 26, instructions: ['xsave', 'xrstor', 'xgetbv', 'xsetbv'] },
+  /** CPUID.(EAX=0DH,ECX=1):EAX: XSAVEOPT, XSAVEC (and XRSTOR of a compacted area), XGETBV with ECX = 1, XSAVES/XRSTORS. */
+  xsaveopt: { leaf: 0xd, subleaf: 1, reg: 'eax', bit: 0, instructions: ['xsaveopt'] },
+  xsavec: { leaf: 0xd, subleaf: 1, reg: 'eax', bit: 1, instructions: ['xsavec'] },
+  xgetbv1: { leaf: 0xd, subleaf: 1, reg: 'eax', bit: 2, instructions: ['xgetbv'] },
+  xsaves: { leaf: 0xd, subleaf: 1, reg: 'eax', bit: 3, instructions: ['xsaves', 'xrstors'] },
   /** BMI1 also has ANDN, BEXTR, BLSI, BLSMSK, BLSR (VEX-encoded; no rows yet). */
   bmi1: { leaf: 7, reg: 'ebx', bit: 3, instructions: ['tzcnt', 'andn', 'bextr', 'blsi', 'blsmsk', 'blsr'] },
   fsgsbase: { leaf: 7, reg: 'ebx', bit: 0, instructions: ['rdfsbase', 'rdgsbase', 'wrfsbase', 'wrgsbase'] },

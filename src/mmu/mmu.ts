@@ -13,7 +13,7 @@
 import type { PhysicalMemory, MemorySlot } from './physical-memory.js';
 import { PhysicalAccess } from './physical-access.js';
 import {
-  walk, WalkResult, PagingControl, PTE_A, PTE_D, WALK_NOT_PRESENT, WALK_RESERVED,
+  walk, WalkResult, PagingControl, SPAN_2M, SPAN_1G, PTE_A, PTE_D, WALK_NOT_PRESENT, WALK_RESERVED,
   PF_P, PF_W, PF_U, PF_RSVD, PF_I, PF_PK,
 } from './paging.js';
 
@@ -28,6 +28,7 @@ const TLB_BITS = 12;
 const TLB_SIZE = 1 << TLB_BITS;
 const TLB_MASK = TLB_SIZE - 1;
 const PAGE = 4096;
+const LARGE_BASES = 32;
 
 /** Raised through this callback; it must throw (the CPU's exception sentinel). */
 export type PageFaultSink = (linear: number, errorCode: number) => never;
@@ -53,7 +54,14 @@ export class Mmu extends PhysicalAccess {
   private readonly phys = new Float64Array(TLB_SIZE).fill(-1);
   private readonly perm = new Uint8Array(TLB_SIZE);
   private readonly globalEntry = new Uint8Array(TLB_SIZE);
-  private hasLarge = false;
+  /** 4 KiB pages of the entry's leaf (1, SPAN_2M, SPAN_1G): INVLPG of a large page drops all its slices. */
+  private readonly span = new Uint32Array(TLB_SIZE);
+  private has1G = false;
+  // The 2 MiB pages with slices in the TLB (their first VPN), so INVLPG scans their slots only when
+  // the address lies in one of them; past LARGE_BASES distinct pages, every INVLPG scans.
+  private readonly bases2M = new Float64Array(LARGE_BASES);
+  private nBases2M = 0;
+  private manyBases2M = false;
 
   /** Access kind (one ACC_* bit) of data reads / writes / fetches at the current CPL and AC. */
   readMask = ACC_READ_SUP;
@@ -70,7 +78,7 @@ export class Mmu extends PhysicalAccess {
   am = false; // CR0.AM, kept in sync by the CPU
 
   // Paging controls, kept in sync by the CPU (a change flushes the TLB).
-  readonly ctl: PagingControl = { cr3: 0, nxe: true, pke: false, vendor: 'amd' };
+  readonly ctl: PagingControl = { cr3: 0, nxe: true, pke: false, vendor: 'amd', gbPages: true };
   wp = true; smep = false; smap = false; pkru = 0; user = false;
   /** The current PCID (CR3[11:0] with CR4.PCIDE = 1, else 0): TLB fills are tagged with it. */
   private pcid = 0;
@@ -88,7 +96,7 @@ export class Mmu extends PhysicalAccess {
 
   /** Flushes every PCID's entries (all of them, or all but the global ones). */
   flush(keepGlobal = false): void {
-    if (!keepGlobal) { this.tag.fill(NaN); this.key.fill(NaN); this.hasLarge = false; return; }
+    if (!keepGlobal) { this.tag.fill(NaN); this.key.fill(NaN); this.nBases2M = 0; this.manyBases2M = this.has1G = false; return; }
     for (let i = 0; i < TLB_SIZE; i++) if (!this.globalEntry[i]) this.tag[i] = this.key[i] = NaN;
   }
 
@@ -110,10 +118,38 @@ export class Mmu extends PhysicalAccess {
 
   /** INVLPG: the page's entry whatever its PCID (the SDM allows invalidating other PCIDs' entries). */
   invalidatePage(lin: number): void {
-    if (this.hasLarge) { this.flush(); return; }
     const vpn = Math.floor(lin / PAGE);
     const s = vpn & TLB_MASK;
     if (this.key[s] === vpn) this.tag[s] = this.key[s] = NaN;
+    // A large page is cached as 4 KiB slices: drop every slice of a large page holding `lin`
+    // (SDM §4.10.4.1: INVLPG invalidates the whole page, whatever its size).
+    if (this.nBases2M !== 0 || this.manyBases2M) this.invalidate2M(vpn);
+    if (this.has1G) this.dropLarge(vpn, SPAN_1G, TLB_SIZE);
+  }
+
+  private invalidate2M(vpn: number): void {
+    const base = Math.floor(vpn / SPAN_2M) * SPAN_2M, b = this.bases2M;
+    let i = 0;
+    while (i < this.nBases2M && b[i] !== base) i++;
+    if (i < this.nBases2M) b[i] = b[--this.nBases2M]!;
+    else if (!this.manyBases2M) return;
+    this.dropLarge(vpn, SPAN_2M, SPAN_2M);
+  }
+
+  private noteBase2M(vpn: number): void {
+    const base = Math.floor(vpn / SPAN_2M) * SPAN_2M, b = this.bases2M;
+    for (let i = 0; i < this.nBases2M; i++) if (b[i] === base) return;
+    if (this.nBases2M < LARGE_BASES) b[this.nBases2M++] = base;
+    else this.manyBases2M = true;
+  }
+
+  /** Drops entries of `span`-page leaves covering `vpn`; their slots lie within `slots` of the aligned base's. */
+  private dropLarge(vpn: number, span: number, slots: number): void {
+    const base = Math.floor(vpn / span) * span;
+    for (let j = 0; j < slots; j++) {
+      const i = (base + j) & TLB_MASK, k = this.key[i]!;
+      if (this.span[i] === span && k >= base && k < base + span) this.tag[i] = this.key[i] = NaN;
+    }
   }
 
   /** Drops write permission from every entry that maps the frame at `pa` (code was decoded from it). */
@@ -209,7 +245,9 @@ export class Mmu extends PhysicalAccess {
         this.perm[s] = grant;
       } else this.perm[s] = 0; // holes and MMIO always take the slow path
       this.globalEntry[s] = w.global ? 1 : 0;
-      if (w.large) this.hasLarge = true;
+      this.span[s] = w.pageSpan;
+      if (w.pageSpan === SPAN_2M) this.noteBase2M(vpn);
+      else if (w.pageSpan === SPAN_1G) this.has1G = true;
     }
     return w.physPage + (lin - vpn * PAGE);
   }

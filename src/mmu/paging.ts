@@ -16,6 +16,8 @@ export const MAX_PHYS_ADDR_BITS = 48;
 /** Reserved address bits 51:MAXPHYADDR in the high dword of an entry. */
 const HI_RSVD_ADDR = ((1 << (52 - 32)) - 1) & ~((1 << (MAX_PHYS_ADDR_BITS - 32)) - 1);
 const TWO32 = 4294967296;
+/** 4 KiB pages in a 2 MiB and a 1 GiB page. */
+export const SPAN_2M = 512, SPAN_1G = 262144;
 
 export interface PagingControl {
   cr3: number;       // physical address of the PML4 (bits 51:12)
@@ -23,6 +25,8 @@ export interface PagingControl {
   pke: boolean;      // CR4.PKE: bits 62:59 of leaves are the protection key
   /** The vendor model: PML4E bit 8 is MBZ on AMD (APM Vol. 2 Figure 5-18), ignored on Intel (SDM Table 4-15). */
   vendor: CpuVendor;
+  /** CPUID.80000001H:EDX[26]: without 1 GiB pages, PS in a PDPTE is reserved (SDM §4.5.4, APM §5.3.4). */
+  gbPages: boolean;
 }
 
 /** Reusable walk output: no allocation per walk. */
@@ -35,7 +39,7 @@ export class WalkResult {
   nxAny = false;      // NX=1 at some level
   dirty = false;      // leaf D flag
   global = false;
-  large = false;      // 2 MiB or 1 GiB leaf
+  pageSpan = 1;       // 4 KiB pages the leaf maps: 1, 512 (2 MiB) or 262144 (1 GiB)
   pkey = 0;
   leafAddr = 0;       // physical address of the leaf entry (to set D)
   depth = 0;          // number of entries walked (A flags to set; on a fault, up to the faulting one)
@@ -79,7 +83,7 @@ export function walk(mem: PhysicalMemory, ctl: PagingControl, lin: number, out: 
     // PML4E: PS (bit 7) is reserved on both vendors (SDM Table 4-15; APM Figure 5-18 "MBZ" at
     // bits 8:7); bit 8 is MBZ on AMD only, Intel ignores it.
     if (level === 4 && (ps || (ctl.vendor === 'amd' && (lo & PTE_G) !== 0))) rsvd = true;
-    if (level === 3 && ps && (lo & 0x3fffe000) !== 0) rsvd = true;   // 1 GiB page: bits 29:13
+    if (level === 3 && ps && (!ctl.gbPages || (lo & 0x3fffe000) !== 0)) rsvd = true; // 1 GiB page: bits 29:13
     if (level === 2 && ps && (lo & 0x001fe000) !== 0) rsvd = true;   // 2 MiB page: bits 20:13
     if (rsvd) { out.fault = WALK_RESERVED; out.depth = 5 - level; return false; }
     userAll = userAll && (lo & PTE_US) !== 0;
@@ -94,7 +98,7 @@ export function walk(mem: PhysicalMemory, ctl: PagingControl, lin: number, out: 
       out.userAll = userAll; out.writeAll = writeAll; out.nxAny = nxAny;
       out.dirty = (lo & PTE_D) !== 0;
       out.global = (lo & PTE_G) !== 0;
-      out.large = level !== 1;
+      out.pageSpan = level === 1 ? 1 : level === 2 ? SPAN_2M : SPAN_1G;
       out.pkey = ctl.pke ? (hi >>> 27) & 0xf : 0;
       out.leafAddr = addr;
       out.depth = 5 - level;

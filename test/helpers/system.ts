@@ -15,7 +15,7 @@ export const HANDLER = CODE + 0x1000;
 /** The physical address of a mapped linear address (throws when it is not mapped). */
 export function phys(m: Machine, lin: number): number {
   const w = new WalkResult();
-  if (!walk(m.mem, { cr3: m.pt.pml4, nxe: true, pke: false, vendor: m.cpu.vendor }, lin, w, new Float64Array(4))) throw new Error(`0x${lin.toString(16)} is not mapped`);
+  if (!walk(m.mem, { cr3: m.pt.pml4, nxe: true, pke: false, vendor: m.cpu.vendor, gbPages: true }, lin, w, new Float64Array(4))) throw new Error(`0x${lin.toString(16)} is not mapped`);
   return w.physPage + (lin - Math.floor(lin / 4096) * 4096);
 }
 
@@ -110,7 +110,7 @@ export const movFromDr = (n: number): number[] => [0x0f, 0x21, 0xc0 | (n << 3)];
 /** The physical address of the leaf paging entry that maps `lin`. */
 export function entryAddress(m: Machine, lin: number): number {
   const w = new WalkResult();
-  if (!walk(m.mem, { cr3: m.pt.pml4, nxe: true, pke: false, vendor: m.cpu.vendor }, lin, w, new Float64Array(4))) throw new Error('not mapped');
+  if (!walk(m.mem, { cr3: m.pt.pml4, nxe: true, pke: false, vendor: m.cpu.vendor, gbPages: true }, lin, w, new Float64Array(4))) throw new Error('not mapped');
   return w.leafAddr;
 }
 

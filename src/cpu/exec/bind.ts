@@ -35,7 +35,8 @@ import { x87Load, x87Store, x87Const, x87Stack, fcmov } from './x87-move.js';
 import { x87Trans } from './x87-trans.js';
 import { x87Control, x87Env, fwait } from './x87-control.js';
 import { fxsave, fxrstor } from './fxsave.js';
-import { xsave, xrstor, xgetbv, xsetbv } from './xsave.js';
+import { xsave, xsaveopt, xsavec, xsaves, xgetbv, xsetbv } from './xsave.js';
+import { xrstor, xrstors } from './xrstor.js';
 import { bindMmxInt, bindMmxShiftImm, mmxMov, emms } from './mmx.js';
 import * as mmxMore from './mmx-more.js';
 import { bindMmxPair, bindMmxUnpackHigh } from './mmx-more.js';
@@ -85,7 +86,8 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   x87Arith: always(x87Arith), x87Compare: always(x87Compare), x87Load: always(x87Load), x87Store: always(x87Store),
   x87Unary: always(x87Unary), x87Const: always(x87Const), x87Trans: always(x87Trans), x87Stack: always(x87Stack), x87Control: always(x87Control),
   x87Env: always(x87Env), fcmov: always(fcmov), fwait: always(fwait), fxsave: always(fxsave), fxrstor: always(fxrstor),
-  xsave: always(xsave), xrstor: always(xrstor), xgetbv: always(xgetbv), xsetbv: always(xsetbv),
+  xsave: always(xsave), xrstor: always(xrstor), xsaveopt: always(xsaveopt), xsavec: always(xsavec),
+  xsaves: always(xsaves), xrstors: always(xrstors), xgetbv: always(xgetbv), xsetbv: always(xsetbv),
   mmxInt: bindMmxInt, mmxShiftImm: bindMmxShiftImm, mmxMov: always(mmxMov), emms: always(emms),
   mmxPair: bindMmxPair, mmxUnpackHigh: bindMmxUnpackHigh, pshufbMmx: always(mmxMore.pshufbMmx), palignrMmx: always(mmxMore.palignrMmx),
   pinsrwMmx: always(mmxMore.pinsrwMmx), mmxToGpr: always(mmxMore.mmxToGpr), movntq: always(mmxMore.movntq),

@@ -24,7 +24,9 @@ import { compatArpl, compatBtMem, compatEnter, compatLoadFarPointer, compatMovFr
 import { compatCallFar, compatCallPtr, compatJmpFar, compatJmpPtr, compatRetFar } from './compat-far.js';
 import { compatIret } from './compat-iret.js';
 import { aaa, aad, aam, aas, daa, das, salc } from './compat-bcd.js';
-import { compatFxrstor, compatFxsave, compatX87Env } from './compat-x87.js';
+import {
+  compatFxrstor, compatFxsave, compatX87Env, compatXrstor, compatXrstors, compatXsave, compatXsavec, compatXsaveopt, compatXsaves,
+} from './compat-x87.js';
 import {
   compatClflush, compatInvlpg, compatInvpcid, compatLgdt, compatLidt, compatMovFromCr, compatMovFromDr, compatMovToCr,
   compatMovToDr, compatSgdt, compatSidt,
@@ -61,6 +63,8 @@ const UNCHANGED: ReadonlySet<ExecutorName> = new Set<ExecutorName>([
   'x87Arith', 'x87Compare', 'x87Load', 'x87Store', 'x87Unary', 'x87Trans', 'x87Const', 'x87Stack', 'x87Control', 'fcmov', 'fwait',
   'mmxInt', 'mmxShiftImm', 'mmxMov', 'emms', 'mmxPair', 'mmxUnpackHigh', 'pshufbMmx', 'palignrMmx', 'pinsrwMmx', 'mmxToGpr',
   'movntq', 'mmxSse',
+  // XGETBV, XSETBV: registers only (the XSAVE family's memory forms are in compat-x87.ts)
+  'xgetbv', 'xsetbv',
 ]);
 
 /** The new EIP of a near branch: wrapped to the operand size, then checked against the CS limit (#GP(0); SDM JMP, Jcc, CALL, RET). */
@@ -223,6 +227,7 @@ const OWN: Partial<Record<ExecutorName, Handler>> = {
   pushSeg: compatPushSeg, popSeg: compatPopSeg, enter: compatEnter, loadFarPointer: compatLoadFarPointer,
   movs: compatMovs, stos: compatStos, lods: compatLods, cmps: compatCmps, scas: compatScas, ins: compatIns, outs: compatOuts,
   x87Env: compatX87Env, fxsave: compatFxsave, fxrstor: compatFxrstor,
+  xsave: compatXsave, xsaveopt: compatXsaveopt, xsavec: compatXsavec, xsaves: compatXsaves, xrstor: compatXrstor, xrstors: compatXrstors,
   sgdt: compatSgdt, sidt: compatSidt, lgdt: compatLgdt, lidt: compatLidt, invlpg: compatInvlpg, clflush: compatClflush,
   invpcid: compatInvpcid, movFromCr: compatMovFromCr, movToCr: compatMovToCr, movFromDr: compatMovFromDr, movToDr: compatMovToDr,
 };

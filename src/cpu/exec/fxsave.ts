@@ -69,9 +69,9 @@ export function loadFxX87(c: ExecContext, wide: boolean): void {
   else x.sw &= ~(FSW_ES | FSW_B);
 }
 
-/** XMM0-15 from the shared image (bytes 160-415). */
-export function loadFxXmm(c: ExecContext): void {
-  for (let r = 0; r < 16; r++) c.xmm.u8.set(img.subarray(160 + 16 * r, 176 + 16 * r), r * 32);
+/** XMM0-15 (or the first `count`) from the shared image (bytes 160-415). */
+export function loadFxXmm(c: ExecContext, count = 16): void {
+  for (let r = 0; r < count; r++) c.xmm.u8.set(img.subarray(160 + 16 * r, 176 + 16 * r), r * 32);
 }
 
 /** MXCSR from the shared image (byte 24); #GP(0) for a bit outside MXCSR_MASK, before any change. */

@@ -33,7 +33,8 @@ export const x87Control: Handler = (c, i) => {
   const x = c.x87;
   switch (i.param) {
     case C_INIT: x.init(); return;
-    case C_CLEX: x.sw &= ~(FSW_EXCEPTIONS | FSW_SF | FSW_ES | FSW_B); return;
+    // FNCLEX also ends the "register written" part of XINUSE[0] (x87-state.ts; host-checked)
+    case C_CLEX: x.sw &= ~(FSW_EXCEPTIONS | FSW_SF | FSW_ES | FSW_B); x.written = false; return;
     case C_LDCW: {
       x87Wait(c);
       const v = c.mmu.read16(x87Address(c, i));
@@ -134,6 +135,7 @@ export const x87Env: Handler = (c, i) => {
         const p = x.phys(k);
         x.lo[p] = regs[3 * k]!; x.hi[p] = regs[3 * k + 1]!; x.se[p] = regs[3 * k + 2]!;
       }
+      x.written = false; // XINUSE[0] (x87-state.ts; host-checked)
       return;
     }
     default: c.emulationFailure(`x87Env: unknown operation ${i.param}`);

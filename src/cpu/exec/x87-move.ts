@@ -88,6 +88,7 @@ export const x87Store: Handler = (c, i) => {
         x.lo[q] = x.lo[p]!; x.hi[q] = x.hi[p]!; x.se[q] = x.se[p]!;
         x.valid |= 1 << q;
       }
+      x.written = true;
       x.pop();
       return;
     }

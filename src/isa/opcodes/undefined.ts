@@ -76,13 +76,15 @@ export function undefinedRows(implemented: readonly OpcodeRow[] = []): OpcodeRow
 
   // Mandatory-prefix slots that are undefined (#UD on AMD Zen hardware; objdump prints
   // (bad) or an instruction of an extension the model lacks): 66/F2/F3 on LFENCE/MFENCE/
-  // SFENCE and on FXSAVE…XRSTOR, F2/F3 on CLFLUSH, any of them on RDPKRU/WRPKRU (SDM:
+  // SFENCE and on FXSAVE…XSAVEOPT (66 0F AE /6 is CLWB, which the model lacks: #UD as on a CPU
+  // without it), on XRSTORS, XSAVEC, XSAVES (0F C7 /3-/5), F2/F3 on CLFLUSH, any of them on RDPKRU/WRPKRU (SDM:
   // NP), F3 on MOVBE. Without a row the decoder falls back to the unprefixed one.
   // F2 0F 38 F0/F1 is CRC32 (SSE4.2) and 66/F2 0F 78 EXTRQ/INSERTQ (SSE4a, two
   // immediates): not implemented yet.
   for (const p of ['66', 'F2', 'F3']) {
     for (const n of [5, 6, 7]) add(row(`Ud_${p}_0FAE_${n}_reg`, `p=${p} 0F AE /${n} mod=reg`, '(bad)', '', 'ud'));
-    for (const n of [0, 1, 2, 3, 4, 5]) add(row(`Ud_${p}_0FAE_${n}_mem`, `p=${p} 0F AE /${n} mod=mem`, '(bad)', '', 'ud'));
+    for (const n of [3, 4, 5]) add(row(`Ud_${p}_0FC7_${n}_mem`, `p=${p} 0F C7 /${n} mod=mem`, '(bad)', '', 'ud'));
+    for (const n of [0, 1, 2, 3, 4, 5, 6]) add(row(`Ud_${p}_0FAE_${n}_mem`, `p=${p} 0F AE /${n} mod=mem`, '(bad)', '', 'ud'));
     for (const rm of [6, 7]) add(row(`Ud_${p}_0F01_5_${rm}`, `p=${p} 0F 01 /5 mod=reg rm=${rm}`, '(bad)', '', 'ud'));
     if (p !== '66') add(row(`Ud_${p}_0FAE_7_mem`, `p=${p} 0F AE /7 mod=mem`, '(bad)', '', 'ud'));
   }

@@ -170,6 +170,12 @@ export function x87Rows(): OpcodeRow[] {
   const xs = { feature: 'xsave', exc: 'xsave' } as const;
   add(row('Xsave_M', '0F AE /4 mod=mem', 'xsave', '=M', 'xsave', { ...xs, att: { name: 'xsave|xsave|xsave64' } }));
   add(row('Xrstor_M', '0F AE /5 mod=mem', 'xrstor', 'M', 'xrstor', { ...xs, att: { name: 'xrstor|xrstor|xrstor64' } }));
+  // XSAVEOPT (0F AE /6; 66 0F AE /6 is CLWB, not in the model, and F2/F3 are #UD: undefined.ts),
+  // XSAVEC (0F C7 /4), XSAVES and XRSTORS (0F C7 /5, /3; CPL 0); 66/F2/F3 on 0F C7 /3-/5 are #UD (undefined.ts)
+  add(row('Xsaveopt_M', '0F AE /6 mod=mem', 'xsaveopt', '=M', 'xsaveopt', { feature: 'xsaveopt', exc: 'xsave', att: { name: 'xsaveopt|xsaveopt|xsaveopt64' } }));
+  add(row('Xsavec_M', '0F C7 /4 mod=mem', 'xsavec', '=M', 'xsavec', { feature: 'xsavec', exc: 'xsave', att: { name: 'xsavec|xsavec|xsavec64' } }));
+  add(row('Xsaves_M', '0F C7 /5 mod=mem', 'xsaves', '=M', 'xsaves', { attrs: 'priv', feature: 'xsaves', exc: 'xsave', att: { name: 'xsaves|xsaves|xsaves64' } }));
+  add(row('Xrstors_M', '0F C7 /3 mod=mem', 'xrstors', 'M', 'xrstors', { attrs: 'priv', feature: 'xsaves', exc: 'xsave', att: { name: 'xrstors|xrstors|xrstors64' } }));
   add(row('Xgetbv', '0F 01 /2 mod=reg rm=0', 'xgetbv', '', 'xgetbv', { feature: 'xsave', exc: 'osxsave' }));
   add(row('Xsetbv', '0F 01 /2 mod=reg rm=1', 'xsetbv', '', 'xsetbv', { attrs: 'priv', feature: 'xsave', exc: 'osxsave' }));
 
