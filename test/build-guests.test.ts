@@ -4,7 +4,7 @@
 // signature, not reject the image; it still rejects a real AVX instruction; .ringzero.needs
 // (GUEST_NEEDS_FEP) is checked and reported.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,17 +42,23 @@ void main(void) { GUEST_DONE(); }
 `,
 };
 
-function build(names: string[]) {
+/** Runs the guest build on the named sources (asynchronously: the worker stays responsive). */
+function build(names: string[]): Promise<{ status: number | null; out: string; elf: (n: string) => string }> {
   const dir = mkdtempSync(join(tmpdir(), 'ringzero-build-'));
   mkdirSync(join(dir, 'src'));
   for (const n of names) writeFileSync(join(dir, 'src', `${n}.c`), GUESTS[n]!);
-  const r = spawnSync(process.execPath, ['scripts/build-guests.mjs', '--src', join(dir, 'src'), '--out', join(dir, 'out'), '--obj', join(dir, 'obj')], { encoding: 'utf8' });
-  return { status: r.status, out: r.stdout + r.stderr, elf: (n: string) => join(dir, 'out', `${n}.elf`) };
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, ['scripts/build-guests.mjs', '--src', join(dir, 'src'), '--out', join(dir, 'out'), '--obj', join(dir, 'obj')]);
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    p.on('close', (status) => resolve({ status, out, elf: (n: string) => join(dir, 'out', `${n}.elf`) }));
+  });
 }
 
 describe.skipIf(!toolsOk)('the guest build and the forced-emulation prefix', () => {
-  let fep: ReturnType<typeof build>;
-  beforeAll(() => { fep = build(['fep-mov']); }, 120_000);
+  let fep: Awaited<ReturnType<typeof build>>;
+  beforeAll(async () => { fep = await build(['fep-mov']); }, 240_000);
 
   it('accepts an image whose KVM_FEP makes objdump see vmovdqa %ymm0 out of step, and reports its needs', () => {
     expect(fep.out).not.toContain('breaks the Guest ABI');
@@ -62,11 +68,11 @@ describe.skipIf(!toolsOk)('the guest build and the forced-emulation prefix', () 
     expect(parseElf(readFileSync(fep.elf('fep-mov'))).needs).toEqual(['fep']);
   });
 
-  it('still rejects a real AVX instruction, and a need it does not know', () => {
-    const avx = build(['real-avx']);
+  it('still rejects a real AVX instruction, and a need it does not know', async () => {
+    const avx = await build(['real-avx']);
     expect(avx.status).toBe(1);
     expect(avx.out).toContain('vmovdqa %ymm0,%ymm0');
-    const need = build(['unknown-need']);
+    const need = await build(['unknown-need']);
     expect(need.status).toBe(1);
     expect(need.out).toContain('.ringzero.needs holds "smp"');
   }, 240_000);

@@ -32,6 +32,17 @@ function closeEarly(which: 'stdout' | 'stderr', args: string[]): Promise<{ code:
   });
 }
 
+/** The CLI run to its end, asynchronously (the test worker stays responsive). */
+function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/ringzero.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 describe('ringzero CLI with a closed pipe', () => {
   // Without the check the guest runs on to its 10^9-instruction budget (minutes) writing into a dead pipe.
   it('stdout closed after the first line (`| head -n 1`): exits at once, status 0, nothing on stderr', async () => {
@@ -42,6 +53,21 @@ describe('ringzero CLI with a closed pipe', () => {
     }
   }, 60_000);
 
+  // The reader lets the pipe fill, then goes away: the CLI waited for it (no output piling up
+  // in memory while the run holds the thread) and notices the close at its next write.
+  it('a reader that stops reading, then closes: the CLI waits, then exits quietly', async () => {
+    const r = await new Promise<{ code: number | null; signal: string | null; ms: number }>((resolve) => {
+      const child = spawn(process.execPath, ['bin/ringzero.js', 'run', join(dir, 'lines.elf')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.pause();
+      let closedAt = 0;
+      setTimeout(() => { closedAt = Date.now(); child.stdout.destroy(); }, 3000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+      child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, ms: Date.now() - closedAt }); });
+    });
+    expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
+    expect(r.ms).toBeLessThan(20_000);
+  }, 60_000);
+
   it('stderr closed under --trace (`2>&1 | head`): exits at once, quietly', async () => {
     const r = await closeEarly('stderr', ['run', '--trace', join(dir, 'lines.elf')]);
     expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
@@ -50,12 +76,12 @@ describe('ringzero CLI with a closed pipe', () => {
 });
 
 describe.skipIf(!imagesAvailable.ok)('ringzero CLI and GUEST_NEEDS_FEP', () => {
-  it('an image that declares it runs with forced emulation on, with a note on stderr', () => {
-    const r = spawnSync(process.execPath, ['bin/ringzero.js', 'run', join(GUEST_DIR, 'fep-required.elf')], { encoding: 'utf8' });
+  it('an image that declares it runs with forced emulation on, with a note on stderr', async () => {
+    const r = await cli(['run', join(GUEST_DIR, 'fep-required.elf')]);
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n').at(-2)).toBe('DONE');
     expect(r.stderr).toBe('ringzero: fep-required.elf declares GUEST_NEEDS_FEP: forced emulation on\n');
-    const explicit = spawnSync(process.execPath, ['bin/ringzero.js', 'run', '--fep', join(GUEST_DIR, 'fep-required.elf')], { encoding: 'utf8' });
+    const explicit = await cli(['run', '--fep', join(GUEST_DIR, 'fep-required.elf')]);
     expect([explicit.status, explicit.stderr]).toEqual([0, '']);
-  });
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 // The `ringzero` command line.
 import { parseArgs } from 'node:util';
-import { readFileSync, statSync, readdirSync } from 'node:fs';
+import { readFileSync, statSync, readdirSync, writeSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { Vm, ImageError, type VmOptions } from '../vm.js';
 import { parseElf } from '../guest/elf.js';
@@ -61,7 +61,7 @@ function loadVm(path: string, o: Options, extra: VmOptions = {}): Vm {
   if (unknown.length) throw new ImageError(`${path} needs ${unknown.map((n) => `'${n}'`).join(', ')}, which this ringzero does not provide`);
   // GUEST_NEEDS_FEP: the image only makes sense with forced emulation, so it runs with it on.
   const fep = o.fep || image.needs.includes('fep');
-  if (fep && !o.fep) writeLine(process.stderr, `ringzero: ${basename(path)} declares GUEST_NEEDS_FEP: forced emulation on`);
+  if (fep && !o.fep) writeLine(2, `ringzero: ${basename(path)} declares GUEST_NEEDS_FEP: forced emulation on`);
   const opts: VmOptions = { ...extra, forcedEmulation: fep };
   if (o.memory !== undefined) opts.memorySize = o.memory;
   if (o.maxInstructions !== undefined) opts.maxInstructions = o.maxInstructions;
@@ -69,14 +69,27 @@ function loadVm(path: string, o: Options, extra: VmOptions = {}): Vm {
   return new Vm(image, opts);
 }
 
+/** A word to wait on for a millisecond while a slow reader drains the pipe. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 /**
- * Writes a line. A reader that went away (`ringzero run … | head`) makes the
- * write fail at once (the stream is marked errored before the run goes on):
- * the command then ends quietly, without running the guest to its end.
+ * Writes a line to fd 1 or 2, synchronously, as a C program's blocking write
+ * would: the run goes on only once the line is out. A slow reader makes the
+ * guest wait (no output piles up in memory while the run loop holds the
+ * thread), and a reader that went away (`ringzero run … | head`) fails the
+ * write at once: the command then ends quietly instead of running the guest
+ * to its end.
  */
-function writeLine(stream: NodeJS.WriteStream, line: string): void {
-  stream.write(line + '\n');
-  if (stream.errored) outputFailed(stream.errored);
+function writeLine(fd: 1 | 2, line: string): void {
+  const buf = Buffer.from(line + '\n');
+  for (let off = 0; off < buf.length;) {
+    try {
+      off += writeSync(fd, buf, off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') outputFailed(e as Error);
+      Atomics.wait(PAUSE, 0, 0, 1); // a non-blocking pipe or socket is full: wait for the reader
+    }
+  }
 }
 
 function outputFailed(e: Error): never {
@@ -86,11 +99,11 @@ function outputFailed(e: Error): never {
 }
 
 function runOne(path: string, o: Options): number {
-  const print = (line: string) => writeLine(process.stdout, line);
+  const print = (line: string) => writeLine(1, line);
   let vm: Vm | undefined;
   const describe = (rip: bigint) => (vm ? describeAt(vm, rip) : '');
   const extra: VmOptions = { onEvent: (e) => print(o.json ? eventJson(e) : eventLine(e, vm!, describe)) };
-  if (o.trace) extra.onInstruction = (v) => writeLine(process.stderr, traceLine(v));
+  if (o.trace) extra.onInstruction = (v) => writeLine(2, traceLine(v));
   vm = loadVm(path, o, extra);
   const start = process.hrtime.bigint();
   const result = vm.run();
@@ -98,7 +111,7 @@ function runOne(path: string, o: Options): number {
   print(o.json ? exitJson(result) : summaryLine(result, ms, describe));
   if (o.stats) {
     const mips = ms > 0 ? result.instructions / ms / 1000 : 0;
-    writeLine(process.stderr, `instructions: ${result.instructions}\nwall time: ${ms.toFixed(1)} ms\nMIPS: ${mips.toFixed(1)}`);
+    writeLine(2, `instructions: ${result.instructions}\nwall time: ${ms.toFixed(1)} ms\nMIPS: ${mips.toFixed(1)}`);
   }
   return exitStatus(result);
 }
@@ -139,7 +152,7 @@ function runMany(paths: string[], o: Options): number {
     totalInsns += insns; totalMs += ms;
     if (pass) passed++; else failed++;
     if (o.json) {
-      writeLine(process.stdout, JSON.stringify({ type: 'result', image: p, outcome, expected, instructions: insns, ms: Number(ms.toFixed(1)), pass }));
+      writeLine(1, JSON.stringify({ type: 'result', image: p, outcome, expected, instructions: insns, ms: Number(ms.toFixed(1)), pass }));
     }
     rows.push([basename(p), outcome, expected, String(insns), ms.toFixed(1), pass ? 'pass' : 'FAIL']);
   }
@@ -147,10 +160,10 @@ function runMany(paths: string[], o: Options): number {
     const head = ['image', 'outcome', 'expected', 'instructions', 'ms', 'result'];
     const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
     const fmt = (r: string[]) => r.map((cell, c) => (c === 3 || c === 4 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
-    writeLine(process.stdout, fmt(head));
-    writeLine(process.stdout, widths.map((w) => '-'.repeat(w)).join('  '));
-    for (const r of rows) writeLine(process.stdout, fmt(r));
-    writeLine(process.stdout, `${passed} passed, ${failed} failed (${totalInsns} instructions, ${totalMs.toFixed(1)} ms)`);
+    writeLine(1, fmt(head));
+    writeLine(1, widths.map((w) => '-'.repeat(w)).join('  '));
+    for (const r of rows) writeLine(1, fmt(r));
+    writeLine(1, `${passed} passed, ${failed} failed (${totalInsns} instructions, ${totalMs.toFixed(1)} ms)`);
   }
   return failed === 0 ? 0 : 1;
 }
@@ -198,7 +211,7 @@ export function main(argv: string[]): number {
   }
 }
 
-// A write error that surfaces later (the last lines, buffered) ends the command the same way.
+// The same for what goes through the streams (--help, error messages).
 process.stdout.on('error', outputFailed);
 process.stderr.on('error', outputFailed);
 
