@@ -8,7 +8,6 @@
 
 #include "guest.h"
 
-#define X86_EFLAGS_RF (1ul << 16)
 #define X86_EFLAGS_IOPL3 (3ul << 12)
 
 /*

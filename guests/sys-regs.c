@@ -23,12 +23,7 @@
  */
 #include "guest.h"
 
-#define MSR_FS_BASE 0xc0000100
-#define MSR_TSC_AUX 0xc0000103
-#define X86_CR0_NW (1ul << 29)
-#define X86_CR0_CD (1ul << 30)
 #define GDT_ACCESSED (1ul << 40)
-#define X86_CR4_FSGSBASE (1ul << 16)
 
 static bool has(uint32_t leaf, uint32_t sub, int reg, int bit)
 {

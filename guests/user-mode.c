@@ -41,6 +41,7 @@ static __user_text uint64_t u_done(uint64_t arg)
 {
 	(void)arg;
 	USER_GUEST_DONE();
+	return 0;	/* DONE returns if a host resumes the guest */
 }
 
 static uint8_t ist_stack[8192] __attribute__((aligned(16)));

@@ -214,7 +214,12 @@ static void run_case(const struct pf_case *c, int fep)
 		uint64_t vector;
 
 		fetch_faults = 0;
-		install_exception_handler(PF_VECTOR, kernel_fetch_handler);
+		/* Reads and writes are KVM_ASM_SAFE probes, and an installed
+		 * handler runs before that fixup (as upstream): only fetches
+		 * get the handler. */
+		if (c->access == EXEC)
+			install_exception_handler(PF_VECTOR,
+						  kernel_fetch_handler);
 		if (c->ac)
 			stac();
 		vector = p->fn(addr);

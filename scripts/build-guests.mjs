@@ -74,8 +74,14 @@ const toolchain = probe.stdout.split('\n')[0];
 
 // ---- sources
 const isSrc = (f) => /\.(c|S)$/.test(f);
-const libFiles = fs.readdirSync(LIB_DIR).sort();
-const libSrcs = libFiles.filter(isSrc).map((f) => path.posix.join(LIB_DIR, f));
+// Every file under guests/lib counts for the stamp, the upstream-named headers
+// in its subdirectories too (<asm/msr-index.h>, <linux/bits.h>: -Iguests/lib);
+// the runtime's sources are the top-level .c/.S files.
+const libFiles = fs.readdirSync(LIB_DIR, { recursive: true, withFileTypes: true })
+  .filter((d) => d.isFile())
+  .map((d) => path.posix.join(path.relative(LIB_DIR, d.parentPath ?? d.path).split(path.sep).join('/'), d.name))
+  .sort();
+const libSrcs = libFiles.filter((f) => isSrc(f) && !f.includes('/')).map((f) => path.posix.join(LIB_DIR, f));
 // The CPL 3 copies of the runtime (guests/lib/ucall.h, usermode.h): compiled
 // again with -DRINGZERO_USER, every symbol prefixed __user_ (objcopy), and
 // named *.user.o so guest.ld puts all their sections in the user half.

@@ -18,9 +18,13 @@ export type { VirtualMachineOptions, MemoryRegion } from './host/vm.js';
 export { Vcpu } from './host/vcpu.js';
 export type {
   VcpuExit, ExitReason, IoExit, MmioExit, UcallExit, HltExit, ShutdownExit, LimitExit, EmulationFailureExit, ExceptionExit, InternalErrorExit,
+  DebugExit, Watchpoint,
 } from './host/exits.js';
+export type { MemoryAccess } from './host/debug.js';
 export type { Regs, Sregs, Segment, DescriptorTable } from './host/registers.js';
 export type { DebugRegs } from './host/debug-registers.js';
 export type { Translation } from './host/guest-memory.js';
 export type { CpuidEntry } from './cpu/host-cpuid.js';
+export type { MsrExit, HypercallExit } from './host/exits.js';
+export type { MsrExitOptions, MsrFilter, MsrFilterRange } from './host/host-calls.js';
 export { Vector } from './arch/vectors.js';

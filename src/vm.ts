@@ -9,7 +9,7 @@ import { CPU_VENDORS, isCpuVendor, type CpuVendor } from './arch/vendor.js';
 import { PhysicalMemory, MAX_SLOT_SIZE } from './mmu/physical-memory.js';
 import { Serial, COM1_BASE, COM1_PORTS } from './devices/serial.js';
 import { DEBUG_EXIT_PORT, debugExitCode } from './devices/debug-exit.js';
-import type { UcallCmd } from './devices/ucall.js';
+import type { UcallKind } from './devices/ucall.js';
 import { parseElf, ImageError, type GuestImage } from './guest/elf.js';
 import { buildEnvironment, RAM_DEFAULT } from './guest/environment.js';
 import { GPR_NAMES } from './arch/registers.js';
@@ -25,7 +25,10 @@ export type Outcome = 'done' | 'abort' | 'unhandled' | 'shutdown' | 'halt' | 'de
 
 export interface UcallEvent {
   type: 'ucall';
-  cmd: UcallCmd;
+  /** NONE … UNHANDLED (guest-abi §6), or CUSTOM: another number, a test's own command (the run goes on). */
+  cmd: UcallKind;
+  /** CUSTOM: the command number the guest wrote. */
+  number?: bigint;
   /** The seven argument slots, as unsigned 64-bit values. */
   args: bigint[];
   /** PRINTF: the formatted text. ABORT: the message. */
@@ -64,16 +67,32 @@ export interface VmOptions {
   executionPath?: ExecutionPath;
   /** Instruction budget for run() (default 1e9): past it the outcome is `limit`. */
   maxInstructions?: number;
+  /**
+   * Map the image's supervisor code writable too (KVM selftests map all guest
+   * memory writable; upstream fix_hypercall patches its own .text). Off by
+   * default: every page keeps its segment's p_flags (guest-abi §1).
+   */
+  writableCode?: boolean;
   /** Called for every event as it happens (before run() returns). */
   onEvent?: (e: GuestEvent) => void;
   /** Called before every instruction (tracing); makes run() step one instruction at a time. */
   onInstruction?: (vm: Vm) => void;
+  /** KVM's fix-hypercall quirk (default true; VirtualMachineOptions.fixHypercall). */
+  fixHypercall?: boolean;
 }
 
 /** Guest RAM the ABI runner accepts: up to 64 GiB, in slots of at most 2 GiB from guest-physical 0. */
 const MAX_RAM = 64 * 1024 * 1024 * 1024;
 /** The guest variable the loader sets to say whether forced emulation is on (KVM selftests' name). */
 export const FEP_SYMBOL = 'is_forced_emulation_enabled';
+/**
+ * The TSC rate the loader reports in `guest_tsc_khz` (KVM selftests' name): a
+ * nominal 1 GHz. The TSC counts retired instructions (docs/cpu-model.md), so
+ * the guest's udelay(1) spins for 1000 of them.
+ */
+export const GUEST_TSC_KHZ = 1_000_000n;
+/** The vendor globals KVM selftests' host syncs into the guest (lib/x86/processor.c). */
+export const HOST_CPU_SYMBOLS = ['host_cpu_is_intel', 'host_cpu_is_amd', 'host_cpu_is_hygon', 'host_cpu_is_amd_compatible'] as const;
 /** The guest runtime's table of exception handlers (guests/lib/processor.c), one pointer per vector. */
 export const EXCEPTION_HANDLERS_SYMBOL = 'exception_handlers';
 
@@ -110,14 +129,15 @@ export class Vm {
     // RAM: slot 0 at guest-physical 0 (up to 2 GiB), then further 2 GiB slots.
     this.mem = new PhysicalMemory(Math.min(ram, MAX_SLOT_SIZE));
     for (let base = MAX_SLOT_SIZE; base < ram; base += MAX_SLOT_SIZE) this.mem.addSlot({ base, size: Math.min(MAX_SLOT_SIZE, ram - base) });
-    this.machine = new VirtualMachine({ vendor, forcedEmulation: options.forcedEmulation ?? false }, this.mem);
+    this.machine = new VirtualMachine({ vendor, forcedEmulation: options.forcedEmulation ?? false, fixHypercall: options.fixHypercall ?? true }, this.mem);
     this.vcpu = this.machine.createVcpu();
     this.cpu = this.vcpu.cpu;
     this.cpu.executionPath = options.executionPath ?? 'cached';
     this.serial = new Serial((text) => this.emit({ type: 'console', text }));
     this.machine.attachPortDevice(COM1_BASE, COM1_PORTS, this.serial);
-    buildEnvironment(image, ram, this.cpu);
+    buildEnvironment(image, ram, this.cpu, { writableCode: options.writableCode ?? false });
     this.announceForcedEmulation(options.forcedEmulation ?? false);
+    this.announceHostCpu(vendor);
   }
 
   /**
@@ -132,6 +152,33 @@ export class Vm {
     const pa = this.translate(sym.value);
     if (pa === undefined || !this.mem.isRam(pa, 1)) throw new ImageError(`${FEP_SYMBOL} at 0x${sym.value.toString(16)} is not in a loaded segment`);
     this.mem.write8(pa, enabled ? 1 : 0);
+  }
+
+  /**
+   * KVM selftests' host_cpu_is_intel / _amd / _hygon / _amd_compatible and
+   * guest_tsc_khz, from the VM's vendor model (hygon is never modelled, so
+   * amd_compatible = amd), written like the FEP flag: only into the symbols
+   * the image defines, before the first instruction.
+   */
+  private announceHostCpu(vendor: CpuVendor): void {
+    const flags: Record<(typeof HOST_CPU_SYMBOLS)[number], boolean> = {
+      host_cpu_is_intel: vendor === 'intel',
+      host_cpu_is_amd: vendor === 'amd',
+      host_cpu_is_hygon: false,
+      host_cpu_is_amd_compatible: vendor === 'amd',
+    };
+    for (const name of HOST_CPU_SYMBOLS) this.writeLoaderGlobal(name, 1, flags[name] ? 1n : 0n);
+    this.writeLoaderGlobal('guest_tsc_khz', 8, GUEST_TSC_KHZ);
+  }
+
+  /** Writes a loader-owned guest global of a fixed size if the image has it; a wrong size or place is a bad image. */
+  private writeLoaderGlobal(name: string, size: number, value: bigint): void {
+    const sym = this.image.symbols.get(name);
+    if (!sym) return;
+    if (sym.size !== size) throw new ImageError(`${name} must be ${size} byte(s), its size is ${sym.size}`);
+    const pa = this.translate(sym.value);
+    if (pa === undefined || !this.mem.isRam(pa, size)) throw new ImageError(`${name} at 0x${sym.value.toString(16)} is not in a loaded segment`);
+    for (let k = 0; k < size; k++) this.mem.write8(pa + k, Number((value >> BigInt(8 * k)) & 0xffn));
   }
 
   private emit(e: GuestEvent): void {
@@ -183,6 +230,8 @@ export class Vm {
         if (exit.port === DEBUG_EXIT_PORT && exit.direction === 'out') return this.finish('debug-exit', undefined, debugExitCode(exit.size, exit.value));
         return undefined; // IN reads all ones (the exit's default value)
       case 'mmio': return undefined; // the open bus: reads all ones, writes dropped
+      case 'hypercall': return undefined; // unanswered: -KVM_ENOSYS, as KVM for an unknown number
+      case 'msr': return undefined; // exits the host asked for (machine.msrExits): reads 0, writes dropped
       case 'hlt': return this.finish('halt');
       case 'shutdown': return this.finish('shutdown');
       case 'limit': return this.finish('limit');
@@ -300,6 +349,7 @@ export class Vm {
 /** A ucall exit as the runner's event (the ABI's event shape). */
 function toEvent(exit: UcallExit): UcallEvent {
   const ev: UcallEvent = { type: 'ucall', cmd: exit.cmd, args: exit.args };
+  if (exit.cmd === 'CUSTOM') ev.number = exit.number;
   if (exit.text !== undefined) ev.text = exit.text;
   if (exit.expr !== undefined) ev.expr = exit.expr;
   if (exit.file !== undefined) ev.file = exit.file;

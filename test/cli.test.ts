@@ -111,10 +111,10 @@ describe.skipIf(!imagesAvailable.ok)('ringzero CLI on the bundled guests', () =>
     const abort = j.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((l) => l.cmd === 'ABORT');
     expect(abort).toMatchObject({ type: 'ucall', cmd: 'ABORT', expr: 'x == 42', file: 'guests/assert.c', line: 24, text: '0x29 != 0x2a (x != 42)' });
   });
-  it('exceptions: UNHANDLED line names the vector and disassembles the instruction', () => {
+  it('exceptions: the unhandled #UD is an ABORT line with the runtime\'s message (as upstream)', () => {
     const r = cli('run', join(GUEST_DIR, 'exceptions.elf'));
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/UNHANDLED #UD\(0x0\) at rip 0xffffffff8[0-9a-f]+: ud2/);
+    expect(r.stdout).toMatch(/ABORT guests\/lib\/processor\.c:\d+: Unconditional guest failure: Unhandled exception '0x6' at guest RIP '0xffffffff8[0-9a-f]+'/);
   });
   it('console: CONSOLE lines and JSON console events', () => {
     const j = cli('run', '--json', join(GUEST_DIR, 'console.elf'));

@@ -42,12 +42,16 @@ for (const executionPath of EXECUTION_PATHS) for (const fep of [false, true]) {
       expect(abort.text).toBe('0x29 != 0x2a (x != 42)');
     });
 
-    it('exceptions: handled #DE #UD #BP #PF #GP, then an unhandled #UD at the labelled RIP', () => {
+    it('exceptions: handled #DE #UD #BP #PF #GP, then an unhandled #UD at the labelled RIP reported as upstream', () => {
       const { vm, result } = run('exceptions', { forcedEmulation: fep });
       const u = ucalls(result.events);
       expect(u.filter((e) => e.cmd === 'SYNC').map((e) => e.args[1])).toEqual([1n, 2n, 3n, 4n, 5n]);
-      expect(result.outcome).toBe('unhandled');
-      expect(result.last!.args.slice(0, 3)).toEqual([6n, 0n, vm.symbol('unhandled_ud_insn')!]);
+      // As upstream route_exception(): GUEST_FAIL with the vector and RIP.
+      expect(result.outcome).toBe('abort');
+      expect(result.last).toMatchObject({
+        cmd: 'ABORT', expr: 'Unconditional guest failure', file: 'guests/lib/processor.c',
+        text: `Unhandled exception '0x6' at guest RIP '0x${vm.symbol('unhandled_ud_insn')!.toString(16)}'`,
+      });
     });
 
     it('integer: -O2 arithmetic, strings and recursion agree with the host', () => {

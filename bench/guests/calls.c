@@ -1,7 +1,7 @@
 // Benchmark: calls and returns (naive recursive Fibonacci, not inlined).
 #include "guest.h"
 
-static __attribute__((noinline)) uint64_t fib(uint64_t n)
+static noinline uint64_t fib(uint64_t n)
 {
 	return n < 2 ? n : fib(n - 1) + fib(n - 2);
 }

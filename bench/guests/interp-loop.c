@@ -13,7 +13,7 @@ static const int32_t program[] = {
 	/* 39 */ OP_HALT,
 };
 
-static __attribute__((noinline)) int64_t run(const int32_t *code)
+static noinline int64_t run(const int32_t *code)
 {
 	int64_t stack[16], vars[4] = { 0 };
 	int sp = 0, pc = 0;

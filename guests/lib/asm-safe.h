@@ -13,16 +13,19 @@
  * Fault-tolerant execution of one instruction, KVM_ASM_SAFE from KVM
  * selftests' processor.h: r9 = KVM_EXCEPTION_MAGIC marks "a fault here is
  * expected", r10 = RIP of the instruction that may fault, r11 = where to go
- * if it does.  route_exception() (processor.c) sees r9 == magic and
- * rip == r10, resumes at r11 with r9 = vector and r10 = error code; without a
- * fault r9 is zeroed.  #DE (vector 0) cannot be reported this way, because 0
- * means "no fault", so it is never fixed up.
+ * if it does.  route_exception() (processor.c) first runs a handler
+ * installed for the vector, if any (as upstream); otherwise, when r9 == magic
+ * and rip == r10, it resumes at r11 with r9 = vector and r10 = error code;
+ * without a fault r9 is zeroed.  Vector 0 means "no fault", so a #DE is
+ * reported as KVM_MAGIC_DE_VECTOR (as upstream).
  *
  * KVM_ASM_SAFE_FEP puts the forced emulation prefix (ABI section 7) before
  * the instruction; with forced emulation on, a fault reports the RIP after
  * the prefix, i.e. label 1 as here.
  */
 #define KVM_EXCEPTION_MAGIC 0xabacadabaULL
+/* What a #DE in a safe block reports (0 would read as "no fault"). */
+#define KVM_MAGIC_DE_VECTOR 0xff
 #define KVM_FEP "ud2; .byte 'k', 'v', 'm';"
 
 #define __stringify_1(x...) #x
@@ -83,34 +86,61 @@
 extern bool is_forced_emulation_enabled;
 extern bool user_is_forced_emulation_enabled;
 
-/* Returns the vector of the fault rdmsr raised, 0 if none. */
-static inline uint8_t rdmsr_safe(uint32_t msr, uint64_t *val)
-{
-	uint64_t error_code;
-	uint8_t vector;
-	uint32_t a, d;
+/*
+ * The vector name for messages, as upstream: "#GP", "#DE" for
+ * KVM_MAGIC_DE_VECTOR, "no exception" for 0, "#??" otherwise.  processor.c
+ */
+const char *ex_str(int vector);
 
-	asm volatile(KVM_ASM_SAFE("rdmsr")
-		     : "=a"(a), "=d"(d), KVM_ASM_SAFE_OUTPUTS(vector, error_code)
-		     : "c"(msr)
-		     : KVM_ASM_SAFE_CLOBBERS, "memory");
-	(void)error_code;
-	*val = (uint64_t)a | ((uint64_t)d << 32);
-	return vector;
+/*
+ * <insn>_safe(idx, &val) and <insn>_safe_fep(idx, &val) for the
+ * instructions that take an index in ECX and return EDX:EAX (upstream's
+ * helpers, same names and argument order): the vector of the fault, 0 if
+ * none; *val is written either way.
+ */
+#define __KVM_READ_U64_SAFE(insn, suffix, safe_asm)			\
+static inline uint8_t insn##_safe##suffix(uint32_t idx, uint64_t *val)	\
+{									\
+	uint64_t error_code;						\
+	uint8_t vector;							\
+	uint32_t a, d;							\
+									\
+	asm volatile(safe_asm(#insn)					\
+		     : "=a"(a), "=d"(d),				\
+		       KVM_ASM_SAFE_OUTPUTS(vector, error_code)		\
+		     : "c"(idx)						\
+		     : KVM_ASM_SAFE_CLOBBERS, "memory");		\
+	(void)error_code;						\
+	*val = (uint64_t)a | ((uint64_t)d << 32);			\
+	return vector;							\
 }
+#define __KVM_READ_U64_SAFE_PAIR(insn)					\
+	__KVM_READ_U64_SAFE(insn, , KVM_ASM_SAFE)			\
+	__KVM_READ_U64_SAFE(insn, _fep, KVM_ASM_SAFE_FEP)
 
-/* Returns the vector of the fault wrmsr raised, 0 if none. */
+__KVM_READ_U64_SAFE_PAIR(rdmsr)
+__KVM_READ_U64_SAFE_PAIR(rdpmc)
+__KVM_READ_U64_SAFE_PAIR(xgetbv)
+
+/* The vector of the fault wrmsr raised, 0 if none. */
 static inline uint8_t wrmsr_safe(uint32_t msr, uint64_t val)
 {
-	uint64_t error_code;
-	uint8_t vector;
+	return kvm_asm_safe("wrmsr", "a"((uint32_t)val),
+			    "d"((uint32_t)(val >> 32)), "c"(msr));
+}
 
-	asm volatile(KVM_ASM_SAFE("wrmsr")
-		     : KVM_ASM_SAFE_OUTPUTS(vector, error_code)
-		     : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
-		     : KVM_ASM_SAFE_CLOBBERS, "memory");
-	(void)error_code;
-	return vector;
+/* Not in upstream (it has only rdmsr_safe_fep): the FEP form of the above. */
+static inline uint8_t wrmsr_safe_fep(uint32_t msr, uint64_t val)
+{
+	return kvm_asm_safe_fep("wrmsr", "a"((uint32_t)val),
+				"d"((uint32_t)(val >> 32)), "c"(msr));
+}
+
+/* XSETBV: XCR[index] = value; the vector of the fault, 0 if none. */
+static inline uint8_t xsetbv_safe(uint32_t index, uint64_t value)
+{
+	return kvm_asm_safe("xsetbv", "a"((uint32_t)value),
+			    "d"((uint32_t)(value >> 32)), "c"(index));
 }
 
 #endif

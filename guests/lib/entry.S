@@ -24,7 +24,7 @@ _start:
 	call exception_init		/* build the IDT, lidt (processor.c) */
 	call main
 	call ucall_done			/* main returned: GUEST_DONE */
-1:	cli				/* not reached: ucall_done never returns */
+1:	cli				/* a host resumed us after that DONE: park */
 	hlt
 	jmp 1b
 	.size _start, . - _start

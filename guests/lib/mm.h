@@ -23,8 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PAGE_SHIFT 12
-#define PAGE_SIZE (1ul << PAGE_SHIFT)
+#include "x86-regs.h"	/* PAGE_SHIFT, PAGE_SIZE, PHYSICAL_PAGE_MASK */
 
 /* Page-table entry bits (SDM Vol. 3 Table 4-19; KVM selftests names). */
 #define PTE_PRESENT_MASK (1ul << 0)
@@ -40,7 +39,6 @@
 #define PTE_PKEY_SHIFT 59			/* bits 62:59, CR4.PKE */
 #define PTE_PKEY_MASK (0xful << PTE_PKEY_SHIFT)
 #define PTE_PKEY(k) ((uint64_t)(k) << PTE_PKEY_SHIFT)
-#define PHYSICAL_PAGE_MASK 0x000ffffffffff000ul
 
 /* Where mm.c puts the pages it maps (chosen by the runtime, see above). */
 #define USER_ALLOC_BASE 0x0000100000000000ul

@@ -1,21 +1,24 @@
 // SPDX-License-Identifier: MIT
 /*
- * A small vsnprintf for guests (the role of KVM selftests' lib/guest_sprintf.c),
- * with C99 semantics for what it supports, so a host test can compute the
- * expected text with its own printf:
+ * A small vsnprintf for guests, with C99 semantics for what it supports, so a
+ * host test can compute the expected text with its own printf:
  *   conversions  d i u x X o c s p %
  *   flags        - 0 + space #
  *   width        number or *
  *   precision    .number or .*  (minimum digits for integers, maximum
  *                characters for %s)
  *   length       hh h l ll z j t
- * Differences from glibc: %p prints "0x" + lowercase hex, also for NULL
- * ("0x0", glibc says "(nil)") and takes only the - flag and a width; an
- * unknown conversion is copied out as is.
- * %s of NULL prints "(null)" like glibc.
+ * %p is printed as KVM selftests' guest printf (lib/guest_sprintf.c) does,
+ * not as glibc: without a width, "0x" and at least 14 hex digits
+ * (0x0000000000abcd, 16 characters; "0x00000000000000" for NULL); with a
+ * width, upper-case hex digits padded to it, "0x" only with the # flag.
+ * An unknown conversion is copied out as is; %s of NULL prints "(null)".
  *
- * Returns the length the full text would have (C99), and always
- * NUL-terminates when size > 0.
+ * vsnprintf/snprintf return the length the full text would have (C99) and
+ * always NUL-terminate when size > 0.  guest_vsnprintf/guest_snprintf are
+ * upstream's: the same text, but text that does not fit (with its NUL)
+ * fails GUEST_ASSERT(str < end) instead of being cut; they return the
+ * length written.  ucall_fmt() and ucall_assert() use them.
  */
 #include "guest.h"
 
@@ -23,12 +26,21 @@ struct out {
 	char *buf;
 	size_t size;
 	size_t len;	/* characters produced so far, written or not */
+	bool strict;	/* guest_vsnprintf: overflow asserts */
+	bool overflowed;
 };
 
 static void put(struct out *o, char c)
 {
-	if (o->len + 1 < o->size)
+	if (o->len + 1 < o->size) {
 		o->buf[o->len] = c;
+	} else if (o->strict && !o->overflowed) {
+		/* This character would take the place of the NUL. */
+		char *str = o->buf + o->len, *end = o->buf + o->size - 1;
+
+		o->overflowed = true;	/* once, even if the host resumes */
+		GUEST_ASSERT(str < end);
+	}
 	o->len++;
 }
 
@@ -44,12 +56,10 @@ enum {
 	F_PLUS = 1 << 2,	/* + */
 	F_SPACE = 1 << 3,	/* space */
 	F_ALT = 1 << 4,		/* # */
-	F_PTR = 1 << 5,		/* %p: always 0x */
 };
 
 /*
  * One integer conversion.  Layout: [spaces][sign|0x][zeros][digits][spaces]
- * F_PTR forces the 0x prefix, also for 0 (%p).
  */
 static void put_int(struct out *o, unsigned long long v, bool negative,
 		    int base, bool upper, int flags, int width, int prec)
@@ -72,7 +82,7 @@ static void put_int(struct out *o, unsigned long long v, bool negative,
 		prefix[plen++] = '+';
 	else if (flags & F_SPACE)
 		prefix[plen++] = ' ';
-	if (base == 16 && (((flags & F_ALT) && !is_zero) || (flags & F_PTR))) {
+	if (base == 16 && (flags & F_ALT) && !is_zero) {
 		prefix[plen++] = '0';
 		prefix[plen++] = upper ? 'X' : 'x';
 	}
@@ -115,13 +125,85 @@ static void put_str(struct out *o, const char *s, int flags, int width,
 		pad(o, ' ', width - n);
 }
 
+/*
+ * %p as upstream's guest printf (its number() with base 16): no width given
+ * means width 16 with "0x" counted in it, zero padding and lower-case
+ * digits; a width given keeps the user's flags and upper-case digits.
+ */
+static void put_ptr(struct out *o, unsigned long v, int flags, int width,
+		    int prec)
+{
+	bool small = width < 0, special = small || (flags & F_ALT);
+	bool left = flags & F_LEFT, zeropad = !left && (small || (flags & F_ZERO));
+	const char *digits = small ? "0123456789abcdef" : "0123456789ABCDEF";
+	char tmp[16];
+	int n = 0, size;
+
+	if (small)
+		width = 2 * sizeof(void *);
+	do {
+		tmp[n++] = digits[v & 0xf];
+		v >>= 4;
+	} while (v);
+	if (prec < n)
+		prec = n;
+	size = width - (special ? 2 : 0) - prec;	/* padding, may be < 0 */
+
+	if (!left && !zeropad) {
+		pad(o, ' ', size);
+		size = 0;
+	}
+	if (special) {
+		put(o, '0');
+		put(o, 'x');
+	}
+	if (!left) {
+		pad(o, '0', size);
+		size = 0;
+	}
+	pad(o, '0', prec - n);
+	while (n > 0)
+		put(o, tmp[--n]);
+	pad(o, ' ', size);
+}
+
+static int format(struct out *o, const char *fmt, va_list ap);
+
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct out o = { .buf = buf, .size = size, .len = 0 };
+	struct out o = { .buf = buf, .size = size };
+
+	return format(&o, fmt, ap);
+}
+
+int guest_vsnprintf(char *buf, int n, const char *fmt, va_list args)
+{
+	struct out o = { .buf = buf, .size = n > 0 ? n : 0, .strict = true };
+	int len;
+
+	GUEST_ASSERT(n > 0);
+	len = format(&o, fmt, args);
+	return o.overflowed ? (int)o.size - 1 : len;
+}
+
+int guest_snprintf(char *buf, int n, const char *fmt, ...)
+{
+	va_list va;
+	int len;
+
+	va_start(va, fmt);
+	len = guest_vsnprintf(buf, n, fmt, va);
+	va_end(va);
+	return len;
+}
+
+static int format(struct out *o_, const char *fmt, va_list ap)
+{
+	struct out o = *o_;
 
 	while (*fmt) {
 		const char *start = fmt;
-		int flags = 0, width = 0, prec = -1, lng = 0;
+		int flags = 0, width = -1, prec = -1, lng = 0;
 		unsigned long long u;
 		long long s;
 		char conv;
@@ -154,7 +236,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				width = -width;
 			}
 			fmt++;
-		} else {
+		} else if (*fmt >= '1' && *fmt <= '9') {
+			width = 0;
 			while (*fmt >= '0' && *fmt <= '9')
 				width = width * 10 + (*fmt++ - '0');
 		}
@@ -232,9 +315,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				prec);
 			break;
 		case 'p':
-			u = (unsigned long)va_arg(ap, void *);
-			put_int(&o, u, false, 16, false,
-				(flags & F_LEFT) | F_PTR, width, -1);
+			put_ptr(&o, (unsigned long)va_arg(ap, void *), flags,
+				width, prec);
 			break;
 		case 'c': {
 			char c = (char)va_arg(ap, int);
@@ -260,8 +342,9 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		}
 	}
 
-	if (size > 0)
-		buf[o.len < size ? o.len : size - 1] = '\0';
+	if (o.size > 0)
+		o.buf[o.len < o.size ? o.len : o.size - 1] = '\0';
+	*o_ = o;
 	return (int)o.len;
 }
 

@@ -73,30 +73,29 @@ void install_exception_handler(int vector, void (*handler)(struct ex_regs *))
 }
 
 /*
- * KVM_ASM_SAFE fixup (processor.h).  #DE is never fixed up: its vector, 0,
- * would read as "no fault".
+ * KVM_ASM_SAFE fixup (asm-safe.h), as upstream kvm_fixup_exception(): a #DE
+ * is reported as KVM_MAGIC_DE_VECTOR, because 0 would read as "no fault".
  */
 static bool kvm_fixup_exception(struct ex_regs *regs,
 				const struct exception_frame *f)
 {
 	if (regs->r9 != KVM_EXCEPTION_MAGIC || regs->rip != regs->r10)
 		return false;
-	if (regs->vector == DE_VECTOR)
-		return false;
 
 	last_safe_exception = *f;
 	regs->rip = regs->r11;
-	regs->r9 = regs->vector;
+	regs->r9 = regs->vector == DE_VECTOR ? KVM_MAGIC_DE_VECTOR
+					     : regs->vector;
 	regs->r10 = regs->error_code;
 	return true;
 }
 
 /*
- * Fixups first, so a _safe access works even with a handler installed for
- * its vector (same order as KVM), then the handler, then (from CPL 3 during
- * run_in_user_mode) the end of the user run.  With none, report UNHANDLED
- * with args = vector, error code, RIP (Guest ABI section 6) and a readable
- * message in the buffer, then stop.
+ * As upstream route_exception(): the installed handler first (it may itself
+ * expect a fault inside a KVM_ASM_SAFE block), then the fixup, then (ours:
+ * from CPL 3 during run_in_user_mode) the end of that user run.  With none,
+ * GUEST_FAIL with upstream's text; if the host resumes the guest after that
+ * ABORT, the iretq re-runs the faulting instruction, as upstream.
  */
 void route_exception(struct ex_regs *regs)
 {
@@ -109,17 +108,37 @@ void route_exception(struct ex_regs *regs)
 		.ss = hw[4], .frame = (uint64_t)hw, .cr2 = get_cr2(),
 	};
 
-	if (kvm_fixup_exception(regs, &f))
-		return;
-
 	handler = exception_handlers[regs->vector & 0xff];
 	if (handler) {
 		handler(regs);
 		return;
 	}
 
+	if (kvm_fixup_exception(regs, &f))
+		return;
+
 	if (user_mode_catch(regs, &f))
 		return;
 
-	ucall_unhandled(regs->vector, regs->error_code, regs->rip);
+	GUEST_FAIL("Unhandled exception '0x%lx' at guest RIP '0x%lx'",
+		   regs->vector, regs->rip);
+}
+
+
+/* As upstream ex_str(); the names are the SDM/APM mnemonics. */
+const char *ex_str(int vector)
+{
+	switch (vector) {
+#define __EX_NAME(v) case v##_VECTOR: return "#" #v
+	case DE_VECTOR: return "no exception";
+	case KVM_MAGIC_DE_VECTOR: return "#DE";
+	__EX_NAME(DB); __EX_NAME(NMI); __EX_NAME(BP); __EX_NAME(OF);
+	__EX_NAME(BR); __EX_NAME(UD); __EX_NAME(NM); __EX_NAME(DF);
+	__EX_NAME(TS); __EX_NAME(NP); __EX_NAME(SS); __EX_NAME(GP);
+	__EX_NAME(PF); __EX_NAME(MF); __EX_NAME(AC); __EX_NAME(MC);
+	__EX_NAME(XM); __EX_NAME(VE); __EX_NAME(CP); __EX_NAME(HV);
+	__EX_NAME(VC); __EX_NAME(SX);
+#undef __EX_NAME
+	default: return "#??";
+	}
 }

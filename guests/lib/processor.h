@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * x86-64 helpers for ringzero guests, mirroring the guest-side part of
- * tools/testing/selftests/kvm/include/x86_64/processor.h so that selftest
- * guest code ports with little change.
+ * x86-64 helpers for ringzero guests under the names of the guest-side part
+ * of KVM selftests' include/x86/processor.h, so that selftest guest code
+ * compiles unchanged.  Split by concern: x86-regs.h (vectors, CR/RFLAGS/#PF
+ * bits, XSAVE masks, page sizes), x86-cpuid.h (CPUID and the X86_FEATURE_*
+ * machinery), <asm/msr-index.h> (MSRs), asm-safe.h (KVM_ASM_SAFE).
  *
  * NOTE the port I/O argument order is the KVM selftests one, (port, value),
  * not the Linux kernel / kvm-unit-tests one (value, port).
@@ -13,88 +15,32 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <asm/msr-index.h>
+#include <linux/kvm_para.h>
+#include <linux/stringify.h>
+
+#include "kvm_util.h"
+#include "ucall_common.h"
+#include "x86-regs.h"
+#include "x86-cpuid.h"
 #include "desc.h"
+#include "mm.h"
 
-/* ---- exception vectors (names as in KVM selftests) */
-#define DE_VECTOR 0
-#define DB_VECTOR 1
-#define NMI_VECTOR 2
-#define BP_VECTOR 3
-#define OF_VECTOR 4
-#define BR_VECTOR 5
-#define UD_VECTOR 6
-#define NM_VECTOR 7
-#define DF_VECTOR 8
-#define TS_VECTOR 10
-#define NP_VECTOR 11
-#define SS_VECTOR 12
-#define GP_VECTOR 13
-#define PF_VECTOR 14
-#define MF_VECTOR 16
-#define AC_VECTOR 17
-#define MC_VECTOR 18
-#define XM_VECTOR 19
-#define VE_VECTOR 20
-#define CP_VECTOR 21
-#define VC_VECTOR 29
-#define SX_VECTOR 30
-#define NUM_INTERRUPTS 256
+/*
+ * Set by the host before the first instruction (KVM selftests' names; here
+ * the loader, src/vm.ts, from the VM's vendor model): exactly one of intel /
+ * amd is true; hygon is never true; amd_compatible = amd || hygon.
+ * guest_tsc_khz is the TSC rate udelay() assumes (see udelay()).
+ */
+extern bool host_cpu_is_intel;
+extern bool host_cpu_is_amd;
+extern bool host_cpu_is_hygon;
+extern bool host_cpu_is_amd_compatible;
+extern uint64_t guest_tsc_khz;
 
-/* ---- #PF error code bits */
-#define PFERR_PRESENT_MASK (1u << 0)
-#define PFERR_WRITE_MASK (1u << 1)
-#define PFERR_USER_MASK (1u << 2)
-#define PFERR_RSVD_MASK (1u << 3)
-#define PFERR_FETCH_MASK (1u << 4)
-#define PFERR_PK_MASK (1u << 5)
-
-/* ---- control register bits */
-#define X86_CR0_PE (1ul << 0)
-#define X86_CR0_MP (1ul << 1)
-#define X86_CR0_EM (1ul << 2)
-#define X86_CR0_TS (1ul << 3)
-#define X86_CR0_ET (1ul << 4)
-#define X86_CR0_NE (1ul << 5)
-#define X86_CR0_WP (1ul << 16)
-#define X86_CR0_AM (1ul << 18)
-#define X86_CR0_NW (1ul << 29)
-#define X86_CR0_CD (1ul << 30)
-#define X86_CR0_PG (1ul << 31)
-#define X86_CR4_TSD (1ul << 2)
-#define X86_CR4_PAE (1ul << 5)
-#define X86_CR4_OSFXSR (1ul << 9)
-#define X86_CR4_OSXMMEXCPT (1ul << 10)
-#define X86_CR4_UMIP (1ul << 11)
-#define X86_CR4_SMEP (1ul << 20)
-#define X86_CR4_SMAP (1ul << 21)
-#define X86_CR4_PKE (1ul << 22)
-
-/* ---- RFLAGS bits */
-#define X86_EFLAGS_CF (1ul << 0)
-#define X86_EFLAGS_FIXED (1ul << 1)
-#define X86_EFLAGS_ZF (1ul << 6)
-#define X86_EFLAGS_SF (1ul << 7)
-#define X86_EFLAGS_TF (1ul << 8)
-#define X86_EFLAGS_IF (1ul << 9)
-#define X86_EFLAGS_DF (1ul << 10)
-#define X86_EFLAGS_OF (1ul << 11)
-#define X86_EFLAGS_AC (1ul << 18)
-
-/* ---- a few MSRs */
-#define MSR_IA32_TSC 0x00000010
-#define MSR_IA32_CR_PAT 0x00000277
-#define MSR_EFER 0xc0000080
-#define MSR_STAR 0xc0000081
-#define MSR_LSTAR 0xc0000082
-#define MSR_CSTAR 0xc0000083
-#define MSR_SYSCALL_MASK 0xc0000084
-#define MSR_FS_BASE 0xc0000100
-#define MSR_GS_BASE 0xc0000101
-#define MSR_KERNEL_GS_BASE 0xc0000102
-#define EFER_SCE (1ul << 0)
-#define EFER_LME (1ul << 8)
-#define EFER_LMA (1ul << 10)
-#define EFER_NX (1ul << 11)
+#ifndef MAX_NR_CPUID_ENTRIES
+#define MAX_NR_CPUID_ENTRIES 100
+#endif
 
 /* ---- fixed layout from the Guest ABI (shared/guest-abi.md, sections 3-4) */
 #define KERNEL_CS 0x08
@@ -114,10 +60,36 @@
 #define UART_LSR_THRE 0x20		/* transmit holding register empty */
 #define DEBUG_EXIT_PORT 0xf4		/* exit code = (value << 1) | 1 */
 
+/* General-purpose registers in 64-bit mode, in encoding order. */
+struct gpr64_regs {
+	u64 rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi;
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+/* A 16-byte system-segment descriptor (SDM Vol. 3 Figure 8-4). */
+struct desc64 {
+	uint16_t limit0;
+	uint16_t base0;
+	unsigned base1:8, type:4, s:1, dpl:2, p:1;
+	unsigned limit1:4, avl:1, l:1, db:1, g:1, base2:8;
+	uint32_t base3;
+	uint32_t zero1;
+} __attribute__((packed));
+
+static inline uint64_t get_desc64_base(const struct desc64 *desc)
+{
+	return (uint64_t)desc->base3 << 32 | (uint64_t)desc->base2 << 24 |
+	       (uint64_t)desc->base1 << 16 | (uint64_t)desc->base0;
+}
+
+struct desc_ptr {
+	uint16_t size;		/* limit */
+	uint64_t address;
+} __attribute__((packed));
+
 /*
- * What the common exception stub (entry.S) saves, in this order; same layout
- * as KVM selftests' struct ex_regs (processor.h), so handlers port unchanged.
- * The hardware frame continues after rflags with rsp and ss.
+ * What the common exception stub (entry.S) saves, in this order; KVM
+ * selftests' layout.  The hardware frame continues after rflags with rsp, ss.
  */
 struct ex_regs {
 	uint64_t rax, rcx, rdx, rbx;
@@ -130,11 +102,6 @@ struct ex_regs {
 	uint64_t cs;
 	uint64_t rflags;
 };
-
-struct desc_ptr {
-	uint16_t size;		/* limit */
-	uint64_t address;
-} __attribute__((packed));
 
 /* 64-bit IDT gate descriptor (SDM Vol. 3 6.14.1). */
 struct idt_entry {
@@ -151,12 +118,12 @@ struct idt_entry {
 	uint32_t reserved;
 };
 
-/*
- * Set by _start from the registers the runner starts us with (ABI section 5):
- * RDI = vCPU index, RSI = RAM size in bytes.
- */
+/* Set by _start from RDI / RSI (ABI section 5): vCPU index, RAM size. */
 extern uint64_t guest_vcpu_id;
 extern uint64_t guest_ram_size;
+
+/* "#UD", "#GP"... for a vector KVM_ASM_SAFE returned (upstream's; processor.c). */
+const char *ex_str(int vector);
 
 /* Set the handler for one vector (NULL = unhandled again).  processor.c */
 void install_exception_handler(int vector, void (*handler)(struct ex_regs *));
@@ -170,185 +137,51 @@ static inline void *phys_to_virt(uint64_t gpa)
 	return (void *)(DIRECT_MAP_BASE + gpa);
 }
 
-/* ---- port I/O: (port, value) like KVM selftests */
-static inline uint8_t inb(uint16_t port)
+#include "x86-insns.h"
+
+#include "x86-hypercall.h"
+
+static inline uint64_t __kvm_hypercall_map_gpa_range(uint64_t gpa,
+						     uint64_t size,
+						     uint64_t flags)
 {
-	uint8_t v;
-	asm volatile("inb %w1, %0" : "=a"(v) : "Nd"(port));
-	return v;
+	return kvm_hypercall(KVM_HC_MAP_GPA_RANGE, gpa, size >> PAGE_SHIFT,
+			     flags, 0);
 }
 
-static inline uint16_t inw(uint16_t port)
+static inline void kvm_hypercall_map_gpa_range(uint64_t gpa, uint64_t size,
+					       uint64_t flags)
 {
-	uint16_t v;
-	asm volatile("inw %w1, %0" : "=a"(v) : "Nd"(port));
-	return v;
+	uint64_t ret = __kvm_hypercall_map_gpa_range(gpa, size, flags);
+
+	GUEST_ASSERT(!ret);
 }
 
-static inline uint32_t inl(uint16_t port)
+/* PAUSE: a spin-wait hint. */
+static inline void cpu_relax(void)
 {
-	uint32_t v;
-	asm volatile("inl %w1, %0" : "=a"(v) : "Nd"(port));
-	return v;
+	asm volatile("rep; nop" ::: "memory");
 }
 
-static inline void outb(uint16_t port, uint8_t value)
+/*
+ * Spin for usec microseconds of TSC time: guest_tsc_khz / 1000 * usec ticks
+ * (an ABORT if the host did not set guest_tsc_khz).  ringzero's TSC counts
+ * retired instructions (docs/cpu-model.md) and its loader reports
+ * guest_tsc_khz = 1000000, so a microsecond is 1000 retired instructions:
+ * the delay is deterministic and proportional to work, never wall-clock.
+ */
+static inline void udelay(unsigned long usec)
 {
-	asm volatile("outb %0, %w1" : : "a"(value), "Nd"(port));
+	uint64_t start, now, cycles;
+
+	GUEST_ASSERT(guest_tsc_khz);
+	cycles = guest_tsc_khz / 1000 * usec;
+	/* No PAUSE in the loop, as upstream. */
+	start = rdtsc();
+	do {
+		now = rdtsc();
+	} while (now - start < cycles);
 }
-
-static inline void outw(uint16_t port, uint16_t value)
-{
-	asm volatile("outw %0, %w1" : : "a"(value), "Nd"(port));
-}
-
-static inline void outl(uint16_t port, uint32_t value)
-{
-	asm volatile("outl %0, %w1" : : "a"(value), "Nd"(port));
-}
-
-/* ---- MSRs */
-static inline uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t a, d;
-
-	asm volatile("rdmsr" : "=a"(a), "=d"(d) : "c"(msr) : "memory");
-	return a | ((uint64_t)d << 32);
-}
-
-static inline void wrmsr(uint32_t msr, uint64_t value)
-{
-	uint32_t a = value, d = value >> 32;
-
-	asm volatile("wrmsr" : : "a"(a), "d"(d), "c"(msr) : "memory");
-}
-
-/* ---- control registers (KVM names get_/set_, plus read_/write_ aliases) */
-#define DEFINE_CR_ACCESSORS(n)						\
-static inline uint64_t get_cr##n(void)					\
-{									\
-	uint64_t v;							\
-	asm volatile("mov %%cr" #n ", %0" : "=r"(v) : : "memory");	\
-	return v;							\
-}									\
-static inline void set_cr##n(uint64_t v)				\
-{									\
-	asm volatile("mov %0, %%cr" #n : : "r"(v) : "memory");	\
-}
-DEFINE_CR_ACCESSORS(0)
-DEFINE_CR_ACCESSORS(2)
-DEFINE_CR_ACCESSORS(3)
-DEFINE_CR_ACCESSORS(4)
-DEFINE_CR_ACCESSORS(8)
-#undef DEFINE_CR_ACCESSORS
-#define read_cr0 get_cr0
-#define read_cr2 get_cr2
-#define read_cr3 get_cr3
-#define read_cr4 get_cr4
-#define write_cr0 set_cr0
-#define write_cr2 set_cr2
-#define write_cr3 set_cr3
-#define write_cr4 set_cr4
-
-/* ---- CPUID, TSC */
-static inline void __cpuid(uint32_t function, uint32_t index, uint32_t *eax,
-			   uint32_t *ebx, uint32_t *ecx, uint32_t *edx)
-{
-	*eax = function;
-	*ecx = index;
-	asm volatile("cpuid"
-		     : "+a"(*eax), "=b"(*ebx), "+c"(*ecx), "=d"(*edx)
-		     : : "memory");
-}
-
-static inline void cpuid(uint32_t function, uint32_t *eax, uint32_t *ebx,
-			 uint32_t *ecx, uint32_t *edx)
-{
-	__cpuid(function, 0, eax, ebx, ecx, edx);
-}
-
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return lo | ((uint64_t)hi << 32);
-}
-
-/* ---- SMAP (CPL 0 only) and protection keys (CR4.PKE), SDM Vol. 3 4.6 */
-static inline void stac(void)
-{
-	asm volatile("stac" : : : "memory");
-}
-
-static inline void clac(void)
-{
-	asm volatile("clac" : : : "memory");
-}
-
-static inline uint32_t rdpkru(void)
-{
-	uint32_t eax, edx;
-
-	asm volatile("rdpkru" : "=a"(eax), "=d"(edx) : "c"(0));
-	return eax;
-}
-
-static inline void wrpkru(uint32_t pkru)
-{
-	asm volatile("wrpkru" : : "a"(pkru), "d"(0), "c"(0) : "memory");
-}
-
-/* ---- interrupts */
-static inline void cli(void)
-{
-	asm volatile("cli" : : : "memory");
-}
-
-static inline void sti(void)
-{
-	asm volatile("sti" : : : "memory");
-}
-
-static inline void hlt(void)
-{
-	asm volatile("hlt" : : : "memory");
-}
-
-/* sti; hlt: the sti shadow guarantees no interrupt is taken before the hlt. */
-static inline void safe_halt(void)
-{
-	asm volatile("sti; hlt" : : : "memory");
-}
-
-/* ---- descriptor tables */
-static inline void lidt(const struct desc_ptr *p)
-{
-	asm volatile("lidt %0" : : "m"(*p) : "memory");
-}
-
-static inline void lgdt(const struct desc_ptr *p)
-{
-	asm volatile("lgdt %0" : : "m"(*p) : "memory");
-}
-
-static inline struct desc_ptr sidt(void)
-{
-	struct desc_ptr p;
-
-	asm volatile("sidt %0" : "=m"(p));
-	return p;
-}
-
-static inline struct desc_ptr sgdt(void)
-{
-	struct desc_ptr p;
-
-	asm volatile("sgdt %0" : "=m"(p));
-	return p;
-}
-#define get_idt sidt
-#define get_gdt sgdt
 
 #include "asm-safe.h"
 

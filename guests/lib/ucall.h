@@ -42,22 +42,33 @@ struct ucall {
 #define GUEST_UNHANDLED_ERROR_CODE 1
 #define GUEST_UNHANDLED_RIP 2
 
-/* Every argument is read as a uint64_t; the macros below cast for you. */
+/* The address a guest sends when it has no struct left (as upstream). */
+#define GUEST_UCALL_FAILED ((uint64_t)-1)
+
+/* The exit itself: RDI = uc (a guest-virtual address, 0 = no data). */
+void ucall_arch_do_ucall(uint64_t uc);
+/*
+ * Every ucall returns when the host resumes the vCPU (as upstream), also
+ * DONE and ABORT: the ABI runner stops there, a host API test may go on.
+ * Every argument is read as a uint64_t; the macros below cast for you.
+ */
 void ucall(uint64_t cmd, int nargs, ...);
-/* cmd with buffer = formatted text (PRINTF). */
+/* cmd with buffer = formatted text (PRINTF); text that does not fit asserts. */
 void ucall_fmt(uint64_t cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* ABORT (or another cmd) with args[0..2] = exp, file, line; never returns. */
+/* ABORT (or another cmd) with args[0..2] = exp, file, line; buffer = text. */
 void ucall_assert(uint64_t cmd, const char *exp, const char *file,
 		  unsigned int line, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6), noreturn));
-/* UNHANDLED with args = vector, error code, RIP; never returns. */
-void ucall_unhandled(uint64_t vector, uint64_t error_code, uint64_t rip)
-	__attribute__((noreturn));
-/* DONE; never returns (the host stops at it). */
-void ucall_done(void) __attribute__((noreturn));
-/* cli; hlt forever: where the guest parks after DONE, ABORT, UNHANDLED. */
+	__attribute__((format(printf, 5, 6)));
+/* Ours: the Guest ABI's UNHANDLED with args = vector, error code, RIP. */
+void ucall_unhandled(uint64_t vector, uint64_t error_code, uint64_t rip);
+/* Ours: GUEST_DONE as a function (_start calls it when main returns). */
+void ucall_done(void);
+/* cli; hlt forever (CPL 3: a pause loop). */
 void guest_halt_forever(void) __attribute__((noreturn));
+
+/* A ucall without a struct: the host sees NONE (as upstream). */
+#define GUEST_UCALL_NONE() ucall_arch_do_ucall(0)
 
 #define GUEST_SYNC_ARGS(stage, arg1, arg2, arg3, arg4)			\
 	ucall(UCALL_SYNC, 6, "hello", (uint64_t)(stage),		\
@@ -65,11 +76,22 @@ void guest_halt_forever(void) __attribute__((noreturn));
 	      (uint64_t)(arg4))
 /* args[0] = address of the string "hello", args[1] = stage (as KVM). */
 #define GUEST_SYNC(stage) ucall(UCALL_SYNC, 2, "hello", (uint64_t)(stage))
-#define GUEST_SYNC1(arg0) ucall(UCALL_SYNC, 1, (uint64_t)(arg0))
-#define GUEST_SYNC2(arg0, arg1)						\
-	ucall(UCALL_SYNC, 2, (uint64_t)(arg0), (uint64_t)(arg1))
+#define GUEST_SYNC1(a0) ucall(UCALL_SYNC, 1, (uint64_t)(a0))
+#define GUEST_SYNC2(a0, a1)						\
+	ucall(UCALL_SYNC, 2, (uint64_t)(a0), (uint64_t)(a1))
+#define GUEST_SYNC3(a0, a1, a2)						\
+	ucall(UCALL_SYNC, 3, (uint64_t)(a0), (uint64_t)(a1), (uint64_t)(a2))
+#define GUEST_SYNC4(a0, a1, a2, a3)					\
+	ucall(UCALL_SYNC, 4, (uint64_t)(a0), (uint64_t)(a1), (uint64_t)(a2), \
+	      (uint64_t)(a3))
+#define GUEST_SYNC5(a0, a1, a2, a3, a4)					\
+	ucall(UCALL_SYNC, 5, (uint64_t)(a0), (uint64_t)(a1), (uint64_t)(a2), \
+	      (uint64_t)(a3), (uint64_t)(a4))
+#define GUEST_SYNC6(a0, a1, a2, a3, a4, a5)				\
+	ucall(UCALL_SYNC, 6, (uint64_t)(a0), (uint64_t)(a1), (uint64_t)(a2), \
+	      (uint64_t)(a3), (uint64_t)(a4), (uint64_t)(a5))
 #define GUEST_PRINTF(fmt, args...) ucall_fmt(UCALL_PRINTF, fmt, ##args)
-#define GUEST_DONE() ucall_done()
+#define GUEST_DONE() ucall(UCALL_DONE, 0)
 
 /*
  * Declare the outcome the image is expected to end with: "done" (the default
@@ -135,9 +157,8 @@ do {									\
 void __user_ucall(uint64_t cmd, int nargs, ...);
 void __user_ucall_fmt(uint64_t cmd, const char *fmt, ...);
 void __user_ucall_assert(uint64_t cmd, const char *exp, const char *file,
-			 unsigned int line, const char *fmt, ...)
-	__attribute__((noreturn));
-void __user_ucall_done(void) __attribute__((noreturn));
+			 unsigned int line, const char *fmt, ...);
+void __user_ucall_done(void);
 
 #define __USER_STR(s)							\
 ({									\

@@ -12,6 +12,7 @@ export function hexBytes(b: Uint8Array): string {
 export function eventJson(e: GuestEvent): string {
   if (e.type === 'console') return JSON.stringify({ type: 'console', text: e.text });
   const o: Record<string, unknown> = { type: 'ucall', cmd: e.cmd, args: e.args.map(hex) };
+  if (e.cmd === 'CUSTOM') o.number = hex(e.number ?? 0n);
   if (e.cmd === 'PRINTF') o.text = e.text ?? '';
   if (e.cmd === 'ABORT') { o.expr = e.expr ?? ''; o.file = e.file ?? ''; o.line = e.line ?? 0; o.text = e.text ?? ''; }
   return JSON.stringify(o);
@@ -43,6 +44,7 @@ export function eventLine(e: GuestEvent, vm: Vm, describe: (rip: bigint) => stri
       const shown = args.map((a, k) => (k === 0 && first !== undefined && /^[\x20-\x7e]+$/.test(first) ? JSON.stringify(first) : hex(a)));
       return `SYNC ${shown.join(' ')}`;
     }
+    case 'CUSTOM': return `CUSTOM ${hex(e.number ?? 0n)} ${e.args.map(hex).join(' ')}`;
     default: return `${e.cmd}`;
   }
 }

@@ -11,9 +11,10 @@ import type { Insn } from '../isa/insn.js';
 import type { ArchState } from './state.js';
 import type { OperandValues } from './operand-values.js';
 import type { StopReason } from './stop-reason.js';
-import type { HostIo } from './host-exits.js';
+import type { HostIo, HostExits } from './host-exits.js';
 import type { HostCpuid } from './host-cpuid.js';
 import type { KvmControls } from './msr-quirks.js';
+import type { MsrPolicy } from './msr-policy.js';
 
 /** The code an execution tier binds to a decoded instruction. */
 export type Handler = (c: ExecContext, i: Insn) => void;
@@ -40,6 +41,14 @@ export interface ExecContext extends ArchState {
   readonly cpuidTable: HostCpuid | null;
   /** The host's KVM quirks and capabilities for MSRs and MONITOR/MWAIT (msr-quirks.ts). */
   readonly kvm: KvmControls;
+  /** The accesses waiting for the host (host-exits.ts). */
+  readonly hostExits: HostExits;
+  /** The VM's userspace-MSR policy (host-calls.ts), or null: RDMSR/WRMSR as the model alone says. */
+  readonly msrPolicy: MsrPolicy | null;
+  /** VMCALL/VMMCALL exit to the host as hypercalls (a host is attached), else #UD (host-calls.ts). */
+  readonly hypercallExits: boolean;
+  /** KVM_X86_QUIRK_FIX_HYPERCALL_INSN: the other vendor's hypercall instruction is patched, not #UD. */
+  readonly fixHypercall: boolean;
 
   /** Writes all of RFLAGS (callers apply the POPF/IRET privilege rules first). */
   setRflags(f: number): void;
@@ -67,4 +76,18 @@ export interface RunContext extends ExecContext {
   /** Mnemonics the host's emulator declines under forced emulation: they end in emulation-failure. */
   readonly fepUnsupported: ReadonlySet<string> | null;
   stopReason: StopReason;
+  /** Host debugging (host-debug.ts), or null: then the debug loop runs only for the guest's own debugging. */
+  hostDebug: HostDebugHook | null;
+}
+
+/** What the debug loop calls around each instruction while the host debugs (host-debug.ts). */
+export interface HostDebugHook {
+  /** REP string instructions run one element per instruction (single-step, watchpoints). */
+  readonly repSingle: boolean;
+  /** Before the instruction at `rip`: true to stop before it (StopReason.HostDebug set). */
+  before(c: RunContext, rip: number): boolean;
+  /** After the instruction at `start` completed, before the guest's own #DB traps. */
+  after(c: RunContext, start: number, insn: Insn): void;
+  /** After the run loop handled a throw (an event delivered, or the instruction unwound). */
+  afterEvent(c: RunContext): void;
 }

@@ -14,7 +14,8 @@ import type { FeatureName } from '../isa/features.js';
 import type { CpuVendor } from '../arch/vendor.js';
 import { ArchState, Shadow } from './state.js';
 import { DataBreakpoints, debugActive, syncBreakpoints } from './debug.js';
-import type { RunContext } from './context.js';
+import type { HostDebugHook, RunContext } from './context.js';
+import type { HostDebugger } from './host-debug.js';
 import { Interpreter } from './interpreter.js';
 import { OperandValues } from './operand-values.js';
 import { setArithFlags } from './lazy-flags.js';
@@ -26,6 +27,7 @@ import { MODEL_FEATURES } from './cpuid.js';
 import { StopReason } from './stop-reason.js';
 import type { ExecutionPath } from './execution-path.js';
 import { HostExits, HOST_EXIT, OPEN_PORTS, type HostIo } from './host-exits.js';
+import type { MsrPolicy } from './msr-policy.js';
 import { OPEN_BUS } from '../mmu/physical-access.js';
 import { HostCpuid, type CpuidEntry } from './host-cpuid.js';
 import { KvmControls } from './msr-quirks.js';
@@ -54,6 +56,12 @@ export class Cpu extends ArchState implements RunContext {
   /** KVM quirks and capabilities the host sets (msr-quirks.ts): MISC_ENABLE.MWAIT, MONITOR/MWAIT #UD, PLATFORM_INFO. */
   readonly kvm = new KvmControls();
   fepUnsupported: ReadonlySet<string> | null = null;
+  /** The VM's userspace-MSR policy (host-calls.ts); null on a bare CPU. */
+  msrPolicy: MsrPolicy | null = null;
+  /** Set by exitToHost: VMCALL/VMMCALL exit as hypercalls instead of #UD. */
+  hypercallExits = false;
+  /** KVM's fix-hypercall quirk (host-calls.ts). */
+  fixHypercall = true;
   fepStart = NaN;
   forcedEmulation: boolean;
   readonly vendor: CpuVendor;
@@ -70,6 +78,9 @@ export class Cpu extends ArchState implements RunContext {
    * instead of being delivered (host debugging; the snippet runner).
    */
   readonly interceptVectors = new Uint8Array(256);
+  /** Host debugging (host-debug.ts; set through attachHostDebug), or null. */
+  hostDebug: HostDebugHook | null = null;
+  private hostWatch: HostDebugger | null = null;
 
   private featureSet: ReadonlySet<FeatureName>;
   private readonly interpreter: Interpreter;
@@ -116,6 +127,7 @@ export class Cpu extends ArchState implements RunContext {
   exitToHost(on: boolean): void {
     this.hostIo = on ? this.hostExits.ports : OPEN_PORTS;
     this.mmu.hostMmio = on ? this.hostExits : OPEN_BUS;
+    this.hypercallExits = on;
     this.hostExits.reset();
   }
 
@@ -128,6 +140,19 @@ export class Cpu extends ArchState implements RunContext {
     this.features = this.cpuidTable ? this.cpuidTable.features() : MODEL_FEATURES;
     this.mmu.ctl.gbPages = this.cpuidTable ? this.cpuidTable.gbPages() : true;
     this.mmu.flush(); // cached translations may hold 1 GiB pages that are now reserved
+  }
+
+  /**
+   * Attaches (or detaches, null) host debugging: while attached, every
+   * instruction runs in the debug loop and the host's watch sees every explicit
+   * data access (after the guest's own data breakpoints).
+   */
+  attachHostDebug(d: HostDebugger | null): void {
+    if (d !== null) d.guestWatch = this.dataBreakpoints;
+    this.hostDebug = d;
+    this.hostWatch = d;
+    // In the debug loop already: swap the watch (the run loop installs it otherwise, on its switch to the debug loop).
+    if (this.debugSlice) this.mmu.setWatch(d ?? this.dataBreakpoints);
   }
 
   // ---- the ExecContext services ----
@@ -206,13 +231,13 @@ export class Cpu extends ArchState implements RunContext {
     syncBreakpoints(this); // the host may have written DR0-DR7
     while (this.stopReason === StopReason.None) {
       if (this.instructions >= end) { this.stopReason = StopReason.Limit; break; }
-      const debug = debugActive(this);
+      const debug = this.hostDebug !== null || debugActive(this);
       // A MOV SS shadow never spans the switch from the fast loop (which does not track it).
       if (debug && !this.debugSlice) this.interruptShadow = Shadow.None;
       if (debug !== this.debugSlice) {
         this.debugSlice = debug;
         this.repSingle = false;
-        this.mmu.setWatch(debug ? this.dataBreakpoints : null);
+        this.mmu.setWatch(debug ? (this.hostWatch ?? this.dataBreakpoints) : null);
       }
       try {
         if (debug) this.interpreter.runDebug(end, this.executionPath === 'reference');
@@ -220,6 +245,7 @@ export class Cpu extends ArchState implements RunContext {
         else this.interpreter.runCached(end);
       } catch (e) {
         this.handleThrow(e);
+        if (this.hostDebug !== null) this.hostDebug.afterEvent(this);
       }
       if ((this.stopReason as StopReason) === StopReason.Reschedule) this.stopReason = StopReason.None;
     }

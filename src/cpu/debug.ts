@@ -143,7 +143,7 @@ export function beginInstruction(c: ExecContext, rip: number): boolean {
   return shadowed;
 }
 
-const isRepString = (i: Insn): boolean =>
+export const isRepString = (i: Insn): boolean =>
   (i.prefixes & (PFX_REP | PFX_REPNE)) !== 0 && REP_STRING.has(i.row.executor);
 const REP_STRING: ReadonlySet<string> = new Set(['movs', 'stos', 'lods', 'cmps', 'scas', 'ins', 'outs']);
 
@@ -161,8 +161,9 @@ export function endInstruction(c: RunContext, start: number, insn: Insn, shadowe
   c.stepTrap = false;
   c.dbHits = 0;
   if (bits === 0 && c.dbDeferred === 0) return;
-  // Held by MOV SS; or the host took this instruction's event (an intercepted INT n): taken at the next boundary.
-  if ((c.interruptShadow === Shadow.MovSs && !shadowed) || c.stopReason === StopReason.Exception) { c.dbDeferred |= bits; return; }
+  // Held by MOV SS; or the host took this instruction's event (an intercepted INT n) or stops at this
+  // boundary (host debugging, host-debug.ts): taken at the next boundary, before the next instruction.
+  if ((c.interruptShadow === Shadow.MovSs && !shadowed) || c.stopReason === StopReason.Exception || c.stopReason === StopReason.HostDebug) { c.dbDeferred |= bits; return; }
   bits |= c.dbDeferred;
   c.dbDeferred = 0;
   // A single-step trap after HLT is an event that ends the halt (the handler's IRET returns after HLT).

@@ -13,7 +13,7 @@
 import type { HostMmio } from '../mmu/physical-access.js';
 import { StopReason } from './stop-reason.js';
 
-export type HostAccessKind = 'io' | 'mmio';
+export type HostAccessKind = 'io' | 'mmio' | 'msr' | 'hypercall';
 
 /** One access for the host. `value` is the written data, or (reads) what the host supplies. */
 export interface HostAccess {
@@ -23,6 +23,13 @@ export interface HostAccess {
   address: number;
   size: 1 | 2 | 4 | 8;
   value: bigint;
+  /** msr (host-calls.ts): why it exits; the host's answer sets `error` for #GP(0). */
+  why?: 'unknown' | 'invalid' | 'filter';
+  error?: boolean;
+  /** hypercall: RAX (the number), RBX, RCX, RDX, RSI; the CPL and whether in 64-bit mode. */
+  args?: readonly bigint[];
+  cpl?: number;
+  longMode?: boolean;
 }
 
 /** Thrown by a read that must exit: the run loop unwinds the instruction and stops with StopReason.HostExit. */
@@ -53,7 +60,8 @@ export class HostExits implements HostMmio {
 
   /** The host resumes a read exit with its data. */
   complete(access: HostAccess): void {
-    this.completion = access.write ? null : access;
+    // msr and hypercall accesses need the answer in both directions.
+    this.completion = access.write && (access.kind === 'io' || access.kind === 'mmio') ? null : access;
   }
 
   /** Forgets the answer to a read exit (the host changed the vCPU state: the instruction is fetched anew). */
@@ -75,6 +83,18 @@ export class HostExits implements HostMmio {
     read: (port, size) => Number(this.readAccess('io', port, size)) | 0,
     write: (port, size, value) => this.writeAccess('io', port, size, BigInt.asUintN(size * 8, BigInt(value))),
   };
+
+  /**
+   * An access that needs the host's answer before the instruction retires (msr, hypercall):
+   * the answer when the instruction runs again, else it is queued and the instruction unwinds.
+   */
+  exchange(access: HostAccess): HostAccess {
+    const done = this.completion;
+    this.completion = null;
+    if (done !== null && done.kind === access.kind && done.address === access.address && done.write === access.write) return done;
+    this.queue.push(access);
+    throw HOST_EXIT;
+  }
 
   private readAccess(kind: HostAccessKind, address: number, size: 1 | 2 | 4 | 8): bigint {
     const done = this.completion;

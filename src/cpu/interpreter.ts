@@ -60,13 +60,18 @@ export class Interpreter {
    * The debug loop (debug.ts), either path, while debugging is active: the
    * instruction breakpoints before each instruction, the #DB traps after it.
    * Returns when debugging is off again (the run loop then takes the fast loop).
+   * While the host debugs (c.hostDebug, host-debug.ts) it stays, and the host's
+   * checks run around the guest's.
    */
   runDebug(end: number, reference: boolean): void {
     const c = this.c;
-    while (c.stopReason === StopReason.None && c.instructions < end && debugActive(c)) {
+    const host = c.hostDebug;
+    while (c.stopReason === StopReason.None && c.instructions < end && (host !== null || debugActive(c))) {
       const rip = c.rip;
       c.insnStart = rip;
+      if (host !== null && host.before(c, rip)) break;
       const shadowed = beginInstruction(c, rip);
+      if (host !== null && host.repSingle) c.repSingle = true;
       let insn: Insn | undefined;
       if (reference) insn = this.executeReference(rip);
       else {
@@ -77,6 +82,7 @@ export class Interpreter {
         (insn.exec as Handler)(c, insn);
       }
       c.instructions++;
+      if (host !== null) host.after(c, rip, insn);
       endInstruction(c, rip, insn, shadowed);
     }
   }

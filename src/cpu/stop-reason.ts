@@ -20,4 +20,6 @@ export const enum StopReason {
   InternalError,
   /** Internal, never returned by Cpu.run: debugging may have turned on (TF, RF, DR7), so the run loop picks its loop again. */
   Reschedule,
+  /** Host debugging (host-debug.ts): single-step, a breakpoint or a watchpoint; why is in Cpu.hostDebug.due. */
+  HostDebug,
 }

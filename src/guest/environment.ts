@@ -52,8 +52,17 @@ function attrOf(desc: bigint): number {
   return Number((desc >> 40n) & 0xf0ffn);
 }
 
+export interface EnvironmentOptions {
+  /**
+   * Map the image's supervisor executable segments writable too, as KVM
+   * selftests map all guest memory (upstream fix_hypercall patches its own
+   * .text). Off by default: page bits come from p_flags (guest-abi §1).
+   */
+  writableCode?: boolean;
+}
+
 /** Lays out memory and state for `image`; throws ImageError when it cannot fit the contract. */
-export function buildEnvironment(image: GuestImage, ramSize: number, cpu: Cpu): void {
+export function buildEnvironment(image: GuestImage, ramSize: number, cpu: Cpu, options: EnvironmentOptions = {}): void {
   const mem = cpu.mem;
   const hexs = (v: number) => '0x' + BigInt.asUintN(64, BigInt(v)).toString(16);
   for (const seg of image.segments) {
@@ -95,11 +104,13 @@ export function buildEnvironment(image: GuestImage, ramSize: number, cpu: Cpu): 
   pt.mapFresh(IST1_TOP - IST1_SIZE, IST1_SIZE, sup);
   pt.mapFresh(USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE, { writable: true, user: true, executable: false });
 
-  // ELF segments: page bits from p_flags, U from the address.
+  // ELF segments: page bits from p_flags (an R+W+X segment is mapped so), U from the address.
   for (const seg of image.segments) {
     const first = Math.floor(seg.vaddr / 4096) * 4096;
     const len = seg.vaddr + seg.memsz - first;
-    const phys = pt.mapFresh(first, len, { writable: (seg.flags & PF_W) !== 0, user: seg.user, executable: (seg.flags & PF_X) !== 0 });
+    const executable = (seg.flags & PF_X) !== 0;
+    const writable = (seg.flags & PF_W) !== 0 || (options.writableCode === true && executable && !seg.user);
+    const phys = pt.mapFresh(first, len, { writable, user: seg.user, executable });
     mem.writeBytes(phys + (seg.vaddr - first), seg.data);
   }
 

@@ -2,7 +2,7 @@
 // kvm_run exit reasons). run() resumes exactly where it stopped: for a read
 // (`io` IN, `mmio` read) the host sets `value` before the next run() and the
 // instruction completes with it.
-import type { UcallCmd } from '../devices/ucall.js';
+import type { UcallKind } from '../devices/ucall.js';
 
 /** Port I/O to a port no in-VM device claims (KVM_EXIT_IO). One element: `count` is 1 (REP INS/OUTS exit once per element). */
 export interface IoExit {
@@ -29,9 +29,9 @@ export interface MmioExit {
 /** A guest ucall (the KVM selftests convention, guest-abi §6), decoded. */
 export interface UcallExit {
   reason: 'ucall';
-  /** The command by name (an unknown number arrives as 'NONE' with `number` set). */
-  cmd: UcallCmd;
-  /** The command number as the guest wrote it. */
+  /** The command by name; a number outside the common ones (a test's own command) is 'CUSTOM'. */
+  cmd: UcallKind;
+  /** The command number as the guest wrote it (the one to look at for CUSTOM). */
   number: bigint;
   /** The seven argument slots, unsigned 64-bit. */
   args: bigint[];
@@ -77,8 +77,68 @@ export interface ExceptionExit {
 /** A JavaScript error inside the emulator: a bug, with its message (the run cannot go on). */
 export interface InternalErrorExit { reason: 'internal-error'; message: string; rip: bigint }
 
+/**
+ * A guest RDMSR/WRMSR the host asked to handle (KVM_EXIT_X86_RDMSR / WRMSR; vm.msrExits, vm.setMsrFilter).
+ * The host answers before the next run(): a read's `data`, or `error` to inject #GP(0).
+ */
+export interface MsrExit {
+  reason: 'msr';
+  direction: 'read' | 'write';
+  index: number;
+  /** Write: the value (nothing was written to the CPU). Read: what EDX:EAX get; the host sets it (0 unless set). */
+  data: bigint;
+  /** 'unknown': the model has no such MSR; 'invalid': the CPU would #GP; 'filter': the MSR filter denies it. */
+  why: 'unknown' | 'invalid' | 'filter';
+  /** The host sets it to make the instruction raise #GP(0) instead. */
+  error: boolean;
+}
+
+/**
+ * VMCALL/VMMCALL at CPL 0, KVM's PV hypercall convention (KVM_EXIT_HYPERCALL). The host sets
+ * `result` (into RAX); left unset, the guest gets -KVM_ENOSYS as from KVM for an unknown number.
+ */
+export interface HypercallExit {
+  reason: 'hypercall';
+  /** RAX (32 bits outside 64-bit mode). */
+  nr: bigint;
+  /** RBX, RCX, RDX, RSI (32 bits outside 64-bit mode). */
+  args: bigint[];
+  result?: bigint;
+  cpl: number;
+  /** In 64-bit mode (KVM_EXIT_HYPERCALL_LONG_MODE); otherwise the result is truncated to 32 bits. */
+  longMode: boolean;
+}
+
+/** A host data breakpoint (vcpu.addWatchpoint): an access touching any byte of [address, address + length) stops the vCPU after that instruction. */
+export interface Watchpoint {
+  /** Guest-virtual (linear) address. */
+  address: bigint;
+  length: 1 | 2 | 4 | 8;
+  /** 'write': writes only; 'access': reads and writes. */
+  kind: 'write' | 'access';
+}
+
+/**
+ * Host debugging (vcpu.singleStep / addBreakpoint / addWatchpoint; host/debug.ts),
+ * KVM_EXIT_DEBUG. `rip` is the next instruction to run: for `breakpoint` the
+ * one at the breakpoint, not executed yet; for `single-step` and `watchpoint`
+ * the one after the instruction that retired (the handler's first instruction
+ * when an event was delivered). A watchpoint hit in a single-step reports `watchpoint`.
+ */
+export interface DebugExit {
+  reason: 'debug';
+  cause: 'single-step' | 'breakpoint' | 'watchpoint';
+  rip: bigint;
+  /** watchpoint: the guest-virtual address, size and direction of the (first) access that hit. */
+  address?: bigint;
+  size?: number;
+  write?: boolean;
+  /** watchpoint: the one that was hit, as vcpu.addWatchpoint returned it. */
+  watchpoint?: Watchpoint;
+}
+
 export type VcpuExit =
   | IoExit | MmioExit | UcallExit | HltExit | ShutdownExit | LimitExit
-  | EmulationFailureExit | ExceptionExit | InternalErrorExit;
+  | EmulationFailureExit | ExceptionExit | InternalErrorExit | MsrExit | HypercallExit | DebugExit;
 
 export type ExitReason = VcpuExit['reason'];

@@ -16,10 +16,12 @@ import { getDebugRegs, setDebugRegs, type DebugRegs } from './debug-registers.js
 import { translate, readVirtual, writeVirtual, readString, physicalOf, type Translation } from './guest-memory.js';
 import { decodeUcall } from './ucall.js';
 import { getFpu, setFpu } from './fpu.js';
+import { PendingHostCall, type MsrPolicy } from './host-calls.js';
 import { modelCpuid, type CpuidEntry } from '../cpu/host-cpuid.js';
 import type { PhysicalMemory } from '../mmu/physical-memory.js';
 import type { PortBus } from '../devices/port-bus.js';
 import type { CpuVendor } from '../arch/vendor.js';
+import { HostDebug, type MemoryAccess, type Watchpoint } from './debug.js';
 
 /** What a vCPU needs of its VM (VirtualMachine, vm.ts, is one). */
 export interface VcpuHost {
@@ -28,6 +30,9 @@ export interface VcpuHost {
   readonly vendor: CpuVendor;
   readonly forcedEmulation: boolean;
   writePhysical(address: number, bytes: Uint8Array): void;
+  /** Userspace MSR handling and the fix-hypercall quirk (host-calls.ts). */
+  readonly msrPolicy: MsrPolicy;
+  readonly fixHypercall: boolean;
 }
 
 /** Vectors that carry an error code (SDM Vol. 3A Table 6-1). */
@@ -44,10 +49,17 @@ export class Vcpu {
   private pendingRead: { exit: IoExit | MmioExit; access: HostAccess } | null = null;
   /** A ucall made with IN: it completes with 0 on the next run(). */
   private ucallIn: HostAccess | null = null;
+  /** An msr or hypercall exit the host answers on the next run() (host-calls.ts). */
+  private readonly hostCall = new PendingHostCall();
+  /** Host debugging (debug.ts). */
+  private readonly debug: HostDebug<Vcpu>;
 
   constructor(readonly vm: VcpuHost, readonly id: number) {
     this.cpu = new Cpu(vm.mem, vm.ports, { forcedEmulation: vm.forcedEmulation, vendor: vm.vendor });
     this.cpu.exitToHost(true);
+    this.cpu.msrPolicy = vm.msrPolicy;
+    this.cpu.fixHypercall = vm.fixHypercall;
+    this.debug = new HostDebug<Vcpu>(this.cpu, this);
   }
 
   get executionPath(): ExecutionPath { return this.cpu.executionPath; }
@@ -71,12 +83,15 @@ export class Vcpu {
       cpu.hostExits.complete(access);
       this.pendingRead = null;
     }
+    this.hostCall.complete(cpu.hostExits);
     if (this.ucallIn) {
       this.ucallIn.value = 0n;
       cpu.hostExits.complete(this.ucallIn);
       this.ucallIn = null;
     }
     if (queued.length === 0) {
+      const due = this.debug.take(); // a debug exit at the boundary where another exit stopped the run
+      if (due !== null) return due;
       const stop = cpu.run(this.budget);
       // An answer the re-executed instruction did not take (the host mapped memory there meanwhile) is dropped.
       cpu.hostExits.cancelRead();
@@ -86,6 +101,7 @@ export class Vcpu {
   }
 
   private accessExit(a: HostAccess): VcpuExit {
+    if (a.kind === 'msr' || a.kind === 'hypercall') return this.hostCall.exitFor(a);
     if (a.kind === 'io' && a.address === this.ucallPort) {
       if (!a.write) this.ucallIn = a;
       return decodeUcall(this.cpu, this.cpu.getReg64(7));
@@ -104,6 +120,7 @@ export class Vcpu {
       case StopReason.Halt: return { reason: 'hlt' };
       case StopReason.Shutdown: return { reason: 'shutdown' };
       case StopReason.Limit: return { reason: 'limit' };
+      case StopReason.HostDebug: return this.debug.take() ?? { reason: 'internal-error', message: 'debug stop without a cause', rip };
       case StopReason.EmulationFailure: {
         const bytes = cpu.stopBytes;
         return { reason: 'emulation-failure', rip, bytes, length: bytes.length, message: cpu.stopMessage };
@@ -124,7 +141,7 @@ export class Vcpu {
   /** RAX…R15, RIP, RFLAGS (KVM_GET_REGS). */
   getRegs(): Regs { return getRegs(this.cpu); }
   /** Sets the named ones (KVM_SET_REGS). @example vcpu.setRegs({ rip: 0x1000n, rdi: 7n }) */
-  setRegs(regs: Partial<Regs>): void { this.discardPendingRead(); setRegs(this.cpu, regs); }
+  setRegs(regs: Partial<Regs>): void { this.discardPendingRead(); this.debug.stateChanged(); setRegs(this.cpu, regs); }
   /** Segments with their hidden parts, CR0/2/3/4/8, EFER, GDTR/IDTR, APIC base (KVM_GET_SREGS). */
   getSregs(): Sregs { return getSregs(this.cpu); }
   /** Sets the given ones, unchecked, as KVM_SET_SREGS. @example vcpu.setSregs({ cr4: sregs.cr4 | (1n << 20n) }) */
@@ -225,8 +242,26 @@ export class Vcpu {
     // The host changed the state under a read exit: the instruction will be fetched anew.
     this.pendingRead = null;
     this.ucallIn = null;
+    this.hostCall.cancel();
     this.cpu.hostExits.cancelRead();
   }
+
+  // ---- host debugging (debug.ts; invisible to the guest) ----
+
+  /** Single-step: each run() retires one instruction (or delivers one event) and returns a `debug` exit. @example vcpu.singleStep(true); const { rip } = vcpu.run() as DebugExit; */
+  singleStep(on = true): void { this.debug.singleStep(on); }
+  /** A breakpoint at a guest-virtual address, no byte written: run() exits before it; the next run() executes it. @example vcpu.addBreakpoint(vm.symbol('main')!) */
+  addBreakpoint(rip: bigint): void { this.debug.addBreakpoint(rip); }
+  /** Removes a breakpoint; false if there was none. @example vcpu.removeBreakpoint(addr) */
+  removeBreakpoint(rip: bigint): boolean { return this.debug.removeBreakpoint(rip); }
+  /** A data watchpoint (independent of DR0-DR3): a `debug` exit after the instruction that touched it. @example vcpu.addWatchpoint({ address: vm.symbol('counter')!, length: 8, kind: 'write' }) */
+  addWatchpoint(w: Watchpoint): Watchpoint { return this.debug.addWatchpoint(w); }
+  /** Removes a watchpoint (the object addWatchpoint returned); false if unknown. @example vcpu.removeWatchpoint(w) */
+  removeWatchpoint(w: Watchpoint): boolean { return this.debug.removeWatchpoint(w); }
+  /** Calls `hook` before each instruction with its RIP (null: off). @example vcpu.onInstruction((_v, rip) => trace.push(rip)) */
+  onInstruction(hook: ((vcpu: Vcpu, rip: bigint) => void) | null): void { this.debug.onInstruction(hook); }
+  /** Calls `hook` after each explicit data access with its address, size, kind and value (null: off). @example vcpu.onMemoryAccess((a) => log.push(a)) */
+  onMemoryAccess(hook: ((access: MemoryAccess, vcpu: Vcpu) => void) | null): void { this.debug.onMemoryAccess(hook); }
 
   // ---- guest memory through this vCPU's page tables ----
 

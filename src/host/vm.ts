@@ -16,12 +16,18 @@ import { PortBus, type PortDevice } from '../devices/port-bus.js';
 import type { MmioDevice } from '../devices/mmio-bus.js';
 import { isCpuVendor, CPU_VENDORS, type CpuVendor } from '../arch/vendor.js';
 import { Vcpu } from './vcpu.js';
+import { MsrPolicy, compileMsrFilter, type MsrExitOptions, type MsrFilter } from './host-calls.js';
 
 export interface VirtualMachineOptions {
   /** The CPU vendor model: 'amd' (default) or 'intel' (docs/cpu-model.md lists where they differ). */
   vendor?: CpuVendor;
   /** Honour the forced-emulation prefix `ud2; 'kvm'` (guest-abi §7). */
   forcedEmulation?: boolean;
+  /**
+   * KVM_X86_QUIRK_FIX_HYPERCALL_INSN (default true): the other vendor's hypercall instruction
+   * (VMCALL on 'amd', VMMCALL on 'intel') is patched to the native one and runs; false: #UD.
+   */
+  fixHypercall?: boolean;
 }
 
 /** A memory slot as the host describes it (KVM's kvm_userspace_memory_region). */
@@ -45,12 +51,16 @@ export class VirtualMachine {
   readonly vendor: CpuVendor;
   readonly forcedEmulation: boolean;
   readonly vcpus: Vcpu[] = [];
+  readonly fixHypercall: boolean;
+  /** Userspace MSR handling of every vCPU (msrExits, setMsrFilter). */
+  readonly msrPolicy = new MsrPolicy();
 
   constructor(options: VirtualMachineOptions = {}, mem = new PhysicalMemory()) {
     const vendor = options.vendor ?? 'amd';
     if (!isCpuVendor(vendor)) throw new RangeError(`vendor must be one of ${CPU_VENDORS.join(', ')}, got '${String(vendor)}'`);
     this.vendor = vendor;
     this.forcedEmulation = options.forcedEmulation ?? false;
+    this.fixHypercall = options.fixHypercall ?? true;
     this.mem = mem;
   }
 
@@ -59,6 +69,28 @@ export class VirtualMachine {
     const v = new Vcpu(this, this.vcpus.length);
     this.vcpus.push(v);
     return v;
+  }
+
+  // ---- userspace MSR handling (host-calls.ts; per VM, as KVM) ----
+
+  /**
+   * Which guest RDMSR/WRMSR exit as `msr` (KVM_CAP_X86_USER_SPACE_MSR); the ones not given are off.
+   * @example vm.msrExits({ unknown: true, filter: true })
+   */
+  msrExits(options: MsrExitOptions): void {
+    const p = this.msrPolicy;
+    p.exitUnknown = options.unknown ?? false;
+    p.exitInvalid = options.invalid ?? false;
+    p.exitFilter = options.filter ?? false;
+  }
+
+  /**
+   * Sets the MSR filter (KVM_X86_SET_MSR_FILTER), or clears it with null; denied accesses exit
+   * when msrExits({ filter: true }), else raise #GP(0).
+   * @example vm.setMsrFilter({ defaultAllow: true, ranges: [{ base: 0xc0000100, count: 1, read: true, write: true }] })
+   */
+  setMsrFilter(filter: MsrFilter | null): void {
+    this.msrPolicy.filter = filter === null ? null : compileMsrFilter(filter);
   }
 
   // ---- memory slots ----

@@ -32,8 +32,12 @@ const LARGE_BASES = 32;
 
 /** Raised through this callback; it must throw (the CPU's exception sentinel). */
 export type PageFaultSink = (linear: number, errorCode: number) => never;
-/** Sees every explicit data access while installed (the CPU's data breakpoints, cpu/debug.ts). */
-export interface AccessWatch { access(lin: number, size: number, write: boolean): void }
+/** Sees every explicit data access while installed (data breakpoints, cpu/debug.ts): `access` before it, `value` after. */
+export interface AccessWatch {
+  access(lin: number, size: number, write: boolean): void;
+  /** The data read or written (optional: host tracing, cpu/host-debug.ts). */
+  value?(lin: number, size: number, write: boolean, lo: number, hi: number): void;
+}
 
 export class Mmu extends PhysicalAccess {
   /** The slot memory of the last ramAddress() (the addresses it returns are offsets in it). */
@@ -327,13 +331,18 @@ export class Mmu extends PhysicalAccess {
   // Explicit accesses off the fast path: #AC(0) before the access (so before any #PF), then the watch.
   private readData(lin: number, size: number): number {
     if (this.alignOn && (lin & (size - 1)) !== 0) this.alignmentFault();
-    if (this.watch !== null) this.watch.access(lin, size, false);
-    return this.readSlow(lin, size, this.readMask);
+    const w = this.watch;
+    if (w !== null) w.access(lin, size, false);
+    const lo = this.readSlow(lin, size, this.readMask), hi = this.hi;
+    if (w?.value !== undefined) { w.value(lin, size, false, lo, hi); this.hi = hi; }
+    return lo;
   }
   private writeData(lin: number, size: number, lo: number, hi: number): void {
     if (this.alignOn && (lin & (size - 1)) !== 0) this.alignmentFault();
-    if (this.watch !== null) this.watch.access(lin, size, true);
+    const w = this.watch;
+    if (w !== null) w.access(lin, size, true);
     this.writeSlow(lin, size, lo, hi, this.writeMask);
+    if (w !== null && w.value !== undefined) w.value(lin, size, true, lo, hi);
   }
 
   /** Reads `size` (1, 2, 4, 8) bytes; the low dword is returned, the high one left in `hi`. */

@@ -33,7 +33,7 @@ import { asm1, assemble } from './assemble.js';
 import { RowCoverage } from './coverage.js';
 import { EXECUTION_PATHS } from '../../src/cpu/execution-path.js';
 import { requireNative } from './gate.js';
-import { type NativeResult, REPO_ROOT, VECTORS_WITH_ERROR_CODE, runNativePatched } from './native.js';
+import { type NativeResult, REPO_ROOT, VECTORS_WITH_ERROR_CODE, runNativePatchedAsync } from './native.js';
 import { Rng } from './rng.js';
 import {
   ARITH_FLAGS,
@@ -676,7 +676,7 @@ export function diffSuite(family: string, define: (s: SuiteBuilder) => void): vo
       }
       const t1 = performance.now();
       const states = [...state.values()];
-      const nat = runNativePatched(baseMemory(), states.flatMap((st) => st.cases));
+      const nat = await runNativePatchedAsync(baseMemory(), states.flatMap((st) => st.cases));
       if (nat.length !== stats.cases) throw new Error(`native executor returned ${nat.length} results for ${stats.cases} cases`);
       let pos = 0;
       for (const st of states) {

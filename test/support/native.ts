@@ -1,6 +1,6 @@
 // Native side of the differential tests: compiles test/native/exec.c with gcc
 // (cached by source hash) and runs batches of snippets on the host CPU.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -282,30 +282,66 @@ function runOneBatch(base: { data: Uint8Array; stack: Uint8Array }, cases: reado
   return decodeBatch(r.stdout, cases.length);
 }
 
-/** Run cases given as patches over a shared base image; batches are split as needed. */
-export function runNativePatched(
-  base: { data: Uint8Array; stack: Uint8Array },
-  cases: readonly PatchedCase[],
-): NativeResult[] {
-  if (base.data.length !== DATA_SIZE || base.stack.length !== STACK_SIZE) throw new Error('bad base image size');
-  const results: NativeResult[] = [];
-  let batch: PatchedCase[] = [];
+/**
+ * The same batch without blocking the event loop: a long synchronous stretch in a vitest worker
+ * (a big suite on a loaded machine) outlasts the worker's 60 s RPC timeout ("onTaskUpdate").
+ */
+function runOneBatchAsync(base: { data: Uint8Array; stack: Uint8Array }, cases: readonly PatchedCase[]): Promise<NativeResult[]> {
+  const input = encodeBatch(base, cases);
+  return new Promise((resolve, reject) => {
+    const child = spawn(nativeBinary(), [], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [], err: Buffer[] = [];
+    const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => { clearTimeout(timer); reject(new Error(`native executor failed to run: ${e.message}`)); });
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      if (status !== 0) {
+        reject(new Error(`native executor exited with ${status ?? signal}: ${Buffer.concat(err).toString().slice(0, 2000)}`));
+        return;
+      }
+      try { resolve(decodeBatch(Buffer.concat(out), cases.length)); } catch (e) { reject(e as Error); }
+    });
+    child.stdin.end(input);
+  });
+}
+
+/** Splits cases into batches of at most MAX_BATCH_BYTES of input. */
+function batchesOf(cases: readonly PatchedCase[]): PatchedCase[][] {
+  const batches: PatchedCase[][] = [[]];
   let bytes = 0;
-  const flush = () => {
-    for (const r of runOneBatch(base, batch)) results.push(r);
-    batch = [];
-    bytes = 0;
-  };
   for (const c of cases) {
-    if (bytes >= MAX_BATCH_BYTES) flush();
-    batch.push(c);
+    if (bytes >= MAX_BATCH_BYTES) { batches.push([]); bytes = 0; }
+    batches[batches.length - 1]!.push(c);
     bytes += 470 + c.code.length;
     for (const p of c.data) bytes += 8 + p.bytes.length;
     for (const p of c.stack) bytes += 8 + p.bytes.length;
   }
-  if (batch.length > 0) flush();
+  return batches.filter((b) => b.length > 0);
+}
+
+function checkBase(base: { data: Uint8Array; stack: Uint8Array }): void {
+  if (base.data.length !== DATA_SIZE || base.stack.length !== STACK_SIZE) throw new Error('bad base image size');
+}
+
+function checkCount(results: readonly NativeResult[], cases: readonly PatchedCase[]): NativeResult[] {
   if (results.length !== cases.length) throw new Error(`native executor: ${results.length} results for ${cases.length} cases`);
-  return results;
+  return [...results];
+}
+
+/** Run cases given as patches over a shared base image; batches are split as needed. */
+export function runNativePatched(base: { data: Uint8Array; stack: Uint8Array }, cases: readonly PatchedCase[]): NativeResult[] {
+  checkBase(base);
+  return checkCount(batchesOf(cases).flatMap((b) => runOneBatch(base, b)), cases);
+}
+
+/** runNativePatched without blocking the event loop (the differential suites' beforeAll). */
+export async function runNativePatchedAsync(base: { data: Uint8Array; stack: Uint8Array }, cases: readonly PatchedCase[]): Promise<NativeResult[]> {
+  checkBase(base);
+  const results: NativeResult[] = [];
+  for (const b of batchesOf(cases)) results.push(...(await runOneBatchAsync(base, b)));
+  return checkCount(results, cases);
 }
 
 // ---------------------------------------------------------------------------

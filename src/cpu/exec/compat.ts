@@ -42,7 +42,7 @@ const UNCHANGED: ReadonlySet<ExecutorName> = new Set<ExecutorName>([
   'alu', 'incdec', 'neg', 'not', 'mul', 'imul1', 'imul', 'div', 'idiv', 'shift', 'shld', 'shrd',
   'bsf', 'bsr', 'tzcnt', 'lzcnt', 'popcnt', 'bswap', 'mov', 'movzx', 'movsx', 'movbe', 'xchg', 'cmpxchg',
   'xadd', 'cmov', 'setcc', 'cbw', 'cwd', 'lahf', 'sahf', 'clc', 'stc', 'cmc', 'cld', 'std',
-  'int', 'int3', 'int1', 'in', 'out', 'hlt', 'cli', 'sti', 'syscall', 'rdmsr', 'wrmsr', 'rdtsc', 'rdtscp',
+  'int', 'int3', 'int1', 'in', 'out', 'hlt', 'cli', 'sti', 'syscall', 'rdmsr', 'wrmsr', 'hypercall', 'rdtsc', 'rdtscp',
   'cpuid', 'ud2', 'nop', 'ud', 'tooLong', 'pending', 'clac', 'stac', 'clts', 'wbinvd', 'rdpkru', 'wrpkru', 'rdpmc',
   'swapgs', 'rdSegBase', 'wrSegBase', 'cmpxchg8b',
   // Selector and MSW operands are 16-bit Ew through the operand stage; LLDT/LTR read 16-byte system

@@ -17,6 +17,7 @@ import { portIn, portOut } from '../io.js';
 import { readMsr, writeMsr, msrValue } from '../msr.js';
 import { cpuidFaulting } from '../msr-kvm.js';
 import { monitorCpuidBit } from './monitor.js';
+import { policyReadMsr, policyWriteMsr } from '../host-calls.js';
 import { cpuid as cpuidLeaf } from '../cpuid.js';
 import { readControlRegister, writeControlRegister, debugRegisterIndex, writeDebugRegister } from '../control-registers.js';
 
@@ -116,8 +117,10 @@ export const clflush: Handler = (c, i) => { c.mmu.probeRead(effectiveAddress(c, 
 
 // ---- MSRs, CPUID, time ----
 
+// With a host's MSR policy (userspace MSR exits and the MSR filter) the access goes through it (host-calls.ts).
 export const rdmsr: Handler = (c) => {
-  const v = readMsr(c, c.regLo[RCX]! >>> 0);
+  const index = c.regLo[RCX]! >>> 0;
+  const v = c.msrPolicy === null ? readMsr(c, index) : policyReadMsr(c, c.msrPolicy, index);
   if (v === undefined) return c.raise(Vector.GP, 0);
   c.setReg(4, RAX, Number(v & 0xffffffffn) | 0, 0);
   c.setReg(4, RDX, Number(v >> 32n) | 0, 0);
@@ -125,7 +128,8 @@ export const rdmsr: Handler = (c) => {
 
 export const wrmsr: Handler = (c) => {
   const v = (BigInt(c.regLo[RDX]! >>> 0) << 32n) | BigInt(c.regLo[RAX]! >>> 0);
-  if (!writeMsr(c, c.regLo[RCX]! >>> 0, v)) c.raise(Vector.GP, 0);
+  const index = c.regLo[RCX]! >>> 0;
+  if (!(c.msrPolicy === null ? writeMsr(c, index, v) : policyWriteMsr(c, c.msrPolicy, index, v))) c.raise(Vector.GP, 0);
 };
 
 export const cpuid: Handler = (c) => {

@@ -26,6 +26,13 @@ export function systemRows(): OpcodeRow[] {
   add(row('Smsw_Ew', '0F 01 /4', 'smsw', '=Ew', 'smsw', { exc: 'umip', att: { regV: true } }));
   add(row('Lmsw_Ew', '0F 01 /6', 'lmsw', 'Ew', 'lmsw', { attrs: 'priv' }));
   add(row('Invlpg_M', '0F 01 /7 mod=mem', 'invlpg', 'M', 'invlpg', { attrs: 'priv' }));
+  // VMCALL (Intel) and VMMCALL (AMD): KVM's PV hypercall here (cpu/host-calls.ts).
+  add(row('Vmcall', '0F 01 /0 mod=reg rm=1', 'vmcall', '', 'hypercall', { param: 0 }));
+  add(row('Vmmcall', 'p=none 0F 01 /3 mod=reg rm=1', 'vmmcall', '', 'hypercall', { param: 1 }));
+  // With a 66 prefix objdump knows no instruction, with F3/F2 it is VMGEXIT (SEV-ES, APM Vol. 3): not modelled.
+  add(row('Vmmcall_66', 'p=66 0F 01 /3 mod=reg rm=1', '(bad)', '', 'pending', { pending: true }));
+  add(row('Vmgexit_F3', 'p=F3 0F 01 /3 mod=reg rm=1', 'vmgexit', '', 'pending', { pending: true }));
+  add(row('Vmgexit_F2', 'p=F2 0F 01 /3 mod=reg rm=1', 'vmgexit', '', 'pending', { pending: true }));
   // MONITOR/MWAIT as KVM presents them (exec/monitor.ts): #UD above CPL 0, else NOPs or #UD by KVM's quirks.
   add(row('Monitor', '0F 01 /1 mod=reg rm=0', 'monitor', '', 'monitor', { param: 0, exc: 'cpl0', att: { ops: '%edx,%ecx,rAX', suffix: 'none' } }));
   add(row('Mwait', '0F 01 /1 mod=reg rm=1', 'mwait', '', 'monitor', { param: 1, exc: 'cpl0', att: { ops: '%ecx,%eax', suffix: 'none' } }));
