@@ -8,8 +8,9 @@
 //   changed.  Objects and stamps live in build/guests-obj/, so build/guests/
 //   holds nothing but the images (`ringzero run build/guests` runs them all).
 // - Every new image is checked against the Guest ABI before it is kept:
-//   PT_LOAD layout and flags, entry point, the .ringzero.expect section, and
-//   no SSE/AVX/x87/MMX or endbr instruction (the emulator has none yet).
+//   PT_LOAD layout and flags, entry point, the .ringzero.expect and
+//   .ringzero.needs sections, and no AVX or endbr instruction (objdump, the
+//   forced-emulation prefix `ud2; 'kvm'` skipped).
 // - Paths are relative to the repo root, so __FILE__ is e.g. "guests/assert.c".
 //
 // Plain Node ESM, no dependencies.  Exits non-zero on any failure.
@@ -178,18 +179,11 @@ const SHF_ALLOC = 2n;
 const USER_TOP = 0x0000800000000000n;
 const KERNEL_BASE = 0xffff800000000000n;
 const OUTCOME = /^(done|abort|unhandled|shutdown|halt|debug-exit:\d+)$/;
+const NEEDS = new Set(['fep']);
 
-function checkElf(file) {
-  const b = fs.readFileSync(file);
-  const problems = [];
-  if (b.readUInt32BE(0) !== 0x7f454c46 || b[4] !== 2 || b[5] !== 1) return ['not an ELF64 little-endian file'];
-  if (b.readUInt16LE(16) !== 2) problems.push('e_type is not ET_EXEC');
-  if (b.readUInt16LE(18) !== 62) problems.push('e_machine is not EM_X86_64');
-  const entry = b.readBigUInt64LE(24);
-  const phoff = Number(b.readBigUInt64LE(32)), shoff = Number(b.readBigUInt64LE(40));
-  const phentsize = b.readUInt16LE(54), phnum = b.readUInt16LE(56);
-  const shentsize = b.readUInt16LE(58), shnum = b.readUInt16LE(60), shstrndx = b.readUInt16LE(62);
-
+/** The PT_LOAD headers of an ELF64 image (a dynamic or interpreted image is noted in `problems`). */
+function programHeaders(b, problems = []) {
+  const phoff = Number(b.readBigUInt64LE(32)), phentsize = b.readUInt16LE(54), phnum = b.readUInt16LE(56);
   const loads = [];
   for (let i = 0; i < phnum; i++) {
     const o = phoff + i * phentsize;
@@ -201,6 +195,20 @@ function checkElf(file) {
       filesz: b.readBigUInt64LE(o + 32), memsz: b.readBigUInt64LE(o + 40),
     });
   }
+  return loads;
+}
+
+function checkElf(file) {
+  const b = fs.readFileSync(file);
+  const problems = [];
+  if (b.readUInt32BE(0) !== 0x7f454c46 || b[4] !== 2 || b[5] !== 1) return ['not an ELF64 little-endian file'];
+  if (b.readUInt16LE(16) !== 2) problems.push('e_type is not ET_EXEC');
+  if (b.readUInt16LE(18) !== 62) problems.push('e_machine is not EM_X86_64');
+  const entry = b.readBigUInt64LE(24);
+  const shoff = Number(b.readBigUInt64LE(40));
+  const shentsize = b.readUInt16LE(58), shnum = b.readUInt16LE(60), shstrndx = b.readUInt16LE(62);
+
+  const loads = programHeaders(b, problems);
   const hex = (v) => `0x${v.toString(16)}`;
   const flagNames = { [PF_R | PF_X]: 'R+X', [PF_R]: 'R', [PF_R | PF_W]: 'R+W' };
   let prevEnd = -1n;
@@ -217,25 +225,73 @@ function checkElf(file) {
   if (!home || home.vaddr < KERNEL_BASE || !(home.flags & PF_X)) problems.push(`entry ${hex(entry)} is not in a supervisor executable segment`);
 
   let expect = 'done';
+  const needs = [];
   const strtab = Number(b.readBigUInt64LE(shoff + shstrndx * shentsize + 24));
   for (let i = 0; i < shnum; i++) {
     const o = shoff + i * shentsize;
     const nameOff = strtab + b.readUInt32LE(o);
     const name = b.toString('latin1', nameOff, b.indexOf(0, nameOff));
-    if (name !== '.ringzero.expect') continue;
+    if (name !== '.ringzero.expect' && name !== '.ringzero.needs') continue;
     const flags = b.readBigUInt64LE(o + 8), off = Number(b.readBigUInt64LE(o + 24)), size = Number(b.readBigUInt64LE(o + 32));
-    if (flags & SHF_ALLOC) problems.push('.ringzero.expect is SHF_ALLOC');
+    if (flags & SHF_ALLOC) problems.push(`${name} is SHF_ALLOC`);
     const strings = b.toString('latin1', off, off + size).split('\0').slice(0, -1);
-    if (strings.length !== 1 || !OUTCOME.test(strings[0])) problems.push(`.ringzero.expect holds ${JSON.stringify(strings)} (want one GUEST_EXPECT)`);
+    if (name === '.ringzero.needs') {
+      // GUEST_NEEDS_FEP (guests/README.md): what the runner must provide.
+      for (const n of strings) if (!NEEDS.has(n)) problems.push(`.ringzero.needs holds ${JSON.stringify(n)} (known: ${[...NEEDS].join(', ')})`);
+      needs.push(...strings);
+    } else if (strings.length !== 1 || !OUTCOME.test(strings[0])) problems.push(`.ringzero.expect holds ${JSON.stringify(strings)} (want one GUEST_EXPECT)`);
     else expect = strings[0];
   }
-  return problems.length ? problems : { expect, segments: loads.length };
+  return problems.length ? problems : { expect, needs: [...new Set(needs)], segments: loads.length };
+}
+
+// The forced-emulation prefix (guest-abi §7): `ud2` followed by the bytes 'k' 'v' 'm'.
+// objdump decodes those three bytes as an instruction (imul $imm8, 0x6d(%rsi), %esi)
+// that swallows the first byte of the instruction they prefix, and decodes the rest
+// out of step. The check skips them instead: it disassembles a copy of the image in
+// which each signature after a ud2 objdump reports is a 3-byte NOP (0f 1f 00), again
+// until no new one appears (an out-of-step decode can hide a ud2).
+const FEP_SIGNATURE = Buffer.from('kvm', 'latin1');
+const NOP3 = Buffer.from([0x0f, 0x1f, 0x00]);
+
+/** File offset of a virtual address in an executable PT_LOAD (undefined outside them). */
+function fileOffsetOf(loads, vaddr) {
+  const s = loads.find((l) => (l.flags & PF_X) && vaddr >= l.vaddr && vaddr < l.vaddr + l.filesz);
+  return s === undefined ? undefined : Number(s.offset + (vaddr - s.vaddr));
+}
+
+async function disassembleSkippingFep(file) {
+  const bytes = fs.readFileSync(file);
+  const loads = programHeaders(bytes);
+  const copy = `${file}.fep`;
+  const skipped = new Set();
+  try {
+    for (;;) {
+      const target = skipped.size ? copy : file;
+      const r = await run(OBJDUMP, ['-d', '--no-show-raw-insn', target]);
+      if (!r.ok) return { err: r.err.trim() };
+      let fresh = 0;
+      for (const line of r.out.split('\n')) {
+        const m = /^\s*([0-9a-f]+):\s+ud2\s*$/.exec(line);
+        if (!m) continue;
+        const at = fileOffsetOf(loads, BigInt(`0x${m[1]}`) + 2n);
+        if (at === undefined || skipped.has(at) || !bytes.subarray(at, at + 3).equals(FEP_SIGNATURE)) continue;
+        NOP3.copy(bytes, at);
+        skipped.add(at);
+        fresh++;
+      }
+      if (!fresh) return { out: r.out, skipped: skipped.size };
+      fs.writeFileSync(copy, bytes);
+    }
+  } finally {
+    fs.rmSync(copy, { force: true });
+  }
 }
 
 // No AVX (the model has none) and no CET endbr; SSE…SSE4.2, MMX and x87 are fine.
 async function checkInsns(file) {
-  const r = await run(OBJDUMP, ['-d', '--no-show-raw-insn', file]);
-  if (!r.ok) return [`objdump failed: ${r.err.trim()}`];
+  const r = await disassembleSkippingFep(file);
+  if (r.err !== undefined) return [`objdump failed: ${r.err}`];
   const bad = [];
   for (const line of r.out.split('\n')) {
     const m = /^\s*([0-9a-f]+):\s+(\S+)\s*(.*)$/.exec(line);
@@ -288,7 +344,8 @@ try {
     }
     fs.renameSync(tmp, g.elf);
     fs.writeFileSync(stampOf(g.name), g.hash);
-    console.log(`guests: built ${g.elf} (${res.segments} segments, expect ${res.expect})`);
+    const needs = res.needs.length ? `, needs ${res.needs.join(', ')}` : '';
+    console.log(`guests: built ${g.elf} (${res.segments} segments, expect ${res.expect}${needs})`);
   });
   if (failed) fail(`${failed} of ${todo.length} image(s) failed`);
 } catch (e) {

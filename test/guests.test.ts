@@ -2,7 +2,8 @@
 // exact events and outcome it is written to produce (guests/*.c document them).
 import { describe, it, expect } from 'vitest';
 import { Vm, type UcallEvent, type GuestEvent } from '../src/vm.js';
-import { guestImage, imagesAvailable } from './helpers/images.js';
+import { guestImage, imagesAvailable, unmetNeeds } from './helpers/images.js';
+import { parseElf } from '../src/guest/elf.js';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 
 function runGuest(name: string, options: ConstructorParameters<typeof Vm>[1] = {}) {
@@ -70,6 +71,13 @@ for (const executionPath of EXECUTION_PATHS) for (const fep of [false, true]) {
       ]);
     });
 
+    it('fep-required: declares GUEST_NEEDS_FEP; runs only with forced emulation (skipped loudly otherwise)', (ctx) => {
+      if (unmetNeeds('fep-required', { forcedEmulation: fep })) return ctx.skip();
+      const { result } = run('fep-required', { forcedEmulation: fep });
+      expect(result.outcome).toBe('done');
+      expect(ucalls(result.events).map((u) => [u.cmd, u.args[1]])).toEqual([['SYNC', 1n], ['DONE', 0n]]);
+    });
+
     it('debug-exit: writing 0x21 to port 0xf4 exits with code 67', () => {
       const { result } = run('debug-exit', { forcedEmulation: fep });
       expect(result.outcome).toBe('debug-exit');
@@ -78,6 +86,16 @@ for (const executionPath of EXECUTION_PATHS) for (const fep of [false, true]) {
     });
   });
 }
+
+describe.skipIf(!imagesAvailable.ok)('GUEST_NEEDS_FEP', () => {
+  it('the image says it needs forced emulation; run without it anyway, its first assertion fails', () => {
+    expect(parseElf(guestImage('fep-required')).needs).toEqual(['fep']);
+    expect(parseElf(guestImage('hello')).needs).toEqual([]);
+    const { result } = runGuest('fep-required', { forcedEmulation: false });
+    expect(result.outcome).toBe('abort');
+    expect(result.last).toMatchObject({ cmd: 'ABORT', file: 'guests/fep-required.c', expr: 'is_forced_emulation_enabled' });
+  });
+});
 
 describe.skipIf(!imagesAvailable.ok)('determinism and budgets', () => {
   it('two runs of the same image, on the same or another execution path, give identical events, state and instruction counts', () => {

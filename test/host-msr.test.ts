@@ -17,7 +17,7 @@ import { StopReason } from '../src/cpu/stop-reason.js';
 import { Machine, RAX, RDX, outcome, rdmsr, wrmsr } from './helpers/system.js';
 import { runCompat, CODE32_START } from './helpers/compat.js';
 
-const STAR = 0xc0000081, LSTAR = 0xc0000082, TSC_AUX = 0xc0000103;
+const STAR = 0xc0000081, LSTAR = 0xc0000082, TSC_AUX = 0xc0000103, PAT = 0x277;
 const NON_EXISTENT = 0x474f4f00, OTHER_UNKNOWN = 0x40000123;
 const STAR_VALUE = 0x0023001000080000n;
 /** STAR as guest ABI v1 starts it (guest-abi.md §4). */
@@ -75,14 +75,14 @@ describe.skipIf(!hostGuestsAvailable.ok)('userspace MSR exits and the MSR filter
       vcpu.writeVirtual(vm.symbol('rounds')!, u64(4));
 
       // 1: no filter; exits on unknown and invalid accesses. The host answers the unknown read, records the
-      // unknown and the reserved-bit writes (the CPU's TSC_AUX keeps its value), and injects #GP for
+      // unknown and the reserved-value writes (the CPU's PAT keeps its value), and injects #GP for
       // OTHER_UNKNOWN and for the non-canonical LSTAR write.
       machine.msrExits({ unknown: true, invalid: true });
       expect(round(vm, 1, [
         [{ direction: 'read', index: NON_EXISTENT, data: 0n, why: 'unknown' }, { data: 0xdead_beef_0000_0001n }],
         [{ direction: 'write', index: NON_EXISTENT, data: 0x1122334455667788n, why: 'unknown' }, {}],
         [{ direction: 'read', index: OTHER_UNKNOWN, data: 0n, why: 'unknown' }, { error: true }],
-        [{ direction: 'write', index: TSC_AUX, data: 0x1_0000_0000n, why: 'invalid' }, {}],
+        [{ direction: 'write', index: PAT, data: 2n, why: 'invalid' }, {}],
         [{ direction: 'write', index: LSTAR, data: 0x8000_0000_0000_0000n, why: 'invalid' }, { error: true }],
       ], forcedEmulation)).toEqual([
         OK(STAR_ABI), OK(), OK(0xdead_beef_0000_0001n), OK(), FAULT, OK(), FAULT, OK(), OK(0x42n), OK(STAR_VALUE),
@@ -174,8 +174,9 @@ describe.each(EXECUTION_PATHS)('MSR exits in 32-bit code on the bare machine (%s
     { name: 'RDMSR of an unknown MSR, answered', code: rdmsr(NON_EXISTENT), at: 5, policy: { unknown: true },
       access: { write: false, address: NON_EXISTENT, value: 0n, why: 'unknown' }, answer: { value: 0x11223344_55667788n },
       outcome: 'ok', edxEax: 0x11223344_55667788n },
-    { name: 'WRMSR with reserved bits, refused by the host', code: wrmsr(TSC_AUX, 1n << 32n), at: 15, policy: { invalid: true },
-      access: { write: true, address: TSC_AUX, value: 1n << 32n, why: 'invalid' }, answer: { error: true }, outcome: '#GP(0)' },
+    // (PAT memory type 2 is reserved on both vendors; TSC_AUX bits 63:32 would be dropped on AMD, not refused.)
+    { name: 'WRMSR of a reserved value, refused by the host', code: wrmsr(PAT, 2n), at: 15, policy: { invalid: true },
+      access: { write: true, address: PAT, value: 2n, why: 'invalid' }, answer: { error: true }, outcome: '#GP(0)' },
     { name: 'RDMSR denied by the filter, no filter exit', code: rdmsr(STAR), at: 5, policy: { unknown: true, deny: { read: true } }, outcome: '#GP(0)' },
     { name: 'WRMSR denied by the filter, exits and completes', code: wrmsr(STAR, 0x1234n), at: 15, policy: { filter: true, deny: { write: true } },
       access: { write: true, address: STAR, value: 0x1234n, why: 'filter' }, answer: {}, outcome: 'ok' },

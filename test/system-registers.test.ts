@@ -180,8 +180,9 @@ describe.each(EXECUTION_PATHS)('MSRs (%s path)', (path) => {
     void RCX;
   });
 
-  it('LSTAR, CSTAR, KERNEL_GS_BASE, SYSENTER_ESP/EIP need canonical values; PAT valid memory types; TSC_AUX and SFMASK 32 bits', () => {
-    for (const index of [0xc0000082, 0xc0000083, 0xc0000102, 0x175, 0x176]) {
+  // SYSENTER_ESP/EIP and TSC_AUX differ per vendor model: test/system-msrs-kvm.test.ts.
+  it('LSTAR, CSTAR, KERNEL_GS_BASE need canonical values; PAT valid memory types; SFMASK 32 bits', () => {
+    for (const index of [0xc0000082, 0xc0000083, 0xc0000102]) {
       expect(roundTrip(index, 0xffff800000000000n)).toBe(0xffff800000000000n);
       expect(roundTrip(index, 0x0000800000000000n)).toBe('#GP(0)');
     }
@@ -189,7 +190,7 @@ describe.each(EXECUTION_PATHS)('MSRs (%s path)', (path) => {
     for (let byte = 0; byte < 8; byte++) {
       for (const t of [2n, 3n, 8n]) expect(roundTrip(0x277, t << BigInt(8 * byte))).toBe('#GP(0)');
     }
-    for (const index of [0xc0000103, 0xc0000084]) {
+    for (const index of [0xc0000084]) {
       expect(roundTrip(index, 0xffffffffn)).toBe(0xffffffffn);
       expect(roundTrip(index, 1n << 32n)).toBe('#GP(0)');
     }

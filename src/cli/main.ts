@@ -1,8 +1,9 @@
 // The `ringzero` command line.
 import { parseArgs } from 'node:util';
-import { readFileSync, statSync, readdirSync } from 'node:fs';
+import { readFileSync, statSync, readdirSync, writeSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { Vm, ImageError, type VmOptions } from '../vm.js';
+import { parseElf } from '../guest/elf.js';
 import { eventJson, exitJson, eventLine, summaryLine, exitStatus, hex, hexBytes } from './format.js';
 import { describeAt, traceLine } from './describe.js';
 import { isCpuVendor, type CpuVendor } from '../arch/vendor.js';
@@ -20,7 +21,8 @@ options:
   --json                  JSON lines: one per event, then {"type":"exit",...}
   --memory SIZE           guest RAM (default 128M; suffixes K M G; multiple of 2M)
   --max-instructions N    instruction budget (default 1000000000)
-  --fep                   enable the forced-emulation prefix (ud2; 'kvm')
+  --fep                   enable the forced-emulation prefix (ud2; 'kvm'); on by
+                          itself for an image that declares GUEST_NEEDS_FEP
   --vendor amd|intel      CPU vendor model (default amd; docs/cpu-model.md)
   --stats                 print instructions, wall time and MIPS to stderr
   --trace                 print every executed instruction to stderr
@@ -44,6 +46,9 @@ function parseCount(s: string): number {
 
 interface Options { json: boolean; memory?: number; maxInstructions?: number; fep: boolean; stats: boolean; trace: boolean; vendor?: CpuVendor }
 
+/** What an image may declare it needs (`.ringzero.needs`, guests/README.md). */
+const KNOWN_NEEDS = new Set(['fep']);
+
 function loadVm(path: string, o: Options, extra: VmOptions = {}): Vm {
   let file: Uint8Array;
   try {
@@ -51,19 +56,54 @@ function loadVm(path: string, o: Options, extra: VmOptions = {}): Vm {
   } catch (e) {
     throw new ImageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const opts: VmOptions = { ...extra, forcedEmulation: o.fep };
+  const image = parseElf(file);
+  const unknown = image.needs.filter((n) => !KNOWN_NEEDS.has(n));
+  if (unknown.length) throw new ImageError(`${path} needs ${unknown.map((n) => `'${n}'`).join(', ')}, which this ringzero does not provide`);
+  // GUEST_NEEDS_FEP: the image only makes sense with forced emulation, so it runs with it on.
+  const fep = o.fep || image.needs.includes('fep');
+  if (fep && !o.fep) writeLine(2, `ringzero: ${basename(path)} declares GUEST_NEEDS_FEP: forced emulation on`);
+  const opts: VmOptions = { ...extra, forcedEmulation: fep };
   if (o.memory !== undefined) opts.memorySize = o.memory;
   if (o.maxInstructions !== undefined) opts.maxInstructions = o.maxInstructions;
   if (o.vendor !== undefined) opts.vendor = o.vendor;
-  return Vm.fromElf(file, opts);
+  return new Vm(image, opts);
+}
+
+/** A word to wait on for a millisecond while a slow reader drains the pipe. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes a line to fd 1 or 2, synchronously, as a C program's blocking write
+ * would: the run goes on only once the line is out. A slow reader makes the
+ * guest wait (no output piles up in memory while the run loop holds the
+ * thread), and a reader that went away (`ringzero run … | head`) fails the
+ * write at once: the command then ends quietly instead of running the guest
+ * to its end.
+ */
+function writeLine(fd: 1 | 2, line: string): void {
+  const buf = Buffer.from(line + '\n');
+  for (let off = 0; off < buf.length;) {
+    try {
+      off += writeSync(fd, buf, off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') outputFailed(e as Error);
+      Atomics.wait(PAUSE, 0, 0, 1); // a non-blocking pipe or socket is full: wait for the reader
+    }
+  }
+}
+
+function outputFailed(e: Error): never {
+  if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  try { process.stderr.write(`ringzero: cannot write the output: ${e.message}\n`); } catch { /* stderr is gone too */ }
+  process.exit(1);
 }
 
 function runOne(path: string, o: Options): number {
-  const print = (line: string) => process.stdout.write(line + '\n');
+  const print = (line: string) => writeLine(1, line);
   let vm: Vm | undefined;
   const describe = (rip: bigint) => (vm ? describeAt(vm, rip) : '');
   const extra: VmOptions = { onEvent: (e) => print(o.json ? eventJson(e) : eventLine(e, vm!, describe)) };
-  if (o.trace) extra.onInstruction = (v) => process.stderr.write(traceLine(v) + '\n');
+  if (o.trace) extra.onInstruction = (v) => writeLine(2, traceLine(v));
   vm = loadVm(path, o, extra);
   const start = process.hrtime.bigint();
   const result = vm.run();
@@ -71,7 +111,7 @@ function runOne(path: string, o: Options): number {
   print(o.json ? exitJson(result) : summaryLine(result, ms, describe));
   if (o.stats) {
     const mips = ms > 0 ? result.instructions / ms / 1000 : 0;
-    process.stderr.write(`instructions: ${result.instructions}\nwall time: ${ms.toFixed(1)} ms\nMIPS: ${mips.toFixed(1)}\n`);
+    writeLine(2, `instructions: ${result.instructions}\nwall time: ${ms.toFixed(1)} ms\nMIPS: ${mips.toFixed(1)}`);
   }
   return exitStatus(result);
 }
@@ -112,7 +152,7 @@ function runMany(paths: string[], o: Options): number {
     totalInsns += insns; totalMs += ms;
     if (pass) passed++; else failed++;
     if (o.json) {
-      process.stdout.write(JSON.stringify({ type: 'result', image: p, outcome, expected, instructions: insns, ms: Number(ms.toFixed(1)), pass }) + '\n');
+      writeLine(1, JSON.stringify({ type: 'result', image: p, outcome, expected, instructions: insns, ms: Number(ms.toFixed(1)), pass }));
     }
     rows.push([basename(p), outcome, expected, String(insns), ms.toFixed(1), pass ? 'pass' : 'FAIL']);
   }
@@ -120,10 +160,10 @@ function runMany(paths: string[], o: Options): number {
     const head = ['image', 'outcome', 'expected', 'instructions', 'ms', 'result'];
     const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
     const fmt = (r: string[]) => r.map((cell, c) => (c === 3 || c === 4 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
-    console.log(fmt(head));
-    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-    for (const r of rows) console.log(fmt(r));
-    console.log(`${passed} passed, ${failed} failed (${totalInsns} instructions, ${totalMs.toFixed(1)} ms)`);
+    writeLine(1, fmt(head));
+    writeLine(1, widths.map((w) => '-'.repeat(w)).join('  '));
+    for (const r of rows) writeLine(1, fmt(r));
+    writeLine(1, `${passed} passed, ${failed} failed (${totalInsns} instructions, ${totalMs.toFixed(1)} ms)`);
   }
   return failed === 0 ? 0 : 1;
 }
@@ -171,11 +211,8 @@ export function main(argv: string[]): number {
   }
 }
 
-// A reader that goes away (`ringzero run … | head`) ends the output quietly, not with a stack trace.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  process.stderr.write(`ringzero: cannot write the output: ${e.message}\n`);
-  process.exit(1);
-});
+// The same for what goes through the streams (--help, error messages).
+process.stdout.on('error', outputFailed);
+process.stderr.on('error', outputFailed);
 
 process.exitCode = main(process.argv.slice(2));

@@ -13,6 +13,7 @@ import type { OperandValues } from './operand-values.js';
 import type { StopReason } from './stop-reason.js';
 import type { HostIo, HostExits } from './host-exits.js';
 import type { HostCpuid } from './host-cpuid.js';
+import type { KvmControls } from './msr-quirks.js';
 import type { MsrPolicy } from './msr-policy.js';
 
 /** The code an execution tier binds to a decoded instruction. */
@@ -38,6 +39,8 @@ export interface ExecContext extends ArchState {
   readonly forcedEmulation: boolean;
   /** The host's CPUID table (host-cpuid.ts), or null for the model's CPUID. */
   readonly cpuidTable: HostCpuid | null;
+  /** The host's KVM quirks and capabilities for MSRs and MONITOR/MWAIT (msr-quirks.ts). */
+  readonly kvm: KvmControls;
   /** The accesses waiting for the host (host-exits.ts). */
   readonly hostExits: HostExits;
   /** The VM's userspace-MSR policy (host-calls.ts), or null: RDMSR/WRMSR as the model alone says. */

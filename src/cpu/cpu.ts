@@ -30,6 +30,7 @@ import { HostExits, HOST_EXIT, OPEN_PORTS, type HostIo } from './host-exits.js';
 import type { MsrPolicy } from './msr-policy.js';
 import { OPEN_BUS } from '../mmu/physical-access.js';
 import { HostCpuid, type CpuidEntry } from './host-cpuid.js';
+import { KvmControls } from './msr-quirks.js';
 
 export { StopReason };
 
@@ -52,6 +53,8 @@ export class Cpu extends ArchState implements RunContext {
   readonly hostExits = new HostExits(this);
   hostIo: HostIo = OPEN_PORTS;
   cpuidTable: HostCpuid | null = null;
+  /** KVM quirks and capabilities the host sets (msr-quirks.ts): MISC_ENABLE.MWAIT, MONITOR/MWAIT #UD, PLATFORM_INFO. */
+  readonly kvm = new KvmControls();
   fepUnsupported: ReadonlySet<string> | null = null;
   /** The VM's userspace-MSR policy (host-calls.ts); null on a bare CPU. */
   msrPolicy: MsrPolicy | null = null;

@@ -47,8 +47,10 @@ const SYSTEM_FEATURES: readonly (readonly [number, CpuidRegister, number])[] = [
   [1, 'edx', 7],            // MCE: CR4.MCE (no machine check is ever signalled)
   [1, 'edx', 13],           // PGE: global pages
   [1, 'edx', 16],           // PAT
+  [1, 'ecx', 3],            // MONITOR: MONITOR/MWAIT as KVM presents them (exec/monitor.ts)
   [1, 'ecx', 17],           // PCID: CR4.PCIDE, a PCID-tagged TLB, CR3 bit 63
   [1, 'ecx', 31],           // hypervisor present
+  [7, 'ebx', 1],            // IA32_TSC_ADJUST (msr-kvm.ts)
   [7, 'ebx', 7],            // SMEP
   [7, 'ebx', 9],            // ERMS: enhanced REP MOVSB/STOSB
   [7, 'ecx', 2],            // UMIP
@@ -94,6 +96,8 @@ export function cpuid(s: ArchState & CpuModel, leaf: number, subleaf: number): [
       bits(1);
       if (features.has('xsave') && (s.cr4 & CR4_OSXSAVE)) set('ecx', 27); // OSXSAVE mirrors CR4.OSXSAVE
       return out;
+    // MONITOR/MWAIT leaf: 64-byte monitor lines, ECX extensions enumerated, interrupts as break events.
+    case 5: return [64, 64, 3, 0];
     case 7:
       if (subleaf !== 0) return out;
       bits(7);

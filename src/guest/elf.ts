@@ -31,6 +31,8 @@ export interface GuestImage {
   symbols: Map<string, GuestSymbol>;
   /** The outcome the image declares in its `.ringzero.expect` section (default "done"). */
   expect: string;
+  /** What the image declares it needs to run, from its `.ringzero.needs` section (GUEST_NEEDS_FEP: "fep"). */
+  needs: string[];
 }
 
 const USER_LIMIT = 0x800000000000;           // lower half ends here
@@ -101,6 +103,7 @@ export function parseElf(file: Uint8Array): GuestImage {
 
   const symbols = new Map<string, GuestSymbol>();
   let expect = 'done';
+  const needs: string[] = [];
   if (shoff && shnum && shentsize === 64 && shoff + shnum * 64 <= file.length) {
     const sh = (i: number) => {
       const o = shoff + i * 64;
@@ -117,6 +120,9 @@ export function parseElf(file: Uint8Array): GuestImage {
       if (s.offset + s.size > file.length) continue;
       const name = shstr ? cstr(shstr.offset + s.name) : '';
       if (name === '.ringzero.expect') expect = cstr(s.offset).trim() || 'done';
+      if (name === '.ringzero.needs') {
+        for (let o = s.offset; o < s.offset + s.size;) { const n = cstr(o); if (n) needs.push(n); o += n.length + 1; }
+      }
       if (s.type === SHT_SYMTAB && s.entsize === 24 && s.link < shnum) {
         const strtab = sh(s.link);
         for (let o = s.offset; o + 24 <= s.offset + s.size; o += 24) {
@@ -132,5 +138,5 @@ export function parseElf(file: Uint8Array): GuestImage {
       }
     }
   }
-  return { entry, segments, symbols, expect };
+  return { entry, segments, symbols, expect, needs };
 }

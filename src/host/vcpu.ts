@@ -152,11 +152,11 @@ export class Vcpu {
   /** Sets them as KVM_SET_DEBUGREGS. @example vcpu.setDebugRegs({ db: [0x401000n, 0n, 0n, 0n], dr7: 0x403n }) */
   setDebugRegs(regs: Partial<DebugRegs>): void { setDebugRegs(this.cpu, regs); }
 
-  /** An MSR's value as the guest's RDMSR would read it, or undefined when the model has no such MSR. */
-  getMsr(index: number): bigint | undefined { return readMsr(this.cpu, index); }
-  /** Writes an MSR with its effects (as the guest's WRMSR); throws when the write would #GP. */
+  /** An MSR's value, read as the host (KVM_GET_MSRS: no guest-only #GP), or undefined when the model has no such MSR. */
+  getMsr(index: number): bigint | undefined { return readMsr(this.cpu, index, true); }
+  /** Writes an MSR as the host (KVM_SET_MSRS: msr-kvm.ts says what differs from a guest WRMSR); throws when KVM would refuse it. */
   setMsr(index: number, value: bigint): void {
-    if (!writeMsr(this.cpu, index, BigInt.asUintN(64, value))) throw new RangeError(`MSR 0x${index.toString(16)} rejects 0x${value.toString(16)}`);
+    if (!writeMsr(this.cpu, index, BigInt.asUintN(64, value), true)) throw new RangeError(`MSR 0x${index.toString(16)} rejects 0x${value.toString(16)}`);
     if (index === MSR_EFER) this.cpu.syncPaging();
   }
 

@@ -220,6 +220,12 @@ class Disassembler {
     return s;
   }
 
+  /** rAX at the address size (MONITOR's address register): %rax, %eax (67), %ax. */
+  private addressRax(): string {
+    this.addrUsed = true;
+    return this.insn.addrSize === 2 ? '%ax' : this.insn.addrSize === 4 ? '%eax' : '%rax';
+  }
+
   /** The string-instruction operands: %ds:(%rsi), %es:(%rdi), xlat's %ds:(%rbx). */
   private stringOperand(kind: 'X' | 'Y' | 'B'): string {
     this.addrUsed = true;
@@ -332,7 +338,7 @@ class Disassembler {
     // Operands, in the table's (Intel) order; immediates are numbered in encoding order.
     const ops: string[] = [];
     if (att.ops !== undefined) {
-      for (const t of att.ops.split(',')) ops.push(t === 'DS:rBX' ? this.stringOperand('B') : t);
+      for (const t of att.ops.split(',')) ops.push(t === 'DS:rBX' ? this.stringOperand('B') : t === 'rAX' ? this.addressRax() : t);
     } else {
       let immIndex = 0;
       for (const spec of row.operands) {

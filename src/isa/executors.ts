@@ -52,6 +52,7 @@ export const EXECUTORS = {
   rdSegBase: 'RDFSBASE RDGSBASE; param: the segment register (SEG_FS, SEG_GS)',
   wrSegBase: 'WRFSBASE WRGSBASE; param: the segment register (SEG_FS, SEG_GS)',
   rdpid: 'RDPID', invpcid: 'INVPCID',
+  monitor: 'MONITOR MWAIT; param: 0 MONITOR, 1 MWAIT (as KVM presents them)',
   hypercall: 'VMCALL VMMCALL: the KVM PV hypercall, exits to the host (cpu/host-calls.ts); param: 0 VMCALL, 1 VMMCALL',
   rdmsr: 'RDMSR', wrmsr: 'WRMSR', rdtsc: 'RDTSC', rdtscp: 'RDTSCP', rdpmc: 'RDPMC', cpuid: 'CPUID',
   ud2: 'UD2, and the forced-emulation prefix ud2; "kvm"',

@@ -2,11 +2,13 @@
 // missing (no gcc on this machine) the tests that need them skip, loudly.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseElf } from '../../src/guest/elf.js';
 
 export const GUEST_DIR = 'build/guests';
 export const GUEST_NAMES = [
   'hello', 'assert', 'exceptions', 'integer', 'console', 'debug-exit',
   'user-mode', 'user-assert', 'user-paging', 'user-io', 'user-syscall', 'user-sysinsn', 'user-debug', 'sys-regs', 'far-calls', 'float',
+  'fep-required',
 ];
 
 export const imagesAvailable: { ok: boolean; reason: string } = (() => {
@@ -19,4 +21,17 @@ if (!imagesAvailable.ok) console.warn(`\n*** SKIPPING guest-image tests: ${image
 
 export function guestImage(name: string): Uint8Array {
   return readFileSync(join(GUEST_DIR, `${name}.elf`));
+}
+
+/**
+ * Why a run of the image cannot honour what it declares it needs (GUEST_NEEDS_FEP: its
+ * `.ringzero.needs` section), or '' when it can. Tests skip such a run, loudly.
+ */
+export function unmetNeeds(name: string, o: { forcedEmulation?: boolean }): string {
+  const needs = parseElf(guestImage(name)).needs;
+  const unmet = needs.filter((n) => !(n === 'fep' && o.forcedEmulation));
+  if (unmet.length === 0) return '';
+  const reason = `${name} declares it needs ${unmet.join(', ')} (GUEST_NEEDS_FEP), which this run does not provide`;
+  console.warn(`\n*** SKIPPING: ${reason} ***\n`);
+  return reason;
 }

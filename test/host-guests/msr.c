@@ -33,7 +33,7 @@ static const struct access accesses[] = {
 	{ MSR_NON_EXISTENT, false, 0 },			/* unknown */
 	{ MSR_NON_EXISTENT, true, 0x1122334455667788ul },
 	{ MSR_OTHER_UNKNOWN, false, 0 },		/* unknown: the host injects #GP */
-	{ MSR_TSC_AUX, true, 0x100000000ul },		/* invalid: reserved bits 63:32 */
+	{ MSR_IA32_CR_PAT, true, 0x2 },			/* invalid: memory type 2 is reserved (both vendors; TSC_AUX bits 63:32 are dropped on AMD) */
 	{ MSR_LSTAR, true, 0x8000000000000000ul },	/* invalid: not canonical */
 	{ MSR_TSC_AUX, true, 0x42 },			/* valid */
 	{ MSR_TSC_AUX, false, 0 },

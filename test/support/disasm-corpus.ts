@@ -692,7 +692,7 @@ function isFepSignatureTail(data: Uint8Array, off: number): boolean {
 export function guestResults(file: string): Result[] {
   const name = basename(file);
   const sections = execSections(file);
-  const lines = objdump(file);
+  let lines = objdump(file);
   const results: Result[] = [];
   let k = 0;
   while (k < lines.length) {
@@ -704,6 +704,11 @@ export function guestResults(file: string): Result[] {
       // 'kvm' after ud2: the forced emulation prefix (guest-abi §7) is data, not an
       // instruction; objdump decodes it up to the next symbol (probes.h puts one there).
       while (k < lines.length && lines[k]!.addr < addr + 3n) k++;
+      // Without a symbol there (upstream's plain KVM_FEP) objdump's decode of 'kvm' swallowed
+      // bytes of the next instruction: disassemble again from where that instruction starts.
+      if (k < lines.length && lines[k]!.addr !== addr + 3n) {
+        lines = [...lines.slice(0, k), ...objdump(file, [`--start-address=0x${(addr + 3n).toString(16)}`])];
+      }
       continue;
     }
     const { bytes, text, next } = mergePrefixLines(lines, k);

@@ -25,6 +25,7 @@ import * as fast from './fast-calls.js';
 import { lar, lsl, verify } from './segment-query.js';
 import { sgdt, sidt, lgdt, lidt, sldt, str, lldt, ltr } from './descriptor-tables.js';
 import { rdSegBase, wrSegBase, rdpid, invpcid } from './processor-state.js';
+import { monitor } from './monitor.js';
 import { compatHandler } from './compat.js';
 import { hypercall } from '../host-calls.js';
 import * as sseMove from './sse-move.js';
@@ -74,7 +75,7 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   clac: always(sys.clac), stac: always(sys.stac), rdpkru: always(sys.rdpkru), wrpkru: always(sys.wrpkru), swapgs: always(sys.swapgs),
   syscall: always(fast.syscall), sysret: always(fast.sysret), sysenter: always(fast.sysenter), sysexit: always(fast.sysexit),
   hypercall: always(hypercall), rdmsr: always(sys.rdmsr), wrmsr: always(sys.wrmsr), rdtsc: always(sys.rdtsc), rdtscp: always(sys.rdtscp), rdpmc: always(sys.rdpmc),
-  rdSegBase: always(rdSegBase), wrSegBase: always(wrSegBase), rdpid: always(rdpid), invpcid: always(invpcid),
+  rdSegBase: always(rdSegBase), wrSegBase: always(wrSegBase), rdpid: always(rdpid), invpcid: always(invpcid), monitor: always(monitor),
   cpuid: always(sys.cpuid), ud2: always(sys.ud2),
   nop: always(sys.nop), ud: always(sys.ud), tooLong: always(sys.tooLong), pending: always(sys.pending),
   movVec: always(sseMove.movVec), movScalar: always(sseMove.movScalar), movHalf: always(sseMove.movHalf),

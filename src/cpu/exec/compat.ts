@@ -51,6 +51,8 @@ const UNCHANGED: ReadonlySet<ExecutorName> = new Set<ExecutorName>([
   // RDPID r32 zero-extends as RDPID r64 does; SYSRET (AMD; Intel #UD in legality.ts) to compatibility
   // mode without REX.W; SYSENTER/SYSEXIT (Intel; AMD #UD in long mode) as from 64-bit mode.
   'rdpid', 'sysret', 'sysenter', 'sysexit',
+  // MONITOR applies the segment itself in 32-bit code (exec/monitor.ts).
+  'monitor',
   // SSE: XMM operands and memory through effectiveAddress (the segmented path checks Insn.memSize bytes)
   'movVec', 'movScalar', 'movHalf', 'movGprXmm', 'movqXmm', 'movmsk', 'pinsrw', 'pextrw', 'vecInt', 'vecShiftImm',
   'ldmxcsr', 'stmxcsr', 'pextr', 'pinsr', 'insertps', 'ptest',

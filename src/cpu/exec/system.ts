@@ -15,6 +15,8 @@ import { checkGeneralDetect } from '../debug.js';
 import { effectiveAddress, loadOperand, storeOperand } from '../operands.js';
 import { portIn, portOut } from '../io.js';
 import { readMsr, writeMsr, msrValue } from '../msr.js';
+import { cpuidFaulting } from '../msr-kvm.js';
+import { monitorCpuidBit } from './monitor.js';
 import { policyReadMsr, policyWriteMsr } from '../host-calls.js';
 import { cpuid as cpuidLeaf } from '../cpuid.js';
 import { readControlRegister, writeControlRegister, debugRegisterIndex, writeDebugRegister } from '../control-registers.js';
@@ -131,8 +133,10 @@ export const wrmsr: Handler = (c) => {
 };
 
 export const cpuid: Handler = (c) => {
+  if (c.cpl !== 0 && cpuidFaulting(c)) c.raise(Vector.GP, 0); // MSR_MISC_FEATURES_ENABLES (msr-kvm.ts)
   const leaf = c.regLo[RAX]!, subleaf = c.regLo[RCX]!;
-  const [a, b, cx, d] = c.cpuidTable ? c.cpuidTable.lookup(c, leaf, subleaf) : cpuidLeaf(c, leaf, subleaf);
+  const [a, b, cx0, d] = c.cpuidTable ? c.cpuidTable.lookup(c, leaf, subleaf) : cpuidLeaf(c, leaf, subleaf);
+  const cx = leaf === 1 ? monitorCpuidBit(c, cx0) : cx0;
   c.setReg(4, RAX, a, 0); c.setReg(4, 3, b, 0); c.setReg(4, RCX, cx, 0); c.setReg(4, RDX, d, 0);
 };
 

@@ -33,6 +33,9 @@ export function systemRows(): OpcodeRow[] {
   add(row('Vmmcall_66', 'p=66 0F 01 /3 mod=reg rm=1', '(bad)', '', 'pending', { pending: true }));
   add(row('Vmgexit_F3', 'p=F3 0F 01 /3 mod=reg rm=1', 'vmgexit', '', 'pending', { pending: true }));
   add(row('Vmgexit_F2', 'p=F2 0F 01 /3 mod=reg rm=1', 'vmgexit', '', 'pending', { pending: true }));
+  // MONITOR/MWAIT as KVM presents them (exec/monitor.ts): #UD above CPL 0, else NOPs or #UD by KVM's quirks.
+  add(row('Monitor', '0F 01 /1 mod=reg rm=0', 'monitor', '', 'monitor', { param: 0, exc: 'cpl0', att: { ops: '%edx,%ecx,rAX', suffix: 'none' } }));
+  add(row('Mwait', '0F 01 /1 mod=reg rm=1', 'mwait', '', 'monitor', { param: 1, exc: 'cpl0', att: { ops: '%ecx,%eax', suffix: 'none' } }));
   add(row('Clac', '0F 01 /1 mod=reg rm=2', 'clac', '', 'clac', { set: 'A', feature: 'smap', exc: 'cpl0' }));
   add(row('Stac', '0F 01 /1 mod=reg rm=3', 'stac', '', 'stac', { set: 'A', feature: 'smap', exc: 'cpl0' }));
   add(row('Rdpkru', '0F 01 /5 mod=reg rm=6', 'rdpkru', '', 'rdpkru', { feature: 'pku', exc: 'pke' }));
