@@ -14,7 +14,6 @@
  *     MWAIT are NOPs).
  */
 #include "guest.h"
-#include "needs-fep.h"
 
 GUEST_NEEDS_FEP();
 

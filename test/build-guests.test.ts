@@ -19,7 +19,6 @@ if (!toolsOk) console.warn('\n*** SKIPPING the guest-build tests: no gcc/binutil
 // `vmovdqa %ymm0,%ymm0`.
 const GUESTS: Record<string, string> = {
   'fep-mov': `#include "guest.h"
-#include "needs-fep.h"
 GUEST_NEEDS_FEP();
 void main(void)
 {

@@ -105,6 +105,18 @@ void guest_halt_forever(void) __attribute__((noreturn));
 		".asciz \"" outcome "\"\n\t"				\
 		".popsection")
 
+/*
+ * The image only makes sense with forced emulation on (KVM_FEP, Guest ABI
+ * section 7).  Once, at file scope; like GUEST_EXPECT a string ("fep") in a
+ * non-allocated section, .ringzero.needs: the CLI (and `npm start`) runs the
+ * image with --fep on, the test suites run it only with forced emulation, and
+ * the guest build checks the section's strings.
+ */
+#define GUEST_NEEDS_FEP()						\
+	__asm__(".pushsection .ringzero.needs,\"\",@progbits\n\t"	\
+		".asciz \"fep\"\n\t"					\
+		".popsection")
+
 #define ____GUEST_ASSERT(_condition, _exp, _fmt, _args...)		\
 do {									\
 	if (!(_condition))						\
