@@ -12,6 +12,7 @@ import { DEBUG_EXIT_PORT, debugExitCode } from './devices/debug-exit.js';
 import type { UcallKind } from './devices/ucall.js';
 import { parseElf, ImageError, type GuestImage } from './guest/elf.js';
 import { buildEnvironment, RAM_DEFAULT } from './guest/environment.js';
+import type { PageTableBuilder } from './mmu/page-table-builder.js';
 import { GPR_NAMES } from './arch/registers.js';
 import { VirtualMachine } from './host/vm.js';
 import type { Vcpu } from './host/vcpu.js';
@@ -111,6 +112,7 @@ export class Vm {
   private readonly onInstruction: ((vm: Vm) => void) | undefined;
   private readonly serial: Serial;
   private finished: RunResult | null = null;
+  private readonly pageTables: PageTableBuilder;
 
   /** Parses and loads an ELF image. Throws ImageError (one-line message) for a bad image or option. */
   static fromElf(file: Uint8Array, options: VmOptions = {}): Vm {
@@ -137,7 +139,7 @@ export class Vm {
     this.cpu.executionPath = options.executionPath ?? 'cached';
     this.serial = new Serial((text) => this.emit({ type: 'console', text }));
     this.machine.attachPortDevice(COM1_BASE, COM1_PORTS, this.serial);
-    buildEnvironment(image, ram, this.cpu, { writableCode: options.writableCode ?? false });
+    this.pageTables = buildEnvironment(image, ram, this.cpu, { writableCode: options.writableCode ?? false });
     this.announceForcedEmulation(options.forcedEmulation ?? false);
     this.announceHostCpu(vendor);
   }
@@ -325,6 +327,23 @@ export class Vm {
     let v = 0n;
     for (let k = b.length - 1; k >= 0; k--) v = (v << 8n) | BigInt(b[k]!);
     return v;
+  }
+
+  /**
+   * The selftests' virt_pg_map: maps the 4 KiB page at guest-virtual `va` to guest-physical
+   * `gpa` in the loader's page tables (the CR3 the guest started with), page-table frames
+   * taken after the loader's own (guest ABI §2); the leaf is P, RW (unless `writable: false`),
+   * U=0 and NX unless given. Throws if `va` is mapped already.
+   * @example vm.mapPage(0xfee00000n, 0xfee00000n) // the xAPIC page, as fix_hypercall_test does
+   */
+  mapPage(va: bigint, gpa: bigint, flags: { writable?: boolean; user?: boolean; executable?: boolean } = {}): void {
+    const lin = BigInt.asIntN(64, va);
+    if (lin !== BigInt.asIntN(48, lin) || (lin & 0xfffn) !== 0n || gpa < 0n || (gpa & 0xfffn) !== 0n || gpa >= 1n << 48n) {
+      throw new RangeError(`mapPage: 0x${va.toString(16)} → 0x${gpa.toString(16)} is not a canonical, page-aligned pair`);
+    }
+    const flat = { writable: flags.writable ?? true, user: flags.user ?? false, executable: flags.executable ?? false };
+    this.pageTables.map(Number(lin), Number(gpa), 4096, flat);
+    this.cpu.mmu.invalidatePage(Number(lin));
   }
 
   /**

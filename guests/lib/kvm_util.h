@@ -33,6 +33,18 @@ extern bool is_forced_emulation_enabled;
  */
 extern uint64_t guest_entry_args[6];
 typedef void (*guest_entry_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+/*
+ * A guest function or variable only the host names: a handler it installs
+ * (vm_install_exception_handler(vm, UD_VECTOR, guest_ud_handler) upstream,
+ * vm.installExceptionHandler(vector, 'guest_ud_handler') here) or a static it
+ * writes (sync_global_to_guest; vm.writeGlobal).  With the host half gone
+ * nothing in the guest refers to it, so gcc drops the function, or folds a
+ * never-written static to its initial value; GUEST_KEEP(name) keeps it, its
+ * symbol and every read of it.
+ */
+#define GUEST_KEEP(sym)								\
+	static void *const __guest_keep_##sym __attribute__((used)) = (void *)&(sym)
+
 #define GUEST_MAIN(fn)								\
 	void main(void)								\
 	{									\

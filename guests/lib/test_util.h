@@ -9,6 +9,7 @@
 #ifndef RINGZERO_TEST_UTIL_H
 #define RINGZERO_TEST_UTIL_H
 
+#include <errno.h>		/* guests/lib/errno.h: the Linux numbers */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>

@@ -61,8 +61,11 @@ export interface EnvironmentOptions {
   writableCode?: boolean;
 }
 
-/** Lays out memory and state for `image`; throws ImageError when it cannot fit the contract. */
-export function buildEnvironment(image: GuestImage, ramSize: number, cpu: Cpu, options: EnvironmentOptions = {}): void {
+/**
+ * Lays out memory and state for `image`; throws ImageError when it cannot fit the contract.
+ * Returns the page tables' builder (the host's virt_pg_map: Vm.mapPage).
+ */
+export function buildEnvironment(image: GuestImage, ramSize: number, cpu: Cpu, options: EnvironmentOptions = {}): PageTableBuilder {
   const mem = cpu.mem;
   const hexs = (v: number) => '0x' + BigInt.asUintN(64, BigInt(v)).toString(16);
   for (const seg of image.segments) {
@@ -138,4 +141,5 @@ export function buildEnvironment(image: GuestImage, ramSize: number, cpu: Cpu, o
   cpu.fpuControlWord = 0x37f;
   cpu.mxcsr = 0x1f80;
   cpu.syncPaging();
+  return pt;
 }

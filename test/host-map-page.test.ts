@@ -1,0 +1,36 @@
+// vm.mapPage, the selftests' virt_pg_map: a page the host maps while the guest
+// waits at a SYNC is readable and writable by the guest; without it the read
+// is the #PF an unmapped address takes (the runtime's unhandled-exception report).
+import { describe, expect, it } from 'vitest';
+import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
+import { hostGuestsAvailable, loadHostGuest } from './helpers/host-guests.js';
+import type { UcallExit } from '../src/host/exits.js';
+
+const WINDOW = 0x40000000n, GPA = 0x7000000n;
+
+describe.skipIf(!hostGuestsAvailable.ok)('vm.mapPage (virt_pg_map)', () => {
+  for (const executionPath of EXECUTION_PATHS) {
+    it(`${executionPath} path: the guest reads and writes the page the host mapped`, () => {
+      const vm = loadHostGuest('map-page', { executionPath });
+      expect(vm.vcpu.run()).toMatchObject({ reason: 'ucall', cmd: 'SYNC' });
+      const value = new Uint8Array(8);
+      new DataView(value.buffer).setBigUint64(0, 0x1122334455667788n, true);
+      vm.machine.writePhysical(Number(GPA), value);
+      vm.mapPage(WINDOW, GPA);
+      expect((vm.vcpu.run() as UcallExit).args[1]).toBe(0x1122334455667788n);
+      expect(vm.vcpu.run()).toMatchObject({ reason: 'ucall', cmd: 'DONE' });
+      expect(new DataView(vm.machine.readPhysical(Number(GPA), 8).buffer).getBigUint64(0, true)).toBe(0x600dn);
+      expect(vm.vcpu.translate(WINDOW).physical).toBe(Number(GPA));
+    });
+  }
+
+  it('without the mapping the read faults; a second mapping of the page or a bad address throws', () => {
+    const vm = loadHostGuest('map-page');
+    vm.vcpu.run();
+    expect(vm.vcpu.run()).toMatchObject({ reason: 'ucall', cmd: 'ABORT', text: expect.stringMatching(/Unhandled exception '0xe'/) });
+    vm.mapPage(WINDOW, GPA);
+    expect(() => vm.mapPage(WINDOW, GPA)).toThrow(/already mapped/);
+    expect(() => vm.mapPage(WINDOW + 1n, GPA)).toThrow(/page-aligned/);
+    expect(() => vm.mapPage(0x800000000000n, GPA)).toThrow(/canonical/);
+  });
+});
