@@ -1,26 +1,42 @@
 // vm.mapPage, the selftests' virt_pg_map: a page the host maps while the guest
 // waits at a SYNC is readable and writable by the guest; without it the read
-// is the #PF an unmapped address takes (the runtime's unhandled-exception report).
+// is the #PF an unmapped address takes. GUEST_KEEP keeps what only the host
+// names: a static it writes, a handler it installs.
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
+import { Vector } from '../src/arch/vectors.js';
 import { hostGuestsAvailable, loadHostGuest } from './helpers/host-guests.js';
 import type { UcallExit } from '../src/host/exits.js';
 
-const WINDOW = 0x40000000n, GPA = 0x7000000n;
+const WINDOW = 0x40000000n, GPA = 0x7000000n, VALUE = 0x1122334455667788n;
 
-describe.skipIf(!hostGuestsAvailable.ok)('vm.mapPage (virt_pg_map)', () => {
+function putValue(vm: ReturnType<typeof loadHostGuest>): void {
+  const value = new Uint8Array(8);
+  new DataView(value.buffer).setBigUint64(0, VALUE, true);
+  vm.machine.writePhysical(Number(GPA), value);
+  vm.writeGlobal('expected', VALUE);
+}
+
+describe.skipIf(!hostGuestsAvailable.ok)('vm.mapPage (virt_pg_map), GUEST_KEEP', () => {
   for (const executionPath of EXECUTION_PATHS) {
     it(`${executionPath} path: the guest reads and writes the page the host mapped`, () => {
       const vm = loadHostGuest('map-page', { executionPath });
       expect(vm.vcpu.run()).toMatchObject({ reason: 'ucall', cmd: 'SYNC' });
-      const value = new Uint8Array(8);
-      new DataView(value.buffer).setBigUint64(0, 0x1122334455667788n, true);
-      vm.machine.writePhysical(Number(GPA), value);
+      putValue(vm);
       vm.mapPage(WINDOW, GPA);
-      expect((vm.vcpu.run() as UcallExit).args[1]).toBe(0x1122334455667788n);
       expect(vm.vcpu.run()).toMatchObject({ reason: 'ucall', cmd: 'DONE' });
       expect(new DataView(vm.machine.readPhysical(Number(GPA), 8).buffer).getBigUint64(0, true)).toBe(0x600dn);
       expect(vm.vcpu.translate(WINDOW).physical).toBe(Number(GPA));
+    });
+
+    it(`${executionPath} path: the host maps the page from the guest's #PF handler it installed by name`, () => {
+      const vm = loadHostGuest('map-page', { executionPath });
+      vm.installExceptionHandler(Vector.PF, 'guest_pf_handler');
+      vm.vcpu.run();
+      putValue(vm);
+      expect((vm.vcpu.run() as UcallExit).args[1]).toBe(BigInt(Vector.PF)); // the handler's SYNC
+      vm.mapPage(WINDOW, GPA);
+      expect(vm.vcpu.run()).toMatchObject({ reason: 'ucall', cmd: 'DONE' });
     });
   }
 
