@@ -688,7 +688,10 @@ export function diffSuite(family: string, define: (s: SuiteBuilder) => void): vo
 
     for (const f of forms) {
       const st = state.get(f);
-      it(st && !st.error ? `${f.name} [${st.cases.length} cases]` : f.name, () => {
+      it(st && !st.error ? `${f.name} [${st.cases.length} cases]` : f.name, async () => {
+        // A macrotask turn between forms: a suite of synchronous tests would otherwise keep the worker
+        // from reading vitest's RPC replies for its whole run (over 60 s: "Timeout calling onTaskUpdate").
+        await new Promise((resolve) => setImmediate(resolve));
         if (!st) throw new Error('form was not prepared');
         if (st.error) throw new Error(st.error);
         if (!emu) throw new Error(emuError ?? 'emulator not loaded');
