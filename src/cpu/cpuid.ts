@@ -20,12 +20,17 @@ const BRAND = 'ringzero virtual x86-64 CPU';
 /** The instruction features the table implements completely. */
 export function implementedFeatures(rows: readonly OpcodeRow[] = OPCODE_ROWS): Set<FeatureName> {
   const out = new Set<FeatureName>();
+  // One pass over the rows (this runs at load time): implemented mnemonics, features with a pending row.
+  const implemented = new Set<string>();
+  const pendingFeatures = new Set<FeatureName>();
+  for (const r of rows) {
+    if (!r.pending) implemented.add(r.mnemonic);
+    else if (r.feature !== undefined) pendingFeatures.add(r.feature);
+  }
   for (const name of FEATURE_NAMES) {
     const f = FEATURES[name];
     if ('incomplete' in f && f.incomplete) continue;
-    const tagged = rows.filter((r) => r.feature === name);
-    if (tagged.some((r) => r.pending)) continue;
-    const implemented = new Set(rows.filter((r) => !r.pending).map((r) => r.mnemonic));
+    if (pendingFeatures.has(name)) continue;
     if (f.instructions.every((m) => implemented.has(m))) out.add(name);
   }
   return out;

@@ -59,16 +59,16 @@ function buildEntries(rows: readonly OpcodeRow[], placed: Set<OpcodeRow>): Decod
     // +r row that merely spans it (90+r XCHG: 90 itself is NOP).
     const ordered = [...list].sort((a, b) => specificity(a) - specificity(b) || Number(b.plusR) - Number(a.plusR));
     for (const r of ordered) {
-      for (let p = 0; p < 4; p++) {
-        if (r.prefix !== 'any' && PREFIX_SLOT[r.prefix] !== p) continue;
-        for (let reg = 0; reg < 8; reg++) {
-          if (r.ext >= 0 && r.ext !== reg) continue;
-          for (let isReg = 0; isReg < 2; isReg++) {
-            if ((r.mod === 'mem' && isReg) || (r.mod === 'reg' && !isReg)) continue;
-            for (let rm = 0; rm < 8; rm++) {
-              if (r.rm >= 0 && (r.rm !== rm || !isReg)) continue;
-              slots[slotIndex(p, reg, isReg, rm)] = r;
-            }
+      // The slots a row covers: one prefix or all four, one ModRM.reg or all, memory and/or register forms,
+      // one ModRM.rm (register form only) or all (this runs at load time for every row).
+      const pLo = r.prefix === 'any' ? 0 : PREFIX_SLOT[r.prefix], pHi = r.prefix === 'any' ? 3 : pLo;
+      const gLo = r.ext >= 0 ? r.ext : 0, gHi = r.ext >= 0 ? r.ext : 7;
+      const mLo = r.mod === 'reg' || r.rm >= 0 ? 1 : 0, mHi = r.mod === 'mem' ? 0 : 1;
+      const rLo = r.rm >= 0 ? r.rm : 0, rHi = r.rm >= 0 ? r.rm : 7;
+      for (let p = pLo; p <= pHi; p++) {
+        for (let reg = gLo; reg <= gHi; reg++) {
+          for (let isReg = mLo; isReg <= mHi; isReg++) {
+            for (let rm = rLo; rm <= rHi; rm++) slots[slotIndex(p, reg, isReg, rm)] = r;
           }
         }
       }
