@@ -13,10 +13,10 @@
 import {
   type BF, atan, bf, cmpAbs, div, exp2m1, log2, log2p1, mul, neg, pi, sinCos, sub, tanCot, top,
 } from './bigfloat.js';
-import { Cls, F80, type Unpacked, packDefaultNaN, packFinite, packInf, packZero, unpack80 } from './format.js';
+import { Cls, F80, type Unpacked, packDefaultNaN, packFinite, packInf, packZero } from './format.js';
 import { raise, roundPack } from './round.js';
 import { FpFlag, type FpEnv, type FpResult } from './types.js';
-import { A, B, begin87, nan80x2, operand80 } from './x87.js';
+import { A, B, begin87, denormalOperands, operand80, operands80 } from './x87.js';
 
 /** π truncated to 66 bits (π·2^64 rounded down): the reduction constant (SDM Vol. 1 §8.3.10). */
 const PI66 = 0x3243f6a8885a308d3n;
@@ -27,10 +27,6 @@ const toBF = (u: Unpacked): BF => bf(u.sign, u.sig, u.exp);
 function round80(r: BF, env: FpEnv, res: FpResult, exact = false): void {
   if (r.m === 0n) return packZero(r.s, F80, res);
   roundPack(r.s, r.m, r.e, !exact, F80, env, res, true);
-}
-
-function denormalOperand(env: FpEnv, ...ops: Unpacked[]): void {
-  for (const u of ops) if (u.cls === Cls.FINITE && u.denormal) return raise(env, FpFlag.DE);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -125,11 +121,9 @@ export function f80Atan(
   ylo: number, yhi: number, yse: number, xlo: number, xhi: number, xse: number, env: FpEnv, res: FpResult,
 ): void {
   begin87(env);
-  unpack80(xlo, xhi, xse, A);
-  unpack80(ylo, yhi, yse, B);
-  if (nan80x2(xlo, xhi, xse, ylo, yhi, yse, env, res)) return;
+  if (operands80(xlo, xhi, xse, ylo, yhi, yse, env, res)) return;
   const x = A, y = B;
-  denormalOperand(env, x, y);
+  denormalOperands(env, x, y);
   const s = y.sign;
   if (y.cls === Cls.ZERO) {
     if (x.sign) piQuarters(s, 4, env, res);
@@ -171,9 +165,7 @@ export function f80Yl2x(
   ylo: number, yhi: number, yse: number, xlo: number, xhi: number, xse: number, env: FpEnv, res: FpResult,
 ): void {
   begin87(env);
-  unpack80(xlo, xhi, xse, A);
-  unpack80(ylo, yhi, yse, B);
-  if (nan80x2(xlo, xhi, xse, ylo, yhi, yse, env, res)) return;
+  if (operands80(xlo, xhi, xse, ylo, yhi, yse, env, res)) return;
   const x = A, y = B;
   if (x.sign && x.cls !== Cls.ZERO) {
     raise(env, FpFlag.IE);
@@ -188,7 +180,7 @@ export function f80Yl2x(
     return packInf(y.sign ^ 1, F80, res);
   }
   if (x.cls === Cls.INF) {
-    denormalOperand(env, y);
+    denormalOperands(env, y);
     return timesInf(y, 0, env, res);
   }
   const bx = toBF(x);
@@ -198,10 +190,10 @@ export function f80Yl2x(
       raise(env, FpFlag.IE);
       return packDefaultNaN(F80, res);
     }
-    denormalOperand(env, x);
+    denormalOperands(env, x);
     return timesSign(y, c < 0 ? 1 : 0, res);
   }
-  denormalOperand(env, x, y);
+  denormalOperands(env, x, y);
   if ((bx.m & (bx.m - 1n)) === 0n) {
     // log2(2^k) = k: y·k rounded, and PE even when exact unless k = 0, UE then too for a tiny
     // result (host-checked)
@@ -218,15 +210,13 @@ export function f80Yl2xp1(
   ylo: number, yhi: number, yse: number, xlo: number, xhi: number, xse: number, env: FpEnv, res: FpResult,
 ): void {
   begin87(env);
-  unpack80(xlo, xhi, xse, A);
-  unpack80(ylo, yhi, yse, B);
-  if (nan80x2(xlo, xhi, xse, ylo, yhi, yse, env, res)) return;
+  if (operands80(xlo, xhi, xse, ylo, yhi, yse, env, res)) return;
   const x = A, y = B;
   if (x.cls === Cls.INF && x.sign) {
     raise(env, FpFlag.IE);
     return packDefaultNaN(F80, res);
   }
-  denormalOperand(env, x, y);
+  denormalOperands(env, x, y);
   if (x.cls === Cls.ZERO) {
     if (y.cls === Cls.INF) {
       env.last &= ~FpFlag.DE;

@@ -3,7 +3,7 @@
 import { Cls, F80, type Unpacked, bitLength, packDefaultNaN, packFinite, packInf, packZero, unpack80 } from './format.js';
 import { raise, roundAt, roundPack, roundedInexact, roundedM, roundedUp } from './round.js';
 import { FpFlag, type FpEnv, type FpResult, Rounding } from './types.js';
-import { A, B, begin87, nan80x2, operand80, x87Format } from './x87.js';
+import { A, B, begin87, denormalOperands, operand80, operands80 } from './x87.js';
 
 /** x87 status word condition bits (SDM Vol. 1 §8.1.3). */
 export const X87Cond = { C0: 0x100, C1: 0x200, C2: 0x400, C3: 0x4000 } as const;
@@ -40,7 +40,7 @@ export function f80Compare(
     if (bad(A) || bad(B)) raise(env, FpFlag.IE);
     return X87Cond.C3 | X87Cond.C2 | X87Cond.C0;
   }
-  if ((A.cls === Cls.FINITE && A.denormal) || (B.cls === Cls.FINITE && B.denormal)) raise(env, FpFlag.DE);
+  denormalOperands(env, A, B);
   const c = order(A, B);
   return c === 0 ? X87Cond.C3 : c < 0 ? X87Cond.C0 : 0;
 }
@@ -89,10 +89,8 @@ function scaleCount(b: Unpacked): number {
 /** FSCALE: a * 2^trunc(b) (SDM Vol. 2A FSCALE table), rounded to 64 bits whatever PC. */
 export function f80Scale(alo: number, ahi: number, ase: number, blo: number, bhi: number, bse: number, env: FpEnv, res: FpResult): void {
   begin87(env);
-  unpack80(alo, ahi, ase, A);
-  unpack80(blo, bhi, bse, B);
-  if (nan80x2(alo, ahi, ase, blo, bhi, bse, env, res)) return;
-  if ((A.cls === Cls.FINITE && A.denormal) || (B.cls === Cls.FINITE && B.denormal)) raise(env, FpFlag.DE);
+  if (operands80(alo, ahi, ase, blo, bhi, bse, env, res)) return;
+  denormalOperands(env, A, B);
   if (B.cls === Cls.INF) {
     if ((B.sign && A.cls === Cls.INF) || (!B.sign && A.cls === Cls.ZERO)) {
       env.last &= ~FpFlag.DE; // invalid takes precedence
@@ -147,15 +145,13 @@ export function f80Rem(
   alo: number, ahi: number, ase: number, blo: number, bhi: number, bse: number, round: boolean, env: FpEnv, res: FpResult,
 ): number {
   begin87(env);
-  unpack80(alo, ahi, ase, A);
-  unpack80(blo, bhi, bse, B);
-  if (nan80x2(alo, ahi, ase, blo, bhi, bse, env, res)) return 0;
+  if (operands80(alo, ahi, ase, blo, bhi, bse, env, res)) return 0;
   if (A.cls === Cls.INF || B.cls === Cls.ZERO) {
     raise(env, FpFlag.IE);
     packDefaultNaN(F80, res);
     return 0;
   }
-  if ((A.cls === Cls.FINITE && A.denormal) || (B.cls === Cls.FINITE && B.denormal)) raise(env, FpFlag.DE);
+  denormalOperands(env, A, B);
   if (A.cls === Cls.ZERO) {
     packZero(A.sign, F80, res);
     return 0;

@@ -69,10 +69,26 @@ export function nan80x2(
   return true;
 }
 
+/** DE when `a` or `b` is a denormal (a finite with a zero integer bit or exponent; §4.9.1.2). */
+export function denormalOperands(env: FpEnv, a: Unpacked, b: Unpacked = a): void {
+  if ((a.cls === Cls.FINITE && a.denormal) || (b.cls === Cls.FINITE && b.denormal)) raise(env, FpFlag.DE);
+}
+
 /** DE for a denormal operand unless the operation was invalid or a divide by zero (§4.9.2). */
-function denormal87(env: FpEnv, ...ops: Unpacked[]): void {
-  if (env.last & (FpFlag.IE | FpFlag.ZE)) return;
-  for (const u of ops) if (u.cls === Cls.FINITE && u.denormal) return raise(env, FpFlag.DE);
+function denormal87(env: FpEnv, a: Unpacked, b: Unpacked = a): void {
+  if ((env.last & (FpFlag.IE | FpFlag.ZE)) === 0) denormalOperands(env, a, b);
+}
+
+/**
+ * Two-operand entry: unpack a into the module operand A and b into B; an unsupported encoding or
+ * a NaN decides the result (nan80x2). Returns true when it is decided.
+ */
+export function operands80(
+  alo: number, ahi: number, ase: number, blo: number, bhi: number, bse: number, env: FpEnv, res: FpResult,
+): boolean {
+  unpack80(alo, ahi, ase, A);
+  unpack80(blo, bhi, bse, B);
+  return nan80x2(alo, ahi, ase, blo, bhi, bse, env, res);
 }
 
 function arith80(
@@ -80,9 +96,7 @@ function arith80(
 ): void {
   begin87(env);
   if (op === Op.MUL ? fastMul80(alo, ahi, ase, blo, bhi, bse, env, res) : op !== Op.DIV && fastAdd80(alo, ahi, ase, blo, bhi, bse, op === Op.SUB, env, res)) return;
-  unpack80(alo, ahi, ase, A);
-  unpack80(blo, bhi, bse, B);
-  if (nan80x2(alo, ahi, ase, blo, bhi, bse, env, res)) return;
+  if (operands80(alo, ahi, ase, blo, bhi, bse, env, res)) return;
   arith(op, A, B, x87Format(env.pc), env, res, true);
   denormal87(env, A, B);
 }
