@@ -91,24 +91,6 @@ static volatile unsigned int db_count;
 static volatile uint64_t stop_rip;
 static volatile uint64_t watched __attribute__((aligned(8)));
 
-static inline void set_dr(int n, uint64_t v)
-{
-	switch (n) {
-	case 0: asm volatile("mov %0, %%dr0" :: "r"(v)); break;
-	case 1: asm volatile("mov %0, %%dr1" :: "r"(v)); break;
-	case 6: asm volatile("mov %0, %%dr6" :: "r"(v)); break;
-	case 7: asm volatile("mov %0, %%dr7" :: "r"(v)); break;
-	}
-}
-
-static inline uint64_t get_dr6(void)
-{
-	uint64_t v;
-
-	asm volatile("mov %%dr6, %0" : "=r"(v));
-	return v;
-}
-
 static void db_handler(struct ex_regs *regs)
 {
 	unsigned int n = db_count;

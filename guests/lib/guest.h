@@ -18,6 +18,7 @@
 #include "mm.h"
 #include "usermode.h"
 #include "probes.h"
+#include "debugreg.h"
 #include "guest-libc.h"
 
 void main(void);
