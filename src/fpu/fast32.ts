@@ -5,7 +5,7 @@
 // neighbour of the nearest result) is exact: binary32 results times binary32 operands are exact
 // in binary64, and so are the differences taken (Sterbenz).
 // Returns -1 when the slow path must run.
-import { FastPath } from './fast64.js';
+import { FastPath, directedStep } from './fast64.js';
 import { FpFlag, type FpEnv, Rounding } from './types.js';
 
 const f32 = new Float32Array(1);
@@ -48,12 +48,7 @@ export function fastArith32(op: number, a: number, b: number, env: FpEnv): numbe
   let r = u32[0]!;
   if ((r & 0x7f800000) === 0x7f800000) return -1; // overflow: the slow path decides OE and the result
   if (err !== 0 && env.rc !== Rounding.NEAREST) {
-    const neg = r >>> 31 === 1;
-    let dir = 0; // +1 toward +infinity, -1 toward -infinity
-    if (env.rc === Rounding.DOWN) dir = err < 0 ? -1 : 0;
-    else if (env.rc === Rounding.UP) dir = err > 0 ? 1 : 0;
-    else if (neg ? err > 0 : err < 0) dir = neg ? 1 : -1; // toward zero
-    if (dir !== 0) r = dir > 0 !== neg ? r + 1 : r - 1;
+    r += directedStep(env.rc, r >>> 31 === 1, err);
   }
   const er = (r >>> 23) & 0xff;
   if (er < 2 || er === 0xff) return -1;

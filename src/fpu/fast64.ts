@@ -38,6 +38,19 @@ function productError(x: number, y: number, p: number): number {
 }
 
 /**
+ * Under a directed rounding (rc ≠ nearest), how the round-to-nearest result's encoding moves to
+ * the directed one, given its sign and the sign of (exact − result): +1 one ulp up in magnitude,
+ * −1 one ulp down, 0 it stays.
+ */
+export function directedStep(rc: number, neg: boolean, err: number): number {
+  let dir = 0; // +1 toward +infinity, -1 toward -infinity
+  if (rc === Rounding.DOWN) dir = err < 0 ? -1 : 0;
+  else if (rc === Rounding.UP) dir = err > 0 ? 1 : 0;
+  else if (neg ? err > 0 : err < 0) dir = neg ? 1 : -1; // toward zero
+  return dir === 0 ? 0 : dir > 0 !== neg ? 1 : -1;
+}
+
+/**
  * Deliver the round-to-nearest result r under env.rc, given the sign of the exact value minus r
  * (a directed rounding is r or its neighbour toward the rounding direction); false when the result
  * is not safely normal.
@@ -48,19 +61,13 @@ function finish64(r: number, err: number, env: FpEnv, res: FpResult): boolean {
   let hi = u32[1]!;
   if ((hi & 0x7ff00000) === 0x7ff00000) return false; // overflow: the slow path decides OE and the result
   if (err !== 0 && env.rc !== Rounding.NEAREST) {
-    const neg = hi >>> 31 === 1;
-    let dir = 0; // +1 toward +infinity, -1 toward -infinity
-    if (env.rc === Rounding.DOWN) dir = err < 0 ? -1 : 0;
-    else if (env.rc === Rounding.UP) dir = err > 0 ? 1 : 0;
-    else if (neg ? err > 0 : err < 0) dir = neg ? 1 : -1; // toward zero
-    if (dir !== 0) {
-      if (dir > 0 !== neg) {
-        lo = (lo + 1) >>> 0;
-        if (lo === 0) hi = (hi + 1) >>> 0;
-      } else {
-        if (lo === 0) hi = (hi - 1) >>> 0;
-        lo = (lo - 1) >>> 0;
-      }
+    const step = directedStep(env.rc, hi >>> 31 === 1, err);
+    if (step > 0) {
+      lo = (lo + 1) >>> 0;
+      if (lo === 0) hi = (hi + 1) >>> 0;
+    } else if (step < 0) {
+      if (lo === 0) hi = (hi - 1) >>> 0;
+      lo = (lo - 1) >>> 0;
     }
   }
   const er = (hi >>> 20) & 0x7ff;
