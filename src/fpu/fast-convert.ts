@@ -5,6 +5,7 @@
 // Each returns false (or -1) when the exact path must run; flags as the exact path raises them.
 import { FastPath } from './fast64.js';
 import { FpFlag, type FpEnv, type FpResult, Rounding } from './types.js';
+import { raise } from './round.js';
 
 const f64 = new Float64Array(1);
 const u64 = new Uint32Array(f64.buffer);
@@ -33,10 +34,7 @@ function toInt(v: number, rc: number, min: number, max: number, env: FpEnv): boo
     else if (rc === Rounding.UP) r = Math.ceil(v);
   }
   if (r < min || r > max) return false;
-  if (frac !== 0) {
-    env.last |= FpFlag.PE;
-    env.flags |= FpFlag.PE;
-  }
+  if (frac !== 0) raise(env, FpFlag.PE);
   fastInt = r === 0 ? 0 : r; // no -0
   return true;
 }
@@ -88,10 +86,7 @@ export function fastI32ToF32(x: number, env: FpEnv): number {
   x |= 0;
   const s = Math.fround(x);
   if (s !== x && env.rc !== Rounding.NEAREST) return -1;
-  if (s !== x) {
-    env.last |= FpFlag.PE;
-    env.flags |= FpFlag.PE;
-  }
+  if (s !== x) raise(env, FpFlag.PE);
   f32[0] = s;
   return u32[0]!;
 }
@@ -118,10 +113,7 @@ export function fastF64ToF32(lo: number, hi: number, env: FpEnv): number {
   const r = u32[0]!;
   const er = (r >>> 23) & 0xff;
   if (er < 2 || er === 0xff) return -1;
-  if (s !== v) {
-    env.last |= FpFlag.PE;
-    env.flags |= FpFlag.PE;
-  }
+  if (s !== v) raise(env, FpFlag.PE);
   return r;
 }
 
@@ -148,10 +140,7 @@ export function fastI64ToF32(lo: number, hi: number, env: FpEnv): number {
   if (v !== v) return -1;
   const s = Math.fround(v);
   if (s !== v && env.rc !== Rounding.NEAREST) return -1;
-  if (s !== v) {
-    env.last |= FpFlag.PE;
-    env.flags |= FpFlag.PE;
-  }
+  if (s !== v) raise(env, FpFlag.PE);
   f32[0] = s;
   return u32[0]!;
 }

@@ -7,6 +7,7 @@
 // Returns -1 when the slow path must run.
 import { FastPath, directedStep } from './fast64.js';
 import { FpFlag, type FpEnv, Rounding } from './types.js';
+import { raise } from './round.js';
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -52,9 +53,6 @@ export function fastArith32(op: number, a: number, b: number, env: FpEnv): numbe
   }
   const er = (r >>> 23) & 0xff;
   if (er < 2 || er === 0xff) return -1;
-  if (err !== 0) {
-    env.last |= FpFlag.PE;
-    env.flags |= FpFlag.PE;
-  }
+  if (err !== 0) raise(env, FpFlag.PE);
   return r >>> 0;
 }

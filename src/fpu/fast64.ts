@@ -5,6 +5,7 @@
 // the nearest result). Everything else returns false (the exact slow path).
 // No allocation: one shared Float64Array view.
 import { FpFlag, type FpEnv, type FpResult, Rounding } from './types.js';
+import { raise } from './round.js';
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
@@ -74,10 +75,7 @@ function finish64(r: number, err: number, env: FpEnv, res: FpResult): boolean {
   if (er < 2 || er === 0x7ff) return false; // zero, near the underflow threshold, or overflow
   res.lo = lo;
   res.hi = hi;
-  if (err !== 0) {
-    env.last |= FpFlag.PE;
-    env.flags |= FpFlag.PE;
-  }
+  if (err !== 0) raise(env, FpFlag.PE);
   return true;
 }
 

@@ -3,6 +3,7 @@
 // format (every RC). Anything else returns false and the exact path runs.
 import { FastPath } from './fast64.js';
 import { FpFlag, type FpEnv, type FpResult, Rounding } from './types.js';
+import { raise } from './round.js';
 
 /** FLD m32 of a normal binary32. */
 export function fastLoad32(x: number, env: FpEnv, res: FpResult): boolean {
@@ -113,10 +114,7 @@ export function fastStore(lo: number, hi: number, se: number, bits: number, env:
     if (exp < -126 || exp > 127) return false;
     res.lo = ((sign << 31) | ((exp + 127) << 23) | (kept & 0x7fffff)) >>> 0;
   }
-  if (inexact) {
-    env.last |= FpFlag.PE;
-    env.flags |= FpFlag.PE;
-  }
+  if (inexact) raise(env, FpFlag.PE);
   env.c1 = roundedUp ? 1 : 0;
   return true;
 }
@@ -165,8 +163,7 @@ export function fastToInt(lo: number, hi: number, se: number, bits: number, rc: 
   res.lo = v >>> 0;
   res.hi = v < 0 ? 0xffffffff : 0;
   if (inexact) {
-    env.last |= FpFlag.PE;
-    env.flags |= FpFlag.PE;
+    raise(env, FpFlag.PE);
     env.c1 = inc ? 1 : 0;
   }
   return true;

@@ -6,6 +6,7 @@
 // BigInt path runs.
 import { FastPath } from './fast64.js';
 import { FpFlag, type FpEnv, type FpResult, Precision, Rounding } from './types.js';
+import { raise } from './round.js';
 
 const L = new Int32Array(9); // limbs, L[0] least significant, each in [0, 0x10000)
 const B = new Int32Array(4);
@@ -111,10 +112,7 @@ function roundPack80(sign: number, e: number, env: FpEnv, res: FpResult): boolea
   res.hi = ((L[7]! << 16) | L[6]!) >>> 0;
   res.lo = ((L[5]! << 16) | L[4]!) >>> 0;
   res.se = (sign << 15) | (e + 16383);
-  if (inexact) {
-    env.last |= FpFlag.PE;
-    env.flags |= FpFlag.PE;
-  }
+  if (inexact) raise(env, FpFlag.PE);
   env.c1 = inc ? 1 : 0;
   return true;
 }
