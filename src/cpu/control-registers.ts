@@ -130,11 +130,15 @@ export function debugRegisterIndex(c: ExecContext, n: number): number {
   return n;
 }
 
+/** DR6/DR7 as stored from a written low half: their fixed bits forced (SDM §17.2.3, §17.2.4). */
+export function debugRegisterValue(n: 6 | 7, lo: number): bigint {
+  return BigInt((n === 6 ? (lo | DR6_FIXED1) & ~0x1000 : (lo | DR7_FIXED1) & ~DR7_FIXED0) >>> 0);
+}
+
 /** MOV DRn, r64: DR6/DR7 have fixed bits and #GP(0) on a non-zero upper half. */
 export function writeDebugRegister(c: ExecContext, n: number, lo: number, hi: number): void {
   if ((n === 6 || n === 7) && hi !== 0) c.raise(Vector.GP, 0);
-  if (n === 6) c.dr[6] = BigInt(((lo | DR6_FIXED1) & ~0x1000) >>> 0);
-  else if (n === 7) c.dr[7] = BigInt(((lo | DR7_FIXED1) & ~DR7_FIXED0) >>> 0);
+  if (n === 6 || n === 7) c.dr[n] = debugRegisterValue(n, lo);
   else c.dr[n] = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
   // The breakpoints take effect from the next instruction (debug.ts).
   syncBreakpoints(c);

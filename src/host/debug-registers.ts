@@ -2,7 +2,7 @@
 // DR0-DR3, DR6, DR7. These are the guest's own breakpoints (its #DB handling);
 // host debugging that the guest cannot see is a separate facility.
 import type { Cpu } from '../cpu/cpu.js';
-import { DR6_FIXED1, DR7_FIXED0, DR7_FIXED1 } from '../arch/control-registers.js';
+import { debugRegisterValue } from '../cpu/control-registers.js';
 
 export interface DebugRegs {
   /** DR0-DR3: breakpoint linear addresses. */
@@ -26,6 +26,6 @@ export function setDebugRegs(cpu: Cpu, regs: Partial<DebugRegs>): void {
     if (v !== undefined && (v >> 32n) !== 0n) throw new RangeError(`setDebugRegs: ${name} = 0x${v.toString(16)} has bits above 31 set`);
   }
   regs.db?.forEach((v, n) => { cpu.dr[n] = BigInt.asUintN(64, v); });
-  if (regs.dr6 !== undefined) cpu.dr[6] = BigInt(((Number(regs.dr6) | DR6_FIXED1) & ~0x1000) >>> 0);
-  if (regs.dr7 !== undefined) cpu.dr[7] = BigInt(((Number(regs.dr7) | DR7_FIXED1) & ~DR7_FIXED0) >>> 0);
+  if (regs.dr6 !== undefined) cpu.dr[6] = debugRegisterValue(6, Number(regs.dr6));
+  if (regs.dr7 !== undefined) cpu.dr[7] = debugRegisterValue(7, Number(regs.dr7));
 }
