@@ -44,26 +44,31 @@ export const ALL_TABLE_FEATURES: ReadonlySet<FeatureName> = new Set([
   ...MODEL_FEATURES, ...OPCODE_ROWS.filter((r) => r.feature !== undefined && !r.pending).map((r) => r.feature!),
 ]);
 
-// System features (leaf, register, bit): what the MMU and system code implement.
-const SYSTEM_FEATURES: readonly (readonly [number, CpuidRegister, number])[] = [
-  [1, 'edx', 2],            // DE: debug extensions (CR4.DE)
-  [1, 'edx', 3],            // PSE
-  [1, 'edx', 6],            // PAE
-  [1, 'edx', 7],            // MCE: CR4.MCE (no machine check is ever signalled)
-  [1, 'edx', 13],           // PGE: global pages
-  [1, 'edx', 16],           // PAT
-  [1, 'ecx', 3],            // MONITOR: MONITOR/MWAIT as KVM presents them (exec/monitor.ts)
-  [1, 'ecx', 17],           // PCID: CR4.PCIDE, a PCID-tagged TLB, CR3 bit 63
-  [1, 'ecx', 31],           // hypervisor present
-  [7, 'ebx', 1],            // IA32_TSC_ADJUST (msr-kvm.ts)
-  [7, 'ebx', 7],            // SMEP
-  [7, 'ebx', 9],            // ERMS: enhanced REP MOVSB/STOSB
-  [7, 'ecx', 2],            // UMIP
-  [0x80000001, 'edx', 20],  // NX
-  [0x80000001, 'edx', 26],  // 1 GiB pages
-  [0x80000001, 'edx', 29],  // long mode
-  [0x80000007, 'edx', 8],   // invariant TSC
-];
+/** A CPUID bit: leaf, register, bit number. */
+export type CpuidBit = readonly [number, CpuidRegister, number];
+
+// System features (leaf, register, bit): what the MMU and system code implement. Named: host-cpuid.ts
+// ties CR4/EFER bits and the page walk to them.
+export const SYSTEM_BITS = {
+  DE: [1, 'edx', 2],                // debug extensions (CR4.DE)
+  PSE: [1, 'edx', 3],
+  PAE: [1, 'edx', 6],
+  MCE: [1, 'edx', 7],               // CR4.MCE (no machine check is ever signalled)
+  PGE: [1, 'edx', 13],              // global pages
+  PAT: [1, 'edx', 16],
+  MONITOR: [1, 'ecx', 3],           // MONITOR/MWAIT as KVM presents them (exec/monitor.ts)
+  PCID: [1, 'ecx', 17],             // CR4.PCIDE, a PCID-tagged TLB, CR3 bit 63
+  HYPERVISOR: [1, 'ecx', 31],       // hypervisor present
+  TSC_ADJUST: [7, 'ebx', 1],        // IA32_TSC_ADJUST (msr-kvm.ts)
+  SMEP: [7, 'ebx', 7],
+  ERMS: [7, 'ebx', 9],              // enhanced REP MOVSB/STOSB
+  UMIP: [7, 'ecx', 2],
+  NX: [0x80000001, 'edx', 20],
+  PAGE1GB: [0x80000001, 'edx', 26], // 1 GiB pages
+  LM: [0x80000001, 'edx', 29],      // long mode
+  INVTSC: [0x80000007, 'edx', 8],   // invariant TSC
+} as const satisfies Record<string, CpuidBit>;
+const SYSTEM_FEATURES: readonly CpuidBit[] = Object.values(SYSTEM_BITS);
 
 function str4(s: string, off: number): number {
   let v = 0;
@@ -71,7 +76,8 @@ function str4(s: string, off: number): number {
   return v;
 }
 
-const REG_INDEX: Readonly<Record<CpuidRegister, number>> = { eax: 0, ebx: 1, ecx: 2, edx: 3 };
+/** Index of a CPUID output register in [EAX, EBX, ECX, EDX]. */
+export const REG_INDEX: Readonly<Record<CpuidRegister, number>> = { eax: 0, ebx: 1, ecx: 2, edx: 3 };
 
 /** What CPUID reports besides the state: the vCPU's features and vendor model. */
 export interface CpuModel {

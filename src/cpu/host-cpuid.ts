@@ -8,7 +8,7 @@ import {
   CR4_OSXSAVE, CR4_PKE, EFER_NXE, EFER_LME, EFER_SCE,
 } from '../arch/control-registers.js';
 import { FEATURES, FEATURE_NAMES, type CpuidRegister, type FeatureName } from '../isa/features.js';
-import { cpuid, ALL_TABLE_FEATURES, type CpuModel } from './cpuid.js';
+import { cpuid, ALL_TABLE_FEATURES, REG_INDEX, SYSTEM_BITS, type CpuidBit, type CpuModel } from './cpuid.js';
 import type { ArchState } from './state.js';
 
 /** One leaf of the table (KVM's struct kvm_cpuid_entry2, without flags). */
@@ -21,21 +21,21 @@ export interface CpuidEntry {
   edx: number;
 }
 
-type Bit = readonly [number, CpuidRegister, number];
+type Bit = CpuidBit;
+const bitOf = (f: FeatureName): Bit => [FEATURES[f].leaf, FEATURES[f].reg, FEATURES[f].bit];
 
 /** CR4 bits and the CPUID bit that must be set for them (SDM Vol. 3A §2.5, CPUID). */
 const CR4_FEATURE_BITS: readonly (readonly [number, Bit])[] = [
-  [CR4_DE, [1, 'edx', 2]], [CR4_PSE, [1, 'edx', 3]], [CR4_PAE, [1, 'edx', 6]], [CR4_MCE, [1, 'edx', 7]],
-  [CR4_PGE, [1, 'edx', 13]], [CR4_TSD, [1, 'edx', 4]], [CR4_PCE, [1, 'edx', 0]],
-  [CR4_OSFXSR, [1, 'edx', 24]], [CR4_OSXMMEXCPT, [1, 'edx', 25]],
-  [CR4_PCIDE, [1, 'ecx', 17]], [CR4_SMEP, [7, 'ebx', 7]], [CR4_UMIP, [7, 'ecx', 2]],
+  [CR4_DE, SYSTEM_BITS.DE], [CR4_PSE, SYSTEM_BITS.PSE], [CR4_PAE, SYSTEM_BITS.PAE], [CR4_MCE, SYSTEM_BITS.MCE],
+  [CR4_PGE, SYSTEM_BITS.PGE], [CR4_TSD, bitOf('tsc')], [CR4_PCE, bitOf('fpu')],
+  [CR4_OSFXSR, bitOf('fxsr')], [CR4_OSXMMEXCPT, bitOf('sse')],
+  [CR4_PCIDE, SYSTEM_BITS.PCID], [CR4_SMEP, SYSTEM_BITS.SMEP], [CR4_UMIP, SYSTEM_BITS.UMIP],
 ];
 /** EFER bits and their CPUID bits (APM Vol. 2 §3.1.7). */
 const EFER_FEATURE_BITS: readonly (readonly [number, Bit])[] = [
-  [EFER_NXE, [0x80000001, 'edx', 20]], [EFER_LME, [0x80000001, 'edx', 29]], [EFER_SCE, [0x80000001, 'edx', 11]],
+  [EFER_NXE, SYSTEM_BITS.NX], [EFER_LME, SYSTEM_BITS.LM], [EFER_SCE, bitOf('syscall')],
 ];
 
-const REG: Readonly<Record<CpuidRegister, number>> = { eax: 0, ebx: 1, ecx: 2, edx: 3 };
 /** Leaves whose subleaf selects the data (others ignore ECX). */
 const INDEXED = new Set([4, 7, 0xb, 0xd, 0xf, 0x10, 0x12, 0x14, 0x17, 0x18, 0x1d, 0x1e, 0x1f, 0x20, 0x23, 0x24, 0x8000001d, 0x80000020]);
 
@@ -57,12 +57,12 @@ export class HostCpuid {
 
   has([leaf, reg, bit]: Bit): boolean {
     const v = this.leaves.get(key(leaf, 0));
-    return v !== undefined && ((v[REG[reg]]! >>> bit) & 1) === 1;
+    return v !== undefined && ((v[REG_INDEX[reg]]! >>> bit) & 1) === 1;
   }
 
   /** The instruction features the guest sees: those the table reports and the emulator has rows for. */
   features(): Set<FeatureName> {
-    return new Set(FEATURE_NAMES.filter((n) => ALL_TABLE_FEATURES.has(n) && this.has([FEATURES[n].leaf, FEATURES[n].reg, FEATURES[n].bit])));
+    return new Set(FEATURE_NAMES.filter((n) => ALL_TABLE_FEATURES.has(n) && this.has(bitOf(n))));
   }
 
   /** What the guest's CPUID returns: the entry, else zeros (a leaf the host did not set). */
@@ -71,8 +71,8 @@ export class HostCpuid {
     if (!v) return [0, 0, 0, 0];
     const out: [number, number, number, number] = [v[0], v[1], v[2], v[3]];
     // OSXSAVE (1.ECX[27]) and OSPKE (7.ECX[4]) mirror CR4 (KVM's kvm_update_cpuid_runtime).
-    if ((leaf >>> 0) === 1) out[2] = (out[2] & ~(1 << 27)) | (this.has([1, 'ecx', 26]) && (s.cr4 & CR4_OSXSAVE) ? 1 << 27 : 0);
-    if ((leaf >>> 0) === 7 && (subleaf >>> 0) === 0) out[2] = (out[2] & ~(1 << 4)) | (this.has([7, 'ecx', 3]) && (s.cr4 & CR4_PKE) ? 1 << 4 : 0);
+    if ((leaf >>> 0) === 1) out[2] = (out[2] & ~(1 << 27)) | (this.has(bitOf('xsave')) && (s.cr4 & CR4_OSXSAVE) ? 1 << 27 : 0);
+    if ((leaf >>> 0) === 7 && (subleaf >>> 0) === 0) out[2] = (out[2] & ~(1 << 4)) | (this.has(bitOf('pku')) && (s.cr4 & CR4_PKE) ? 1 << 4 : 0);
     return out;
   }
 
@@ -84,7 +84,7 @@ export class HostCpuid {
   }
 
   /** CPUID.80000001H:EDX[26] (Page1GB): whether PS in a PDPTE maps a 1 GiB page or is reserved. */
-  gbPages(): boolean { return this.has([0x80000001, 'edx', 26]); }
+  gbPages(): boolean { return this.has(SYSTEM_BITS.PAGE1GB); }
 
   /** CPUID.0DH.0 EAX: the XCR0 bits XSETBV may set (a missing leaf: none). */
   xcr0Bits(): number { return this.leaves.get(key(0xd, 0))?.[0] ?? 0; }
