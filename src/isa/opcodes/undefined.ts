@@ -1,7 +1,8 @@
 // Rows: encodings that are invalid in 64-bit mode, undefined mandatory-prefix
-// slots, and the instructions recognised but not implemented yet (MMX,
-// SSE…SSE4.2 and their state save: they end in emulation-failure, never in a
-// silent #UD). Pending rows carry their ModRM and immediate shape, so the
+// slots (#UD, measured on the host), and the instructions of extensions the
+// model lacks (SHA, AES, GFNI, PCLMULQDQ, ADX, SSE4a, MOVDIR*: recognised, not
+// implemented: emulation-failure, never a silent #UD, and their CPUID bits are
+// not reported). Pending rows carry their ModRM and immediate shape, so the
 // length (and the reported bytes) are right, and their exception class, so
 // CR0.EM/TS and CR4.OSFXSR faults come first as on hardware.
 import { row, type AttSyntax, type ExceptionClass, type OpcodeRow } from '../table.js';
@@ -79,8 +80,7 @@ export function undefinedRows(implemented: readonly OpcodeRow[] = []): OpcodeRow
   // SFENCE and on FXSAVE…XSAVEOPT (66 0F AE /6 is CLWB, which the model lacks: #UD as on a CPU
   // without it), on XRSTORS, XSAVEC, XSAVES (0F C7 /3-/5), F2/F3 on CLFLUSH, any of them on RDPKRU/WRPKRU (SDM:
   // NP), F3 on MOVBE. Without a row the decoder falls back to the unprefixed one.
-  // F2 0F 38 F0/F1 is CRC32 (SSE4.2) and 66/F2 0F 78 EXTRQ/INSERTQ (SSE4a, two
-  // immediates): not implemented yet.
+  // 66/F2 0F 78 EXTRQ/INSERTQ (SSE4a, two immediates): an extension the model lacks (pending rows below).
   for (const p of ['66', 'F2', 'F3']) {
     for (const n of [5, 6, 7]) add(row(`Ud_${p}_0FAE_${n}_reg`, `p=${p} 0F AE /${n} mod=reg`, '(bad)', '', 'ud'));
     for (const n of [3, 4, 5]) add(row(`Ud_${p}_0FC7_${n}_mem`, `p=${p} 0F C7 /${n} mod=mem`, '(bad)', '', 'ud'));
