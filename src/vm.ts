@@ -150,12 +150,7 @@ export class Vm {
    * or 0 into it through the guest's page tables, before the first instruction.
    */
   private announceForcedEmulation(enabled: boolean): void {
-    const sym = this.image.symbols.get(FEP_SYMBOL);
-    if (!sym) return;
-    if (sym.size !== 1) throw new ImageError(`${FEP_SYMBOL} must be a 1-byte bool, its size is ${sym.size}`);
-    const pa = this.translate(sym.value);
-    if (pa === undefined || !this.mem.isRam(pa, 1)) throw new ImageError(`${FEP_SYMBOL} at 0x${sym.value.toString(16)} is not in a loaded segment`);
-    this.mem.write8(pa, enabled ? 1 : 0);
+    this.writeLoaderGlobal(FEP_SYMBOL, 1, enabled ? 1n : 0n);
   }
 
   /**
@@ -179,7 +174,7 @@ export class Vm {
   private writeLoaderGlobal(name: string, size: number, value: bigint): void {
     const sym = this.image.symbols.get(name);
     if (!sym) return;
-    if (sym.size !== size) throw new ImageError(`${name} must be ${size} byte(s), its size is ${sym.size}`);
+    if (sym.size !== size) throw new ImageError(`${name} must be ${size === 1 ? 'a 1-byte bool' : `${size} bytes`}, its size is ${sym.size}`);
     const pa = this.translate(sym.value);
     if (pa === undefined || !this.mem.isRam(pa, size)) throw new ImageError(`${name} at 0x${sym.value.toString(16)} is not in a loaded segment`);
     for (let k = 0; k < size; k++) this.mem.write8(pa + k, Number((value >> BigInt(8 * k)) & 0xffn));
