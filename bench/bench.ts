@@ -15,7 +15,7 @@ if (build.status !== 0) {
 interface Sample { outcome: string; instructions: number; ms: number }
 
 function runOnce(file: Uint8Array, reference: boolean): Sample {
-  const vm = Vm.fromElf(file, { maxInstructions: 2e9, executionPath: reference ? 'reference' : 'cached' });
+  const vm = Vm.fromElf(file, { maxInstructions: 2e9, executionPath: reference ? 'reference' : 'interp' });
   const t0 = process.hrtime.bigint();
   const r = vm.run();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;

@@ -64,7 +64,7 @@ export interface VmOptions {
   forcedEmulation?: boolean;
   /** The CPU vendor model: 'amd' (default) or 'intel' (docs/cpu-model.md lists where they differ). */
   vendor?: CpuVendor;
-  /** How guest code runs: 'cached' (default) or 'reference' (see EXECUTION_PATHS). */
+  /** How guest code runs: 'interp' (default) or 'reference' (see EXECUTION_PATHS). */
   executionPath?: ExecutionPath;
   /** Instruction budget for run() (default 1e9): past it the outcome is `limit`. */
   maxInstructions?: number;
@@ -136,7 +136,7 @@ export class Vm {
     this.machine = new VirtualMachine({ vendor, forcedEmulation: options.forcedEmulation ?? false, fixHypercall: options.fixHypercall ?? true }, this.mem);
     this.vcpu = this.machine.createVcpu();
     this.cpu = this.vcpu.cpu;
-    this.cpu.executionPath = options.executionPath ?? 'cached';
+    this.cpu.executionPath = options.executionPath ?? 'interp';
     this.serial = new Serial((text) => this.emit({ type: 'console', text }));
     this.machine.attachPortDevice(COM1_BASE, COM1_PORTS, this.serial);
     this.pageTables = buildEnvironment(image, ram, this.cpu, { writableCode: options.writableCode ?? false });

@@ -33,7 +33,7 @@ describe.each([['32-bit', CS32], ['16-bit', CS16]] as const)('%s code: random by
       const cpl = rng.bool(0.3) ? 3 : 0;
       const regs: Record<number, bigint> = {};
       for (let r = 0; r < 8; r++) if (r !== 4) regs[r] = rng.bool(0.5) ? BigInt(rng.below(0x10000)) : BigInt(0x600000 + rng.below(0x1000));
-      const ends = (['cached', 'reference'] as const).map((path) => {
+      const ends = (['interp', 'reference'] as const).map((path) => {
         const { m, r } = runCompat(code, { path, cpl: cpl as 0 | 3, ...(cpl === 0 ? { cs } : {}), regs, maxInstructions: 16 }, new Machine());
         return { r, state: [r.outcome, r.vector, r.errorCode, r.cr2, m.cpu.rip, m.cpu.getRflags(), ...Array.from({ length: 16 }, (_, k) => m.cpu.getReg64(k))] };
       });

@@ -80,7 +80,7 @@ describe('a bare VM driven through its exits', () => {
   }
 
   it('an IN answered with nothing reads all ones; an in-VM device answers without an exit', () => {
-    const { vm, vcpu } = bareMachine('cached');
+    const { vm, vcpu } = bareMachine('interp');
     let written = -1;
     vm.attachPortDevice(0x80, 1, { read: () => 0, write: (_p, _s, v) => { written = v; } });
     expect(vcpu.run()).toMatchObject({ reason: 'io', direction: 'in', port: 0x81 });
@@ -93,7 +93,7 @@ describe('a bare VM driven through its exits', () => {
   });
 
   it('a pending IN survives setRegs/setSregs that leave the linear RIP, and is dropped when RIP moves (as KVM)', () => {
-    const { vcpu } = bareMachine('cached');
+    const { vcpu } = bareMachine('interp');
     vcpu.run(); // the OUT
     const inExit = vcpu.run();
     expect(inExit).toMatchObject({ reason: 'io', direction: 'in', port: 0x81 });
@@ -103,7 +103,7 @@ describe('a bare VM driven through its exits', () => {
     expect(vcpu.run()).toMatchObject({ reason: 'io', direction: 'in', port: 0x82 }); // the IN completed: on to REP INSB
     expect(vcpu.getRegs().rbx & 0xffn).toBe(0x34n);
     // Again, but the host moves RIP back onto the IN: the answer is dropped and the IN exits anew.
-    const { vcpu: v2 } = bareMachine('cached');
+    const { vcpu: v2 } = bareMachine('interp');
     v2.run();
     const again = v2.run();
     if (again.reason === 'io') again.value = 0x55;
@@ -113,7 +113,7 @@ describe('a bare VM driven through its exits', () => {
   });
 
   it('registers: what setSregs/setRegs/setFpu store, the get calls return', () => {
-    const { vcpu } = bareMachine('cached');
+    const { vcpu } = bareMachine('interp');
     const s = vcpu.getSregs();
     expect(s.cs).toEqual(segment(0x8, true));
     expect(s.gdt).toEqual({ base: BigInt(GDT), limit: 23 });
@@ -153,7 +153,7 @@ describe('a bare VM driven through its exits', () => {
   }
 
   it('translate reports the walk entry by entry, and where it stops', () => {
-    const { vcpu } = bareMachine('cached');
+    const { vcpu } = bareMachine('interp');
     const t = vcpu.translate(0x201234n);
     expect(t.physical).toBe(0x201234);
     expect(t.pageSize).toBe(0x200000);

@@ -125,7 +125,7 @@ describe('forced emulation (README: the next instruction on the reference path)'
     const load = [0x8b, 0x04, 0x25, ...abs32(SUPCODE)];
     // load (cached in the TLB); clear the entry's P; ud2 'kvm' load → #PF(0)
     const code = [...load, 0xc6, 0x04, 0x25, ...abs32(pte), 0, 0x0f, 0x0b, 0x6b, 0x76, 0x6d, ...load];
-    expect(outcome(m.run(code, { path: 'cached' }))).toBe('#PF(0)');
+    expect(outcome(m.run(code, { path: 'interp' }))).toBe('#PF(0)');
     expect(m.cpu.cr2).toBe(SUPCODE);
   });
 
@@ -133,10 +133,10 @@ describe('forced emulation (README: the next instruction on the reference path)'
     const m = new Machine();
     m.cpu.forcedEmulation = true;
     const fep = [0x0f, 0x0b, 0x6b, 0x76, 0x6d];
-    expect(outcome(m.run([...fep, ...fep, 0xb8, 7, 0, 0, 0, 0x90], { path: 'cached' }))).toBe('ok');
+    expect(outcome(m.run([...fep, ...fep, 0xb8, 7, 0, 0, 0, 0x90], { path: 'interp' }))).toBe('ok');
     expect(m.cpu.getReg64(RAX)).toBe(7n);
-    expect(outcome(m.run([0x0f, 0x0b, 0x6b, 0x76, 0x6e, 0x90], { path: 'cached' }))).toBe('#UD');
+    expect(outcome(m.run([0x0f, 0x0b, 0x6b, 0x76, 0x6e, 0x90], { path: 'interp' }))).toBe('#UD');
     m.cpu.forcedEmulation = false;
-    expect(outcome(m.run([...fep, 0x90], { path: 'cached' }))).toBe('#UD');
+    expect(outcome(m.run([...fep, 0x90], { path: 'interp' }))).toBe('#UD');
   });
 });

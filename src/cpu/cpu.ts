@@ -66,7 +66,7 @@ export class Cpu extends ArchState implements RunContext {
   forcedEmulation: boolean;
   readonly vendor: CpuVendor;
   /** How guest code runs (see execution-path.ts); 'reference' runs every instruction on the reference path. */
-  executionPath: ExecutionPath = 'cached';
+  executionPath: ExecutionPath = 'interp';
   stopReason = StopReason.None;
   stopMessage = '';
   /** For EmulationFailure: address and bytes of the instruction. */
@@ -242,7 +242,7 @@ export class Cpu extends ArchState implements RunContext {
       try {
         if (debug) this.interpreter.runDebug(end, this.executionPath === 'reference');
         else if (this.executionPath === 'reference') this.interpreter.runReference(end);
-        else this.interpreter.runCached(end);
+        else this.interpreter.runInterp(end);
       } catch (e) {
         this.handleThrow(e);
         if (this.hostDebug !== null) this.hostDebug.afterEvent(this);

@@ -1,5 +1,5 @@
 // The interpreter, the two execution paths of today (execution-path.ts):
-//   cached     fetch through the decoded-code cache (per physical frame, with a
+//   interp     fetch through the decoded-code cache (per physical frame, with a
 //              shortcut for the page RIP is on), handlers specialised per form;
 //   reference  every instruction fetched and decoded fresh, generic handlers,
 //              every memory access walking the page tables (no TLB).
@@ -31,8 +31,8 @@ export class Interpreter {
 
   constructor(private readonly c: RunContext) {}
 
-  /** The cached path: runs until a stop reason or `end` instructions retired. */
-  runCached(end: number): void {
+  /** The interpreter tier (decoded-code cache and TLB): runs until a stop reason or `end` instructions retired. */
+  runInterp(end: number): void {
     const c = this.c;
     while (c.stopReason === StopReason.None && c.instructions < end) {
       const rip = c.rip;

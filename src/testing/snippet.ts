@@ -42,7 +42,7 @@ export interface SnippetInput {
    * FIP, FDP, ST(0)-ST(7); bytes 24-31 ignored). Default: FNINIT's state with R0-R7 zero.
    */
   x87?: Uint8Array;
-  /** Execution path (default 'cached'). */
+  /** Execution path (default 'interp'). */
   path?: ExecutionPath;
   maxInstructions?: number;
 }
@@ -161,7 +161,7 @@ export function runSnippet(input: SnippetInput): SnippetOutput {
   if (input.x87) cpu.x87.readFxImage(input.x87);
   cpu.setRflags((Number(input.rflags & 0xffffffffn) & (ARITH_FLAGS | DF)) | IF | RFLAGS_FIXED1);
   cpu.rip = SNIPPET_CODE_ADDR;
-  cpu.executionPath = input.path ?? 'cached';
+  cpu.executionPath = input.path ?? 'interp';
 
   const end = SNIPPET_CODE_ADDR + input.code.length;
   const max = input.maxInstructions ?? 10000;

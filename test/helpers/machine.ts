@@ -99,7 +99,7 @@ export class Machine {
     c.setReg64(4, o.regs?.[4] ?? BigInt(STACK_TOP - 0x100));
     c.setRflags(o.rflags ?? 0x2);
     c.syncPaging();
-    c.executionPath = o.path ?? 'cached';
+    c.executionPath = o.path ?? 'interp';
     c.rip = CODE;
     this.end = CODE + code.length;
     this.max = o.maxInstructions ?? 1000;
