@@ -2,7 +2,7 @@
 // exact events and outcome it is written to produce (guests/*.c document them).
 import { describe, it, expect } from 'vitest';
 import { Vm, type UcallEvent, type GuestEvent } from '../src/vm.js';
-import { guestImage, imagesAvailable, unmetNeeds } from './helpers/images.js';
+import { guestImage, imagesAvailable, unmetNeeds, GUEST_NAMES } from './helpers/images.js';
 import { parseElf } from '../src/guest/elf.js';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 
@@ -98,13 +98,32 @@ describe.skipIf(!imagesAvailable.ok)('GUEST_NEEDS_FEP', () => {
 });
 
 describe.skipIf(!imagesAvailable.ok)('determinism and budgets', () => {
-  it('two runs of the same image, on the same or another execution path, give identical events, state and instruction counts', () => {
-    const runs = [...EXECUTION_PATHS, ...EXECUTION_PATHS].map((executionPath) => runGuest('integer', { executionPath }));
-    const [a, ...others] = runs;
-    for (const b of others) {
-      expect(b.result.instructions).toBe(a!.result.instructions);
-      expect(b.result.events).toEqual(a!.result.events);
-      expect(b.vm.regs()).toEqual(a!.vm.regs());
+  // Determinism across tiers (issue 11): every bundled guest, run on every execution path, gives
+  // byte-identical console output and ucalls, the same outcome, instruction count (= TSC) and
+  // final registers; stopped by a budget halfway, every path stops at the same instruction in the same state.
+  const fep = (name: string) => ({ forcedEmulation: unmetNeeds(name, {}) !== '' });
+  const summary = (r: ReturnType<typeof runGuest>) => ({
+    outcome: r.result.outcome, instructions: r.result.instructions, code: r.result.code, message: r.result.message,
+    console: r.result.events.filter((e) => e.type === 'console').map((e) => e.text).join('\n'),
+    events: r.result.events, regs: r.vm.regs(),
+  });
+  it.each(GUEST_NAMES)('%s: identical output, ucalls, instruction count and registers on every path, also when a budget stops it halfway', (name) => {
+    const [first, ...others] = EXECUTION_PATHS.map((executionPath) => summary(runGuest(name, { ...fep(name), executionPath })));
+    expect(first!.instructions).toBeGreaterThan(100);
+    for (const other of others) expect(other).toEqual(first);
+    const half = Math.floor(first!.instructions / 2) + 1;
+    const [a, ...b] = EXECUTION_PATHS.map((executionPath) => summary(runGuest(name, { ...fep(name), executionPath, maxInstructions: half })));
+    expect(a!.outcome).toBe('limit');
+    expect(a!.instructions).toBe(half);
+    for (const other of b) expect(other).toEqual(a);
+  });
+
+  it('two runs of the same image on the same path give identical events, state and instruction counts', () => {
+    for (const executionPath of EXECUTION_PATHS) {
+      const [a, b] = [runGuest('user-debug', { executionPath }), runGuest('user-debug', { executionPath })];
+      expect(b.result.instructions).toBe(a.result.instructions);
+      expect(b.result.events).toEqual(a.result.events);
+      expect(b.vm.regs()).toEqual(a.vm.regs());
     }
   });
 
