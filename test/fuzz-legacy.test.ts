@@ -2,9 +2,10 @@
 // random byte sequences (prefix-heavy ones included) run as 32-bit code (CS.D
 // = 1) and as 16-bit code (CS.D = 0) at CPL 0 and CPL 3 must end in a defined
 // outcome, never an internal error (a JavaScript exception escaping the CPU),
-// and end the same way on both execution paths (outcome, vector, error code,
-// RIP, every register, RFLAGS).
+// and end the same way on every execution path (EXECUTION_PATHS: outcome, vector,
+// error code, RIP, every register, RFLAGS).
 import { describe, expect, it } from 'vitest';
+import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { runCompat } from './helpers/compat.js';
 import { Machine, descriptor } from './helpers/system.js';
 import { Rng } from './support/rng.js';
@@ -25,7 +26,7 @@ function randomCode(rng: Rng): number[] {
 }
 
 describe.each([['32-bit', CS32], ['16-bit', CS16]] as const)('%s code: random bytes', (_name, cs) => {
-  it(`${COUNT} seeded sequences end in a defined outcome, the same on both paths`, () => {
+  it(`${COUNT} seeded sequences end in a defined outcome, the same on every path (${EXECUTION_PATHS.join(', ')})`, () => {
     const rng = new Rng(cs === CS16 ? 0x16 : 0x32);
     const failures: string[] = [];
     for (let n = 0; n < COUNT; n++) {
@@ -33,15 +34,18 @@ describe.each([['32-bit', CS32], ['16-bit', CS16]] as const)('%s code: random by
       const cpl = rng.bool(0.3) ? 3 : 0;
       const regs: Record<number, bigint> = {};
       for (let r = 0; r < 8; r++) if (r !== 4) regs[r] = rng.bool(0.5) ? BigInt(rng.below(0x10000)) : BigInt(0x600000 + rng.below(0x1000));
-      const ends = (['interp', 'reference'] as const).map((path) => {
+      const ends = EXECUTION_PATHS.map((path) => {
         const { m, r } = runCompat(code, { path, cpl: cpl as 0 | 3, ...(cpl === 0 ? { cs } : {}), regs, maxInstructions: 16 }, new Machine());
         return { r, state: [r.outcome, r.vector, r.errorCode, r.cr2, m.cpu.rip, m.cpu.getRflags(), ...Array.from({ length: 16 }, (_, k) => m.cpu.getReg64(k))] };
       });
-      const [a, b] = ends as [typeof ends[0], typeof ends[0]];
+      const [a, ...others] = ends as [typeof ends[0], ...typeof ends];
       const hex = Buffer.from(code).toString('hex');
       if (!OUTCOMES.has(a.r.outcome)) failures.push(`${hex} cpl ${cpl}: ${a.r.outcome} ${a.r.message ?? ''}`);
-      const sa = a.state.map(String).join(), sb = b.state.map(String).join();
-      if (sa !== sb) failures.push(`${hex} cpl ${cpl}: cached ${sa} / reference ${sb}`);
+      const sa = a.state.map(String).join();
+      others.forEach((b, k) => {
+        const sb = b.state.map(String).join();
+        if (sa !== sb) failures.push(`${hex} cpl ${cpl}: ${EXECUTION_PATHS[0]} ${sa} / ${EXECUTION_PATHS[k + 1]} ${sb}`);
+      });
       if (failures.length >= 10) break;
     }
     expect(failures).toEqual([]);

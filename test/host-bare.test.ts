@@ -79,8 +79,8 @@ describe('a bare VM driven through its exits', () => {
     });
   }
 
-  it('an IN answered with nothing reads all ones; an in-VM device answers without an exit', () => {
-    const { vm, vcpu } = bareMachine('interp');
+  it.each(EXECUTION_PATHS)('an IN answered with nothing reads all ones; an in-VM device answers without an exit (%s path)', (path) => {
+    const { vm, vcpu } = bareMachine(path);
     let written = -1;
     vm.attachPortDevice(0x80, 1, { read: () => 0, write: (_p, _s, v) => { written = v; } });
     expect(vcpu.run()).toMatchObject({ reason: 'io', direction: 'in', port: 0x81 });
@@ -92,8 +92,8 @@ describe('a bare VM driven through its exits', () => {
     expect([...vm.readPhysical(BUF, 3)]).toEqual([0xff, 0xff, 0xff]);
   });
 
-  it('a pending IN survives setRegs/setSregs that leave the linear RIP, and is dropped when RIP moves (as KVM)', () => {
-    const { vcpu } = bareMachine('interp');
+  it.each(EXECUTION_PATHS)('a pending IN survives setRegs/setSregs that leave the linear RIP, and is dropped when RIP moves (as KVM) (%s path)', (path) => {
+    const { vcpu } = bareMachine(path);
     vcpu.run(); // the OUT
     const inExit = vcpu.run();
     expect(inExit).toMatchObject({ reason: 'io', direction: 'in', port: 0x81 });
@@ -103,7 +103,7 @@ describe('a bare VM driven through its exits', () => {
     expect(vcpu.run()).toMatchObject({ reason: 'io', direction: 'in', port: 0x82 }); // the IN completed: on to REP INSB
     expect(vcpu.getRegs().rbx & 0xffn).toBe(0x34n);
     // Again, but the host moves RIP back onto the IN: the answer is dropped and the IN exits anew.
-    const { vcpu: v2 } = bareMachine('interp');
+    const { vcpu: v2 } = bareMachine(path);
     v2.run();
     const again = v2.run();
     if (again.reason === 'io') again.value = 0x55;

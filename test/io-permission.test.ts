@@ -100,7 +100,7 @@ describe('I/O permission: port × size × IOPL × CPL × bitmap × TSS limit (SD
     });
   }
 
-  it('the imm8 forms (E4-E7) check the same bits', () => {
+  it.each(EXECUTION_PATHS)('the imm8 forms (E4-E7) check the same bits (%s path)', (path) => {
     const m = new Machine();
     const bad: string[] = [];
     for (const port of [0, 7, 8, 0x80, 0xfe, 0xff]) {
@@ -110,7 +110,7 @@ describe('I/O permission: port × size × IOPL × CPL × bitmap × TSS limit (SD
           for (const out of [false, true]) {
             const code = [...(size === 2 ? [0x66] : []), (out ? 0xe6 : 0xe4) + (size === 1 ? 0 : 1), port];
             const want = allowed(3, 0, port, size, { name: 'full', limit: FULL_LIMIT, mapBase: MAP_BASE }, bm) ? 'ok' : '#GP(0)';
-            const got = describeResult(m.run(code, { cpl: 3 }));
+            const got = describeResult(m.run(code, { cpl: 3, path }));
             if (got !== want) bad.push(`${out ? 'out' : 'in'} imm8 0x${port.toString(16)} size ${size} bitmap ${bmName}: model ${want}, cpu ${got}`);
           }
         }
@@ -119,10 +119,10 @@ describe('I/O permission: port × size × IOPL × CPL × bitmap × TSS limit (SD
     expect(bad).toEqual([]);
   });
 
-  it('IN from a port nobody claims reads all ones; the permission check comes before any access', () => {
+  it.each(EXECUTION_PATHS)('IN from a port nobody claims reads all ones; the permission check comes before any access (%s path)', (path) => {
     const m = new Machine();
     m.setIoBitmap(FULL_LIMIT, MAP_BASE, new Uint8Array(8193));
-    expect(describeResult(m.run([0xed], { cpl: 3, regs: { [RDX]: 0x1234n, 0: 0x5555555555555555n } }))).toBe('ok');
+    expect(describeResult(m.run([0xed], { cpl: 3, path, regs: { [RDX]: 0x1234n, 0: 0x5555555555555555n } }))).toBe('ok');
     expect(m.cpu.getReg64(0)).toBe(0xffffffffn); // a 32-bit IN zero-extends into RAX
   });
 });

@@ -130,9 +130,9 @@ describe('CPUID reports exactly what the table implements', () => {
     for (const f of ['bmi1'] as const) expect(MODEL_FEATURES.has(f), f).toBe(false);
   });
 
-  it('CPUID executed by a guest agrees with the host view, and follows a vCPU without a feature', () => {
+  it.each(EXECUTION_PATHS)('CPUID executed by a guest agrees with the host view, and follows a vCPU without a feature (%s path)', (path) => {
     const m = new Machine(new Set([...MODEL_FEATURES].filter((f) => f !== 'popcnt')));
-    expect(m.run([0x0f, 0xa2], { regs: { [RAX]: 1n, [RCX]: 0n } }).outcome).toBe('ok');
+    expect(m.run([0x0f, 0xa2], { path, regs: { [RAX]: 1n, [RCX]: 0n } }).outcome).toBe('ok');
     expect((Number(m.cpu.getReg64(RCX)) >>> 23) & 1).toBe(0);
     expect((Number(m.cpu.getReg64(RDX)) >>> 15) & 1).toBe(1); // CMOV
   });

@@ -116,7 +116,8 @@ describe.each(EXECUTION_PATHS)('instruction fetch (%s path)', (path) => {
   });
 });
 
-describe('forced emulation (README: the next instruction on the reference path)', () => {
+// Forced emulation from every tier: the prefixed instruction runs on the reference path whichever path runs the rest.
+describe.each(EXECUTION_PATHS)('forced emulation from the %s path (README: the next instruction on the reference path)', (path) => {
   it('an access behind the prefix walks the page tables: it sees an entry cleared without INVLPG', () => {
     const m = new Machine();
     m.cpu.forcedEmulation = true;
@@ -125,7 +126,7 @@ describe('forced emulation (README: the next instruction on the reference path)'
     const load = [0x8b, 0x04, 0x25, ...abs32(SUPCODE)];
     // load (cached in the TLB); clear the entry's P; ud2 'kvm' load → #PF(0)
     const code = [...load, 0xc6, 0x04, 0x25, ...abs32(pte), 0, 0x0f, 0x0b, 0x6b, 0x76, 0x6d, ...load];
-    expect(outcome(m.run(code, { path: 'interp' }))).toBe('#PF(0)');
+    expect(outcome(m.run(code, { path }))).toBe('#PF(0)');
     expect(m.cpu.cr2).toBe(SUPCODE);
   });
 
@@ -133,10 +134,10 @@ describe('forced emulation (README: the next instruction on the reference path)'
     const m = new Machine();
     m.cpu.forcedEmulation = true;
     const fep = [0x0f, 0x0b, 0x6b, 0x76, 0x6d];
-    expect(outcome(m.run([...fep, ...fep, 0xb8, 7, 0, 0, 0, 0x90], { path: 'interp' }))).toBe('ok');
+    expect(outcome(m.run([...fep, ...fep, 0xb8, 7, 0, 0, 0, 0x90], { path }))).toBe('ok');
     expect(m.cpu.getReg64(RAX)).toBe(7n);
-    expect(outcome(m.run([0x0f, 0x0b, 0x6b, 0x76, 0x6e, 0x90], { path: 'interp' }))).toBe('#UD');
+    expect(outcome(m.run([0x0f, 0x0b, 0x6b, 0x76, 0x6e, 0x90], { path }))).toBe('#UD');
     m.cpu.forcedEmulation = false;
-    expect(outcome(m.run([...fep, 0x90], { path: 'interp' }))).toBe('#UD');
+    expect(outcome(m.run([...fep, 0x90], { path }))).toBe('#UD');
   });
 });

@@ -139,9 +139,9 @@ describe.each(EXECUTION_PATHS)('debug registers (%s path)', (path) => {
 
 // SDM MOV DR: in 64-bit mode only DR6/DR7 reject bits 63:32; DR0-DR3 hold any 64-bit value (§17.2.4,
 // APM §13.1.1.1), beyond 2^53 in magnitude included.
-it('DR0-DR3 hold a non-canonical 64-bit value exactly', () => {
+it.each(EXECUTION_PATHS)('DR0-DR3 hold a non-canonical 64-bit value exactly (%s path)', (path) => {
   const m = new Machine();
-  expect(outcome(m.run([...movImm(RAX, 0x123456789abcdef1n), ...movToDr(0), ...movImm(RAX, 0), ...movFromDr(0)]))).toBe('ok');
+  expect(outcome(m.run([...movImm(RAX, 0x123456789abcdef1n), ...movToDr(0), ...movImm(RAX, 0), ...movFromDr(0)], { path }))).toBe('ok');
   expect(BigInt.asUintN(64, m.cpu.getReg64(RAX))).toBe(0x123456789abcdef1n);
 });
 
