@@ -27,8 +27,8 @@ interface Case { seed: string; input: TierInput; items: Item[]; addr: Map<Item, 
 
 function makeCase(seed: string): Case {
   const p = generateProgram(seed);
-  const { code, addr } = layout(p.items, T_CODE);
-  return { seed, items: p.items, addr, input: { code, data: p.data, regs: p.regs, rflags: p.rflags, cpl: p.cpl } };
+  const { code, addr } = layout(p.items, T_CODE + p.origin);
+  return { seed, items: p.items, addr, input: { code, origin: p.origin, data: p.data, regs: p.regs, rflags: p.rflags, cpl: p.cpl } };
 }
 
 const machine = new TierMachine();
@@ -69,9 +69,9 @@ function report(c: Case, what: string, a: ExecutionPath, b: ExecutionPath, diffs
   const marks = new Map<number, string>([[Number(BigInt(sa.rip)), `   <== ${a} stopped here (${sa.stop})`]]);
   let out = `seed ${JSON.stringify(c.seed)} (${c.input.cpl === 3 ? 'CPL 3' : 'CPL 0'}), ${what}: ${a} vs ${b}:\n  ${diffs.join('\n  ')}\n` +
     `reproduce: RINGZERO_FUZZ_TIERS_SEED='${c.seed}' npx vitest run test/fuzz-tiers.test.ts\n` +
-    `program (initial code, ${c.input.code.length} bytes):\n${listing(c.input.code, T_CODE, marks)}`;
-  const finalCode = sa.code.subarray(0, c.input.code.length);
-  if (Buffer.compare(finalCode, c.input.code) !== 0) out += `\ncode as ${a} left it:\n${listing(finalCode, T_CODE, marks)}`;
+    `program (initial code, ${c.input.code.length} bytes):\n${listing(c.input.code, T_CODE + c.input.origin, marks)}`;
+  const finalCode = sa.code.subarray(c.input.origin, c.input.origin + c.input.code.length);
+  if (Buffer.compare(finalCode, c.input.code) !== 0) out += `\ncode as ${a} left it:\n${listing(finalCode, T_CODE + c.input.origin, marks)}`;
   return out;
 }
 
@@ -93,7 +93,7 @@ function check(c: Case, stats: Stats): string[] {
   stats.stops.set(key, (stats.stops.get(key) ?? 0) + 1);
   stats.programs++;
   stats.instructions += n;
-  if (Buffer.compare(ref.code.subarray(0, c.input.code.length), c.input.code) !== 0) stats.smc++;
+  if (Buffer.compare(ref.code.subarray(c.input.origin, c.input.origin + c.input.code.length), c.input.code) !== 0) stats.smc++;
   if (ref.stop === 'emulation-failure' || ref.stop === 'internal-error' || ref.stop === 'limit') {
     failures.push(report(c, `a generated program must end by itself (HLT, a fault), not as ${ref.stop}`, p0, p0, [ref.message ?? ''], ref));
   }

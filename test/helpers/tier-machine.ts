@@ -26,6 +26,8 @@ const GDT_ENTRIES = [0n, 0x00af9b000000ffffn, 0x00cf93000000ffffn, 0x00cffb00000
 
 export interface TierInput {
   code: Uint8Array;
+  /** Where the code starts (and runs from), as an offset into the code pages (a program may cross a page). */
+  origin: number;
   /** T_DATA_SIZE bytes (the unmapped page's are ignored). */
   data: Uint8Array;
   regs: bigint[];
@@ -40,6 +42,8 @@ export interface TierState {
   errorCode?: number;
   cr2?: string;
   message?: string;
+  /** CR2 whatever stopped the run (only a page fault may write it). */
+  cr2Now: string;
   instructions: number;
   rip: string;
   rflags: string;
@@ -94,13 +98,13 @@ export class TierMachine {
     this.envImage = this.mem.u8.slice(ENV, this.envEnd);
   }
 
-  /** Resets the vCPU and memory and loads a program; the next run() starts at T_CODE. */
+  /** Resets the vCPU and memory and loads a program; the next run() starts at T_CODE + origin. */
   load(input: TierInput, path: ExecutionPath): void {
     const c = this.cpu, m = this.mem.u8;
     c.resetExecution();
     m.set(this.envImage, ENV);
     m.fill(0xcc, this.codePhys, this.codePhys + T_CODE_SIZE);
-    m.set(input.code, this.codePhys);
+    m.set(input.code, this.codePhys + input.origin);
     this.dataPhys.forEach((pa, p) => { if (pa >= 0) m.set(input.data.subarray(p * 4096, p * 4096 + 4096), pa); });
     m.fill(0, this.stackPhys, this.stackPhys + T_STACK_SIZE);
     c.cr0 = 0x80010033; // PG WP NE ET MP PE
@@ -117,7 +121,7 @@ export class TierMachine {
     c.setRflags((input.rflags & 0xcd5) | 0x2);
     c.syncPaging();
     c.executionPath = path;
-    c.rip = T_CODE;
+    c.rip = T_CODE + input.origin;
     this.lastStop = StopReason.None;
   }
 
@@ -144,6 +148,7 @@ export class TierMachine {
     const s: TierState = {
       stop: STOP_NAMES[stop] ?? `stop ${stop}`,
       instructions: c.instructions,
+      cr2Now: hex(c.cr2),
       rip: hex(c.rip),
       rflags: hex(c.getRflags() >>> 0),
       regs: Array.from({ length: 16 }, (_, r) => hex(c.getReg64(r))),
@@ -181,6 +186,7 @@ export function stateDiffs(a: TierState, b: TierState): string[] {
   field('errorCode', a.errorCode, b.errorCode);
   field('cr2', a.cr2, b.cr2);
   field('message', a.message, b.message);
+  field('CR2', a.cr2Now, b.cr2Now);
   field('instructions', a.instructions, b.instructions);
   field('rip', a.rip, b.rip);
   field('rflags', a.rflags, b.rflags);

@@ -15,6 +15,8 @@ type Size = 8 | 16 | 32 | 64;
 
 export interface Program {
   items: Item[];
+  /** Offset of the program in the code pages: half the programs start late in the first page and cross into the next. */
+  origin: number;
   cpl: 0 | 3;
   regs: bigint[];
   rflags: number;
@@ -208,7 +210,8 @@ class Gen {
 
   private oneInstruction(): void {
     const k = this.rng.below(100);
-    if (k < 22) this.alu();
+    if (this.faulty && this.rng.bool(0.012)) this.fault();
+    else if (k < 22) this.alu();
     else if (k < 30) this.unary();
     else if (k < 35) this.test();
     else if (k < 48) this.mov();
@@ -220,6 +223,18 @@ class Gen {
     else if (k < 95) this.string();
     else if (k < 97) this.codePageStore();
     else this.emit(raw(0xf8 + this.rng.below(2))); // clc / stc
+  }
+
+  /** An instruction that faults or traps other than by a data-area page: a non-canonical store, UD2, INT3, INTO, CLI. */
+  private fault(): void {
+    const r = this.rng;
+    switch (r.below(5)) {
+      case 0: this.emit(raw(0x48, 0xb8, ...le(0x8000000000000000n + r.u64() % 0x7fff000000000000n, 8)), raw(0x89, 0x08)); break; // movabs rax, non-canonical; mov [rax], ecx: #GP(0)
+      case 1: this.emit(raw(0x0f, 0x0b)); break; // ud2
+      case 2: this.emit(raw(0xcc)); break; // int3: a trap (RIP after it)
+      case 3: this.emit(raw(0xce)); break; // into: #UD in 64-bit mode
+      default: this.emit(raw(0xfa)); // cli: #GP(0) at CPL 3 (IOPL 0)
+    }
   }
 
   // ---- self-modifying stores over a straight run ----
@@ -328,12 +343,13 @@ export function generateProgram(seed: string): Program {
   const r = new Rng(seed);
   const faulty = r.bool(0.5);
   let items = new Gen(r, faulty).program();
-  for (let n = 0; items.reduce((a, i) => a + i.bytes.length, 0) > T_CODE_SIZE - 128; n++) items = new Gen(r, faulty).program();
+  const origin = r.bool(0.5) ? 0 : r.int(0xd00, 0xff8);
+  while (items.reduce((a, i) => a + i.bytes.length, 0) > T_CODE_SIZE - 128 - origin) items = new Gen(r, faulty).program();
   const regs = Array.from({ length: 16 }, () => {
     const k = r.below(10);
     return k < 3 ? BigInt(T_DATA + r.below(T_DATA_SIZE)) : k < 6 ? BigInt(r.below(64)) : r.u64();
   });
   regs[4] = BigInt(T_STACK + 0x1000);
   regs[14] = BigInt(T_DATA);
-  return { items, cpl: r.bool(0.5) ? 0 : 3, regs, rflags: r.below(0x1000) & 0xcd5, data: r.bytes(T_DATA_SIZE) };
+  return { items, origin, cpl: r.bool(0.5) ? 0 : 3, regs, rflags: r.below(0x1000) & 0xcd5, data: r.bytes(T_DATA_SIZE) };
 }
