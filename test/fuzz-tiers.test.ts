@@ -28,7 +28,7 @@ interface Case { seed: string; input: TierInput; items: Item[]; addr: Map<Item, 
 function makeCase(seed: string): Case {
   const p = generateProgram(seed);
   const { code, addr } = layout(p.items, T_CODE + p.origin);
-  return { seed, items: p.items, addr, input: { code, origin: p.origin, data: p.data, regs: p.regs, rflags: p.rflags, cpl: p.cpl } };
+  return { seed, items: p.items, addr, input: { code, origin: p.origin, data: p.data, regs: p.regs, rflags: p.rflags, xmm: p.xmm, cpl: p.cpl } };
 }
 
 const machine = new TierMachine();

@@ -33,6 +33,8 @@ export interface TierInput {
   regs: bigint[];
   /** Arithmetic flags and DF. */
   rflags: number;
+  /** XMM0-15, 16 bytes each. */
+  xmm: Uint8Array;
   cpl: 0 | 3;
 }
 
@@ -48,6 +50,7 @@ export interface TierState {
   rip: string;
   rflags: string;
   regs: string[];
+  xmm: Uint8Array;
   /** The data pages that are mapped, the code pages, the stack, the page tables (accessed/dirty bits). */
   data: Uint8Array;
   code: Uint8Array;
@@ -118,6 +121,7 @@ export class TierMachine {
     setSegment(c, SEG_SS, cpl === 3 ? 0x23 : 0x10, 0, 0xffffffff, cpl === 3 ? 0xc0f3 : 0xc093);
     for (const s of [SEG_ES, SEG_DS, SEG_FS, SEG_GS]) setSegment(c, s, 0, 0, 0, 0);
     for (let r = 0; r < 16; r++) c.setReg64(r, BigInt.asUintN(64, input.regs[r] ?? 0n));
+    for (let r = 0; r < 16; r++) c.xmm.setXmm(r, input.xmm.subarray(r * 16, r * 16 + 16));
     c.setRflags((input.rflags & 0xcd5) | 0x2);
     c.syncPaging();
     c.executionPath = path;
@@ -152,12 +156,14 @@ export class TierMachine {
       rip: hex(c.rip),
       rflags: hex(c.getRflags() >>> 0),
       regs: Array.from({ length: 16 }, (_, r) => hex(c.getReg64(r))),
+      xmm: new Uint8Array(256),
       data: new Uint8Array(T_DATA_SIZE),
       code: m.slice(this.codePhys, this.codePhys + T_CODE_SIZE),
       stack: m.slice(this.stackPhys, this.stackPhys + T_STACK_SIZE),
       tables: m.slice(ENV, this.envEnd),
     };
     this.dataPhys.forEach((pa, p) => { if (pa >= 0) s.data.set(m.subarray(pa, pa + 4096), p * 4096); });
+    for (let r = 0; r < 16; r++) s.xmm.set(c.xmm.getXmm(r), r * 16);
     if (stop === StopReason.Exception) {
       s.vector = c.exc.vector;
       if (c.exc.hasError) s.errorCode = c.exc.errorCode;
@@ -192,7 +198,7 @@ export function stateDiffs(a: TierState, b: TierState): string[] {
   field('rflags', a.rflags, b.rflags);
   a.regs.forEach((v, r) => field(`r${r}`, v, b.regs[r]));
   for (const d of [
-    bytesDiff('data', a.data, b.data, T_DATA), bytesDiff('code', a.code, b.code, T_CODE),
+    bytesDiff('xmm (byte 16 * register + k)', a.xmm, b.xmm, 0), bytesDiff('data', a.data, b.data, T_DATA), bytesDiff('code', a.code, b.code, T_CODE),
     bytesDiff('stack', a.stack, b.stack, T_STACK), bytesDiff('page tables (phys)', a.tables, b.tables, ENV),
   ]) if (d) out.push(d);
   return out;

@@ -21,6 +21,7 @@ export interface Program {
   regs: bigint[];
   rflags: number;
   data: Uint8Array;
+  xmm: Uint8Array;
 }
 
 class Gen {
@@ -193,6 +194,19 @@ class Gen {
     this.emit(raw(...rep, ...(s === 16 ? [0x66] : s === 64 ? [0x48] : []), op + (s === 8 ? 0 : 1)));
   }
 
+  /** SSE2 integer moves and arithmetic (MOVDQA faults on a misaligned operand: #GP(0)). */
+  private sse(): void {
+    const r = this.rng, x = () => r.below(16);
+    switch (r.below(6)) {
+      case 0: this.emit(enc({ pre: [0x66], op: [0x0f, 0x6e], reg: x(), rm: this.rm(false), w: r.bool(0.5) })); break; // movd/movq xmm, r/m
+      case 1: this.emit(enc({ pre: [0x66], op: [0x0f, 0x7e], reg: x(), rm: this.rm(true), w: r.bool(0.5) })); break; // movd/movq r/m, xmm
+      case 2: this.emit(enc({ pre: [r.pick([0xf3, 0x66])], op: [0x0f, 0x6f], reg: x(), rm: r.bool(0.5) ? this.mem(false) : { reg: x() } })); break; // movdqu/movdqa xmm, xmm/m128
+      case 3: this.emit(enc({ pre: [0xf3], op: [0x0f, 0x7f], reg: x(), rm: this.mem(true) })); break; // movdqu m128, xmm
+      case 4: this.emit(enc({ pre: [0x66], op: [0x0f, 0x70], reg: x(), rm: { reg: x() }, imm: [r.below(256)] })); break; // pshufd
+      default: this.emit(enc({ pre: [0x66], op: [0x0f, r.pick([0xfe, 0xef, 0xd4, 0xfa, 0xdb, 0x74])], reg: x(), rm: r.bool(0.3) ? this.mem(false) : { reg: x() } })); // paddd pxor paddq psubd pand pcmpeqb
+    }
+  }
+
   /** mov [scratch + n], reg: a store into a code page that holds no instruction of the program. */
   private codePageStore(): void {
     this.emit(enc({ op: [0x89], reg: this.reg(), rm: { rip: this.scratch, off: this.rng.below(60) } }));
@@ -220,7 +234,8 @@ class Gen {
     else if (k < 68) this.mulDiv();
     else if (k < 76) this.stack();
     else if (k < 90) this.misc();
-    else if (k < 95) this.string();
+    else if (k < 93) this.string();
+    else if (k < 95) this.sse();
     else if (k < 97) this.codePageStore();
     else this.emit(raw(0xf8 + this.rng.below(2))); // clc / stc
   }
@@ -351,5 +366,5 @@ export function generateProgram(seed: string): Program {
   });
   regs[4] = BigInt(T_STACK + 0x1000);
   regs[14] = BigInt(T_DATA);
-  return { items, origin, cpl: r.bool(0.5) ? 0 : 3, regs, rflags: r.below(0x1000) & 0xcd5, data: r.bytes(T_DATA_SIZE) };
+  return { items, origin, cpl: r.bool(0.5) ? 0 : 3, regs, rflags: r.below(0x1000) & 0xcd5, data: r.bytes(T_DATA_SIZE), xmm: r.bytes(256) };
 }
