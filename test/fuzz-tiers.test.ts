@@ -1,9 +1,10 @@
 // Tier-vs-tier fuzz: random *valid* programs (test/support/program-gen.ts:
 // ALU, moves, shifts, multiply/divide with #DE, stack, calls, branches and
 // counted loops, SETcc/CMOVcc, XCHG/CMPXCHG, BT*, string operations with and
-// without REP, PUSHF/POPF, RDTSC, accesses to read-only and unmapped pages,
+// without REP, PUSHF/POPF, RDTSC, SSE2 moves and arithmetic, accesses to
+// read-only and unmapped pages, other faults (#GP, #UD, #BP),
 // self-modifying stores and REP STOSB over code ahead) run on every execution
-// path (EXECUTION_PATHS) and must end in identical state: GPRs, RIP, RFLAGS,
+// path (EXECUTION_PATHS) and must end in identical state: GPRs, XMM, RIP, RFLAGS,
 // instruction count (= TSC), stop reason, vector, error code, CR2, data,
 // code, stack and page-table bytes (accessed/dirty bits). Each program runs
 // in one Cpu.run (whole blocks), stopped at instruction budgets in the middle

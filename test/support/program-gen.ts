@@ -1,7 +1,8 @@
 // A seeded generator of random *valid* 64-bit programs for the tier-vs-tier
 // fuzz (test/fuzz-tiers.test.ts): straight-line runs, counted loops, forward
-// branches, calls, string operations, loads and stores to a data area that is
-// partly read-only and unmapped (faults mid-program), and self-modifying
+// branches, calls, string operations, SSE2 integer moves and arithmetic, loads
+// and stores to a data area that is partly read-only and unmapped (faults
+// mid-program), other faults (#GP, #UD, #BP) in some programs, and self-modifying
 // stores that patch an immediate, an opcode or a whole instruction a few
 // instructions ahead, or REP STOSB over code ahead. The whole program runs in
 // an outer counted loop, so patched code runs again (stale code shows).
