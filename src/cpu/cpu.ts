@@ -17,6 +17,7 @@ import { DataBreakpoints, debugActive, syncBreakpoints } from './debug.js';
 import type { HostDebugHook, RunContext } from './context.js';
 import type { HostDebugger } from './host-debug.js';
 import { Interpreter } from './interpreter.js';
+import { CompiledTier } from './compiled/tier.js';
 import { OperandValues } from './operand-values.js';
 import { setArithFlags } from './lazy-flags.js';
 import { CPU_EXCEPTION, EMULATION_FAILURE, PendingException } from './exceptions.js';
@@ -84,6 +85,7 @@ export class Cpu extends ArchState implements RunContext {
 
   private featureSet: ReadonlySet<FeatureName>;
   private readonly interpreter: Interpreter;
+  private readonly compiled: CompiledTier;
   private readonly dataBreakpoints = new DataBreakpoints(this);
   /** Whether the last slice of the run loop was the debug loop (debug.ts). */
   private debugSlice = false;
@@ -98,6 +100,7 @@ export class Cpu extends ArchState implements RunContext {
     this.mmu = new Mmu(mem, (lin, err) => this.pageFault(lin, err), () => this.raise(Vector.AC, 0));
     this.mmu.ctl.vendor = this.vendor;
     this.interpreter = new Interpreter(this);
+    this.compiled = new CompiledTier(this, this.interpreter);
     this.mmu.onCodeWrite = (frame) => this.interpreter.dropFrame(frame);
     mem.onLayoutChange((codeToo) => {
       if (codeToo) this.dropDecodedCode();
@@ -241,6 +244,7 @@ export class Cpu extends ArchState implements RunContext {
       }
       try {
         if (debug) this.interpreter.runDebug(end, this.executionPath === 'reference');
+        else if (this.executionPath === 'compiled') this.compiled.run(end);
         else if (this.executionPath === 'reference') this.interpreter.runReference(end);
         else this.interpreter.runInterp(end);
       } catch (e) {
