@@ -7,6 +7,7 @@ import { parseElf } from '../guest/elf.js';
 import { eventJson, exitJson, eventLine, summaryLine, exitStatus, hex, hexBytes } from './format.js';
 import { describeAt, traceLine } from './describe.js';
 import { isCpuVendor, type CpuVendor } from '../arch/vendor.js';
+import { DEFAULT_EXECUTION_PATH, EXECUTION_PATHS, isExecutionPath, type ExecutionPath } from '../cpu/execution-path.js';
 
 const VERSION = '0.1.0';
 
@@ -24,6 +25,8 @@ options:
   --fep                   enable the forced-emulation prefix (ud2; 'kvm'); on by
                           itself for an image that declares GUEST_NEEDS_FEP
   --vendor amd|intel      CPU vendor model (default amd; docs/cpu-model.md)
+  --tier TIER             execution tier: compiled, interp or reference
+                          (default ${DEFAULT_EXECUTION_PATH}; README "Execution tiers")
   --stats                 print instructions, wall time and MIPS to stderr
   --trace                 print every executed instruction to stderr
 
@@ -44,7 +47,7 @@ function parseCount(s: string): number {
   return Number(s);
 }
 
-interface Options { json: boolean; memory?: number; maxInstructions?: number; fep: boolean; stats: boolean; trace: boolean; vendor?: CpuVendor }
+interface Options { json: boolean; memory?: number; maxInstructions?: number; fep: boolean; stats: boolean; trace: boolean; vendor?: CpuVendor; tier?: ExecutionPath }
 
 /** What an image may declare it needs (`.ringzero.needs`, guests/README.md). */
 const KNOWN_NEEDS = new Set(['fep']);
@@ -66,6 +69,7 @@ function loadVm(path: string, o: Options, extra: VmOptions = {}): Vm {
   if (o.memory !== undefined) opts.memorySize = o.memory;
   if (o.maxInstructions !== undefined) opts.maxInstructions = o.maxInstructions;
   if (o.vendor !== undefined) opts.vendor = o.vendor;
+  if (o.tier !== undefined) opts.executionPath = o.tier;
   return new Vm(image, opts);
 }
 
@@ -178,6 +182,7 @@ export function main(argv: string[]): number {
         help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
         json: { type: 'boolean' }, memory: { type: 'string' }, 'max-instructions': { type: 'string' },
         fep: { type: 'boolean' }, stats: { type: 'boolean' }, trace: { type: 'boolean' }, vendor: { type: 'string' },
+        tier: { type: 'string' },
       },
     });
   } catch (e) {
@@ -197,6 +202,10 @@ export function main(argv: string[]): number {
     if (v.vendor !== undefined) {
       if (!isCpuVendor(v.vendor)) throw new UsageError(`bad vendor '${v.vendor}' (amd or intel)`);
       o.vendor = v.vendor;
+    }
+    if (v.tier !== undefined) {
+      if (!isExecutionPath(v.tier)) throw new UsageError(`bad tier '${v.tier}' (${EXECUTION_PATHS.join(', ')})`);
+      o.tier = v.tier;
     }
     const paths = expandImages(images);
     const single = paths.length === 1 && !statSync(images[0]!).isDirectory();

@@ -26,7 +26,7 @@ import { syncPaging } from './control-registers.js';
 import { resetMsrs } from './msr.js';
 import { MODEL_FEATURES } from './cpuid.js';
 import { StopReason } from './stop-reason.js';
-import type { ExecutionPath } from './execution-path.js';
+import { DEFAULT_EXECUTION_PATH, type ExecutionPath } from './execution-path.js';
 import { HostExits, HOST_EXIT, OPEN_PORTS, type HostIo } from './host-exits.js';
 import type { MsrPolicy } from './msr-policy.js';
 import { OPEN_BUS } from '../mmu/physical-access.js';
@@ -67,7 +67,7 @@ export class Cpu extends ArchState implements RunContext {
   forcedEmulation: boolean;
   readonly vendor: CpuVendor;
   /** How guest code runs (see execution-path.ts); 'reference' runs every instruction on the reference path. */
-  executionPath: ExecutionPath = 'interp';
+  executionPath: ExecutionPath = DEFAULT_EXECUTION_PATH;
   stopReason = StopReason.None;
   stopMessage = '';
   /** For EmulationFailure: address and bytes of the instruction. */
@@ -345,6 +345,9 @@ export class Cpu extends ArchState implements RunContext {
     return Uint8Array.from(out);
   }
 
+  /** Regions the compiled tier compiled so far (tests check that it ran). */
+  get compiledRegions(): number { return this.compiled.compiledRegions; }
+
   /** Forced emulation: the instruction at `lin` on the reference path. */
   executeReference(lin: number): void {
     this.interpreter.executeReference(lin);
@@ -353,10 +356,11 @@ export class Cpu extends ArchState implements RunContext {
   /**
    * Forgets everything cached about guest memory and execution (decoded
    * instructions, TLB, counters) so a host can reuse this vCPU for a fresh run
-   * after rewriting memory and state.
+   * after rewriting memory and state; `keepCode` keeps the decoded and compiled
+   * code (the host rewrote no code frame).
    */
-  resetExecution(): void {
-    this.dropDecodedCode();
+  resetExecution(keepCode = false): void {
+    if (!keepCode) this.dropDecodedCode();
     this.interpreter.unwind();
     this.flushTlb(false);
     this.instructions = 0;

@@ -8,3 +8,10 @@
 //              tables (the path forced emulation takes)
 export const EXECUTION_PATHS = ['compiled', 'interp', 'reference'] as const;
 export type ExecutionPath = (typeof EXECUTION_PATHS)[number];
+
+/** The tier a VM runs on unless told otherwise: the fastest (npm run bench). */
+export const DEFAULT_EXECUTION_PATH: ExecutionPath = 'interp';
+
+export function isExecutionPath(s: string): s is ExecutionPath {
+  return (EXECUTION_PATHS as readonly string[]).includes(s);
+}

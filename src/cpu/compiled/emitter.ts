@@ -76,6 +76,29 @@ export class Emitter {
     this.line(`v = ${lo}; w = ${hi}; l${r} = v; h${r} = w;`);
   }
 
+  /**
+   * Emits `r = value` for a 1- or 2-byte register (AH..BH as 16..19): the
+   * other bits are kept, as the register file's setReg does (SDM Vol. 1 §3.4.1.1).
+   */
+  setNarrow(size: number, r: number, value: string): void {
+    if (size === 1 && r >= 16) this.set(r - 16, `(${this.lo(r - 16)} & -65281) | ((${value} & 0xff) << 8)`, this.hi(r - 16));
+    else if (size === 1) this.set(r, `(${this.lo(r)} & -256) | (${value} & 0xff)`, this.hi(r));
+    else this.set(r, `(${this.lo(r)} & -65536) | (${value} & 0xffff)`, this.hi(r));
+  }
+
+  /**
+   * Runs the current instruction's interpreter handler for an instruction
+   * whose registers are just `regs` (written back before, reloaded after):
+   * the template's way to reuse a handler without writing every local back.
+   * RIP is set to the next instruction first, as the interpreter does.
+   */
+  callHandler(regs: readonly number[]): void {
+    this.mayFault();
+    const h = this.constant(this.insn.exec), i = this.constant(this.insn);
+    this.line(`${regs.map((r) => `L[${r}] = ${this.lo(r)}; H[${r}] = ${this.hi(r)};`).join(' ')} c.rip = ${this.next}; ${h}(c, ${i});`);
+    for (const r of regs) this.set(r, `L[${r}]`, `H[${r}]`);
+  }
+
   /** A value the generated code refers to (a function, the instruction record): its name there. */
   constant(value: unknown): string {
     let k = this.constIndex.get(value);

@@ -13,7 +13,6 @@ import { ALU_CMP, ALU_TEST } from '../../isa/executors.js';
 import { BASE_RIP, type Insn } from '../../isa/insn.js';
 import { condition } from '../lazy-flags.js';
 import { effectiveAddress } from '../operands.js';
-import { push64, pop64 } from '../stack.js';
 import { alu64, aluNarrow, incDec } from '../exec/alu.js';
 import { shiftOp } from '../exec/shift.js';
 import { imulTruncated } from '../exec/muldiv.js';
@@ -49,31 +48,31 @@ const cond = (e: Emitter, cc: number): string => `${e.constant(condition)}(c, ${
 const alu: Template = (e, i) => {
   const op = i.param, size = i.size0, k = kinds(i);
   const writes = op !== ALU_CMP && op !== ALU_TEST;
-  if (!wideOrDword(size) || (i.isMem && !Emitter.canAddress(i))) return false;
-  let d: number, b: string, bh: string;
-  const dstMem = i.isMem && k === 'EG' || i.isMem && k === 'EI';
-  if (dstMem && writes) return false; // read-modify-write: the interpreter's operand stage
-  if (k === 'EG' || k === 'GE') {
-    const src = k === 'EG' ? i.reg : i.rm;
-    d = k === 'EG' ? i.rm : i.reg;
-    if (i.isMem) {
-      readMemory(e, size);
-      if (k === 'GE') { b = 'v'; bh = 'w'; } else { b = e.lo(src); bh = e.hi(src); }
-    } else { b = e.lo(src); bh = e.hi(src); }
-  } else if (k === 'EI' || k === 'fixedI') {
-    d = i.rm;
-    if (i.isMem) readMemory(e, size);
-    b = String(i.imm); bh = String(i.immHi);
-  } else return false;
-  // The destination operand: memory (CMP/TEST m, r/imm; in v/w) or register d.
-  const memDst = dstMem;
-  const a = memDst ? 'v' : e.lo(d), ah = memDst ? 'w' : e.hi(d);
-  if (memDst && k === 'EG') { b = e.lo(i.reg); bh = e.hi(i.reg); }
+  if (i.isMem && (writes && k !== 'GE' || !Emitter.canAddress(i))) return false; // read-modify-write: the interpreter's operand stage
+  if (k !== 'EG' && k !== 'GE' && k !== 'EI' && k !== 'fixedI') return false;
+  // The destination operand (a, ah): register d, or the memory operand of CMP/TEST (read into v/w).
+  // The source (b, bh): register s, the memory operand (GE), or the immediate.
+  const d = k === 'GE' ? i.reg : i.rm;
+  if (i.isMem) readMemory(e, size);
+  const memDst = i.isMem && k !== 'GE';
+  const a = memDst ? 'v' : size === 8 || size === 4 ? e.lo(d) : narrowRegister(e, size, d, false);
+  let b: string, bh = '0';
+  if (k === 'EI' || k === 'fixedI') { b = String(i.imm); bh = String(i.immHi); }
+  else if (k === 'GE' && i.isMem) { b = 'v'; bh = 'w'; }
+  else {
+    const s = k === 'EG' ? i.reg : i.rm;
+    b = size === 8 || size === 4 ? e.lo(s) : narrowRegister(e, size, s, false);
+    if (size === 8) bh = e.hi(s);
+  }
   if (size === 8) {
-    e.line(`${e.constant(alu64)}(c, ${op}, ${a}, ${ah}, ${b}, ${bh}, O.lo, O.hi, 0);`);
+    e.line(`${e.constant(alu64)}(c, ${op}, ${a}, ${memDst ? 'w' : e.hi(d)}, ${b}, ${bh}, O.lo, O.hi, 0);`);
     if (writes) e.set(d, 'O.lo[0]', 'O.hi[0]');
-  } else if (writes) e.set(d, `${e.constant(aluNarrow)}(c, ${op}, 4, ${a}, ${b})`, '0');
-  else e.line(`${e.constant(aluNarrow)}(c, ${op}, 4, ${a}, ${b});`);
+    return true;
+  }
+  const result = `${e.constant(aluNarrow)}(c, ${op}, ${size}, ${a}, ${b})`;
+  if (!writes) e.line(`${result};`);
+  else if (size === 4) e.set(d, result, '0');
+  else e.setNarrow(size, d, result);
   return true;
 };
 
@@ -86,26 +85,25 @@ const incdec: Template = (e, i) => {
   return true;
 };
 
-/** MOV between registers, immediates to registers and memory, loads and stores of 4 and 8 bytes. */
+/** MOV between registers, immediates to registers and memory, loads and stores. */
 const mov: Template = (e, i) => {
   const size = i.size0, k = kinds(i);
-  if (!wideOrDword(size) || (i.isMem && !Emitter.canAddress(i))) return false;
-  const wide = size === 8;
+  if (i.isMem && !Emitter.canAddress(i)) return false;
+  const full = size === 8 || size === 4;
+  const write = (r: number, lo: string, hi: string) => (full ? e.set(r, lo, size === 8 ? hi : '0') : e.setNarrow(size, r, lo));
+  const value = (r: number) => (full ? e.lo(r) : narrowRegister(e, size, r, false));
   if ((k === 'EG' || k === 'GE') && !i.isMem) {
     const d = k === 'EG' ? i.rm : i.reg, s = k === 'EG' ? i.reg : i.rm;
-    e.set(d, e.lo(s), wide ? e.hi(s) : '0');
+    write(d, value(s), e.hi(s));
   } else if (k === 'GE') {
     readMemory(e, size);
-    e.set(i.reg, 'v', wide ? 'w' : '0');
-  } else if (k === 'EG') {
-    e.ea(effectiveAddress);
-    e.line(wide ? `M.write64(ea, ${e.lo(i.reg)}, ${e.hi(i.reg)});` : `M.write32(ea, ${e.lo(i.reg)});`);
-    e.afterWrite();
+    write(i.reg, 'v', 'w');
   } else if ((k === 'ZI' || k === 'EI') && !i.isMem) {
-    e.set(i.rm, String(i.imm), wide ? String(i.immHi) : '0');
-  } else if (k === 'EI') {
+    write(i.rm, String(i.imm), String(i.immHi));
+  } else if (k === 'EG' || k === 'EI') {
     e.ea(effectiveAddress);
-    e.line(wide ? `M.write64(ea, ${i.imm}, ${i.immHi});` : `M.write32(ea, ${i.imm});`);
+    const lo = k === 'EG' ? value(i.reg) : String(i.imm), hi = k === 'EG' ? e.hi(i.reg) : String(i.immHi);
+    e.line(size === 8 ? `M.write64(ea, ${lo}, ${hi});` : `M.write${size * 8}(ea, ${lo});`);
     e.afterWrite();
   } else return false;
   return true;
@@ -195,23 +193,30 @@ const setcc: Template = (e, i) => {
   return true;
 };
 
-/** PUSH r64 and POP r64 through the stack helpers (RSP written back around them). */
+/** PUSH r64 and POP r64 (not RSP): their handlers, with RSP and the register written back around them. */
 const push: Template = (e, i) => {
   if (i.isMem || i.opSize !== 8 || kinds(i) !== 'Z') return false;
-  e.mayFault();
-  e.line(`v = ${e.lo(i.rm)}; w = ${e.hi(i.rm)}; L[${RSP}] = ${e.lo(RSP)}; H[${RSP}] = ${e.hi(RSP)};`);
-  e.line(`${e.constant(push64)}(c, v, w);`);
-  e.set(RSP, `L[${RSP}]`, `H[${RSP}]`);
+  e.callHandler(i.rm === RSP ? [RSP] : [RSP, i.rm]);
   e.afterWrite();
   return true;
 };
 const pop: Template = (e, i) => {
   if (i.isMem || i.opSize !== 8 || kinds(i) !== 'Z' || i.rm === RSP) return false;
-  e.mayFault();
-  e.line(`L[${RSP}] = ${e.lo(RSP)}; H[${RSP}] = ${e.hi(RSP)};`);
-  e.line(`t = ${e.constant(pop64)}(c);`);
-  e.set(RSP, `L[${RSP}]`, `H[${RSP}]`);
-  e.set(i.rm, 't', 'M.hi');
+  e.callHandler([RSP, i.rm]);
+  return true;
+};
+
+/** CALL rel32 and RET (64-bit operand size): their handlers with RSP; `t` gets the target. */
+const call: Template = (e, i) => {
+  if (i.opSize !== 8 || kinds(i) !== 'J') return false;
+  e.callHandler([RSP]);
+  e.line('t = c.rip;');
+  return true;
+};
+const ret: Template = (e, i) => {
+  if (i.opSize !== 8 || i.row.operands.length !== 0) return false;
+  e.callHandler([RSP]);
+  e.line('t = c.rip;');
   return true;
 };
 
@@ -233,5 +238,5 @@ const nop: Template = () => true;
 
 /** The templates by executor; an executor without one always runs on its interpreter handler. */
 export const TEMPLATES: { readonly [K in ExecutorName]?: Template } = {
-  alu, incdec, mov, movzx: extend(false), movsx: extend(true), lea, shift, imul, cmov, setcc, push, pop, jcc, jmp, nop,
+  alu, incdec, mov, movzx: extend(false), movsx: extend(true), lea, shift, imul, cmov, setcc, push, pop, call, ret, jcc, jmp, nop,
 };
