@@ -10,11 +10,12 @@ export const PAGE = 4096;
 /**
  * A compiled block: runs the instructions from its start (linear address
  * `base`) until a branch, an exit or `end` retired instructions; leaves RIP,
- * the registers and the instruction count exact. `count`: the instructions one
+ * the registers and the instruction count exact; returns 1 when the
+ * interpreter must run the instruction at RIP first. `count`: the instructions one
  * pass retires at most (the run loop enters only with that much budget left).
  */
 export interface CompiledBlock {
-  readonly run: (c: RunContext, base: number, end: number) => void;
+  readonly run: (c: RunContext, base: number, end: number) => number | undefined;
   readonly count: number;
 }
 

@@ -27,6 +27,9 @@ export interface BlockInsn {
   readonly end: number;
 }
 
+/** What a region returns when the interpreter must run the instruction at RIP before it is entered again. */
+export const STEP = 1;
+
 const SYNC = '/*SYNC*/';
 const RELOAD = '/*RELOAD*/';
 const TWO32 = 4294967296;
@@ -113,12 +116,6 @@ export class Emitter {
     this.line(`st = ${this.index * PAGE + this.start};`);
   }
 
-  /** Source that runs the current instruction on its interpreter handler, the state written back and reloaded around it. */
-  inlineFallback(): string {
-    const h = this.constant(this.insn.exec), i = this.constant(this.insn);
-    return `${this.sync()} st = -1; c.insnStart = base + ${this.start}; c.rip = ${this.next}; c.instructions = n + ${this.index}; ${h}(c, ${i}); ${RELOAD}`;
-  }
-
   /** Source that writes back the locals that may be newer than the context here. */
   private sync(): string {
     return this.dirtyAll ? SYNC : [...this.dirtyNow].map((r) => `L[${r}] = l${r}; H[${r}] = h${r};`).join(' ');
@@ -144,10 +141,10 @@ export class Emitter {
   /**
    * Emits the linear address of the memory operand into `ea` (SDM Vol. 3A
    * §3.3.7.1): inline while the registers lie within ±2^47 and the address is
-   * canonical with room for the widest operand, else the interpreter's exact
-   * path (effectiveAddress: wrap-around, #GP(0)/#SS(0)) on the written-back state.
+   * canonical with room for the widest operand, else the instruction runs on
+   * the interpreter (wrap-around, #GP(0)/#SS(0)): see bail().
    */
-  ea(effectiveAddress: (c: never, i: Insn) => number): void {
+  ea(): void {
     const i = this.insn;
     this.mayFault();
     const parts: string[] = [String(i.disp)];
@@ -164,8 +161,17 @@ export class Emitter {
     if (i.seg >= SEG_FS) parts.push(`c.segBase[${i.seg}]`); // 64-bit mode: only FS and GS overrides apply
     this.line(`ea = ${parts.join(' + ')};`);
     checks.push(`ea > ${CANON_LIMIT - 32} || ea < ${-CANON_LIMIT}`);
-    const exact = this.constant(effectiveAddress), insn = this.constant(i);
-    this.line(`if (${checks.join(' || ')}) { ${this.sync()} c.rip = ${this.next}; ea = ${exact}(c, ${insn}); }`);
+    this.line(`if (${checks.join(' || ')}) ${this.bail()}`);
+  }
+
+  /**
+   * Source that leaves the region before the current instruction, for the
+   * interpreter to run it (the dispatcher steps it when the region returns
+   * STEP): a rare case (an address beyond ±2^47, for one) costs an exit
+   * instead of inline code in every region.
+   */
+  bail(): string {
+    return `{ ${this.sync()} c.rip = base + ${this.start}; c.instructions = n + ${this.index}; return ${STEP}; }`;
   }
 
   /** After a store: leave if it wrote code (what follows may be stale) or asked the run loop to stop. */
@@ -193,7 +199,8 @@ export class Emitter {
 
   /** Runs the current instruction on its interpreter handler, with the state written back around it. */
   fallback(last: boolean): void {
-    this.line(this.inlineFallback());
+    const h = this.constant(this.insn.exec), i = this.constant(this.insn);
+    this.line(`${this.sync()} st = -1; c.insnStart = base + ${this.start}; c.rip = ${this.next}; c.instructions = n + ${this.index}; ${h}(c, ${i}); ${RELOAD}`);
     this.dirtyAll = false; // the handler ran on the written-back state, and every local is reloaded
     this.dirtyNow.clear();
     if (last) this.line('t = c.rip;');

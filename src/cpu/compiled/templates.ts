@@ -12,7 +12,6 @@ import type { ExecutorName } from '../../isa/executors.js';
 import { ALU_CMP, ALU_TEST } from '../../isa/executors.js';
 import { BASE_RIP, type Insn } from '../../isa/insn.js';
 import { condition } from '../lazy-flags.js';
-import { effectiveAddress } from '../operands.js';
 import { alu64, aluNarrow, incDec } from '../exec/alu.js';
 import { shiftOp } from '../exec/shift.js';
 import { imulTruncated } from '../exec/muldiv.js';
@@ -37,7 +36,7 @@ function narrowRegister(e: Emitter, size: number, r: number, signed: boolean): s
 
 /** Emits a memory read of `size` bytes at `ea` into v (and the high dword into w for 8). */
 function readMemory(e: Emitter, size: number): void {
-  e.ea(effectiveAddress);
+  e.ea();
   if (size === 8) e.line('v = M.read64(ea); w = M.hi;');
   else e.line(`v = M.read${size * 8}(ea);`);
 }
@@ -101,7 +100,7 @@ const mov: Template = (e, i) => {
   } else if ((k === 'ZI' || k === 'EI') && !i.isMem) {
     write(i.rm, String(i.imm), String(i.immHi));
   } else if (k === 'EG' || k === 'EI') {
-    e.ea(effectiveAddress);
+    e.ea();
     const lo = k === 'EG' ? value(i.reg) : String(i.imm), hi = k === 'EG' ? e.hi(i.reg) : String(i.immHi);
     e.line(size === 8 ? `M.write64(ea, ${lo}, ${hi});` : `M.write${size * 8}(ea, ${lo});`);
     e.afterWrite();
@@ -148,9 +147,8 @@ const lea: Template = (e, i) => {
   }
   e.line(`t = ${parts.join(' + ')};`);
   // Beyond ±2^47 the sum may not be exact as a number: the interpreter's handler (exact 64-bit wrap-around).
-  if (checks.length) e.line(`if (${checks.join(' || ')}) { ${e.inlineFallback()} } else {`);
+  if (checks.length) e.line(`if (${checks.join(' || ')}) ${e.bail()}`);
   e.set(i.reg, `(t - Math.floor(t / ${TWO32}) * ${TWO32}) | 0`, `Math.floor(t / ${TWO32})`);
-  if (checks.length) e.line('}');
   return true;
 };
 

@@ -14,7 +14,7 @@ import type { RunContext } from '../context.js';
 import { PAGE, type CompiledBlock, type FrameCode } from '../code-cache.js';
 import type { Interpreter } from '../interpreter.js';
 import { StopReason } from '../stop-reason.js';
-import { Emitter, type BlockInsn } from './emitter.js';
+import { Emitter, STEP, type BlockInsn } from './emitter.js';
 import { TEMPLATES, type Template } from './templates.js';
 
 /**
@@ -33,7 +33,7 @@ function envNumber(name: string): number | undefined {
 }
 /** Instructions in a basic block at most, and in a region's scan. */
 const MAX_BLOCK = 64;
-const MAX_REGION = 512;
+const MAX_REGION = 256;
 
 export class CompiledTier {
   /** Regions compiled (for tests and reports). */
@@ -60,8 +60,7 @@ export class CompiledTier {
           let b = code.blocks === null ? undefined : code.blocks[off];
           if (b === undefined) b = this.warm(code, off);
           if (b && c.instructions + b.count <= end) {
-            b.run(c, rip - off, end);
-            continue;
+            if (b.run(c, rip - off, end) !== STEP) continue;
           }
         }
       }
