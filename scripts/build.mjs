@@ -1,7 +1,8 @@
 // Bundles the CLI, the library entries (ringzero, ringzero/vitest) and the benchmark into dist/ with esbuild
 // (no runtime dependencies).
 import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,7 +49,12 @@ export const OPCODE_TABLE = tableFromSnapshot(JSON.parse(${JSON.stringify(snapsh
 };
 const bundle = { ...common, plugins: [tableFromSnapshot] };
 
-await build({ ...bundle, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' });
+// The command line: main.ts as CommonJS (dist/cli.cjs), which start.ts (dist/cli.js) loads through a V8
+// code cache named after the bundle's hash (src/cli/start.ts); caches of older bundles go.
+await build({ ...bundle, format: 'cjs', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs' });
+const cliHash = createHash('sha256').update(readFileSync(join(root, 'dist/cli.cjs'))).digest('hex').slice(0, 16);
+for (const f of readdirSync(join(root, 'dist'))) if (f.endsWith('.v8cache')) rmSync(join(root, 'dist', f), { force: true });
+await build({ ...common, entryPoints: ['src/cli/start.ts'], outfile: 'dist/cli.js', define: { CLI_CODE_CACHE: JSON.stringify(`cli.${cliHash}.v8cache`) } });
 await build({ ...bundle, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
 // ringzero/vitest: vitest is the user's (a peer), never bundled; the library is dist/index.js itself
 // (one Vm class for both entries), the rest of what it needs is bundled.

@@ -1,22 +1,13 @@
-// The `ringzero` command line.
-import type * as NodeFs from 'node:fs';
-import type * as NodePath from 'node:path';
-import type * as NodeUtil from 'node:util';
+// The `ringzero` command line. scripts/build.mjs bundles it as CommonJS (dist/cli.cjs),
+// which start.ts (dist/cli.js, what bin/ringzero.js imports) loads and runs.
+import { parseArgs } from 'node:util';
+import { readFileSync, statSync, readdirSync, writeSync } from 'node:fs';
+import { join, basename } from 'node:path';
 import { Vm, ImageError, type VmOptions } from '../vm.js';
 import { parseElf } from '../guest/elf.js';
 import { eventJson, exitJson, eventLine, summaryLine, exitStatus, hex, hexBytes } from './format.js';
 import { describeAt, traceLine } from './describe.js';
 import { isCpuVendor, type CpuVendor } from '../arch/vendor.js';
-
-// Node's modules through process.getBuiltinModule (Node >= 20.16): an ESM import of a
-// builtin builds a facade of all its exports, which for node:fs loads the stream
-// modules too (~10 ms of the CLI's start, issue 11). Older Node imports them.
-async function builtin<T>(id: string): Promise<T> {
-  return ((process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.(id) as T | undefined) ?? await import(id) as T;
-}
-const { readFileSync, statSync, readdirSync, writeSync } = await builtin<typeof NodeFs>('node:fs');
-const { join, basename } = await builtin<typeof NodePath>('node:path');
-const { parseArgs } = await builtin<typeof NodeUtil>('node:util');
 
 const VERSION = '0.1.0';
 
@@ -180,6 +171,11 @@ function runMany(paths: string[], o: Options): number {
   return failed === 0 ? 0 : 1;
 }
 
+/**
+ * Runs the command line; returns the exit status. Every line goes out through
+ * writeLine: the command never touches process.stdout or process.stderr, whose
+ * streams cost milliseconds to set up (start time, issue 11).
+ */
 export function main(argv: string[]): number {
   let parsed;
   try {
@@ -222,7 +218,3 @@ export function main(argv: string[]): number {
     return 1;
   }
 }
-
-// Every line goes out through writeLine: the command never touches process.stdout or
-// process.stderr, whose streams cost milliseconds to set up (start time, issue 11).
-process.exitCode = main(process.argv.slice(2));
