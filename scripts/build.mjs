@@ -47,19 +47,22 @@ import { tableFromSnapshot } from '../table-snapshot.ts';
 export const OPCODE_TABLE = tableFromSnapshot(JSON.parse(${JSON.stringify(snapshot)}));\n`,
   })),
 };
+// What a user's process loads (the command line, ringzero, ringzero/vitest) also drops whitespace and
+// comments: less source for V8 to read and parse at every start (names stay; the source maps map back).
 const bundle = { ...common, plugins: [tableFromSnapshot] };
+const loaded = { ...bundle, minifyWhitespace: true };
 
 // The command line: main.ts as CommonJS (dist/cli.cjs), which start.ts (dist/cli.js) loads through a V8
 // code cache named after the bundle's hash (src/cli/start.ts); caches of older bundles go.
-await build({ ...bundle, format: 'cjs', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs' });
+await build({ ...loaded, format: 'cjs', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs' });
 const cliHash = createHash('sha256').update(readFileSync(join(root, 'dist/cli.cjs'))).digest('hex').slice(0, 16);
 for (const f of readdirSync(join(root, 'dist'))) if (f.endsWith('.v8cache')) rmSync(join(root, 'dist', f), { force: true });
 await build({ ...common, entryPoints: ['src/cli/start.ts'], outfile: 'dist/cli.js', define: { CLI_CODE_CACHE: JSON.stringify(`cli.${cliHash}.v8cache`) } });
-await build({ ...bundle, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
+await build({ ...loaded, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
 // ringzero/vitest: vitest is the user's (a peer), never bundled; the library is dist/index.js itself
 // (one Vm class for both entries), the rest of what it needs is bundled.
 const libraryEntry = { name: 'library-entry', setup: (b) => b.onResolve({ filter: /^\.\/index\.js$/ }, () => ({ path: './index.js', external: true })) };
-await build({ ...bundle, entryPoints: ['src/vitest.ts'], outfile: 'dist/vitest.js', external: ['vitest'], plugins: [libraryEntry, tableFromSnapshot] });
+await build({ ...loaded, entryPoints: ['src/vitest.ts'], outfile: 'dist/vitest.js', external: ['vitest'], plugins: [libraryEntry, tableFromSnapshot] });
 await build({ ...bundle, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' });
 await build({ ...bundle, entryPoints: ['bench/fpu.ts'], outfile: 'dist/bench-fpu.js' });
 await build({ ...bundle, entryPoints: ['scripts/coverage.ts'], outfile: 'dist/coverage.js' });

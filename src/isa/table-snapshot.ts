@@ -10,22 +10,24 @@ import type { AttSyntax, ExceptionClass, DecodePrefix, OpcodeRow, OpcodeTable, O
 import type { ExecutorName } from './executors.js';
 import type { FeatureName } from './features.js';
 
-/** Where a row sits: id, map, opcode, ModRM.reg and ModRM.rm selectors, mandatory prefix, and its shape (an index). */
-type Place = [id: string, map: number, opcode: number, ext: number, rm: number, prefix: DecodePrefix, shape: number];
+/** Where a row sits (`where`: map, opcode, ModRM.reg and ModRM.rm selectors and mandatory prefix in one number), and its shape (an index). */
+type Place = [id: string, where: number, shape: number];
 
 /**
  * The rest of a row, which many rows share (the undefined-slot rows differ only
- * in their place). operands: indexes into TableSnapshot.operands; imms:
- * positions in the row's operands (the same objects, as row() makes them: the
- * decoder tells a first immediate from a second by identity); att: an index
- * into TableSnapshot.att.
+ * in their place). bits: the boolean fields (BOOLEANS); operands: indexes into
+ * TableSnapshot.operands; imms: positions in the row's operands (the same
+ * objects, as row() makes them: the decoder tells a first immediate from a
+ * second by identity); att: an index into TableSnapshot.att.
  */
 type Shape = [
-  mod: OpcodeRow['mod'], legacyOnly: boolean, plusR: boolean, mnemonic: string, operands: number[], flagsTested: number,
-  flagsModified: number, flagsUndefined: number, attrs: number, executor: ExecutorName, param: number, feature: FeatureName | null,
-  absent: string | null, exceptionClass: ExceptionClass, pending: boolean, att: number, hasModrm: boolean, gByte: boolean,
-  eByte: boolean, zByte: boolean, namesSystemRegister: boolean, imms: number[],
+  mod: OpcodeRow['mod'], bits: number, mnemonic: string, operands: number[], flagsTested: number, flagsModified: number,
+  flagsUndefined: number, attrs: number, executor: ExecutorName, param: number, feature: FeatureName | null, absent: string | null,
+  exceptionClass: ExceptionClass, att: number, imms: number[],
 ];
+
+const BOOLEANS = ['legacyOnly', 'plusR', 'pending', 'hasModrm', 'gByte', 'eByte', 'zByte', 'namesSystemRegister'] as const;
+const PREFIXES: readonly DecodePrefix[] = ['any', 'none', '66', 'F3', 'F2'];
 
 export interface TableSnapshot {
   /** The distinct operand specifications. */
@@ -60,12 +62,13 @@ export function snapshotTable(table: OpcodeTable): TableSnapshot {
       if (k < 0) throw new Error(`opcode table snapshot: row ${r.id}: an immediate that is not one of its operands`);
       return k;
     });
+    const bits = BOOLEANS.reduce((b, name, k) => (r[name] ? b | (1 << k) : b), 0);
     const shape: Shape = [
-      r.mod, r.legacyOnly, r.plusR, r.mnemonic, r.operands.map((o) => operands.index({ ...o })), r.flagsTested, r.flagsModified,
-      r.flagsUndefined, r.attrs, r.executor, r.param, r.feature ?? null, r.absent ?? null, r.exceptionClass, r.pending,
-      att.index({ ...r.att }), r.hasModrm, r.gByte, r.eByte, r.zByte, r.namesSystemRegister, imms,
+      r.mod, bits, r.mnemonic, r.operands.map((o) => operands.index({ ...o })), r.flagsTested, r.flagsModified, r.flagsUndefined,
+      r.attrs, r.executor, r.param, r.feature ?? null, r.absent ?? null, r.exceptionClass, att.index({ ...r.att }), imms,
     ];
-    return [r.id, r.map, r.opcode, r.ext, r.rm, r.prefix, shapes.index(shape)];
+    const where = (((r.map * 256 + r.opcode) * 16 + r.ext + 1) * 16 + r.rm + 1) * 8 + PREFIXES.indexOf(r.prefix);
+    return [r.id, where, shapes.index(shape)];
   };
   const rows = [...table.rows.map(place), place(table.ud), place(table.tooLong)];
   return { operands: operands.list, att: att.list, shapes: shapes.list, rows };
@@ -78,18 +81,19 @@ export function tableFromSnapshot(s: TableSnapshot): OpcodeTable {
   // The rows of one shape share its operand lists (frozen). A specification used twice in one
   // row is two objects there (Ib,Ib), as row() makes them.
   const lists = s.shapes.map((t) => {
-    const ks = t[4];
+    const ks = t[3];
     const ops = Object.freeze(ks.map((k, j) => (ks.indexOf(k) === j ? operands[k]! : Object.freeze({ ...operands[k]! }))));
-    return [ops, Object.freeze(t[21].map((j) => ops[j]!))] as const;
+    return [ops, Object.freeze(t[14].map((j) => ops[j]!))] as const;
   });
-  const rows = s.rows.map((p): OpcodeRow => {
-    const t = s.shapes[p[6]]!, [ops, imms] = lists[p[6]]!;
+  const rows = s.rows.map(([id, where, shape]): OpcodeRow => {
+    const t = s.shapes[shape]!, [ops, imms] = lists[shape]!, bits = t[1];
+    const prefix = PREFIXES[where & 7]!, rm = ((where >> 3) & 15) - 1, ext = ((where >> 7) & 15) - 1, opcode = (where >> 11) & 255, map = where >> 19;
     return Object.freeze({
-      id: p[0], map: p[1], opcode: p[2], ext: p[3], mod: t[0], rm: p[4], prefix: p[5], legacyOnly: t[1], plusR: t[2],
-      mnemonic: t[3], operands: ops, flagsTested: t[5], flagsModified: t[6], flagsUndefined: t[7], attrs: t[8],
-      executor: t[9], param: t[10], feature: t[11] ?? undefined, absent: t[12] ?? undefined, exceptionClass: t[13],
-      pending: t[14], att: att[t[15]]!, hasModrm: t[16], gByte: t[17], eByte: t[18], zByte: t[19],
-      namesSystemRegister: t[20], imms,
+      id, map, opcode, ext, mod: t[0], rm, prefix, legacyOnly: (bits & 1) !== 0, plusR: (bits & 2) !== 0,
+      mnemonic: t[2], operands: ops, flagsTested: t[4], flagsModified: t[5], flagsUndefined: t[6], attrs: t[7],
+      executor: t[8], param: t[9], feature: t[10] ?? undefined, absent: t[11] ?? undefined, exceptionClass: t[12],
+      pending: (bits & 4) !== 0, att: att[t[13]]!, hasModrm: (bits & 8) !== 0, gByte: (bits & 16) !== 0, eByte: (bits & 32) !== 0,
+      zByte: (bits & 64) !== 0, namesSystemRegister: (bits & 128) !== 0, imms,
     });
   });
   const n = rows.length - 2;
