@@ -33,9 +33,9 @@ const cacheFile = fileURLToPath(new URL(`./${CLI_CODE_CACHE}`, import.meta.url))
 
 let cachedData: Buffer | undefined;
 try { cachedData = fs.readFileSync(cacheFile); } catch { /* none yet */ }
-// The CommonJS wrapper, on one line: positions in the bundle keep their line numbers.
-const source = `(function (exports, require, module, __filename, __dirname) { ${fs.readFileSync(bundle, 'utf8')}\n})`;
-const script = new vm.Script(source, { filename: bundle, cachedData });
+// The CommonJS wrapper on a line of its own, numbered 0: positions in stack traces are the bundle's own.
+const source = `(function (exports, require, module, __filename, __dirname) {\n${fs.readFileSync(bundle, 'utf8')}\n})`;
+const script = new vm.Script(source, { filename: bundle, cachedData, lineOffset: -1 });
 const mod = { exports: {} as { main?: (argv: string[]) => number } };
 script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, fileURLToPath(new URL('.', import.meta.url)));
 
