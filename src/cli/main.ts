@@ -1,4 +1,5 @@
-// The `ringzero` command line.
+// The `ringzero` command line. scripts/build.mjs bundles it as CommonJS (dist/cli.cjs),
+// which start.ts (dist/cli.js, what bin/ringzero.js imports) loads and runs.
 import { parseArgs } from 'node:util';
 import { readFileSync, statSync, readdirSync, writeSync } from 'node:fs';
 import { join, basename } from 'node:path';
@@ -97,8 +98,10 @@ function writeLine(fd: 1 | 2, line: string): void {
 }
 
 function outputFailed(e: Error): never {
-  if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  try { process.stderr.write(`ringzero: cannot write the output: ${e.message}\n`); } catch { /* stderr is gone too */ }
+  // The reader went away: EPIPE from a pipe, ECONNRESET from a socket pair (a parent's 'pipe' stdio) whose reader closed with data unread.
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EPIPE' || code === 'ECONNRESET') process.exit(process.exitCode ?? 0);
+  try { writeSync(2, `ringzero: cannot write the output: ${e.message}\n`); } catch { /* stderr is gone too */ }
   process.exit(1);
 }
 
@@ -172,6 +175,11 @@ function runMany(paths: string[], o: Options): number {
   return failed === 0 ? 0 : 1;
 }
 
+/**
+ * Runs the command line; returns the exit status. Every line goes out through
+ * writeLine: the command never touches process.stdout or process.stderr, whose
+ * streams cost milliseconds to set up (start time, issue 11).
+ */
 export function main(argv: string[]): number {
   let parsed;
   try {
@@ -186,12 +194,12 @@ export function main(argv: string[]): number {
       },
     });
   } catch (e) {
-    process.stderr.write(`ringzero: ${(e as Error).message.split('\n')[0]}\n`);
+    writeLine(2, `ringzero: ${(e as Error).message.split('\n')[0]}`);
     return 2;
   }
   const v = parsed.values;
-  if (v.help) { console.log(HELP); return 0; }
-  if (v.version) { console.log(VERSION); return 0; }
+  if (v.help) { writeLine(1, HELP); return 0; }
+  if (v.version) { writeLine(1, VERSION); return 0; }
   try {
     const [cmd, ...images] = parsed.positionals;
     if (cmd !== 'run') throw new UsageError(cmd ? `unknown command '${cmd}' (try --help)` : 'missing command (try --help)');
@@ -212,16 +220,10 @@ export function main(argv: string[]): number {
     return single ? runOne(paths[0]!, o) : runMany(paths, o);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ImageError) {
-      process.stderr.write(`ringzero: ${e.message}\n`);
+      writeLine(2, `ringzero: ${e.message}`);
       return 2;
     }
-    process.stderr.write(`ringzero: internal error: ${(e as Error).message}\n`);
+    writeLine(2, `ringzero: internal error: ${(e as Error).message}`);
     return 1;
   }
 }
-
-// The same for what goes through the streams (--help, error messages).
-process.stdout.on('error', outputFailed);
-process.stderr.on('error', outputFailed);
-
-process.exitCode = main(process.argv.slice(2));
