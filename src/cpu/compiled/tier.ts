@@ -127,13 +127,36 @@ export class CompiledTier {
       if (list.length > 0) blocks.push(list);
       emitted += list.length;
     }
-    if (blocks.length === 0) return null;
-    this.compiledRegions++;
-    const region = compileRegion(it, blocks, this.c.features);
+    // A block most of whose instructions would run on their handlers gains nothing from
+    // compiling (writing back and reloading the locals around each costs more): its
+    // instructions stay on the interpreter, marked so that they do not count as cold.
     const entries = code.blocks ?? (code.blocks = new Array<CompiledBlock | null | undefined>(PAGE));
-    for (const b of blocks) entries[b[0]!.start] = region;
+    const compiled = blocks.filter((b) => {
+      if (templatedShare(b, this.c.features) >= MIN_TEMPLATED) return true;
+      for (const x of b) if (entries[x.start] === undefined) entries[x.start] = null;
+      return false;
+    });
+    if (compiled.length === 0) return null;
+    this.compiledRegions++;
+    const region = compileRegion(it, compiled, this.c.features);
+    for (const b of compiled) entries[b[0]!.start] = region;
     return region;
   }
+}
+
+/** The share of a block's instructions that must have templates for it to be compiled. */
+const MIN_TEMPLATED = 0.5;
+
+/** The share of the block's instructions its templates cover (a trial emission). */
+function templatedShare(list: readonly BlockInsn[], features: ReadonlySet<FeatureName>): number {
+  const e = new Emitter(list.length);
+  let covered = 0;
+  list.forEach((b, k) => {
+    e.begin(b, k);
+    const t = templateFor(b.insn, features);
+    if (t !== undefined && t(e, b.insn)) covered++;
+  });
+  return covered / list.length;
 }
 
 /** Executors after which nothing in the block would run: they always raise, stop or end the run. */
