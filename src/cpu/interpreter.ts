@@ -42,25 +42,15 @@ export class Interpreter {
   /** The interpreter tier (decoded-code cache and TLB): runs until a stop reason or `end` instructions retired. */
   runInterp(end: number): void {
     const c = this.c;
-    while (c.stopReason === StopReason.None && c.instructions < end) {
-      const rip = c.rip;
-      const off = rip - this.fetchBase;
-      c.insnStart = rip; // before the fetch: a fetch fault reports this RIP
-      let insn: Insn | undefined;
-      if (off >= 0 && off < PAGE) insn = this.fetchInsns[off];
-      if (insn === undefined) insn = this.fetch(rip);
-      c.rip = rip + insn.len;
-      (insn.exec as Handler)(c, insn);
-      c.instructions++;
-    }
+    while (c.stopReason === StopReason.None && c.instructions < end) this.step();
   }
 
-  /** One instruction on the interpreter tier (the compiled tier's step where it has no block). */
+  /** One instruction on the interpreter tier (also the compiled tier's step where it has no block). */
   step(): void {
     const c = this.c;
     const rip = c.rip;
     const off = rip - this.fetchBase;
-    c.insnStart = rip;
+    c.insnStart = rip; // before the fetch: a fetch fault reports this RIP
     let insn: Insn | undefined;
     if (off >= 0 && off < PAGE) insn = this.fetchInsns[off];
     if (insn === undefined) insn = this.fetch(rip);
