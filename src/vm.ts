@@ -4,7 +4,7 @@
 // builds the environment, attaches the console, and handles the exits the ABI
 // defines (ucalls, the debug-exit port; other port I/O and MMIO meet the open bus).
 import type { Cpu } from './cpu/cpu.js';
-import type { ExecutionPath } from './cpu/execution-path.js';
+import { DEFAULT_EXECUTION_PATH, type ExecutionPath } from './cpu/execution-path.js';
 import { CPU_VENDORS, isCpuVendor, type CpuVendor } from './arch/vendor.js';
 import { PhysicalMemory, MAX_SLOT_SIZE } from './mmu/physical-memory.js';
 import { Serial, COM1_BASE, COM1_PORTS } from './devices/serial.js';
@@ -64,7 +64,7 @@ export interface VmOptions {
   forcedEmulation?: boolean;
   /** The CPU vendor model: 'amd' (default) or 'intel' (docs/cpu-model.md lists where they differ). */
   vendor?: CpuVendor;
-  /** How guest code runs: 'interp' (default) or 'reference' (see EXECUTION_PATHS). */
+  /** The execution tier: 'compiled', 'interp' or 'reference' (EXECUTION_PATHS; default DEFAULT_EXECUTION_PATH, the fastest). */
   executionPath?: ExecutionPath;
   /** Instruction budget for run() (default 1e9): past it the outcome is `limit`. */
   maxInstructions?: number;
@@ -136,7 +136,7 @@ export class Vm {
     this.machine = new VirtualMachine({ vendor, forcedEmulation: options.forcedEmulation ?? false, fixHypercall: options.fixHypercall ?? true }, this.mem);
     this.vcpu = this.machine.createVcpu();
     this.cpu = this.vcpu.cpu;
-    this.cpu.executionPath = options.executionPath ?? 'interp';
+    this.cpu.executionPath = options.executionPath ?? DEFAULT_EXECUTION_PATH;
     this.serial = new Serial((text) => this.emit({ type: 'console', text }));
     this.machine.attachPortDevice(COM1_BASE, COM1_PORTS, this.serial);
     this.pageTables = buildEnvironment(image, ram, this.cpu, { writableCode: options.writableCode ?? false });

@@ -41,7 +41,7 @@ describe('ringzero CLI basics', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
   it('missing image, malformed image, bad memory size: one line, status 2', () => {
-    for (const args of [['run', join(dir, 'nope.elf')], ['run', join(dir, 'bad.elf')], ['run', '--memory', '3M', join(dir, 'halt.elf')], ['run', '--vendor', 'cyrix', join(dir, 'halt.elf')], ['run'], ['frobnicate']]) {
+    for (const args of [['run', join(dir, 'nope.elf')], ['run', join(dir, 'bad.elf')], ['run', '--memory', '3M', join(dir, 'halt.elf')], ['run', '--vendor', 'cyrix', join(dir, 'halt.elf')], ['run', '--tier', 'jit', join(dir, 'halt.elf')], ['run'], ['frobnicate']]) {
       const r = cli(...args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
@@ -60,10 +60,12 @@ describe('ringzero CLI basics', () => {
     const intel = cli('run', '--json', '--vendor', 'intel', join(dir, 'halt.elf'));
     expect([intel.status, intel.stdout.trim()]).toEqual([1, r.stdout.trim()]);
   });
-  it('instruction limit → status 3 with exactly the budget executed', () => {
-    const r = cli('run', '--json', '--max-instructions', '500', join(dir, 'spin.elf'));
-    expect(r.status).toBe(3);
-    expect(JSON.parse(r.stdout.trim())).toEqual({ type: 'exit', reason: 'limit', instructions: 500 });
+  it('instruction limit → status 3 with exactly the budget executed, on every --tier', () => {
+    for (const tier of ['compiled', 'interp', 'reference']) {
+      const r = cli('run', '--json', '--tier', tier, '--max-instructions', '500', join(dir, 'spin.elf'));
+      expect(r.status, tier).toBe(3);
+      expect(JSON.parse(r.stdout.trim()), tier).toEqual({ type: 'exit', reason: 'limit', instructions: 500 });
+    }
   });
   it('emulation-failure reports rip and bytes', () => {
     const r = cli('run', '--json', join(dir, 'unimplemented.elf'));

@@ -1,4 +1,5 @@
-// The `ringzero` command line.
+// The `ringzero` command line. scripts/build.mjs bundles it as CommonJS (dist/cli.cjs),
+// which start.ts (dist/cli.js, what bin/ringzero.js imports) loads and runs.
 import { parseArgs } from 'node:util';
 import { readFileSync, statSync, readdirSync, writeSync } from 'node:fs';
 import { join, basename } from 'node:path';
@@ -7,6 +8,7 @@ import { parseElf } from '../guest/elf.js';
 import { eventJson, exitJson, eventLine, summaryLine, exitStatus, hex, hexBytes } from './format.js';
 import { describeAt, traceLine } from './describe.js';
 import { isCpuVendor, type CpuVendor } from '../arch/vendor.js';
+import { DEFAULT_EXECUTION_PATH, EXECUTION_PATHS, isExecutionPath, type ExecutionPath } from '../cpu/execution-path.js';
 
 const VERSION = '0.1.0';
 
@@ -24,6 +26,8 @@ options:
   --fep                   enable the forced-emulation prefix (ud2; 'kvm'); on by
                           itself for an image that declares GUEST_NEEDS_FEP
   --vendor amd|intel      CPU vendor model (default amd; docs/cpu-model.md)
+  --tier TIER             execution tier: compiled, interp or reference
+                          (default ${DEFAULT_EXECUTION_PATH}; README "Execution tiers")
   --stats                 print instructions, wall time and MIPS to stderr
   --trace                 print every executed instruction to stderr
 
@@ -44,7 +48,7 @@ function parseCount(s: string): number {
   return Number(s);
 }
 
-interface Options { json: boolean; memory?: number; maxInstructions?: number; fep: boolean; stats: boolean; trace: boolean; vendor?: CpuVendor }
+interface Options { json: boolean; memory?: number; maxInstructions?: number; fep: boolean; stats: boolean; trace: boolean; vendor?: CpuVendor; tier?: ExecutionPath }
 
 /** What an image may declare it needs (`.ringzero.needs`, guests/README.md). */
 const KNOWN_NEEDS = new Set(['fep']);
@@ -66,6 +70,7 @@ function loadVm(path: string, o: Options, extra: VmOptions = {}): Vm {
   if (o.memory !== undefined) opts.memorySize = o.memory;
   if (o.maxInstructions !== undefined) opts.maxInstructions = o.maxInstructions;
   if (o.vendor !== undefined) opts.vendor = o.vendor;
+  if (o.tier !== undefined) opts.executionPath = o.tier;
   return new Vm(image, opts);
 }
 
@@ -93,8 +98,10 @@ function writeLine(fd: 1 | 2, line: string): void {
 }
 
 function outputFailed(e: Error): never {
-  if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  try { process.stderr.write(`ringzero: cannot write the output: ${e.message}\n`); } catch { /* stderr is gone too */ }
+  // The reader went away: EPIPE from a pipe, ECONNRESET from a socket pair (a parent's 'pipe' stdio) whose reader closed with data unread.
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EPIPE' || code === 'ECONNRESET') process.exit(process.exitCode ?? 0);
+  try { writeSync(2, `ringzero: cannot write the output: ${e.message}\n`); } catch { /* stderr is gone too */ }
   process.exit(1);
 }
 
@@ -168,6 +175,11 @@ function runMany(paths: string[], o: Options): number {
   return failed === 0 ? 0 : 1;
 }
 
+/**
+ * Runs the command line; returns the exit status. Every line goes out through
+ * writeLine: the command never touches process.stdout or process.stderr, whose
+ * streams cost milliseconds to set up (start time, issue 11).
+ */
 export function main(argv: string[]): number {
   let parsed;
   try {
@@ -178,15 +190,16 @@ export function main(argv: string[]): number {
         help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
         json: { type: 'boolean' }, memory: { type: 'string' }, 'max-instructions': { type: 'string' },
         fep: { type: 'boolean' }, stats: { type: 'boolean' }, trace: { type: 'boolean' }, vendor: { type: 'string' },
+        tier: { type: 'string' },
       },
     });
   } catch (e) {
-    process.stderr.write(`ringzero: ${(e as Error).message.split('\n')[0]}\n`);
+    writeLine(2, `ringzero: ${(e as Error).message.split('\n')[0]}`);
     return 2;
   }
   const v = parsed.values;
-  if (v.help) { console.log(HELP); return 0; }
-  if (v.version) { console.log(VERSION); return 0; }
+  if (v.help) { writeLine(1, HELP); return 0; }
+  if (v.version) { writeLine(1, VERSION); return 0; }
   try {
     const [cmd, ...images] = parsed.positionals;
     if (cmd !== 'run') throw new UsageError(cmd ? `unknown command '${cmd}' (try --help)` : 'missing command (try --help)');
@@ -198,21 +211,19 @@ export function main(argv: string[]): number {
       if (!isCpuVendor(v.vendor)) throw new UsageError(`bad vendor '${v.vendor}' (amd or intel)`);
       o.vendor = v.vendor;
     }
+    if (v.tier !== undefined) {
+      if (!isExecutionPath(v.tier)) throw new UsageError(`bad tier '${v.tier}' (${EXECUTION_PATHS.join(', ')})`);
+      o.tier = v.tier;
+    }
     const paths = expandImages(images);
     const single = paths.length === 1 && !statSync(images[0]!).isDirectory();
     return single ? runOne(paths[0]!, o) : runMany(paths, o);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ImageError) {
-      process.stderr.write(`ringzero: ${e.message}\n`);
+      writeLine(2, `ringzero: ${e.message}`);
       return 2;
     }
-    process.stderr.write(`ringzero: internal error: ${(e as Error).message}\n`);
+    writeLine(2, `ringzero: internal error: ${(e as Error).message}`);
     return 1;
   }
 }
-
-// The same for what goes through the streams (--help, error messages).
-process.stdout.on('error', outputFailed);
-process.stderr.on('error', outputFailed);
-
-process.exitCode = main(process.argv.slice(2));

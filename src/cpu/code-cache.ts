@@ -1,25 +1,48 @@
 // The decoded-code cache: per physical frame, the decoded instruction at each
-// page offset, with the handler the interpreter bound to it (Insn.exec). It is
-// the seam where the compiled tier plugs in (a frame will also hold compiled
-// blocks). A write into a frame drops the frame (the MMU reports it:
-// self-modifying code).
+// page offset, with the handler the interpreter bound to it (Insn.exec), and
+// the compiled tier's blocks (compiled/*) by the offset they start at. A
+// write into a frame drops the frame (the MMU reports it: self-modifying code).
 import type { Insn } from '../isa/insn.js';
+import type { RunContext } from './context.js';
 
 export const PAGE = 4096;
 
-/** The decoded instructions of one frame, by page offset. */
-export type CodePage = (Insn | undefined)[];
+/**
+ * A compiled block: runs the instructions from its start (linear address
+ * `base`) until a branch, an exit or `end` retired instructions; leaves RIP,
+ * the registers and the instruction count exact; returns 1 when the
+ * interpreter must run the instruction at RIP first. `count`: the instructions one
+ * pass retires at most (the run loop enters only with that much budget left).
+ */
+export interface CompiledBlock {
+  readonly run: (c: RunContext, base: number, end: number) => number | undefined;
+  readonly count: number;
+}
+
+/** The decoded code of one frame, for one decoding mode (decoder.ts MODE64/32/16). */
+export class FrameCode {
+  /** The decoded instructions, by page offset. */
+  readonly insns: (Insn | undefined)[] = new Array<Insn | undefined>(PAGE);
+  /** Compiled blocks by start offset (null until the compiled tier compiles one here). */
+  blocks: (CompiledBlock | null | undefined)[] | null = null;
+  /** How often each offset started a dispatch without a block (the compiled tier's hotness counters). */
+  heat: Uint8Array | null = null;
+  /** Regions compiled from this frame so far. */
+  compiles = 0;
+  constructor(readonly frame: number, readonly mode: number) {}
+}
 
 export class CodeCache {
-  private readonly pages = new Map<number, CodePage>();
+  private readonly pages = new Map<number, FrameCode>();
+  constructor(private readonly mode: number) {}
 
-  /** The page of a frame, if any of its code was decoded. */
-  page(frame: number): CodePage | undefined {
+  /** The code of a frame, if any of it was decoded. */
+  page(frame: number): FrameCode | undefined {
     return this.pages.get(frame);
   }
 
-  create(frame: number): CodePage {
-    const p: CodePage = new Array<Insn | undefined>(PAGE);
+  create(frame: number): FrameCode {
+    const p = new FrameCode(frame, this.mode);
     this.pages.set(frame, p);
     return p;
   }

@@ -17,6 +17,7 @@ import { DataBreakpoints, debugActive, syncBreakpoints } from './debug.js';
 import type { HostDebugHook, RunContext } from './context.js';
 import type { HostDebugger } from './host-debug.js';
 import { Interpreter } from './interpreter.js';
+import { CompiledTier } from './compiled/tier.js';
 import { OperandValues } from './operand-values.js';
 import { setArithFlags } from './lazy-flags.js';
 import { CPU_EXCEPTION, EMULATION_FAILURE, PendingException } from './exceptions.js';
@@ -25,7 +26,7 @@ import { syncPaging } from './control-registers.js';
 import { resetMsrs } from './msr.js';
 import { MODEL_FEATURES } from './cpuid.js';
 import { StopReason } from './stop-reason.js';
-import type { ExecutionPath } from './execution-path.js';
+import { DEFAULT_EXECUTION_PATH, type ExecutionPath } from './execution-path.js';
 import { HostExits, HOST_EXIT, OPEN_PORTS, type HostIo } from './host-exits.js';
 import type { MsrPolicy } from './msr-policy.js';
 import { OPEN_BUS } from '../mmu/physical-access.js';
@@ -66,7 +67,7 @@ export class Cpu extends ArchState implements RunContext {
   forcedEmulation: boolean;
   readonly vendor: CpuVendor;
   /** How guest code runs (see execution-path.ts); 'reference' runs every instruction on the reference path. */
-  executionPath: ExecutionPath = 'interp';
+  executionPath: ExecutionPath = DEFAULT_EXECUTION_PATH;
   stopReason = StopReason.None;
   stopMessage = '';
   /** For EmulationFailure: address and bytes of the instruction. */
@@ -84,6 +85,7 @@ export class Cpu extends ArchState implements RunContext {
 
   private featureSet: ReadonlySet<FeatureName>;
   private readonly interpreter: Interpreter;
+  private readonly compiled: CompiledTier;
   private readonly dataBreakpoints = new DataBreakpoints(this);
   /** Whether the last slice of the run loop was the debug loop (debug.ts). */
   private debugSlice = false;
@@ -98,6 +100,7 @@ export class Cpu extends ArchState implements RunContext {
     this.mmu = new Mmu(mem, (lin, err) => this.pageFault(lin, err), () => this.raise(Vector.AC, 0));
     this.mmu.ctl.vendor = this.vendor;
     this.interpreter = new Interpreter(this);
+    this.compiled = new CompiledTier(this, this.interpreter);
     this.mmu.onCodeWrite = (frame) => this.interpreter.dropFrame(frame);
     mem.onLayoutChange((codeToo) => {
       if (codeToo) this.dropDecodedCode();
@@ -241,6 +244,7 @@ export class Cpu extends ArchState implements RunContext {
       }
       try {
         if (debug) this.interpreter.runDebug(end, this.executionPath === 'reference');
+        else if (this.executionPath === 'compiled') this.compiled.run(end);
         else if (this.executionPath === 'reference') this.interpreter.runReference(end);
         else this.interpreter.runInterp(end);
       } catch (e) {
@@ -341,6 +345,9 @@ export class Cpu extends ArchState implements RunContext {
     return Uint8Array.from(out);
   }
 
+  /** Regions the compiled tier compiled so far (tests check that it ran). */
+  get compiledRegions(): number { return this.compiled.compiledRegions; }
+
   /** Forced emulation: the instruction at `lin` on the reference path. */
   executeReference(lin: number): void {
     this.interpreter.executeReference(lin);
@@ -349,10 +356,11 @@ export class Cpu extends ArchState implements RunContext {
   /**
    * Forgets everything cached about guest memory and execution (decoded
    * instructions, TLB, counters) so a host can reuse this vCPU for a fresh run
-   * after rewriting memory and state.
+   * after rewriting memory and state; `keepCode` keeps the decoded and compiled
+   * code (the host rewrote no code frame).
    */
-  resetExecution(): void {
-    this.dropDecodedCode();
+  resetExecution(keepCode = false): void {
+    if (!keepCode) this.dropDecodedCode();
     this.interpreter.unwind();
     this.flushTlb(false);
     this.instructions = 0;

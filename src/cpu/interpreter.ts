@@ -11,7 +11,7 @@ import { ATTR_DB, ATTR_L } from '../arch/descriptors.js';
 import { decode, MODE16, MODE32, MODE64 } from '../isa/decoder.js';
 import type { Insn } from '../isa/insn.js';
 import type { Handler, RunContext } from './context.js';
-import { CodeCache, PAGE, type CodePage } from './code-cache.js';
+import { CodeCache, FrameCode, PAGE } from './code-cache.js';
 import { bindInstruction } from './exec/bind.js';
 import { CANON_LIMIT } from './operands.js';
 import { StopReason } from './stop-reason.js';
@@ -19,12 +19,20 @@ import { beginInstruction, debugActive, endInstruction } from './debug.js';
 
 export class Interpreter {
   // Decoded code per mode (the same bytes decode differently as 64-, 32- and 16-bit code).
-  private readonly code64 = new CodeCache();
-  private readonly code32 = new CodeCache();
-  private readonly code16 = new CodeCache();
-  // The fetch shortcut: the code page of the page RIP is on (fetchBase: its linear address).
-  private fetchBase = NaN;
-  private fetchPage: CodePage = new Array<Insn | undefined>(PAGE);
+  private readonly code64 = new CodeCache(MODE64);
+  private readonly code32 = new CodeCache(MODE32);
+  private readonly code16 = new CodeCache(MODE16);
+  // The fetch shortcut: the code of the page RIP is on (fetchBase: its linear address;
+  // NaN when there is none). The compiled tier dispatches through it too.
+  fetchBase = NaN;
+  fetchCode = new FrameCode(-1, MODE64);
+  private fetchInsns: (Insn | undefined)[] = this.fetchCode.insns;
+  /**
+   * Bumped whenever code seen so far may no longer be what runs next: the fetch
+   * shortcut dropped (CPL, paging, TLB changes) or decoded code dropped (a write
+   * to code). A compiled block leaves when it changes under it.
+   */
+  epoch = 0;
   private readonly fetchBuf = new Uint8Array(16);
   /** While > 0, instructions run on the reference path (forced emulation, or the whole run). */
   private referenceDepth = 0;
@@ -34,17 +42,21 @@ export class Interpreter {
   /** The interpreter tier (decoded-code cache and TLB): runs until a stop reason or `end` instructions retired. */
   runInterp(end: number): void {
     const c = this.c;
-    while (c.stopReason === StopReason.None && c.instructions < end) {
-      const rip = c.rip;
-      const off = rip - this.fetchBase;
-      c.insnStart = rip; // before the fetch: a fetch fault reports this RIP
-      let insn: Insn | undefined;
-      if (off >= 0 && off < PAGE) insn = this.fetchPage[off];
-      if (insn === undefined) insn = this.fetch(rip);
-      c.rip = rip + insn.len;
-      (insn.exec as Handler)(c, insn);
-      c.instructions++;
-    }
+    while (c.stopReason === StopReason.None && c.instructions < end) this.step();
+  }
+
+  /** One instruction on the interpreter tier (also the compiled tier's step where it has no block). */
+  step(): void {
+    const c = this.c;
+    const rip = c.rip;
+    const off = rip - this.fetchBase;
+    c.insnStart = rip; // before the fetch: a fetch fault reports this RIP
+    let insn: Insn | undefined;
+    if (off >= 0 && off < PAGE) insn = this.fetchInsns[off];
+    if (insn === undefined) insn = this.fetch(rip);
+    c.rip = rip + insn.len;
+    (insn.exec as Handler)(c, insn);
+    c.instructions++;
   }
 
   /** The reference path for a whole run. */
@@ -76,7 +88,7 @@ export class Interpreter {
       if (reference) insn = this.executeReference(rip);
       else {
         const off = rip - this.fetchBase;
-        if (off >= 0 && off < PAGE) insn = this.fetchPage[off];
+        if (off >= 0 && off < PAGE) insn = this.fetchInsns[off];
         if (insn === undefined) insn = this.fetch(rip);
         c.rip = rip + insn.len;
         (insn.exec as Handler)(c, insn);
@@ -151,8 +163,7 @@ export class Interpreter {
     const reference = this.referenceDepth > 0;
     const pa = c.mmu.translate(lin, c.mmu.execMask);
     const off = lin - Math.floor(lin / PAGE) * PAGE;
-    const slot = reference ? undefined : c.mem.slotAt(pa, 1);
-    if (slot !== undefined) {
+    if (!reference && c.mem.slotAt(pa, 1) !== undefined) {
       const frame = Math.floor(pa / PAGE);
       let page = code.page(frame);
       if (!page) {
@@ -161,16 +172,11 @@ export class Interpreter {
       }
       if (shortcut) {
         this.fetchBase = rip - off;
-        this.fetchPage = page;
+        this.fetchCode = page;
+        this.fetchInsns = page.insns;
       } else this.fetchBase = NaN;
-      const cached = page[off];
-      if (cached !== undefined) return cached;
-      const insn = decode(slot.bytes, pa - slot.base, PAGE - off, mode);
-      if (insn) {
-        insn.exec = bindInstruction(insn, c.features, true);
-        page[off] = insn;
-        return insn;
-      }
+      const insn = this.instructionAt(page, off);
+      if (insn !== null) return insn;
     }
     // Crosses into the next page (or not cacheable): gather the bytes page by page.
     const buf = this.fetchBuf;
@@ -187,9 +193,27 @@ export class Interpreter {
     return insn;
   }
 
+  /**
+   * The instruction at `off` in a cached frame (RAM), decoded and bound on
+   * first use; null when it does not end within the page.
+   */
+  instructionAt(page: FrameCode, off: number): Insn | null {
+    const cached = page.insns[off];
+    if (cached !== undefined) return cached;
+    const c = this.c;
+    const pa = page.frame * PAGE;
+    const slot = c.mem.slotAt(pa, 1)!;
+    const insn = decode(slot.bytes, pa - slot.base + off, PAGE - off, page.mode);
+    if (insn === null) return null;
+    insn.exec = bindInstruction(insn, c.features, true);
+    page.insns[off] = insn;
+    return insn;
+  }
+
   /** Forgets the fetch shortcut (a TLB flush, a CPL or paging change). */
   invalidateFetch(): void {
     this.fetchBase = NaN;
+    this.epoch++;
   }
 
   /** Self-modifying code: a write hit a frame we hold decoded instructions for. */
@@ -197,7 +221,7 @@ export class Interpreter {
     this.code64.drop(frame);
     this.code32.drop(frame);
     this.code16.drop(frame);
-    this.fetchBase = NaN;
+    this.invalidateFetch();
   }
 
   /** Drops every decoded instruction (new features, a fresh run). */
@@ -205,7 +229,7 @@ export class Interpreter {
     this.code64.clear();
     this.code32.clear();
     this.code16.clear();
-    this.fetchBase = NaN;
+    this.invalidateFetch();
   }
 
   /** After an exception unwound an instruction: back to the path the run is on. */

@@ -13,7 +13,8 @@ function decode(hex: string): Uint16Array {
   for (let k = 0; k < t.length; k++) t[k] = parseInt(hex.slice(3 * k, 3 * k + 3), 16);
   return t;
 }
-const RCP = decode(RCP_TABLE_HEX), RSQRT = decode(RSQRT_TABLE_HEX);
+// Decoded on first use: 12,288 entries are milliseconds of every start otherwise (issue 11).
+let RCP: Uint16Array | undefined, RSQRT: Uint16Array | undefined;
 const SIGN = 0x80000000, INF = 0x7f800000, QNAN_BIT = 0x400000, DEFAULT_NAN = 0xffc00000;
 
 /** RCPSS of binary32 bits `x` (AMD). */
@@ -23,7 +24,7 @@ export function rcp32Amd(x: number): number {
   if (e === 0) return (sign | INF) >>> 0;
   const r = 253 - e;
   if (r <= 0) return sign >>> 0;
-  return (sign | (r << 23) | (RCP[m >>> 11]! << 11)) >>> 0;
+  return (sign | (r << 23) | ((RCP ??= decode(RCP_TABLE_HEX))[m >>> 11]! << 11)) >>> 0;
 }
 
 /** RSQRTSS of binary32 bits `x` (AMD). */
@@ -34,5 +35,5 @@ export function rsqrt32Amd(x: number): number {
   if (sign) return DEFAULT_NAN;
   if (e === 0xff) return 0;
   const r = 126 + Math.floor((128 - e) / 2);
-  return ((r << 23) | (RSQRT[(((e + 1) & 1) << 12) | (m >>> 11)]! << 11)) >>> 0;
+  return ((r << 23) | ((RSQRT ??= decode(RSQRT_TABLE_HEX))[(((e + 1) & 1) << 12) | (m >>> 11)]! << 11)) >>> 0;
 }

@@ -43,6 +43,9 @@ function hex(v: number | bigint): string {
 }
 
 /** Parses and validates an ELF image against guest ABI v1 §1. */
+/** One decoder for every name (a TextDecoder per symbol cost the CLI milliseconds at start, issue 11). */
+let utf8: TextDecoder | undefined;
+
 export function parseElf(file: Uint8Array): GuestImage {
   if (file.length < 64) throw new ImageError(`truncated ELF header (${file.length} bytes)`);
   if (file[0] !== 0x7f || file[1] !== 0x45 || file[2] !== 0x4c || file[3] !== 0x46) throw new ImageError('not an ELF file (bad magic)');
@@ -112,7 +115,7 @@ export function parseElf(file: Uint8Array): GuestImage {
     const cstr = (off: number) => {
       let end = off;
       while (end < file.length && file[end] !== 0) end++;
-      return new TextDecoder().decode(file.subarray(off, end));
+      return (utf8 ??= new TextDecoder()).decode(file.subarray(off, end));
     };
     const shstr = shstrndx < shnum ? sh(shstrndx) : undefined;
     for (let i = 0; i < shnum; i++) {

@@ -1,6 +1,7 @@
 // Instruction decoder for 64-bit mode and 32-bit compatibility-mode code (SDM Vol. 2 ch. 2). Builds its lookup
-// structures from the opcode table (checking that every row is reachable),
-// then turns bytes into an Insn record. Legality that depends only on the
+// structures from the opcode table, an opcode's on its first decode (buildDecodeTable
+// builds them all and checks that every row is reachable: the table's tests and the
+// build run it), then turns bytes into an Insn record. Legality that depends only on the
 // bytes is decided here (Insn.invalid); the rest is the pre-execute step's.
 import { SEG_CS, SEG_ES, SEG_SS, SEG_DS, SEG_FS, SEG_GS } from '../arch/registers.js';
 import {
@@ -9,7 +10,7 @@ import {
 } from './insn.js';
 import { operandBytes } from './operands.js';
 import { Attr, type OpcodeRow, type OperandSpec } from './table.js';
-import { OPCODE_ROWS, ROW_UD, ROW_TOO_LONG } from './opcodes.js';
+import { OPCODE_ROWS, ROW_UD, ROW_TOO_LONG, rowById } from './opcodes.js';
 
 /** One opcode slot: either a single row, or 512 sub-slots by prefix × ModRM.reg × mod × rm. */
 export interface DecodeEntry {
@@ -28,86 +29,103 @@ function specificity(r: OpcodeRow): number {
   return (r.prefix !== 'any' ? 1 : 0) + (r.ext >= 0 ? 1 : 0) + (r.mod !== 'any' ? 1 : 0) + (r.rm >= 0 ? 1 : 0);
 }
 
-/** The lookup of one decode mode from its rows; records the rows some encoding reaches in `placed`. */
-function buildEntries(rows: readonly OpcodeRow[], placed: Set<OpcodeRow>): DecodeEntry[] {
-  const byKey = new Map<number, OpcodeRow[]>();
-  for (const r of rows) {
-    const count = r.plusR ? 8 : 1;
-    for (let k = 0; k < count; k++) {
-      const key = r.map * 256 + r.opcode + k;
-      let list = byKey.get(key);
-      if (!list) byKey.set(key, (list = []));
-      list.push(r);
-    }
+const NO_ENTRY: DecodeEntry = Object.freeze({ single: undefined, slots: undefined, hasModrm: false });
+
+/** The entry of one opcode (map and opcode byte) from the rows that share it; records the rows some encoding reaches in `placed`. */
+function entryOf(list: readonly OpcodeRow[] | undefined, placed?: Set<OpcodeRow>): DecodeEntry {
+  if (!list) return NO_ENTRY;
+  const first = list[0]!;
+  const hasModrm = first.hasModrm;
+  for (const r of list) {
+    if (r.hasModrm !== hasModrm) throw new Error(`opcode table: rows ${first.id} and ${r.id} disagree on the ModRM byte`);
   }
-  const entries: DecodeEntry[] = [];
-  for (let key = 0; key < 4 * 256; key++) {
-    const list = byKey.get(key);
-    if (!list) { entries.push({ single: undefined, slots: undefined, hasModrm: false }); continue; }
-    const first = list[0]!;
-    const hasModrm = first.hasModrm;
-    for (const r of list) {
-      if (r.hasModrm !== hasModrm) throw new Error(`opcode table: rows ${first.id} and ${r.id} disagree on the ModRM byte`);
-    }
-    if (list.length === 1 && specificity(first) === 0) {
-      placed.add(first);
-      entries.push({ single: first, slots: undefined, hasModrm });
-      continue;
-    }
-    const slots: (OpcodeRow | undefined)[] = new Array<OpcodeRow | undefined>(512).fill(undefined);
-    // Less specific rows first, so specific ones override; an exact opcode row beats a
-    // +r row that merely spans it (90+r XCHG: 90 itself is NOP).
-    const ordered = [...list].sort((a, b) => specificity(a) - specificity(b) || Number(b.plusR) - Number(a.plusR));
-    for (const r of ordered) {
-      // The slots a row covers: one prefix or all four, one ModRM.reg or all, memory and/or register forms,
-      // one ModRM.rm (register form only) or all (this runs at load time for every row).
-      const pLo = r.prefix === 'any' ? 0 : PREFIX_SLOT[r.prefix], pHi = r.prefix === 'any' ? 3 : pLo;
-      const gLo = r.ext >= 0 ? r.ext : 0, gHi = r.ext >= 0 ? r.ext : 7;
-      const mLo = r.mod === 'reg' || r.rm >= 0 ? 1 : 0, mHi = r.mod === 'mem' ? 0 : 1;
-      const rLo = r.rm >= 0 ? r.rm : 0, rHi = r.rm >= 0 ? r.rm : 7;
-      for (let p = pLo; p <= pHi; p++) {
-        for (let reg = gLo; reg <= gHi; reg++) {
-          for (let isReg = mLo; isReg <= mHi; isReg++) {
-            for (let rm = rLo; rm <= rHi; rm++) slots[slotIndex(p, reg, isReg, rm)] = r;
-          }
+  if (list.length === 1 && specificity(first) === 0) {
+    placed?.add(first);
+    return { single: first, slots: undefined, hasModrm };
+  }
+  const slots: (OpcodeRow | undefined)[] = new Array<OpcodeRow | undefined>(512).fill(undefined);
+  // Less specific rows first, so specific ones override; an exact opcode row beats a
+  // +r row that merely spans it (90+r XCHG: 90 itself is NOP).
+  const ordered = [...list].sort((a, b) => specificity(a) - specificity(b) || Number(b.plusR) - Number(a.plusR));
+  for (const r of ordered) {
+    // The slots a row covers: one prefix or all four, one ModRM.reg or all, memory and/or register forms,
+    // one ModRM.rm (register form only) or all.
+    const pLo = r.prefix === 'any' ? 0 : PREFIX_SLOT[r.prefix], pHi = r.prefix === 'any' ? 3 : pLo;
+    const gLo = r.ext >= 0 ? r.ext : 0, gHi = r.ext >= 0 ? r.ext : 7;
+    const mLo = r.mod === 'reg' || r.rm >= 0 ? 1 : 0, mHi = r.mod === 'mem' ? 0 : 1;
+    const rLo = r.rm >= 0 ? r.rm : 0, rHi = r.rm >= 0 ? r.rm : 7;
+    for (let p = pLo; p <= pHi; p++) {
+      for (let reg = gLo; reg <= gHi; reg++) {
+        for (let isReg = mLo; isReg <= mHi; isReg++) {
+          for (let rm = rLo; rm <= rHi; rm++) slots[slotIndex(p, reg, isReg, rm)] = r;
         }
       }
     }
-    for (const r of slots) if (r) placed.add(r);
-    entries.push({ single: undefined, slots, hasModrm });
   }
-  return entries;
+  if (placed) for (const r of slots) if (r) placed.add(r);
+  return { single: undefined, slots, hasModrm };
 }
 
 const rowKey = (r: OpcodeRow) => r.map * 256 + r.opcode;
 
 /**
- * Builds the decoder's lookups, for 64-bit mode and for 32- and 16-bit code
- * (where the `mode=legacy` rows replace their opcode's other rows); throws if a
- * row is unreachable in both or rows disagree on ModRM.
+ * The rows of each opcode key (map * 256 + opcode) for 64-bit mode and for 32- and
+ * 16-bit code (where the `mode=legacy` rows replace their opcode's other rows).
+ */
+function rowsByKey(rows: readonly OpcodeRow[]): readonly [(OpcodeRow[] | undefined)[], (OpcodeRow[] | undefined)[]] {
+  const legacyKey = new Uint8Array(4 * 256);
+  for (const r of rows) if (r.legacyOnly) legacyKey[rowKey(r)] = 1;
+  const lists64 = new Array<OpcodeRow[] | undefined>(4 * 256).fill(undefined);
+  const listsLegacy = lists64.slice();
+  for (const r of rows) {
+    const base = rowKey(r), end = r.plusR ? base + 8 : base + 1;
+    const in64 = !r.legacyOnly, inLegacy = r.legacyOnly || legacyKey[base] === 0;
+    for (let key = base; key < end; key++) {
+      if (in64) { const l = lists64[key]; if (l) l.push(r); else lists64[key] = [r]; }
+      if (inLegacy) { const l = listsLegacy[key]; if (l) l.push(r); else listsLegacy[key] = [r]; }
+    }
+  }
+  return [lists64, listsLegacy];
+}
+
+/**
+ * Builds the decoder's lookups for every opcode, for 64-bit mode and for 32- and
+ * 16-bit code; throws if a row is unreachable in both or rows disagree on ModRM.
+ * The decoder builds each opcode's entry on first use (start time); the
+ * table's tests and scripts/build.mjs run this check on the whole table.
  */
 export function buildDecodeTable(rows: readonly OpcodeRow[]): readonly [DecodeEntry[], DecodeEntry[]] {
   const placed = new Set<OpcodeRow>();
-  const legacyKeys = new Set(rows.filter((r) => r.legacyOnly).map(rowKey));
-  const entries64 = buildEntries(rows.filter((r) => !r.legacyOnly), placed);
-  const entriesLegacy = buildEntries(rows.filter((r) => r.legacyOnly || !legacyKeys.has(rowKey(r))), placed);
+  const [lists64, listsLegacy] = rowsByKey(rows);
+  const entries64 = lists64.map((list) => entryOf(list, placed));
+  const entriesLegacy = listsLegacy.map((list) => entryOf(list, placed));
   // A row no encoding reaches is a table bug (a wrong p=/mod=/rm= selector or a shadowed row).
   for (const r of rows) if (!placed.has(r)) throw new Error(`opcode table: row ${r.id} is unreachable (every encoding of it decodes to another row)`);
   return [entries64, entriesLegacy];
 }
 
-const [ENTRIES64, ENTRIES_LEGACY] = buildDecodeTable(OPCODE_ROWS);
+// The entries of the table's opcodes, built on first use.
+const [LISTS64, LISTS_LEGACY] = rowsByKey(OPCODE_ROWS);
+const ENTRIES64: (DecodeEntry | undefined)[] = new Array<DecodeEntry | undefined>(4 * 256).fill(undefined);
+const ENTRIES_LEGACY: (DecodeEntry | undefined)[] = ENTRIES64.slice();
+function entryAt(legacy: boolean, key: number): DecodeEntry {
+  return legacy ? (ENTRIES_LEGACY[key] = entryOf(LISTS_LEGACY[key])) : (ENTRIES64[key] = entryOf(LISTS64[key]));
+}
+/** The decoder's entry for an opcode key (map * 256 + opcode byte), built on first use (for tests). */
+export function decodeEntry(legacy: boolean, key: number): DecodeEntry {
+  return (legacy ? ENTRIES_LEGACY : ENTRIES64)[key] ?? entryAt(legacy, key);
+}
 // Opcode 90 is NOP only without REX.B and 66: 41 90 is XCHG r8d,eax (it zero-extends
 // both), 66 90 is XCHG ax,ax (SDM Vol. 2 XCHG/NOP). The table has no REX.B selector.
-const ROW_NOP_90 = OPCODE_ROWS.find((r) => r.id === 'Nop_90');
-const ROW_XCHG_RAX = OPCODE_ROWS.find((r) => r.id === 'Xchg_Zv_rAX');
+const ROW_NOP_90 = rowById('Nop_90');
+const ROW_XCHG_RAX = rowById('Xchg_Zv_rAX');
 // 32-bit code: 40+r is INC r16/r32 and 48+r DEC (SDM Vol. 2 INC/DEC, "N.E." in 64-bit
 // mode where they are REX). They are the register forms of FF /0 and FF /1.
-const ROW_INC_EV = OPCODE_ROWS.find((r) => r.id === 'Inc_Ev')!;
-const ROW_DEC_EV = OPCODE_ROWS.find((r) => r.id === 'Dec_Ev')!;
+const ROW_INC_EV = rowById('Inc_Ev');
+const ROW_DEC_EV = rowById('Dec_Ev');
 // EA / 9A: JMP / CALL ptr16:16 or ptr16:32 outside 64-bit mode (an offset of the operand size, then a selector).
-const ROW_JMP_PTR = OPCODE_ROWS.find((r) => r.id === 'Invalid_EA')!;
-const ROW_CALL_PTR = OPCODE_ROWS.find((r) => r.id === 'Invalid_9A')!;
+const ROW_JMP_PTR = rowById('Invalid_EA');
+const ROW_CALL_PTR = rowById('Invalid_9A');
 /** ModRM16 (SDM Vol. 2 Table 2-1): base and index of rm 0..7 (BX=3, BP=5, SI=6, DI=7; -1 none). */
 const MODRM16_BASE = [3, 3, 5, 5, 6, 7, 5, 3];
 const MODRM16_INDEX = [6, 7, 6, 7, -1, -1, -1, -1];
@@ -193,7 +211,8 @@ export function decode(buf: Uint8Array, pos: number, avail: number, mode = MODE6
     }
   }
   // 82 is an alias of 80 outside 64-bit mode (SDM Vol. 2 Appendix A, Table A-2 "1A, i64").
-  const entry = (legacy ? ENTRIES_LEGACY : ENTRIES64)[map * 256 + (legacy && map === 0 && op === 0x82 ? 0x80 : op)]!;
+  const key = map * 256 + (legacy && map === 0 && op === 0x82 ? 0x80 : op);
+  const entry = (legacy ? ENTRIES_LEGACY : ENTRIES64)[key] ?? entryAt(legacy, key);
   let modrm = -1;
   if (entry.hasModrm) {
     if (p >= limit) return avail >= 15 ? tooLong() : null;
@@ -209,7 +228,7 @@ export function decode(buf: Uint8Array, pos: number, avail: number, mode = MODE6
     if (!row && pfx !== 0) row = entry.slots[slotIndex(0, (m >> 3) & 7, (m >> 6) === 3 ? 1 : 0, m & 7)];
   }
   if (!row) row = ROW_UD;
-  else if (row === ROW_NOP_90 && ((rex & 1) || (prefixes & PFX_OPSIZE)) && ROW_XCHG_RAX) row = ROW_XCHG_RAX;
+  else if (row === ROW_NOP_90 && ((rex & 1) || (prefixes & PFX_OPSIZE))) row = ROW_XCHG_RAX;
   const attrs = row.attrs;
 
   const insn = new Insn(row);

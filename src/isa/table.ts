@@ -183,6 +183,15 @@ export interface OpcodeRow {
   readonly imms: readonly OperandSpec[];
 }
 
+/** The built table: its rows, and the two rows of encodings that name no instruction. */
+export interface OpcodeTable {
+  readonly rows: readonly OpcodeRow[];
+  /** Decodes of bytes that name no instruction raise #UD. */
+  readonly ud: OpcodeRow;
+  /** An instruction longer than 15 bytes raises #GP(0) (SDM §2.3.11). */
+  readonly tooLong: OpcodeRow;
+}
+
 const ATTR_NAMES: Readonly<Record<string, Attr>> = {
   lock: Attr.Lock, rep: Attr.Rep, repcc: Attr.RepCc, d64: Attr.D64, f64: Attr.F64, i64: Attr.I64, o64: Attr.O64,
   modignored: Attr.ModIgnored, priv: Attr.Priv, branch: Attr.Branch, a16: Attr.A16,

@@ -184,14 +184,17 @@ export const bindAlu: RowBinder = (row) => {
   };
 };
 
-/** INC/DEC: ADD/SUB 1 with CF preserved. */
+/** INC (param 0) / DEC (1) of (a, ah) at `size` bytes: ADD/SUB 1 with CF preserved; the result in slot 0. */
+export function incDec(c: ExecContext, param: number, size: number, a: number, ah: number): void {
+  const cf = c.fAux & CF;
+  alu(c, param === 0 ? ALU_ADD : ALU_SUB, size, a, ah, 1, 0);
+  c.fAux = (c.fAux & ~CF) | cf;
+}
+
 export const bindIncDec: RowBinder = (row) => {
-  const op = row.param === 0 ? ALU_ADD : ALU_SUB;
   const h: Handler = (c, i) => {
     loadOperand(c, i, 0);
-    const cf = c.fAux & CF;
-    alu(c, op, i.size0, c.ops.lo[0]!, c.ops.hi[0]!, 1, 0);
-    c.fAux = (c.fAux & ~CF) | cf;
+    incDec(c, row.param, i.size0, c.ops.lo[0]!, c.ops.hi[0]!);
     storeOperand(c, i, 0);
   };
   return () => h;

@@ -192,7 +192,7 @@ function imul32(a: number, b: number): number {
 }
 
 /** The truncated signed product of slots `x` and `y` into slot 0; CF = OF = it differs from the full one. */
-function imulTruncated(c: ExecContext, i: Insn, x: number, y: number): void {
+export function imulTruncated(c: ExecContext, i: Insn, x: number, y: number): void {
   const v = c.ops;
   const a = v.lo[x]!, ah = v.hi[x]!, b = v.lo[y]!, bh = v.hi[y]!;
   switch (i.size0) {

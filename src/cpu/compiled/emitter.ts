@@ -1,0 +1,244 @@
+// The compiled tier's code generator: turns a block of decoded instructions
+// into the source of one JavaScript function, compiled with `new Function`.
+//
+// Inside a block the guest registers a template touches live in locals
+// (l<n>/h<n>: the low and high int32 halves), loaded on entry and written
+// back wherever the architectural state must be exact: at every exit, before
+// an instruction runs on its interpreter handler (a "fallback"), and when an
+// instruction faults. The flags stay lazy in the context (lazy-flags.ts), set
+// by the interpreter's own ALU cores, which V8 inlines at each call site.
+//
+// Exactness at a fault: every template performs everything that can fault
+// before it writes a local, and records its index in `st`; the catch writes the
+// locals back and sets the instruction count and start of that instruction
+// (the run loop then delivers the exception as for the interpreter). A
+// fallback writes the locals back first and sets `st = -1`: the context is
+// then authoritative (a REP string instruction's progress, for instance).
+import { Vector } from '../../arch/vectors.js';
+import { SEG_FS } from '../../arch/registers.js';
+import { BASE_RIP, type Insn } from '../../isa/insn.js';
+import { StopReason } from '../stop-reason.js';
+import { CANON_LIMIT } from '../operands.js';
+
+/** One instruction of a region: page offsets of its first byte and of the next. */
+export interface BlockInsn {
+  readonly insn: Insn;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** What a region returns when the interpreter must run the instruction at RIP before it is entered again. */
+export const STEP = 1;
+
+const SYNC = '/*SYNC*/';
+const RELOAD = '/*RELOAD*/';
+const TWO32 = 4294967296;
+const PAGE = 4096;
+/** Effective addresses the inline path computes exactly: registers within ±2^47 (else the interpreter's exact path). */
+const SMALL_HI = 0x7fff;
+
+/**
+ * Emits one region: the basic blocks compiled from one page, as cases of a
+ * switch on the page offset inside a loop, so control moves between them
+ * with the registers kept in locals. `base` in the generated code is the
+ * page's linear address; `t` the next RIP when a block ends.
+ */
+export class Emitter {
+  private readonly out: string[] = [];
+  private readonly consts: unknown[] = [];
+  private readonly constIndex = new Map<unknown, number>();
+  private readonly used = new Set<number>();
+  private readonly dirty = new Set<number>();
+  /**
+   * Which locals may be newer than the context here: all that any block writes
+   * (at a block's start), or those written since the last fallback reloaded
+   * them, so consecutive fallbacks write back only what changed between them.
+   */
+  private dirtyAll = true;
+  private readonly dirtyNow = new Set<number>();
+  insn!: Insn;
+  /** The instruction's index in its block. */
+  index = 0;
+  private start = 0;
+  private end = 0;
+
+  constructor(private readonly maxCount: number) {}
+
+  // ---- for templates ----
+
+  /** The local holding register r's low dword. */
+  lo(r: number): string { this.used.add(r); return `l${r}`; }
+  /** The local holding register r's high dword. */
+  hi(r: number): string { this.used.add(r); return `h${r}`; }
+
+  /** Emits `r = (lo, hi)`; both expressions are evaluated before either half is written. */
+  set(r: number, lo: string, hi: string): void {
+    this.used.add(r);
+    this.dirty.add(r);
+    this.dirtyNow.add(r);
+    this.line(`v = ${lo}; w = ${hi}; l${r} = v; h${r} = w;`);
+  }
+
+  /**
+   * Emits `r = value` for a 1- or 2-byte register (AH..BH as 16..19): the
+   * other bits are kept, as the register file's setReg does (SDM Vol. 1 §3.4.1.1).
+   */
+  setNarrow(size: number, r: number, value: string): void {
+    if (size === 1 && r >= 16) this.set(r - 16, `(${this.lo(r - 16)} & -65281) | ((${value} & 0xff) << 8)`, this.hi(r - 16));
+    else if (size === 1) this.set(r, `(${this.lo(r)} & -256) | (${value} & 0xff)`, this.hi(r));
+    else this.set(r, `(${this.lo(r)} & -65536) | (${value} & 0xffff)`, this.hi(r));
+  }
+
+  /**
+   * Runs the current instruction's interpreter handler for an instruction
+   * whose registers are just `regs` (written back before, reloaded after):
+   * the template's way to reuse a handler without writing every local back.
+   * RIP is set to the next instruction first, as the interpreter does.
+   */
+  callHandler(regs: readonly number[]): void {
+    this.mayFault();
+    const h = this.constant(this.insn.exec), i = this.constant(this.insn);
+    this.line(`${regs.map((r) => `L[${r}] = ${this.lo(r)}; H[${r}] = ${this.hi(r)};`).join(' ')} c.rip = ${this.next}; ${h}(c, ${i});`);
+    for (const r of regs) this.set(r, `L[${r}]`, `H[${r}]`);
+  }
+
+  /** A value the generated code refers to (a function, the instruction record): its name there. */
+  constant(value: unknown): string {
+    let k = this.constIndex.get(value);
+    if (k === undefined) { k = this.consts.push(value) - 1; this.constIndex.set(value, k); }
+    return `k${k}`;
+  }
+
+  line(code: string): void { this.out.push(code); }
+
+  /** The instruction may fault from here on (before its first write to a local): a fault reports it. */
+  mayFault(): void {
+    this.line(`st = ${this.index * PAGE + this.start};`);
+  }
+
+  /** Source that writes back the locals that may be newer than the context here. */
+  private sync(): string {
+    return this.dirtyAll ? SYNC : [...this.dirtyNow].map((r) => `L[${r}] = l${r}; H[${r}] = h${r};`).join(' ');
+  }
+
+  /** A near branch's taken path: `t` = RIP after the instruction + rel, checked canonical. */
+  branchTo(rel: number): void {
+    const off = this.end + rel;
+    this.line(`t = base + ${off};`);
+    if (off >= 0 && off < PAGE) return; // within the page the region runs from: canonical
+    this.mayFault();
+    this.line(`if (t >= ${CANON_LIMIT} || t < ${-CANON_LIMIT}) c.raise(${Vector.GP}, 0);`);
+  }
+
+  /** RIP after the current instruction, as a source expression. */
+  get next(): string { return `base + ${this.end}`; }
+
+  /** Whether `ea()` can compute the instruction's memory operand inline (64-bit addressing). */
+  static canAddress(i: Insn): boolean {
+    return i.addrSize === 8;
+  }
+
+  /**
+   * Emits the linear address of the memory operand into `ea` (SDM Vol. 3A
+   * §3.3.7.1): inline while the registers lie within ±2^47 and the address is
+   * canonical with room for the widest operand, else the instruction runs on
+   * the interpreter (wrap-around, #GP(0)/#SS(0)): see bail().
+   */
+  ea(): void {
+    const i = this.insn;
+    this.mayFault();
+    const parts: string[] = [String(i.disp)];
+    const checks: string[] = [];
+    if (i.base === BASE_RIP) parts.push(this.next);
+    else if (i.base >= 0) {
+      parts.push(`${this.hi(i.base)} * ${TWO32} + (${this.lo(i.base)} >>> 0)`);
+      checks.push(`${this.hi(i.base)} > ${SMALL_HI} || ${this.hi(i.base)} < ${-SMALL_HI - 1}`);
+    }
+    if (i.index >= 0) {
+      parts.push(`(${this.hi(i.index)} * ${TWO32} + (${this.lo(i.index)} >>> 0)) * ${1 << i.scale}`);
+      checks.push(`${this.hi(i.index)} > ${SMALL_HI} || ${this.hi(i.index)} < ${-SMALL_HI - 1}`);
+    }
+    if (i.seg >= SEG_FS) parts.push(`c.segBase[${i.seg}]`); // 64-bit mode: only FS and GS overrides apply
+    this.line(`ea = ${parts.join(' + ')};`);
+    checks.push(`ea > ${CANON_LIMIT - 32} || ea < ${-CANON_LIMIT}`);
+    this.line(`if (${checks.join(' || ')}) ${this.bail()}`);
+  }
+
+  /**
+   * Source that leaves the region before the current instruction, for the
+   * interpreter to run it (the dispatcher steps it when the region returns
+   * STEP): a rare case (an address beyond ±2^47, for one) costs an exit
+   * instead of inline code in every region.
+   */
+  bail(): string {
+    return `{ ${this.sync()} c.rip = base + ${this.start}; c.instructions = n + ${this.index}; return ${STEP}; }`;
+  }
+
+  /** After a store: leave if it wrote code (what follows may be stale) or asked the run loop to stop. */
+  afterWrite(): void {
+    this.line(`if (T.epoch !== e0 || c.stopReason !== ${StopReason.None}) { ${this.sync()} c.rip = ${this.next}; c.instructions = n + ${this.index + 1}; return; }`);
+  }
+
+  // ---- for the region compiler ----
+
+  /** Starts the basic block at page offset `at`. */
+  beginBlock(at: number): void {
+    this.line(`case ${at}: {`);
+    this.dirtyAll = true;
+    this.dirtyNow.clear();
+  }
+
+  /** Starts instruction `index` of the current block. */
+  begin(b: BlockInsn, index: number): void {
+    this.insn = b.insn;
+    this.index = index;
+    this.start = b.start;
+    this.end = b.end;
+    this.line(`// +${b.start} ${b.insn.row.id}`);
+  }
+
+  /** Runs the current instruction on its interpreter handler, with the state written back around it. */
+  fallback(last: boolean): void {
+    const h = this.constant(this.insn.exec), i = this.constant(this.insn);
+    this.line(`${this.sync()} st = -1; c.insnStart = base + ${this.start}; c.rip = ${this.next}; c.instructions = n + ${this.index}; ${h}(c, ${i}); ${RELOAD}`);
+    this.dirtyAll = false; // the handler ran on the written-back state, and every local is reloaded
+    this.dirtyNow.clear();
+    if (last) this.line('t = c.rip;');
+    else this.line(`if (c.rip !== ${this.next} || c.stopReason !== ${StopReason.None} || T.epoch !== e0) { c.instructions = n + ${this.index + 1}; return; }`);
+  }
+
+  /** Ends the current block of `count` instructions (`t` holds the next RIP). */
+  endBlock(count: number): void {
+    this.line(`n += ${count}; break; }`);
+  }
+
+  /** The whole function's source and its constants. */
+  finish(): { source: string; constants: unknown[] } {
+    const sync = [...this.dirty].map((r) => `L[${r}] = l${r}; H[${r}] = h${r};`).join(' ');
+    const reload = [...this.used].map((r) => `l${r} = L[${r}]; h${r} = H[${r}];`).join(' ');
+    const body = this.out.join('\n').split(SYNC).join(sync).split(RELOAD).join(reload);
+    const names = this.consts.map((_, k) => `k${k} = K[${k}]`);
+    const source = [
+      names.length ? `const ${names.join(', ')};` : '',
+      'return function region(c, base, end) {',
+      '  const L = c.regLo, H = c.regHi, O = c.ops, M = c.mmu, e0 = T.epoch;',
+      '  let n = c.instructions, st = -1, v = 0, w = 0, ea = 0, t = 0, pc = c.rip - base;',
+      this.used.size ? `  let ${[...this.used].map((r) => `l${r} = L[${r}], h${r} = H[${r}]`).join(', ')};` : '',
+      '  try {',
+      '    for (;;) {',
+      '      switch (pc) {',
+      body,
+      `      default: ${sync} c.rip = base + pc; c.instructions = n; return;`,
+      '      }',
+      '      pc = t - base;',
+      `      if (n + ${this.maxCount} > end || c.stopReason !== ${StopReason.None} || T.epoch !== e0) { ${sync} c.rip = t; c.instructions = n; return; }`,
+      '    }',
+      '  } catch (x) {',
+      `    if (st >= 0) { ${sync} c.instructions = n + Math.floor(st / ${PAGE}); c.insnStart = base + st % ${PAGE}; }`,
+      '    throw x;',
+      '  }',
+      '};',
+    ].join('\n');
+    return { source, constants: this.consts };
+  }
+}

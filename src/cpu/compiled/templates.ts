@@ -1,0 +1,240 @@
+// The compiled tier's code templates, keyed by the table's executor names
+// (isa/executors.ts) like the interpreter's binders (exec/bind.ts): for a
+// decoded instruction a template emits its code into the block, or returns
+// false before emitting anything, and the instruction runs on its interpreter
+// handler instead. Templates cover the hot integer forms (register and simple
+// memory operands of 4 and 8 bytes); the operations themselves are the
+// interpreter's cores (aluNarrow, alu64, shiftOp, imulTruncated, condition,
+// the stack helpers), called with constant operands so V8 inlines them: the
+// semantics are written once.
+import { RSP } from '../../arch/registers.js';
+import type { ExecutorName } from '../../isa/executors.js';
+import { ALU_CMP, ALU_TEST } from '../../isa/executors.js';
+import { BASE_RIP, type Insn } from '../../isa/insn.js';
+import { condition } from '../lazy-flags.js';
+import { alu64, aluNarrow, incDec } from '../exec/alu.js';
+import { shiftOp } from '../exec/shift.js';
+import { imulTruncated } from '../exec/muldiv.js';
+import { Emitter } from './emitter.js';
+
+/** Emits the instruction's code, or returns false (before emitting anything) to leave it to the interpreter's handler. */
+export type Template = (e: Emitter, i: Insn) => boolean;
+
+const TWO32 = 4294967296;
+const kinds = (i: Insn): string => i.row.operands.map((o) => o.kind).join('');
+const wideOrDword = (size: number): boolean => size === 8 || size === 4;
+
+/** The low dword of register r read at `size` bytes (1: AL..R15B, or AH..BH for 16..19; 2; 4 and 8: the dword). */
+function narrowRegister(e: Emitter, size: number, r: number, signed: boolean): string {
+  if (size === 1) {
+    if (r >= 16) return signed ? `((${e.lo(r - 16)} << 16) >> 24)` : `((${e.lo(r - 16)} >> 8) & 0xff)`;
+    return signed ? `((${e.lo(r)} << 24) >> 24)` : `(${e.lo(r)} & 0xff)`;
+  }
+  if (size === 2) return signed ? `((${e.lo(r)} << 16) >> 16)` : `(${e.lo(r)} & 0xffff)`;
+  return e.lo(r);
+}
+
+/** Emits a memory read of `size` bytes at `ea` into v (and the high dword into w for 8). */
+function readMemory(e: Emitter, size: number): void {
+  e.ea();
+  if (size === 8) e.line('v = M.read64(ea); w = M.hi;');
+  else e.line(`v = M.read${size * 8}(ea);`);
+}
+
+const cond = (e: Emitter, cc: number): string => `${e.constant(condition)}(c, ${cc})`;
+
+/** ADD OR ADC SBB AND SUB XOR CMP TEST: register and immediate forms; memory as a source (or CMP/TEST's operand). */
+const alu: Template = (e, i) => {
+  const op = i.param, size = i.size0, k = kinds(i);
+  const writes = op !== ALU_CMP && op !== ALU_TEST;
+  if (i.isMem && (writes && k !== 'GE' || !Emitter.canAddress(i))) return false; // read-modify-write: the interpreter's operand stage
+  if (k !== 'EG' && k !== 'GE' && k !== 'EI' && k !== 'fixedI') return false;
+  // The destination operand (a, ah): register d, or the memory operand of CMP/TEST (read into v/w).
+  // The source (b, bh): register s, the memory operand (GE), or the immediate.
+  const d = k === 'GE' ? i.reg : i.rm;
+  if (i.isMem) readMemory(e, size);
+  const memDst = i.isMem && k !== 'GE';
+  const a = memDst ? 'v' : size === 8 || size === 4 ? e.lo(d) : narrowRegister(e, size, d, false);
+  let b: string, bh = '0';
+  if (k === 'EI' || k === 'fixedI') { b = String(i.imm); bh = String(i.immHi); }
+  else if (k === 'GE' && i.isMem) { b = 'v'; bh = 'w'; }
+  else {
+    const s = k === 'EG' ? i.reg : i.rm;
+    b = size === 8 || size === 4 ? e.lo(s) : narrowRegister(e, size, s, false);
+    if (size === 8) bh = e.hi(s);
+  }
+  if (size === 8) {
+    e.line(`${e.constant(alu64)}(c, ${op}, ${a}, ${memDst ? 'w' : e.hi(d)}, ${b}, ${bh}, O.lo, O.hi, 0);`);
+    if (writes) e.set(d, 'O.lo[0]', 'O.hi[0]');
+    return true;
+  }
+  const result = `${e.constant(aluNarrow)}(c, ${op}, ${size}, ${a}, ${b})`;
+  if (!writes) e.line(`${result};`);
+  else if (size === 4) e.set(d, result, '0');
+  else e.setNarrow(size, d, result);
+  return true;
+};
+
+/** INC/DEC of a register. */
+const incdec: Template = (e, i) => {
+  if (i.isMem || !wideOrDword(i.size0)) return false;
+  const r = i.rm;
+  e.line(`${e.constant(incDec)}(c, ${i.param}, ${i.size0}, ${e.lo(r)}, ${e.hi(r)});`);
+  e.set(r, 'O.lo[0]', i.size0 === 8 ? 'O.hi[0]' : '0');
+  return true;
+};
+
+/** MOV between registers, immediates to registers and memory, loads and stores. */
+const mov: Template = (e, i) => {
+  const size = i.size0, k = kinds(i);
+  if (i.isMem && !Emitter.canAddress(i)) return false;
+  const full = size === 8 || size === 4;
+  const write = (r: number, lo: string, hi: string) => (full ? e.set(r, lo, size === 8 ? hi : '0') : e.setNarrow(size, r, lo));
+  const value = (r: number) => (full ? e.lo(r) : narrowRegister(e, size, r, false));
+  if ((k === 'EG' || k === 'GE') && !i.isMem) {
+    const d = k === 'EG' ? i.rm : i.reg, s = k === 'EG' ? i.reg : i.rm;
+    write(d, value(s), e.hi(s));
+  } else if (k === 'GE') {
+    readMemory(e, size);
+    write(i.reg, 'v', 'w');
+  } else if ((k === 'ZI' || k === 'EI') && !i.isMem) {
+    write(i.rm, String(i.imm), String(i.immHi));
+  } else if (k === 'EG' || k === 'EI') {
+    e.ea();
+    const lo = k === 'EG' ? value(i.reg) : String(i.imm), hi = k === 'EG' ? e.hi(i.reg) : String(i.immHi);
+    e.line(size === 8 ? `M.write64(ea, ${lo}, ${hi});` : `M.write${size * 8}(ea, ${lo});`);
+    e.afterWrite();
+  } else return false;
+  return true;
+};
+
+/** MOVZX/MOVSX/MOVSXD into 4- and 8-byte registers. */
+const extend = (signed: boolean): Template => (e, i) => {
+  const size = i.size0, from = i.size1;
+  if (!wideOrDword(size) || (i.isMem && !Emitter.canAddress(i))) return false;
+  let value: string;
+  if (i.isMem) {
+    readMemory(e, from);
+    value = from === 1 ? (signed ? '((v << 24) >> 24)' : 'v') : from === 2 ? (signed ? '((v << 16) >> 16)' : 'v') : 'v';
+  } else value = narrowRegister(e, from, i.rm, signed);
+  e.line(`t = ${value};`);
+  e.set(i.reg, 't', signed && size === 8 ? 't >> 31' : '0');
+  return true;
+};
+
+/** LEA with 64-bit addressing: the offset as a number while it is exact, else the interpreter's handler. */
+const lea: Template = (e, i) => {
+  const size = i.size0;
+  if (!wideOrDword(size) || i.addrSize !== 8) return false;
+  const parts: string[] = [String(i.disp)];
+  const checks: string[] = [];
+  if (size === 4) {
+    // The low dword: int32 arithmetic wraps exactly.
+    if (i.base === BASE_RIP) parts.push(`(${e.next}) | 0`);
+    else if (i.base >= 0) parts.push(e.lo(i.base));
+    if (i.index >= 0) parts.push(`(${e.lo(i.index)} << ${i.scale})`);
+    e.set(i.reg, `(${parts.join(' + ')}) | 0`, '0');
+    return true;
+  }
+  if (i.base === BASE_RIP) parts.push(e.next);
+  else if (i.base >= 0) {
+    parts.push(`${e.hi(i.base)} * ${TWO32} + (${e.lo(i.base)} >>> 0)`);
+    checks.push(`${e.hi(i.base)} > 32767 || ${e.hi(i.base)} < -32768`);
+  }
+  if (i.index >= 0) {
+    parts.push(`(${e.hi(i.index)} * ${TWO32} + (${e.lo(i.index)} >>> 0)) * ${1 << i.scale}`);
+    checks.push(`${e.hi(i.index)} > 32767 || ${e.hi(i.index)} < -32768`);
+  }
+  e.line(`t = ${parts.join(' + ')};`);
+  // Beyond ±2^47 the sum may not be exact as a number: the interpreter's handler (exact 64-bit wrap-around).
+  if (checks.length) e.line(`if (${checks.join(' || ')}) ${e.bail()}`);
+  e.set(i.reg, `(t - Math.floor(t / ${TWO32}) * ${TWO32}) | 0`, `Math.floor(t / ${TWO32})`);
+  return true;
+};
+
+/** Shifts and rotates of a register by an immediate or 1. */
+const shift: Template = (e, i) => {
+  const size = i.size0, k = kinds(i);
+  if (i.isMem || !wideOrDword(size) || (k !== 'EI' && k !== 'Eone')) return false;
+  const cnt = (k === 'EI' ? i.imm : 1) & (size === 8 ? 63 : 31);
+  const r = i.rm;
+  if (cnt === 0) { if (size === 4) e.set(r, e.lo(r), '0'); return true; } // flags unchanged, upper half zeroed
+  e.set(r, `${e.constant(shiftOp)}(c, ${i.param}, ${size}, ${e.lo(r)}, ${e.hi(r)}, ${cnt})`, size === 8 ? 'O.hi[0]' : '0');
+  return true;
+};
+
+/** IMUL G, E and IMUL G, E, imm with register E. */
+const imul: Template = (e, i) => {
+  const size = i.size0, n = i.row.operands.length;
+  if (i.isMem || !wideOrDword(size) || n < 2) return false;
+  if (n === 2) e.line(`O.lo[0] = ${e.lo(i.reg)}; O.hi[0] = ${e.hi(i.reg)}; O.lo[1] = ${e.lo(i.rm)}; O.hi[1] = ${e.hi(i.rm)};`);
+  else e.line(`O.lo[1] = ${e.lo(i.rm)}; O.hi[1] = ${e.hi(i.rm)}; O.lo[2] = ${i.imm}; O.hi[2] = ${i.immHi};`);
+  e.line(`${e.constant(imulTruncated)}(c, ${e.constant(i)}, ${n === 2 ? '0, 1' : '1, 2'});`);
+  e.set(i.reg, 'O.lo[0]', size === 8 ? 'O.hi[0]' : '0');
+  return true;
+};
+
+/** CMOVcc between registers. */
+const cmov: Template = (e, i) => {
+  const size = i.size0;
+  if (i.isMem || !wideOrDword(size)) return false;
+  const d = i.reg, s = i.rm;
+  e.line(`t = ${cond(e, i.param)} ? 1 : 0;`);
+  e.set(d, `t ? ${e.lo(s)} : ${e.lo(d)}`, size === 8 ? `t ? ${e.hi(s)} : ${e.hi(d)}` : '0');
+  return true;
+};
+
+/** SETcc of a low byte register. */
+const setcc: Template = (e, i) => {
+  if (i.isMem || i.rm >= 16) return false;
+  e.set(i.rm, `(${e.lo(i.rm)} & -256) | (${cond(e, i.param)} ? 1 : 0)`, e.hi(i.rm));
+  return true;
+};
+
+/** PUSH r64 and POP r64 (not RSP): their handlers, with RSP and the register written back around them. */
+const push: Template = (e, i) => {
+  if (i.isMem || i.opSize !== 8 || kinds(i) !== 'Z') return false;
+  e.callHandler(i.rm === RSP ? [RSP] : [RSP, i.rm]);
+  e.afterWrite();
+  return true;
+};
+const pop: Template = (e, i) => {
+  if (i.isMem || i.opSize !== 8 || kinds(i) !== 'Z' || i.rm === RSP) return false;
+  e.callHandler([RSP, i.rm]);
+  return true;
+};
+
+/** CALL rel32 and RET (64-bit operand size): their handlers with RSP; `t` gets the target. */
+const call: Template = (e, i) => {
+  if (i.opSize !== 8 || kinds(i) !== 'J') return false;
+  e.callHandler([RSP]);
+  e.line('t = c.rip;');
+  return true;
+};
+const ret: Template = (e, i) => {
+  if (i.opSize !== 8 || i.row.operands.length !== 0) return false;
+  e.callHandler([RSP]);
+  e.line('t = c.rip;');
+  return true;
+};
+
+/** Jcc/JMP rel with a 64-bit operand size: the block's last instruction; `t` gets the next RIP. */
+const jcc: Template = (e, i) => {
+  if (i.opSize !== 8 || kinds(i) !== 'J') return false;
+  e.line(`if (${cond(e, i.param)}) {`);
+  e.branchTo(i.imm);
+  e.line(`} else t = ${e.next};`);
+  return true;
+};
+const jmp: Template = (e, i) => {
+  if (i.opSize !== 8 || kinds(i) !== 'J') return false;
+  e.branchTo(i.imm);
+  return true;
+};
+
+const nop: Template = () => true;
+
+/** The templates by executor; an executor without one always runs on its interpreter handler. */
+export const TEMPLATES: { readonly [K in ExecutorName]?: Template } = {
+  alu, incdec, mov, movzx: extend(false), movsx: extend(true), lea, shift, imul, cmov, setcc, push, pop, call, ret, jcc, jmp, nop,
+};

@@ -1,0 +1,201 @@
+// The compiled tier: hot 64-bit code runs as JavaScript functions, one per
+// block (emitter.ts, templates.ts). A block starts where a dispatch found no
+// block HOT times, runs straight through its page until a branch, and loops in
+// itself while its last branch goes back to its start. It is cached with the
+// frame's decoded code (code-cache.ts), so a write to the frame drops it, and
+// a block leaves as soon as code it holds may be stale (Interpreter.epoch).
+// Everything else — other modes, the first executions, instructions crossing a
+// page — runs on the interpreter, one instruction at a time.
+import { Attr } from '../../isa/table.js';
+import { MODE64 } from '../../isa/decoder.js';
+import type { Insn } from '../../isa/insn.js';
+import type { FeatureName } from '../../isa/features.js';
+import type { RunContext } from '../context.js';
+import { PAGE, type CompiledBlock, type FrameCode } from '../code-cache.js';
+import type { Interpreter } from '../interpreter.js';
+import { StopReason } from '../stop-reason.js';
+import { Emitter, STEP, type BlockInsn } from './emitter.js';
+import { TEMPLATES, type Template } from './templates.js';
+
+/**
+ * Dispatches without a block at an offset before it is compiled. The
+ * environment variable RINGZERO_COMPILE_THRESHOLD overrides it (the test suite
+ * sets 1, so every suite runs compiled code from the first execution).
+ */
+const HOT = envNumber('RINGZERO_COMPILE_THRESHOLD') ?? 8;
+/** RINGZERO_DUMP_REGIONS=1 prints each region's generated source to stderr (debugging the tier). */
+const DUMP = envNumber('RINGZERO_DUMP_REGIONS') === 1;
+
+function envNumber(name: string): number | undefined {
+  const v = typeof process === 'undefined' ? undefined : process.env[name];
+  const n = v === undefined ? NaN : Number(v);
+  return Number.isInteger(n) && n >= 1 ? n : undefined;
+}
+/** Instructions in a basic block at most, and in a region's scan. */
+const MAX_BLOCK = 64;
+const MAX_REGION = 256;
+
+export class CompiledTier {
+  /** Regions compiled (for tests and reports). */
+  compiledRegions = 0;
+  /**
+   * Dispatches without a block at an offset before the region there is
+   * compiled, doubled per region already compiled from the same page (so a page
+   * entered at many offsets compiles a few times, not once per entry). Tests set
+   * 1: everything compiles on first execution.
+   */
+  threshold = HOT;
+
+  constructor(private readonly c: RunContext, private readonly it: Interpreter) {}
+
+  /** Runs until a stop reason or `end` instructions retired. */
+  run(end: number): void {
+    const c = this.c, it = this.it;
+    while (c.stopReason === StopReason.None && c.instructions < end) {
+      const rip = c.rip;
+      const off = rip - it.fetchBase;
+      if (off >= 0 && off < PAGE) {
+        const code = it.fetchCode;
+        if (code.mode === MODE64) {
+          let b = code.blocks === null ? undefined : code.blocks[off];
+          if (b === undefined) b = this.warm(code, off);
+          if (b && c.instructions + b.count <= end) {
+            if (b.run(c, rip - off, end) !== STEP) continue;
+          }
+        }
+      }
+      it.step();
+    }
+  }
+
+  /** Counts a dispatch without a block at `off`; compiles one once it is hot (null: nothing to compile there). */
+  private warm(code: FrameCode, off: number): CompiledBlock | null | undefined {
+    const heat = code.heat ?? (code.heat = new Uint8Array(PAGE));
+    if (heat[off]! < 255) heat[off]!++;
+    if (heat[off]! < Math.min(this.threshold << code.compiles, 255)) return undefined;
+    code.compiles++;
+    const b = this.compile(code, off);
+    if (b === null) (code.blocks ?? (code.blocks = new Array<CompiledBlock | null | undefined>(PAGE)))[off] = null;
+    return b;
+  }
+
+  /**
+   * Compiles the region of the page reachable from `entry`: the basic blocks
+   * that start at the entry and at the branch targets and fall-throughs within
+   * the page that already ran (so a rarely taken path does not cost compile
+   * time: a branch there leaves the region), found by a scan of the decoded code.
+   */
+  private compile(code: FrameCode, entry: number): CompiledBlock | null {
+    const it = this.it, heat = code.heat!, table = code.blocks;
+    const ran = (o: number) => heat[o]! > 0 || (table !== null && table[o] !== undefined);
+    const leaders = new Set<number>([entry]);
+    const work = [entry];
+    let total = 0;
+    // The scan: from each leader to its block's branch, noting the targets within the page.
+    for (const seen = new Set<number>(); work.length > 0 && total < MAX_REGION;) {
+      const from = work.pop()!;
+      if (seen.has(from)) continue;
+      seen.add(from);
+      for (let o = from; o < PAGE;) {
+        const insn = it.instructionAt(code, o);
+        if (insn === null) break;
+        total++;
+        o += insn.len;
+        if (!endsBlock(insn)) continue;
+        const target = insn.row.operands[0]?.kind === 'J' && insn.opSize === 8 ? o + insn.imm : -1;
+        for (const next of [target, FALLS_THROUGH.has(insn.row.executor) ? o : -1]) {
+          if (next >= 0 && next < PAGE && !leaders.has(next) && ran(next)) { leaders.add(next); work.push(next); }
+        }
+        break;
+      }
+    }
+    // The blocks: from each leader to a branch, to the next leader, or to the end of the page.
+    const blocks: BlockInsn[][] = [];
+    const todo = [...leaders];
+    let emitted = 0;
+    for (let k = 0; k < todo.length && emitted < MAX_REGION; k++) {
+      const list: BlockInsn[] = [];
+      for (let o = todo[k]!; o < PAGE && list.length < MAX_BLOCK;) {
+        if (list.length > 0 && leaders.has(o)) break;
+        const insn = it.instructionAt(code, o);
+        if (insn === null) break; // crosses into the next page: the interpreter fetches it
+        list.push({ insn, start: o, end: o + insn.len });
+        o += insn.len;
+        if (endsBlock(insn)) break;
+        if (list.length === MAX_BLOCK && o < PAGE && !leaders.has(o)) { leaders.add(o); todo.push(o); }
+      }
+      if (list.length > 0) blocks.push(list);
+      emitted += list.length;
+    }
+    // A block most of whose instructions would run on their handlers gains nothing from
+    // compiling (writing back and reloading the locals around each costs more): its
+    // instructions stay on the interpreter, marked so that they do not count as cold.
+    const entries = code.blocks ?? (code.blocks = new Array<CompiledBlock | null | undefined>(PAGE));
+    const compiled = blocks.filter((b) => {
+      if (templatedShare(b, this.c.features) >= MIN_TEMPLATED) return true;
+      for (const x of b) if (entries[x.start] === undefined) entries[x.start] = null;
+      return false;
+    });
+    if (compiled.length === 0) return null;
+    this.compiledRegions++;
+    const region = compileRegion(it, compiled, this.c.features);
+    for (const b of compiled) entries[b[0]!.start] = region;
+    return region;
+  }
+}
+
+/** The share of a block's instructions that must have templates for it to be compiled. */
+const MIN_TEMPLATED = 0.5;
+
+/** The share of the block's instructions its templates cover (a trial emission). */
+function templatedShare(list: readonly BlockInsn[], features: ReadonlySet<FeatureName>): number {
+  const e = new Emitter(list.length);
+  let covered = 0;
+  list.forEach((b, k) => {
+    e.begin(b, k);
+    const t = templateFor(b.insn, features);
+    if (t !== undefined && t(e, b.insn)) covered++;
+  });
+  return covered / list.length;
+}
+
+/** Executors after which nothing in the block would run: they always raise, stop or end the run. */
+const ALWAYS_LEAVES: ReadonlySet<string> = new Set(['ud', 'ud2', 'hlt', 'pending', 'tooLong']);
+
+/** Whether a block ends after the instruction: a branch, or an instruction that never falls through. */
+function endsBlock(i: Insn): boolean {
+  return (i.row.attrs & Attr.Branch) !== 0 || i.invalid || i.row.pending || ALWAYS_LEAVES.has(i.row.executor);
+}
+
+/** Branches whose next instruction also runs (the condition fails, or a call, an interrupt or a system call returns there). */
+const FALLS_THROUGH: ReadonlySet<string> = new Set(['jcc', 'call', 'int', 'int3', 'int1', 'syscall', 'sysenter', 'loop', 'jrcxz', 'callFar']);
+
+/** The template for a decoded instruction, if its row has one and nothing about it needs the interpreter's legality checks. */
+function templateFor(i: Insn, features: ReadonlySet<FeatureName>): Template | undefined {
+  const row = i.row;
+  if (i.invalid || i.compat || row.pending || row.exceptionClass !== 'none' || (row.attrs & Attr.Priv) !== 0) return undefined;
+  if (row.feature !== undefined && !features.has(row.feature)) return undefined;
+  return TEMPLATES[row.executor];
+}
+
+/** Compiles basic blocks of one page (instructions with page offsets) into one region function. */
+export function compileRegion(epoch: { readonly epoch: number }, blocks: readonly (readonly BlockInsn[])[], features: ReadonlySet<FeatureName>): CompiledBlock {
+  const maxCount = Math.max(...blocks.map((b) => b.length));
+  const e = new Emitter(maxCount);
+  for (const list of blocks) {
+    e.beginBlock(list[0]!.start);
+    for (let k = 0; k < list.length; k++) {
+      const b = list[k]!, last = k === list.length - 1;
+      e.begin(b, k);
+      const t = templateFor(b.insn, features);
+      if (t !== undefined && t(e, b.insn)) {
+        if (last && (b.insn.row.attrs & Attr.Branch) === 0) e.line(`t = ${e.next};`);
+      } else e.fallback(last);
+    }
+    e.endBlock(list.length);
+  }
+  const { source, constants } = e.finish();
+  if (DUMP) console.error(source);
+  const factory = new Function('T', 'K', source) as (t: unknown, k: unknown[]) => CompiledBlock['run'];
+  return { run: factory(epoch, constants), count: maxCount };
+}

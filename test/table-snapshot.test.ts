@@ -1,0 +1,62 @@
+// The opcode table's snapshot (src/isa/table-snapshot.ts), which the bundles in
+// dist/ load instead of building the table at start: it rebuilds exactly the
+// table the row files build (every field, frozen, the same operand identities),
+// dist/ carries the snapshot of the current table, and the decoder's entries,
+// built on first use, are those of the checked whole-table build.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { OPCODE_TABLE } from '../src/isa/opcodes/all.js';
+import { OPCODE_ROWS } from '../src/isa/opcodes.js';
+import { snapshotTable, tableFromSnapshot } from '../src/isa/table-snapshot.js';
+import { buildDecodeTable, decodeEntry } from '../src/isa/decoder.js';
+import type { OpcodeRow } from '../src/isa/table.js';
+
+const roundTrip = () => tableFromSnapshot(JSON.parse(JSON.stringify(snapshotTable(OPCODE_TABLE))));
+
+describe('the opcode table snapshot', () => {
+  it('rebuilds every row with every field, ROW_UD and ROW_TOO_LONG included', () => {
+    const t = roundTrip();
+    expect(t.rows.length).toBe(OPCODE_TABLE.rows.length);
+    // toStrictEqual: fields that are undefined (feature, absent) are present, as row() makes them.
+    for (let i = 0; i < t.rows.length; i++) expect(t.rows[i], OPCODE_TABLE.rows[i]!.id).toStrictEqual(OPCODE_TABLE.rows[i]);
+    expect(t.ud).toStrictEqual(OPCODE_TABLE.ud);
+    expect(t.tooLong).toStrictEqual(OPCODE_TABLE.tooLong);
+    expect(Object.keys(t.rows[0]!)).toEqual(Object.keys(OPCODE_TABLE.rows[0]!));
+  });
+
+  it('is frozen like the built table', () => {
+    const t = roundTrip();
+    expect(Object.isFrozen(t.rows)).toBe(true);
+    for (const r of [...t.rows, t.ud, t.tooLong]) {
+      expect(Object.isFrozen(r) && Object.isFrozen(r.operands) && Object.isFrozen(r.imms) && Object.isFrozen(r.att), r.id).toBe(true);
+      for (const o of r.operands) expect(Object.isFrozen(o), r.id).toBe(true);
+    }
+  });
+
+  it('keeps the immediates the very operand objects of their row, two equal ones two objects (the decoder compares them)', () => {
+    const t = roundTrip();
+    const same = (r: OpcodeRow) => r.imms.map((o) => r.operands.indexOf(o));
+    for (let i = 0; i < t.rows.length; i++) expect(same(t.rows[i]!), t.rows[i]!.id).toEqual(same(OPCODE_TABLE.rows[i]!));
+    const twoIb = t.rows.find((r) => r.imms.length === 2 && r.imms[0]!.text === r.imms[1]!.text);
+    expect(twoIb, 'a row with two equal immediates (EXTRQ Ib,Ib)').toBeDefined();
+    expect(twoIb!.imms[0]).not.toBe(twoIb!.imms[1]);
+  });
+
+  it.skipIf(!existsSync('dist/index.js'))('is what dist/ loads: the library bundle has the current table', async () => {
+    const dist = await import(pathToFileURL(resolve('dist/index.js')).href) as { OPCODE_ROWS: readonly OpcodeRow[] };
+    expect(dist.OPCODE_ROWS.length).toBe(OPCODE_ROWS.length);
+    for (let i = 0; i < OPCODE_ROWS.length; i++) expect(dist.OPCODE_ROWS[i], OPCODE_ROWS[i]!.id).toStrictEqual(OPCODE_ROWS[i]);
+  });
+});
+
+describe('the decoder entries built on first use', () => {
+  it('are those of the whole-table build, which checks every row is reachable', () => {
+    const [eager64, eagerLegacy] = buildDecodeTable(OPCODE_ROWS);
+    for (let key = 0; key < 4 * 256; key++) {
+      expect(decodeEntry(false, key), `64-bit key ${key.toString(16)}`).toStrictEqual(eager64[key]);
+      expect(decodeEntry(true, key), `legacy key ${key.toString(16)}`).toStrictEqual(eagerLegacy[key]);
+    }
+  });
+});
