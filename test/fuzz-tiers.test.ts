@@ -143,6 +143,8 @@ describe(`tier-vs-tier fuzz over ${EXECUTION_PATHS.join(', ')}`, () => {
     const stops = [...stats.stops.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}: ${v}`).join(', ');
     console.log(`fuzz-tiers: ${stats.programs} programs, ${stats.instructions} instructions (full runs), ${stats.budgets} budget stops; ends: ${stops}; ${stats.smc} programs changed their code`);
     expect(failures.length, `\n${failures.slice(0, 3).join('\n\n')}`).toBe(0);
+    // The compiled tier compiled the programs (vitest.config.ts sets RINGZERO_COMPILE_THRESHOLD=1), not only interpreted them.
+    if ((EXECUTION_PATHS as readonly string[]).includes('compiled')) expect(machine.cpu.compiledRegions, 'regions the compiled tier compiled').toBeGreaterThan(stats.programs);
     if (ONE_SEED === undefined && COUNT >= 100) {
       // The generator keeps its promise: programs halt, fault on pages and divides, and modify their code.
       const count = (k: string) => stats.stops.get(k) ?? 0;
