@@ -128,11 +128,13 @@ function seeds(): string[] {
 }
 
 describe(`tier-vs-tier fuzz over ${EXECUTION_PATHS.join(', ')}`, () => {
-  it(`${ONE_SEED !== undefined ? `seed ${ONE_SEED}` : `${COUNT} random valid programs`}: identical state after full runs, budget stops, resumes, chunked runs and host code writes`, () => {
+  it(`${ONE_SEED !== undefined ? `seed ${ONE_SEED}` : `${COUNT} random valid programs`}: identical state after full runs, budget stops, resumes, chunked runs and host code writes`, async () => {
     const stats: Stats = { programs: 0, instructions: 0, stops: new Map(), smc: 0, budgets: 0 };
     const failures: string[] = [];
     for (const seed of seeds()) {
       if (failures.length >= 3) break;
+      // A macrotask turn between programs: a worker busy for 60 s makes vitest report "Timeout calling onTaskUpdate".
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const c = makeCase(seed);
       try {
         failures.push(...check(c, stats));
