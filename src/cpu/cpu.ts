@@ -181,9 +181,11 @@ export class Cpu extends ArchState implements RunContext {
     throw CPU_EXCEPTION;
   }
 
+  /** The MMU's #PF (a walk fault or a denied access): recorded and thrown here, one frame less to unwind. */
   private pageFault(lin: number, err: number): never {
-    this.exc.cr2 = lin;
-    return this.raise(Vector.PF, err);
+    const e = this.exc;
+    e.cr2 = lin; e.vector = Vector.PF; e.hasError = true; e.errorCode = err;
+    throw CPU_EXCEPTION;
   }
 
   emulationFailure(message: string): never {
