@@ -181,11 +181,11 @@ export class Cpu extends ArchState implements RunContext {
     throw CPU_EXCEPTION;
   }
 
-  /** The MMU's #PF (a walk fault or a denied access): recorded and thrown here, one frame less to unwind. */
-  private pageFault(lin: number, err: number): never {
+  /** The MMU's #PF (a walk fault or a denied access): recorded here; the MMU throws the sentinel returned (mmu.ts PageFaultSink). */
+  private pageFault(lin: number, err: number): typeof CPU_EXCEPTION {
     const e = this.exc;
     e.cr2 = lin; e.vector = Vector.PF; e.hasError = true; e.errorCode = err;
-    throw CPU_EXCEPTION;
+    return CPU_EXCEPTION;
   }
 
   emulationFailure(message: string): never {

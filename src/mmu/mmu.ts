@@ -27,8 +27,12 @@ export { ACC_READ_SUP, ACC_READ_SUP_AC, ACC_WRITE_SUP, ACC_WRITE_SUP_AC, ACC_EXE
 
 const PAGE = 4096;
 
-/** Raised through this callback; it must throw (the CPU's exception sentinel). */
-export type PageFaultSink = (linear: number, errorCode: number) => never;
+/**
+ * Records a #PF and returns what to throw (the CPU's exception sentinel), which
+ * the MMU throws itself: the throw starts in translateSlow, so V8 unwinds the
+ * fewest frames to the run loop's catch. A sink may also throw.
+ */
+export type PageFaultSink = (linear: number, errorCode: number) => unknown;
 /** Sees every explicit data access while installed (data breakpoints, cpu/debug.ts): `access` before it, `value` after. */
 export interface AccessWatch {
   access(lin: number, size: number, write: boolean): void;
@@ -116,11 +120,11 @@ export class Mmu extends TlbCache {
     if (!walk(this.mem, this.ctl, lin, w, this.entryAddrs)) {
       if (w.fault === WALK_RESERVED) err |= PF_P | PF_RSVD;
       else if (w.fault !== WALK_NOT_PRESENT) err |= PF_P;
-      this.pageFault(lin, err);
+      throw this.pageFault(lin, err);
     }
     const perms = permissionsOf(w, this.ctl.pke, this.pkru, this.wp, this.smep, this.smap);
     if ((perms & acc) === 0) {
-      this.pageFault(lin, err | PF_P | (keyDenies(w, acc, this.ctl.pke, this.pkru, this.wp) ? PF_PK : 0));
+      throw this.pageFault(lin, err | PF_P | (keyDenies(w, acc, this.ctl.pke, this.pkru, this.wp) ? PF_PK : 0));
     }
     // The access is allowed: set A on every level, D on the leaf for a write.
     for (let i = 0; i < w.depth; i++) {
