@@ -127,7 +127,10 @@ export class Mmu extends TlbCache {
       throw this.pageFault(lin, err | PF_P | (keyDenies(w, acc, this.ctl.pke, this.pkru, this.wp) ? PF_PK : 0));
     }
     // The access is allowed: set A on every level, D on the leaf for a write.
+    // An entry the walk read with A set needs no update; one with A clear is read again and written (a locked
+    // read-modify-write on hardware, SDM §4.8).
     for (let i = 0; i < w.depth; i++) {
+      if ((w.entryLo[i]! & PTE_A) !== 0) continue;
       const a = this.entryAddrs[i]!;
       const lo = this.mem.read32(a);
       if ((lo & PTE_A) === 0) this.writeEntry(a, lo | PTE_A);

@@ -43,6 +43,8 @@ export class WalkResult {
   pkey = 0;
   leafAddr = 0;       // physical address of the leaf entry (to set D)
   depth = 0;          // number of entries walked (A flags to set; on a fault, up to the faulting one)
+  /** The low dword of each entry walked, as read (entryLo[0] is the PML4E): the caller sets A where it is clear. */
+  readonly entryLo = new Int32Array(4);
 }
 
 export const WALK_NOT_PRESENT = 0x100;
@@ -75,6 +77,7 @@ export function walk(mem: PhysicalMemory, ctl: PagingControl, lin: number, out: 
       const at = addr - slot.base;
       lo = slot.view.getInt32(at, true); hi = slot.view.getInt32(at + 4, true);
     } else { lo = mem.read32(addr); hi = mem.read32(addr + 4); }
+    out.entryLo[4 - level] = lo;
     if ((lo & PTE_P) === 0) { out.fault = WALK_NOT_PRESENT; out.depth = 5 - level; return false; }
     // Reserved bits (SDM §4.5.4 Table 4-20.. , APM §5.3.x).
     let rsvd = (hi & HI_RSVD_ADDR) !== 0 || (!ctl.nxe && hi < 0);
