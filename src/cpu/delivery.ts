@@ -112,14 +112,30 @@ export function deliverEvent(c: ExecContext, vector: number, hasErr: boolean, er
   // Pushed in the SDM's order (INT n Operation: SS, RSP, RFLAGS, CS, RIP, error code), top down,
   // so a fault reports the first push that fails (CR2), as Bochs and QEMU do.
   const m = c.mmu;
-  m.writeWith(rsp - 8, 8, oldSs, 0, ACC_WRITE_SUP);
-  m.writeWith(rsp - 16, 8, oldRspLo, oldRspHi, ACC_WRITE_SUP);
-  m.writeWith(rsp - 24, 8, rflags, 0, ACC_WRITE_SUP);
-  m.writeWith(rsp - 32, 8, oldCs, 0, ACC_WRITE_SUP);
+  let ripLo: number, ripHi: number;
   // A non-canonical RIP from an AMD SYSRET is beyond 2^53: its exact halves were kept.
-  if (Math.abs(returnRip) >= RIP_EXACT) m.writeWith(rsp - 40, 8, c.ripExactLo, c.ripExactHi, ACC_WRITE_SUP);
-  else m.writeWith(rsp - 40, 8, returnRip | 0, (returnRip - (returnRip >>> 0)) / TWO32, ACC_WRITE_SUP);
-  if (hasErr) m.writeWith(rsp - 48, 8, err, 0, ACC_WRITE_SUP);
+  if (Math.abs(returnRip) >= RIP_EXACT) { ripLo = c.ripExactLo; ripHi = c.ripExactHi; }
+  else { ripLo = returnRip | 0; ripHi = (returnRip - (returnRip >>> 0)) / TWO32; }
+  // The frame within one page (the common case): one translation, the first push's (a fault reports
+  // CR2 = RSP - 8 as that push would), then the words straight into RAM. Otherwise (or not plain RAM,
+  // or accesses under watch) push by push.
+  const at = ((rsp - 1) & 4095) >= words * 8 - 1 ? m.ramAddress(rsp - 8, ACC_WRITE_SUP) : -1;
+  if (at >= 0) {
+    const v = m.runView;
+    v.setInt32(at, oldSs, true); v.setInt32(at + 4, 0, true);
+    v.setInt32(at - 8, oldRspLo, true); v.setInt32(at - 4, oldRspHi, true);
+    v.setInt32(at - 16, rflags, true); v.setInt32(at - 12, 0, true);
+    v.setInt32(at - 24, oldCs, true); v.setInt32(at - 20, 0, true);
+    v.setInt32(at - 32, ripLo, true); v.setInt32(at - 28, ripHi, true);
+    if (hasErr) { v.setInt32(at - 40, err, true); v.setInt32(at - 36, 0, true); }
+  } else {
+    m.writeWith(rsp - 8, 8, oldSs, 0, ACC_WRITE_SUP);
+    m.writeWith(rsp - 16, 8, oldRspLo, oldRspHi, ACC_WRITE_SUP);
+    m.writeWith(rsp - 24, 8, rflags, 0, ACC_WRITE_SUP);
+    m.writeWith(rsp - 32, 8, oldCs, 0, ACC_WRITE_SUP);
+    m.writeWith(rsp - 40, 8, ripLo, ripHi, ACC_WRITE_SUP);
+    if (hasErr) m.writeWith(rsp - 48, 8, err, 0, ACC_WRITE_SUP);
+  }
   markAccessed(c, cs); // after the frame is written, before the commit (Bochs long_mode_int → load_cs)
   // Commit (a canonical base: the halves are exact integer arithmetic).
   c.regLo[RSP] = base | 0;
