@@ -272,6 +272,20 @@ describe('kernel-half addresses, frames above 4 GiB (SDM §4.5 Figures 4-8 to 4-
     for (const off of [0, 0x5000, 0x1ff000]) expect(access(w, big + off, ACC_READ_SUP)).toBe(0x0);
     expect(w.mmu.translate(KERNEL + 0x400000, ACC_READ_SUP)).toBe(0x600000);
   });
+  it('INVLPG of a 2 MiB page once more 2 MiB pages were cached than the TLB tracks by base (32): still dropped', () => {
+    const w = world();
+    const at = (k: number) => KERNEL + k * 0x200000;
+    for (let k = 0; k < 40; k++) w.pt.map(at(k), 0x400000, 0x200000, SUP_RW);
+    for (let k = 0; k < 40; k++) expect(w.mmu.translate(at(k) + 0x3000, ACC_READ_SUP)).toBe(0x403000);
+    const wr = new WalkResult();
+    for (const k of [0, 39]) {
+      walk(w.mem, w.mmu.ctl, at(k), wr, new Float64Array(4));
+      w.mem.write32(wr.leafAddr, 0);
+      w.mmu.invalidatePage(at(k) + 0x1ff000);
+      expect(access(w, at(k) + 0x3000, ACC_READ_SUP)).toBe(0x0);
+    }
+    expect(w.mmu.translate(at(20) + 0x3000, ACC_READ_SUP)).toBe(0x403000);
+  });
 });
 
 // A slot at a non-zero guest-physical base: the TLB keeps the frame's offset in the slot (for the fast

@@ -92,6 +92,7 @@ export class TlbCache extends PhysicalAccess {
   }
 
   private noteBase2M(vpn: number): void {
+    if (this.manyBases2M) return; // every INVLPG scans until the next full flush: nothing more to track
     const base = vpn - (vpn & (SPAN_2M - 1)), b = this.bases2M;
     for (let i = 0; i < this.nBases2M; i++) if (b[i] === base) return;
     if (this.nBases2M < LARGE_BASES) b[this.nBases2M++] = base;
