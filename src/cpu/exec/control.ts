@@ -185,7 +185,8 @@ export const iret: Handler = (c, i) => {
   else c.setReg(8, RSP, s === 4 ? rspLo : rspLo & 0xffff, 0);
   if (newCpl > 0) {
     // Data segments not usable at the new CPL are nulled (SDM IRET: RETURN-TO-OUTER-PRIVILEGE-LEVEL).
-    for (const seg of DATA_SEGMENTS) {
+    for (let k = 0; k < DATA_SEGMENTS.length; k++) {
+      const seg = DATA_SEGMENTS[k]!;
       if (!usableAt(c.segAttr[seg]!, c.segSel[seg]!, newCpl)) { c.segSel[seg] = 0; c.segAttr[seg] = 0; }
     }
   }
