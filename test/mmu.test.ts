@@ -233,3 +233,102 @@ describe('reserved bits, large pages, A/D, TLB', () => {
     try { w.mmu.write32(PAGE_A + 4094, 1); } catch (e) { expect((e as Fault).lin).toBe(PAGE_B); expect((e as Fault).err).toBe(0x2); }
   });
 });
+
+// Kernel-half addresses (negative numbers) and frames above 4 GiB: the walk's integer arithmetic on the
+// address halves (paging.ts) and the TLB's large-page bases for negative page numbers (tlb.ts).
+describe('kernel-half addresses, frames above 4 GiB (SDM §4.5 Figures 4-8 to 4-10)', () => {
+  const KERNEL = -0x777fc0000000; // 0xffff888040000000: PML4 index 273, PDPT index 1, PD index 0
+  const physOf = (w: World, lin: number) => {
+    const wr = new WalkResult();
+    expect(walk(w.mem, w.mmu.ctl, lin, wr, new Float64Array(4))).toBe(true);
+    return wr.physPage;
+  };
+  it('a 4 KiB, a 2 MiB and a 1 GiB leaf give the frame plus the address bits below the page size', () => {
+    const w = world();
+    w.pt.map(KERNEL, 0x1234567000, 4096, SUP_RW);
+    expect(physOf(w, KERNEL + 0xabc)).toBe(0x1234567000);
+    w.pt.map(KERNEL + 0x200000, 0xabcde00000, 0x200000, SUP_RW);
+    expect(physOf(w, KERNEL + 0x200000 + 0x1f5123)).toBe(0xabcde00000 + 0x1f5000);
+    // PDPT entry 2 of the same PDPT (KERNEL + 1 GiB): a 1 GiB page at 0xfedc0000000 (bits 47:30).
+    const wr = new WalkResult(), entries = new Float64Array(4);
+    walk(w.mem, w.mmu.ctl, KERNEL, wr, entries);
+    w.mem.write32(entries[1]! + 8, (0xc0000000 | 0x83) | 0); // P | RW | PS, frame bits 31:30
+    w.mem.write32(entries[1]! + 12, 0xfed);                   // frame bits 47:32
+    expect(physOf(w, KERNEL + 0x40000000 + 0x3fedc123)).toBe(0xfedc0000000 + 0x3fedc000);
+  });
+  it('INVLPG anywhere in a kernel-half 2 MiB page drops every cached slice of it, and only it', () => {
+    const w = world();
+    const big = KERNEL + 0x200000;
+    w.pt.map(big, 0x400000, 0x200000, SUP_RW);
+    w.pt.map(KERNEL + 0x400000, 0x600000, 0x200000, SUP_RW);
+    for (const off of [0, 0x5000, 0x1ff000]) expect(w.mmu.translate(big + off, ACC_READ_SUP)).toBe(0x400000 + off);
+    expect(w.mmu.translate(KERNEL + 0x400000, ACC_READ_SUP)).toBe(0x600000);
+    const wr = new WalkResult();
+    walk(w.mem, w.mmu.ctl, big, wr, new Float64Array(4));
+    w.mem.write32(wr.leafAddr, 0); // unmap the first 2 MiB page
+    walk(w.mem, w.mmu.ctl, KERNEL + 0x400000, wr, new Float64Array(4));
+    w.mem.write32(wr.leafAddr, 0); // and the second: still cached, as INVLPG does not name it
+    w.mmu.invalidatePage(big + 0x123456);
+    for (const off of [0, 0x5000, 0x1ff000]) expect(access(w, big + off, ACC_READ_SUP)).toBe(0x0);
+    expect(w.mmu.translate(KERNEL + 0x400000, ACC_READ_SUP)).toBe(0x600000);
+  });
+  it('INVLPG of a 2 MiB page once more 2 MiB pages were cached than the TLB tracks by base (32): still dropped', () => {
+    const w = world();
+    const at = (k: number) => KERNEL + k * 0x200000;
+    for (let k = 0; k < 40; k++) w.pt.map(at(k), 0x400000, 0x200000, SUP_RW);
+    for (let k = 0; k < 40; k++) expect(w.mmu.translate(at(k) + 0x3000, ACC_READ_SUP)).toBe(0x403000);
+    const wr = new WalkResult();
+    for (const k of [0, 39]) {
+      walk(w.mem, w.mmu.ctl, at(k), wr, new Float64Array(4));
+      w.mem.write32(wr.leafAddr, 0);
+      w.mmu.invalidatePage(at(k) + 0x1ff000);
+      expect(access(w, at(k) + 0x3000, ACC_READ_SUP)).toBe(0x0);
+    }
+    expect(w.mmu.translate(at(20) + 0x3000, ACC_READ_SUP)).toBe(0x403000);
+  });
+});
+
+// A slot at a non-zero guest-physical base: the TLB keeps the frame's offset in the slot (for the fast
+// paths) and its physical address (for translate); implicit accesses (readWith, writeWith) hit the TLB too.
+describe('a memory slot at a non-zero base', () => {
+  const BASE = 0x10000000, LIN = 0x600000;
+  function slotWorld() {
+    const w = world();
+    const slot = w.mem.addSlot({ base: BASE, size: 0x10000 });
+    w.pt.map(LIN, BASE + 0x2000, 4096, SUP_RW);
+    w.pt.map(LIN + 0x1000, BASE + 0x3000, 4096, SUP_RO);
+    return { w, slot };
+  }
+  it('translate gives the physical address on a miss and on a TLB hit', () => {
+    const { w } = slotWorld();
+    expect(w.mmu.translate(LIN + 0x10, ACC_READ_SUP)).toBe(BASE + 0x2010);
+    expect(w.mmu.translate(LIN + 0x10, ACC_READ_SUP)).toBe(BASE + 0x2010);
+    expect(w.mmu.translate(LIN + 0xff8, ACC_WRITE_SUP)).toBe(BASE + 0x2ff8);
+  });
+  it('implicit reads and writes reach the slot’s bytes, filled or hit, and a read fill grants no write to a read-only page', () => {
+    const { w, slot } = slotWorld();
+    slot.view.setUint32(0x2008, 0x11223344, true);
+    slot.view.setUint32(0x200c, 0x55667788, true);
+    expect(w.mmu.readWith(LIN + 8, 4, ACC_READ_SUP) >>> 0).toBe(0x11223344); // fills the TLB
+    expect(w.mmu.readWith(LIN + 9, 2, ACC_READ_SUP)).toBe(0x2233);            // hits it
+    expect(w.mmu.readWith(LIN + 12, 1, ACC_READ_SUP)).toBe(0x88);
+    expect(w.mmu.read64With(LIN + 8, ACC_READ_SUP) >>> 0).toBe(0x11223344);
+    expect(w.mmu.hi >>> 0).toBe(0x55667788);
+    w.mmu.writeWith(LIN + 0x20, 8, 0x0a0b0c0d, 0x01020304, ACC_WRITE_SUP);
+    w.mmu.writeWith(LIN + 0x28, 2, 0xbeef, 0, ACC_WRITE_SUP);
+    w.mmu.writeWith(LIN + 0x2a, 1, 0x7f, 0, ACC_WRITE_SUP);
+    expect([slot.view.getUint32(0x2020, true), slot.view.getUint32(0x2024, true), slot.view.getUint16(0x2028, true), slot.bytes[0x202a]])
+      .toEqual([0x0a0b0c0d, 0x01020304, 0xbeef, 0x7f]);
+    expect(w.mmu.readWith(LIN + 0x1000, 4, ACC_READ_SUP)).toBe(0); // the read-only page, now in the TLB
+    let err = -1;
+    try { w.mmu.writeWith(LIN + 0x1000, 4, 1, 0, ACC_WRITE_SUP); } catch (e) { err = (e as Fault).err; }
+    expect(err).toBe(0x3); // P | W: CR0.WP makes the supervisor write fault
+  });
+  it('an implicit write to a clean page of a dirty-logging slot is logged even when a read filled the TLB', () => {
+    const { w, slot } = slotWorld();
+    w.mem.setDirtyLogging(slot.id, true);
+    expect(w.mmu.readWith(LIN, 4, ACC_READ_SUP)).toBe(0);
+    w.mmu.writeWith(LIN + 4, 4, 5, 0, ACC_WRITE_SUP);
+    expect(Array.from(slot.dirtyBitmap())).toEqual([0x04, 0]);
+  });
+});

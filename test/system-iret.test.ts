@@ -132,6 +132,25 @@ describe.each(EXECUTION_PATHS)('IRET (%s path)', (path) => {
     expect([SEG_DS, SEG_ES, SEG_FS, SEG_GS].map((s) => m.cpu.segSel[s])).toEqual([0x10, 0x23, 0x08, 0x30]);
   });
 
+  // SDM IRET Operation: RIP, CS, RFLAGS, RSP and SS are popped in that order, each pop checked on its own
+  // (#SS(0) for a non-canonical stack address, #PF for a page that faults), so the first pop that fails reports.
+  it('IRETQ pops in order: a frame running into non-canonical space or an unmapped page faults at the first pop that fails', () => {
+    const TOP = 0x7ffffffff000; // the last page below the canonical hole
+    const run = (rsp: number, mapped: boolean) => {
+      const m = new Machine();
+      if (mapped) {
+        const pa = m.pt.mapFresh(TOP, 0x1000, { user: false, writable: true, executable: false });
+        [CODE + 2, 0x08, 0x2, NEW_RSP, 0x10].forEach((w, k) => { if (rsp + 8 * k < TOP + 0x1000) m.mem.write64(pa + rsp - TOP + 8 * k, BigInt(w)); });
+      }
+      const r = outcome(m.run(IRETQ, { path, regs: { [RSP]: BigInt(rsp) } }));
+      return `${r} cr2=0x${m.cpu.cr2.toString(16)} rsp=0x${m.cpu.getReg64(RSP).toString(16)}`;
+    };
+    expect(run(TOP + 0xfe8, true)).toBe(`#SS(0) cr2=0x0 rsp=0x${(TOP + 0xfe8).toString(16)}`); // the 4th pop, at 2^47
+    expect(run(TOP + 0xff0, false)).toBe(`#PF(0) cr2=0x${(TOP + 0xff0).toString(16)} rsp=0x${(TOP + 0xff0).toString(16)}`);
+    // Within canonical space: the 3rd pop crosses into an unmapped page (STACK_TOP = 0x802000 ends the stack).
+    expect(run(0x802000 - 16, false)).toBe('#PF(0) cr2=0x802000 rsp=0x801ff0');
+  });
+
   // SDM IRET Operation, IA-32e-MODE: "IF NT = 1 THEN #GP(0)" (APM Vol. 3 IRETQ: #GP when NT = 1 in
   // long mode).
   it('IRET with RFLAGS.NT = 1 is #GP(0) in IA-32e mode', () => {

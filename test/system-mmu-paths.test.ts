@@ -8,7 +8,7 @@ import { PhysicalMemory } from '../src/mmu/physical-memory.js';
 import { FrameAllocator, PageTableBuilder } from '../src/mmu/page-table-builder.js';
 import { Mmu } from '../src/mmu/mmu.js';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
-import { Machine, DATA_LIN, RAX, outcome } from './helpers/system.js';
+import { Machine, DATA_LIN, RAX, movImm, outcome } from './helpers/system.js';
 
 class Fault { constructor(readonly lin: number, readonly err: number) {} }
 const RW = { user: false, writable: true, executable: false };
@@ -119,5 +119,23 @@ describe.each(EXECUTION_PATHS)('probes (%s path)', (path) => {
     expect(outcome(m.run([0x0f, 0xae, 0x38], { path, regs: { [RAX]: 0x1000n } }))).toBe('#PF(0)');
     expect(m.cpu.cr2).toBe(0x1000);
     expect(outcome(m.run([0x0f, 0xae, 0x38], { path, regs: { [RAX]: BigInt(DATA_LIN) } }))).toBe('ok');
+  });
+});
+
+// A memory slot at a non-zero guest-physical base (the host's KVM_SET_USER_MEMORY_REGION): a TLB hit gives
+// the frame's physical address, so code fetched again from a page already in the TLB comes from that slot.
+describe.each(EXECUTION_PATHS)('code in a slot at a non-zero base (%s path)', (path) => {
+  it('a loop between two pages of the slot fetches each page again through its TLB entry', () => {
+    const m = new Machine();
+    const SLOT = 0x10000000, X = 0x900000, Y = X + 0x1000;
+    const slot = m.mem.addSlot({ base: SLOT, size: 0x2000 });
+    m.pt.map(X, SLOT, 4096, { user: false, writable: false, executable: true });
+    m.pt.map(Y, SLOT + 0x1000, 4096, { user: false, writable: false, executable: true });
+    const rel32 = (from: number, to: number) => { const d = to - from; return [d & 0xff, (d >>> 8) & 0xff, (d >>> 16) & 0xff, (d >>> 24) & 0xff]; };
+    slot.bytes.set([0xff, 0xc1, 0xe9, ...rel32(X + 7, Y)], 0);              // X: inc ecx; jmp Y
+    // Y: inc ebx; cmp ebx, 3; je done; jmp X; done: hlt
+    slot.bytes.set([0xff, 0xc3, 0x83, 0xfb, 0x03, 0x74, 0x05, 0xe9, ...rel32(Y + 12, X), 0xf4], 0x1000);
+    expect(outcome(m.run([...movImm(RAX, X), 0xff, 0xe0], { path }))).toBe('halt');
+    expect([m.cpu.getReg64(1), m.cpu.getReg64(3)]).toEqual([3n, 3n]);
   });
 });

@@ -103,6 +103,35 @@ describe.each(EXECUTION_PATHS)('TLB maintenance (%s path)', (path) => {
     expect(outcome(m.run([...movImm(RAX, 0x800000000000), 0x0f, 0x01, 0x38], { path }))).toBe('ok');
   });
 
+  // SDM INVLPG: the TLB entries of the page holding the address, a large page whole. The page the code
+  // runs from is no exception: the instruction after INVLPG is fetched through the new entry, even when it
+  // was decoded before from the old frame (a first pass stores the old entry, the second the new one).
+  it('INVLPG of the page the code runs from, or of another 4 KiB part of its 2 MiB page: the next instruction comes through the new entry', () => {
+    /** mov [entry], ecx; invlpg [target]; mov eax, v; test ebx, ebx; jnz end; inc ebx; mov ecx, newEntry; jmp top; end: hlt */
+    const loop = (entry: number, target: number, v: number, newEntry: number) => [
+      0x89, 0x0c, 0x25, ...abs32(entry), ...invlpg(target), 0xb8, ...abs32(v), 0x85, 0xdb, 0x75, 9, 0xff, 0xc3,
+      0xb9, ...abs32(newEntry), 0xeb, -33 & 0xff, 0xf4];
+    // A 4 KiB code page (the Machine's CODE) remapped to NEWF.
+    let m = new Machine();
+    const NEWF = 0x3f0000;
+    const pte = pteWindow(m, 0x400000, WINDOW);
+    const old4k = m.mem.read32(entryAddress(m, 0x400000)), new4k = (old4k & 0xfff) | NEWF;
+    m.mem.u8.set(loop(pte, 0x400000, 2, new4k), NEWF);
+    expect(outcome(m.run(loop(pte, 0x400000, 1, new4k), { path, regs: { [RCX]: BigInt(old4k) } }))).toBe('halt');
+    expect(m.cpu.getReg64(RAX)).toBe(2n);
+    // Code in a 2 MiB page: INVLPG names another 4 KiB part of it, the PDE then maps frame 0 (free below 1 MiB).
+    m = new Machine();
+    const CODE2M = LARGE + 0x200000, WIN2M = LARGE + 0x400000;
+    m.pt.map(CODE2M, 0x200000, 0x200000, { writable: false, user: false, executable: true });
+    m.pt.map(WIN2M, 0, 0x200000, sup()); // every page table lies in the first 2 MiB
+    const pde = WIN2M + entryAddress(m, CODE2M);
+    const old2m = m.mem.read32(entryAddress(m, CODE2M)), new2m = old2m & 0xfff;
+    m.mem.u8.set(loop(pde, CODE2M + 0x1000, 1, new2m), 0x200000 + 0x100);
+    m.mem.u8.set(loop(pde, CODE2M + 0x1000, 2, new2m), 0x100);
+    expect(outcome(m.run([...movImm(RAX, CODE2M + 0x100), 0xff, 0xe0], { path, regs: { [RCX]: BigInt(old2m) } }))).toBe('halt');
+    expect(m.cpu.getReg64(RAX)).toBe(2n);
+  });
+
   it('INVLPG in a 2 MiB page when only 2 MiB pages were used since the last flush (code, data and the table window)', () => {
     const m = new Machine();
     const CODE2M = LARGE + 0x200000, WIN2M = LARGE + 0x400000;

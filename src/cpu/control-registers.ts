@@ -92,7 +92,7 @@ export function writeControlRegister(c: ExecContext, n: number, lo: number, hi: 
       if (pcide) hi &= ~CR3_HI_NOFLUSH;
       if (hi & CR3_HI_RESERVED[c.vendor]) c.raise(Vector.GP, 0);
       c.cr3 = hi * TWO32 + (lo >>> 0);
-      c.mmu.ctl.cr3 = c.cr3 - (c.cr3 % PAGE);
+      c.mmu.ctl.cr3 = hi * TWO32 + ((lo & ~(PAGE - 1)) >>> 0); // the PML4's address: bits 11:0 (PCID or PWT/PCD) dropped
       const pge = (c.cr4 & CR4_PGE) !== 0;
       if (!pcide) { c.flushTlb(pge); return; } // PCID 0's non-global entries (SDM §4.10.4.1)
       // PCIDE = 1: switch to the PCID in bits 11:0, flushing its non-global entries unless bit 63 is set.

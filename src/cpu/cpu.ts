@@ -184,9 +184,11 @@ export class Cpu extends ArchState implements RunContext {
     throw CPU_EXCEPTION;
   }
 
-  private pageFault(lin: number, err: number): never {
-    this.exc.cr2 = lin;
-    return this.raise(Vector.PF, err);
+  /** The MMU's #PF (a walk fault or a denied access): recorded here; the MMU throws the sentinel returned (mmu.ts PageFaultSink). */
+  private pageFault(lin: number, err: number): typeof CPU_EXCEPTION {
+    const e = this.exc;
+    e.cr2 = lin; e.vector = Vector.PF; e.hasError = true; e.errorCode = err;
+    return CPU_EXCEPTION;
   }
 
   emulationFailure(message: string): never {

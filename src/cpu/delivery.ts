@@ -68,8 +68,8 @@ export function deliverEvent(c: ExecContext, vector: number, hasErr: boolean, er
   const gate = c.idtrBase + vector * 16;
   // A gate in non-canonical space (SDM INT n, 64-bit mode exceptions: #GP(selector)).
   if (!isCanonical(gate + 15)) c.raise(Vector.GP, idtErr);
-  const d0 = c.mmu.readWith(gate, 4, ACC_READ_SUP);
-  const d1 = c.mmu.readWith(gate + 4, 4, ACC_READ_SUP);
+  // Bytes 0-7 as one read (a fault in a page crossing reports the second page's first byte either way), then 8-11.
+  const d0 = c.mmu.read64With(gate, ACC_READ_SUP), d1 = c.mmu.hi;
   const d2 = c.mmu.readWith(gate + 8, 4, ACC_READ_SUP);
   const type = (d1 >> 8) & 0xf;
   // A 64-bit interrupt or trap gate: a system descriptor (S = 0) of type E or F (SDM §6.14.1).
@@ -102,7 +102,7 @@ export function deliverEvent(c: ExecContext, vector: number, hasErr: boolean, er
   if (ist) rsp = readTss64(c, TSS_IST1 + (ist - 1) * 8, ext);
   else if (newCpl < c.cpl) rsp = readTss64(c, TSS_RSP0 + newCpl * 8, ext);
   else rsp = c.regNumber(RSP);
-  rsp -= ((rsp % 16) + 16) % 16; // aligned to 16 (SDM §6.14.2)
+  rsp -= rsp & 15; // aligned to 16 (SDM §6.14.2); & takes the two's-complement low bits of a negative RSP
   // The frame: SS, RSP, RFLAGS, CS, RIP and the error code, written as supervisor data; a push in
   // non-canonical space is #SS (SDM INT n: the stack checks come before the gate's RIP check).
   const words = hasErr ? 6 : 5;
@@ -111,23 +111,35 @@ export function deliverEvent(c: ExecContext, vector: number, hasErr: boolean, er
   if (!isCanonical(target)) c.raise(Vector.GP, ext);
   // Pushed in the SDM's order (INT n Operation: SS, RSP, RFLAGS, CS, RIP, error code), top down,
   // so a fault reports the first push that fails (CR2), as Bochs and QEMU do.
-  let at = rsp;
-  const push = (lo: number, hi: number) => { at -= 8; c.mmu.writeWith(at, 8, lo, hi, ACC_WRITE_SUP); };
-  push(oldSs, 0);
-  push(oldRspLo, oldRspHi);
-  push(rflags, 0);
-  push(oldCs, 0);
-  if (Math.abs(returnRip) >= RIP_EXACT) push(c.ripExactLo, c.ripExactHi); // a non-canonical RIP from an AMD SYSRET
-  else {
-    const ripHi = Math.floor(returnRip / TWO32);
-    push((returnRip - ripHi * TWO32) | 0, ripHi);
+  const m = c.mmu;
+  let ripLo: number, ripHi: number;
+  // A non-canonical RIP from an AMD SYSRET is beyond 2^53: its exact halves were kept.
+  if (Math.abs(returnRip) >= RIP_EXACT) { ripLo = c.ripExactLo; ripHi = c.ripExactHi; }
+  else { ripLo = returnRip | 0; ripHi = (returnRip - (returnRip >>> 0)) / TWO32; }
+  // The frame within one page (the common case): one translation, the first push's (a fault reports
+  // CR2 = RSP - 8 as that push would), then the words straight into RAM. Otherwise (or not plain RAM,
+  // or accesses under watch) push by push.
+  const at = ((rsp - 1) & 4095) >= words * 8 - 1 ? m.ramAddress(rsp - 8, ACC_WRITE_SUP) : -1;
+  if (at >= 0) {
+    const v = m.runView;
+    v.setInt32(at, oldSs, true); v.setInt32(at + 4, 0, true);
+    v.setInt32(at - 8, oldRspLo, true); v.setInt32(at - 4, oldRspHi, true);
+    v.setInt32(at - 16, rflags, true); v.setInt32(at - 12, 0, true);
+    v.setInt32(at - 24, oldCs, true); v.setInt32(at - 20, 0, true);
+    v.setInt32(at - 32, ripLo, true); v.setInt32(at - 28, ripHi, true);
+    if (hasErr) { v.setInt32(at - 40, err, true); v.setInt32(at - 36, 0, true); }
+  } else {
+    m.writeWith(rsp - 8, 8, oldSs, 0, ACC_WRITE_SUP);
+    m.writeWith(rsp - 16, 8, oldRspLo, oldRspHi, ACC_WRITE_SUP);
+    m.writeWith(rsp - 24, 8, rflags, 0, ACC_WRITE_SUP);
+    m.writeWith(rsp - 32, 8, oldCs, 0, ACC_WRITE_SUP);
+    m.writeWith(rsp - 40, 8, ripLo, ripHi, ACC_WRITE_SUP);
+    if (hasErr) m.writeWith(rsp - 48, 8, err, 0, ACC_WRITE_SUP);
   }
-  if (hasErr) push(err, 0);
   markAccessed(c, cs); // after the frame is written, before the commit (Bochs long_mode_int → load_cs)
-  // Commit.
-  const baseHi = Math.floor(base / TWO32);
-  c.regLo[RSP] = (base - baseHi * TWO32) | 0;
-  c.regHi[RSP] = baseHi;
+  // Commit (a canonical base: the halves are exact integer arithmetic).
+  c.regLo[RSP] = base | 0;
+  c.regHi[RSP] = (base - (base >>> 0)) / TWO32;
   if (newCpl !== c.cpl) loadNullSs(c, newCpl);
   loadCodeSegment(c, selector, cs.base, cs.limit, cs.attr, newCpl);
   c.flagsRest &= ~(TF | NT | RF | VM);
@@ -138,7 +150,6 @@ export function deliverEvent(c: ExecContext, vector: number, hasErr: boolean, er
 /** Reads a 64-bit TSS field; #TS(TSS selector, with EXT) beyond the TSS limit. */
 function readTss64(c: ExecContext, offset: number, ext: number): number {
   if (offset + 7 > c.trLimit) c.raise(Vector.TS, (c.trSel & ~3) | ext);
-  const lo = c.mmu.readWith(c.trBase + offset, 4, ACC_READ_SUP);
-  const hi = c.mmu.readWith(c.trBase + offset + 4, 4, ACC_READ_SUP);
-  return hi * TWO32 + (lo >>> 0);
+  const lo = c.mmu.read64With(c.trBase + offset, ACC_READ_SUP); // one 8-byte read: faults as the two dword reads would
+  return c.mmu.hi * TWO32 + (lo >>> 0);
 }

@@ -34,8 +34,8 @@ export function readDescriptor(c: ExecContext, selector: number, errorCode: numb
   const index = selector & ~7;
   if ((selector & ~3) === 0 || index + 7 > tableLimit) c.raise(Vector.GP, errorCode);
   const addr = tableBase + index;
-  const lo = c.mmu.readWith(addr, 4, ACC_READ_SUP);
-  const hi = c.mmu.readWith(addr + 4, 4, ACC_READ_SUP);
+  // One 8-byte read: a fault in a page crossing reports the second page's first byte, as two dword reads would.
+  const lo = c.mmu.read64With(addr, ACC_READ_SUP), hi = c.mmu.hi;
   out.base = ((lo >>> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000)) >>> 0;
   let limit = (lo & 0xffff) | (hi & 0xf0000);
   if ((hi >>> 8) & ATTR_G) limit = limit * 4096 + 0xfff;

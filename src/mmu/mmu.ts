@@ -4,16 +4,17 @@
 // fast paths. A rule about accesses (MMIO, self-modifying code, and later #AC,
 // dirty logging and access hooks) is written once, here.
 //
-// A direct-mapped TLB (SDM Vol. 3A §4.10) caches, per page, the frame and the
+// The TLB (tlb.ts, SDM Vol. 3A §4.10) caches, per page, the frame and the
 // permission for every access kind, precomputed from U/S, R/W, WP, NX, SMEP,
-// SMAP and PKU, so the fast path is one tag compare and one bit test. Pages
-// that are not RAM (MMIO, the open bus) and writes to frames holding decoded
-// code never take the fast path; the slow path reaches the device, or tells
-// the CPU to drop the decoded code.
+// SMAP and PKU, so the fast path is one tag compare and one bit test; the
+// implicit supervisor accesses (delivery, IRET, descriptor reads) take it too.
+// Pages that are not RAM (MMIO, the open bus) and writes to frames holding
+// decoded code never take the fast path; the slow path reaches the device, or
+// tells the CPU to drop the decoded code.
 import type { PhysicalMemory, MemorySlot } from './physical-memory.js';
-import { PhysicalAccess } from './physical-access.js';
+import { TlbCache, TLB_MASK } from './tlb.js';
 import {
-  walk, WalkResult, PagingControl, SPAN_2M, SPAN_1G, PTE_A, PTE_D, WALK_NOT_PRESENT, WALK_RESERVED,
+  walk, WalkResult, PagingControl, PTE_A, PTE_D, WALK_NOT_PRESENT, WALK_RESERVED,
   PF_P, PF_W, PF_U, PF_RSVD, PF_I, PF_PK,
 } from './paging.js';
 
@@ -24,14 +25,14 @@ import {
 
 export { ACC_READ_SUP, ACC_READ_SUP_AC, ACC_WRITE_SUP, ACC_WRITE_SUP_AC, ACC_EXEC_SUP, ACC_READ_USER, ACC_WRITE_USER, ACC_EXEC_USER } from './access.js';
 
-const TLB_BITS = 12;
-const TLB_SIZE = 1 << TLB_BITS;
-const TLB_MASK = TLB_SIZE - 1;
 const PAGE = 4096;
-const LARGE_BASES = 32;
 
-/** Raised through this callback; it must throw (the CPU's exception sentinel). */
-export type PageFaultSink = (linear: number, errorCode: number) => never;
+/**
+ * Records a #PF and returns what to throw (the CPU's exception sentinel), which
+ * the MMU throws itself: the throw starts in translateSlow, so V8 unwinds the
+ * fewest frames to the run loop's catch. A sink may also throw.
+ */
+export type PageFaultSink = (linear: number, errorCode: number) => unknown;
 /** Sees every explicit data access while installed (data breakpoints, cpu/debug.ts): `access` before it, `value` after. */
 export interface AccessWatch {
   access(lin: number, size: number, write: boolean): void;
@@ -39,33 +40,10 @@ export interface AccessWatch {
   value?(lin: number, size: number, write: boolean, lo: number, hi: number): void;
 }
 
-export class Mmu extends PhysicalAccess {
+export class Mmu extends TlbCache {
   /** The slot memory of the last ramAddress() (the addresses it returns are offsets in it). */
   runBytes: Uint8Array = new Uint8Array(0);
   runView: DataView = new DataView(this.runBytes.buffer);
-
-  // TLB: parallel typed arrays, tag = virtual page number (NaN = empty or not
-  // visible under the current PCID). `key` and `owner` keep every entry's page
-  // and PCID (SDM §4.10.1), so a PCID switch makes another context's entries
-  // visible again without the fast path ever comparing a PCID.
-  private readonly tag = new Float64Array(TLB_SIZE).fill(NaN);
-  private readonly key = new Float64Array(TLB_SIZE).fill(NaN);
-  private readonly owner = new Uint16Array(TLB_SIZE);
-  // The frame: its slot's memory and the byte offset in it (a slot is at most 2 GiB), and its physical address.
-  private readonly bytes: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE).fill(new Uint8Array(0));
-  private readonly views: DataView[] = new Array<DataView>(TLB_SIZE).fill(new DataView(new ArrayBuffer(0)));
-  private readonly frame = new Int32Array(TLB_SIZE);
-  private readonly phys = new Float64Array(TLB_SIZE).fill(-1);
-  private readonly perm = new Uint8Array(TLB_SIZE);
-  private readonly globalEntry = new Uint8Array(TLB_SIZE);
-  /** 4 KiB pages of the entry's leaf (1, SPAN_2M, SPAN_1G): INVLPG of a large page drops all its slices. */
-  private readonly span = new Uint32Array(TLB_SIZE);
-  private has1G = false;
-  // The 2 MiB pages with slices in the TLB (their first VPN), so INVLPG scans their slots only when
-  // the address lies in one of them; past LARGE_BASES distinct pages, every INVLPG scans.
-  private readonly bases2M = new Float64Array(LARGE_BASES);
-  private nBases2M = 0;
-  private manyBases2M = false;
 
   /** Access kind (one ACC_* bit) of data reads / writes / fetches at the current CPL and AC. */
   readMask = ACC_READ_SUP;
@@ -84,8 +62,6 @@ export class Mmu extends PhysicalAccess {
   // Paging controls, kept in sync by the CPU (a change flushes the TLB).
   readonly ctl: PagingControl = { cr3: 0, nxe: true, pke: false, vendor: 'amd', gbPages: true };
   wp = true; smep = false; smap = false; pkru = 0; user = false;
-  /** The current PCID (CR3[11:0] with CR4.PCIDE = 1, else 0): TLB fills are tagged with it. */
-  private pcid = 0;
 
   private readonly walkOut = new WalkResult();
   private readonly entryAddrs = new Float64Array(4);
@@ -93,80 +69,6 @@ export class Mmu extends PhysicalAccess {
   private readonly hostEntries = new Float64Array(4);
   constructor(mem: PhysicalMemory, private readonly pageFault: PageFaultSink, private readonly alignmentFault: () => never = () => { throw new Error('#AC'); }) {
     super(mem);
-    mem.addCodeListener({ codeProtected: (pa) => this.revokeWrite(pa), codeWritten: (frame) => this.onCodeWrite(frame) });
-  }
-
-  // ---- TLB maintenance -------------------------------------------------
-
-  /** Flushes every PCID's entries (all of them, or all but the global ones). */
-  flush(keepGlobal = false): void {
-    if (!keepGlobal) { this.tag.fill(NaN); this.key.fill(NaN); this.nBases2M = 0; this.manyBases2M = this.has1G = false; return; }
-    for (let i = 0; i < TLB_SIZE; i++) if (!this.globalEntry[i]) this.tag[i] = this.key[i] = NaN;
-  }
-
-  /** Flushes the non-global entries of `pcid` (MOV CR3 with PCIDE = 1 and bit 63 clear, SDM §4.10.4.1). */
-  flushPcid(pcid: number, keepGlobal: boolean): void {
-    for (let i = 0; i < TLB_SIZE; i++) {
-      if (this.owner[i] === pcid && !(keepGlobal && this.globalEntry[i])) this.tag[i] = this.key[i] = NaN;
-    }
-  }
-
-  /** Makes `pcid` current: its entries (and, with CR4.PGE, global ones) become visible, others hide. */
-  setPcid(pcid: number, globals: boolean): void {
-    if (pcid === this.pcid) return;
-    this.pcid = pcid;
-    for (let i = 0; i < TLB_SIZE; i++) {
-      this.tag[i] = this.owner[i] === pcid || (globals && this.globalEntry[i]) ? this.key[i]! : NaN;
-    }
-  }
-
-  /** INVLPG: the page's entry whatever its PCID (the SDM allows invalidating other PCIDs' entries). */
-  invalidatePage(lin: number): void {
-    const vpn = Math.floor(lin / PAGE);
-    const s = vpn & TLB_MASK;
-    if (this.key[s] === vpn) this.tag[s] = this.key[s] = NaN;
-    // A large page is cached as 4 KiB slices: drop every slice of a large page holding `lin`
-    // (SDM §4.10.4.1: INVLPG invalidates the whole page, whatever its size).
-    if (this.nBases2M !== 0 || this.manyBases2M) this.invalidate2M(vpn);
-    if (this.has1G) this.dropLarge(vpn, SPAN_1G, TLB_SIZE);
-  }
-
-  private invalidate2M(vpn: number): void {
-    const base = Math.floor(vpn / SPAN_2M) * SPAN_2M, b = this.bases2M;
-    let i = 0;
-    while (i < this.nBases2M && b[i] !== base) i++;
-    if (i < this.nBases2M) b[i] = b[--this.nBases2M]!;
-    else if (!this.manyBases2M) return;
-    this.dropLarge(vpn, SPAN_2M, SPAN_2M);
-  }
-
-  private noteBase2M(vpn: number): void {
-    const base = Math.floor(vpn / SPAN_2M) * SPAN_2M, b = this.bases2M;
-    for (let i = 0; i < this.nBases2M; i++) if (b[i] === base) return;
-    if (this.nBases2M < LARGE_BASES) b[this.nBases2M++] = base;
-    else this.manyBases2M = true;
-  }
-
-  /** Drops entries of `span`-page leaves covering `vpn`; their slots lie within `slots` of the aligned base's. */
-  private dropLarge(vpn: number, span: number, slots: number): void {
-    const base = Math.floor(vpn / span) * span;
-    for (let j = 0; j < slots; j++) {
-      const i = (base + j) & TLB_MASK, k = this.key[i]!;
-      if (this.span[i] === span && k >= base && k < base + span) this.tag[i] = this.key[i] = NaN;
-    }
-  }
-
-  /** Drops write permission from every entry that maps the frame at `pa` (code was decoded from it). */
-  protectCodeFrame(pa: number): void {
-    const slot = this.mem.slotAt(pa, PAGE);
-    if (slot === undefined) return;
-    const p = (pa - slot.base) / PAGE;
-    if (!slot.code[p]) this.mem.markCode(slot, p);
-  }
-
-  /** Takes write permission back from every entry that maps the frame at `pa`. */
-  private revokeWrite(pa: number): void {
-    for (let i = 0; i < TLB_SIZE; i++) if (this.phys[i] === pa) this.perm[i] = this.perm[i]! & ~ACC_ANY_WRITE;
   }
 
   /** Sets the required-permission masks for a CPL and RFLAGS.AC (SMAP override, SDM §4.6.1). */
@@ -204,7 +106,7 @@ export class Mmu extends PhysicalAccess {
     const vpn = Math.floor(lin / PAGE);
     const s = vpn & TLB_MASK;
     if (!this.bypassTlb && this.tag[s] === vpn && (this.perm[s]! & acc) !== 0) {
-      return this.frame[s]! + (lin - vpn * PAGE);
+      return this.phys[s]! + (lin - vpn * PAGE); // the physical address (frame[] is the offset in the slot)
     }
     return this.translateSlow(lin, acc, vpn, s);
   }
@@ -218,14 +120,17 @@ export class Mmu extends PhysicalAccess {
     if (!walk(this.mem, this.ctl, lin, w, this.entryAddrs)) {
       if (w.fault === WALK_RESERVED) err |= PF_P | PF_RSVD;
       else if (w.fault !== WALK_NOT_PRESENT) err |= PF_P;
-      this.pageFault(lin, err);
+      throw this.pageFault(lin, err);
     }
     const perms = permissionsOf(w, this.ctl.pke, this.pkru, this.wp, this.smep, this.smap);
     if ((perms & acc) === 0) {
-      this.pageFault(lin, err | PF_P | (keyDenies(w, acc, this.ctl.pke, this.pkru, this.wp) ? PF_PK : 0));
+      throw this.pageFault(lin, err | PF_P | (keyDenies(w, acc, this.ctl.pke, this.pkru, this.wp) ? PF_PK : 0));
     }
     // The access is allowed: set A on every level, D on the leaf for a write.
+    // An entry the walk read with A set needs no update; one with A clear is read again and written (a locked
+    // read-modify-write on hardware, SDM §4.8).
     for (let i = 0; i < w.depth; i++) {
+      if ((w.entryLo[i]! & PTE_A) !== 0) continue;
       const a = this.entryAddrs[i]!;
       const lo = this.mem.read32(a);
       if ((lo & PTE_A) === 0) this.writeEntry(a, lo | PTE_A);
@@ -239,20 +144,7 @@ export class Mmu extends PhysicalAccess {
     if (!w.dirty) grant &= ~ACC_ANY_WRITE; // first write must come back here to set D
     const slot = this.mem.slotAt(w.physPage, PAGE);
     if (slot !== undefined) grant = this.slotGrant(slot, w.physPage - slot.base, grant, isWrite);
-    if (!this.bypassTlb) {
-      this.tag[s] = this.key[s] = vpn;
-      this.owner[s] = this.pcid;
-      this.phys[s] = w.physPage;
-      if (slot !== undefined) {
-        this.bytes[s] = slot.bytes; this.views[s] = slot.view;
-        this.frame[s] = w.physPage - slot.base;
-        this.perm[s] = grant;
-      } else this.perm[s] = 0; // holes and MMIO always take the slow path
-      this.globalEntry[s] = w.global ? 1 : 0;
-      this.span[s] = w.pageSpan;
-      if (w.pageSpan === SPAN_2M) this.noteBase2M(vpn);
-      else if (w.pageSpan === SPAN_1G) this.has1G = true;
-    }
+    if (!this.bypassTlb) this.fill(s, vpn, w, slot, grant);
     return w.physPage + (lin - vpn * PAGE);
   }
 
@@ -410,10 +302,38 @@ export class Mmu extends PhysicalAccess {
 
   // ---- accesses with an explicit access kind (implicit supervisor, host) ----
 
-  readWith(lin: number, size: 1 | 2 | 4, acc: number): number { return this.readSlow(lin, size, acc); }
+  // A TLB hit with the access kind's bit set is RAM the access may use directly (tlb.ts: slot memory only,
+  // no write bit for read-only, clean or code pages), so these take the fast path as the explicit ones do.
+  readWith(lin: number, size: 1 | 2 | 4, acc: number): number {
+    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
+    if (!this.bypassTlb && this.tag[s] === vpn && (this.perm[s]! & acc) !== 0 && off <= PAGE - size) {
+      const p = this.frame[s]! + off, v = this.views[s]!;
+      return size === 4 ? v.getInt32(p, true) : size === 2 ? v.getUint16(p, true) : v.getUint8(p);
+    }
+    return this.readSlow(lin, size, acc);
+  }
   /** Returns the low dword; the high dword is left in `hi`. */
-  read64With(lin: number, acc: number): number { return this.readSlow(lin, 8, acc); }
-  writeWith(lin: number, size: 1 | 2 | 4 | 8, lo: number, hi: number, acc: number): void { this.writeSlow(lin, size, lo, hi, acc); }
+  read64With(lin: number, acc: number): number {
+    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
+    if (!this.bypassTlb && this.tag[s] === vpn && (this.perm[s]! & acc) !== 0 && off <= PAGE - 8) {
+      const p = this.frame[s]! + off, v = this.views[s]!;
+      this.hi = v.getInt32(p + 4, true);
+      return v.getInt32(p, true);
+    }
+    return this.readSlow(lin, 8, acc);
+  }
+  writeWith(lin: number, size: 1 | 2 | 4 | 8, lo: number, hi: number, acc: number): void {
+    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
+    if (!this.bypassTlb && this.tag[s] === vpn && (this.perm[s]! & acc) !== 0 && off <= PAGE - size) {
+      const p = this.frame[s]! + off, v = this.views[s]!;
+      if (size === 8) { v.setInt32(p, lo, true); v.setInt32(p + 4, hi, true); }
+      else if (size === 4) v.setInt32(p, lo, true);
+      else if (size === 2) v.setUint16(p, lo, true);
+      else v.setUint8(p, lo);
+      return;
+    }
+    this.writeSlow(lin, size, lo, hi, acc);
+  }
 
   /**
    * Slow read: translates every page first (so a fault leaves nothing

@@ -43,39 +43,41 @@ export class WalkResult {
   pkey = 0;
   leafAddr = 0;       // physical address of the leaf entry (to set D)
   depth = 0;          // number of entries walked (A flags to set; on a fault, up to the faulting one)
+  /** The low dword of each entry walked, as read (entryLo[0] is the PML4E): the caller sets A where it is clear. */
+  readonly entryLo = new Int32Array(4);
 }
 
 export const WALK_NOT_PRESENT = 0x100;
 export const WALK_RESERVED = 0x200;
 
-/**
- * The table index at `level` (4..1) of a 48-bit address given as its high 16
- * bits (uh) and low 32 bits (ul): integer arithmetic only.
- */
-function levelIndex(uh: number, ul: number, level: number): number {
-  switch (level) {
-    case 4: return (uh >>> 7) & 511;
-    case 3: return ((uh << 2) | (ul >>> 30)) & 511;
-    case 2: return (ul >>> 21) & 511;
-    default: return (ul >>> 12) & 511;
-  }
-}
+/** Bits 47:32 of a physical address in an entry's high dword (MAXPHYADDR = 48). */
+const HI_ADDR = (1 << (MAX_PHYS_ADDR_BITS - 32)) - 1;
 
 /**
  * Walks the tables for `lin` (signed canonical number), recording each entry's
  * physical address in `entryAddrs` so the caller can set A/D once the access is
  * allowed (as KVM's paging_tmpl.h does: no A/D updates on a faulting access).
+ * Integer arithmetic on the address halves (the low dword as uint32, bits
+ * 47:32 as a 16-bit index part); an entry is read through its slot once.
  */
 export function walk(mem: PhysicalMemory, ctl: PagingControl, lin: number, out: WalkResult, entryAddrs: Float64Array): boolean {
-  const u = lin < 0 ? lin + 2 ** 48 : lin; // signed canonical → 48-bit unsigned
-  const uh = (u / TWO32) | 0, ul = (u - uh * TWO32) >>> 0;
+  const ul = lin >>> 0; // ToUint32 is modulo 2^32: the low dword of the canonical address
+  const uh = ((lin - ul) / TWO32) & 0xffff; // bits 47:32 (an exact integer quotient)
   let table = ctl.cr3;
   let userAll = true, writeAll = true, nxAny = false;
   out.fault = 0;
   for (let level = 4; level >= 1; level--) {
-    const addr = table + levelIndex(uh, ul, level) * 8;
+    // The table index at this level (SDM §4.5 Figure 4-8): bits 47:39, 38:30, 29:21, 20:12.
+    const index = level === 4 ? uh >>> 7 : level === 3 ? ((uh << 2) | (ul >>> 30)) & 511 : level === 2 ? (ul >>> 21) & 511 : (ul >>> 12) & 511;
+    const addr = table + index * 8;
     entryAddrs[4 - level] = addr;
-    const lo = mem.read32(addr), hi = mem.read32(addr + 4);
+    let lo: number, hi: number;
+    const slot = mem.slotAt(addr, 8);
+    if (slot !== undefined) {
+      const at = addr - slot.base;
+      lo = slot.view.getInt32(at, true); hi = slot.view.getInt32(at + 4, true);
+    } else { lo = mem.read32(addr); hi = mem.read32(addr + 4); }
+    out.entryLo[4 - level] = lo;
     if ((lo & PTE_P) === 0) { out.fault = WALK_NOT_PRESENT; out.depth = 5 - level; return false; }
     // Reserved bits (SDM §4.5.4 Table 4-20.. , APM §5.3.x).
     let rsvd = (hi & HI_RSVD_ADDR) !== 0 || (!ctl.nxe && hi < 0);
@@ -89,12 +91,12 @@ export function walk(mem: PhysicalMemory, ctl: PagingControl, lin: number, out: 
     userAll = userAll && (lo & PTE_US) !== 0;
     writeAll = writeAll && (lo & PTE_RW) !== 0;
     nxAny = nxAny || (ctl.nxe && hi < 0);
-    const frame = (hi & ((1 << (MAX_PHYS_ADDR_BITS - 32)) - 1)) * TWO32 + ((lo & 0xfffff000) >>> 0);
+    const frameHi = (hi & HI_ADDR) * TWO32;
     if (level === 1 || ((level === 2 || level === 3) && ps)) {
-      const pageBits = level === 1 ? 12 : level === 2 ? 21 : 30;
-      const pageBase = level === 1 ? frame : frame - (frame % 2 ** pageBits);
-      const within = u % 2 ** pageBits;
-      out.physPage = pageBase + (within - (within % 4096));
+      // The 4 KiB frame holding the address: the leaf's frame plus the address bits below the page size.
+      if (level === 1) out.physPage = frameHi + ((lo & 0xfffff000) >>> 0);
+      else if (level === 2) out.physPage = frameHi + (((lo & 0xffe00000) | (ul & 0x001ff000)) >>> 0);
+      else out.physPage = frameHi + (((lo & 0xc0000000) | (ul & 0x3ffff000)) >>> 0);
       out.userAll = userAll; out.writeAll = writeAll; out.nxAny = nxAny;
       out.dirty = (lo & PTE_D) !== 0;
       out.global = (lo & PTE_G) !== 0;
@@ -104,7 +106,7 @@ export function walk(mem: PhysicalMemory, ctl: PagingControl, lin: number, out: 
       out.depth = 5 - level;
       return true;
     }
-    table = frame;
+    table = frameHi + ((lo & 0xfffff000) >>> 0);
   }
   return false; // unreachable
 }

@@ -8,7 +8,7 @@ import { ATTR_L, ATTR_P, TYPE_EC, TYPE_RW, dplOf, isCodeSegment, isDataSegment }
 import type { Insn } from '../../isa/insn.js';
 import type { ExecContext, Handler } from '../context.js';
 import { condition } from '../lazy-flags.js';
-import { isCanonical, loadOperand } from '../operands.js';
+import { isCanonical, isCanonicalAccess, loadOperand } from '../operands.js';
 import { adjustRsp, peek, peek64, pushAddress } from '../stack.js';
 import { Descriptor, readDescriptor, loadCodeSegment, setSegment, usableAt, markAccessed } from '../segmentation.js';
 import { deliverEvent } from '../delivery.js';
@@ -131,11 +131,24 @@ const DATA_SEGMENTS = [SEG_ES, SEG_DS, SEG_FS, SEG_GS] as const;
 export const iret: Handler = (c, i) => {
   if (c.flagsRest & NT) c.raise(Vector.GP, 0); // no task switches in IA-32e mode (SDM IRET)
   const s = i.opSize;
-  const ripLo = peek(c, s, 0), ripHi = s === 8 ? c.mmu.hi : 0;
-  const csSel = peek(c, s, s) & 0xffff;
-  const flags = peek(c, s, 2 * s);
-  const rspLo = peek(c, s, 3 * s), rspHi = s === 8 ? c.mmu.hi : 0;
-  const ssSel = peek(c, s, 4 * s) & 0xffff;
+  let ripLo: number, ripHi: number, csSel: number, flags: number, rspLo: number, rspHi: number, ssSel: number;
+  const top = c.regHi[RSP]! * TWO32 + (c.regLo[RSP]! >>> 0);
+  if (s === 8 && isCanonicalAccess(top, 40)) {
+    // IRETQ with the whole frame canonical (the common case): the same five reads, in the same order, without
+    // a canonical check per slot (each would pass).
+    const m = c.mmu;
+    ripLo = m.read64(top); ripHi = m.hi;
+    csSel = m.read64(top + 8) & 0xffff;
+    flags = m.read64(top + 16);
+    rspLo = m.read64(top + 24); rspHi = m.hi;
+    ssSel = m.read64(top + 32) & 0xffff;
+  } else {
+    ripLo = peek(c, s, 0); ripHi = s === 8 ? c.mmu.hi : 0;
+    csSel = peek(c, s, s) & 0xffff;
+    flags = peek(c, s, 2 * s);
+    rspLo = peek(c, s, 3 * s); rspHi = s === 8 ? c.mmu.hi : 0;
+    ssSel = peek(c, s, 4 * s) & 0xffff;
+  }
   const rpl = csSel & 3;
   if (rpl < c.cpl) c.raise(Vector.GP, csSel & ~3);
   const cs = readDescriptor(c, csSel, csSel & ~3, iretCs);
@@ -172,7 +185,8 @@ export const iret: Handler = (c, i) => {
   else c.setReg(8, RSP, s === 4 ? rspLo : rspLo & 0xffff, 0);
   if (newCpl > 0) {
     // Data segments not usable at the new CPL are nulled (SDM IRET: RETURN-TO-OUTER-PRIVILEGE-LEVEL).
-    for (const seg of DATA_SEGMENTS) {
+    for (let k = 0; k < DATA_SEGMENTS.length; k++) {
+      const seg = DATA_SEGMENTS[k]!;
       if (!usableAt(c.segAttr[seg]!, c.segSel[seg]!, newCpl)) { c.segSel[seg] = 0; c.segAttr[seg] = 0; }
     }
   }

@@ -19,7 +19,28 @@ const DPL3 = 3 << ATTR_DPL_SHIFT;
 export const ATTR_CODE32 = 0xc09b;
 
 const inCompatibilityMode = (c: ExecContext) => (c.segAttr[SEG_CS]! & ATTR_L) === 0;
-const msrNumber = (c: ExecContext, msr: number) => Number(BigInt.asIntN(64, msrValue(c, msr)));
+
+/**
+ * A number derived from an MSR's BigInt value, recomputed only when the value
+ * changes: SYSCALL/SYSRET compare (no BigInt arithmetic, so no allocation) while
+ * STAR, LSTAR, CSTAR and SFMASK keep their values. Keyed by value, so one memo
+ * serves every vCPU.
+ */
+class MsrMemo {
+  private key = 0n;
+  private value: number;
+  constructor(private readonly derive: (v: bigint) => number) { this.value = derive(0n); }
+  of(v: bigint): number {
+    if (v !== this.key) { this.key = v; this.value = this.derive(v); }
+    return this.value;
+  }
+}
+const asAddress = (v: bigint) => Number(BigInt.asIntN(64, v));
+const lstarMemo = new MsrMemo(asAddress), cstarMemo = new MsrMemo(asAddress), eipMemo = new MsrMemo(asAddress);
+const sfmaskMemo = new MsrMemo((v) => Number(v & 0xffffffffn) | 0);
+const syscallCsMemo = new MsrMemo((v) => Number((v >> 32n) & 0xffffn));
+const sysretCsMemo = new MsrMemo((v) => Number((v >> 48n) & 0xffffn));
+const msrNumber = (c: ExecContext, msr: number) => (msr === MSR_LSTAR ? lstarMemo : msr === MSR_CSTAR ? cstarMemo : eipMemo).of(msrValue(c, msr));
 
 /**
  * SYSCALL: RCX = next RIP, R11 = RFLAGS, RFLAGS &= ~SFMASK, CS/SS from
@@ -28,9 +49,8 @@ const msrNumber = (c: ExecContext, msr: number) => Number(BigInt.asIntN(64, msrV
  */
 export const syscall: Handler = (c) => {
   const compat = inCompatibilityMode(c);
-  const star = msrValue(c, MSR_STAR);
   const target = msrNumber(c, compat ? MSR_CSTAR : MSR_LSTAR);
-  const mask = Number(msrValue(c, MSR_SFMASK) & 0xffffffffn);
+  const mask = sfmaskMemo.of(msrValue(c, MSR_SFMASK));
   const ret = c.rip;
   const retHi = Math.floor(ret / TWO32);
   c.setReg(8, RCX, (ret - retHi * TWO32) | 0, retHi);
@@ -40,7 +60,7 @@ export const syscall: Handler = (c) => {
   // Single-step follows TF after the mask: SFMASK.TF = 1 means no #DB at the handler (as KVM's em_syscall).
   c.stepTrap = (c.flagsRest & TF) !== 0;
   // CS is STAR[47:32] with RPL 0; SS is STAR[47:32] + 8, unmasked (SDM SYSCALL, APM §6.1.1).
-  const sel = Number((star >> 32n) & 0xffffn);
+  const sel = syscallCsMemo.of(msrValue(c, MSR_STAR));
   loadCodeSegment(c, sel & 0xfffc, 0, 0xffffffff, ATTR_CODE64, 0);
   setSegment(c, SEG_SS, (sel + 8) & 0xffff, 0, 0xffffffff, ATTR_DATA);
   c.rip = target;
@@ -55,7 +75,7 @@ export const syscall: Handler = (c) => {
  */
 export const sysret: Handler = (c, i) => {
   const to64 = (i.rex & 8) !== 0;
-  const base = Number((msrValue(c, MSR_STAR) >> 48n) & 0xffffn);
+  const base = sysretCsMemo.of(msrValue(c, MSR_STAR));
   let target: number;
   if (to64) {
     target = c.regNumber(RCX);

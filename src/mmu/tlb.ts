@@ -1,0 +1,139 @@
+// The TLB of the MMU (mmu.ts): a direct-mapped cache of 4 KiB translations
+// (SDM Vol. 3A §4.10) and its maintenance — flushes, PCID switches, INVLPG of
+// 4 KiB and large pages, and write permission taken back from frames that hold
+// decoded code. Mmu extends this class: the translation and the access paths
+// live there, the cache and its rules here.
+//
+// Every entry keeps, per page, the frame and the permission for every access
+// kind (access.ts), precomputed at fill time, so the fast path is one tag
+// compare and one bit test. Maintenance never allocates.
+import type { PhysicalMemory, MemorySlot } from './physical-memory.js';
+import { PhysicalAccess } from './physical-access.js';
+import { SPAN_2M, SPAN_1G, type WalkResult } from './paging.js';
+import { ACC_ANY_WRITE } from './access.js';
+
+export const TLB_BITS = 12;
+export const TLB_SIZE = 1 << TLB_BITS;
+export const TLB_MASK = TLB_SIZE - 1;
+const PAGE = 4096;
+const LARGE_BASES = 32;
+
+export class TlbCache extends PhysicalAccess {
+  // Parallel typed arrays, tag = virtual page number (NaN = empty or not
+  // visible under the current PCID). `key` and `owner` keep every entry's page
+  // and PCID (SDM §4.10.1), so a PCID switch makes another context's entries
+  // visible again without the fast path ever comparing a PCID.
+  protected readonly tag = new Float64Array(TLB_SIZE).fill(NaN);
+  protected readonly key = new Float64Array(TLB_SIZE).fill(NaN);
+  protected readonly owner = new Uint16Array(TLB_SIZE);
+  // The frame: its slot's memory and the byte offset in it (a slot is at most 2 GiB), and its physical address.
+  protected readonly bytes: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE).fill(new Uint8Array(0));
+  protected readonly views: DataView[] = new Array<DataView>(TLB_SIZE).fill(new DataView(new ArrayBuffer(0)));
+  protected readonly frame = new Int32Array(TLB_SIZE);
+  protected readonly phys = new Float64Array(TLB_SIZE).fill(-1);
+  protected readonly perm = new Uint8Array(TLB_SIZE);
+  private readonly globalEntry = new Uint8Array(TLB_SIZE);
+  /** 4 KiB pages of the entry's leaf (1, SPAN_2M, SPAN_1G): INVLPG of a large page drops all its slices. */
+  private readonly span = new Uint32Array(TLB_SIZE);
+  private has1G = false;
+  // The 2 MiB pages with slices in the TLB (their first VPN), so INVLPG scans their slots only when
+  // the address lies in one of them; past LARGE_BASES distinct pages, every INVLPG scans.
+  private readonly bases2M = new Float64Array(LARGE_BASES);
+  private nBases2M = 0;
+  private manyBases2M = false;
+  /** The current PCID (CR3[11:0] with CR4.PCIDE = 1, else 0): TLB fills are tagged with it. */
+  protected pcid = 0;
+
+  constructor(mem: PhysicalMemory) {
+    super(mem);
+    mem.addCodeListener({ codeProtected: (pa) => this.revokeWrite(pa), codeWritten: (frame) => this.onCodeWrite(frame) });
+  }
+
+  /** Flushes every PCID's entries (all of them, or all but the global ones). */
+  flush(keepGlobal = false): void {
+    if (!keepGlobal) { this.tag.fill(NaN); this.key.fill(NaN); this.nBases2M = 0; this.manyBases2M = this.has1G = false; return; }
+    for (let i = 0; i < TLB_SIZE; i++) if (!this.globalEntry[i]) this.tag[i] = this.key[i] = NaN;
+  }
+
+  /** Flushes the non-global entries of `pcid` (MOV CR3 with PCIDE = 1 and bit 63 clear, SDM §4.10.4.1). */
+  flushPcid(pcid: number, keepGlobal: boolean): void {
+    for (let i = 0; i < TLB_SIZE; i++) {
+      if (this.owner[i] === pcid && !(keepGlobal && this.globalEntry[i])) this.tag[i] = this.key[i] = NaN;
+    }
+  }
+
+  /** Makes `pcid` current: its entries (and, with CR4.PGE, global ones) become visible, others hide. */
+  setPcid(pcid: number, globals: boolean): void {
+    if (pcid === this.pcid) return;
+    this.pcid = pcid;
+    for (let i = 0; i < TLB_SIZE; i++) {
+      this.tag[i] = this.owner[i] === pcid || (globals && this.globalEntry[i]) ? this.key[i]! : NaN;
+    }
+  }
+
+  /** INVLPG: the page's entry whatever its PCID (the SDM allows invalidating other PCIDs' entries). */
+  invalidatePage(lin: number): void {
+    const vpn = Math.floor(lin / PAGE);
+    const s = vpn & TLB_MASK;
+    if (this.key[s] === vpn) this.tag[s] = this.key[s] = NaN;
+    // A large page is cached as 4 KiB slices: drop every slice of a large page holding `lin`
+    // (SDM §4.10.4.1: INVLPG invalidates the whole page, whatever its size).
+    if (this.nBases2M !== 0 || this.manyBases2M) this.invalidate2M(vpn);
+    if (this.has1G) this.dropLarge(vpn, SPAN_1G, TLB_SIZE);
+  }
+
+  private invalidate2M(vpn: number): void {
+    const base = vpn - (vpn & (SPAN_2M - 1)), b = this.bases2M;
+    let i = 0;
+    while (i < this.nBases2M && b[i] !== base) i++;
+    if (i < this.nBases2M) b[i] = b[--this.nBases2M]!;
+    else if (!this.manyBases2M) return;
+    this.dropLarge(vpn, SPAN_2M, SPAN_2M);
+  }
+
+  private noteBase2M(vpn: number): void {
+    if (this.manyBases2M) return; // every INVLPG scans until the next full flush: nothing more to track
+    const base = vpn - (vpn & (SPAN_2M - 1)), b = this.bases2M;
+    for (let i = 0; i < this.nBases2M; i++) if (b[i] === base) return;
+    if (this.nBases2M < LARGE_BASES) b[this.nBases2M++] = base;
+    else this.manyBases2M = true;
+  }
+
+  /** Drops entries of `span`-page leaves covering `vpn`; their slots lie within `slots` of the aligned base's. */
+  private dropLarge(vpn: number, span: number, slots: number): void {
+    const base = vpn - (vpn & (span - 1)); // span is a power of two; & of a negative VPN is its two's-complement low bits
+    for (let j = 0; j < slots; j++) {
+      const i = (base + j) & TLB_MASK, k = this.key[i]!;
+      if (this.span[i] === span && k >= base && k < base + span) this.tag[i] = this.key[i] = NaN;
+    }
+  }
+
+  /** Fills slot `s` for page `vpn` from a walk: `grant` is the permission byte, `slot` the frame's memory (none: MMIO or a hole). */
+  protected fill(s: number, vpn: number, w: WalkResult, slot: MemorySlot | undefined, grant: number): void {
+    this.tag[s] = this.key[s] = vpn;
+    this.owner[s] = this.pcid;
+    this.phys[s] = w.physPage;
+    if (slot !== undefined) {
+      this.bytes[s] = slot.bytes; this.views[s] = slot.view;
+      this.frame[s] = w.physPage - slot.base;
+      this.perm[s] = grant;
+    } else this.perm[s] = 0; // holes and MMIO always take the slow path
+    this.globalEntry[s] = w.global ? 1 : 0;
+    this.span[s] = w.pageSpan;
+    if (w.pageSpan === SPAN_2M) this.noteBase2M(vpn);
+    else if (w.pageSpan === SPAN_1G) this.has1G = true;
+  }
+
+  /** Drops write permission from every entry that maps the frame at `pa` (code was decoded from it). */
+  protectCodeFrame(pa: number): void {
+    const slot = this.mem.slotAt(pa, PAGE);
+    if (slot === undefined) return;
+    const p = (pa - slot.base) / PAGE;
+    if (!slot.code[p]) this.mem.markCode(slot, p);
+  }
+
+  /** Takes write permission back from every entry that maps the frame at `pa`. */
+  private revokeWrite(pa: number): void {
+    for (let i = 0; i < TLB_SIZE; i++) if (this.phys[i] === pa) this.perm[i] = this.perm[i]! & ~ACC_ANY_WRITE;
+  }
+}
