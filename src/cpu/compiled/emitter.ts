@@ -15,7 +15,7 @@
 // fallback writes the locals back first and sets `st = -1`: the context is
 // then authoritative (a REP string instruction's progress, for instance).
 import { Vector } from '../../arch/vectors.js';
-import { SEG_FS } from '../../arch/registers.js';
+import { RSP, SEG_FS } from '../../arch/registers.js';
 import { BASE_RIP, type Insn } from '../../isa/insn.js';
 import { StopReason } from '../stop-reason.js';
 import { CANON_LIMIT } from '../operands.js';
@@ -174,6 +174,25 @@ export class Emitter {
     return `{ ${this.sync()} c.rip = base + ${this.start}; c.instructions = n + ${this.index}; return ${STEP}; }`;
   }
 
+  /**
+   * Emits the linear address RSP + delta of an 8-byte stack slot into `ea`
+   * (SDM Vol. 3A §6.14.2: SS has base 0 in 64-bit mode); an address that is
+   * not canonical (#SS(0)), or RSP beyond ±2^47, leaves the instruction to
+   * the interpreter (bail).
+   */
+  stackSlot(delta: number): void {
+    this.mayFault();
+    const l = this.lo(RSP), h = this.hi(RSP);
+    this.line(`ea = ${h} * ${TWO32} + (${l} >>> 0) + ${delta};`);
+    this.line(`if (${h} > ${SMALL_HI} || ${h} < ${-SMALL_HI - 1} || ea > ${CANON_LIMIT - 8} || ea < ${-CANON_LIMIT}) ${this.bail()}`);
+  }
+
+  /** Emits RSP = the number in `expr` (an address within ±2^47: exact). */
+  setRsp(expr: string): void {
+    this.line(`t = ${expr};`);
+    this.set(RSP, `(t - Math.floor(t / ${TWO32}) * ${TWO32}) | 0`, `Math.floor(t / ${TWO32})`);
+  }
+
   /** After a store: leave if it wrote code (what follows may be stale) or asked the run loop to stop. */
   afterWrite(): void {
     this.line(`if (T.epoch !== e0 || c.stopReason !== ${StopReason.None}) { ${this.sync()} c.rip = ${this.next}; c.instructions = n + ${this.index + 1}; return; }`);
@@ -222,7 +241,7 @@ export class Emitter {
       names.length ? `const ${names.join(', ')};` : '',
       'return function region(c, base, end) {',
       '  const L = c.regLo, H = c.regHi, O = c.ops, M = c.mmu, e0 = T.epoch;',
-      '  let n = c.instructions, st = -1, v = 0, w = 0, ea = 0, t = 0, pc = c.rip - base;',
+      '  let n = c.instructions, st = -1, v = 0, w = 0, u = 0, ea = 0, t = 0, pc = c.rip - base;',
       this.used.size ? `  let ${[...this.used].map((r) => `l${r} = L[${r}], h${r} = H[${r}]`).join(', ')};` : '',
       '  try {',
       '    for (;;) {',

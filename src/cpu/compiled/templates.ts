@@ -8,6 +8,8 @@
 // the stack helpers), called with constant operands so V8 inlines them: the
 // semantics are written once.
 import { RSP } from '../../arch/registers.js';
+import { Vector } from '../../arch/vectors.js';
+import { CANON_LIMIT } from '../operands.js';
 import type { ExecutorName } from '../../isa/executors.js';
 import { ALU_CMP, ALU_TEST } from '../../isa/executors.js';
 import { BASE_RIP, type Insn } from '../../isa/insn.js';
@@ -191,30 +193,44 @@ const setcc: Template = (e, i) => {
   return true;
 };
 
-/** PUSH r64 and POP r64 (not RSP): their handlers, with RSP and the register written back around them. */
+/** PUSH r64 and POP r64: the slot written or read first, RSP moved once that succeeded (SDM PUSH, POP). */
 const push: Template = (e, i) => {
   if (i.isMem || i.opSize !== 8 || kinds(i) !== 'Z') return false;
-  e.callHandler(i.rm === RSP ? [RSP] : [RSP, i.rm]);
+  e.stackSlot(-8);
+  e.line(`M.write64(ea, ${e.lo(i.rm)}, ${e.hi(i.rm)});`); // PUSH RSP pushes the old value
+  e.setRsp('ea');
   e.afterWrite();
   return true;
 };
 const pop: Template = (e, i) => {
   if (i.isMem || i.opSize !== 8 || kinds(i) !== 'Z' || i.rm === RSP) return false;
-  e.callHandler([RSP, i.rm]);
+  e.stackSlot(0);
+  e.line('v = M.read64(ea); w = M.hi;');
+  e.set(i.rm, 'v', 'w');
+  e.setRsp('ea + 8');
   return true;
 };
 
-/** CALL rel32 and RET (64-bit operand size): their handlers with RSP; `t` gets the target. */
+/** CALL rel32: the target checked, then the return address pushed (SDM CALL); `t` gets the target. */
 const call: Template = (e, i) => {
   if (i.opSize !== 8 || kinds(i) !== 'J') return false;
-  e.callHandler([RSP]);
-  e.line('t = c.rip;');
+  e.branchTo(i.imm);
+  e.line('u = t;'); // the target, while the push uses t
+  e.stackSlot(-8);
+  e.line(`t = ${e.next}; w = Math.floor(t / ${TWO32}); M.write64(ea, (t - w * ${TWO32}) | 0, w);`);
+  e.setRsp('ea');
+  e.line('t = u;');
   return true;
 };
+/** RET: the return address read and checked canonical before RSP moves (SDM RET); `t` gets it. */
 const ret: Template = (e, i) => {
   if (i.opSize !== 8 || i.row.operands.length !== 0) return false;
-  e.callHandler([RSP]);
-  e.line('t = c.rip;');
+  e.stackSlot(0);
+  e.line(`v = M.read64(ea); t = M.hi * ${TWO32} + (v >>> 0);`);
+  e.line(`if (t >= ${CANON_LIMIT} || t < ${-CANON_LIMIT}) c.raise(${Vector.GP}, 0);`);
+  e.line('u = t;');
+  e.setRsp('ea + 8');
+  e.line('t = u;');
   return true;
 };
 
