@@ -2,11 +2,12 @@
 // (isa/executors.ts) like the interpreter's binders (exec/bind.ts): for a
 // decoded instruction a template emits its code into the block, or returns
 // false before emitting anything, and the instruction runs on its interpreter
-// handler instead. Templates cover the hot integer forms (register and simple
-// memory operands of 4 and 8 bytes); the operations themselves are the
-// interpreter's cores (aluNarrow, alu64, shiftOp, imulTruncated, condition,
-// the stack helpers), called with constant operands so V8 inlines them: the
-// semantics are written once.
+// handler instead. Templates cover the hot integer forms (register operands,
+// loads, stores, CMP/TEST with memory, the stack); the operations themselves are
+// the interpreter's cores (aluNarrow, alu64, incDec, shiftOp, imulTruncated,
+// condition), called with constant operands: the semantics are written once.
+// (In a large region V8 inlines few of those calls: issue 11's next step is to
+// define the cores once as source text that both tiers build from.)
 import { RSP } from '../../arch/registers.js';
 import { Vector } from '../../arch/vectors.js';
 import { CANON_LIMIT } from '../operands.js';
