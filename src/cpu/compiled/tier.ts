@@ -1,11 +1,12 @@
 // The compiled tier: hot 64-bit code runs as JavaScript functions, one per
-// block (emitter.ts, templates.ts). A block starts where a dispatch found no
-// block HOT times, runs straight through its page until a branch, and loops in
-// itself while its last branch goes back to its start. It is cached with the
-// frame's decoded code (code-cache.ts), so a write to the frame drops it, and
-// a block leaves as soon as code it holds may be stale (Interpreter.epoch).
-// Everything else — other modes, the first executions, instructions crossing a
-// page — runs on the interpreter, one instruction at a time.
+// region (emitter.ts, templates.ts). Where a dispatch found no region HOT
+// times at a page offset, the basic blocks of that page that already ran and
+// are reachable from it are compiled into one function, which moves between
+// them without leaving. A region is cached with the frame's decoded code
+// (code-cache.ts), so a write to the frame drops it, and it leaves as soon as
+// code it holds may be stale (Interpreter.epoch). Everything else — other
+// modes, the first executions, blocks with few templates, instructions
+// crossing a page — runs on the interpreter, one instruction at a time.
 import { Attr } from '../../isa/table.js';
 import { MODE64 } from '../../isa/decoder.js';
 import type { Insn } from '../../isa/insn.js';
@@ -140,7 +141,7 @@ export class CompiledTier {
     this.compiledRegions++;
     const region = compileRegion(it, compiled, this.c.features);
     for (const b of compiled) entries[b[0]!.start] = region;
-    return region;
+    return entries[entry] ?? null; // null: the entry's own block stays on the interpreter
   }
 }
 
