@@ -1,15 +1,15 @@
-// The compiled tier's code generator: turns a block of decoded instructions
-// into the source of one JavaScript function, compiled with `new Function`.
+// The compiled tier's code generator: turns a region (basic blocks of one
+// page) into the source of one JavaScript function, compiled with `new Function`.
 //
-// Inside a block the guest registers a template touches live in locals
+// Inside a region the guest registers a template touches live in locals
 // (l<n>/h<n>: the low and high int32 halves), loaded on entry and written
 // back wherever the architectural state must be exact: at every exit, before
 // an instruction runs on its interpreter handler (a "fallback"), and when an
 // instruction faults. The flags stay lazy in the context (lazy-flags.ts), set
-// by the interpreter's own ALU cores, which V8 inlines at each call site.
+// by the interpreter's own ALU cores, which the templates call.
 //
 // Exactness at a fault: every template performs everything that can fault
-// before it writes a local, and records its index in `st`; the catch writes the
+// before it writes a local, and records where it is in `st`; the catch writes the
 // locals back and sets the instruction count and start of that instruction
 // (the run loop then delivers the exception as for the interpreter). A
 // fallback writes the locals back first and sets `st = -1`: the context is
@@ -34,7 +34,7 @@ const SYNC = '/*SYNC*/';
 const RELOAD = '/*RELOAD*/';
 const TWO32 = 4294967296;
 const PAGE = 4096;
-/** Effective addresses the inline path computes exactly: registers within ±2^47 (else the interpreter's exact path). */
+/** Effective addresses the inline path computes exactly: registers within ±2^47 (else the interpreter runs the instruction: bail()). */
 const SMALL_HI = 0x7fff;
 
 /**
