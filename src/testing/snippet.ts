@@ -129,6 +129,17 @@ function x87Out(cpu: Cpu): Uint8Array {
   return out;
 }
 
+/** What a stop of the run loop means for the snippet, or null when it goes on (the budget of that run was spent). */
+function stopOutcome(cpu: Cpu, stop: StopReason): { outcome: SnippetOutput['outcome']; message?: string } | null {
+  switch (stop) {
+    case StopReason.None: case StopReason.Limit: return null;
+    case StopReason.Exception: return { outcome: 'exception' };
+    case StopReason.EmulationFailure: return { outcome: 'emulation-failure', message: cpu.stopMessage };
+    case StopReason.InternalError: return { outcome: 'internal-error', message: cpu.stopMessage };
+    default: return { outcome: 'internal-error', message: `stopped: ${stop}` };
+  }
+}
+
 export function runSnippet(input: SnippetInput): SnippetOutput {
   if (input.code.length > CODE_PAGES * 4096 - 16) throw new RangeError('snippet code too long');
   const { mem, cpu, code, data, stack, envStart, envImage } = machine();
@@ -188,13 +199,8 @@ export function runSnippet(input: SnippetInput): SnippetOutput {
       at += insn.len;
     }
     const stop = cpu.run(max - cpu.instructions);
-    const atEnd = stop === StopReason.Exception && cpu.exc.vector === Vector.GP && cpu.rip === end;
-    if (atEnd) outcome = 'ok';
-    else if (stop === StopReason.Exception) outcome = 'exception';
-    else if (stop === StopReason.EmulationFailure || stop === StopReason.InternalError) {
-      outcome = stop === StopReason.EmulationFailure ? 'emulation-failure' : 'internal-error';
-      message = cpu.stopMessage;
-    } else if (stop !== StopReason.Limit) { outcome = 'internal-error'; message = `stopped: ${stop}`; }
+    const stopped = stop === StopReason.Exception && cpu.exc.vector === Vector.GP && cpu.rip === end ? { outcome: 'ok' as const } : stopOutcome(cpu, stop);
+    if (stopped) ({ outcome, message } = stopped);
   }
   while (cpu.executionPath !== 'compiled' && cpu.instructions < max) {
     if (cpu.rip === end) { outcome = 'ok'; break; }
@@ -204,14 +210,8 @@ export function runSnippet(input: SnippetInput): SnippetOutput {
       const insn = decode(mem.u8, code + at, CODE_PAGES * 4096 - at);
       if (insn) undefinedFlags |= insn.row.flagsUndefined;
     }
-    const stop = cpu.run(1);
-    if (stop === StopReason.Exception) { outcome = 'exception'; break; }
-    if (stop === StopReason.EmulationFailure || stop === StopReason.InternalError) {
-      outcome = stop === StopReason.EmulationFailure ? 'emulation-failure' : 'internal-error';
-      message = cpu.stopMessage;
-      break;
-    }
-    if (stop !== StopReason.Limit && stop !== StopReason.None) { outcome = 'internal-error'; message = `stopped: ${stop}`; break; }
+    const stopped = stopOutcome(cpu, cpu.run(1));
+    if (stopped) { ({ outcome, message } = stopped); break; }
   }
   if (outcome === 'limit' && cpu.rip === end) outcome = 'ok';
   const regs: bigint[] = [];
