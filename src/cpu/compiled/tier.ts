@@ -151,13 +151,19 @@ const MIN_TEMPLATED = 0.5;
 /** The share of the block's instructions its templates cover (a trial emission). */
 function templatedShare(list: readonly BlockInsn[], features: ReadonlySet<FeatureName>): number {
   const e = new Emitter(list.length);
-  let covered = 0;
-  list.forEach((b, k) => {
-    e.begin(b, k);
-    const t = templateFor(b.insn, features);
-    if (t !== undefined && t(e, b.insn)) covered++;
-  });
-  return covered / list.length;
+  return list.filter((b, k) => emitInstruction(e, b, k, k === list.length - 1, features)).length / list.length;
+}
+
+/** Emits instruction k of a block: its template, else its interpreter handler. Returns whether a template covered it. */
+function emitInstruction(e: Emitter, b: BlockInsn, k: number, last: boolean, features: ReadonlySet<FeatureName>): boolean {
+  e.begin(b, k);
+  const t = templateFor(b.insn, features);
+  if (t !== undefined && t(e, b.insn)) {
+    if (last && (b.insn.row.attrs & Attr.Branch) === 0) e.line(`t = ${e.next};`); // a branch's template sets t itself
+    return true;
+  }
+  e.fallback(last);
+  return false;
 }
 
 /** Executors after which nothing in the block would run: they always raise, stop or end the run. */
@@ -185,14 +191,7 @@ export function compileRegion(epoch: { readonly epoch: number }, blocks: readonl
   const e = new Emitter(maxCount);
   for (const list of blocks) {
     e.beginBlock(list[0]!.start);
-    for (let k = 0; k < list.length; k++) {
-      const b = list[k]!, last = k === list.length - 1;
-      e.begin(b, k);
-      const t = templateFor(b.insn, features);
-      if (t !== undefined && t(e, b.insn)) {
-        if (last && (b.insn.row.attrs & Attr.Branch) === 0) e.line(`t = ${e.next};`);
-      } else e.fallback(last);
-    }
+    list.forEach((b, k) => emitInstruction(e, b, k, k === list.length - 1, features));
     e.endBlock(list.length);
   }
   const { source, constants } = e.finish();
