@@ -89,19 +89,6 @@ export class Emitter {
     else this.set(r, `(${this.lo(r)} & -65536) | (${value} & 0xffff)`, this.hi(r));
   }
 
-  /**
-   * Runs the current instruction's interpreter handler for an instruction
-   * whose registers are just `regs` (written back before, reloaded after):
-   * the template's way to reuse a handler without writing every local back.
-   * RIP is set to the next instruction first, as the interpreter does.
-   */
-  callHandler(regs: readonly number[]): void {
-    this.mayFault();
-    const h = this.constant(this.insn.exec), i = this.constant(this.insn);
-    this.line(`${regs.map((r) => `L[${r}] = ${this.lo(r)}; H[${r}] = ${this.hi(r)};`).join(' ')} c.rip = ${this.next}; ${h}(c, ${i});`);
-    for (const r of regs) this.set(r, `L[${r}]`, `H[${r}]`);
-  }
-
   /** A value the generated code refers to (a function, the instruction record): its name there. */
   constant(value: unknown): string {
     let k = this.constIndex.get(value);
@@ -147,21 +134,29 @@ export class Emitter {
   ea(): void {
     const i = this.insn;
     this.mayFault();
-    const parts: string[] = [String(i.disp)];
-    const checks: string[] = [];
-    if (i.base === BASE_RIP) parts.push(this.next);
-    else if (i.base >= 0) {
-      parts.push(`${this.hi(i.base)} * ${TWO32} + (${this.lo(i.base)} >>> 0)`);
-      checks.push(`${this.hi(i.base)} > ${SMALL_HI} || ${this.hi(i.base)} < ${-SMALL_HI - 1}`);
-    }
-    if (i.index >= 0) {
-      parts.push(`(${this.hi(i.index)} * ${TWO32} + (${this.lo(i.index)} >>> 0)) * ${1 << i.scale}`);
-      checks.push(`${this.hi(i.index)} > ${SMALL_HI} || ${this.hi(i.index)} < ${-SMALL_HI - 1}`);
-    }
-    if (i.seg >= SEG_FS) parts.push(`c.segBase[${i.seg}]`); // 64-bit mode: only FS and GS overrides apply
-    this.line(`ea = ${parts.join(' + ')};`);
+    const { sum, checks } = this.offset();
+    this.line(`ea = ${sum}${i.seg >= SEG_FS ? ` + c.segBase[${i.seg}]` : ''};`); // 64-bit mode: only FS and GS overrides apply
     checks.push(`ea > ${CANON_LIMIT - 32} || ea < ${-CANON_LIMIT}`);
     this.line(`if (${checks.join(' || ')}) ${this.bail()}`);
+  }
+
+  /**
+   * The memory operand's offset (base + index << scale + disp, no segment) as
+   * a number, and the conditions under which it is not exact (a register
+   * beyond ±2^47): what the effective address and LEA start from.
+   */
+  offset(): { sum: string; checks: string[] } {
+    const i = this.insn;
+    const parts: string[] = [String(i.disp)];
+    const checks: string[] = [];
+    const register = (r: number, scale: number) => {
+      parts.push(`(${this.hi(r)} * ${TWO32} + (${this.lo(r)} >>> 0))${scale > 1 ? ` * ${scale}` : ''}`);
+      checks.push(`${this.hi(r)} > ${SMALL_HI} || ${this.hi(r)} < ${-SMALL_HI - 1}`);
+    };
+    if (i.base === BASE_RIP) parts.push(this.next);
+    else if (i.base >= 0) register(i.base, 1);
+    if (i.index >= 0) register(i.index, 1 << i.scale);
+    return { sum: parts.join(' + '), checks };
   }
 
   /**
@@ -187,10 +182,10 @@ export class Emitter {
     this.line(`if (${h} > ${SMALL_HI} || ${h} < ${-SMALL_HI - 1} || ea > ${CANON_LIMIT - 8} || ea < ${-CANON_LIMIT}) ${this.bail()}`);
   }
 
-  /** Emits RSP = the number in `expr` (an address within ±2^47: exact). */
-  setRsp(expr: string): void {
+  /** Emits register r = the number in `expr` (exact: within ±2^53), as its two int32 halves (uses t). */
+  setNumber(r: number, expr: string): void {
     this.line(`t = ${expr};`);
-    this.set(RSP, `(t - Math.floor(t / ${TWO32}) * ${TWO32}) | 0`, `Math.floor(t / ${TWO32})`);
+    this.set(r, `(t - Math.floor(t / ${TWO32}) * ${TWO32}) | 0`, `Math.floor(t / ${TWO32})`);
   }
 
   /** After a store: leave if it wrote code (what follows may be stale) or asked the run loop to stop. */

@@ -129,9 +129,8 @@ const extend = (signed: boolean): Template => (e, i) => {
 const lea: Template = (e, i) => {
   const size = i.size0;
   if (!wideOrDword(size) || i.addrSize !== 8) return false;
-  const parts: string[] = [String(i.disp)];
-  const checks: string[] = [];
   if (size === 4) {
+    const parts: string[] = [String(i.disp)];
     // The low dword: int32 arithmetic wraps exactly.
     if (i.base === BASE_RIP) parts.push(`(${e.next}) | 0`);
     else if (i.base >= 0) parts.push(e.lo(i.base));
@@ -139,19 +138,11 @@ const lea: Template = (e, i) => {
     e.set(i.reg, `(${parts.join(' + ')}) | 0`, '0');
     return true;
   }
-  if (i.base === BASE_RIP) parts.push(e.next);
-  else if (i.base >= 0) {
-    parts.push(`${e.hi(i.base)} * ${TWO32} + (${e.lo(i.base)} >>> 0)`);
-    checks.push(`${e.hi(i.base)} > 32767 || ${e.hi(i.base)} < -32768`);
-  }
-  if (i.index >= 0) {
-    parts.push(`(${e.hi(i.index)} * ${TWO32} + (${e.lo(i.index)} >>> 0)) * ${1 << i.scale}`);
-    checks.push(`${e.hi(i.index)} > 32767 || ${e.hi(i.index)} < -32768`);
-  }
-  e.line(`t = ${parts.join(' + ')};`);
+  const { sum, checks } = e.offset();
   // Beyond ±2^47 the sum may not be exact as a number: the interpreter's handler (exact 64-bit wrap-around).
+  e.line(`t = ${sum};`);
   if (checks.length) e.line(`if (${checks.join(' || ')}) ${e.bail()}`);
-  e.set(i.reg, `(t - Math.floor(t / ${TWO32}) * ${TWO32}) | 0`, `Math.floor(t / ${TWO32})`);
+  e.setNumber(i.reg, 't');
   return true;
 };
 
@@ -199,7 +190,7 @@ const push: Template = (e, i) => {
   if (i.isMem || i.opSize !== 8 || kinds(i) !== 'Z') return false;
   e.stackSlot(-8);
   e.line(`M.write64(ea, ${e.lo(i.rm)}, ${e.hi(i.rm)});`); // PUSH RSP pushes the old value
-  e.setRsp('ea');
+  e.setNumber(RSP, 'ea');
   e.afterWrite();
   return true;
 };
@@ -208,7 +199,7 @@ const pop: Template = (e, i) => {
   e.stackSlot(0);
   e.line('v = M.read64(ea); w = M.hi;');
   e.set(i.rm, 'v', 'w');
-  e.setRsp('ea + 8');
+  e.setNumber(RSP, 'ea + 8');
   return true;
 };
 
@@ -219,7 +210,7 @@ const call: Template = (e, i) => {
   e.line('u = t;'); // the target, while the push uses t
   e.stackSlot(-8);
   e.line(`t = ${e.next}; w = Math.floor(t / ${TWO32}); M.write64(ea, (t - w * ${TWO32}) | 0, w);`);
-  e.setRsp('ea');
+  e.setNumber(RSP, 'ea');
   e.line('t = u;');
   return true;
 };
@@ -230,7 +221,7 @@ const ret: Template = (e, i) => {
   e.line(`v = M.read64(ea); t = M.hi * ${TWO32} + (v >>> 0);`);
   e.line(`if (t >= ${CANON_LIMIT} || t < ${-CANON_LIMIT}) c.raise(${Vector.GP}, 0);`);
   e.line('u = t;');
-  e.setRsp('ea + 8');
+  e.setNumber(RSP, 'ea + 8');
   e.line('t = u;');
   return true;
 };
