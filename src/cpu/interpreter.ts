@@ -12,6 +12,7 @@ import { decode, MODE16, MODE32, MODE64 } from '../isa/decoder.js';
 import type { Insn } from '../isa/insn.js';
 import type { Handler, RunContext } from './context.js';
 import { CodeCache, FrameCode, PAGE } from './code-cache.js';
+import type { MemorySlot } from '../mmu/memory-slot.js';
 import { bindInstruction } from './exec/bind.js';
 import { CANON_LIMIT } from './operands.js';
 import { StopReason } from './stop-reason.js';
@@ -163,7 +164,8 @@ export class Interpreter {
     const reference = this.referenceDepth > 0;
     const pa = c.mmu.translate(lin, c.mmu.execMask);
     const off = lin - Math.floor(lin / PAGE) * PAGE;
-    if (!reference && c.mem.slotAt(pa, 1) !== undefined) {
+    const slot = reference ? undefined : c.mem.slotAt(pa, 1);
+    if (slot !== undefined) {
       const frame = Math.floor(pa / PAGE);
       let page = code.page(frame);
       if (!page) {
@@ -175,7 +177,7 @@ export class Interpreter {
         this.fetchCode = page;
         this.fetchInsns = page.insns;
       } else this.fetchBase = NaN;
-      const insn = this.instructionAt(page, off);
+      const insn = this.instructionAt(page, off, slot);
       if (insn !== null) return insn;
     }
     // Crosses into the next page (or not cacheable): gather the bytes page by page.
@@ -195,14 +197,15 @@ export class Interpreter {
 
   /**
    * The instruction at `off` in a cached frame (RAM), decoded and bound on
-   * first use; null when it does not end within the page.
+   * first use (`slot`: the frame's slot, when the caller has it); null when it
+   * does not end within the page.
    */
-  instructionAt(page: FrameCode, off: number): Insn | null {
+  instructionAt(page: FrameCode, off: number, slot?: MemorySlot): Insn | null {
     const cached = page.insns[off];
     if (cached !== undefined) return cached;
     const c = this.c;
     const pa = page.frame * PAGE;
-    const slot = c.mem.slotAt(pa, 1)!;
+    slot ??= c.mem.slotAt(pa, 1)!;
     const insn = decode(slot.bytes, pa - slot.base + off, PAGE - off, page.mode);
     if (insn === null) return null;
     insn.exec = bindInstruction(insn, c.features, true);
