@@ -66,6 +66,8 @@ export interface ExecContext extends ArchState {
   invalidateFetch(): void;
   /** Flushes the TLB (all entries, or those not global) and the fetch shortcut. */
   flushTlb(keepGlobal: boolean): void;
+  /** INVLPG: drops the TLB entries of the page holding `lin`, and the fetch shortcut when that page may be the one it caches. */
+  invalidatePage(lin: number): void;
   /** Host intercepts (the snippet runner, host debugging): true when this event exits to the host instead of being delivered. */
   interceptsEvent(vector: number, software: boolean): boolean;
 }

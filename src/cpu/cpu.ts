@@ -210,6 +210,11 @@ export class Cpu extends ArchState implements RunContext {
     this.interpreter.invalidateFetch();
   }
 
+  invalidatePage(lin: number): void {
+    this.mmu.invalidatePage(lin);
+    this.interpreter.invalidateFetchFor(lin);
+  }
+
   interceptsEvent(vector: number, software: boolean): boolean {
     if (!this.interceptVectors[vector]) return false;
     if (software) {

@@ -18,6 +18,9 @@ import { CANON_LIMIT } from './operands.js';
 import { StopReason } from './stop-reason.js';
 import { beginInstruction, debugActive, endInstruction } from './debug.js';
 
+/** The largest page a leaf maps (SDM §4.5). */
+const GIB = 0x40000000;
+
 export class Interpreter {
   // Decoded code per mode (the same bytes decode differently as 64-, 32- and 16-bit code).
   private readonly code64 = new CodeCache(MODE64);
@@ -217,6 +220,15 @@ export class Interpreter {
   invalidateFetch(): void {
     this.fetchBase = NaN;
     this.epoch++;
+  }
+
+  /**
+   * After an INVLPG of `lin`: the shortcut is a cached translation of one code
+   * page; it goes when that page may share the invalidated page (a leaf maps at
+   * most the 1 GiB around `lin`), else it stays, as another page's ITLB entry would.
+   */
+  invalidateFetchFor(lin: number): void {
+    if (Math.floor(lin / GIB) === Math.floor(this.fetchBase / GIB)) this.invalidateFetch();
   }
 
   /** Self-modifying code: a write hit a frame we hold decoded instructions for. */

@@ -36,8 +36,7 @@ export const compatLidt = loadTable(true);
 
 /** INVLPG m: the linear address is segment base + offset; it never faults on the operand (SDM INVLPG). */
 export const compatInvlpg: Handler = (c, i) => {
-  c.mmu.invalidatePage((c.segBase[defaultSegment(i)]! + compatOffset(c, i)) >>> 0);
-  c.invalidateFetch();
+  c.invalidatePage((c.segBase[defaultSegment(i)]! + compatOffset(c, i)) >>> 0);
 };
 
 /** CLFLUSH m8: the permission checks and faults of a byte load (SDM CLFLUSH), segment checks included. */

@@ -104,22 +104,15 @@ export const lmsw: Handler = (c, i) => {
 
 export const clts: Handler = (c) => { c.cr0 &= ~CR0_TS; };
 
-const GIB = 0x40000000;
-
 /**
  * INVLPG: a non-canonical address is a no-op (SDM INVLPG). It drops the TLB
- * entries of the page holding the address, a large page whole (mmu/tlb.ts).
- * The fetch shortcut (interpreter.ts) is a cached translation of the page the
- * next instruction is on: it goes too when that page may share the
- * invalidated page (the same 1 GiB region holds every leaf size), else it
- * stays, as another page's ITLB entry would. A shortcut for any other page is
- * never used again: the next fetch, at RIP, replaces it.
+ * entries of the page holding the address, a large page whole (mmu/tlb.ts),
+ * and the fetch shortcut if it may be that page (ExecContext.invalidatePage).
  */
 export const invlpg: Handler = (c, i) => {
   let lin: number;
   try { lin = effectiveAddress(c, i); } catch { return; }
-  c.mmu.invalidatePage(lin);
-  if (Math.floor(lin / GIB) === Math.floor(c.rip / GIB)) c.invalidateFetch();
+  c.invalidatePage(lin);
 };
 
 /** CLFLUSH m8: checked like a byte read (faults), no other effect. */
