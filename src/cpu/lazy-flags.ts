@@ -3,7 +3,10 @@
 // byte decides PF by parity) and fAux (CF, AF, OF already in their RFLAGS
 // positions). ZF/SF/PF thus cost one store each on the hot path, and any
 // combination of flags (POPF, SAHF) is representable without a mode switch.
+// The rules that set and read them are source text (flags-source.ts).
 import { CF, PF, AF, ZF, SF, OF } from '../arch/rflags.js';
+import { CONTEXT_FLAGS, PF_TABLE_NAME, conditionSource, resultFlagsSource } from './flags-source.js';
+import { buildFunction } from './generated.js';
 
 export interface LazyFlags {
   fZ: number;
@@ -37,28 +40,10 @@ export function setArithFlags(f: LazyFlags, bits: number): void {
 }
 
 /** ZF, SF and PF from a result of `size` bytes (low dword lo, high dword hi). */
-export function setResultFlags(f: LazyFlags, size: number, lo: number, hi: number): void {
-  switch (size) {
-    case 1: f.fZ = lo & 0xff; f.fS = lo << 24; break;
-    case 2: f.fZ = lo & 0xffff; f.fS = lo << 16; break;
-    case 4: f.fZ = lo; f.fS = lo; break;
-    default: f.fZ = lo | hi; f.fS = hi;
-  }
-  f.fP = lo;
-}
+export const setResultFlags: (f: LazyFlags, size: number, lo: number, hi: number) => void = buildFunction('setResultFlags', ['c', 'size', 'lo', 'hi'],
+  `switch (size) { ${[1, 2, 4].map((n) => `case ${n}: ${resultFlagsSource(n, 'lo', 'hi', CONTEXT_FLAGS)} return;`).join(' ')} default: ${resultFlagsSource(8, 'lo', 'hi', CONTEXT_FLAGS)} }`);
 
 /** Evaluates condition code `cc` (0..15, arch/conditions.ts; SDM Vol. 1 Table B-1). */
-export function condition(f: LazyFlags, cc: number): boolean {
-  let r: boolean;
-  switch (cc >> 1) {
-    case 0: r = (f.fAux & OF) !== 0; break;
-    case 1: r = (f.fAux & CF) !== 0; break;
-    case 2: r = f.fZ === 0; break;
-    case 3: r = (f.fAux & CF) !== 0 || f.fZ === 0; break;
-    case 4: r = f.fS < 0; break;
-    case 5: r = PF_TABLE[f.fP & 0xff] !== 0; break;
-    case 6: r = (f.fS < 0) !== ((f.fAux & OF) !== 0); break;
-    default: r = f.fZ === 0 || (f.fS < 0) !== ((f.fAux & OF) !== 0);
-  }
-  return (cc & 1) ? !r : r;
-}
+export const condition: (f: LazyFlags, cc: number) => boolean = buildFunction('condition', ['c', 'cc'],
+  `switch (cc) { ${Array.from({ length: 16 }, (_, cc) => `case ${cc}: return ${conditionSource(cc, CONTEXT_FLAGS)};`).join(' ')} } return false;`,
+  { [PF_TABLE_NAME]: PF_TABLE });

@@ -1,19 +1,22 @@
 // ADD OR ADC SBB AND SUB XOR CMP TEST, INC DEC NEG NOT (SDM Vol. 2 entries).
-// One width-parameterised core; 64-bit values travel as (lo, hi) int32 pairs
+// The cores are built from alu-source.ts (the one definition); 64-bit values travel as (lo, hi) int32 pairs
 // and results come back in operand slot 0. Flags: CF/AF/OF go to fAux eagerly
 // (a few bit operations), ZF/SF/PF lazily. AF after AND/OR/XOR/TEST is
 // undefined; this model clears it (AMD behaviour).
-import { CF, AF, OF } from '../../arch/rflags.js';
+import { CF } from '../../arch/rflags.js';
 import { ALU_ADD, ALU_ADC, ALU_SUB, ALU_SBB, ALU_CMP, ALU_OR, ALU_XOR, ALU_AND, ALU_TEST } from '../../isa/executors.js';
 import type { Insn } from '../../isa/insn.js';
 import type { ExecContext, Handler } from '../context.js';
-import { setResultFlags } from '../lazy-flags.js';
+import { CONTEXT_FLAGS } from '../flags-source.js';
+import { buildFunction } from '../generated.js';
+import { addSource, subSource, logicSource, incDecSource, type Operand } from './alu-source.js';
 import { loadOperand, storeOperand } from '../operands.js';
 import type { RowBinder } from './binding.js';
 
 /**
  * `a op b` at 1, 2 or 4 bytes: sets the flags and returns the result. Small
- * cores, so that V8 inlines the one a handler needs (with a constant size).
+ * cores, so that V8 inlines the one a handler needs (with a constant size);
+ * built from alu-source.ts, the definition the compiled tier inlines.
  */
 export function aluNarrow(c: ExecContext, op: number, size: number, a: number, b: number): number {
   switch (op) {
@@ -21,44 +24,28 @@ export function aluNarrow(c: ExecContext, op: number, size: number, a: number, b
     case ALU_ADC: return addNarrow(c, size, a, b, c.fAux & CF);
     case ALU_SUB: case ALU_CMP: return subNarrow(c, size, a, b, 0);
     case ALU_SBB: return subNarrow(c, size, a, b, c.fAux & CF);
-    case ALU_OR: return logicNarrow(c, size, a | b);
-    case ALU_XOR: return logicNarrow(c, size, a ^ b);
-    default: return logicNarrow(c, size, a & b); // AND, TEST
+    case ALU_OR: return orNarrow(c, size, a, b, 0);
+    case ALU_XOR: return xorNarrow(c, size, a, b, 0);
+    default: return andNarrow(c, size, a, b, 0); // AND, TEST
   }
 }
 
-const maskOf = (size: number): number => (size === 4 ? -1 : (1 << (size * 8)) - 1);
-
-function addNarrow(c: ExecContext, size: number, a: number, b: number, carry: number): number {
-  const mask = maskOf(size), sh = 32 - size * 8;
-  const ua = size === 4 ? a >>> 0 : a & mask, ub = size === 4 ? b >>> 0 : b & mask;
-  const sum = ua + ub + carry, r = sum & mask;
-  c.fAux = (sum > (size === 4 ? 0xffffffff : mask) ? CF : 0) | ((ua ^ ub ^ r) & AF) | ((((ua ^ r) & (ub ^ r)) << sh) < 0 ? OF : 0);
-  setResultFlags(c, size, r, 0);
-  return r;
-}
-
-function subNarrow(c: ExecContext, size: number, a: number, b: number, borrow: number): number {
-  const mask = maskOf(size), sh = 32 - size * 8;
-  const ua = size === 4 ? a >>> 0 : a & mask, ub = size === 4 ? b >>> 0 : b & mask;
-  const diff = ua - ub - borrow, r = diff & mask;
-  c.fAux = (diff < 0 ? CF : 0) | ((ua ^ ub ^ r) & AF) | ((((ua ^ ub) & (ua ^ r)) << sh) < 0 ? OF : 0);
-  setResultFlags(c, size, r, 0);
-  return r;
-}
-
-function logicNarrow(c: ExecContext, size: number, x: number): number {
-  const r = x & maskOf(size);
-  c.fAux = 0;
-  setResultFlags(c, size, r, 0);
-  return r;
-}
+const A: Operand = { lo: 'a', hi: 'ah' }, B: Operand = { lo: 'b', hi: 'bh' };
+type NarrowCore = (c: ExecContext, size: number, a: number, b: number, carry: number) => number;
+/** A narrow core: the operation's source at sizes 1, 2 and 4, chosen by `size`, the result returned. */
+const narrow = (name: string, source: (size: number) => string): NarrowCore =>
+  buildFunction(name, ['c', 'size', 'a', 'b', 'carry'], `let r = 0; switch (size) { case 1: ${source(1)} return r; case 2: ${source(2)} return r; default: ${source(4)} return r; }`);
+const addNarrow = narrow('addNarrow', (n) => addSource(n, A, B, 'carry', 'r', null, CONTEXT_FLAGS));
+const subNarrow = narrow('subNarrow', (n) => subSource(n, A, B, 'carry', 'r', null, CONTEXT_FLAGS));
+const orNarrow = narrow('orNarrow', (n) => logicSource(n, '|', A, B, 'r', null, CONTEXT_FLAGS));
+const xorNarrow = narrow('xorNarrow', (n) => logicSource(n, '^', A, B, 'r', null, CONTEXT_FLAGS));
+const andNarrow = narrow('andNarrow', (n) => logicSource(n, '&', A, B, 'r', null, CONTEXT_FLAGS));
 
 /**
  * `a op b` at 8 bytes: sets the flags and, unless `op` is CMP or TEST, stores
  * the result at index k of the int32 pair (lo, hi) — a register of the
- * register file, or an operand slot. Three small cores so that V8 inlines the
- * one a handler needs.
+ * register file, or an operand slot. Small cores so that V8 inlines the one a
+ * handler needs.
  */
 export function alu64(c: ExecContext, op: number, a: number, ah: number, b: number, bh: number, lo: Int32Array, hi: Int32Array, k: number): void {
   switch (op) {
@@ -66,39 +53,23 @@ export function alu64(c: ExecContext, op: number, a: number, ah: number, b: numb
     case ALU_ADC: add64(c, a, ah, b, bh, c.fAux & CF, lo, hi, k); return;
     case ALU_SUB: sub64(c, a, ah, b, bh, 0, lo, hi, k); return;
     case ALU_SBB: sub64(c, a, ah, b, bh, c.fAux & CF, lo, hi, k); return;
-    case ALU_CMP: sub64(c, a, ah, b, bh, 0, null, hi, k); return;
-    case ALU_OR: logic64(c, a | b, ah | bh, lo, hi, k); return;
-    case ALU_XOR: logic64(c, a ^ b, ah ^ bh, lo, hi, k); return;
-    case ALU_AND: logic64(c, a & b, ah & bh, lo, hi, k); return;
-    default: logic64(c, a & b, ah & bh, null, hi, k); // TEST
+    case ALU_CMP: cmp64(c, a, ah, b, bh, 0, lo, hi, k); return;
+    case ALU_OR: or64(c, a, ah, b, bh, 0, lo, hi, k); return;
+    case ALU_XOR: xor64(c, a, ah, b, bh, 0, lo, hi, k); return;
+    case ALU_AND: and64(c, a, ah, b, bh, 0, lo, hi, k); return;
+    default: test64(c, a, ah, b, bh, 0, lo, hi, k); // TEST
   }
 }
 
-function add64(c: ExecContext, a: number, ah: number, b: number, bh: number, carry: number, lo: Int32Array, hi: Int32Array, k: number): void {
-  const l = (a >>> 0) + (b >>> 0) + carry;
-  const hs = (ah >>> 0) + (bh >>> 0) + (l > 0xffffffff ? 1 : 0);
-  const rl = l | 0, rh = hs | 0;
-  c.fAux = (hs > 0xffffffff ? CF : 0) | ((a ^ b ^ rl) & AF) | (((ah ^ rh) & (bh ^ rh)) < 0 ? OF : 0);
-  c.fZ = rl | rh; c.fS = rh; c.fP = rl;
-  lo[k] = rl; hi[k] = rh;
-}
-
-/** SUB/SBB, and CMP with `lo` null (flags only). */
-function sub64(c: ExecContext, a: number, ah: number, b: number, bh: number, borrow: number, lo: Int32Array | null, hi: Int32Array, k: number): void {
-  const l = (a >>> 0) - (b >>> 0) - borrow;
-  const hd = (ah >>> 0) - (bh >>> 0) - (l < 0 ? 1 : 0);
-  const rl = l | 0, rh = hd | 0;
-  c.fAux = (hd < 0 ? CF : 0) | ((a ^ b ^ rl) & AF) | (((ah ^ bh) & (ah ^ rh)) < 0 ? OF : 0);
-  c.fZ = rl | rh; c.fS = rh; c.fP = rl;
-  if (lo) { lo[k] = rl; hi[k] = rh; }
-}
-
-/** AND/OR/XOR, and TEST with `lo` null. */
-function logic64(c: ExecContext, rl: number, rh: number, lo: Int32Array | null, hi: Int32Array, k: number): void {
-  c.fAux = 0;
-  c.fZ = rl | rh; c.fS = rh; c.fP = rl;
-  if (lo) { lo[k] = rl; hi[k] = rh; }
-}
+type WideCore = (c: ExecContext, a: number, ah: number, b: number, bh: number, carry: number, lo: Int32Array, hi: Int32Array, k: number) => void;
+const wide = (name: string, source: string): WideCore => buildFunction(name, ['c', 'a', 'ah', 'b', 'bh', 'carry', 'lo', 'hi', 'k'], source);
+const add64 = wide('add64', addSource(8, A, B, 'carry', 'lo[k]', 'hi[k]', CONTEXT_FLAGS));
+const sub64 = wide('sub64', subSource(8, A, B, 'carry', 'lo[k]', 'hi[k]', CONTEXT_FLAGS));
+const cmp64 = wide('cmp64', subSource(8, A, B, '0', null, null, CONTEXT_FLAGS));
+const or64 = wide('or64', logicSource(8, '|', A, B, 'lo[k]', 'hi[k]', CONTEXT_FLAGS));
+const xor64 = wide('xor64', logicSource(8, '^', A, B, 'lo[k]', 'hi[k]', CONTEXT_FLAGS));
+const and64 = wide('and64', logicSource(8, '&', A, B, 'lo[k]', 'hi[k]', CONTEXT_FLAGS));
+const test64 = wide('test64', logicSource(8, '&', A, B, null, null, CONTEXT_FLAGS));
 
 /** `a op b` at any size: sets the flags and leaves the result in slot 0. */
 export function alu(c: ExecContext, op: number, size: number, a: number, ah: number, b: number, bh: number): void {
@@ -185,11 +156,9 @@ export const bindAlu: RowBinder = (row) => {
 };
 
 /** INC (param 0) / DEC (1) of (a, ah) at `size` bytes: ADD/SUB 1 with CF preserved; the result in slot 0. */
-export function incDec(c: ExecContext, param: number, size: number, a: number, ah: number): void {
-  const cf = c.fAux & CF;
-  alu(c, param === 0 ? ALU_ADD : ALU_SUB, size, a, ah, 1, 0);
-  c.fAux = (c.fAux & ~CF) | cf;
-}
+export const incDec: (c: ExecContext, param: number, size: number, a: number, ah: number) => void = buildFunction('incDec', ['c', 'param', 'size', 'a', 'ah'],
+  `const O = c.ops; switch (param * 16 + size) { ${[0, 1].flatMap((p) => [1, 2, 4, 8].map((n) =>
+    `case ${p * 16 + n}: ${incDecSource(p, n, A, 'O.lo[0]', 'O.hi[0]', CONTEXT_FLAGS)} return;`)).join(' ')} }`);
 
 export const bindIncDec: RowBinder = (row) => {
   const h: Handler = (c, i) => {
