@@ -22,12 +22,15 @@
 //            comes from src repeated, CF = 0. SHLD with count >= 16 has OF = CF
 //            (so 0 above 16); SHRD keeps its OF rule.
 import { CF, AF, OF } from '../../arch/rflags.js';
-import { SH_ROL, SH_ROR, SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SAL } from '../../isa/executors.js';
+import { SH_ROL, SH_ROR, SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SAL, SH_SAR } from '../../isa/executors.js';
 import type { Insn } from '../../isa/insn.js';
 import { RCX } from '../../arch/registers.js';
 import type { ExecContext, Handler } from '../context.js';
 import type { RowBinder } from './binding.js';
 import { setResultFlags } from '../lazy-flags.js';
+import { CONTEXT_FLAGS } from '../flags-source.js';
+import { buildFunction } from '../generated.js';
+import { shiftSource, type Operand } from './alu-source.js';
 import { loadOperand, storeOperand } from '../operands.js';
 
 
@@ -111,28 +114,19 @@ export function shiftOp(c: ExecContext, op: number, size: number, a: number, ah:
       c.fAux = (c.fAux & AF) | cf | ((((r << sh) ^ (r << (sh + 1))) < 0) ? OF : 0);
       return r;
     }
-    case SH_SHL: case SH_SAL: {
-      r = (ua << cnt) & mask;
-      cf = cnt <= w ? (ua >>> (w - cnt)) & 1 : 0;
-      c.fAux = cf | AF | ((((r << sh) >>> 31) ^ cf) ? OF : 0);
-      break;
-    }
-    case SH_SHR: {
-      r = ua >>> cnt; // cnt <= 31
-      cf = (ua >>> (cnt - 1)) & 1;
-      c.fAux = cf | AF | ((((r << sh) ^ (r << (sh + 1))) < 0) ? OF : 0);
-      break;
-    }
-    default: { // SAR
-      const sa = (a << sh) >> sh;
-      r = (sa >> cnt) & mask;
-      cf = (sa >> (cnt - 1)) & 1;
-      c.fAux = cf | AF;
-    }
+    default: return shiftNarrow(c, op, size, a, cnt); // SHL/SAL, SHR, SAR
   }
-  setResultFlags(c, size, r, 0);
-  return r;
 }
+
+const A: Operand = { lo: 'a', hi: 'ah' };
+/** SHL/SHR/SAR by 1..31 at 1, 2 or 4 bytes, built from alu-source.ts (the definition the compiled tier inlines). */
+const shiftNarrow: (c: ExecContext, op: number, size: number, a: number, cnt: number) => number = buildFunction('shiftNarrow', ['c', 'op', 'size', 'a', 'cnt'],
+  `let r = 0; switch (op * 8 + size) { ${[SH_SHL, SH_SHR, SH_SAR].flatMap((op) => [1, 2, 4].map((n) =>
+    `case ${op * 8 + n}: ${shiftSource(op, n, A, 'cnt', 'r', null, CONTEXT_FLAGS)} return r;`)).join(' ')} case ${SH_SAL * 8 + 1}: case ${SH_SAL * 8 + 2}: case ${SH_SAL * 8 + 4}: return shiftNarrow(c, ${SH_SHL}, size, a, cnt); } return r;`);
+/** SHL/SHR/SAR by 1..63 at 8 bytes: the low dword returned, the high dword in operand slot 0. */
+const shift64: (c: ExecContext, op: number, a: number, ah: number, cnt: number) => number = buildFunction('shift64', ['c', 'op', 'a', 'ah', 'cnt'],
+  `let r = 0; switch (op) { ${[SH_SHL, SH_SHR, SH_SAR].map((op) =>
+    `case ${op}: ${shiftSource(op, 8, A, 'cnt', 'r', 'c.ops.hi[0]', CONTEXT_FLAGS)} return r;`).join(' ')} case ${SH_SAL}: return shift64(c, ${SH_SHL}, a, ah, cnt); } return r;`);
 
 function shiftOp64(c: ExecContext, op: number, a: number, ah: number, cnt: number): number {
   let r: number, h: number, cf: number;
@@ -172,27 +166,8 @@ function shiftOp64(c: ExecContext, op: number, a: number, ah: number, cnt: numbe
       c.ops.hi[0] = h;
       return r;
     }
-    case SH_SHL: case SH_SAL:
-      r = shl64(a, ah, cnt); h = rHi;
-      cf = bit64(a, ah, 64 - cnt);
-      c.fAux = cf | AF | (((h >>> 31) ^ cf) ? OF : 0);
-      break;
-    case SH_SHR:
-      r = shr64(a, ah, cnt); h = rHi;
-      cf = bit64(a, ah, cnt - 1);
-      c.fAux = cf | AF | (((h ^ (h << 1)) < 0) ? OF : 0);
-      break;
-    default: { // SAR
-      const s = ah >> 31;
-      if (cnt < 32) { r = (a >>> cnt) | (ah << (32 - cnt)); h = ah >> cnt; }
-      else { r = ah >> (cnt - 32); h = s; }
-      cf = bit64(a, ah, cnt - 1);
-      c.fAux = cf | AF;
-    }
+    default: return shift64(c, op, a, ah, cnt); // SHL/SAL, SHR, SAR
   }
-  c.fZ = r | h; c.fS = h; c.fP = r;
-  c.ops.hi[0] = h;
-  return r;
 }
 
 /**
