@@ -5,8 +5,8 @@
 // (l<n>/h<n>: the low and high int32 halves), loaded on entry and written
 // back wherever the architectural state must be exact: at every exit, before
 // an instruction runs on its interpreter handler (a "fallback"), and when an
-// instruction faults. The flags stay lazy in the context (lazy-flags.ts), set
-// by the interpreter's own ALU cores, which the templates call.
+// instruction faults. The lazy flags (lazy-flags.ts) live in locals the same
+// way (fz, fs, fp, fa), set by the operations' own source (exec/alu-source.ts).
 //
 // Exactness at a fault: every template performs everything that can fault
 // before it writes a local, and records where it is in `st`; the catch writes the
@@ -19,6 +19,8 @@ import { RSP, SEG_FS } from '../../arch/registers.js';
 import { BASE_RIP, type Insn } from '../../isa/insn.js';
 import { StopReason } from '../stop-reason.js';
 import { CANON_LIMIT } from '../operands.js';
+import { PF_TABLE_NAME, conditionSource, type FlagVars } from '../flags-source.js';
+import { PF_TABLE } from '../lazy-flags.js';
 
 /** One instruction of a region: page offsets of its first byte and of the next. */
 export interface BlockInsn {
@@ -34,6 +36,17 @@ const SYNC = '/*SYNC*/';
 const RELOAD = '/*RELOAD*/';
 const TWO32 = 4294967296;
 const PAGE = 4096;
+/** The lazy flags' locals in a region. */
+const LOCAL_FLAGS: FlagVars = { z: 'fz', s: 'fs', p: 'fp', aux: 'fa' };
+/** The flags' number among the locals (after the 16 registers). */
+const FLAGS = 16;
+/** Source writing local r (a register, or the flags) back to the context. */
+const store = (r: number): string => (r === FLAGS ? 'c.fZ = fz; c.fS = fs; c.fP = fp; c.fAux = fa;' : `L[${r}] = l${r}; H[${r}] = h${r};`);
+/** Source loading local r from the context. */
+const load = (r: number): string => (r === FLAGS ? 'fz = c.fZ; fs = c.fS; fp = c.fP; fa = c.fAux;' : `l${r} = L[${r}]; h${r} = H[${r}];`);
+/** The declaration of local r, loaded from the context. */
+const declare = (r: number): string => (r === FLAGS ? 'fz = c.fZ, fs = c.fS, fp = c.fP, fa = c.fAux' : `l${r} = L[${r}], h${r} = H[${r}]`);
+
 /** Effective addresses the inline path computes exactly: registers within ±2^47 (else the interpreter runs the instruction: bail()). */
 const SMALL_HI = 0x7fff;
 
@@ -47,6 +60,7 @@ export class Emitter {
   private readonly out: string[] = [];
   private readonly consts: unknown[] = [];
   private readonly constIndex = new Map<unknown, number>();
+  private readonly names = new Map<number, string>();
   private readonly used = new Set<number>();
   private readonly dirty = new Set<number>();
   /**
@@ -71,6 +85,25 @@ export class Emitter {
   /** The local holding register r's high dword. */
   hi(r: number): string { this.used.add(r); return `h${r}`; }
 
+  /** The flags' locals, for an instruction that reads them. */
+  readFlags(): FlagVars { this.used.add(FLAGS); return LOCAL_FLAGS; }
+  /** The flags' locals, for an instruction that writes them (after everything that can fault). */
+  writeFlags(): FlagVars { this.used.add(FLAGS); this.dirty.add(FLAGS); this.dirtyNow.add(FLAGS); return LOCAL_FLAGS; }
+  /** An expression: whether condition code `cc` holds (flags-source.ts). */
+  condition(cc: number): string {
+    this.constant(PF_TABLE, PF_TABLE_NAME);
+    return conditionSource(cc, this.readFlags());
+  }
+
+  /**
+   * Emits `call` (an interpreter core that reads and writes the context's
+   * flags) with the flags written back before it and reloaded after it.
+   */
+  withContextFlags(call: string): void {
+    this.writeFlags();
+    this.line(`${store(FLAGS)} ${call} ${load(FLAGS)}`);
+  }
+
   /** Emits `r = (lo, hi)`; both expressions are evaluated before either half is written. */
   set(r: number, lo: string, hi: string): void {
     this.used.add(r);
@@ -89,11 +122,16 @@ export class Emitter {
     else this.set(r, `(${this.lo(r)} & -65536) | (${value} & 0xffff)`, this.hi(r));
   }
 
-  /** A value the generated code refers to (a function, the instruction record): its name there. */
-  constant(value: unknown): string {
+  /**
+   * A value the generated code refers to (a function, the instruction
+   * record): its name there, k<n>, or `name` for generated source that names
+   * it (the parity table, a helper of alu-source.ts).
+   */
+  constant(value: unknown, name?: string): string {
     let k = this.constIndex.get(value);
     if (k === undefined) { k = this.consts.push(value) - 1; this.constIndex.set(value, k); }
-    return `k${k}`;
+    if (name !== undefined) this.names.set(k, name);
+    return this.names.get(k) ?? `k${k}`;
   }
 
   line(code: string): void { this.out.push(code); }
@@ -105,7 +143,7 @@ export class Emitter {
 
   /** Source that writes back the locals that may be newer than the context here. */
   private sync(): string {
-    return this.dirtyAll ? SYNC : [...this.dirtyNow].map((r) => `L[${r}] = l${r}; H[${r}] = h${r};`).join(' ');
+    return this.dirtyAll ? SYNC : [...this.dirtyNow].map(store).join(' ');
   }
 
   /** A near branch's taken path: `t` = RIP after the instruction + rel, checked canonical. */
@@ -228,16 +266,16 @@ export class Emitter {
 
   /** The whole function's source and its constants. */
   finish(): { source: string; constants: unknown[] } {
-    const sync = [...this.dirty].map((r) => `L[${r}] = l${r}; H[${r}] = h${r};`).join(' ');
-    const reload = [...this.used].map((r) => `l${r} = L[${r}]; h${r} = H[${r}];`).join(' ');
+    const sync = [...this.dirty].map(store).join(' ');
+    const reload = [...this.used].map(load).join(' ');
     const body = this.out.join('\n').split(SYNC).join(sync).split(RELOAD).join(reload);
-    const names = this.consts.map((_, k) => `k${k} = K[${k}]`);
+    const names = this.consts.map((_, k) => `${this.names.get(k) ?? `k${k}`} = K[${k}]`);
     const source = [
       names.length ? `const ${names.join(', ')};` : '',
       'return function region(c, base, end) {',
       '  const L = c.regLo, H = c.regHi, O = c.ops, M = c.mmu, e0 = T.epoch;',
       '  let n = c.instructions, st = -1, v = 0, w = 0, u = 0, ea = 0, t = 0, pc = c.rip - base;',
-      this.used.size ? `  let ${[...this.used].map((r) => `l${r} = L[${r}], h${r} = H[${r}]`).join(', ')};` : '',
+      this.used.size ? `  let ${[...this.used].map(declare).join(', ')};` : '',
       '  try {',
       '    for (;;) {',
       '      switch (pc) {',

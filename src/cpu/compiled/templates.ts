@@ -3,21 +3,21 @@
 // decoded instruction a template emits its code into the block, or returns
 // false before emitting anything, and the instruction runs on its interpreter
 // handler instead. Templates cover the hot integer forms (register operands,
-// loads, stores, CMP/TEST with memory, the stack); the operations themselves are
-// the interpreter's cores (aluNarrow, alu64, incDec, shiftOp, imulTruncated,
-// condition), called with constant operands: the semantics are written once.
-// (In a large region V8 inlines few of those calls: issue 11's next step is to
-// define the cores once as source text that both tiers build from.)
+// loads, stores, CMP/TEST with memory, the stack). The flag-setting operations
+// are inlined from their one definition as source (exec/alu-source.ts,
+// flags-source.ts), which the interpreter's cores are built from too; the
+// rest (rotates, IMUL) call the interpreter's cores: the semantics are
+// written once.
 import { RSP } from '../../arch/registers.js';
 import { Vector } from '../../arch/vectors.js';
 import { CANON_LIMIT } from '../operands.js';
 import type { ExecutorName } from '../../isa/executors.js';
 import { ALU_CMP, ALU_TEST } from '../../isa/executors.js';
 import { BASE_RIP, type Insn } from '../../isa/insn.js';
-import { condition } from '../lazy-flags.js';
-import { alu64, aluNarrow, incDec } from '../exec/alu.js';
+import { SH_SHL, SH_SAL, SH_SHR, SH_SAR } from '../../isa/executors.js';
+import { aluSource, incDecSource, shiftSource, imulSource, IMUL_OVERFLOW_NAME, type Operand } from '../exec/alu-source.js';
 import { shiftOp } from '../exec/shift.js';
-import { imulTruncated } from '../exec/muldiv.js';
+import { imulOverflow64 } from '../exec/muldiv.js';
 import { Emitter } from './emitter.js';
 
 /** Emits the instruction's code, or returns false (before emitting anything) to leave it to the interpreter's handler. */
@@ -44,46 +44,44 @@ function readMemory(e: Emitter, size: number): void {
   else e.line(`v = M.read${size * 8}(ea);`);
 }
 
-const cond = (e: Emitter, cc: number): string => `${e.constant(condition)}(c, ${cc})`;
-
 /** ADD OR ADC SBB AND SUB XOR CMP TEST: register and immediate forms; memory as a source (or CMP/TEST's operand). */
 const alu: Template = (e, i) => {
   const op = i.param, size = i.size0, k = kinds(i);
   const writes = op !== ALU_CMP && op !== ALU_TEST;
   if (i.isMem && (writes && k !== 'GE' || !Emitter.canAddress(i))) return false; // read-modify-write: the interpreter's operand stage
   if (k !== 'EG' && k !== 'GE' && k !== 'EI' && k !== 'fixedI') return false;
-  // The destination operand (a, ah): register d, or the memory operand of CMP/TEST (read into v/w).
-  // The source (b, bh): register s, the memory operand (GE), or the immediate.
+  // The destination operand a: register d, or the memory operand of CMP/TEST (read into v/w).
+  // The source b: register s, the memory operand (GE), or the immediate.
   const d = k === 'GE' ? i.reg : i.rm;
   if (i.isMem) readMemory(e, size);
   const memDst = i.isMem && k !== 'GE';
-  const a = memDst ? 'v' : size === 8 || size === 4 ? e.lo(d) : narrowRegister(e, size, d, false);
-  let b: string, bh = '0';
-  if (k === 'EI' || k === 'fixedI') { b = String(i.imm); bh = String(i.immHi); }
-  else if (k === 'GE' && i.isMem) { b = 'v'; bh = 'w'; }
-  else {
-    const s = k === 'EG' ? i.reg : i.rm;
-    b = size === 8 || size === 4 ? e.lo(s) : narrowRegister(e, size, s, false);
-    if (size === 8) bh = e.hi(s);
-  }
-  if (size === 8) {
-    e.line(`${e.constant(alu64)}(c, ${op}, ${a}, ${memDst ? 'w' : e.hi(d)}, ${b}, ${bh}, O.lo, O.hi, 0);`);
-    if (writes) e.set(d, 'O.lo[0]', 'O.hi[0]');
-    return true;
-  }
-  const result = `${e.constant(aluNarrow)}(c, ${op}, ${size}, ${a}, ${b})`;
-  if (!writes) e.line(`${result};`);
-  else if (size === 4) e.set(d, result, '0');
-  else e.setNarrow(size, d, result);
+  const a = memDst ? { lo: 'v', hi: 'w' } : registerOperand(e, size, d);
+  let b: Operand;
+  if (k === 'EI' || k === 'fixedI') b = { lo: String(i.imm), hi: String(i.immHi) };
+  else if (k === 'GE' && i.isMem) b = { lo: 'v', hi: 'w' };
+  else b = registerOperand(e, size, k === 'EG' ? i.reg : i.rm);
+  e.line(aluSource(op, size, a, b, writes ? 'v' : null, writes ? 'w' : null, e.writeFlags()));
+  if (writes) writeResult(e, size, d);
   return true;
 };
 
+/** Register r as an operand of `size` bytes. */
+const registerOperand = (e: Emitter, size: number, r: number): Operand =>
+  ({ lo: size === 8 || size === 4 ? e.lo(r) : narrowRegister(e, size, r, false), hi: size === 8 ? e.hi(r) : '0' });
+
+/** Register d = the result in v (and w for 8 bytes): a 4-byte result zero-extends, a narrow one merges. */
+function writeResult(e: Emitter, size: number, d: number): void {
+  if (size === 8) e.set(d, 'v', 'w');
+  else if (size === 4) e.set(d, 'v', '0');
+  else e.setNarrow(size, d, 'v');
+}
+
 /** INC/DEC of a register. */
 const incdec: Template = (e, i) => {
-  if (i.isMem || !wideOrDword(i.size0)) return false;
-  const r = i.rm;
-  e.line(`${e.constant(incDec)}(c, ${i.param}, ${i.size0}, ${e.lo(r)}, ${e.hi(r)});`);
-  e.set(r, 'O.lo[0]', i.size0 === 8 ? 'O.hi[0]' : '0');
+  if (i.isMem) return false;
+  const size = i.size0;
+  e.line(incDecSource(i.param, size, registerOperand(e, size, i.rm), 'v', 'w', e.writeFlags()));
+  writeResult(e, size, i.rm);
   return true;
 };
 
@@ -146,14 +144,19 @@ const lea: Template = (e, i) => {
   return true;
 };
 
-/** Shifts and rotates of a register by an immediate or 1. */
+/** Shifts and rotates of a register by an immediate or 1: SHL/SHR/SAR inline, rotates on the interpreter's core. */
 const shift: Template = (e, i) => {
   const size = i.size0, k = kinds(i);
   if (i.isMem || !wideOrDword(size) || (k !== 'EI' && k !== 'Eone')) return false;
   const cnt = (k === 'EI' ? i.imm : 1) & (size === 8 ? 63 : 31);
-  const r = i.rm;
+  const r = i.rm, op = i.param;
   if (cnt === 0) { if (size === 4) e.set(r, e.lo(r), '0'); return true; } // flags unchanged, upper half zeroed
-  e.set(r, `${e.constant(shiftOp)}(c, ${i.param}, ${size}, ${e.lo(r)}, ${e.hi(r)}, ${cnt})`, size === 8 ? 'O.hi[0]' : '0');
+  if (op === SH_SHL || op === SH_SAL || op === SH_SHR || op === SH_SAR) {
+    e.line(shiftSource(op, size, registerOperand(e, size, r), String(cnt), 'v', 'w', e.writeFlags()));
+  } else {
+    e.withContextFlags(`v = ${e.constant(shiftOp)}(c, ${op}, ${size}, ${e.lo(r)}, ${e.hi(r)}, ${cnt}); w = O.hi[0];`);
+  }
+  writeResult(e, size, r);
   return true;
 };
 
@@ -161,10 +164,11 @@ const shift: Template = (e, i) => {
 const imul: Template = (e, i) => {
   const size = i.size0, n = i.row.operands.length;
   if (i.isMem || !wideOrDword(size) || n < 2) return false;
-  if (n === 2) e.line(`O.lo[0] = ${e.lo(i.reg)}; O.hi[0] = ${e.hi(i.reg)}; O.lo[1] = ${e.lo(i.rm)}; O.hi[1] = ${e.hi(i.rm)};`);
-  else e.line(`O.lo[1] = ${e.lo(i.rm)}; O.hi[1] = ${e.hi(i.rm)}; O.lo[2] = ${i.imm}; O.hi[2] = ${i.immHi};`);
-  e.line(`${e.constant(imulTruncated)}(c, ${e.constant(i)}, ${n === 2 ? '0, 1' : '1, 2'});`);
-  e.set(i.reg, 'O.lo[0]', size === 8 ? 'O.hi[0]' : '0');
+  const x = registerOperand(e, size, n === 2 ? i.reg : i.rm);
+  const y = n === 2 ? registerOperand(e, size, i.rm) : { lo: String(i.imm), hi: String(i.immHi) };
+  e.constant(imulOverflow64, IMUL_OVERFLOW_NAME);
+  e.line(imulSource(size, x, y, 'v', 'w', e.writeFlags()));
+  writeResult(e, size, i.reg);
   return true;
 };
 
@@ -173,7 +177,7 @@ const cmov: Template = (e, i) => {
   const size = i.size0;
   if (i.isMem || !wideOrDword(size)) return false;
   const d = i.reg, s = i.rm;
-  e.line(`t = ${cond(e, i.param)} ? 1 : 0;`);
+  e.line(`t = ${e.condition(i.param)} ? 1 : 0;`);
   e.set(d, `t ? ${e.lo(s)} : ${e.lo(d)}`, size === 8 ? `t ? ${e.hi(s)} : ${e.hi(d)}` : '0');
   return true;
 };
@@ -181,7 +185,7 @@ const cmov: Template = (e, i) => {
 /** SETcc of a low byte register. */
 const setcc: Template = (e, i) => {
   if (i.isMem || i.rm >= 16) return false;
-  e.set(i.rm, `(${e.lo(i.rm)} & -256) | (${cond(e, i.param)} ? 1 : 0)`, e.hi(i.rm));
+  e.set(i.rm, `(${e.lo(i.rm)} & -256) | (${e.condition(i.param)} ? 1 : 0)`, e.hi(i.rm));
   return true;
 };
 
@@ -229,7 +233,7 @@ const ret: Template = (e, i) => {
 /** Jcc/JMP rel with a 64-bit operand size: the block's last instruction; `t` gets the next RIP. */
 const jcc: Template = (e, i) => {
   if (i.opSize !== 8 || kinds(i) !== 'J') return false;
-  e.line(`if (${cond(e, i.param)}) {`);
+  e.line(`if (${e.condition(i.param)}) {`);
   e.branchTo(i.imm);
   e.line(`} else t = ${e.next};`);
   return true;

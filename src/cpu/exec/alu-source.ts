@@ -123,3 +123,34 @@ ${f.aux} = ${bit64('$n - 1')} | ${AF};`;
 ${body}
 ${resultFlagsSource(8, '$r', '$h', f)} ${assign(r, rh, '$r', '$h')} }`;
 }
+
+/** What generated IMUL code calls when the product's magnitude is too close to 2^63 to decide overflow from doubles. */
+export const IMUL_OVERFLOW_NAME = 'imulOverflow64';
+const TWO63 = 2 ** 63;
+/** Products of magnitude below NO_OVERFLOW fit 64 bits; above SURE_OVERFLOW they do not (see imulSource). */
+const NO_OVERFLOW = TWO63 * (1 - 2 ** -50), SURE_OVERFLOW = TWO63 * (1 + 2 ** -50);
+
+/**
+ * The truncated signed product of IMUL's two- and three-operand forms at 2,
+ * 4 or 8 bytes; CF = OF = the full product does not fit (SDM IMUL). SF, ZF,
+ * AF, PF are kept (AMD, muldiv.ts). The 32-bit overflow test is exact in
+ * doubles (rounding is monotonic and ±2^31 are doubles). At 8 bytes the
+ * double product of the rounded operands is within 2^-51 of the true one, so
+ * outside 2^63(1 ± 2^-50) it decides; inside, imulOverflow64 computes exactly.
+ */
+export function imulSource(size: number, a: Operand, b: Operand, r: string, rh: string | null, f: FlagVars): string {
+  let body: string;
+  if (size === 2) {
+    body = `const $p = (((${a.lo}) << 16) >> 16) * (((${b.lo}) << 16) >> 16), $o = $p !== ($p << 16) >> 16; ${assign(r, rh, '$p & 0xffff', '0')}`;
+  } else if (size === 4) {
+    body = `const $a = ${a.lo}, $b = ${b.lo}, $p = $a * $b, $o = $p < -2147483648 || $p >= 2147483648; ${assign(r, rh, 'Math.imul($a, $b)', '0')}`;
+  } else {
+    body = `const $a = ${a.lo}, $ah = ${a.hi}, $b = ${b.lo}, $bh = ${b.hi};
+const $a0 = $a & 0xffff, $a1 = $a >>> 16, $b0 = $b & 0xffff, $b1 = $b >>> 16, $m1 = $a1 * $b0, $m2 = $a0 * $b1;
+const $hu = $a1 * $b1 + ($m1 >>> 16) + ($m2 >>> 16) + (((($a0 * $b0) >>> 16) + ($m1 & 0xffff) + ($m2 & 0xffff)) >>> 16);
+const $p = ($ah * 4294967296 + ($a >>> 0)) * ($bh * 4294967296 + ($b >>> 0)), $q = $p < 0 ? -$p : $p;
+const $o = $q < ${NO_OVERFLOW} ? false : $q > ${SURE_OVERFLOW} ? true : ${IMUL_OVERFLOW_NAME}($a, $ah, $b, $bh);
+${assign(r, rh, 'Math.imul($a, $b)', '($hu + Math.imul($a, $bh) + Math.imul($ah, $b)) | 0')}`;
+  }
+  return `{ ${body} ${f.aux} = (${f.aux} & ${AF}) | ($o ? ${CF | OF} : 0); }`;
+}

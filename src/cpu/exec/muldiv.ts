@@ -19,6 +19,9 @@ import type { Insn } from '../../isa/insn.js';
 import type { ExecContext, Handler } from '../context.js';
 import { loadOperand, storeOperand } from '../operands.js';
 import type { RowBinder } from './binding.js';
+import { CONTEXT_FLAGS } from '../flags-source.js';
+import { buildFunction } from '../generated.js';
+import { imulSource, IMUL_OVERFLOW_NAME } from './alu-source.js';
 
 const TWO32 = 4294967296;
 const TWO16 = 65536;
@@ -191,31 +194,18 @@ function imul32(a: number, b: number): number {
   return lo;
 }
 
-/** The truncated signed product of slots `x` and `y` into slot 0; CF = OF = it differs from the full one. */
-export function imulTruncated(c: ExecContext, i: Insn, x: number, y: number): void {
-  const v = c.ops;
-  const a = v.lo[x]!, ah = v.hi[x]!, b = v.lo[y]!, bh = v.hi[y]!;
-  switch (i.size0) {
-    case 2: {
-      const p = ((a << 16) >> 16) * ((b << 16) >> 16);
-      v.lo[0] = p;
-      mulFlags(c, p !== (p << 16) >> 16);
-      return;
-    }
-    case 4: {
-      const lo = imul32(a, b);
-      v.lo[0] = lo;
-      mulFlags(c, mHi !== lo >> 31);
-      return;
-    }
-    default: {
-      smul64(a, ah, b, bh);
-      v.lo[0] = p0; v.hi[0] = p1;
-      const sign = p1 >> 31;
-      mulFlags(c, p2 !== sign || p3 !== sign);
-    }
-  }
+/** Whether the signed 64x64 product of (al, ah) and (bl, bh) overflows 64 bits: exact, for imulSource's rare close cases. */
+export function imulOverflow64(al: number, ah: number, bl: number, bh: number): boolean {
+  smul64(al, ah, bl, bh);
+  const sign = p1 >> 31;
+  return p2 !== sign || p3 !== sign;
 }
+
+/** The truncated signed product of slots `x` and `y` into slot 0; CF = OF = it differs from the full one (alu-source.ts imulSource). */
+export const imulTruncated: (c: ExecContext, i: Insn, x: number, y: number) => void = buildFunction('imulTruncated', ['c', 'i', 'x', 'y'],
+  `const O = c.ops; switch (i.size0) { ${[2, 4, 8].map((n) =>
+    `case ${n}: ${imulSource(n, { lo: 'O.lo[x]', hi: 'O.hi[x]' }, { lo: 'O.lo[y]', hi: 'O.hi[y]' }, 'O.lo[0]', 'O.hi[0]', CONTEXT_FLAGS)} return;`).join(' ')} }`,
+  { [IMUL_OVERFLOW_NAME]: imulOverflow64 });
 
 /** IMUL G, E (0F AF) and IMUL G, E, imm (69, 6B: the decoder sign-extends the immediate). */
 const imulGeneric: Handler = (c, i) => {
