@@ -10,6 +10,7 @@ import { SEG_CS } from '../arch/registers.js';
 import { ATTR_DB, ATTR_L } from '../arch/descriptors.js';
 import { decode, MODE16, MODE32, MODE64 } from '../isa/decoder.js';
 import type { Insn } from '../isa/insn.js';
+import { Attr } from '../isa/table.js';
 import type { Handler, RunContext } from './context.js';
 import { CodeCache, FrameCode, PAGE } from './code-cache.js';
 import type { MemorySlot } from '../mmu/memory-slot.js';
@@ -50,7 +51,7 @@ export class Interpreter {
   }
 
   /** One instruction on the interpreter tier (also the compiled tier's step where it has no block). */
-  step(): void {
+  step(): Insn {
     const c = this.c;
     const rip = c.rip;
     const off = rip - this.fetchBase;
@@ -61,6 +62,17 @@ export class Interpreter {
     c.rip = rip + insn.len;
     (insn.exec as Handler)(c, insn);
     c.instructions++;
+    return insn;
+  }
+
+  /**
+   * Steps to the end of the basic block (a branch executed), a stop or `end`:
+   * how the compiled tier runs code it has not compiled, so that it dispatches
+   * only where blocks start.
+   */
+  stepBlock(end: number): void {
+    const c = this.c;
+    while ((this.step().row.attrs & Attr.Branch) === 0 && c.stopReason === StopReason.None && c.instructions < end);
   }
 
   /** The reference path for a whole run. */

@@ -62,10 +62,13 @@ export class CompiledTier {
           if (b === undefined) b = this.warm(code, off);
           if (b && c.instructions + b.count <= end) {
             if (b.run(c, rip - off, end) !== STEP) continue;
+            it.step(); // the one instruction the region left to the interpreter
+            continue;
           }
         }
-      }
-      it.step();
+        it.stepBlock(end); // code not (yet) compiled: to the next block start
+      } else it.step(); // outside the fetched page: one instruction refetches it, and the next dispatch looks again
+
     }
   }
 
