@@ -204,7 +204,7 @@ export class Emitter {
    * instead of inline code in every region.
    */
   bail(): string {
-    return `{ ${this.sync()} c.rip = base + ${this.start}; c.instructions = n + ${this.index}; return ${STEP}; }`;
+    return this.leave(`base + ${this.start}`, this.index, STEP);
   }
 
   /**
@@ -226,9 +226,19 @@ export class Emitter {
     this.set(r, `(t - Math.floor(t / ${TWO32}) * ${TWO32}) | 0`, `Math.floor(t / ${TWO32})`);
   }
 
+  /**
+   * Source that leaves the region with RIP = `rip` after `count` instructions
+   * of the block: through the one exit after the region's loop, which writes
+   * the locals back (one copy of that code, not one per exit: the function
+   * stays small enough for V8 to optimise quickly).
+   */
+  private leave(rip: string, count: number, result: number): string {
+    return `{ xr = ${result}; xrip = ${rip}; xi = n + ${count}; break exit; }`;
+  }
+
   /** After a store: leave if it wrote code (what follows may be stale) or asked the run loop to stop. */
   afterWrite(): void {
-    this.line(`if (T.epoch !== e0 || c.stopReason !== ${StopReason.None}) { ${this.sync()} c.rip = ${this.next}; c.instructions = n + ${this.index + 1}; return; }`);
+    this.line(`if (T.epoch !== e0 || c.stopReason !== ${StopReason.None}) ${this.leave(this.next, this.index + 1, 0)}`);
   }
 
   // ---- for the region compiler ----
@@ -274,21 +284,22 @@ export class Emitter {
       names.length ? `const ${names.join(', ')};` : '',
       'return function region(c, base, end) {',
       '  const L = c.regLo, H = c.regHi, O = c.ops, M = c.mmu, e0 = T.epoch;',
-      '  let n = c.instructions, st = -1, v = 0, w = 0, u = 0, ea = 0, t = 0, pc = c.rip - base;',
+      '  let n = c.instructions, st = -1, v = 0, w = 0, u = 0, ea = 0, t = 0, pc = c.rip - base, xr = 0, xrip = 0, xi = 0;',
       this.used.size ? `  let ${[...this.used].map(declare).join(', ')};` : '',
-      '  try {',
+      '  exit: try {',
       '    for (;;) {',
       '      switch (pc) {',
       body,
-      `      default: ${sync} c.rip = base + pc; c.instructions = n; return;`,
+      '      default: xrip = base + pc; xi = n; break exit;',
       '      }',
       '      pc = t - base;',
-      `      if (n + ${this.maxCount} > end || c.stopReason !== ${StopReason.None} || T.epoch !== e0) { ${sync} c.rip = t; c.instructions = n; return; }`,
+      `      if (n + ${this.maxCount} > end || c.stopReason !== ${StopReason.None} || T.epoch !== e0) { xrip = t; xi = n; break exit; }`,
       '    }',
       '  } catch (x) {',
       `    if (st >= 0) { ${sync} c.instructions = n + Math.floor(st / ${PAGE}); c.insnStart = base + st % ${PAGE}; }`,
       '    throw x;',
       '  }',
+      `  ${sync} c.rip = xrip; c.instructions = xi; return xr;`,
       '};',
     ].join('\n');
     return { source, constants: this.consts };
