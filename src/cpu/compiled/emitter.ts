@@ -3,9 +3,9 @@
 //
 // Inside a region the guest registers a template touches live in locals
 // (l<n>/h<n>: the low and high int32 halves), loaded on entry and written
-// back wherever the architectural state must be exact: at every exit, before
-// an instruction runs on its interpreter handler (a "fallback"), and when an
-// instruction faults. The lazy flags (lazy-flags.ts) live in locals the same
+// back wherever the architectural state must be exact: at the region's one
+// exit, before an instruction runs on its interpreter handler (a "fallback"),
+// and when an instruction faults. The lazy flags (lazy-flags.ts) live in locals the same
 // way (fz, fs, fp, fa), set by the operations' own source (exec/alu-source.ts).
 //
 // Exactness at a fault: every template performs everything that can fault

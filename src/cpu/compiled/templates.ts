@@ -5,9 +5,8 @@
 // handler instead. Templates cover the hot integer forms (register operands,
 // loads, stores, CMP/TEST with memory, the stack). The flag-setting operations
 // are inlined from their one definition as source (exec/alu-source.ts,
-// flags-source.ts), which the interpreter's cores are built from too; the
-// rest (rotates, IMUL) call the interpreter's cores: the semantics are
-// written once.
+// flags-source.ts), which the interpreter's cores are built from too;
+// rotates call the interpreter's core: the semantics are written once.
 import { RSP } from '../../arch/registers.js';
 import { Vector } from '../../arch/vectors.js';
 import { CANON_LIMIT } from '../operands.js';
