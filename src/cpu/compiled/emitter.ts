@@ -220,6 +220,12 @@ export class Emitter {
     this.line(`if (${h} > ${SMALL_HI} || ${h} < ${-SMALL_HI - 1} || ea > ${CANON_LIMIT - 8} || ea < ${-CANON_LIMIT}) ${this.bail()}`);
   }
 
+  /** Emits RSP += delta (a stack slot's delta, after stackSlot() checked RSP within ±2^47): int32 arithmetic on the halves. */
+  moveStack(delta: number): void {
+    const l = this.lo(RSP), h = this.hi(RSP);
+    this.set(RSP, `(${l} + ${delta}) | 0`, `${h} + ${delta < 0 ? `((${l} >>> 0) < ${-delta} ? -1 : 0)` : `((${l} >>> 0) + ${delta} > 0xffffffff ? 1 : 0)`}`);
+  }
+
   /** Emits register r = the number in `expr` (exact: within ±2^53), as its two int32 halves (uses t). */
   setNumber(r: number, expr: string): void {
     this.line(`t = ${expr};`);

@@ -193,7 +193,7 @@ const push: Template = (e, i) => {
   if (i.isMem || i.opSize !== 8 || kinds(i) !== 'Z') return false;
   e.stackSlot(-8);
   e.line(`M.write64(ea, ${e.lo(i.rm)}, ${e.hi(i.rm)});`); // PUSH RSP pushes the old value
-  e.setNumber(RSP, 'ea');
+  e.moveStack(-8);
   e.afterWrite();
   return true;
 };
@@ -202,7 +202,7 @@ const pop: Template = (e, i) => {
   e.stackSlot(0);
   e.line('v = M.read64(ea); w = M.hi;');
   e.set(i.rm, 'v', 'w');
-  e.setNumber(RSP, 'ea + 8');
+  e.moveStack(8);
   return true;
 };
 
@@ -213,7 +213,7 @@ const call: Template = (e, i) => {
   e.line('u = t;'); // the target, while the push uses t
   e.stackSlot(-8);
   e.line(`t = ${e.next}; w = Math.floor(t / ${TWO32}); M.write64(ea, (t - w * ${TWO32}) | 0, w);`);
-  e.setNumber(RSP, 'ea');
+  e.moveStack(-8);
   e.line('t = u;');
   return true;
 };
@@ -223,9 +223,7 @@ const ret: Template = (e, i) => {
   e.stackSlot(0);
   e.line(`v = M.read64(ea); t = M.hi * ${TWO32} + (v >>> 0);`);
   e.line(`if (t >= ${CANON_LIMIT} || t < ${-CANON_LIMIT}) c.raise(${Vector.GP}, 0);`);
-  e.line('u = t;');
-  e.setNumber(RSP, 'ea + 8');
-  e.line('t = u;');
+  e.moveStack(8);
   return true;
 };
 
