@@ -3,6 +3,25 @@
 // chooses, any CPL, and every exception and software interrupt exiting to the
 // test (the CPU's intercepts) with its vector, error code and CR2. Code bytes
 // run until they end, fault, or stop.
+//
+// A run is one Cpu.run (so the compiled tier runs the code as compiled blocks,
+// as it would for a guest): the code pages after the code hold INT3 (0xCC), and
+// the intercepted INT3 at exactly the end stops it; the test sees 'ok' with the
+// state before that INT3 (RIP = end, the INT3 not counted; an intercepted INT3
+// changes nothing else, and the IDT's translation is marked accessed from the
+// start so that reading gate 3 writes no page-table bit; fetching it may set the
+// accessed bits of the translation of the end's page, as a prefetch may on
+// hardware, SDM Vol. 3A §4.8: code that jumps to the end of a page it never ran
+// from). The INT3 there is an
+// instruction like any other, so code whose last instruction changes what it
+// needs (IDTR, gate 3, CR3, a fetch of the code page: SMEP, NX, the CS limit)
+// makes it fault: the helper throws rather than guess. Code that needs the state
+// exactly as its last instruction left it where the INT3 would change it
+// (RF = 1 after IRET or SYSRET: an instruction that completes clears it), that
+// puts an instruction breakpoint on the end, or that delivers #BP to a handler
+// (its gate not intercepted), runs with `step` instead: one instruction per
+// Cpu.run, RIP compared with the end before each (the interpreter's, never a
+// compiled block).
 import { Cpu, StopReason } from '../../src/cpu/cpu.js';
 import { loadCodeSegment, setSegment } from '../../src/cpu/segmentation.js';
 import type { ExecutionPath } from '../../src/cpu/execution-path.js';
@@ -11,7 +30,11 @@ import { FrameAllocator, PageTableBuilder } from '../../src/mmu/page-table-build
 import { PortBus } from '../../src/devices/port-bus.js';
 import type { FeatureName } from '../../src/isa/features.js';
 import type { CpuVendor } from '../../src/arch/vendor.js';
+import { Vector } from '../../src/arch/vectors.js';
 import { SEG_ES, SEG_SS, SEG_DS, SEG_FS, SEG_GS } from '../../src/arch/registers.js';
+
+/** The accessed bit of a paging-structure entry (SDM Vol. 3A Table 4-14ff). */
+const PTE_A = 0x20;
 
 export const CODE = 0x400000, DATA = 0x600000, STACK_TOP = 0x802000;
 export const GDT = -0x20000000000, TSS = GDT + 0x1000, IDT = GDT + 0x4000;
@@ -28,6 +51,12 @@ export interface RunOptions {
   efer?: number;
   path?: ExecutionPath;
   maxInstructions?: number;
+  /**
+   * One instruction per Cpu.run, RIP compared with the end before each (the
+   * interpreter runs every instruction alone: no compiled blocks). Default: the
+   * code runs in one Cpu.run that the INT3 at the end stops.
+   */
+  step?: boolean;
 }
 
 export interface RunResult {
@@ -68,6 +97,12 @@ export class Machine {
     }
     this.cpu.interceptVectors.fill(1);
     this.cpu.cr3 = this.pt.pml4;
+    // The IDT's translation as a kernel's that took interrupts leaves it: accessed (the INT3 at the end reads gate 3).
+    for (let table = this.pt.pml4, level = 39; level >= 12; level -= 9) {
+      const entry = table + (Math.floor((IDT + 2 ** 48) / 2 ** level) & 511) * 8;
+      this.mem.write32(entry, this.mem.read32(entry) | PTE_A);
+      table = (this.mem.read32(entry) & 0xfffff000) >>> 0;   // the builder's tables sit below 4 GiB
+    }
   }
 
   /** Sets the TSS limit and writes the I/O map base and bitmap bytes (at the map base). */
@@ -103,33 +138,63 @@ export class Machine {
     c.rip = CODE;
     this.end = CODE + code.length;
     this.max = o.maxInstructions ?? 1000;
+    this.step = o.step ?? false;
     return this.resume();
   }
 
   private end = CODE;
   private max = 1000;
+  private step = false;
 
   /** Continues the last run() from where it stopped (after an intercepted event, the next instruction). */
   resume(): RunResult {
     const c = this.cpu, end = this.end, max = this.max;
+    if (c.rip === end) return { outcome: 'ok' };
+    if (this.step || !c.interceptVectors[Vector.BP]) return this.stepToEnd();
+    if (c.instructions >= max) return { outcome: 'limit' };
+    // One run: the INT3 at `end` (intercepted) stops it, so code runs as a guest's would (compiled blocks included).
+    const stop = c.run(max - c.instructions);
+    if (stop === StopReason.Exception && c.exc.vector === Vector.BP && !c.exc.hasError && c.insnStart === end && c.rip === end + 1) {
+      // The terminator: an intercepted INT3 retired (counted) and left RIP after it; nothing else changed.
+      c.rip = end;
+      c.instructions--;
+      return { outcome: 'ok' };
+    }
+    // Any other fault of the instruction at the end (its fetch, or INT3's gate checks): the code left
+    // no usable terminator (a #DB there is a trap of the last instruction, reported as it is).
+    if (stop === StopReason.Exception && c.insnStart === end && c.rip === end && c.exc.vector !== Vector.DB) {
+      throw new Error(`Machine: the INT3 after the code faulted (vector ${c.exc.vector}): the code changed what it needs; run it with { step: true }`);
+    }
+    return this.outcome(stop) ?? (c.rip === end ? { outcome: 'ok' } : { outcome: 'limit' });
+  }
+
+  /** One instruction per Cpu.run, RIP checked against the end before each (RunOptions.step). */
+  private stepToEnd(): RunResult {
+    const c = this.cpu, end = this.end, max = this.max;
     while (c.instructions < max) {
       if (c.rip === end) return { outcome: 'ok' };
-      const stop = c.run(1);
-      switch (stop) {
-        case StopReason.Exception: {
-          const r: RunResult = { outcome: 'exception', vector: c.exc.vector };
-          if (c.exc.hasError) r.errorCode = c.exc.errorCode;
-          if (c.exc.vector === 14) r.cr2 = c.cr2;
-          return r;
-        }
-        case StopReason.EmulationFailure: return { outcome: 'emulation-failure', message: c.stopMessage };
-        case StopReason.InternalError: return { outcome: 'internal-error', message: c.stopMessage };
-        case StopReason.Halt: return { outcome: 'halt' };
-        case StopReason.Limit: case StopReason.None: break;
-        default: return { outcome: 'other', message: String(stop) };
-      }
+      const r = this.outcome(c.run(1));
+      if (r) return r;
     }
     return c.rip === end ? { outcome: 'ok' } : { outcome: 'limit' };
+  }
+
+  /** What a stop of Cpu.run means for the test, or null when the run only spent its budget. */
+  private outcome(stop: StopReason): RunResult | null {
+    const c = this.cpu;
+    switch (stop) {
+      case StopReason.Exception: {
+        const r: RunResult = { outcome: 'exception', vector: c.exc.vector };
+        if (c.exc.hasError) r.errorCode = c.exc.errorCode;
+        if (c.exc.vector === Vector.PF) r.cr2 = c.cr2;
+        return r;
+      }
+      case StopReason.EmulationFailure: return { outcome: 'emulation-failure', message: c.stopMessage };
+      case StopReason.InternalError: return { outcome: 'internal-error', message: c.stopMessage };
+      case StopReason.Halt: return { outcome: 'halt' };
+      case StopReason.Limit: case StopReason.None: return null;
+      default: return { outcome: 'other', message: String(stop) };
+    }
   }
 }
 
