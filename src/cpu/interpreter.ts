@@ -100,16 +100,9 @@ export class Interpreter {
       if (host !== null && host.before(c, rip)) break;
       const shadowed = beginInstruction(c, rip);
       if (host !== null && host.repSingle) c.repSingle = true;
-      let insn: Insn | undefined;
-      if (reference) insn = this.executeReference(rip);
-      else {
-        const off = rip - this.fetchBase;
-        if (off >= 0 && off < PAGE) insn = this.fetchInsns[off];
-        if (insn === undefined) insn = this.fetch(rip);
-        c.rip = rip + insn.len;
-        (insn.exec as Handler)(c, insn);
-      }
-      c.instructions++;
+      let insn: Insn;
+      if (reference) { insn = this.executeReference(rip); c.instructions++; }
+      else insn = this.step();
       if (host !== null) host.after(c, rip, insn);
       endInstruction(c, rip, insn, shadowed);
     }

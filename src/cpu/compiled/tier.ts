@@ -68,7 +68,6 @@ export class CompiledTier {
         }
         it.stepBlock(end); // code not (yet) compiled: to the next block start
       } else it.step(); // outside the fetched page: one instruction refetches it, and the next dispatch looks again
-
     }
   }
 
