@@ -119,14 +119,16 @@ export function shiftOp(c: ExecContext, op: number, size: number, a: number, ah:
 }
 
 const A: Operand = { lo: 'a', hi: 'ah' };
+/** The group-2 operations alu-source.ts defines (SAL is SHL). */
+const SHIFTS = [SH_SHL, SH_SAL, SH_SHR, SH_SAR];
 /** SHL/SHR/SAR by 1..31 at 1, 2 or 4 bytes, built from alu-source.ts (the definition the compiled tier inlines). */
 const shiftNarrow: (c: ExecContext, op: number, size: number, a: number, cnt: number) => number = buildFunction('shiftNarrow', ['c', 'op', 'size', 'a', 'cnt'],
-  `let r = 0; switch (op * 8 + size) { ${[SH_SHL, SH_SHR, SH_SAR].flatMap((op) => [1, 2, 4].map((n) =>
-    `case ${op * 8 + n}: ${shiftSource(op, n, A, 'cnt', 'r', null, CONTEXT_FLAGS)} return r;`)).join(' ')} case ${SH_SAL * 8 + 1}: case ${SH_SAL * 8 + 2}: case ${SH_SAL * 8 + 4}: return shiftNarrow(c, ${SH_SHL}, size, a, cnt); } return r;`);
+  `let r = 0; switch (op * 8 + size) { ${SHIFTS.flatMap((op) => [1, 2, 4].map((n) =>
+    `case ${op * 8 + n}: ${shiftSource(op, n, A, 'cnt', 'r', null, CONTEXT_FLAGS)} return r;`)).join(' ')} } return r;`);
 /** SHL/SHR/SAR by 1..63 at 8 bytes: the low dword returned, the high dword in operand slot 0. */
 const shift64: (c: ExecContext, op: number, a: number, ah: number, cnt: number) => number = buildFunction('shift64', ['c', 'op', 'a', 'ah', 'cnt'],
-  `let r = 0; switch (op) { ${[SH_SHL, SH_SHR, SH_SAR].map((op) =>
-    `case ${op}: ${shiftSource(op, 8, A, 'cnt', 'r', 'c.ops.hi[0]', CONTEXT_FLAGS)} return r;`).join(' ')} case ${SH_SAL}: return shift64(c, ${SH_SHL}, a, ah, cnt); } return r;`);
+  `let r = 0; switch (op) { ${SHIFTS.map((op) =>
+    `case ${op}: ${shiftSource(op, 8, A, 'cnt', 'r', 'c.ops.hi[0]', CONTEXT_FLAGS)} return r;`).join(' ')} } return r;`);
 
 function shiftOp64(c: ExecContext, op: number, a: number, ah: number, cnt: number): number {
   let r: number, h: number, cf: number;
