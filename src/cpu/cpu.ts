@@ -177,17 +177,14 @@ export class Cpu extends ArchState implements RunContext {
   }
 
   raise(vector: number, errorCode?: number): never {
-    const e = this.exc;
-    e.vector = vector;
-    e.hasError = errorCode !== undefined;
-    e.errorCode = errorCode ?? 0;
+    this.exc.set(vector, errorCode);
     throw CPU_EXCEPTION;
   }
 
   /** The MMU's #PF (a walk fault or a denied access): recorded here; the MMU throws the sentinel returned (mmu.ts PageFaultSink). */
   private pageFault(lin: number, err: number): typeof CPU_EXCEPTION {
-    const e = this.exc;
-    e.cr2 = lin; e.vector = Vector.PF; e.hasError = true; e.errorCode = err;
+    this.exc.cr2 = lin;
+    this.exc.set(Vector.PF, err);
     return CPU_EXCEPTION;
   }
 
@@ -218,7 +215,7 @@ export class Cpu extends ArchState implements RunContext {
   interceptsEvent(vector: number, software: boolean): boolean {
     if (!this.interceptVectors[vector]) return false;
     if (software) {
-      this.exc.vector = vector; this.exc.hasError = false; this.exc.errorCode = 0;
+      this.exc.set(vector);
       this.requestStop(StopReason.Exception);
     }
     return true;
@@ -271,8 +268,8 @@ export class Cpu extends ArchState implements RunContext {
   injectException(vector: number, errorCode: number | undefined, cr2: number): StopReason {
     this.stopReason = StopReason.None;
     this.insnStart = this.rip;
-    const e = this.exc;
-    e.vector = vector; e.hasError = errorCode !== undefined; e.errorCode = errorCode ?? 0; e.cr2 = cr2;
+    this.exc.set(vector, errorCode);
+    this.exc.cr2 = cr2;
     this.handleThrow(CPU_EXCEPTION);
     return this.stopReason;
   }

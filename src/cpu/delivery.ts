@@ -44,7 +44,7 @@ export function deliverException(c: ExecContext, exc: PendingException): Deliver
       if ((first === FaultClass.Contributory && second === FaultClass.Contributory) ||
           (first === FaultClass.PageFault && second !== FaultClass.Benign)) {
         vector = Vector.DF; err = 0; hasErr = true;
-        exc.vector = vector; exc.errorCode = 0; exc.hasError = true;
+        exc.set(vector, 0);
       } else {
         vector = exc.vector; err = exc.errorCode; hasErr = exc.hasError;
       }

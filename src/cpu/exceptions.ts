@@ -21,4 +21,11 @@ export class PendingException {
   hasError = false;
   /** For #PF: the faulting linear address (signed canonical number). */
   cr2 = 0;
+
+  /** Records `vector` with its error code, if it has one. */
+  set(vector: number, errorCode?: number): void {
+    this.vector = vector;
+    this.hasError = errorCode !== undefined;
+    this.errorCode = errorCode ?? 0;
+  }
 }
