@@ -6,15 +6,14 @@
 // loads, stores, CMP/TEST with memory, the stack). The flag-setting operations
 // are inlined from their one definition as source (exec/alu-source.ts,
 // flags-source.ts), which the interpreter's cores are built from too;
-// rotates call the interpreter's core: the semantics are written once.
+// RCL/RCR call the interpreter's core: the semantics are written once.
 import { RSP } from '../../arch/registers.js';
 import { Vector } from '../../arch/vectors.js';
 import { CANON_LIMIT } from '../operands.js';
 import type { ExecutorName } from '../../isa/executors.js';
 import { ALU_CMP, ALU_TEST } from '../../isa/executors.js';
 import { BASE_RIP, type Insn } from '../../isa/insn.js';
-import { SH_SHL, SH_SAL, SH_SHR, SH_SAR } from '../../isa/executors.js';
-import { aluSource, incDecSource, shiftSource, imulSource, IMUL_OVERFLOW_NAME, type Operand } from '../exec/alu-source.js';
+import { aluSource, incDecSource, shiftSource, SOURCE_SHIFTS, imulSource, IMUL_OVERFLOW_NAME, type Operand } from '../exec/alu-source.js';
 import { shiftOp } from '../exec/shift.js';
 import { imulOverflow64 } from '../exec/muldiv.js';
 import { Emitter } from './emitter.js';
@@ -143,14 +142,14 @@ const lea: Template = (e, i) => {
   return true;
 };
 
-/** Shifts and rotates of a register by an immediate or 1: SHL/SHR/SAR inline, rotates on the interpreter's core. */
+/** Shifts and rotates of a register by an immediate or 1: inline, except RCL/RCR on the interpreter's core. */
 const shift: Template = (e, i) => {
   const size = i.size0, k = kinds(i);
   if (i.isMem || !wideOrDword(size) || (k !== 'EI' && k !== 'Eone')) return false;
   const cnt = (k === 'EI' ? i.imm : 1) & (size === 8 ? 63 : 31);
   const r = i.rm, op = i.param;
   if (cnt === 0) { if (size === 4) e.set(r, e.lo(r), '0'); return true; } // flags unchanged, upper half zeroed
-  if (op === SH_SHL || op === SH_SAL || op === SH_SHR || op === SH_SAR) {
+  if (SOURCE_SHIFTS.includes(op)) {
     e.line(shiftSource(op, size, registerOperand(e, size, r), String(cnt), 'v', 'w', e.writeFlags()));
   } else {
     e.withContextFlags(`v = ${e.constant(shiftOp)}(c, ${op}, ${size}, ${e.lo(r)}, ${e.hi(r)}, ${cnt}); w = O.hi[0];`);

@@ -10,7 +10,7 @@
 // result for 1, 2 and 4 bytes, masked to the size) and `rh` (the high dword),
 // or nowhere when `r` is null (CMP, TEST). Temporaries start with `$`.
 import { CF, AF, OF } from '../../arch/rflags.js';
-import { ALU_ADD, ALU_ADC, ALU_SUB, ALU_SBB, ALU_CMP, ALU_OR, ALU_XOR, ALU_AND, SH_SHL, SH_SAL, SH_SHR } from '../../isa/executors.js';
+import { ALU_ADD, ALU_ADC, ALU_SUB, ALU_SBB, ALU_CMP, ALU_OR, ALU_XOR, ALU_AND, SH_ROL, SH_ROR, SH_SHL, SH_SAL, SH_SHR, SH_SAR } from '../../isa/executors.js';
 import { carrySource, resultFlagsSource, type FlagVars } from '../flags-source.js';
 
 /** A 64-bit value's halves, or a narrow value in `lo` (then `hi` is ignored). */
@@ -79,26 +79,38 @@ export function incDecSource(param: number, size: number, a: Operand, r: string,
   return `{ const $cf = ${f.aux} & ${CF}; ${op} ${f.aux} = (${f.aux} & ${~CF}) | $cf; }`;
 }
 
+/** The group-2 operations shiftSource defines (RCL and RCR, which rotate through CF, are shift.ts's own). */
+export const SOURCE_SHIFTS: readonly number[] = [SH_ROL, SH_ROR, SH_SHL, SH_SAL, SH_SHR, SH_SAR];
+
 /**
- * SHL/SAL, SHR and SAR (param: SH_*) by `count`, an expression whose value is
- * 1..31 (1..63 for 8 bytes): a count of 0 changes nothing and is the caller's
- * case. Undefined flags follow AMD (shift.ts: AF = 1; OF by the count-1 rule
- * for any count; SAR's OF = 0).
+ * ROL, ROR, SHL/SAL, SHR and SAR (param: SH_*) by `count`, an expression whose
+ * value is 1..31 (1..63 for 8 bytes): a count of 0 changes nothing and is the
+ * caller's case. Undefined flags follow AMD (shift.ts: a shift sets AF = 1, OF
+ * by the count-1 rule for any count, SAR's OF = 0). A rotate sets only CF and
+ * OF; an 8- or 16-bit one rotates by the count modulo 8 or 16 and still sets
+ * them when that is 0 (SDM ROL/ROR: "the masked count is not 0").
  */
 export function shiftSource(op: number, size: number, a: Operand, count: string, r: string, rh: string | null, f: FlagVars): string {
   if (size === 8) return shift64Source(op, a, count, r, rh, f);
   const w = size * 8, sh = 32 - w, m = mask(size);
   let body: string;
+  if (op === SH_ROL || op === SH_ROR) {
+    // A narrow rotate by 0 leaves $u: the bits shifted in from beyond the width are 0.
+    const rotated = op === SH_ROL ? `($u << $n) | ($u >>> (${w} - $n))` : `($u >>> $n) | ($u << (${w} - $n))`;
+    const [cf, of] = op === SH_ROL ? ['$r & 1', `(($r << ${sh}) >>> 31) ^ $c`] : [`($r << ${sh}) >>> 31`, `(($r << ${sh}) ^ ($r << ${sh + 1})) < 0`];
+    return `{ const $n = (${count}) & ${w - 1}, $u = (${a.lo}) & ${m}, $r = (${rotated}) & ${m}, $c = ${cf};
+${f.aux} = (${f.aux} & ${AF}) | $c | ((${of}) ? ${OF} : 0); ${assign(r, rh, '$r', '0')} }`;
+  }
   if (op === SH_SHL || op === SH_SAL) {
     body = `const $u = (${a.lo}) & ${m}, $r = ($u << $n) & ${m}, $c = $n <= ${w} ? ($u >>> (${w} - $n)) & 1 : 0;
 ${f.aux} = $c | ${AF} | (((($r << ${sh}) >>> 31) ^ $c) ? ${OF} : 0);`;
   } else if (op === SH_SHR) {
     body = `const $u = (${a.lo}) & ${m}, $r = $u >>> $n, $c = ($u >>> ($n - 1)) & 1;
 ${f.aux} = $c | ${AF} | (((($r << ${sh}) ^ ($r << ${sh + 1})) < 0) ? ${OF} : 0);`;
-  } else {
+  } else if (op === SH_SAR) {
     body = `const $s = ((${a.lo}) << ${sh}) >> ${sh}, $r = ($s >> $n) & ${m}, $c = ($s >> ($n - 1)) & 1;
 ${f.aux} = $c | ${AF};`;
-  }
+  } else throw new Error(`shiftSource: group-2 operation ${op} is not defined here`);
   return `{ const $n = ${count}; ${body} ${resultFlagsSource(size, '$r', '0', f)} ${assign(r, rh, '$r', '0')} }`;
 }
 
@@ -106,6 +118,15 @@ ${f.aux} = $c | ${AF};`;
 const bit64 = (n: string): string => `((${n}) < 32 ? ($a >>> (${n})) & 1 : ($ah >>> ((${n}) - 32)) & 1)`;
 
 function shift64Source(op: number, a: Operand, count: string, r: string, rh: string | null, f: FlagVars): string {
+  if (op === SH_ROL || op === SH_ROR) {
+    // A rotate left by $n (1..63): ROR by k is ROL by 64 - k.
+    const [cf, of] = op === SH_ROL ? ['$r & 1', '($h >>> 31) ^ $c'] : ['$h >>> 31', '($h ^ ($h << 1)) >>> 31'];
+    return `{ const $a = ${a.lo}, $ah = ${a.hi}, $n = ${op === SH_ROL ? count : `64 - (${count})`}; let $r = 0, $h = 0;
+if ($n < 32) { $r = ($a << $n) | ($ah >>> (32 - $n)); $h = ($ah << $n) | ($a >>> (32 - $n)); }
+else if ($n === 32) { $r = $ah; $h = $a; }
+else { $r = ($ah << ($n - 32)) | ($a >>> (64 - $n)); $h = ($a << ($n - 32)) | ($ah >>> (64 - $n)); }
+const $c = ${cf}; ${f.aux} = (${f.aux} & ${AF}) | $c | ((${of}) ? ${OF} : 0); ${assign(r, rh, '$r', '$h')} }`;
+  }
   let body: string;
   if (op === SH_SHL || op === SH_SAL) {
     body = `if ($n < 32) { $h = ($ah << $n) | ($a >>> (32 - $n)); $r = $a << $n; } else { $h = $a << ($n - 32); $r = 0; }
@@ -115,10 +136,10 @@ ${f.aux} = $c | ${AF} | ((($h >>> 31) ^ $c) ? ${OF} : 0);`;
     body = `if ($n < 32) { $h = $ah >>> $n; $r = ($a >>> $n) | ($ah << (32 - $n)); } else { $h = 0; $r = ($ah >>> ($n - 32)) | 0; }
 const $c = ${bit64('$n - 1')};
 ${f.aux} = $c | ${AF} | ((($h ^ ($h << 1)) < 0) ? ${OF} : 0);`;
-  } else {
+  } else if (op === SH_SAR) {
     body = `if ($n < 32) { $r = ($a >>> $n) | ($ah << (32 - $n)); $h = $ah >> $n; } else { $r = $ah >> ($n - 32); $h = $ah >> 31; }
 ${f.aux} = ${bit64('$n - 1')} | ${AF};`;
-  }
+  } else throw new Error(`shiftSource: group-2 operation ${op} is not defined here`);
   return `{ const $a = ${a.lo}, $ah = ${a.hi}, $n = ${count}; let $r = 0, $h = 0;
 ${body}
 ${resultFlagsSource(8, '$r', '$h', f)} ${assign(r, rh, '$r', '$h')} }`;

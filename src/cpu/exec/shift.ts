@@ -22,7 +22,7 @@
 //            comes from src repeated, CF = 0. SHLD with count >= 16 has OF = CF
 //            (so 0 above 16); SHRD keeps its OF rule.
 import { CF, AF, OF } from '../../arch/rflags.js';
-import { SH_ROL, SH_ROR, SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SAL, SH_SAR } from '../../isa/executors.js';
+import { SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SAL, SH_SAR } from '../../isa/executors.js';
 import type { Insn } from '../../isa/insn.js';
 import { RCX } from '../../arch/registers.js';
 import type { ExecContext, Handler } from '../context.js';
@@ -30,7 +30,7 @@ import type { RowBinder } from './binding.js';
 import { setResultFlags } from '../lazy-flags.js';
 import { CONTEXT_FLAGS } from '../flags-source.js';
 import { buildFunction } from '../generated.js';
-import { shiftSource, type Operand } from './alu-source.js';
+import { shiftSource, SOURCE_SHIFTS, type Operand } from './alu-source.js';
 import { loadOperand, storeOperand } from '../operands.js';
 
 
@@ -69,20 +69,6 @@ export function shiftOp(c: ExecContext, op: number, size: number, a: number, ah:
   const ua = a & mask;
   let r: number, cf: number;
   switch (op) {
-    case SH_ROL: {
-      const n = cnt & (w - 1);
-      r = n === 0 ? ua : ((ua << n) | (ua >>> (w - n))) & mask;
-      cf = r & 1;
-      c.fAux = (c.fAux & AF) | cf | ((((r << sh) >>> 31) ^ cf) ? OF : 0);
-      return r;
-    }
-    case SH_ROR: {
-      const n = cnt & (w - 1);
-      r = n === 0 ? ua : ((ua >>> n) | (ua << (w - n))) & mask;
-      cf = (r << sh) >>> 31;
-      c.fAux = (c.fAux & AF) | cf | ((((r << sh) ^ (r << (sh + 1))) < 0) ? OF : 0);
-      return r;
-    }
     case SH_RCL: {
       const n = w === 32 ? cnt : cnt % (w + 1);
       const cin = c.fAux & CF;
@@ -114,36 +100,23 @@ export function shiftOp(c: ExecContext, op: number, size: number, a: number, ah:
       c.fAux = (c.fAux & AF) | cf | ((((r << sh) ^ (r << (sh + 1))) < 0) ? OF : 0);
       return r;
     }
-    default: return shiftNarrow(c, op, size, a, cnt); // SHL/SAL, SHR, SAR
+    default: return shiftNarrow(c, op, size, a, cnt); // ROL, ROR, SHL/SAL, SHR, SAR
   }
 }
 
 const A: Operand = { lo: 'a', hi: 'ah' };
-/** The group-2 operations alu-source.ts defines (SAL is SHL). */
-const SHIFTS = [SH_SHL, SH_SAL, SH_SHR, SH_SAR];
-/** SHL/SHR/SAR by 1..31 at 1, 2 or 4 bytes, built from alu-source.ts (the definition the compiled tier inlines). */
+/** ROL/ROR/SHL/SHR/SAR by 1..31 at 1, 2 or 4 bytes, built from alu-source.ts (the definition the compiled tier inlines). */
 const shiftNarrow: (c: ExecContext, op: number, size: number, a: number, cnt: number) => number = buildFunction('shiftNarrow', ['c', 'op', 'size', 'a', 'cnt'],
-  `let r = 0; switch (op * 8 + size) { ${SHIFTS.flatMap((op) => [1, 2, 4].map((n) =>
+  `let r = 0; switch (op * 8 + size) { ${SOURCE_SHIFTS.flatMap((op) => [1, 2, 4].map((n) =>
     `case ${op * 8 + n}: ${shiftSource(op, n, A, 'cnt', 'r', null, CONTEXT_FLAGS)} return r;`)).join(' ')} } return r;`);
-/** SHL/SHR/SAR by 1..63 at 8 bytes: the low dword returned, the high dword in operand slot 0. */
+/** ROL/ROR/SHL/SHR/SAR by 1..63 at 8 bytes: the low dword returned, the high dword in operand slot 0. */
 const shift64: (c: ExecContext, op: number, a: number, ah: number, cnt: number) => number = buildFunction('shift64', ['c', 'op', 'a', 'ah', 'cnt'],
-  `let r = 0; switch (op) { ${SHIFTS.map((op) =>
+  `let r = 0; switch (op) { ${SOURCE_SHIFTS.map((op) =>
     `case ${op}: ${shiftSource(op, 8, A, 'cnt', 'r', 'c.ops.hi[0]', CONTEXT_FLAGS)} return r;`).join(' ')} } return r;`);
 
 function shiftOp64(c: ExecContext, op: number, a: number, ah: number, cnt: number): number {
   let r: number, h: number, cf: number;
   switch (op) {
-    case SH_ROL: case SH_ROR: {
-      const n = op === SH_ROL ? cnt : 64 - cnt;
-      const l1 = shl64(a, ah, n), h1 = rHi;
-      const l2 = shr64(a, ah, 64 - n);
-      r = l1 | l2; h = h1 | rHi;
-      cf = op === SH_ROL ? r & 1 : h >>> 31;
-      const of = op === SH_ROL ? (h >>> 31) ^ cf : ((h ^ (h << 1)) >>> 31);
-      c.fAux = (c.fAux & AF) | cf | (of ? OF : 0);
-      c.ops.hi[0] = h;
-      return r;
-    }
     case SH_RCL: {
       // 65-bit rotate of CF:dest: (x << n) | (CF << (n-1)) | (x >>> (65-n)).
       const cin = c.fAux & CF;
@@ -168,7 +141,7 @@ function shiftOp64(c: ExecContext, op: number, a: number, ah: number, cnt: numbe
       c.ops.hi[0] = h;
       return r;
     }
-    default: return shift64(c, op, a, ah, cnt); // SHL/SAL, SHR, SAR
+    default: return shift64(c, op, a, ah, cnt); // ROL, ROR, SHL/SAL, SHR, SAR
   }
 }
 
