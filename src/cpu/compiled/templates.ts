@@ -11,7 +11,7 @@ import { RSP } from '../../arch/registers.js';
 import { Vector } from '../../arch/vectors.js';
 import { CANON_LIMIT } from '../operands.js';
 import type { ExecutorName } from '../../isa/executors.js';
-import { ALU_CMP, ALU_TEST } from '../../isa/executors.js';
+import { ALU_CMP, ALU_SUB, ALU_TEST } from '../../isa/executors.js';
 import { BASE_RIP, type Insn } from '../../isa/insn.js';
 import { aluSource, incDecSource, shiftSource, SOURCE_SHIFTS, imulSource, IMUL_OVERFLOW_NAME, type Operand } from '../exec/alu-source.js';
 import { shiftOp } from '../exec/shift.js';
@@ -80,6 +80,25 @@ const incdec: Template = (e, i) => {
   const size = i.size0;
   e.line(incDecSource(i.param, size, registerOperand(e, size, i.rm), 'v', 'w', e.writeFlags()));
   writeResult(e, size, i.rm);
+  return true;
+};
+
+/** NEG of a register: SUB from 0 (as alu.ts's handler). */
+const neg: Template = (e, i) => {
+  if (i.isMem) return false;
+  const size = i.size0;
+  e.line(aluSource(ALU_SUB, size, { lo: '0', hi: '0' }, registerOperand(e, size, i.rm), 'v', 'w', e.writeFlags()));
+  writeResult(e, size, i.rm);
+  return true;
+};
+
+/** NOT of a register: no flags. */
+const not: Template = (e, i) => {
+  if (i.isMem) return false;
+  const size = i.size0, r = i.rm;
+  if (size === 8) e.set(r, `~${e.lo(r)}`, `~${e.hi(r)}`);
+  else if (size === 4) e.set(r, `~${e.lo(r)}`, '0');
+  else e.setNarrow(size, r, `~${narrowRegister(e, size, r, false)}`);
   return true;
 };
 
@@ -244,5 +263,5 @@ const nop: Template = () => true;
 
 /** The templates by executor; an executor without one always runs on its interpreter handler. */
 export const TEMPLATES: { readonly [K in ExecutorName]?: Template } = {
-  alu, incdec, mov, movzx: extend(false), movsx: extend(true), lea, shift, imul, cmov, setcc, push, pop, call, ret, jcc, jmp, nop,
+  alu, incdec, neg, not, mov, movzx: extend(false), movsx: extend(true), lea, shift, imul, cmov, setcc, push, pop, call, ret, jcc, jmp, nop,
 };
