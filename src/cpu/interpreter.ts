@@ -66,6 +66,20 @@ export class Interpreter {
   }
 
   /**
+   * Fetches the instruction at RIP without running it, so that the fetch
+   * shortcut covers RIP's page (a fetch fault is raised at RIP, as running it
+   * would): the compiled tier then dispatches there, and even a run's first
+   * instruction can run compiled. Returns whether the shortcut covers RIP.
+   */
+  prefetch(): boolean {
+    const c = this.c, rip = c.rip;
+    c.insnStart = rip;
+    this.fetch(rip);
+    const off = rip - this.fetchBase;
+    return off >= 0 && off < PAGE;
+  }
+
+  /**
    * Steps to the end of the basic block (a branch executed), a stop or `end`:
    * how the compiled tier runs code it has not compiled, so that it dispatches
    * only where blocks start.

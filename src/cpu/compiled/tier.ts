@@ -67,7 +67,7 @@ export class CompiledTier {
           }
         }
         it.stepBlock(end); // code not (yet) compiled: to the next block start
-      } else it.step(); // outside the fetched page: one instruction refetches it, and the next dispatch looks again
+      } else if (!it.prefetch()) it.step(); // outside the fetched page: fetched, and the next dispatch looks again
     }
   }
 
