@@ -275,6 +275,22 @@ export class Emitter {
     else this.line(`if (c.rip !== ${this.next} || c.stopReason !== ${StopReason.None} || T.epoch !== e0) { c.instructions = n + ${this.index + 1}; return; }`);
   }
 
+  /**
+   * Runs the current instruction on its interpreter handler when it changes
+   * only vector, x87 and MMX state and memory (tier.ts: changesOnlyVectorState):
+   * no register or flag local can change, so none is reloaded after it, and
+   * the next instruction follows unless it wrote code or asked to stop (a
+   * store, MASKMOVDQU's too). A fault reports it as a template's would.
+   */
+  vectorFallback(): void {
+    const h = this.constant(this.insn.exec), i = this.constant(this.insn);
+    this.mayFault();
+    this.line(`${this.sync()} c.insnStart = base + ${this.start}; c.rip = ${this.next}; ${h}(c, ${i});`);
+    this.dirtyAll = false; // the context now holds every local
+    this.dirtyNow.clear();
+    this.afterWrite();
+  }
+
   /** Ends the current block of `count` instructions (`t` holds the next RIP). */
   endBlock(count: number): void {
     this.line(`n += ${count}; break; }`);

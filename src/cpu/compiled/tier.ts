@@ -164,8 +164,32 @@ function emitInstruction(e: Emitter, b: BlockInsn, k: number, last: boolean, fea
     if (last && (b.insn.row.attrs & Attr.Branch) === 0) e.line(`t = ${e.next};`); // a branch's template sets t itself
     return true;
   }
+  if (changesOnlyVectorState(b.insn, features)) {
+    e.vectorFallback();
+    if (last) e.line(`t = ${e.next};`);
+    return false; // still a call: a block of them compiles slowly (TurboFan) and gains little
+  }
   e.fallback(last);
   return false;
+}
+
+/** Operand kinds in vector, MMX and x87 registers, or memory. */
+const VECTOR_OR_MEMORY: ReadonlySet<string> = new Set(['V', 'W', 'U', 'P', 'Q', 'N', 'M', 'ST']);
+
+/**
+ * Whether an instruction can change nothing a region keeps in locals (the
+ * general registers, the flags) nor RIP, by its row: an SSE, MMX or x87
+ * instruction that sets no flag and writes only vector, MMX or x87 operands
+ * or memory. (Those classes have no implicit general-register destination
+ * without flags: PCMPESTRI's ECX comes with them.)
+ */
+function changesOnlyVectorState(i: Insn, features: ReadonlySet<FeatureName>): boolean {
+  const row = i.row;
+  if (row.feature !== undefined && !features.has(row.feature)) return false; // its handler is #UD or another row's
+  if (i.invalid || i.compat || row.pending || (row.attrs & Attr.Branch) !== 0 || row.flagsModified !== 0 || row.flagsUndefined !== 0) return false;
+  const cls = row.exceptionClass;
+  if (cls !== 'sse' && cls !== 'mmx' && cls !== 'x87' && cls !== 'wait') return false;
+  return row.operands.every((o) => o.access === 'r' || VECTOR_OR_MEMORY.has(o.kind));
 }
 
 /** Executors after which nothing in the block would run: they always raise, stop or end the run. */
