@@ -28,12 +28,18 @@ const CC = process.env.CC || 'gcc';
 const OBJDUMP = process.env.OBJDUMP || 'objdump';
 const OBJCOPY = process.env.OBJCOPY || 'objcopy';
 // `--src DIR --out DIR` builds another set of images with the same runtime
-// (npm run bench builds bench/guests into build/bench this way).
+// (npm run bench builds bench/guests into build/bench this way); `--define
+// NAME` adds -DNAME (npm run bench -- --full: the benchmark guests at full size).
 const argOf = (flag, dflt) => { const k = process.argv.indexOf(flag); return k > 0 ? process.argv[k + 1] : dflt; };
 const GUEST_DIR = argOf('--src', 'guests');
 const LIB_DIR = 'guests/lib';
 const OUT_DIR = argOf('--out', 'build/guests');
 const OBJ_DIR = argOf('--obj', `build/${path.basename(OUT_DIR)}-obj`);
+const DEFINE = argOf('--define', undefined);
+if (DEFINE !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(DEFINE)) {
+  console.error(`build-guests: bad --define '${DEFINE}' (a C macro name)`);
+  process.exit(2);
+}
 
 const CFLAGS = [
   '-O2', '-g',
@@ -48,6 +54,7 @@ const CFLAGS = [
   '-fno-tree-loop-distribute-patterns',
   '-Wall', '-Werror',
   `-I${LIB_DIR}`,
+  ...(DEFINE === undefined ? [] : [`-D${DEFINE}`]),
 ];
 const LDFLAGS = [
   `-T${LIB_DIR}/guest.ld`,
