@@ -8,7 +8,7 @@ import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { cpuid, implementedFeatures, MODEL_FEATURES, ALL_TABLE_FEATURES } from '../src/cpu/cpuid.js';
 import { FEATURES, FEATURE_NAMES, type FeatureName } from '../src/isa/features.js';
 import { OPCODE_ROWS } from '../src/isa/opcodes.js';
-import { Machine, describeResult, type RunOptions } from './helpers/machine.js';
+import { CODE, Machine, describeResult, type RunOptions } from './helpers/machine.js';
 
 const CR0_MP = 2, CR0_EM = 4, CR0_TS = 8, BASE_CR0 = 0x80010033;
 const CR4_TSD = 4, CR4_UMIP = 0x800, BASE_CR4 = 0x620, CR4_OSFXSR = 0x200;
@@ -75,6 +75,16 @@ describe.each(EXECUTION_PATHS)('legality (%s path)', (path) => {
     expect(outcome([0x0f, 0x63, 0xc1], { path, features, cr0: BASE_CR0 | CR0_EM })).toBe('#UD');
     expect(outcome([0x0f, 0x77], { path, cr0: BASE_CR0 | CR0_EM })).toBe('#UD'); // EMMS (MMX)
     expect(outcome([0x0f, 0xae, 0x00], { path, regs: { [RAX]: 0x600000n }, cr0: BASE_CR0 | CR0_TS })).toBe('#NM'); // FXSAVE
+  });
+
+  it('SSE after a MOV to CR0 that sets TS in the same basic block: #NM at the second instruction (the compiled tier checks again after a handler)', () => {
+    const pxor = [0x66, 0x0f, 0xef, 0xc1];
+    const code = [...pxor, 0x0f, 0x22, 0xc0, ...pxor, 0x90]; // pxor; mov %rax, %cr0; pxor; nop
+    const m = new Machine();
+    const r = m.run(code, { path, cpl: 0, regs: { [RAX]: BigInt((BASE_CR0 | CR0_TS) >>> 0) } });
+    expect(describeResult(r)).toBe('#NM');
+    expect(m.cpu.insnStart).toBe(CODE + pxor.length + 3);
+    expect(m.cpu.instructions).toBe(2);
   });
 
   it('enables and state checks: SYSCALL without EFER.SCE, RDTSC with CR4.TSD, SGDT with UMIP, CLAC above CPL 0, CLI above IOPL', () => {

@@ -47,6 +47,9 @@ const load = (r: number): string => (r === FLAGS ? 'fz = c.fZ; fs = c.fS; fp = c
 /** The declaration of local r, loaded from the context. */
 const declare = (r: number): string => (r === FLAGS ? 'fz = c.fZ, fs = c.fS, fp = c.fP, fa = c.fAux' : `l${r} = L[${r}], h${r} = H[${r}]`);
 
+/** What generated code calls legality.ts's checkExceptionClass. */
+const EXCEPTION_CLASS_CHECK = 'checkExceptionClass';
+
 /** Effective addresses the inline path computes exactly: registers within ±2^47 (else the interpreter runs the instruction: bail()). */
 const SMALL_HI = 0x7fff;
 
@@ -75,6 +78,11 @@ export class Emitter {
   index = 0;
   private start = 0;
   private end = 0;
+  /** Where the current instruction's code starts in `out`. */
+  private mark = 0;
+  private usesVectors = false;
+  /** Exception classes checked since the block started or a fallback ran (which may change CR0, CR4, EFER). */
+  private readonly checkedClasses = new Set<string>();
 
   constructor(private readonly maxCount: number) {}
 
@@ -84,6 +92,9 @@ export class Emitter {
   lo(r: number): string { this.used.add(r); return `l${r}`; }
   /** The local holding register r's high dword. */
   hi(r: number): string { this.used.add(r); return `h${r}`; }
+
+  /** The vector registers' dwords (VectorRegisters.i32), for an instruction that uses them. */
+  vectors(): string { this.usesVectors = true; return 'X'; }
 
   /** The flags' locals, for an instruction that reads them. */
   readFlags(): FlagVars { this.used.add(FLAGS); return LOCAL_FLAGS; }
@@ -252,6 +263,7 @@ export class Emitter {
   /** Starts the basic block at page offset `at`. */
   beginBlock(at: number): void {
     this.line(`case ${at}: {`);
+    this.checkedClasses.clear();
     this.dirtyAll = true;
     this.dirtyNow.clear();
   }
@@ -263,6 +275,19 @@ export class Emitter {
     this.start = b.start;
     this.end = b.end;
     this.line(`// +${b.start} ${b.insn.row.id}`);
+    this.mark = this.out.length;
+  }
+
+  /**
+   * Puts the state checks of the current instruction's exception class
+   * (legality.ts: `check`, which raises #UD or #NM as the handler would) before
+   * the code its template emitted.
+   */
+  checkExceptionClassFirst(check: unknown): void {
+    const cls = this.insn.row.exceptionClass;
+    if (cls === 'none' || this.checkedClasses.has(cls)) return; // nothing since the check could change its outcome
+    this.checkedClasses.add(cls);
+    this.out.splice(this.mark, 0, `st = ${this.index * PAGE + this.start}; ${this.constant(check, EXCEPTION_CLASS_CHECK)}(c, "${cls}");`);
   }
 
   /** Runs the current instruction on its interpreter handler, with the state written back around it. */
@@ -271,6 +296,7 @@ export class Emitter {
     this.line(`${this.sync()} st = -1; c.insnStart = base + ${this.start}; c.rip = ${this.next}; c.instructions = n + ${this.index}; ${h}(c, ${i}); ${RELOAD}`);
     this.dirtyAll = false; // the handler ran on the written-back state, and every local is reloaded
     this.dirtyNow.clear();
+    this.checkedClasses.clear();
     if (last) this.line('t = c.rip;');
     else this.line(`if (c.rip !== ${this.next} || c.stopReason !== ${StopReason.None} || T.epoch !== e0) { c.instructions = n + ${this.index + 1}; return; }`);
   }
@@ -282,13 +308,14 @@ export class Emitter {
    * the next instruction follows unless it wrote code or asked to stop (a
    * store, MASKMOVDQU's too). A fault reports it as a template's would.
    */
-  vectorFallback(): void {
+  vectorFallback(last: boolean): void {
     const h = this.constant(this.insn.exec), i = this.constant(this.insn);
     this.mayFault();
     this.line(`${this.sync()} c.insnStart = base + ${this.start}; c.rip = ${this.next}; ${h}(c, ${i});`);
     this.dirtyAll = false; // the context now holds every local
     this.dirtyNow.clear();
     this.afterWrite();
+    if (last) this.line(`t = ${this.next};`);
   }
 
   /** Ends the current block of `count` instructions (`t` holds the next RIP). */
@@ -305,7 +332,7 @@ export class Emitter {
     const source = [
       names.length ? `const ${names.join(', ')};` : '',
       'return function region(c, base, end) {',
-      '  const L = c.regLo, H = c.regHi, O = c.ops, M = c.mmu, e0 = T.epoch;',
+      `  const L = c.regLo, H = c.regHi, O = c.ops, M = c.mmu, e0 = T.epoch${this.usesVectors ? ', X = c.xmm.i32' : ''};`,
       '  let n = c.instructions, st = -1, v = 0, w = 0, u = 0, ea = 0, t = 0, pc = c.rip - base, xr = 0, xrip = 0, xi = 0;',
       this.used.size ? `  let ${[...this.used].map(declare).join(', ')};` : '',
       '  exit: try {',

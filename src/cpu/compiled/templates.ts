@@ -16,6 +16,8 @@ import { BASE_RIP, type Insn } from '../../isa/insn.js';
 import { aluSource, incDecSource, shiftSource, SOURCE_SHIFTS, imulSource, IMUL_OVERFLOW_NAME, type Operand } from '../exec/alu-source.js';
 import { shiftOp } from '../exec/shift.js';
 import { imulOverflow64 } from '../exec/muldiv.js';
+import { VEC_OPS, type VecOp } from '../../isa/vector-ops.js';
+import { DWORD_LANES, DWORD_SHIFT_LANES, MOVE_LANES, dwordLanesSource } from '../exec/vector-source.js';
 import { Emitter } from './emitter.js';
 
 /** Emits the instruction's code, or returns false (before emitting anything) to leave it to the interpreter's handler. */
@@ -261,7 +263,35 @@ const jmp: Template = (e, i) => {
 
 const nop: Template = () => true;
 
+// SSE register forms whose lanes are defined as source (exec/vector-source.ts):
+// inline on the vector registers, which stay in the context (no local to
+// write back). Other forms run on their handlers (tier.ts: vectorFallback).
+/** MOVAPS MOVUPS MOVDQA MOVDQU … between XMM registers. */
+const movVec: Template = (e, i) => {
+  if (i.isMem) return false;
+  const toV = i.row.operands[0]!.kind === 'V';
+  e.line(dwordLanesSource(MOVE_LANES, e.vectors(), String(toV ? i.reg : i.rm), String(toV ? i.rm : i.reg)));
+  return true;
+};
+/** The dword operations of vecInt on XMM registers. */
+const vecInt: Template = (e, i) => {
+  const lane = DWORD_LANES[VEC_OPS[i.row.param]!];
+  if (i.isMem || lane === undefined) return false;
+  e.line(dwordLanesSource(lane, e.vectors(), String(i.reg), String(i.rm)));
+  return true;
+};
+/** PSLLD, PSRLD, PSRAD by an immediate (on ModRM.rm). */
+const vecShiftImm: Template = (e, i) => {
+  const kind = DWORD_SHIFT_OPS.indexOf(VEC_OPS[i.row.param]!);
+  if (kind < 0) return false;
+  e.line(`{ const n = ${i.imm & 0xff}; ${dwordLanesSource(DWORD_SHIFT_LANES[kind]!, e.vectors(), String(i.rm), String(i.rm))} }`);
+  return true;
+};
+/** The immediate dword shifts in DWORD_SHIFT_LANES order. */
+const DWORD_SHIFT_OPS: readonly VecOp[] = ['pslldi', 'psrldi', 'psradi'];
+
 /** The templates by executor; an executor without one always runs on its interpreter handler. */
 export const TEMPLATES: { readonly [K in ExecutorName]?: Template } = {
+  movVec, vecInt, vecShiftImm,
   alu, incdec, neg, not, mov, movzx: extend(false), movsx: extend(true), lea, shift, imul, cmov, setcc, push, pop, call, ret, jcc, jmp, nop,
 };

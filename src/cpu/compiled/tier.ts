@@ -15,6 +15,7 @@ import type { RunContext } from '../context.js';
 import { PAGE, type CompiledBlock, type FrameCode } from '../code-cache.js';
 import type { Interpreter } from '../interpreter.js';
 import { StopReason } from '../stop-reason.js';
+import { checkExceptionClass } from '../legality.js';
 import { Emitter, STEP, type BlockInsn } from './emitter.js';
 import { TEMPLATES, type Template } from './templates.js';
 
@@ -131,11 +132,13 @@ export class CompiledTier {
       emitted += list.length;
     }
     // A block most of whose instructions would run on their handlers gains nothing from
-    // compiling (writing back and reloading the locals around each costs more): its
-    // instructions stay on the interpreter, marked so that they do not count as cold.
+    // compiling (writing back and reloading the locals around each costs more), and one
+    // with many handler calls costs TurboFan much time (every call may throw into the
+    // catch that writes the locals back): its instructions stay on the interpreter,
+    // marked so that they do not count as cold.
     const entries = code.blocks ?? (code.blocks = new Array<CompiledBlock | null | undefined>(PAGE));
     const compiled = blocks.filter((b) => {
-      if (templatedShare(b, this.c.features) >= MIN_TEMPLATED) return true;
+      if (worthCompiling(b, this.c.features)) return true;
       for (const x of b) if (entries[x.start] === undefined) entries[x.start] = null;
       return false;
     });
@@ -149,11 +152,14 @@ export class CompiledTier {
 
 /** The share of a block's instructions that must have templates for it to be compiled. */
 const MIN_TEMPLATED = 0.5;
+/** Handler calls a compiled block may make at most. */
+const MAX_CALLS = 8;
 
-/** The share of the block's instructions its templates cover (a trial emission). */
-function templatedShare(list: readonly BlockInsn[], features: ReadonlySet<FeatureName>): number {
+/** Whether a block has enough templates and few enough handler calls to compile (a trial emission). */
+function worthCompiling(list: readonly BlockInsn[], features: ReadonlySet<FeatureName>): boolean {
   const e = new Emitter(list.length);
-  return list.filter((b, k) => emitInstruction(e, b, k, k === list.length - 1, features)).length / list.length;
+  const templated = list.filter((b, k) => emitInstruction(e, b, k, k === list.length - 1, features)).length;
+  return templated >= list.length * MIN_TEMPLATED && list.length - templated <= MAX_CALLS;
 }
 
 /** Emits instruction k of a block: its template, else its interpreter handler. Returns whether a template covered it. */
@@ -161,15 +167,12 @@ function emitInstruction(e: Emitter, b: BlockInsn, k: number, last: boolean, fea
   e.begin(b, k);
   const t = templateFor(b.insn, features);
   if (t !== undefined && t(e, b.insn)) {
+    e.checkExceptionClassFirst(checkExceptionClass);
     if (last && (b.insn.row.attrs & Attr.Branch) === 0) e.line(`t = ${e.next};`); // a branch's template sets t itself
     return true;
   }
-  if (changesOnlyVectorState(b.insn, features)) {
-    e.vectorFallback();
-    if (last) e.line(`t = ${e.next};`);
-    return false; // still a call: a block of them compiles slowly (TurboFan) and gains little
-  }
-  e.fallback(last);
+  if (changesOnlyVectorState(b.insn, features)) e.vectorFallback(last);
+  else e.fallback(last);
   return false;
 }
 
@@ -203,10 +206,10 @@ function endsBlock(i: Insn): boolean {
 /** Branches whose next instruction also runs (the condition fails, or a call, an interrupt or a system call returns there). */
 const FALLS_THROUGH: ReadonlySet<string> = new Set(['jcc', 'call', 'int', 'int3', 'int1', 'syscall', 'sysenter', 'loop', 'jrcxz', 'callFar']);
 
-/** The template for a decoded instruction, if its row has one and nothing about it needs the interpreter's legality checks. */
+/** The template for a decoded instruction, if its row has one and is not privileged (its exception class is checked before it: emitInstruction). */
 function templateFor(i: Insn, features: ReadonlySet<FeatureName>): Template | undefined {
   const row = i.row;
-  if (i.invalid || i.compat || row.pending || row.exceptionClass !== 'none' || (row.attrs & Attr.Priv) !== 0) return undefined;
+  if (i.invalid || i.compat || row.pending || (row.attrs & Attr.Priv) !== 0) return undefined;
   if (row.feature !== undefined && !features.has(row.feature)) return undefined;
   return TEMPLATES[row.executor];
 }

@@ -6,6 +6,8 @@
 import { VEC_OPS, type VecOp } from '../../isa/vector-ops.js';
 import type { Handler } from '../context.js';
 import { sourceSlot } from '../sse-operands.js';
+import { buildFunction } from '../generated.js';
+import { DWORD_LANES, dwordLanesSource } from './vector-source.js';
 import type { RowBinder } from './binding.js';
 import * as s4 from './sse4-int.js';
 import { dupDwords, movddup, pack, pshufd, pshufw, shiftBy, shiftBytes, shiftImm, shufpd, shufps, unpack, type VecFn } from './sse-shuffle.js';
@@ -20,10 +22,6 @@ const bytes = (signed: boolean, f: Lane): VecFn => (x, d, s) => {
 const words = (signed: boolean, f: Lane): VecFn => (x, d, s) => {
   const v = signed ? x.i16 : x.u16, a = d * 16, b = s * 16;
   for (let k = 0; k < 8; k++) v[a + k] = f(v[a + k]!, v[b + k]!);
-};
-const dwords = (f: Lane): VecFn => (x, d, s) => {
-  const v = x.i32, a = d * 8, b = s * 8;
-  for (let k = 0; k < 4; k++) v[a + k] = f(v[a + k]!, v[b + k]!);
 };
 
 /** 64-bit lanes as dword pairs: add (sub = false) or subtract with the carry between the halves. */
@@ -70,11 +68,15 @@ const psadbw: VecFn = (x, d, s) => {
 
 const sat = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
 
+/** The kernel of a dword operation, built from its lanes' source (vector-source.ts, which the compiled tier inlines). */
+const lanes = (op: keyof typeof DWORD_LANES): VecFn =>
+  buildFunction(op, ['x', 'd', 's'], `const v = x.i32; ${dwordLanesSource(DWORD_LANES[op]!, 'v', 'd', 's')}`);
+
 /** Every vecInt/vecShiftImm operation's kernel (the type makes a missing one a compile error). */
 const KERNELS: { readonly [K in VecOp]: VecFn } = {
-  pand: dwords((a, b) => a & b), pandn: dwords((a, b) => ~a & b), por: dwords((a, b) => a | b), pxor: dwords((a, b) => a ^ b),
-  paddb: bytes(false, (a, b) => a + b), paddw: words(false, (a, b) => a + b), paddd: dwords((a, b) => (a + b) | 0), paddq: qwordAdd(false),
-  psubb: bytes(false, (a, b) => a - b), psubw: words(false, (a, b) => a - b), psubd: dwords((a, b) => (a - b) | 0), psubq: qwordAdd(true),
+  pand: lanes('pand'), pandn: lanes('pandn'), por: lanes('por'), pxor: lanes('pxor'),
+  paddb: bytes(false, (a, b) => a + b), paddw: words(false, (a, b) => a + b), paddd: lanes('paddd'), paddq: qwordAdd(false),
+  psubb: bytes(false, (a, b) => a - b), psubw: words(false, (a, b) => a - b), psubd: lanes('psubd'), psubq: qwordAdd(true),
   paddsb: bytes(true, (a, b) => sat(a + b, -128, 127)), paddsw: words(true, (a, b) => sat(a + b, -32768, 32767)),
   paddusb: bytes(false, (a, b) => sat(a + b, 0, 255)), paddusw: words(false, (a, b) => sat(a + b, 0, 65535)),
   psubsb: bytes(true, (a, b) => sat(a - b, -128, 127)), psubsw: words(true, (a, b) => sat(a - b, -32768, 32767)),
@@ -84,8 +86,8 @@ const KERNELS: { readonly [K in VecOp]: VecFn } = {
   pavgb: bytes(false, (a, b) => (a + b + 1) >> 1), pavgw: words(false, (a, b) => (a + b + 1) >> 1),
   pminub: bytes(false, Math.min), pmaxub: bytes(false, Math.max), pminsw: words(true, Math.min), pmaxsw: words(true, Math.max),
   pcmpeqb: bytes(false, (a, b) => (a === b ? 0xff : 0)), pcmpeqw: words(false, (a, b) => (a === b ? 0xffff : 0)),
-  pcmpeqd: dwords((a, b) => (a === b ? -1 : 0)),
-  pcmpgtb: bytes(true, (a, b) => (a > b ? -1 : 0)), pcmpgtw: words(true, (a, b) => (a > b ? -1 : 0)), pcmpgtd: dwords((a, b) => (a > b ? -1 : 0)),
+  pcmpeqd: lanes('pcmpeqd'),
+  pcmpgtb: bytes(true, (a, b) => (a > b ? -1 : 0)), pcmpgtw: words(true, (a, b) => (a > b ? -1 : 0)), pcmpgtd: lanes('pcmpgtd'),
   punpcklbw: unpack(1, false), punpcklwd: unpack(2, false), punpckldq: unpack(4, false), punpcklqdq: unpack(8, false),
   punpckhbw: unpack(1, true), punpckhwd: unpack(2, true), punpckhdq: unpack(4, true), punpckhqdq: unpack(8, true),
   packsswb: pack(true, false), packssdw: pack(false, false), packuswb: pack(true, true),
@@ -104,9 +106,9 @@ const KERNELS: { readonly [K in VecOp]: VecFn } = {
   pmovsxwd: s4.pmovx(2, 4, true), pmovsxwq: s4.pmovx(2, 8, true), pmovsxdq: s4.pmovx(4, 8, true),
   pmovzxbw: s4.pmovx(1, 2, false), pmovzxbd: s4.pmovx(1, 4, false), pmovzxbq: s4.pmovx(1, 8, false),
   pmovzxwd: s4.pmovx(2, 4, false), pmovzxwq: s4.pmovx(2, 8, false), pmovzxdq: s4.pmovx(4, 8, false),
-  pmuldq: s4.pmuldq, pmulld: dwords(Math.imul), pcmpeqq: s4.pcmpq(false), pcmpgtq: s4.pcmpq(true), packusdw: pack(false, true),
-  pminsb: bytes(true, Math.min), pminsd: dwords(Math.min), pminuw: words(false, Math.min), pminud: s4.udwords(Math.min),
-  pmaxsb: bytes(true, Math.max), pmaxsd: dwords(Math.max), pmaxuw: words(false, Math.max), pmaxud: s4.udwords(Math.max),
+  pmuldq: s4.pmuldq, pmulld: lanes('pmulld'), pcmpeqq: s4.pcmpq(false), pcmpgtq: s4.pcmpq(true), packusdw: pack(false, true),
+  pminsb: bytes(true, Math.min), pminsd: lanes('pminsd'), pminuw: words(false, Math.min), pminud: s4.udwords(Math.min),
+  pmaxsb: bytes(true, Math.max), pmaxsd: lanes('pmaxsd'), pmaxuw: words(false, Math.max), pmaxud: s4.udwords(Math.max),
   phminposuw: s4.phminposuw, mpsadbw: s4.mpsadbw,
   movsldup: dupDwords(false), movshdup: dupDwords(true), movddup,
 };

@@ -6,6 +6,8 @@
 // built in XMM_TMP2 first.
 import type { VectorRegisters } from '../vector-registers.js';
 import { XMM_TMP2 } from '../vector-registers.js';
+import { buildFunction } from '../generated.js';
+import { DWORD_SHIFT_LANES, dwordLanesSource } from './vector-source.js';
 
 /** A kernel: slot d = op(slot d, slot s, imm8). */
 export type VecFn = (x: VectorRegisters, d: number, s: number, imm: number) => void;
@@ -76,6 +78,10 @@ export const shufpd: VecFn = (x, d, s, imm) => {
 // ---- shifts: kind 0 left, 1 logical right, 2 arithmetic right; a count above the lane width
 // gives zero (the sign for arithmetic shifts), SDM PSLLW/PSRLW/PSRAW "IF (COUNT > 15)".
 
+/** PSLLD, PSRLD, PSRAD by kind (0, 1, 2) and count n, built from their lanes' source (vector-source.ts). */
+const DWORD_SHIFTS: readonly ((x: VectorRegisters, d: number, s: number, n: number) => void)[] = DWORD_SHIFT_LANES.map((lane) =>
+  buildFunction('dwordShift', ['x', 'd', 's', 'n'], `const v = x.i32; ${dwordLanesSource(lane, 'v', 'd', 's')}`));
+
 function shiftLanes(x: VectorRegisters, d: number, size: number, kind: number, count: number): void {
   const bits = size * 8;
   if (size === 2) {
@@ -85,11 +91,7 @@ function shiftLanes(x: VectorRegisters, d: number, size: number, kind: number, c
       w[a + k] = kind === 2 ? v >> (count > 15 ? 15 : count) : count > 15 ? 0 : kind === 0 ? v << count : (v & 0xffff) >>> count;
     }
   } else if (size === 4) {
-    const v = x.i32, a = d * 8;
-    for (let k = 0; k < 4; k++) {
-      const e = v[a + k]!;
-      v[a + k] = kind === 2 ? e >> (count > 31 ? 31 : count) : count > 31 ? 0 : kind === 0 ? e << count : e >>> count;
-    }
+    DWORD_SHIFTS[kind]!(x, d, d, count);
   } else {
     const v = x.i32, a = d * 8;
     for (let k = 0; k < 4; k += 2) {
