@@ -142,7 +142,7 @@ const extend = (signed: boolean): Template => (e, i) => {
   return true;
 };
 
-/** LEA with 64-bit addressing: the offset as a number while it is exact, else the interpreter's handler. */
+/** LEA with 64-bit addressing (SDM LEA): base + index << scale + disp in int32 halves, so any register values wrap exactly. */
 const lea: Template = (e, i) => {
   const size = i.size0;
   if (!wideOrDword(size) || i.addrSize !== 8) return false;
@@ -155,11 +155,16 @@ const lea: Template = (e, i) => {
     e.set(i.reg, `(${parts.join(' + ')}) | 0`, '0');
     return true;
   }
-  const { sum, checks } = e.offset();
-  // Beyond ±2^47 the sum may not be exact as a number: the interpreter's handler (exact 64-bit wrap-around).
-  e.line(`t = ${sum};`);
-  if (checks.length) e.line(`if (${checks.join(' || ')}) ${e.bail()}`);
-  e.setNumber(i.reg, 't');
+  // The terms as (lo, hi) pairs; the low dwords' unsigned sum (below 3 * 2^32) carries into the high one.
+  const terms: Operand[] = [{ lo: String(i.disp | 0), hi: i.disp < 0 ? '-1' : '0' }];
+  if (i.base === BASE_RIP) terms.push({ lo: `((${e.next}) | 0)`, hi: `Math.floor((${e.next}) / ${TWO32})` });
+  else if (i.base >= 0) terms.push({ lo: e.lo(i.base), hi: e.hi(i.base) });
+  if (i.index >= 0) {
+    const l = e.lo(i.index), h = e.hi(i.index), n = i.scale;
+    terms.push(n === 0 ? { lo: l, hi: h } : { lo: `(${l} << ${n})`, hi: `((${h} << ${n}) | (${l} >>> ${32 - n}))` });
+  }
+  e.line(`t = ${terms.map((x) => `(${x.lo} >>> 0)`).join(' + ')};`);
+  e.set(i.reg, 't | 0', `(${terms.map((x) => x.hi).join(' + ')} + Math.floor(t / ${TWO32})) | 0`);
   return true;
 };
 
