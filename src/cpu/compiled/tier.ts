@@ -132,34 +132,41 @@ export class CompiledTier {
       emitted += list.length;
     }
     // A block most of whose instructions would run on their handlers gains nothing from
-    // compiling (writing back and reloading the locals around each costs more), and one
-    // with many handler calls costs TurboFan much time (every call may throw into the
-    // catch that writes the locals back): its instructions stay on the interpreter,
-    // marked so that they do not count as cold.
+    // compiling (writing back and reloading the locals around each costs more): its
+    // instructions stay on the interpreter, marked so that they do not count as cold. One
+    // with many handler calls is compiled alone: in a region, every call may throw into
+    // the catch that writes back all the region's locals, and TurboFan spends long on that.
     const entries = code.blocks ?? (code.blocks = new Array<CompiledBlock | null | undefined>(PAGE));
-    const compiled = blocks.filter((b) => {
-      if (worthCompiling(b, this.c.features)) return true;
-      for (const x of b) if (entries[x.start] === undefined) entries[x.start] = null;
-      return false;
-    });
-    if (compiled.length === 0) return null;
-    this.compiledRegions++;
-    const region = compileRegion(it, compiled, this.c.features);
-    for (const b of compiled) entries[b[0]!.start] = region;
+    const together: BlockInsn[][] = [];
+    for (const b of blocks) {
+      const { templated, calls } = trialEmission(b, this.c.features);
+      if (templated < b.length * MIN_TEMPLATED) {
+        for (const x of b) if (entries[x.start] === undefined) entries[x.start] = null;
+      } else if (calls > MAX_CALLS) this.install(entries, [b]);
+      else together.push(b);
+    }
+    if (together.length > 0) this.install(entries, together);
     return entries[entry] ?? null; // null: the entry's own block stays on the interpreter
+  }
+
+  /** Compiles blocks into one region, entered at each block's start. */
+  private install(entries: (CompiledBlock | null | undefined)[], blocks: readonly (readonly BlockInsn[])[]): void {
+    this.compiledRegions++;
+    const region = compileRegion(this.it, blocks, this.c.features);
+    for (const b of blocks) entries[b[0]!.start] = region;
   }
 }
 
 /** The share of a block's instructions that must have templates for it to be compiled. */
 const MIN_TEMPLATED = 0.5;
-/** Handler calls a compiled block may make at most. */
+/** Handler calls a block may make and still share a region with others. */
 const MAX_CALLS = 8;
 
-/** Whether a block has enough templates and few enough handler calls to compile (a trial emission). */
-function worthCompiling(list: readonly BlockInsn[], features: ReadonlySet<FeatureName>): boolean {
+/** A trial emission of a block: its instructions that templates cover, and the handler calls of the rest. */
+function trialEmission(list: readonly BlockInsn[], features: ReadonlySet<FeatureName>): { templated: number; calls: number } {
   const e = new Emitter(list.length);
   const templated = list.filter((b, k) => emitInstruction(e, b, k, k === list.length - 1, features)).length;
-  return templated >= list.length * MIN_TEMPLATED && list.length - templated <= MAX_CALLS;
+  return { templated, calls: list.length - templated };
 }
 
 /** Emits instruction k of a block: its template, else its interpreter handler. Returns whether a template covered it. */
