@@ -7,6 +7,7 @@ import {
   Mmu, ACC_READ_SUP, ACC_READ_SUP_AC, ACC_WRITE_SUP, ACC_WRITE_SUP_AC, ACC_EXEC_SUP, ACC_READ_USER, ACC_WRITE_USER, ACC_EXEC_USER,
 } from '../src/mmu/mmu.js';
 import { walk, WalkResult } from '../src/mmu/paging.js';
+import { TLB_SIZE } from '../src/mmu/tlb.js';
 
 class Fault { constructor(readonly lin: number, readonly err: number) {} }
 
@@ -284,6 +285,24 @@ describe('kernel-half addresses, frames above 4 GiB (SDM §4.5 Figures 4-8 to 4-
       w.mmu.invalidatePage(at(k) + 0x1ff000);
       expect(access(w, at(k) + 0x3000, ACC_READ_SUP)).toBe(0x0);
     }
+    expect(w.mmu.translate(at(20) + 0x3000, ACC_READ_SUP)).toBe(0x403000);
+  });
+  it('a flush after more fills of empty slots than the TLB has slots (its list of filled slots overflowed) still drops every entry', () => {
+    const w = world();
+    const at = (k: number) => KERNEL + k * 0x200000;
+    for (let k = 0; k < 48; k++) w.pt.map(at(k), 0x400000, 0x200000, SUP_RW);
+    // 100 slots filled, emptied and filled again until the list has more entries than the TLB slots.
+    for (let round = 0; round * 100 <= TLB_SIZE; round++) {
+      w.mmu.invalidatePage(KERNEL); // every cached slice of the first 2 MiB page
+      for (let p = 0; p < 100; p++) expect(w.mmu.translate(KERNEL + p * 0x1000, ACC_READ_SUP)).toBe(0x400000 + p * 0x1000);
+    }
+    expect(w.mmu.translate(at(47) + 0x1ff000, ACC_READ_SUP)).toBe(0x5ff000); // a slot filled after that
+    const wr = new WalkResult();
+    walk(w.mem, w.mmu.ctl, at(47), wr, new Float64Array(4));
+    w.mem.write32(wr.leafAddr, 0);
+    expect(w.mmu.translate(at(47) + 0x1ff000, ACC_READ_SUP)).toBe(0x5ff000); // still cached
+    w.mmu.flush();
+    expect(access(w, at(47) + 0x1ff000, ACC_READ_SUP)).toBe(0x0);
     expect(w.mmu.translate(at(20) + 0x3000, ACC_READ_SUP)).toBe(0x403000);
   });
 });

@@ -12,7 +12,7 @@ import { PhysicalAccess } from './physical-access.js';
 import { SPAN_2M, SPAN_1G, type WalkResult } from './paging.js';
 import { ACC_ANY_WRITE } from './access.js';
 
-export const TLB_BITS = 12;
+export const TLB_BITS = 14; // 64 MiB of 4 KiB pages (issue 11's pointer chase over 64 MiB missed on every access with 4096)
 export const TLB_SIZE = 1 << TLB_BITS;
 export const TLB_MASK = TLB_SIZE - 1;
 const PAGE = 4096;
@@ -43,6 +43,11 @@ export class TlbCache extends PhysicalAccess {
   private manyBases2M = false;
   /** The current PCID (CR3[11:0] with CR4.PCIDE = 1, else 0): TLB fills are tagged with it. */
   protected pcid = 0;
+  // The slots filled since the last full flush (every slot with a key is listed, some twice), so
+  // flushes and scans visit those instead of the whole TLB; past TLB_SIZE fills, they visit all.
+  private readonly used = new Int32Array(TLB_SIZE);
+  private nUsed = 0;
+  private usedAll = false;
 
   constructor(mem: PhysicalMemory) {
     super(mem);
@@ -51,22 +56,41 @@ export class TlbCache extends PhysicalAccess {
 
   /** Flushes every PCID's entries (all of them, or all but the global ones). */
   flush(keepGlobal = false): void {
-    if (!keepGlobal) { this.tag.fill(NaN); this.key.fill(NaN); this.nBases2M = 0; this.manyBases2M = this.has1G = false; return; }
-    for (let i = 0; i < TLB_SIZE; i++) if (!this.globalEntry[i]) this.tag[i] = this.key[i] = NaN;
+    if (!keepGlobal) {
+      if (this.usedAll) { this.tag.fill(NaN); this.key.fill(NaN); }
+      else for (let k = 0; k < this.nUsed; k++) this.tag[this.used[k]!] = this.key[this.used[k]!] = NaN;
+      this.nUsed = 0; this.usedAll = false;
+      this.nBases2M = 0; this.manyBases2M = this.has1G = false;
+      return;
+    }
+    this.dropUsed(-1, true);
   }
 
   /** Flushes the non-global entries of `pcid` (MOV CR3 with PCIDE = 1 and bit 63 clear, SDM §4.10.4.1). */
   flushPcid(pcid: number, keepGlobal: boolean): void {
-    for (let i = 0; i < TLB_SIZE; i++) {
-      if (this.owner[i] === pcid && !(keepGlobal && this.globalEntry[i])) this.tag[i] = this.key[i] = NaN;
+    this.dropUsed(pcid, keepGlobal);
+  }
+
+  /** Drops the entries of `pcid` (-1: of every PCID), global ones kept with `keepGlobal`; the list keeps the rest. */
+  private dropUsed(pcid: number, keepGlobal: boolean): void {
+    const all = this.usedAll, n = all ? TLB_SIZE : this.nUsed;
+    let kept = 0;
+    for (let k = 0; k < n; k++) {
+      const i = all ? k : this.used[k]!;
+      if (this.key[i] !== this.key[i]) continue; // empty (NaN)
+      if ((pcid < 0 || this.owner[i] === pcid) && !(keepGlobal && this.globalEntry[i])) this.tag[i] = this.key[i] = NaN;
+      else this.used[kept++] = i; // kept <= k: the list is rewritten behind the scan
     }
+    this.nUsed = kept; this.usedAll = false;
   }
 
   /** Makes `pcid` current: its entries (and, with CR4.PGE, global ones) become visible, others hide. */
   setPcid(pcid: number, globals: boolean): void {
     if (pcid === this.pcid) return;
     this.pcid = pcid;
-    for (let i = 0; i < TLB_SIZE; i++) {
+    const all = this.usedAll, n = all ? TLB_SIZE : this.nUsed;
+    for (let k = 0; k < n; k++) {
+      const i = all ? k : this.used[k]!;
       this.tag[i] = this.owner[i] === pcid || (globals && this.globalEntry[i]) ? this.key[i]! : NaN;
     }
   }
@@ -79,7 +103,7 @@ export class TlbCache extends PhysicalAccess {
     // A large page is cached as 4 KiB slices: drop every slice of a large page holding `lin`
     // (SDM §4.10.4.1: INVLPG invalidates the whole page, whatever its size).
     if (this.nBases2M !== 0 || this.manyBases2M) this.invalidate2M(vpn);
-    if (this.has1G) this.dropLarge(vpn, SPAN_1G, TLB_SIZE);
+    if (this.has1G) this.dropLarge(vpn, SPAN_1G);
   }
 
   private invalidate2M(vpn: number): void {
@@ -88,7 +112,7 @@ export class TlbCache extends PhysicalAccess {
     while (i < this.nBases2M && b[i] !== base) i++;
     if (i < this.nBases2M) b[i] = b[--this.nBases2M]!;
     else if (!this.manyBases2M) return;
-    this.dropLarge(vpn, SPAN_2M, SPAN_2M);
+    this.dropLarge(vpn, SPAN_2M);
   }
 
   private noteBase2M(vpn: number): void {
@@ -99,17 +123,22 @@ export class TlbCache extends PhysicalAccess {
     else this.manyBases2M = true;
   }
 
-  /** Drops entries of `span`-page leaves covering `vpn`; their slots lie within `slots` of the aligned base's. */
-  private dropLarge(vpn: number, span: number, slots: number): void {
+  /** Drops entries of `span`-page leaves covering `vpn` (their slots: the filled ones, or the span's from the aligned base's). */
+  private dropLarge(vpn: number, span: number): void {
     const base = vpn - (vpn & (span - 1)); // span is a power of two; & of a negative VPN is its two's-complement low bits
-    for (let j = 0; j < slots; j++) {
-      const i = (base + j) & TLB_MASK, k = this.key[i]!;
+    const listed = !this.usedAll && this.nUsed < span, n = listed ? this.nUsed : Math.min(span, TLB_SIZE);
+    for (let j = 0; j < n; j++) {
+      const i = listed ? this.used[j]! : (base + j) & TLB_MASK, k = this.key[i]!;
       if (this.span[i] === span && k >= base && k < base + span) this.tag[i] = this.key[i] = NaN;
     }
   }
 
   /** Fills slot `s` for page `vpn` from a walk: `grant` is the permission byte, `slot` the frame's memory (none: MMIO or a hole). */
   protected fill(s: number, vpn: number, w: WalkResult, slot: MemorySlot | undefined, grant: number): void {
+    if (this.key[s] !== this.key[s] && !this.usedAll) { // empty (NaN): list it
+      if (this.nUsed < TLB_SIZE) this.used[this.nUsed++] = s;
+      else this.usedAll = true;
+    }
     this.tag[s] = this.key[s] = vpn;
     this.owner[s] = this.pcid;
     this.phys[s] = w.physPage;
@@ -134,6 +163,10 @@ export class TlbCache extends PhysicalAccess {
 
   /** Takes write permission back from every entry that maps the frame at `pa`. */
   private revokeWrite(pa: number): void {
-    for (let i = 0; i < TLB_SIZE; i++) if (this.phys[i] === pa) this.perm[i] = this.perm[i]! & ~ACC_ANY_WRITE;
+    const all = this.usedAll, n = all ? TLB_SIZE : this.nUsed;
+    for (let k = 0; k < n; k++) {
+      const i = all ? k : this.used[k]!;
+      if (this.phys[i] === pa) this.perm[i] = this.perm[i]! & ~ACC_ANY_WRITE;
+    }
   }
 }
