@@ -213,11 +213,13 @@ const setcc: Template = (e, i) => {
   return true;
 };
 
-/** PUSH r64 and POP r64: the slot written or read first, RSP moved once that succeeded (SDM PUSH, POP). */
+/** PUSH r64, PUSH imm (sign-extended to 64 bits) and POP r64: the slot written or read first, RSP moved once that succeeded (SDM PUSH, POP). */
 const push: Template = (e, i) => {
-  if (i.isMem || i.opSize !== 8 || kinds(i) !== 'Z') return false;
+  const k = kinds(i);
+  if (i.isMem || i.opSize !== 8 || (k !== 'Z' && k !== 'I')) return false;
   e.stackSlot(-8);
-  e.line(`M.write64(ea, ${e.lo(i.rm)}, ${e.hi(i.rm)});`); // PUSH RSP pushes the old value
+  if (k === 'I') e.line(`M.write64(ea, ${i.imm}, ${i.immHi});`);
+  else e.line(`M.write64(ea, ${e.lo(i.rm)}, ${e.hi(i.rm)});`); // PUSH RSP pushes the old value
   e.moveStack(-8);
   e.afterWrite();
   return true;
