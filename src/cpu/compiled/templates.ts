@@ -12,7 +12,7 @@ import { Vector } from '../../arch/vectors.js';
 import { CANON_LIMIT } from '../operands.js';
 import type { ExecutorName } from '../../isa/executors.js';
 import { ALU_CMP, ALU_SUB, ALU_TEST } from '../../isa/executors.js';
-import { BASE_RIP, type Insn } from '../../isa/insn.js';
+import { BASE_RIP, PFX_LOCK, type Insn } from '../../isa/insn.js';
 import { aluSource, incDecSource, shiftSource, SOURCE_SHIFTS, imulSource, IMUL_OVERFLOW_NAME, type Operand } from '../exec/alu-source.js';
 import { shiftOp } from '../exec/shift.js';
 import { imulOverflow64 } from '../exec/muldiv.js';
@@ -44,12 +44,27 @@ function readMemory(e: Emitter, size: number): void {
   else e.line(`v = M.read${size * 8}(ea);`);
 }
 
-/** ADD OR ADC SBB AND SUB XOR CMP TEST: register and immediate forms; memory as a source (or CMP/TEST's operand). */
+/**
+ * ADD OR ADC SBB AND SUB XOR CMP TEST: register and immediate forms, memory as
+ * a source or CMP/TEST's operand, and memory as the destination: its write
+ * permission probed before the read (as the operand stage does: a fault
+ * reports a write), so the store after the flags cannot fault. LOCK runs on the handler.
+ */
 const alu: Template = (e, i) => {
   const op = i.param, size = i.size0, k = kinds(i);
   const writes = op !== ALU_CMP && op !== ALU_TEST;
-  if (i.isMem && (writes && k !== 'GE' || !Emitter.canAddress(i))) return false; // read-modify-write: the interpreter's operand stage
+  if (i.isMem && (!Emitter.canAddress(i) || (i.prefixes & PFX_LOCK) !== 0)) return false;
   if (k !== 'EG' && k !== 'GE' && k !== 'EI' && k !== 'fixedI') return false;
+  if (i.isMem && writes && k !== 'GE') {
+    e.ea();
+    e.line(`M.probeWrite(ea, ${size});`);
+    e.line(size === 8 ? 'v = M.read64(ea); w = M.hi;' : `v = M.read${size * 8}(ea);`);
+    const b = k === 'EI' ? { lo: String(i.imm), hi: String(i.immHi) } : registerOperand(e, size, i.reg);
+    e.line(aluSource(op, size, { lo: 'v', hi: 'w' }, b, 'v', 'w', e.writeFlags()));
+    e.line(size === 8 ? 'M.write64(ea, v, w);' : `M.write${size * 8}(ea, v);`);
+    e.afterWrite();
+    return true;
+  }
   // The destination operand a: register d, or the memory operand of CMP/TEST (read into v/w).
   // The source b: register s, the memory operand (GE), or the immediate.
   const d = k === 'GE' ? i.reg : i.rm;
