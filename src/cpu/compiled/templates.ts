@@ -248,10 +248,19 @@ const pop: Template = (e, i) => {
   return true;
 };
 
-/** CALL rel32: the target checked, then the return address pushed (SDM CALL); `t` gets the target. */
+/** `t` = the 64-bit register r as a number, #GP(0) unless canonical (SDM JMP, CALL: near indirect). */
+function indirectTarget(e: Emitter, r: number): void {
+  e.mayFault();
+  e.line(`t = ${e.hi(r)} * ${TWO32} + (${e.lo(r)} >>> 0);`);
+  e.line(`if (t >= ${CANON_LIMIT} || t < ${-CANON_LIMIT}) c.raise(${Vector.GP}, 0);`);
+}
+
+/** CALL rel32 and CALL r64: the target checked, then the return address pushed (SDM CALL); `t` gets the target. */
 const call: Template = (e, i) => {
-  if (i.opSize !== 8 || kinds(i) !== 'J') return false;
-  e.branchTo(i.imm);
+  const k = kinds(i);
+  if (i.opSize !== 8 || (k !== 'J' && (k !== 'E' || i.isMem))) return false;
+  if (k === 'J') e.branchTo(i.imm);
+  else indirectTarget(e, i.rm);
   e.line('u = t;'); // the target, while the push uses t
   e.stackSlot(-8);
   e.line(`t = ${e.next}; w = Math.floor(t / ${TWO32}); M.write64(ea, (t - w * ${TWO32}) | 0, w);`);
@@ -277,9 +286,12 @@ const jcc: Template = (e, i) => {
   e.line(`} else t = ${e.next};`);
   return true;
 };
+/** JMP rel and JMP r64. */
 const jmp: Template = (e, i) => {
-  if (i.opSize !== 8 || kinds(i) !== 'J') return false;
-  e.branchTo(i.imm);
+  const k = kinds(i);
+  if (i.opSize !== 8 || (k !== 'J' && (k !== 'E' || i.isMem))) return false;
+  if (k === 'J') e.branchTo(i.imm);
+  else indirectTarget(e, i.rm);
   return true;
 };
 
