@@ -237,12 +237,6 @@ export class Emitter {
     this.set(RSP, `(${l} + ${delta}) | 0`, `${h} + ${delta < 0 ? `((${l} >>> 0) < ${-delta} ? -1 : 0)` : `((${l} >>> 0) + ${delta} > 0xffffffff ? 1 : 0)`}`);
   }
 
-  /** Emits register r = the number in `expr` (exact: within ±2^53), as its two int32 halves (uses t). */
-  setNumber(r: number, expr: string): void {
-    this.line(`t = ${expr};`);
-    this.set(r, `(t - Math.floor(t / ${TWO32}) * ${TWO32}) | 0`, `Math.floor(t / ${TWO32})`);
-  }
-
   /**
    * Source that leaves the region with RIP = `rip` after `count` instructions
    * of the block: through the one exit after the region's loop, which writes
@@ -311,7 +305,7 @@ export class Emitter {
   vectorFallback(last: boolean): void {
     const h = this.constant(this.insn.exec), i = this.constant(this.insn);
     this.mayFault();
-    this.line(`${this.sync()} c.insnStart = base + ${this.start}; c.rip = ${this.next}; ${h}(c, ${i});`);
+    this.line(`${this.sync()} c.insnStart = base + ${this.start}; c.rip = ${this.next}; c.instructions = n + ${this.index}; ${h}(c, ${i});`);
     this.dirtyAll = false; // the context now holds every local
     this.dirtyNow.clear();
     this.afterWrite();
