@@ -27,6 +27,31 @@ describe.each(EXECUTION_PATHS)('instruction fetch (%s path)', (path) => {
     expect([m.cpu.cpl, m.cpu.cr2]).toEqual([3, SUPCODE + 3]);
   });
 
+  it('a supervisor page fetched at CPL 0, returned to at CPL 3 by SYSRET after the fetch left it: that fetch faults (P|U|I)', () => {
+    const m = new Machine();
+    m.pt.map(SUPCODE, 0x3f0000, 4096, { writable: false, user: false, executable: true });
+    m.cpu.msrs.set(0xc0000081, 0x0018000800000000n);
+    m.mem.u8.set([0xc3], 0x3f0000); // at SUPCODE: ret
+    // call SUPCODE (it returns here); sysret (REX.W) to SUPCODE at CPL 3
+    const code = [...jmpTo(SUPCODE).slice(0, 10), 0xff, 0xd0, ...movImm(RCX, SUPCODE), 0x48, 0x0f, 0x07];
+    const r = m.run(code, { path, regs: { [R11]: 0x2n } });
+    expect(outcome(r)).toBe('#PF(15)');
+    expect([m.cpu.cpl, m.cpu.cr2]).toEqual([3, SUPCODE]);
+  });
+
+  it('a code page the fetch left, remapped to another frame and invalidated by INVLPG: coming back runs the new frame', () => {
+    const m = new Machine();
+    m.pt.map(XA, 0x3f0000, 4096, { writable: false, user: false, executable: true });
+    m.mem.u8.set([0xbb, 1, 0, 0, 0, 0xc3], 0x3f0000); // mov ebx, 1; ret
+    m.mem.u8.set([0xbb, 2, 0, 0, 0, 0xc3], 0x3e0000); // mov ebx, 2; ret
+    const pte = pteWindow(m, XA, 0x720000);
+    // call XA; xor dword [pte], 0x10000 (frame 0x3f0000 to 0x3e0000); invlpg [XA]; call XA; hlt
+    const code = [...jmpTo(XA).slice(0, 10), 0xff, 0xd0, 0x81, 0x34, 0x25, ...abs32(pte), 0, 0, 1, 0,
+      0x0f, 0x01, 0x3c, 0x25, ...abs32(XA), 0xff, 0xd0, 0xf4];
+    expect(outcome(m.run(code, { path }))).toBe('halt');
+    expect(m.cpu.getReg64(RBX)).toBe(2n);
+  });
+
   it('an interrupt from CPL 3 to a handler in the same user page: with SMEP the handler’s fetch faults (P|I)', () => {
     const m = new Machine();
     // The handler is the NOP the user code ran first (already decoded): nop; int 0x80.

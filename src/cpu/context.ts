@@ -80,6 +80,8 @@ export interface RunContext extends ExecContext {
   stopReason: StopReason;
   /** Host debugging (host-debug.ts), or null: then the debug loop runs only for the guest's own debugging. */
   hostDebug: HostDebugHook | null;
+  /** What a compiled region caught and returned instead of rethrowing (compiled/emitter.ts THREW); null: nothing. */
+  regionThrew: unknown;
 }
 
 /** What the debug loop calls around each instruction while the host debugs (host-debug.ts). */

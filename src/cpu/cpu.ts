@@ -81,6 +81,7 @@ export class Cpu extends ArchState implements RunContext {
   readonly interceptVectors = new Uint8Array(256);
   /** Host debugging (host-debug.ts; set through attachHostDebug), or null. */
   hostDebug: HostDebugHook | null = null;
+  regionThrew: unknown = null;
   private hostWatch: HostDebugger | null = null;
 
   private featureSet: ReadonlySet<FeatureName>;
@@ -171,7 +172,7 @@ export class Cpu extends ArchState implements RunContext {
   setCpl(cpl: number): void {
     if (cpl !== this.cpl) {
       this.cpl = cpl;
-      this.interpreter.invalidateFetch();
+      this.interpreter.changedCpl();
     }
     this.mmu.setMode(cpl, (this.flagsRest & AC) !== 0);
   }
@@ -246,13 +247,18 @@ export class Cpu extends ArchState implements RunContext {
         this.repSingle = false;
         this.mmu.setWatch(debug ? (this.hostWatch ?? this.dataBreakpoints) : null);
       }
+      let thrown: unknown = null;
       try {
         if (debug) this.interpreter.runDebug(end, this.executionPath === 'reference');
         else if (this.executionPath === 'compiled') this.compiled.run(end);
         else if (this.executionPath === 'reference') this.interpreter.runReference(end);
         else this.interpreter.runInterp(end);
       } catch (e) {
-        this.handleThrow(e);
+        thrown = e;
+      }
+      if (this.regionThrew !== null) { thrown = this.regionThrew; this.regionThrew = null; }
+      if (thrown !== null) {
+        this.handleThrow(thrown);
         if (this.hostDebug !== null) this.hostDebug.afterEvent(this);
       }
       if ((this.stopReason as StopReason) === StopReason.Reschedule) this.stopReason = StopReason.None;

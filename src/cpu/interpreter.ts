@@ -13,14 +13,12 @@ import type { Insn } from '../isa/insn.js';
 import { Attr } from '../isa/table.js';
 import type { Handler, RunContext } from './context.js';
 import { CodeCache, FrameCode, PAGE } from './code-cache.js';
+import { RecentCodePages } from './recent-code-pages.js';
 import type { MemorySlot } from '../mmu/memory-slot.js';
 import { bindInstruction } from './exec/bind.js';
 import { CANON_LIMIT } from './operands.js';
 import { StopReason } from './stop-reason.js';
 import { beginInstruction, debugActive, endInstruction } from './debug.js';
-
-/** The largest page a leaf maps (SDM §4.5). */
-const GIB = 0x40000000;
 
 export class Interpreter {
   // Decoded code per mode (the same bytes decode differently as 64-, 32- and 16-bit code).
@@ -30,8 +28,12 @@ export class Interpreter {
   // The fetch shortcut: the code of the page RIP is on (fetchBase: its linear address;
   // NaN when there is none). The compiled tier dispatches through it too.
   fetchBase = NaN;
+  /** The bytes of the leaf that maps the shortcut's page (INVLPG elsewhere leaves it valid). */
+  private fetchLeaf = PAGE;
   fetchCode = new FrameCode(-1, MODE64);
   private fetchInsns: (Insn | undefined)[] = this.fetchCode.insns;
+  /** The pages the shortcut held lately (a page RIP comes back to is taken from here). */
+  private readonly recent = new RecentCodePages();
   /**
    * Bumped whenever code seen so far may no longer be what runs next: the fetch
    * shortcut dropped (CPL, paging, TLB changes) or decoded code dropped (a write
@@ -150,6 +152,14 @@ export class Interpreter {
   /** Fetches, decodes and binds the instruction at `rip`, caching it unless it crosses a page or runs on the reference path. */
   private fetch(rip: number): Insn {
     const c = this.c;
+    const k = this.referenceDepth === 0 ? this.recent.find(rip, c.cpl) : -1;
+    if (k >= 0) {
+      // A page the shortcut held since the last drop: its translation still holds (an ITLB hit).
+      const recent = this.recent;
+      this.setShortcut(recent.baseOf(k), recent.leafOf(k), recent.codeOf(k));
+      const insn = this.instructionAt(this.fetchCode, rip - this.fetchBase);
+      if (insn !== null) return insn;
+    }
     if (rip >= CANON_LIMIT || rip < -CANON_LIMIT) c.raise(Vector.GP, 0);
     // Compatibility mode (CS.L = 0 in IA-32e mode, SDM Vol. 3A §5.2.1): 32-bit code
     // with CS.D = 1, 16-bit code with CS.D = 0. Every CS load drops the fetch shortcut,
@@ -195,9 +205,8 @@ export class Interpreter {
         c.mmu.protectCodeFrame(pa - off);
       }
       if (shortcut) {
-        this.fetchBase = rip - off;
-        this.fetchCode = page;
-        this.fetchInsns = page.insns;
+        this.setShortcut(rip - off, c.mmu.leafBytesAt(lin), page);
+        this.recent.remember(rip - off, this.fetchLeaf, page, c.cpl);
       } else this.fetchBase = NaN;
       const insn = this.instructionAt(page, off, slot);
       if (insn !== null) return insn;
@@ -235,19 +244,35 @@ export class Interpreter {
     return insn;
   }
 
-  /** Forgets the fetch shortcut (a TLB flush, a CPL or paging change). */
+  private setShortcut(base: number, leaf: number, code: FrameCode): void {
+    this.fetchBase = base;
+    this.fetchLeaf = leaf;
+    this.fetchCode = code;
+    this.fetchInsns = code.insns;
+  }
+
+  /** Forgets the fetch shortcut and the recent pages (a TLB flush, a paging or CS mode change). */
   invalidateFetch(): void {
+    this.fetchBase = NaN;
+    this.recent.clear();
+    this.epoch++;
+  }
+
+  /** A CPL change: the shortcut goes (its permission was the old CPL's); the recent pages are per CPL. */
+  changedCpl(): void {
     this.fetchBase = NaN;
     this.epoch++;
   }
 
   /**
    * After an INVLPG of `lin`: the shortcut is a cached translation of one code
-   * page; it goes when that page may share the invalidated page (a leaf maps at
-   * most the 1 GiB around `lin`), else it stays, as another page's ITLB entry would.
+   * page; it goes when `lin` lies in the leaf that mapped it (4 KiB, 2 MiB or
+   * 1 GiB), else it stays, as another page's ITLB entry would (SDM §4.10.4.1).
    */
   invalidateFetchFor(lin: number): void {
-    if (Math.floor(lin / GIB) === Math.floor(this.fetchBase / GIB)) this.invalidateFetch();
+    this.recent.dropFor(lin);
+    const leaf = this.fetchLeaf;
+    if (Math.floor(lin / leaf) === Math.floor(this.fetchBase / leaf)) this.invalidateFetch();
   }
 
   /** Self-modifying code: a write hit a frame we hold decoded instructions for. */

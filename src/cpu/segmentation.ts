@@ -5,7 +5,7 @@
 import { Vector } from '../arch/vectors.js';
 import { SEG_CS, SEG_SS } from '../arch/registers.js';
 import {
-  ATTR_P, ATTR_S, ATTR_TYPE, ATTR_G, TYPE_ACCESSED, TYPE_CODE, TYPE_EC, TYPE_RW, dplOf, isCodeSegment, isDataSegment,
+  ATTR_P, ATTR_S, ATTR_L, ATTR_DB, ATTR_TYPE, ATTR_G, TYPE_ACCESSED, TYPE_CODE, TYPE_EC, TYPE_RW, dplOf, isCodeSegment, isDataSegment,
 } from '../arch/descriptors.js';
 import { ACC_READ_SUP, ACC_WRITE_SUP } from '../mmu/mmu.js';
 import type { ExecContext } from './context.js';
@@ -95,9 +95,11 @@ export function setSegment(c: ExecContext, seg: number, sel: number, base: numbe
  * selects 64-bit or compatibility mode: interpreter.ts).
  */
 export function loadCodeSegment(c: ExecContext, selector: number, base: number, limit: number, attr: number, cpl: number): void {
+  // The fetch shortcut holds while how code is fetched and decoded stays: CPL (setCpl drops it), mode, base and limit.
+  const same = ((c.segAttr[SEG_CS]! ^ attr) & (ATTR_L | ATTR_DB)) === 0 && c.segBase[SEG_CS] === base && c.segLimit[SEG_CS] === limit;
   setSegment(c, SEG_CS, (selector & ~3) | cpl, base, limit, attr);
   c.setCpl(cpl);
-  c.invalidateFetch();
+  if (!same) c.invalidateFetch();
 }
 
 /** SS after a privilege change through a gate in IA-32e mode: a null selector with RPL = the new CPL. */

@@ -106,6 +106,16 @@ export class TlbCache extends PhysicalAccess {
     if (this.has1G) this.dropLarge(vpn, SPAN_1G);
   }
 
+  /**
+   * The bytes the leaf behind the cached translation of `lin` maps (4 KiB, 2 MiB or 1 GiB); 1 GiB,
+   * the largest leaf, when the TLB holds no entry for it. INVLPG of an address outside that leaf
+   * leaves the translation valid (SDM §4.10.4.1).
+   */
+  leafBytesAt(lin: number): number {
+    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
+    return (this.tag[s] === vpn ? this.span[s]! : SPAN_1G) * PAGE;
+  }
+
   private invalidate2M(vpn: number): void {
     const base = vpn - (vpn & (SPAN_2M - 1)), b = this.bases2M;
     let i = 0;

@@ -16,7 +16,7 @@ import { PAGE, type CompiledBlock, type FrameCode } from '../code-cache.js';
 import type { Interpreter } from '../interpreter.js';
 import { StopReason } from '../stop-reason.js';
 import { checkExceptionClass } from '../legality.js';
-import { Emitter, STEP, type BlockInsn } from './emitter.js';
+import { Emitter, STEP, THREW, type BlockInsn } from './emitter.js';
 import { TEMPLATES, type Template } from './templates.js';
 
 /**
@@ -50,7 +50,7 @@ export class CompiledTier {
 
   constructor(private readonly c: RunContext, private readonly it: Interpreter) {}
 
-  /** Runs until a stop reason or `end` instructions retired. */
+  /** Runs until a stop reason, `end` instructions retired, or a region's throw (left in c.regionThrew). */
   run(end: number): void {
     const c = this.c, it = this.it;
     while (c.stopReason === StopReason.None && c.instructions < end) {
@@ -62,8 +62,9 @@ export class CompiledTier {
           let b = code.blocks === null ? undefined : code.blocks[off];
           if (b === undefined) b = this.warm(code, off);
           if (b && c.instructions + b.count <= end) {
-            if (b.run(c, rip - off, end) !== STEP) continue;
-            it.step(); // the one instruction the region left to the interpreter
+            const r = b.run(c, rip - off, end);
+            if (r === STEP) it.step(); // the one instruction the region left to the interpreter
+            else if (r === THREW) return;
             continue;
           }
         }

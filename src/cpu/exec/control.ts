@@ -191,5 +191,4 @@ export const iret: Handler = (c, i) => {
     }
   }
   c.rip = target;
-  c.invalidateFetch();
 };
