@@ -338,7 +338,7 @@ export class Vm {
     }
     const flat = { writable: flags.writable ?? true, user: flags.user ?? false, executable: flags.executable ?? false };
     this.pageTables.map(Number(lin), Number(gpa), 4096, flat);
-    this.cpu.mmu.invalidatePage(Number(lin));
+    this.cpu.invalidatePage(Number(lin)); // the TLB entry and any fetch shortcut of the page
   }
 
   /**
