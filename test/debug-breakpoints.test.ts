@@ -143,6 +143,21 @@ describe.each(EXECUTION_PATHS)('breakpoints (%s path)', (path) => {
     expect([outcome(run(p, [0x68, 0, 0, 1, 0, 0x9d, ...NOP])), p.cpu.rip - CODE]).toEqual(['#DB', 6]);
   });
 
+  it('IRET with RF = 1 and no breakpoint enabled: RF is still 1 at the boundary after IRET, and cleared as the next instruction starts', () => {
+    const target = CODE + 2;
+    const code = [0x48, 0xcf, ...NOP, ...HLT]; // iretq to `target`: nop; hlt
+    const returning = () => {
+      const m = machine();
+      [target, 0x08, 0x2 | RF, 0x801f80, 0x10].forEach((w, k) => m.mem.write64(phys(m, 0x801f00) + 8 * k, BigInt(w)));
+      return m;
+    };
+    let m = returning();
+    run(m, code, { regs: { [RSP]: 0x801f00n }, maxInstructions: 1 });
+    expect([m.cpu.rip - CODE, m.cpu.getRflags() & RF]).toEqual([2, RF]);
+    m = returning();
+    expect([outcome(run(m, code, { regs: { [RSP]: 0x801f00n } })), m.cpu.getRflags() & RF]).toEqual(['halt', 0]);
+  });
+
   it('DR6: B0-B3 set for every matching breakpoint, enabled or not, when a #DB is taken; never cleared; BS with TF', () => {
     // DR0 (disabled) and DR1 (enabled) both watch the write.
     const d7 = dr7(1, RW.write, 4) | (RW.write << 16) | (LEN[4]! << 18);

@@ -13,7 +13,7 @@ import { ATTR_DB, ATTR_L } from '../arch/descriptors.js';
 import type { FeatureName } from '../isa/features.js';
 import type { CpuVendor } from '../arch/vendor.js';
 import { ArchState, Shadow } from './state.js';
-import { DataBreakpoints, debugActive, syncBreakpoints } from './debug.js';
+import { DataBreakpoints, clearInertResumeFlag, debugActive, syncBreakpoints } from './debug.js';
 import type { HostDebugHook, RunContext } from './context.js';
 import type { HostDebugger } from './host-debug.js';
 import { Interpreter } from './interpreter.js';
@@ -239,6 +239,7 @@ export class Cpu extends ArchState implements RunContext {
     syncBreakpoints(this); // the host may have written DR0-DR7
     while (this.stopReason === StopReason.None) {
       if (this.instructions >= end) { this.stopReason = StopReason.Limit; break; }
+      if (this.hostDebug === null) clearInertResumeFlag(this); // the next instruction starts here
       const debug = this.hostDebug !== null || debugActive(this);
       // A MOV SS shadow never spans the switch from the fast loop (which does not track it).
       if (debug && !this.debugSlice) this.interruptShadow = Shadow.None;

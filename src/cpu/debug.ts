@@ -53,6 +53,17 @@ export function syncBreakpoints(c: ExecContext): void {
   }
 }
 
+/**
+ * RF with no breakpoint enabled, no single-step and no trap due suppresses
+ * nothing: the run loop clears it itself as the next instruction starts (what
+ * beginInstruction would do, SDM §17.3.1.1) and stays on the fast loop. An
+ * IRETQ from a fault handler returns with RF = 1 (delivery pushed it), so
+ * otherwise every retried fault would take the debug loop for one instruction.
+ */
+export function clearInertResumeFlag(c: ExecContext): void {
+  if ((c.flagsRest & (TF | RF)) === RF && (c.dr7 & DR7_ENABLES) === 0 && c.dbDeferred === 0 && !c.stepTrap) c.flagsRest &= ~RF;
+}
+
 /** Whether the run loop must take the debug loop. */
 export function debugActive(c: ExecContext): boolean {
   return (c.flagsRest & (TF | RF)) !== 0 || (c.dr7 & DR7_ENABLES) !== 0 || c.dbDeferred !== 0 || c.stepTrap;
