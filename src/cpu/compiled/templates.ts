@@ -18,6 +18,7 @@ import { shiftOp } from '../exec/shift.js';
 import { imulOverflow64 } from '../exec/muldiv.js';
 import { VEC_OPS, type VecOp } from '../../isa/vector-ops.js';
 import { DWORD_LANES, DWORD_SHIFT_LANES, MOVE_LANES, dwordLanesSource } from '../exec/vector-source.js';
+import { Attr } from '../../isa/table.js';
 import { Emitter } from './emitter.js';
 
 /** Emits the instruction's code, or returns false (before emitting anything) to leave it to the interpreter's handler. */
@@ -300,11 +301,29 @@ const nop: Template = () => true;
 // SSE register forms whose lanes are defined as source (exec/vector-source.ts):
 // inline on the vector registers, which stay in the context (no local to
 // write back). Other forms run on their handlers (tier.ts: vectorFallback).
-/** MOVAPS MOVUPS MOVDQA MOVDQU … between XMM registers. */
+/**
+ * MOVAPS MOVUPS MOVDQA MOVDQU … between XMM registers, and their 16-byte loads and
+ * stores as the handler does them (sse-operands.ts readVec/writeVec): #GP(0) when an
+ * aligned form's address is not 16-aligned, then every byte probed before any is
+ * moved, so neither the register nor memory changes if the access faults.
+ */
 const movVec: Template = (e, i) => {
-  if (i.isMem) return false;
-  const toV = i.row.operands[0]!.kind === 'V';
-  e.line(dwordLanesSource(MOVE_LANES, e.vectors(), String(toV ? i.reg : i.rm), String(toV ? i.rm : i.reg)));
+  const toV = i.row.operands[0]!.kind === 'V', X = e.vectors();
+  if (!i.isMem) {
+    e.line(dwordLanesSource(MOVE_LANES, X, String(toV ? i.reg : i.rm), String(toV ? i.rm : i.reg)));
+    return true;
+  }
+  if (!Emitter.canAddress(i) || i.memSize !== 16) return false;
+  e.ea();
+  if ((i.row.attrs & Attr.A16) !== 0) e.line(`if ((ea & 15) !== 0) c.raise(${Vector.GP}, 0);`);
+  const x = i.reg * 8;
+  if (toV) {
+    e.line('M.probeRead(ea, 16); v = M.read64(ea); w = M.hi; u = M.read64(ea + 8);');
+    e.line(`${X}[${x}] = v; ${X}[${x + 1}] = w; ${X}[${x + 2}] = u; ${X}[${x + 3}] = M.hi;`);
+  } else {
+    e.line(`M.probeWrite(ea, 16); M.write64(ea, ${X}[${x}], ${X}[${x + 1}]); M.write64(ea + 8, ${X}[${x + 2}], ${X}[${x + 3}]);`);
+    e.afterWrite();
+  }
   return true;
 };
 /** The dword operations of vecInt on XMM registers. */
