@@ -103,5 +103,9 @@ diffSuite(
     s.form('.byte 0x66, 0xe3, 0x00', std({ ops: [R('rcx', 64, { edges: [0n, 1n, 0x100000000n] })], random: 10 }), { name: 'jrcxz rel8 with 66 prefix' });
     s.form('call 1f; jmp 2f; 1: .byte 0x66, 0xc2, 0x08, 0x00; 2:', std({ ops: [], random: 10 }), { name: 'retw $8 (66 c2)' });
     s.form('movq (%rsi), %rax; jmp *%rax', std({ ops: [M(64, { edges: [0n], gen: () => 0n })], edges: false, random: 2 }), { name: 'jmp to address 0 (#PF fetch)' });
+    // Through memory to a non-canonical target: #GP(0) at the branch, nothing pushed (SDM JMP, CALL: near indirect).
+    const nonCanonical = [0x8000000000000000n, 0x0000800000000000n, 0xffff7fffffffffffn];
+    s.form('jmp *(%rsi)', std({ ops: [M(64, { edges: nonCanonical, gen: () => nonCanonical[0]! })], edges: true, random: 0 }), { name: 'jmp *(mem) to non-canonical targets' });
+    s.form('call *(%rsi)', std({ ops: [M(64, { edges: nonCanonical, gen: () => nonCanonical[0]! })], edges: true, random: 0 }), { name: 'call *(mem) to non-canonical targets' });
   },
 );

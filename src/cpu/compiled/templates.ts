@@ -7,7 +7,7 @@
 // are inlined from their one definition as source (exec/alu-source.ts,
 // flags-source.ts), which the interpreter's cores are built from too;
 // RCL/RCR call the interpreter's core: the semantics are written once.
-import { RSP } from '../../arch/registers.js';
+import { RAX, RDX, RSP } from '../../arch/registers.js';
 import { Vector } from '../../arch/vectors.js';
 import { CANON_LIMIT } from '../operands.js';
 import type { ExecutorName } from '../../isa/executors.js';
@@ -249,19 +249,26 @@ const pop: Template = (e, i) => {
   return true;
 };
 
-/** `t` = the 64-bit register r as a number, #GP(0) unless canonical (SDM JMP, CALL: near indirect). */
-function indirectTarget(e: Emitter, r: number): void {
-  e.mayFault();
-  e.line(`t = ${e.hi(r)} * ${TWO32} + (${e.lo(r)} >>> 0);`);
+/** `t` = the 64-bit target in a register or the memory operand as a number, #GP(0) unless canonical (SDM JMP, CALL: near indirect). */
+function indirectTarget(e: Emitter, i: Insn): void {
+  if (i.isMem) {
+    e.ea();
+    e.line(`v = M.read64(ea); t = M.hi * ${TWO32} + (v >>> 0);`);
+  } else {
+    e.mayFault();
+    e.line(`t = ${e.hi(i.rm)} * ${TWO32} + (${e.lo(i.rm)} >>> 0);`);
+  }
   e.line(`if (t >= ${CANON_LIMIT} || t < ${-CANON_LIMIT}) c.raise(${Vector.GP}, 0);`);
 }
+/** Whether a near JMP/CALL is one the templates take: rel32, or through a 64-bit register or memory operand. */
+const nearBranch = (i: Insn, k: string): boolean => i.opSize === 8 && (k === 'J' || (k === 'E' && (!i.isMem || Emitter.canAddress(i))));
 
-/** CALL rel32 and CALL r64: the target checked, then the return address pushed (SDM CALL); `t` gets the target. */
+/** CALL rel32, r64 and m64: the target read and checked, then the return address pushed (SDM CALL); `t` gets the target. */
 const call: Template = (e, i) => {
   const k = kinds(i);
-  if (i.opSize !== 8 || (k !== 'J' && (k !== 'E' || i.isMem))) return false;
+  if (!nearBranch(i, k)) return false;
   if (k === 'J') e.branchTo(i.imm);
-  else indirectTarget(e, i.rm);
+  else indirectTarget(e, i);
   e.line('u = t;'); // the target, while the push uses t
   e.stackSlot(-8);
   e.line(`t = ${e.next}; w = Math.floor(t / ${TWO32}); M.write64(ea, (t - w * ${TWO32}) | 0, w);`);
@@ -287,16 +294,32 @@ const jcc: Template = (e, i) => {
   e.line(`} else t = ${e.next};`);
   return true;
 };
-/** JMP rel and JMP r64. */
+/** JMP rel, r64 and m64. */
 const jmp: Template = (e, i) => {
   const k = kinds(i);
-  if (i.opSize !== 8 || (k !== 'J' && (k !== 'E' || i.isMem))) return false;
+  if (!nearBranch(i, k)) return false;
   if (k === 'J') e.branchTo(i.imm);
-  else indirectTarget(e, i.rm);
+  else indirectTarget(e, i);
   return true;
 };
 
 const nop: Template = () => true;
+
+/** CBW/CWDE/CDQE: the lower half of rAX sign-extended into rAX (a 16-bit write keeps RAX's upper bits, a 32-bit one clears them). */
+const cbw: Template = (e, i) => {
+  const a = e.lo(RAX);
+  if (i.opSize === 2) e.set(RAX, `(${a} & -65536) | (((${a} << 24) >> 24) & 0xffff)`, e.hi(RAX));
+  else if (i.opSize === 4) e.set(RAX, `(${a} << 16) >> 16`, '0');
+  else e.set(RAX, a, `${a} >> 31`);
+  return true;
+};
+/** CWD/CDQ/CQO: rDX = the sign of rAX. */
+const cwd: Template = (e, i) => {
+  if (i.opSize === 2) e.set(RDX, `(${e.lo(RDX)} & -65536) | (((${e.lo(RAX)} << 16) >> 31) & 0xffff)`, e.hi(RDX));
+  else if (i.opSize === 4) e.set(RDX, `${e.lo(RAX)} >> 31`, '0');
+  else e.set(RDX, `${e.hi(RAX)} >> 31`, `${e.hi(RAX)} >> 31`);
+  return true;
+};
 
 // SSE register forms whose lanes are defined as source (exec/vector-source.ts):
 // inline on the vector registers, which stay in the context (no local to
@@ -346,5 +369,5 @@ const DWORD_SHIFT_OPS: readonly VecOp[] = ['pslldi', 'psrldi', 'psradi'];
 /** The templates by executor; an executor without one always runs on its interpreter handler. */
 export const TEMPLATES: { readonly [K in ExecutorName]?: Template } = {
   movVec, vecInt, vecShiftImm,
-  alu, incdec, neg, not, mov, movzx: extend(false), movsx: extend(true), lea, shift, imul, cmov, setcc, push, pop, call, ret, jcc, jmp, nop,
+  alu, incdec, neg, not, mov, movzx: extend(false), movsx: extend(true), lea, shift, imul, cmov, setcc, cbw, cwd, push, pop, call, ret, jcc, jmp, nop,
 };
