@@ -52,6 +52,19 @@ describe.each(EXECUTION_PATHS)('instruction fetch (%s path)', (path) => {
     expect(m.cpu.getReg64(RBX)).toBe(2n);
   });
 
+  it('the code page running remaps itself to another frame and INVLPGs itself: its next branch within the page runs the new frame', () => {
+    const m = new Machine();
+    m.pt.map(XA, 0x3f0000, 4096, { writable: false, user: false, executable: true });
+    const pte = pteWindow(m, XA, 0x720000);
+    // at XA in both frames: xor dword [pte], 0x10000 (frame 0x3f0000 to 0x3e0000); invlpg [XA]; jmp XA + 0x100
+    const head = [0x81, 0x34, 0x25, ...abs32(pte), 0, 0, 1, 0, 0x0f, 0x01, 0x3c, 0x25, ...abs32(XA), 0xe9, ...abs32(0x100 - 24)]; // 24 bytes
+    m.mem.u8.set(head, 0x3f0000); m.mem.u8.set(head, 0x3e0000);
+    m.mem.u8.set([0xbb, 1, 0, 0, 0, 0xf4], 0x3f0100); // mov ebx, 1; hlt
+    m.mem.u8.set([0xbb, 2, 0, 0, 0, 0xf4], 0x3e0100); // mov ebx, 2; hlt
+    expect(outcome(m.run(jmpTo(XA), { path }))).toBe('halt');
+    expect(m.cpu.getReg64(RBX)).toBe(2n);
+  });
+
   it('an interrupt from CPL 3 to a handler in the same user page: with SMEP the handler’s fetch faults (P|I)', () => {
     const m = new Machine();
     // The handler is the NOP the user code ran first (already decoded): nop; int 0x80.

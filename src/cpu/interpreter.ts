@@ -28,11 +28,9 @@ export class Interpreter {
   // The fetch shortcut: the code of the page RIP is on (fetchBase: its linear address;
   // NaN when there is none). The compiled tier dispatches through it too.
   fetchBase = NaN;
-  /** The bytes of the leaf that maps the shortcut's page (INVLPG elsewhere leaves it valid). */
-  private fetchLeaf = PAGE;
   fetchCode = new FrameCode(-1, MODE64);
   private fetchInsns: (Insn | undefined)[] = this.fetchCode.insns;
-  /** The pages the shortcut held lately (a page RIP comes back to is taken from here). */
+  /** The pages the shortcut held lately, the current one included (a page RIP comes back to is taken from here). */
   private readonly recent = new RecentCodePages();
   /**
    * Bumped whenever code seen so far may no longer be what runs next: the fetch
@@ -156,7 +154,7 @@ export class Interpreter {
     if (k >= 0) {
       // A page the shortcut held since the last drop: its translation still holds (an ITLB hit).
       const recent = this.recent;
-      this.setShortcut(recent.baseOf(k), recent.leafOf(k), recent.codeOf(k));
+      this.setShortcut(recent.baseOf(k), recent.codeOf(k));
       const insn = this.instructionAt(this.fetchCode, rip - this.fetchBase);
       if (insn !== null) return insn;
     }
@@ -205,8 +203,8 @@ export class Interpreter {
         c.mmu.protectCodeFrame(pa - off);
       }
       if (shortcut) {
-        this.setShortcut(rip - off, c.mmu.leafBytesAt(lin), page);
-        this.recent.remember(rip - off, this.fetchLeaf, page, c.cpl);
+        this.setShortcut(rip - off, page);
+        this.recent.remember(rip - off, c.mmu.leafBytesAt(lin), page, c.cpl);
       } else this.fetchBase = NaN;
       const insn = this.instructionAt(page, off, slot);
       if (insn !== null) return insn;
@@ -244,9 +242,8 @@ export class Interpreter {
     return insn;
   }
 
-  private setShortcut(base: number, leaf: number, code: FrameCode): void {
+  private setShortcut(base: number, code: FrameCode): void {
     this.fetchBase = base;
-    this.fetchLeaf = leaf;
     this.fetchCode = code;
     this.fetchInsns = code.insns;
   }
@@ -265,14 +262,13 @@ export class Interpreter {
   }
 
   /**
-   * After an INVLPG of `lin`: the shortcut is a cached translation of one code
-   * page; it goes when `lin` lies in the leaf that mapped it (4 KiB, 2 MiB or
-   * 1 GiB), else it stays, as another page's ITLB entry would (SDM §4.10.4.1).
+   * After an INVLPG of `lin`: the shortcut and the recent pages are cached
+   * translations of code pages; they go when `lin` lies in the leaf that mapped
+   * one of them (4 KiB, 2 MiB or 1 GiB; the shortcut's page is always among
+   * them), else they stay, as other pages' ITLB entries would (SDM §4.10.4.1).
    */
   invalidateFetchFor(lin: number): void {
-    this.recent.dropFor(lin);
-    const leaf = this.fetchLeaf;
-    if (Math.floor(lin / leaf) === Math.floor(this.fetchBase / leaf)) this.invalidateFetch();
+    if (this.recent.holdsLeafOf(lin)) this.invalidateFetch();
   }
 
   /** Self-modifying code: a write hit a frame we hold decoded instructions for. */

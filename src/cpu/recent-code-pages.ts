@@ -4,8 +4,8 @@
 // SYSCALL entry and the user loop — takes the shortcut of a page it came back
 // to from here instead of translating and looking up its frame again. Entries
 // are per CPL (the translation's permission is); every other drop of the
-// shortcut (CS mode, paging, TLB flush, code written) clears them, and INVLPG
-// drops the entries whose leaf holds the address (SDM §4.10.4.1).
+// shortcut (CS mode, paging, TLB flush, code written) clears them, as does
+// INVLPG of an address in an entry's leaf (SDM §4.10.4.1).
 import { FrameCode, PAGE } from './code-cache.js';
 
 const ENTRIES = 8;
@@ -31,7 +31,6 @@ export class RecentCodePages {
   }
 
   baseOf(k: number): number { return this.base[k]!; }
-  leafOf(k: number): number { return this.leaf[k]!; }
   codeOf(k: number): FrameCode { return this.code[k]!; }
 
   /** Records a page the fetch shortcut took at `cpl` (replacing an entry for the same page, else the oldest). */
@@ -46,13 +45,12 @@ export class RecentCodePages {
     this.code.fill(NONE);
   }
 
-  /** Drops the entries whose leaf holds `lin` (INVLPG); returns whether any did. */
-  dropFor(lin: number): boolean {
-    let any = false;
+  /** Whether an entry's page was mapped by the leaf that holds `lin` (INVLPG of `lin` invalidates it). */
+  holdsLeafOf(lin: number): boolean {
     for (let k = 0; k < ENTRIES; k++) {
       const leaf = this.leaf[k]!;
-      if (Math.floor(lin / leaf) === Math.floor(this.base[k]! / leaf)) { this.base[k] = NaN; this.code[k] = NONE; any = true; }
+      if (Math.floor(lin / leaf) === Math.floor(this.base[k]! / leaf)) return true;
     }
-    return any;
+    return false;
   }
 }

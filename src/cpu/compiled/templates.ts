@@ -249,16 +249,21 @@ const pop: Template = (e, i) => {
   return true;
 };
 
-/** `t` = the 64-bit target in a register or the memory operand as a number, #GP(0) unless canonical (SDM JMP, CALL: near indirect). */
+/** `t` = the 8 bytes at `ea` as a number: a return address, or a branch target in memory. */
+const TARGET_AT_EA = `v = M.read64(ea); t = M.hi * ${TWO32} + (v >>> 0);`;
+/** #GP(0) unless the target in `t` is canonical (SDM JMP, CALL, RET: near). */
+const CHECK_TARGET = `if (t >= ${CANON_LIMIT} || t < ${-CANON_LIMIT}) c.raise(${Vector.GP}, 0);`;
+
+/** `t` = the 64-bit target in a register or the memory operand, checked (SDM JMP, CALL: near indirect). */
 function indirectTarget(e: Emitter, i: Insn): void {
   if (i.isMem) {
     e.ea();
-    e.line(`v = M.read64(ea); t = M.hi * ${TWO32} + (v >>> 0);`);
+    e.line(TARGET_AT_EA);
   } else {
     e.mayFault();
     e.line(`t = ${e.hi(i.rm)} * ${TWO32} + (${e.lo(i.rm)} >>> 0);`);
   }
-  e.line(`if (t >= ${CANON_LIMIT} || t < ${-CANON_LIMIT}) c.raise(${Vector.GP}, 0);`);
+  e.line(CHECK_TARGET);
 }
 /** Whether a near JMP/CALL is one the templates take: rel32, or through a 64-bit register or memory operand. */
 const nearBranch = (i: Insn, k: string): boolean => i.opSize === 8 && (k === 'J' || (k === 'E' && (!i.isMem || Emitter.canAddress(i))));
@@ -280,8 +285,8 @@ const call: Template = (e, i) => {
 const ret: Template = (e, i) => {
   if (i.opSize !== 8 || i.row.operands.length !== 0) return false;
   e.stackSlot(0);
-  e.line(`v = M.read64(ea); t = M.hi * ${TWO32} + (v >>> 0);`);
-  e.line(`if (t >= ${CANON_LIMIT} || t < ${-CANON_LIMIT}) c.raise(${Vector.GP}, 0);`);
+  e.line(TARGET_AT_EA);
+  e.line(CHECK_TARGET);
   e.moveStack(8);
   return true;
 };
