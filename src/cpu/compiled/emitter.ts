@@ -21,6 +21,7 @@ import { StopReason } from '../stop-reason.js';
 import { CANON_LIMIT } from '../operands.js';
 import { PF_TABLE_NAME, conditionSource, type FlagVars } from '../flags-source.js';
 import { PF_TABLE } from '../lazy-flags.js';
+import { CPU_EXCEPTION } from '../exceptions.js';
 
 /** One instruction of a region: page offsets of its first byte and of the next. */
 export interface BlockInsn {
@@ -51,6 +52,9 @@ const store = (r: number): string => (r === FLAGS ? 'c.fZ = fz; c.fS = fs; c.fP 
 const load = (r: number): string => (r === FLAGS ? 'fz = c.fZ; fs = c.fS; fp = c.fP; fa = c.fAux;' : `l${r} = L[${r}]; h${r} = H[${r}];`);
 /** The declaration of local r, loaded from the context. */
 const declare = (r: number): string => (r === FLAGS ? 'fz = c.fZ, fs = c.fS, fp = c.fP, fa = c.fAux' : `l${r} = L[${r}], h${r} = H[${r}]`);
+
+/** An interpreter handler's call from a region: the MMU throws its faults again while it runs (the region's catch reports them). */
+const HANDLER_CALL = (h: string, i: string): string => `M.deferFaults = false; ${h}(c, ${i}); M.deferFaults = true;`;
 
 /** What generated code calls legality.ts's checkExceptionClass. */
 const EXCEPTION_CLASS_CHECK = 'checkExceptionClass';
@@ -85,6 +89,8 @@ export class Emitter {
   private end = 0;
   /** Where the current instruction's code starts in `out`. */
   private mark = 0;
+  /** Whether the current instruction set `st` (mayFault) since it started: its accesses may fault. */
+  private faultMarked = false;
   private usesVectors = false;
   /** Exception classes checked since the block started or a fallback ran (which may change CR0, CR4, EFER). */
   private readonly checkedClasses = new Set<string>();
@@ -155,6 +161,17 @@ export class Emitter {
   /** The instruction may fault from here on (before its first write to a local): a fault reports it. */
   mayFault(): void {
     this.line(`st = ${this.index * PAGE + this.start};`);
+    this.faultMarked = true;
+  }
+
+  /**
+   * Emits `call`, one MMU access (M.read*, M.write*, M.probe*), and leaves the
+   * region if it faulted: the region's accesses run with the MMU's faults
+   * deferred (tier.ts), so a #PF is reported in M.faultDeferred, not thrown.
+   */
+  access(call: string): void {
+    if (!this.faultMarked) throw new Error(`compiled tier: ${this.insn.row.id} accesses memory before mayFault()`);
+    this.line(`${call} if (M.faultDeferred) { xr = ${THREW}; break exit; }`);
   }
 
   /** Source that writes back the locals that may be newer than the context here. */
@@ -275,6 +292,7 @@ export class Emitter {
     this.end = b.end;
     this.line(`// +${b.start} ${b.insn.row.id}`);
     this.mark = this.out.length;
+    this.faultMarked = false;
   }
 
   /**
@@ -292,7 +310,7 @@ export class Emitter {
   /** Runs the current instruction on its interpreter handler, with the state written back around it. */
   fallback(last: boolean): void {
     const h = this.constant(this.insn.exec), i = this.constant(this.insn);
-    this.line(`${this.sync()} st = -1; c.insnStart = base + ${this.start}; c.rip = ${this.next}; c.instructions = n + ${this.index}; ${h}(c, ${i}); ${RELOAD}`);
+    this.line(`${this.sync()} st = -1; c.insnStart = base + ${this.start}; c.rip = ${this.next}; c.instructions = n + ${this.index}; ${HANDLER_CALL(h, i)} ${RELOAD}`);
     this.dirtyAll = false; // the handler ran on the written-back state, and every local is reloaded
     this.dirtyNow.clear();
     this.checkedClasses.clear();
@@ -310,7 +328,7 @@ export class Emitter {
   vectorFallback(last: boolean): void {
     const h = this.constant(this.insn.exec), i = this.constant(this.insn);
     this.mayFault();
-    this.line(`${this.sync()} c.insnStart = base + ${this.start}; c.rip = ${this.next}; c.instructions = n + ${this.index}; ${h}(c, ${i});`);
+    this.line(`${this.sync()} c.insnStart = base + ${this.start}; c.rip = ${this.next}; c.instructions = n + ${this.index}; ${HANDLER_CALL(h, i)}`);
     this.dirtyAll = false; // the context now holds every local
     this.dirtyNow.clear();
     this.afterWrite();
@@ -324,6 +342,9 @@ export class Emitter {
 
   /** The whole function's source and its constants. */
   finish(): { source: string; constants: unknown[] } {
+    const exception = this.constant(CPU_EXCEPTION, 'CPU_EXCEPTION');
+    // The faulting instruction (recorded in st by mayFault) as the count and start the run loop reports.
+    const faultAt = `c.instructions = n + Math.floor(st / ${PAGE}); c.insnStart = base + st % ${PAGE};`;
     const sync = [...this.dirty].map(store).join(' ');
     const reload = [...this.used].map(load).join(' ');
     const body = this.out.join('\n').split(SYNC).join(sync).split(RELOAD).join(reload);
@@ -344,10 +365,12 @@ export class Emitter {
       `      if (n + ${this.maxCount} > end || c.stopReason !== ${StopReason.None} || T.epoch !== e0) { xrip = t; xi = n; break exit; }`,
       '    }',
       '  } catch (x) {',
-      `    if (st >= 0) { ${sync} c.instructions = n + Math.floor(st / ${PAGE}); c.insnStart = base + st % ${PAGE}; }`,
+      `    if (st >= 0) { ${sync} ${faultAt} }`,
       `    c.regionThrew = x; return ${THREW};`,
       '  }',
-      `  ${sync} c.rip = xrip; c.instructions = xi; return xr;`,
+      `  ${sync}`,
+      `  if (xr === ${THREW}) { M.faultDeferred = false; ${faultAt} c.regionThrew = ${exception}; return ${THREW}; }`,
+      '  c.rip = xrip; c.instructions = xi; return xr;',
       '};',
     ].join('\n');
     return { source, constants: this.consts };

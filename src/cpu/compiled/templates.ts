@@ -41,8 +41,7 @@ function narrowRegister(e: Emitter, size: number, r: number, signed: boolean): s
 /** Emits a memory read of `size` bytes at `ea` into v (and the high dword into w for 8). */
 function readMemory(e: Emitter, size: number): void {
   e.ea();
-  if (size === 8) e.line('v = M.read64(ea); w = M.hi;');
-  else e.line(`v = M.read${size * 8}(ea);`);
+  e.access(size === 8 ? 'v = M.read64(ea); w = M.hi;' : `v = M.read${size * 8}(ea);`);
 }
 
 /**
@@ -58,11 +57,11 @@ const alu: Template = (e, i) => {
   if (k !== 'EG' && k !== 'GE' && k !== 'EI' && k !== 'fixedI') return false;
   if (i.isMem && writes && k !== 'GE') {
     e.ea();
-    e.line(`M.probeWrite(ea, ${size});`);
-    e.line(size === 8 ? 'v = M.read64(ea); w = M.hi;' : `v = M.read${size * 8}(ea);`);
+    e.access(`M.probeWrite(ea, ${size});`);
+    e.access(size === 8 ? 'v = M.read64(ea); w = M.hi;' : `v = M.read${size * 8}(ea);`);
     const b = k === 'EI' ? { lo: String(i.imm), hi: String(i.immHi) } : registerOperand(e, size, i.reg);
     e.line(aluSource(op, size, { lo: 'v', hi: 'w' }, b, 'v', 'w', e.writeFlags()));
-    e.line(size === 8 ? 'M.write64(ea, v, w);' : `M.write${size * 8}(ea, v);`);
+    e.access(size === 8 ? 'M.write64(ea, v, w);' : `M.write${size * 8}(ea, v);`);
     e.afterWrite();
     return true;
   }
@@ -138,7 +137,7 @@ const mov: Template = (e, i) => {
   } else if (k === 'EG' || k === 'EI') {
     e.ea();
     const lo = k === 'EG' ? value(i.reg) : String(i.imm), hi = k === 'EG' ? e.hi(i.reg) : String(i.immHi);
-    e.line(size === 8 ? `M.write64(ea, ${lo}, ${hi});` : `M.write${size * 8}(ea, ${lo});`);
+    e.access(size === 8 ? `M.write64(ea, ${lo}, ${hi});` : `M.write${size * 8}(ea, ${lo});`);
     e.afterWrite();
   } else return false;
   return true;
@@ -234,8 +233,8 @@ const push: Template = (e, i) => {
   const k = kinds(i);
   if (i.isMem || i.opSize !== 8 || (k !== 'Z' && k !== 'I')) return false;
   e.stackSlot(-8);
-  if (k === 'I') e.line(`M.write64(ea, ${i.imm}, ${i.immHi});`);
-  else e.line(`M.write64(ea, ${e.lo(i.rm)}, ${e.hi(i.rm)});`); // PUSH RSP pushes the old value
+  if (k === 'I') e.access(`M.write64(ea, ${i.imm}, ${i.immHi});`);
+  else e.access(`M.write64(ea, ${e.lo(i.rm)}, ${e.hi(i.rm)});`); // PUSH RSP pushes the old value
   e.moveStack(-8);
   e.afterWrite();
   return true;
@@ -243,14 +242,14 @@ const push: Template = (e, i) => {
 const pop: Template = (e, i) => {
   if (i.isMem || i.opSize !== 8 || kinds(i) !== 'Z' || i.rm === RSP) return false;
   e.stackSlot(0);
-  e.line('v = M.read64(ea); w = M.hi;');
+  e.access('v = M.read64(ea); w = M.hi;');
   e.set(i.rm, 'v', 'w');
   e.moveStack(8);
   return true;
 };
 
 /** `t` = the 8 bytes at `ea` as a number: a return address, or a branch target in memory. */
-const TARGET_AT_EA = `v = M.read64(ea); t = M.hi * ${TWO32} + (v >>> 0);`;
+const TARGET_AT_EA = `v = M.read64(ea); t = M.hi * ${TWO32} + (v >>> 0);`; // emitted through e.access()
 /** #GP(0) unless the target in `t` is canonical (SDM JMP, CALL, RET: near). */
 const CHECK_TARGET = `if (t >= ${CANON_LIMIT} || t < ${-CANON_LIMIT}) c.raise(${Vector.GP}, 0);`;
 
@@ -258,7 +257,7 @@ const CHECK_TARGET = `if (t >= ${CANON_LIMIT} || t < ${-CANON_LIMIT}) c.raise(${
 function indirectTarget(e: Emitter, i: Insn): void {
   if (i.isMem) {
     e.ea();
-    e.line(TARGET_AT_EA);
+    e.access(TARGET_AT_EA);
   } else {
     e.mayFault();
     e.line(`t = ${e.hi(i.rm)} * ${TWO32} + (${e.lo(i.rm)} >>> 0);`);
@@ -276,7 +275,7 @@ const call: Template = (e, i) => {
   else indirectTarget(e, i);
   e.line('u = t;'); // the target, while the push uses t
   e.stackSlot(-8);
-  e.line(`t = ${e.next}; w = Math.floor(t / ${TWO32}); M.write64(ea, (t - w * ${TWO32}) | 0, w);`);
+  e.access(`t = ${e.next}; w = Math.floor(t / ${TWO32}); M.write64(ea, (t - w * ${TWO32}) | 0, w);`);
   e.moveStack(-8);
   e.line('t = u;');
   return true;
@@ -285,7 +284,7 @@ const call: Template = (e, i) => {
 const ret: Template = (e, i) => {
   if (i.opSize !== 8 || i.row.operands.length !== 0) return false;
   e.stackSlot(0);
-  e.line(TARGET_AT_EA);
+  e.access(TARGET_AT_EA);
   e.line(CHECK_TARGET);
   e.moveStack(8);
   return true;
@@ -346,10 +345,14 @@ const movVec: Template = (e, i) => {
   if ((i.row.attrs & Attr.A16) !== 0) e.line(`if ((ea & 15) !== 0) c.raise(${Vector.GP}, 0);`);
   const x = i.reg * 8;
   if (toV) {
-    e.line('M.probeRead(ea, 16); v = M.read64(ea); w = M.hi; u = M.read64(ea + 8);');
+    e.access('M.probeRead(ea, 16);');
+    e.access('v = M.read64(ea); w = M.hi;');
+    e.access('u = M.read64(ea + 8);');
     e.line(`${X}[${x}] = v; ${X}[${x + 1}] = w; ${X}[${x + 2}] = u; ${X}[${x + 3}] = M.hi;`);
   } else {
-    e.line(`M.probeWrite(ea, 16); M.write64(ea, ${X}[${x}], ${X}[${x + 1}]); M.write64(ea + 8, ${X}[${x + 2}], ${X}[${x + 3}]);`);
+    e.access('M.probeWrite(ea, 16);');
+    e.access(`M.write64(ea, ${X}[${x}], ${X}[${x + 1}]);`);
+    e.access(`M.write64(ea + 8, ${X}[${x + 2}], ${X}[${x + 3}]);`);
     e.afterWrite();
   }
   return true;

@@ -62,7 +62,11 @@ export class CompiledTier {
           let b = code.blocks === null ? undefined : code.blocks[off];
           if (b === undefined) b = this.warm(code, off);
           if (b && c.instructions + b.count <= end) {
+            const m = c.mmu;
+            m.deferFaults = true; // the region's own accesses report a #PF in m.faultDeferred (emitter.ts: access)
             const r = b.run(c, rip - off, end);
+            m.deferFaults = false;
+            if (m.faultDeferred) throw new Error('compiled tier: a region left a deferred page fault unreported');
             if (r === STEP) it.step(); // the one instruction the region left to the interpreter
             else if (r === THREW) return;
             continue;
