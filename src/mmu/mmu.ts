@@ -213,6 +213,25 @@ export class Mmu extends TlbCache {
     return this.readData(lin, 8);
   }
 
+  /** read64 of the address hi * 2^32 + (lo >>> 0) given as int32 halves (no HeapNumber for a kernel address). */
+  read64h(lo: number, hi: number): number {
+    const s = (lo >>> 12) & TLB_MASK, off = lo & (PAGE - 1);
+    if (this.tag[s] === hi * 1048576 + (lo >>> 12) && (this.perm[s]! & this.tlbRead) !== 0 && off <= PAGE - 8) {
+      const p = this.frame[s]! + off, v = this.views[s]!;
+      this.hi = v.getInt32(p + 4, true);
+      return v.getInt32(p, true);
+    }
+    return this.readData(hi * 4294967296 + (lo >>> 0), 8);
+  }
+  write64h(lo: number, hi: number, vlo: number, vhi: number): void {
+    const s = (lo >>> 12) & TLB_MASK, off = lo & (PAGE - 1);
+    if (this.tag[s] === hi * 1048576 + (lo >>> 12) && (this.perm[s]! & this.tlbWrite) !== 0 && off <= PAGE - 8) {
+      const p = this.frame[s]! + off, dv = this.views[s]!;
+      dv.setInt32(p, vlo, true); dv.setInt32(p + 4, vhi, true); return;
+    }
+    this.writeData(hi * 4294967296 + (lo >>> 0), 8, vlo, vhi);
+  }
+
   write8(lin: number, v: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0) { this.bytes[s]![this.frame[s]! + (lin - vpn * PAGE)] = v; return; }

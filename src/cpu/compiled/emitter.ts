@@ -241,22 +241,34 @@ export class Emitter {
   }
 
   /**
-   * Emits the linear address RSP + delta of an 8-byte stack slot into `ea`
-   * (SDM Vol. 3A §6.14.2: SS has base 0 in 64-bit mode); an address that is
-   * not canonical (#SS(0)), or RSP beyond ±2^47, leaves the instruction to
-   * the interpreter (bail).
+   * Emits the linear address RSP + delta of an 8-byte stack slot into the
+   * int32 halves `sl`/`sh` (SDM Vol. 3A §6.14.2: SS has base 0 in 64-bit
+   * mode), for M.read64h/M.write64h: as halves, a kernel stack address reaches
+   * the MMU without a HeapNumber. A slot that is not canonical with all 8
+   * bytes (#SS(0)) leaves the instruction to the interpreter (bail).
    */
   stackSlot(delta: number): void {
     this.mayFault();
-    const l = this.lo(RSP), h = this.hi(RSP);
-    this.line(`ea = ${h} * ${TWO32} + (${l} >>> 0) + ${delta};`);
-    this.line(`if (${h} > ${SMALL_HI} || ${h} < ${-SMALL_HI - 1} || ea > ${CANON_LIMIT - 8} || ea < ${-CANON_LIMIT}) ${this.bail()}`);
+    this.line(`sl = ${this.sum(RSP, delta, 'lo')}; sh = ${this.sum(RSP, delta, 'hi')};`);
+    this.line(`if (sh > ${SMALL_HI} || sh < ${-SMALL_HI - 1} || (sh === ${SMALL_HI} && (sl >>> 0) > ${TWO32 - 8})) ${this.bail()}`);
   }
 
-  /** Emits RSP += delta (a stack slot's delta, after stackSlot() checked RSP within ±2^47): int32 arithmetic on the halves. */
+  /** Emits RSP = the slot stackSlot() computed (a push moves RSP down to it). */
+  moveStackToSlot(): void {
+    this.set(RSP, 'sl', 'sh');
+  }
+
+  /** Emits RSP += delta (after stackSlot() checked the slot at RSP): int32 arithmetic on the halves. */
   moveStack(delta: number): void {
-    const l = this.lo(RSP), h = this.hi(RSP);
-    this.set(RSP, `(${l} + ${delta}) | 0`, `${h} + ${delta < 0 ? `((${l} >>> 0) < ${-delta} ? -1 : 0)` : `((${l} >>> 0) + ${delta} > 0xffffffff ? 1 : 0)`}`);
+    this.set(RSP, this.sum(RSP, delta, 'lo'), this.sum(RSP, delta, 'hi'));
+  }
+
+  /** Source of one int32 half of register r + delta (|delta| < 2^31), the carry or borrow into the high half included. */
+  private sum(r: number, delta: number, half: 'lo' | 'hi'): string {
+    const l = this.lo(r), h = this.hi(r);
+    if (delta === 0) return half === 'lo' ? l : h;
+    if (half === 'lo') return `((${l} + ${delta}) | 0)`;
+    return `(${h} + ${delta < 0 ? `((${l} >>> 0) < ${-delta} ? -1 : 0)` : `((${l} >>> 0) + ${delta} > 0xffffffff ? 1 : 0)`})`;
   }
 
   /**
@@ -353,7 +365,7 @@ export class Emitter {
       names.length ? `const ${names.join(', ')};` : '',
       'return function region(c, base, end) {',
       `  const L = c.regLo, H = c.regHi, O = c.ops, M = c.mmu, e0 = T.epoch${this.usesVectors ? ', X = c.xmm.i32' : ''};`,
-      '  let n = c.instructions, st = -1, v = 0, w = 0, u = 0, ea = 0, t = 0, pc = c.rip - base, xr = 0, xrip = 0, xi = 0;',
+      '  let n = c.instructions, st = -1, v = 0, w = 0, u = 0, ea = 0, sl = 0, sh = 0, t = 0, pc = c.rip - base, xr = 0, xrip = 0, xi = 0;',
       this.used.size ? `  let ${[...this.used].map(declare).join(', ')};` : '',
       '  exit: try {',
       '    for (;;) {',

@@ -233,23 +233,25 @@ const push: Template = (e, i) => {
   const k = kinds(i);
   if (i.isMem || i.opSize !== 8 || (k !== 'Z' && k !== 'I')) return false;
   e.stackSlot(-8);
-  if (k === 'I') e.access(`M.write64(ea, ${i.imm}, ${i.immHi});`);
-  else e.access(`M.write64(ea, ${e.lo(i.rm)}, ${e.hi(i.rm)});`); // PUSH RSP pushes the old value
-  e.moveStack(-8);
+  if (k === 'I') e.access(`M.write64h(sl, sh, ${i.imm}, ${i.immHi});`);
+  else e.access(`M.write64h(sl, sh, ${e.lo(i.rm)}, ${e.hi(i.rm)});`); // PUSH RSP pushes the old value
+  e.moveStackToSlot();
   e.afterWrite();
   return true;
 };
 const pop: Template = (e, i) => {
   if (i.isMem || i.opSize !== 8 || kinds(i) !== 'Z' || i.rm === RSP) return false;
   e.stackSlot(0);
-  e.access('v = M.read64(ea); w = M.hi;');
+  e.access('v = M.read64h(sl, sh); w = M.hi;');
   e.set(i.rm, 'v', 'w');
   e.moveStack(8);
   return true;
 };
 
-/** `t` = the 8 bytes at `ea` as a number: a return address, or a branch target in memory. */
-const TARGET_AT_EA = `v = M.read64(ea); t = M.hi * ${TWO32} + (v >>> 0);`; // emitted through e.access()
+/** `t` = the 8 bytes just read (low dword in v) as a number: a return address, or a branch target in memory. */
+const TARGET_OF_V = `t = M.hi * ${TWO32} + (v >>> 0);`;
+/** The same for the 8 bytes at `ea` (emitted through e.access()). */
+const TARGET_AT_EA = `v = M.read64(ea); ${TARGET_OF_V}`;
 /** #GP(0) unless the target in `t` is canonical (SDM JMP, CALL, RET: near). */
 const CHECK_TARGET = `if (t >= ${CANON_LIMIT} || t < ${-CANON_LIMIT}) c.raise(${Vector.GP}, 0);`;
 
@@ -275,8 +277,8 @@ const call: Template = (e, i) => {
   else indirectTarget(e, i);
   e.line('u = t;'); // the target, while the push uses t
   e.stackSlot(-8);
-  e.access(`t = ${e.next}; w = Math.floor(t / ${TWO32}); M.write64(ea, (t - w * ${TWO32}) | 0, w);`);
-  e.moveStack(-8);
+  e.access(`t = ${e.next}; w = Math.floor(t / ${TWO32}); M.write64h(sl, sh, (t - w * ${TWO32}) | 0, w);`);
+  e.moveStackToSlot();
   e.line('t = u;');
   return true;
 };
@@ -284,7 +286,7 @@ const call: Template = (e, i) => {
 const ret: Template = (e, i) => {
   if (i.opSize !== 8 || i.row.operands.length !== 0) return false;
   e.stackSlot(0);
-  e.access(TARGET_AT_EA);
+  e.access(`v = M.read64h(sl, sh); ${TARGET_OF_V}`);
   e.line(CHECK_TARGET);
   e.moveStack(8);
   return true;
