@@ -7,9 +7,9 @@
 // are inlined from their one definition as source (exec/alu-source.ts,
 // flags-source.ts), which the interpreter's cores are built from too;
 // RCL/RCR call the interpreter's core: the semantics are written once.
-import { RAX, RDX, RSP } from '../../arch/registers.js';
+import { RAX, RDX } from '../../arch/registers.js';
+import { DF } from '../../arch/rflags.js';
 import { Vector } from '../../arch/vectors.js';
-import { CANON_LIMIT } from '../operands.js';
 import type { ExecutorName } from '../../isa/executors.js';
 import { ALU_CMP, ALU_SUB, ALU_TEST } from '../../isa/executors.js';
 import { BASE_RIP, PFX_LOCK, type Insn } from '../../isa/insn.js';
@@ -20,12 +20,9 @@ import { VEC_OPS, type VecOp } from '../../isa/vector-ops.js';
 import { DWORD_LANES, DWORD_SHIFT_LANES, MOVE_LANES, dwordLanesSource } from '../exec/vector-source.js';
 import { Attr } from '../../isa/table.js';
 import { Emitter } from './emitter.js';
+import { kinds, TWO32, type Template } from './template.js';
+import { push, pop, pushf, call, ret, jcc, jmp } from './control-templates.js';
 
-/** Emits the instruction's code, or returns false (before emitting anything) to leave it to the interpreter's handler. */
-export type Template = (e: Emitter, i: Insn) => boolean;
-
-const TWO32 = 4294967296;
-const kinds = (i: Insn): string => i.row.operands.map((o) => o.kind).join('');
 const wideOrDword = (size: number): boolean => size === 8 || size === 4;
 
 /** The low dword of register r read at `size` bytes (1: AL..R15B, or AH..BH for 16..19; 2; 4 and 8: the dword). */
@@ -228,88 +225,20 @@ const setcc: Template = (e, i) => {
   return true;
 };
 
-/** PUSH r64, PUSH imm (sign-extended to 64 bits) and POP r64: the slot written or read first, RSP moved once that succeeded (SDM PUSH, POP). */
-const push: Template = (e, i) => {
-  const k = kinds(i);
-  if (i.isMem || i.opSize !== 8 || (k !== 'Z' && k !== 'I')) return false;
-  e.stackSlot(-8);
-  if (k === 'I') e.access(`M.write64h(sl, sh, ${i.imm}, ${i.immHi});`);
-  else e.access(`M.write64h(sl, sh, ${e.lo(i.rm)}, ${e.hi(i.rm)});`); // PUSH RSP pushes the old value
-  e.moveStackToSlot();
-  e.afterWrite();
-  return true;
-};
-const pop: Template = (e, i) => {
-  if (i.isMem || i.opSize !== 8 || kinds(i) !== 'Z' || i.rm === RSP) return false;
-  e.stackSlot(0);
-  e.access('v = M.read64h(sl, sh); w = M.hi;');
-  e.set(i.rm, 'v', 'w');
-  e.moveStack(8);
-  return true;
-};
-
-/** `t` = the 8 bytes just read (low dword in v) as a number: a return address, or a branch target in memory. */
-const TARGET_OF_V = `t = M.hi * ${TWO32} + (v >>> 0);`;
-/** The same for the 8 bytes at `ea` (emitted through e.access()). */
-const TARGET_AT_EA = `v = M.read64(ea); ${TARGET_OF_V}`;
-/** #GP(0) unless the target in `t` is canonical (SDM JMP, CALL, RET: near). */
-const CHECK_TARGET = `if (t >= ${CANON_LIMIT} || t < ${-CANON_LIMIT}) c.raise(${Vector.GP}, 0);`;
-
-/** `t` = the 64-bit target in a register or the memory operand, checked (SDM JMP, CALL: near indirect). */
-function indirectTarget(e: Emitter, i: Insn): void {
-  if (i.isMem) {
-    e.ea();
-    e.access(TARGET_AT_EA);
-  } else {
-    e.mayFault();
-    e.line(`t = ${e.hi(i.rm)} * ${TWO32} + (${e.lo(i.rm)} >>> 0);`);
-  }
-  e.line(CHECK_TARGET);
-}
-/** Whether a near JMP/CALL is one the templates take: rel32, or through a 64-bit register or memory operand. */
-const nearBranch = (i: Insn, k: string): boolean => i.opSize === 8 && (k === 'J' || (k === 'E' && (!i.isMem || Emitter.canAddress(i))));
-
-/** CALL rel32, r64 and m64: the target read and checked, then the return address pushed (SDM CALL); `t` gets the target. */
-const call: Template = (e, i) => {
-  const k = kinds(i);
-  if (!nearBranch(i, k)) return false;
-  if (k === 'J') e.branchTo(i.imm);
-  else indirectTarget(e, i);
-  e.line('u = t;'); // the target, while the push uses t
-  e.stackSlot(-8);
-  e.access(`t = ${e.next}; w = Math.floor(t / ${TWO32}); M.write64h(sl, sh, (t - w * ${TWO32}) | 0, w);`);
-  e.moveStackToSlot();
-  e.line('t = u;');
-  return true;
-};
-/** RET: the return address read and checked canonical before RSP moves (SDM RET); `t` gets it. */
-const ret: Template = (e, i) => {
-  if (i.opSize !== 8 || i.row.operands.length !== 0) return false;
-  e.stackSlot(0);
-  e.access(`v = M.read64h(sl, sh); ${TARGET_OF_V}`);
-  e.line(CHECK_TARGET);
-  e.moveStack(8);
-  return true;
-};
-
-/** Jcc/JMP rel with a 64-bit operand size: the block's last instruction; `t` gets the next RIP. */
-const jcc: Template = (e, i) => {
-  if (i.opSize !== 8 || kinds(i) !== 'J') return false;
-  e.line(`if (${e.condition(i.param)}) {`);
-  e.branchTo(i.imm);
-  e.line(`} else t = ${e.next};`);
-  return true;
-};
-/** JMP rel, r64 and m64. */
-const jmp: Template = (e, i) => {
-  const k = kinds(i);
-  if (!nearBranch(i, k)) return false;
-  if (k === 'J') e.branchTo(i.imm);
-  else indirectTarget(e, i);
-  return true;
-};
-
 const nop: Template = () => true;
+
+/** CLD, STD: DF lives in the context (c.flagsRest), which the string instructions' handlers read. */
+const cld: Template = (e) => { e.line(`c.flagsRest &= ${~DF};`); return true; };
+const std: Template = (e) => { e.line(`c.flagsRest |= ${DF};`); return true; };
+
+/** MOV r, Sreg: the selector zero-extended into a 32- or 64-bit register, or into the low word (SDM MOV: segment registers). */
+const movFromSeg: Template = (e, i) => {
+  if (i.isMem) return false;
+  const sel = `c.segSel[${i.reg & 7}]`;
+  if (i.opSize === 2) e.setNarrow(2, i.rm, sel);
+  else e.set(i.rm, sel, '0');
+  return true;
+};
 
 /** CBW/CWDE/CDQE: the lower half of rAX sign-extended into rAX (a 16-bit write keeps RAX's upper bits, a 32-bit one clears them). */
 const cbw: Template = (e, i) => {
@@ -379,5 +308,6 @@ const DWORD_SHIFT_OPS: readonly VecOp[] = ['pslldi', 'psrldi', 'psradi'];
 /** The templates by executor; an executor without one always runs on its interpreter handler. */
 export const TEMPLATES: { readonly [K in ExecutorName]?: Template } = {
   movVec, vecInt, vecShiftImm,
-  alu, incdec, neg, not, mov, movzx: extend(false), movsx: extend(true), lea, shift, imul, cmov, setcc, cbw, cwd, push, pop, call, ret, jcc, jmp, nop,
+  alu, incdec, neg, not, mov, movzx: extend(false), movsx: extend(true), lea, shift, imul, cmov, setcc, cbw, cwd, push, pop, pushf, call, ret, jcc, jmp, nop,
+  cld, std, movFromSeg,
 };

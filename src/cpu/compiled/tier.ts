@@ -17,7 +17,8 @@ import type { Interpreter } from '../interpreter.js';
 import { StopReason } from '../stop-reason.js';
 import { checkExceptionClass } from '../legality.js';
 import { Emitter, STEP, THREW, type BlockInsn } from './emitter.js';
-import { TEMPLATES, type Template } from './templates.js';
+import { TEMPLATES } from './templates.js';
+import type { Template } from './template.js';
 
 /**
  * Dispatches without a block at an offset before it is compiled. The

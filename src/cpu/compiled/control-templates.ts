@@ -1,0 +1,119 @@
+// The compiled tier's templates for the stack and near control transfers:
+// PUSH/POP/PUSHFQ through the stack-slot halves (emitter.ts: stackSlot),
+// CALL/RET, JMP and Jcc. Each reads and checks everything that can fault
+// before it writes a local (the region's exactness rule, emitter.ts).
+import { RSP } from '../../arch/registers.js';
+import { RF, VM } from '../../arch/rflags.js';
+import { Vector } from '../../arch/vectors.js';
+import type { Insn } from '../../isa/insn.js';
+import { CANON_LIMIT } from '../operands.js';
+import { Emitter } from './emitter.js';
+import { kinds, TWO32, type Template } from './template.js';
+
+/**
+ * PUSH r64, imm (sign-extended to 64 bits) and m64: the value read first (a
+ * memory operand's address from RSP before the push), then the slot written,
+ * then RSP moved, so a fault leaves everything as it was (SDM PUSH).
+ */
+export const push: Template = (e, i) => {
+  const k = kinds(i);
+  if (i.opSize !== 8 || (k !== 'Z' && k !== 'I' && k !== 'E') || (i.isMem && !Emitter.canAddress(i))) return false;
+  let value: string;
+  if (k === 'I') value = `${i.imm}, ${i.immHi}`;
+  else if (!i.isMem) value = `${e.lo(i.rm)}, ${e.hi(i.rm)}`; // PUSH RSP pushes the old value
+  else {
+    e.ea();
+    e.access('v = M.read64(ea); w = M.hi;');
+    value = 'v, w';
+  }
+  e.stackSlot(-8);
+  e.access(`M.write64h(sl, sh, ${value});`);
+  e.moveStackToSlot();
+  e.afterWrite();
+  return true;
+};
+/** PUSHFQ: RFLAGS with RF and VM clear (SDM PUSHF; no IOPL check in 64-bit mode), the lazy flags materialised through the context. */
+export const pushf: Template = (e, i) => {
+  if (i.opSize !== 8) return false;
+  e.withContextFlags(`u = c.getRflags() & ${~(RF | VM)};`);
+  e.stackSlot(-8);
+  e.access('M.write64h(sl, sh, u, 0);');
+  e.moveStackToSlot();
+  e.afterWrite();
+  return true;
+};
+/** POP r64: the slot read first, RSP moved once that succeeded; POP RSP loads RSP with the value read (SDM POP). */
+export const pop: Template = (e, i) => {
+  if (i.isMem || i.opSize !== 8 || kinds(i) !== 'Z') return false;
+  e.stackSlot(0);
+  e.access('v = M.read64h(sl, sh); w = M.hi;');
+  if (i.rm === RSP) {
+    e.set(RSP, 'v', 'w');
+    return true;
+  }
+  e.set(i.rm, 'v', 'w');
+  e.moveStack(8);
+  return true;
+};
+
+/** `t` = the 8 bytes just read (low dword in v) as a number: a return address, or a branch target in memory. */
+const TARGET_OF_V = `t = M.hi * ${TWO32} + (v >>> 0);`;
+/** The same for the 8 bytes at `ea` (emitted through e.access()). */
+const TARGET_AT_EA = `v = M.read64(ea); ${TARGET_OF_V}`;
+/** #GP(0) unless the target in `t` is canonical (SDM JMP, CALL, RET: near). */
+const CHECK_TARGET = `if (t >= ${CANON_LIMIT} || t < ${-CANON_LIMIT}) c.raise(${Vector.GP}, 0);`;
+
+/** `t` = the 64-bit target in a register or the memory operand, checked (SDM JMP, CALL: near indirect). */
+function indirectTarget(e: Emitter, i: Insn): void {
+  if (i.isMem) {
+    e.ea();
+    e.access(TARGET_AT_EA);
+  } else {
+    e.mayFault();
+    e.line(`t = ${e.hi(i.rm)} * ${TWO32} + (${e.lo(i.rm)} >>> 0);`);
+  }
+  e.line(CHECK_TARGET);
+}
+/** Whether a near JMP/CALL is one the templates take: rel32, or through a 64-bit register or memory operand. */
+const nearBranch = (i: Insn, k: string): boolean => i.opSize === 8 && (k === 'J' || (k === 'E' && (!i.isMem || Emitter.canAddress(i))));
+
+/** CALL rel32, r64 and m64: the target read and checked, then the return address pushed (SDM CALL); `t` gets the target. */
+export const call: Template = (e, i) => {
+  const k = kinds(i);
+  if (!nearBranch(i, k)) return false;
+  if (k === 'J') e.branchTo(i.imm);
+  else indirectTarget(e, i);
+  e.line('u = t;'); // the target, while the push uses t
+  e.stackSlot(-8);
+  e.access(`t = ${e.next}; w = Math.floor(t / ${TWO32}); M.write64h(sl, sh, (t - w * ${TWO32}) | 0, w);`);
+  e.moveStackToSlot();
+  e.line('t = u;');
+  return true;
+};
+/** RET: the return address read and checked canonical before RSP moves (SDM RET); `t` gets it. */
+export const ret: Template = (e, i) => {
+  if (i.opSize !== 8 || i.row.operands.length !== 0) return false;
+  e.stackSlot(0);
+  e.access(`v = M.read64h(sl, sh); ${TARGET_OF_V}`);
+  e.line(CHECK_TARGET);
+  e.moveStack(8);
+  return true;
+};
+
+/** Jcc/JMP rel with a 64-bit operand size: the block's last instruction; `t` gets the next RIP. */
+export const jcc: Template = (e, i) => {
+  if (i.opSize !== 8 || kinds(i) !== 'J') return false;
+  e.line(`if (${e.condition(i.param)}) {`);
+  e.branchTo(i.imm);
+  e.line(`} else t = ${e.next};`);
+  return true;
+};
+/** JMP rel, r64 and m64. */
+export const jmp: Template = (e, i) => {
+  const k = kinds(i);
+  if (!nearBranch(i, k)) return false;
+  if (k === 'J') e.branchTo(i.imm);
+  else indirectTarget(e, i);
+  return true;
+};
+
