@@ -8,6 +8,7 @@
 // arithmetic is done on the halves, never with BigInt on the common path.
 // Linear addresses are JavaScript numbers holding the signed canonical value,
 // exact because canonical addresses have 48 bits.
+import { MsrFile } from './msr-file.js';
 import { ARITH_FLAGS, RFLAGS_FIXED1 } from '../arch/rflags.js';
 import { CR0_ET, CR0_NW, CR0_CD } from '../arch/control-registers.js';
 import { MXCSR_RESET } from '../arch/mxcsr.js';
@@ -69,7 +70,7 @@ export class ArchState implements LazyFlags {
   /** Protection-key rights for user pages (RDPKRU/WRPKRU). */
   pkru = 0;
   /** MSRs that are plain storage (msr.ts gives the others their meaning). */
-  readonly msrs = new Map<number, bigint>();
+  readonly msrs = new MsrFile();
   /** XMM0-15 (vector-registers.ts). */
   readonly xmm = new VectorRegisters();
   /** SSE control and status (LDMXCSR/STMXCSR; the FP core will use its fields). */

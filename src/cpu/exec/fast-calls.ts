@@ -7,7 +7,7 @@ import { Vector } from '../../arch/vectors.js';
 import { RF, VM, IF, TF, RFLAGS_FIXED1 } from '../../arch/rflags.js';
 import { RCX, RDX, RSP, R11, SEG_CS, SEG_SS } from '../../arch/registers.js';
 import { ATTR_CODE64, ATTR_DATA, ATTR_DPL_SHIFT, ATTR_L } from '../../arch/descriptors.js';
-import { MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK, MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP } from '../../arch/msr-index.js';
+import { MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP } from '../../arch/msr-index.js';
 import type { ExecContext, Handler } from '../context.js';
 import { isCanonical } from '../operands.js';
 import { msrValue } from '../msr.js';
@@ -21,36 +21,15 @@ export const ATTR_CODE32 = 0xc09b;
 const inCompatibilityMode = (c: ExecContext) => (c.segAttr[SEG_CS]! & ATTR_L) === 0;
 
 /**
- * A number derived from an MSR's BigInt value, recomputed only when the value
- * changes: SYSCALL/SYSRET compare (no BigInt arithmetic, so no allocation) while
- * STAR, LSTAR, CSTAR and SFMASK keep their values. Keyed by value, so one memo
- * serves every vCPU.
- */
-class MsrMemo {
-  private key = 0n;
-  private value: number;
-  constructor(private readonly derive: (v: bigint) => number) { this.value = derive(0n); }
-  of(v: bigint): number {
-    if (v !== this.key) { this.key = v; this.value = this.derive(v); }
-    return this.value;
-  }
-}
-const asAddress = (v: bigint) => Number(BigInt.asIntN(64, v));
-const lstarMemo = new MsrMemo(asAddress), cstarMemo = new MsrMemo(asAddress), eipMemo = new MsrMemo(asAddress);
-const sfmaskMemo = new MsrMemo((v) => Number(v & 0xffffffffn) | 0);
-const syscallCsMemo = new MsrMemo((v) => Number((v >> 32n) & 0xffffn));
-const sysretCsMemo = new MsrMemo((v) => Number((v >> 48n) & 0xffffn));
-const msrNumber = (c: ExecContext, msr: number) => (msr === MSR_LSTAR ? lstarMemo : msr === MSR_CSTAR ? cstarMemo : eipMemo).of(msrValue(c, msr));
-
-/**
  * SYSCALL: RCX = next RIP, R11 = RFLAGS, RFLAGS &= ~SFMASK, CS/SS from
  * STAR[47:32], RIP = LSTAR (from 64-bit mode). From compatibility mode AMD
  * jumps to CSTAR (APM §6.1.1); Intel raises #UD there (the `sce` class, legality.ts).
  */
 export const syscall: Handler = (c) => {
   const compat = inCompatibilityMode(c);
-  const target = msrNumber(c, compat ? MSR_CSTAR : MSR_LSTAR);
-  const mask = sfmaskMemo.of(msrValue(c, MSR_SFMASK));
+  const msrs = c.msrs;
+  const target = compat ? msrs.cstar : msrs.lstar;
+  const mask = msrs.sfmask;
   const ret = c.rip;
   const retHi = Math.floor(ret / TWO32);
   c.setReg(8, RCX, (ret - retHi * TWO32) | 0, retHi);
@@ -60,7 +39,7 @@ export const syscall: Handler = (c) => {
   // Single-step follows TF after the mask: SFMASK.TF = 1 means no #DB at the handler (as KVM's em_syscall).
   c.stepTrap = (c.flagsRest & TF) !== 0;
   // CS is STAR[47:32] with RPL 0; SS is STAR[47:32] + 8, unmasked (SDM SYSCALL, APM §6.1.1).
-  const sel = syscallCsMemo.of(msrValue(c, MSR_STAR));
+  const sel = msrs.syscallCs;
   loadCodeSegment(c, sel & 0xfffc, 0, 0xffffffff, ATTR_CODE64, 0);
   setSegment(c, SEG_SS, (sel + 8) & 0xffff, 0, 0xffffffff, ATTR_DATA);
   c.rip = target;
@@ -75,7 +54,7 @@ export const syscall: Handler = (c) => {
  */
 export const sysret: Handler = (c, i) => {
   const to64 = (i.rex & 8) !== 0;
-  const base = sysretCsMemo.of(msrValue(c, MSR_STAR));
+  const base = c.msrs.sysretCs;
   let target: number;
   if (to64) {
     target = c.regNumber(RCX);
@@ -113,7 +92,7 @@ export const sysenter: Handler = (c) => {
   loadCodeSegment(c, cs & 0xfffc, 0, 0xffffffff, ATTR_CODE64, 0);
   setSegment(c, SEG_SS, ((cs & 0xfffc) + 8) & 0xffff, 0, 0xffffffff, ATTR_DATA);
   c.setReg(8, RSP, Number(rsp & 0xffffffffn) | 0, Number(rsp >> 32n) | 0);
-  c.rip = msrNumber(c, MSR_SYSENTER_EIP);
+  c.rip = Number(BigInt.asIntN(64, msrValue(c, MSR_SYSENTER_EIP)));
 };
 
 /**
