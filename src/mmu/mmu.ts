@@ -232,6 +232,18 @@ export class Mmu extends TlbCache {
     this.writeData(hi * 4294967296 + (lo >>> 0), 8, vlo, vhi);
   }
 
+  /**
+   * For a compiled region's stack-page cache (compiled/emitter.ts): when the TLB entry of the page
+   * at (lo, hi) lets a data read (or, with `write`, a write) use RAM directly, leaves the page's
+   * view in runView and returns the page's offset in it; else -1 (not RAM, a slow path in force).
+   */
+  directPage(lo: number, hi: number, write: boolean): number {
+    const s = (lo >>> 12) & TLB_MASK;
+    if (this.tag[s] !== hi * 1048576 + (lo >>> 12) || (this.perm[s]! & (write ? this.tlbWrite : this.tlbRead)) === 0) return -1;
+    this.runView = this.views[s]!;
+    return this.frame[s]!;
+  }
+
   write8(lin: number, v: number): void {
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0) { this.bytes[s]![this.frame[s]! + (lin - vpn * PAGE)] = v; return; }

@@ -8,7 +8,7 @@ export const GUEST_DIR = 'build/guests';
 export const GUEST_NAMES = [
   'hello', 'assert', 'exceptions', 'integer', 'console', 'debug-exit',
   'user-mode', 'user-assert', 'user-paging', 'user-io', 'user-syscall', 'user-sysinsn', 'user-debug', 'sys-regs', 'far-calls', 'float',
-  'fep-required',
+  'fep-required', 'stack-remap',
 ];
 
 export const imagesAvailable: { ok: boolean; reason: string } = (() => {

@@ -18,16 +18,15 @@ import { kinds, TWO32, type Template } from './template.js';
 export const push: Template = (e, i) => {
   const k = kinds(i);
   if (i.opSize !== 8 || (k !== 'Z' && k !== 'I' && k !== 'E') || (i.isMem && !Emitter.canAddress(i))) return false;
-  let value: string;
-  if (k === 'I') value = `${i.imm}, ${i.immHi}`;
-  else if (!i.isMem) value = `${e.lo(i.rm)}, ${e.hi(i.rm)}`; // PUSH RSP pushes the old value
+  let lo = 'v', hi = 'w';
+  if (k === 'I') { lo = String(i.imm); hi = String(i.immHi); }
+  else if (!i.isMem) { lo = e.lo(i.rm); hi = e.hi(i.rm); } // PUSH RSP pushes the old value
   else {
     e.ea();
     e.access('v = M.read64(ea); w = M.hi;');
-    value = 'v, w';
   }
   e.stackSlot(-8);
-  e.access(`M.write64h(sl, sh, ${value});`);
+  e.stackWrite(lo, hi);
   e.moveStackToSlot();
   e.afterWrite();
   return true;
@@ -37,7 +36,7 @@ export const pushf: Template = (e, i) => {
   if (i.opSize !== 8) return false;
   e.withContextFlags(`u = c.getRflags() & ${~(RF | VM)};`);
   e.stackSlot(-8);
-  e.access('M.write64h(sl, sh, u, 0);');
+  e.stackWrite('u', '0');
   e.moveStackToSlot();
   e.afterWrite();
   return true;
@@ -46,7 +45,7 @@ export const pushf: Template = (e, i) => {
 export const pop: Template = (e, i) => {
   if (i.isMem || i.opSize !== 8 || kinds(i) !== 'Z') return false;
   e.stackSlot(0);
-  e.access('v = M.read64h(sl, sh); w = M.hi;');
+  e.stackRead();
   if (i.rm === RSP) {
     e.set(RSP, 'v', 'w');
     return true;
@@ -56,10 +55,8 @@ export const pop: Template = (e, i) => {
   return true;
 };
 
-/** `t` = the 8 bytes just read (low dword in v) as a number: a return address, or a branch target in memory. */
-const TARGET_OF_V = `t = M.hi * ${TWO32} + (v >>> 0);`;
-/** The same for the 8 bytes at `ea` (emitted through e.access()). */
-const TARGET_AT_EA = `v = M.read64(ea); ${TARGET_OF_V}`;
+/** `t` = the 8 bytes at `ea` as a number: a branch target in memory (emitted through e.access()). */
+const TARGET_AT_EA = `v = M.read64(ea); t = M.hi * ${TWO32} + (v >>> 0);`;
 /** #GP(0) unless the target in `t` is canonical (SDM JMP, CALL, RET: near). */
 const CHECK_TARGET = `if (t >= ${CANON_LIMIT} || t < ${-CANON_LIMIT}) c.raise(${Vector.GP}, 0);`;
 
@@ -85,7 +82,8 @@ export const call: Template = (e, i) => {
   else indirectTarget(e, i);
   e.line('u = t;'); // the target, while the push uses t
   e.stackSlot(-8);
-  e.access(`t = ${e.next}; w = Math.floor(t / ${TWO32}); M.write64h(sl, sh, (t - w * ${TWO32}) | 0, w);`);
+  e.line(`t = ${e.next}; w = Math.floor(t / ${TWO32}); v = (t - w * ${TWO32}) | 0;`);
+  e.stackWrite('v', 'w');
   e.moveStackToSlot();
   e.line('t = u;');
   return true;
@@ -94,7 +92,8 @@ export const call: Template = (e, i) => {
 export const ret: Template = (e, i) => {
   if (i.opSize !== 8 || i.row.operands.length !== 0) return false;
   e.stackSlot(0);
-  e.access(`v = M.read64h(sl, sh); ${TARGET_OF_V}`);
+  e.stackRead();
+  e.line(`t = w * ${TWO32} + (v >>> 0);`);
   e.line(CHECK_TARGET);
   e.moveStack(8);
   return true;

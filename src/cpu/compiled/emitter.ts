@@ -53,8 +53,18 @@ const load = (r: number): string => (r === FLAGS ? 'fz = c.fZ; fs = c.fS; fp = c
 /** The declaration of local r, loaded from the context. */
 const declare = (r: number): string => (r === FLAGS ? 'fz = c.fZ, fs = c.fS, fp = c.fP, fa = c.fAux' : `l${r} = L[${r}], h${r} = H[${r}]`);
 
-/** An interpreter handler's call from a region: the MMU throws its faults again while it runs (the region's catch reports them). */
-const HANDLER_CALL = (h: string, i: string): string => `M.deferFaults = false; ${h}(c, ${i}); M.deferFaults = true;`;
+/**
+ * An interpreter handler's call from a region: the MMU throws its faults again while it runs (the
+ * region's catch reports them), and the stack-page cache is dropped (the handler may change paging,
+ * the TLB, CPL or AC: stackRead).
+ */
+const HANDLER_CALL = (h: string, i: string): string => `M.deferFaults = false; ${h}(c, ${i}); M.deferFaults = true; kp = -1;`;
+
+/** After an MMU access: leave the region if it faulted (the fault is deferred while a region runs: tier.ts). */
+const DEFERRED_FAULT_CHECK = `if (M.faultDeferred) { xr = ${THREW}; break exit; }`;
+/** After a stack access through the MMU: cache its page if the access may use it directly (1: for writes too). */
+const CACHE_STACK_PAGE = (write: 0 | 1): string =>
+  `q = M.directPage(sl, sh, ${write === 1}); if (q >= 0) { kp = sl >>> 12; kh = sh; kv = M.runView; ko = q; kw = ${write}; }`;
 
 /** What generated code calls legality.ts's checkExceptionClass. */
 const EXCEPTION_CLASS_CHECK = 'checkExceptionClass';
@@ -170,8 +180,12 @@ export class Emitter {
    * deferred (tier.ts), so a #PF is reported in M.faultDeferred, not thrown.
    */
   access(call: string): void {
+    this.requireFaultMark();
+    this.line(`${call} ${DEFERRED_FAULT_CHECK}`);
+  }
+
+  private requireFaultMark(): void {
     if (!this.faultMarked) throw new Error(`compiled tier: ${this.insn.row.id} accesses memory before mayFault()`);
-    this.line(`${call} if (M.faultDeferred) { xr = ${THREW}; break exit; }`);
   }
 
   /** Source that writes back the locals that may be newer than the context here. */
@@ -251,6 +265,29 @@ export class Emitter {
     this.mayFault();
     this.line(`sl = ${this.sum(RSP, delta, 'lo')}; sh = ${this.sum(RSP, delta, 'hi')};`);
     this.line(`if (sh > ${SMALL_HI} || sh < ${-SMALL_HI - 1} || (sh === ${SMALL_HI} && (sl >>> 0) > ${TWO32 - 8})) ${this.bail()}`);
+  }
+
+  /**
+   * Emits v/w = the 8 bytes of the stack slot (sl/sh). The region keeps the
+   * last stack page it reached through the TLB (kp/kh: the page, kv/ko: its
+   * view and offset, kw: whether writes may use it) and reads and writes it
+   * directly: that is a TLB entry held in locals, valid until something that
+   * can change the TLB or the access rights runs, which only a handler can
+   * (HANDLER_CALL drops it); a write to code cannot hit it (the TLB never
+   * grants writes to code pages). A miss goes through the MMU, then caches
+   * the page if it is RAM the access may use directly (Mmu.directPage).
+   */
+  stackRead(): void {
+    this.requireFaultMark();
+    this.line(`if ((sl >>> 12) === kp && sh === kh && (sl & 4095) <= 4088) { q = ko + (sl & 4095); v = kv.getInt32(q, true); w = kv.getInt32(q + 4, true); }`);
+    this.line(`else { v = M.read64h(sl, sh); w = M.hi; ${DEFERRED_FAULT_CHECK} ${CACHE_STACK_PAGE(0)} }`);
+  }
+
+  /** Emits the 8 bytes (lo, hi: locals or constants) into the stack slot (sl/sh), through the stack-page cache (stackRead). */
+  stackWrite(lo: string, hi: string): void {
+    this.requireFaultMark();
+    this.line(`if ((sl >>> 12) === kp && sh === kh && kw === 1 && (sl & 4095) <= 4088) { q = ko + (sl & 4095); kv.setInt32(q, ${lo}, true); kv.setInt32(q + 4, ${hi}, true); }`);
+    this.line(`else { M.write64h(sl, sh, ${lo}, ${hi}); ${DEFERRED_FAULT_CHECK} ${CACHE_STACK_PAGE(1)} }`);
   }
 
   /** Emits RSP = the slot stackSlot() computed (a push moves RSP down to it). */
@@ -365,7 +402,8 @@ export class Emitter {
       names.length ? `const ${names.join(', ')};` : '',
       'return function region(c, base, end) {',
       `  const L = c.regLo, H = c.regHi, O = c.ops, M = c.mmu, e0 = T.epoch${this.usesVectors ? ', X = c.xmm.i32' : ''};`,
-      '  let n = c.instructions, st = -1, v = 0, w = 0, u = 0, ea = 0, sl = 0, sh = 0, t = 0, pc = c.rip - base, xr = 0, xrip = 0, xi = 0;',
+      '  let n = c.instructions, st = -1, v = 0, w = 0, u = 0, ea = 0, sl = 0, sh = 0, q = 0, t = 0, pc = c.rip - base, xr = 0, xrip = 0, xi = 0;',
+      '  let kp = -1, kh = 0, kv = M.runView, ko = 0, kw = 0;',
       this.used.size ? `  let ${[...this.used].map(declare).join(', ')};` : '',
       '  exit: try {',
       '    for (;;) {',
