@@ -99,6 +99,8 @@ export class Emitter {
   private end = 0;
   /** Where the current instruction's code starts in `out`. */
   private mark = 0;
+  /** The page offsets where the region's blocks start, in order (block k is case k + 1 of the region's switch). */
+  private readonly blockStarts: number[] = [];
   /** Whether the current instruction set `st` (mayFault) since it started: its accesses may fault. */
   private faultMarked = false;
   private usesVectors = false;
@@ -327,7 +329,8 @@ export class Emitter {
 
   /** Starts the basic block at page offset `at`. */
   beginBlock(at: number): void {
-    this.line(`case ${at}: {`);
+    this.blockStarts.push(at);
+    this.line(`case ${this.blockStarts.length}: {`);
     this.checkedClasses.clear();
     this.dirtyAll = true;
     this.dirtyNow.clear();
@@ -392,6 +395,11 @@ export class Emitter {
   /** The whole function's source and its constants. */
   finish(): { source: string; constants: unknown[] } {
     const exception = this.constant(CPU_EXCEPTION, 'CPU_EXCEPTION');
+    // Page offset -> case number: dense cases, which V8 compiles to a jump table (a switch on the
+    // offsets themselves is a tree of compares, mispredicted at every indirect jump's dispatch).
+    const caseAt = new Uint16Array(PAGE);
+    this.blockStarts.forEach((at, k) => { caseAt[at] = k + 1; });
+    const blocks = this.constant(caseAt, 'BLOCK_CASE');
     // The faulting instruction (recorded in st by mayFault) as the count and start the run loop reports.
     const faultAt = `c.instructions = n + Math.floor(st / ${PAGE}); c.insnStart = base + st % ${PAGE};`;
     const sync = [...this.dirty].map(store).join(' ');
@@ -407,7 +415,7 @@ export class Emitter {
       this.used.size ? `  let ${[...this.used].map(declare).join(', ')};` : '',
       '  exit: try {',
       '    for (;;) {',
-      '      switch (pc) {',
+      `      switch ((pc >>> 12) === 0 ? ${blocks}[pc] : 0) {`,
       body,
       '      default: xrip = base + pc; xi = n; break exit;',
       '      }',

@@ -113,9 +113,14 @@ export class CompiledTier {
         o += insn.len;
         if (!endsBlock(insn)) continue;
         const target = insn.row.operands[0]?.kind === 'J' && insn.opSize === 8 ? o + insn.imm : -1;
-        for (const next of [target, FALLS_THROUGH.has(insn.row.executor) ? o : -1]) {
+        const add = (next: number) => {
           if (next >= 0 && next < PAGE && !leaders.has(next) && ran(next)) { leaders.add(next); work.push(next); }
-        }
+        };
+        add(target);
+        add(FALLS_THROUGH.has(insn.row.executor) ? o : -1);
+        // A jump or call through a register or memory (a bytecode dispatch, a function pointer): every
+        // place of the page that already ran may be its target, so the region takes them in too.
+        if (insn.row.operands[0]?.kind === 'E' && INDIRECT.has(insn.row.executor)) for (let x = 0; x < PAGE; x++) add(x);
         break;
       }
     }
@@ -217,6 +222,8 @@ function endsBlock(i: Insn): boolean {
 }
 
 /** Branches whose next instruction also runs (the condition fails, or a call, an interrupt or a system call returns there). */
+/** Executors whose operand-E forms branch through a register or memory. */
+const INDIRECT = new Set<string>(['jmp', 'call']);
 const FALLS_THROUGH: ReadonlySet<string> = new Set(['jcc', 'call', 'int', 'int3', 'int1', 'syscall', 'sysenter', 'loop', 'jrcxz', 'callFar']);
 
 /** The template for a decoded instruction, if its row has one and is not privileged (its exception class is checked before it: emitInstruction). */
