@@ -85,4 +85,10 @@ diffSuite('muldiv', (s) => {
   s.form('imulb %ch', std({ ops: [R('rax', 8), RH('rcx')], random: 300 }));
   s.form('divb %bh', std({ ops: [R('rax', 16), RH('rbx')], fix: fixDiv(8), random: 300 }));
   s.form('idivb %dh', std({ ops: [R('rax', 16), RH('rdx')], fix: fixIdiv(8), random: 300 }));
+  // RAX and RDX written just before: the compiled tier's template must hand the new values to the core
+  s.form('mov %rbx, %rax; cqto; idivq %rcx', std({ ops: [R('rbx', 64), R('rcx', 64)], random: 500 }));
+  s.form('mov %rbx, %rax; cqto; idivq (%rsi)', std({ ops: [R('rbx', 64), M(64)], random: 300 }));
+  s.form('mov %ebx, %eax; xor %edx, %edx; divl %ecx', std({ ops: [R('rbx', 32), R('rcx', 32)], random: 300 }));
+  s.form('mov %rbx, %rax; mov %rbx, %rdx; mulq %rcx; add %rdx, %rax', std({ ops: [R('rbx', 64), R('rcx', 64)], random: 300 }));
+  s.form('mov %rbx, %rax; imulq %rcx; imulq %rbx, %rdx', std({ ops: [R('rbx', 64), R('rcx', 64)], random: 300 }));
 });

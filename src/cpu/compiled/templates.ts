@@ -15,7 +15,7 @@ import { ALU_CMP, ALU_SUB, ALU_TEST } from '../../isa/executors.js';
 import { BASE_RIP, PFX_LOCK, type Insn } from '../../isa/insn.js';
 import { aluSource, incDecSource, shiftSource, SOURCE_SHIFTS, imulSource, IMUL_OVERFLOW_NAME, type Operand } from '../exec/alu-source.js';
 import { shiftOp } from '../exec/shift.js';
-import { imulOverflow64 } from '../exec/muldiv.js';
+import { imulOverflow64, mulValue, imul1Value, divValue, idivValue } from '../exec/muldiv.js';
 import { VEC_OPS, type VecOp } from '../../isa/vector-ops.js';
 import { DWORD_LANES, DWORD_SHIFT_LANES, MOVE_LANES, dwordLanesSource } from '../exec/vector-source.js';
 import { Attr } from '../../isa/table.js';
@@ -199,12 +199,41 @@ const shift: Template = (e, i) => {
 /** IMUL G, E and IMUL G, E, imm with register E. */
 const imul: Template = (e, i) => {
   const size = i.size0, n = i.row.operands.length;
-  if (i.isMem || !wideOrDword(size) || n < 2) return false;
-  const x = registerOperand(e, size, n === 2 ? i.reg : i.rm);
-  const y = n === 2 ? registerOperand(e, size, i.rm) : { lo: String(i.imm), hi: String(i.immHi) };
+  if ((i.isMem && !Emitter.canAddress(i)) || !wideOrDword(size) || n < 2) return false;
+  let source: Operand | null = null; // the memory operand (E), read into v/w first
+  if (i.isMem) {
+    readMemory(e, size);
+    source = { lo: 'v', hi: size === 8 ? 'w' : '0' };
+  }
+  const x = n === 2 ? registerOperand(e, size, i.reg) : source ?? registerOperand(e, size, i.rm);
+  const y = n === 2 ? source ?? registerOperand(e, size, i.rm) : { lo: String(i.imm), hi: String(i.immHi) };
   e.constant(imulOverflow64, IMUL_OVERFLOW_NAME);
   e.line(imulSource(size, x, y, 'v', 'w', e.writeFlags()));
   writeResult(e, size, i.reg);
+  return true;
+};
+
+/**
+ * MUL, IMUL with one operand, DIV, IDIV (every size): the interpreter's core
+ * (exec/muldiv.ts, the one definition) on the operand's value, with only RAX,
+ * RDX and the flags written back around it; a #DE it raises finds the locals
+ * unchanged (the region's catch).
+ */
+const wideMulDiv = (core: (c: never, size: number, lo: number, hi: number) => void): Template => (e, i) => {
+  const size = i.size0;
+  if (i.isMem && !Emitter.canAddress(i)) return false;
+  let b: Operand;
+  if (i.isMem) {
+    readMemory(e, size);
+    b = { lo: 'v', hi: size === 8 ? 'w' : '0' };
+  } else {
+    e.mayFault(); // #DE
+    b = registerOperand(e, size, i.rm);
+  }
+  e.line(`L[${RAX}] = ${e.lo(RAX)}; H[${RAX}] = ${e.hi(RAX)}; L[${RDX}] = ${e.lo(RDX)}; H[${RDX}] = ${e.hi(RDX)};`);
+  e.withContextFlags(`${e.constant(core)}(c, ${size}, ${b.lo}, ${b.hi});`);
+  e.set(RAX, `L[${RAX}]`, `H[${RAX}]`);
+  e.set(RDX, `L[${RDX}]`, `H[${RDX}]`);
   return true;
 };
 
@@ -310,4 +339,5 @@ export const TEMPLATES: { readonly [K in ExecutorName]?: Template } = {
   movVec, vecInt, vecShiftImm,
   alu, incdec, neg, not, mov, movzx: extend(false), movsx: extend(true), lea, shift, imul, cmov, setcc, cbw, cwd, push, pop, pushf, call, ret, jcc, jmp, nop,
   cld, std, movFromSeg,
+  mul: wideMulDiv(mulValue), imul1: wideMulDiv(imul1Value), div: wideMulDiv(divValue), idiv: wideMulDiv(idivValue),
 };

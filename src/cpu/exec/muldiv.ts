@@ -119,7 +119,10 @@ function divideError(c: ExecContext): never {
 
 export const mul: Handler = (c, i) => {
   loadOperand(c, i, 0);
-  const s = i.size0, b = c.ops.lo[0]!, bh = c.ops.hi[0]!;
+  mulValue(c, i.size0, c.ops.lo[0]!, c.ops.hi[0]!);
+};
+/** MUL of rAX (and rDX) by the `s`-byte operand (b, bh) (also the compiled tier's, with RAX, RDX and the flags in the context). */
+export function mulValue(c: ExecContext, s: number, b: number, bh: number): void {
   switch (s) {
     case 1: {
       const p = (c.regLo[RAX]! & 0xff) * (b & 0xff);
@@ -148,11 +151,14 @@ export const mul: Handler = (c, i) => {
       mulFlags(c, (p2 | p3) !== 0);
     }
   }
-};
+}
 
 export const imul1: Handler = (c, i) => {
   loadOperand(c, i, 0);
-  const s = i.size0, b = c.ops.lo[0]!, bh = c.ops.hi[0]!;
+  imul1Value(c, i.size0, c.ops.lo[0]!, c.ops.hi[0]!);
+};
+/** IMUL (one operand) of rAX (and rDX) by the `s`-byte operand (b, bh) (also the compiled tier's, with RAX, RDX and the flags in the context). */
+export function imul1Value(c: ExecContext, s: number, b: number, bh: number): void {
   switch (s) {
     case 1: {
       const p = ((c.regLo[RAX]! << 24) >> 24) * ((b << 24) >> 24);
@@ -182,7 +188,7 @@ export const imul1: Handler = (c, i) => {
       mulFlags(c, p2 !== sign || p3 !== sign);
     }
   }
-};
+}
 
 /** Signed 32x32 -> 64: low dword returned, high dword in mHi. */
 function imul32(a: number, b: number): number {
@@ -236,7 +242,10 @@ export const bindImul: RowBinder = (row) => {
 
 export const div: Handler = (c, i) => {
   loadOperand(c, i, 0);
-  const s = i.size0, d = c.ops.lo[0]!, dh = c.ops.hi[0]!;
+  divValue(c, i.size0, c.ops.lo[0]!, c.ops.hi[0]!);
+};
+/** DIV of rAX (and rDX) by the `s`-byte operand (d, dh) (also the compiled tier's, with RAX, RDX and the flags in the context). */
+export function divValue(c: ExecContext, s: number, d: number, dh: number): void {
   switch (s) {
     case 1: {
       const dv = d & 0xff;
@@ -287,11 +296,14 @@ export const div: Handler = (c, i) => {
     }
   }
   divFlags(c);
-};
+}
 
 export const idiv: Handler = (c, i) => {
   loadOperand(c, i, 0);
-  const s = i.size0, d = c.ops.lo[0]!, dh = c.ops.hi[0]!;
+  idivValue(c, i.size0, c.ops.lo[0]!, c.ops.hi[0]!);
+};
+/** IDIV of rAX (and rDX) by the `s`-byte operand (d, dh) (also the compiled tier's, with RAX, RDX and the flags in the context). */
+export function idivValue(c: ExecContext, s: number, d: number, dh: number): void {
   switch (s) {
     case 1: {
       const dv = (d << 24) >> 24;
@@ -356,7 +368,7 @@ export const idiv: Handler = (c, i) => {
     }
   }
   divFlags(c);
-};
+}
 
 function u64(lo: number, hi: number): bigint {
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
