@@ -14,7 +14,19 @@ import { parseArgs } from 'node:util';
 import { Vm } from '../src/vm.js';
 import { EXECUTION_PATHS, isExecutionPath, type ExecutionPath } from '../src/cpu/execution-path.js';
 
-const args = parseArgs({ options: { tier: { type: 'string' }, guest: { type: 'string' }, full: { type: 'boolean' } } }).values;
+const USAGE = 'usage: npm run bench [-- [--tier compiled|interp|reference] [--guest NAME] [--full]]';
+let parsed;
+try {
+  parsed = parseArgs({ options: { tier: { type: 'string' }, guest: { type: 'string' }, full: { type: 'boolean' }, help: { type: 'boolean' } } });
+} catch (e) {
+  console.error(`bench: ${(e as Error).message.split('\n')[0]}\n${USAGE}`); // a bad option: one line, no stack trace
+  process.exit(2);
+}
+const args = parsed.values;
+if (args.help === true) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const full = args.full === true;
 /** The reference path's instructions at full size (at ~3 MIPS a whole guest would take minutes). */
 const REFERENCE_BUDGET = 20_000_000;
@@ -43,7 +55,12 @@ function runOnce(file: Uint8Array, tier: ExecutionPath, maxInstructions: number)
 
 const rows: string[][] = [];
 let failed = false;
-for (const f of readdirSync(dir).filter((x) => x.endsWith('.elf')).sort()) {
+const images = readdirSync(dir).filter((x) => x.endsWith('.elf')).sort();
+if (args.guest !== undefined && !images.includes(`${args.guest}.elf`)) {
+  console.error(`bench: no guest '${args.guest}' (${images.map((x) => x.slice(0, -4)).join(', ')})`);
+  process.exit(2);
+}
+for (const f of images) {
   const name = f.replace(/\.elf$/, '');
   if (args.guest !== undefined && args.guest !== name) continue;
   const file = readFileSync(join(dir, f));
