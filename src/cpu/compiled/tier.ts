@@ -221,9 +221,9 @@ function endsBlock(i: Insn): boolean {
   return (i.row.attrs & Attr.Branch) !== 0 || i.invalid || i.row.pending || ALWAYS_LEAVES.has(i.row.executor);
 }
 
-/** Branches whose next instruction also runs (the condition fails, or a call, an interrupt or a system call returns there). */
 /** Executors whose operand-E forms branch through a register or memory. */
 const INDIRECT = new Set<string>(['jmp', 'call']);
+/** Branches whose next instruction also runs (the condition fails, or a call, an interrupt or a system call returns there). */
 const FALLS_THROUGH: ReadonlySet<string> = new Set(['jcc', 'call', 'int', 'int3', 'int1', 'syscall', 'sysenter', 'loop', 'jrcxz', 'callFar']);
 
 /** The template for a decoded instruction, if its row has one and is not privileged (its exception class is checked before it: emitInstruction). */
