@@ -1,5 +1,5 @@
 // The compiled tier's templates for the stack and near control transfers:
-// PUSH/POP/PUSHFQ through the stack-slot halves (emitter.ts: stackSlot),
+// PUSH/POP/PUSHFQ through the stack slots (stack-slots.ts),
 // CALL/RET, JMP and Jcc. Each reads and checks everything that can fault
 // before it writes a local (the region's exactness rule, emitter.ts).
 import { RSP } from '../../arch/registers.js';
@@ -9,6 +9,7 @@ import type { Insn } from '../../isa/insn.js';
 import { CANON_LIMIT } from '../operands.js';
 import { Emitter } from './emitter.js';
 import { kinds, TWO32, type Template } from './template.js';
+import { stackSlot, stackRead, stackWrite, moveStack, moveStackToSlot } from './stack-slots.js';
 
 /**
  * PUSH r64, imm (sign-extended to 64 bits) and m64: the value read first (a
@@ -25,9 +26,9 @@ export const push: Template = (e, i) => {
     e.ea();
     e.access('v = M.read64(ea); w = M.hi;');
   }
-  e.stackSlot(-8);
-  e.stackWrite(lo, hi);
-  e.moveStackToSlot();
+  stackSlot(e, -8);
+  stackWrite(e, lo, hi);
+  moveStackToSlot(e);
   e.afterWrite();
   return true;
 };
@@ -35,23 +36,23 @@ export const push: Template = (e, i) => {
 export const pushf: Template = (e, i) => {
   if (i.opSize !== 8) return false;
   e.withContextFlags(`u = c.getRflags() & ${~(RF | VM)};`);
-  e.stackSlot(-8);
-  e.stackWrite('u', '0');
-  e.moveStackToSlot();
+  stackSlot(e, -8);
+  stackWrite(e, 'u', '0');
+  moveStackToSlot(e);
   e.afterWrite();
   return true;
 };
 /** POP r64: the slot read first, RSP moved once that succeeded; POP RSP loads RSP with the value read (SDM POP). */
 export const pop: Template = (e, i) => {
   if (i.isMem || i.opSize !== 8 || kinds(i) !== 'Z') return false;
-  e.stackSlot(0);
-  e.stackRead();
+  stackSlot(e, 0);
+  stackRead(e);
   if (i.rm === RSP) {
     e.set(RSP, 'v', 'w');
     return true;
   }
   e.set(i.rm, 'v', 'w');
-  e.moveStack(8);
+  moveStack(e, 8);
   return true;
 };
 
@@ -81,21 +82,21 @@ export const call: Template = (e, i) => {
   if (k === 'J') e.branchTo(i.imm);
   else indirectTarget(e, i);
   e.line('u = t;'); // the target, while the push uses t
-  e.stackSlot(-8);
+  stackSlot(e, -8);
   e.line(`t = ${e.next}; w = Math.floor(t / ${TWO32}); v = (t - w * ${TWO32}) | 0;`);
-  e.stackWrite('v', 'w');
-  e.moveStackToSlot();
+  stackWrite(e, 'v', 'w');
+  moveStackToSlot(e);
   e.line('t = u;');
   return true;
 };
 /** RET: the return address read and checked canonical before RSP moves (SDM RET); `t` gets it. */
 export const ret: Template = (e, i) => {
   if (i.opSize !== 8 || i.row.operands.length !== 0) return false;
-  e.stackSlot(0);
-  e.stackRead();
+  stackSlot(e, 0);
+  stackRead(e);
   e.line(`t = w * ${TWO32} + (v >>> 0);`);
   e.line(CHECK_TARGET);
-  e.moveStack(8);
+  moveStack(e, 8);
   return true;
 };
 

@@ -15,13 +15,14 @@
 // fallback writes the locals back first and sets `st = -1`: the context is
 // then authoritative (a REP string instruction's progress, for instance).
 import { Vector } from '../../arch/vectors.js';
-import { RSP, SEG_FS } from '../../arch/registers.js';
+import { SEG_FS } from '../../arch/registers.js';
 import { BASE_RIP, type Insn } from '../../isa/insn.js';
 import { StopReason } from '../stop-reason.js';
 import { CANON_LIMIT } from '../operands.js';
 import { PF_TABLE_NAME, conditionSource, type FlagVars } from '../flags-source.js';
 import { PF_TABLE } from '../lazy-flags.js';
 import { CPU_EXCEPTION } from '../exceptions.js';
+import { DROP_STACK_PAGE, STACK_PAGE_LOCALS, SMALL_HI } from './stack-slots.js';
 
 /** One instruction of a region: page offsets of its first byte and of the next. */
 export interface BlockInsn {
@@ -56,21 +57,15 @@ const declare = (r: number): string => (r === FLAGS ? 'fz = c.fZ, fs = c.fS, fp 
 /**
  * An interpreter handler's call from a region: the MMU throws its faults again while it runs (the
  * region's catch reports them), and the stack-page cache is dropped (the handler may change paging,
- * the TLB, CPL or AC: stackRead).
+ * the TLB, CPL or AC: stack-slots.ts).
  */
-const HANDLER_CALL = (h: string, i: string): string => `M.deferFaults = false; ${h}(c, ${i}); M.deferFaults = true; kp = -1;`;
+const HANDLER_CALL = (h: string, i: string): string => `M.deferFaults = false; ${h}(c, ${i}); M.deferFaults = true; ${DROP_STACK_PAGE}`;
 
 /** After an MMU access: leave the region if it faulted (the fault is deferred while a region runs: tier.ts). */
 const DEFERRED_FAULT_CHECK = `if (M.faultDeferred) { xr = ${THREW}; break exit; }`;
-/** After a stack access through the MMU: cache its page if the access may use it directly (1: for writes too). */
-const CACHE_STACK_PAGE = (write: 0 | 1): string =>
-  `q = M.directPage(sl, sh, ${write === 1}); if (q >= 0) { kp = sl >>> 12; kh = sh; kv = M.runView; ko = q; kw = ${write}; }`;
-
 /** What generated code calls legality.ts's checkExceptionClass. */
 const EXCEPTION_CLASS_CHECK = 'checkExceptionClass';
 
-/** Effective addresses the inline path computes exactly: registers within ±2^47 (else the interpreter runs the instruction: bail()). */
-const SMALL_HI = 0x7fff;
 
 /**
  * Emits one region: the basic blocks compiled from one page, as cases of a
@@ -186,7 +181,11 @@ export class Emitter {
     this.line(`${call} ${DEFERRED_FAULT_CHECK}`);
   }
 
-  private requireFaultMark(): void {
+  /** Source that leaves the region if the MMU access just emitted faulted (faults are deferred while a region runs). */
+  get faultCheck(): string { return DEFERRED_FAULT_CHECK; }
+
+  /** Throws unless the current instruction called mayFault() before its memory access (the exactness rule). */
+  requireFaultMark(): void {
     if (!this.faultMarked) throw new Error(`compiled tier: ${this.insn.row.id} accesses memory before mayFault()`);
   }
 
@@ -254,60 +253,6 @@ export class Emitter {
    */
   bail(): string {
     return this.leave(`base + ${this.start}`, this.index, STEP);
-  }
-
-  /**
-   * Emits the linear address RSP + delta of an 8-byte stack slot into the
-   * int32 halves `sl`/`sh` (SDM Vol. 3A §6.14.2: SS has base 0 in 64-bit
-   * mode), for M.read64h/M.write64h: as halves, a kernel stack address reaches
-   * the MMU without a HeapNumber. A slot that is not canonical with all 8
-   * bytes (#SS(0)) leaves the instruction to the interpreter (bail).
-   */
-  stackSlot(delta: number): void {
-    this.mayFault();
-    this.line(`sl = ${this.sum(RSP, delta, 'lo')}; sh = ${this.sum(RSP, delta, 'hi')};`);
-    this.line(`if (sh > ${SMALL_HI} || sh < ${-SMALL_HI - 1} || (sh === ${SMALL_HI} && (sl >>> 0) > ${TWO32 - 8})) ${this.bail()}`);
-  }
-
-  /**
-   * Emits v/w = the 8 bytes of the stack slot (sl/sh). The region keeps the
-   * last stack page it reached through the TLB (kp/kh: the page, kv/ko: its
-   * view and offset, kw: whether writes may use it) and reads and writes it
-   * directly: that is a TLB entry held in locals, valid until something that
-   * can change the TLB or the access rights runs, which only a handler can
-   * (HANDLER_CALL drops it); a write to code cannot hit it (the TLB never
-   * grants writes to code pages). A miss goes through the MMU, then caches
-   * the page if it is RAM the access may use directly (Mmu.directPage).
-   */
-  stackRead(): void {
-    this.requireFaultMark();
-    this.line(`if ((sl >>> 12) === kp && sh === kh && (sl & 4095) <= 4088) { q = ko + (sl & 4095); v = kv.getInt32(q, true); w = kv.getInt32(q + 4, true); }`);
-    this.line(`else { v = M.read64h(sl, sh); w = M.hi; ${DEFERRED_FAULT_CHECK} ${CACHE_STACK_PAGE(0)} }`);
-  }
-
-  /** Emits the 8 bytes (lo, hi: locals or constants) into the stack slot (sl/sh), through the stack-page cache (stackRead). */
-  stackWrite(lo: string, hi: string): void {
-    this.requireFaultMark();
-    this.line(`if ((sl >>> 12) === kp && sh === kh && kw === 1 && (sl & 4095) <= 4088) { q = ko + (sl & 4095); kv.setInt32(q, ${lo}, true); kv.setInt32(q + 4, ${hi}, true); }`);
-    this.line(`else { M.write64h(sl, sh, ${lo}, ${hi}); ${DEFERRED_FAULT_CHECK} ${CACHE_STACK_PAGE(1)} }`);
-  }
-
-  /** Emits RSP = the slot stackSlot() computed (a push moves RSP down to it). */
-  moveStackToSlot(): void {
-    this.set(RSP, 'sl', 'sh');
-  }
-
-  /** Emits RSP += delta (after stackSlot() checked the slot at RSP): int32 arithmetic on the halves. */
-  moveStack(delta: number): void {
-    this.set(RSP, this.sum(RSP, delta, 'lo'), this.sum(RSP, delta, 'hi'));
-  }
-
-  /** Source of one int32 half of register r + delta (|delta| < 2^31), the carry or borrow into the high half included. */
-  private sum(r: number, delta: number, half: 'lo' | 'hi'): string {
-    const l = this.lo(r), h = this.hi(r);
-    if (delta === 0) return half === 'lo' ? l : h;
-    if (half === 'lo') return `((${l} + ${delta}) | 0)`;
-    return `(${h} + ${delta < 0 ? `((${l} >>> 0) < ${-delta} ? -1 : 0)` : `((${l} >>> 0) + ${delta} > 0xffffffff ? 1 : 0)`})`;
   }
 
   /**
@@ -411,7 +356,7 @@ export class Emitter {
       'return function region(c, base, end) {',
       `  const L = c.regLo, H = c.regHi, O = c.ops, M = c.mmu, e0 = T.epoch${this.usesVectors ? ', X = c.xmm.i32' : ''};`,
       '  let n = c.instructions, st = -1, v = 0, w = 0, u = 0, ea = 0, sl = 0, sh = 0, q = 0, t = 0, pc = c.rip - base, xr = 0, xrip = 0, xi = 0;',
-      '  let kp = -1, kh = 0, kv = M.runView, ko = 0, kw = 0;',
+      `  let ${STACK_PAGE_LOCALS};`,
       this.used.size ? `  let ${[...this.used].map(declare).join(', ')};` : '',
       '  exit: try {',
       '    for (;;) {',

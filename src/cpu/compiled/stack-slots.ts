@@ -1,0 +1,72 @@
+// The compiled tier's stack: the 8-byte slots of PUSH, POP, CALL, RET and
+// PUSHFQ (control-templates.ts), addressed as int32 halves and reached
+// through a stack page the region keeps in locals.
+//
+// A slot's linear address RSP + delta is computed on RSP's halves (sl/sh,
+// SDM Vol. 3A §6.14.2: SS has base 0 in 64-bit mode), so a kernel stack
+// address reaches the MMU (M.read64h/M.write64h) without a HeapNumber. The
+// region keeps the last stack page it reached through the TLB (kp/kh: the
+// page, kv/ko: its view and offset, kw: whether writes may use it) and reads
+// and writes it directly: a TLB entry held in locals, valid until something
+// that can change the TLB or the access rights runs, which inside a region
+// only an interpreter handler can (emitter.ts, HANDLER_CALL drops it); a write
+// to code cannot hit it (the TLB never grants direct writes to code pages,
+// nor to clean pages while dirty logging, nor to read-only slots).
+import { RSP } from '../../arch/registers.js';
+import type { Emitter } from './emitter.js';
+
+const TWO32 = 4294967296;
+/** The largest high half of an address within ±2^47 (canonical, with 48-bit linear addresses). */
+export const SMALL_HI = 0x7fff;
+
+/** The stack page's locals, declared at the region's start: nothing cached. */
+export const STACK_PAGE_LOCALS = 'kp = -1, kh = 0, kv = M.runView, ko = 0, kw = 0';
+/** Source that drops the cached stack page (after an interpreter handler ran). */
+export const DROP_STACK_PAGE = 'kp = -1;';
+
+/** After a stack access through the MMU: cache its page if the access may use it directly (1: for writes too). */
+const cacheStackPage = (write: 0 | 1): string =>
+  `q = M.directPage(sl, sh, ${write === 1}); if (q >= 0) { kp = sl >>> 12; kh = sh; kv = M.runView; ko = q; kw = ${write}; }`;
+
+/**
+ * Emits the halves sl/sh of the slot at RSP + delta; a slot that is not
+ * canonical with all 8 bytes (#SS(0)) leaves the instruction to the
+ * interpreter (bail).
+ */
+export function stackSlot(e: Emitter, delta: number): void {
+  e.mayFault();
+  e.line(`sl = ${rspPlus(e, delta, 'lo')}; sh = ${rspPlus(e, delta, 'hi')};`);
+  e.line(`if (sh > ${SMALL_HI} || sh < ${-SMALL_HI - 1} || (sh === ${SMALL_HI} && (sl >>> 0) > ${TWO32 - 8})) ${e.bail()}`);
+}
+
+/** Emits v/w = the 8 bytes of the slot, from the cached stack page or through the MMU. */
+export function stackRead(e: Emitter): void {
+  e.requireFaultMark();
+  e.line('if ((sl >>> 12) === kp && sh === kh && (sl & 4095) <= 4088) { q = ko + (sl & 4095); v = kv.getInt32(q, true); w = kv.getInt32(q + 4, true); }');
+  e.line(`else { v = M.read64h(sl, sh); w = M.hi; ${e.faultCheck} ${cacheStackPage(0)} }`);
+}
+
+/** Emits the 8 bytes (lo, hi: locals or constants) into the slot, to the cached stack page or through the MMU. */
+export function stackWrite(e: Emitter, lo: string, hi: string): void {
+  e.requireFaultMark();
+  e.line(`if ((sl >>> 12) === kp && sh === kh && kw === 1 && (sl & 4095) <= 4088) { q = ko + (sl & 4095); kv.setInt32(q, ${lo}, true); kv.setInt32(q + 4, ${hi}, true); }`);
+  e.line(`else { M.write64h(sl, sh, ${lo}, ${hi}); ${e.faultCheck} ${cacheStackPage(1)} }`);
+}
+
+/** Emits RSP = the slot stackSlot() computed (a push moves RSP down to it). */
+export function moveStackToSlot(e: Emitter): void {
+  e.set(RSP, 'sl', 'sh');
+}
+
+/** Emits RSP += delta (after stackSlot() checked the slot at RSP): int32 arithmetic on the halves. */
+export function moveStack(e: Emitter, delta: number): void {
+  e.set(RSP, rspPlus(e, delta, 'lo'), rspPlus(e, delta, 'hi'));
+}
+
+/** Source of one int32 half of RSP + delta (|delta| < 2^31), the carry or borrow into the high half included. */
+function rspPlus(e: Emitter, delta: number, half: 'lo' | 'hi'): string {
+  const l = e.lo(RSP), h = e.hi(RSP);
+  if (delta === 0) return half === 'lo' ? l : h;
+  if (half === 'lo') return `((${l} + ${delta}) | 0)`;
+  return `(${h} + ${delta < 0 ? `((${l} >>> 0) < ${-delta} ? -1 : 0)` : `((${l} >>> 0) + ${delta} > 0xffffffff ? 1 : 0)`})`;
+}
