@@ -22,7 +22,6 @@ import { CANON_LIMIT } from '../operands.js';
 import { PF_TABLE_NAME, conditionSource, type FlagVars } from '../flags-source.js';
 import { PF_TABLE } from '../lazy-flags.js';
 import { CPU_EXCEPTION } from '../exceptions.js';
-import { DROP_STACK_PAGE, STACK_PAGE_LOCALS, SMALL_HI } from './stack-slots.js';
 
 /** One instruction of a region: page offsets of its first byte and of the next. */
 export interface BlockInsn {
@@ -63,6 +62,12 @@ const HANDLER_CALL = (h: string, i: string): string => `M.deferFaults = false; $
 
 /** After an MMU access: leave the region if it faulted (the fault is deferred while a region runs: tier.ts). */
 const DEFERRED_FAULT_CHECK = `if (M.faultDeferred) { xr = ${THREW}; break exit; }`;
+/** The largest high half of an address within ±2^47 (canonical with 48-bit linear addresses): ea() and stack-slots.ts compute exactly within it. */
+export const SMALL_HI = 0x7fff;
+/** The region's cached stack page (stack-slots.ts), declared at its start with nothing cached, and the source that drops it. */
+const STACK_PAGE_LOCALS = 'kp = -1, kh = 0, kv = M.runView, ko = 0, kw = 0';
+const DROP_STACK_PAGE = 'kp = -1;';
+
 /** What generated code calls legality.ts's checkExceptionClass. */
 const EXCEPTION_CLASS_CHECK = 'checkExceptionClass';
 

@@ -6,23 +6,17 @@
 // SDM Vol. 3A §6.14.2: SS has base 0 in 64-bit mode), so a kernel stack
 // address reaches the MMU (M.read64h/M.write64h) without a HeapNumber. The
 // region keeps the last stack page it reached through the TLB (kp/kh: the
-// page, kv/ko: its view and offset, kw: whether writes may use it) and reads
+// page, kv/ko: its view and offset, kw: whether writes may use it; declared
+// and dropped by emitter.ts) and reads
 // and writes it directly: a TLB entry held in locals, valid until something
 // that can change the TLB or the access rights runs, which inside a region
 // only an interpreter handler can (emitter.ts, HANDLER_CALL drops it); a write
 // to code cannot hit it (the TLB never grants direct writes to code pages,
 // nor to clean pages while dirty logging, nor to read-only slots).
 import { RSP } from '../../arch/registers.js';
-import type { Emitter } from './emitter.js';
+import { SMALL_HI, type Emitter } from './emitter.js';
 
 const TWO32 = 4294967296;
-/** The largest high half of an address within ±2^47 (canonical, with 48-bit linear addresses). */
-export const SMALL_HI = 0x7fff;
-
-/** The stack page's locals, declared at the region's start: nothing cached. */
-export const STACK_PAGE_LOCALS = 'kp = -1, kh = 0, kv = M.runView, ko = 0, kw = 0';
-/** Source that drops the cached stack page (after an interpreter handler ran). */
-export const DROP_STACK_PAGE = 'kp = -1;';
 
 /** After a stack access through the MMU: cache its page if the access may use it directly (1: for writes too). */
 const cacheStackPage = (write: 0 | 1): string =>
