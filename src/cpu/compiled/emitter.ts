@@ -42,6 +42,11 @@ export const STEP = 1;
 export const THREW = 2;
 
 const SYNC = '/*SYNC*/';
+/** Brackets a block's number in its case label until finish() chooses the switch's form. */
+const CASE = '/*CASE*/';
+const CASE_LABEL = /\/\*CASE\*\/(\d+)\/\*CASE\*\//g;
+/** Regions with more blocks than this switch through a dense table (finish()). */
+const DENSE_SWITCH_BLOCKS = 16;
 const RELOAD = '/*RELOAD*/';
 const TWO32 = 4294967296;
 const PAGE = 4096;
@@ -101,7 +106,7 @@ export class Emitter {
   private end = 0;
   /** Where the current instruction's code starts in `out`. */
   private mark = 0;
-  /** The page offsets where the region's blocks start, in order (block k is case k + 1 of the region's switch). */
+  /** The page offsets where the region's blocks start, in order (their case labels: finish()). */
   private readonly blockStarts: number[] = [];
   /** Whether the current instruction set `st` (mayFault) since it started: its accesses may fault. */
   private faultMarked = false;
@@ -282,7 +287,7 @@ export class Emitter {
   /** Starts the basic block at page offset `at`. */
   beginBlock(at: number): void {
     this.blockStarts.push(at);
-    this.line(`case ${this.blockStarts.length}: {`);
+    this.line(`case ${CASE}${this.blockStarts.length - 1}${CASE}: {`);
     this.checkedClasses.clear();
     this.dirtyAll = true;
     this.dirtyNow.clear();
@@ -347,16 +352,23 @@ export class Emitter {
   /** The whole function's source and its constants. */
   finish(): { source: string; constants: unknown[] } {
     const exception = this.constant(CPU_EXCEPTION, 'CPU_EXCEPTION');
-    // Page offset -> case number: dense cases, which V8 compiles to a jump table (a switch on the
-    // offsets themselves is a tree of compares, mispredicted at every indirect jump's dispatch).
-    const caseAt = new Uint16Array(PAGE);
-    this.blockStarts.forEach((at, k) => { caseAt[at] = k + 1; });
-    const blocks = this.constant(caseAt, 'BLOCK_CASE');
+    // Many blocks: a switch on dense case numbers looked up from the page offset, which V8 compiles
+    // to a jump table (on the offsets themselves it is a tree of compares, mispredicted at every
+    // indirect jump's dispatch). Few: on the offsets (the table costs V8 compile time that short
+    // runs notice: the bundled guests took 25% longer on the compiled tier with it everywhere).
+    const dense = this.blockStarts.length > DENSE_SWITCH_BLOCKS;
+    let selector = 'pc';
+    if (dense) {
+      const caseAt = new Uint16Array(PAGE);
+      this.blockStarts.forEach((at, k) => { caseAt[at] = k + 1; });
+      selector = `(pc >>> 12) === 0 ? ${this.constant(caseAt, 'BLOCK_CASE')}[pc] : 0`;
+    }
+    const caseLabel = (_: string, k: string) => String(dense ? Number(k) + 1 : this.blockStarts[Number(k)]);
     // The faulting instruction (recorded in st by mayFault) as the count and start the run loop reports.
     const faultAt = `c.instructions = n + Math.floor(st / ${PAGE}); c.insnStart = base + st % ${PAGE};`;
     const sync = [...this.dirty].map(store).join(' ');
     const reload = [...this.used].map(load).join(' ');
-    const body = this.out.join('\n').split(SYNC).join(sync).split(RELOAD).join(reload);
+    const body = this.out.join('\n').split(SYNC).join(sync).split(RELOAD).join(reload).replace(CASE_LABEL, caseLabel);
     const names = this.consts.map((_, k) => `${this.names.get(k) ?? `k${k}`} = K[${k}]`);
     const source = [
       names.length ? `const ${names.join(', ')};` : '',
@@ -367,7 +379,7 @@ export class Emitter {
       this.used.size ? `  let ${[...this.used].map(declare).join(', ')};` : '',
       '  exit: try {',
       '    for (;;) {',
-      `      switch ((pc >>> 12) === 0 ? ${blocks}[pc] : 0) {`,
+      `      switch (${selector}) {`,
       body,
       '      default: xrip = base + pc; xi = n; break exit;',
       '      }',
