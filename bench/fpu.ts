@@ -3,6 +3,12 @@
 // BigInt slow path), binary64 add/mul/div and a few others.
 import * as fpu from '../src/fpu/index.js';
 
+// No options: anything given is a mistake, said in one line (no stack trace).
+if (process.argv.length > 2) {
+  console.error(`bench:fpu: no options (got ${process.argv.slice(2).join(' ')}); usage: npm run bench:fpu`);
+  process.exit(2);
+}
+
 const N = 1 << 12;
 const MASK = N - 1;
 function operands(seed: number, exp: () => number): Uint32Array {
