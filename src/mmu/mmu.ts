@@ -215,33 +215,14 @@ export class Mmu extends TlbCache {
     return this.readData(lin, 8);
   }
 
-  /** read64 of the address hi * 2^32 + (lo >>> 0) given as int32 halves (no HeapNumber for a kernel address). */
-  read64h(lo: number, hi: number): number {
-    const s = (lo >>> 12) & TLB_MASK, off = lo & (PAGE - 1);
-    if (this.tag[s] === hi * 1048576 + (lo >>> 12) && (this.perm[s]! & this.tlbRead) !== 0 && off <= PAGE - 8) {
-      const p = this.frame[s]! + off, v = this.views[s]!;
-      this.hi = v.getInt32(p + 4, true);
-      return v.getInt32(p, true);
-    }
-    return this.readData(hi * 4294967296 + (lo >>> 0), 8);
-  }
-  write64h(lo: number, hi: number, vlo: number, vhi: number): void {
-    const s = (lo >>> 12) & TLB_MASK, off = lo & (PAGE - 1);
-    if (this.tag[s] === hi * 1048576 + (lo >>> 12) && (this.perm[s]! & this.tlbWrite) !== 0 && off <= PAGE - 8) {
-      const p = this.frame[s]! + off, dv = this.views[s]!;
-      dv.setInt32(p, vlo, true); dv.setInt32(p + 4, vhi, true); return;
-    }
-    this.writeData(hi * 4294967296 + (lo >>> 0), 8, vlo, vhi);
-  }
-
   /**
    * For a compiled region's stack page (compiled/stack-slots.ts): when the TLB entry of the page
-   * at (lo, hi) lets a data read (or, with `write`, a write) use RAM directly, leaves the page's
-   * view in runView and returns the page's offset in it; else -1 (not RAM, a slow path in force).
+   * of `lin` lets a data read (or, with `write`, a write) use RAM directly, leaves the page's view
+   * in runView and returns the page's offset in it; else -1 (not RAM, a slow path in force).
    */
-  directPage(lo: number, hi: number, write: boolean): number {
-    const s = (lo >>> 12) & TLB_MASK;
-    if (this.tag[s] !== hi * 1048576 + (lo >>> 12) || (this.perm[s]! & (write ? this.tlbWrite : this.tlbRead)) === 0) return -1;
+  directPage(lin: number, write: boolean): number {
+    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
+    if (this.tag[s] !== vpn || (this.perm[s]! & (write ? this.tlbWrite : this.tlbRead)) === 0) return -1;
     this.runView = this.views[s]!;
     return this.frame[s]!;
   }

@@ -3,8 +3,9 @@
 // through a stack page the region keeps in locals.
 //
 // A slot's linear address RSP + delta is computed on RSP's halves (sl/sh,
-// SDM Vol. 3A §6.14.2: SS has base 0 in 64-bit mode), so a kernel stack
-// address reaches the MMU (M.read64h/M.write64h) without a HeapNumber. The
+// SDM Vol. 3A §6.14.2: SS has base 0 in 64-bit mode): int32 arithmetic, and
+// the page compare below needs no number beyond 2^31 (a kernel stack address
+// as a number is a HeapNumber whenever it is passed to a call). The
 // region keeps the last stack page it reached through the TLB (kp/kh: the
 // page, kv/ko: its view and offset, kw: whether writes may use it; declared
 // and dropped by emitter.ts) and reads
@@ -15,12 +16,14 @@
 // nor to clean pages while dirty logging, nor to read-only slots).
 import { RSP } from '../../arch/registers.js';
 import { SMALL_HI, type Emitter } from './emitter.js';
+import { TWO32 } from './template.js';
 
-const TWO32 = 4294967296;
+/** A miss (rare: after a handler, at a page change) goes through the MMU with the slot's address as a number. */
+const SLOT_ADDRESS = `ea = sh * ${TWO32} + (sl >>> 0);`;
 
 /** After a stack access through the MMU: cache its page if the access may use it directly (1: for writes too). */
 const cacheStackPage = (write: 0 | 1): string =>
-  `q = M.directPage(sl, sh, ${write === 1}); if (q >= 0) { kp = sl >>> 12; kh = sh; kv = M.runView; ko = q; kw = ${write}; }`;
+  `q = M.directPage(ea, ${write === 1}); if (q >= 0) { kp = sl >>> 12; kh = sh; kv = M.runView; ko = q; kw = ${write}; }`;
 
 /**
  * Emits the halves sl/sh of the slot at RSP + delta; a slot that is not
@@ -37,14 +40,14 @@ export function stackSlot(e: Emitter, delta: number): void {
 export function stackRead(e: Emitter): void {
   e.requireFaultMark();
   e.line('if ((sl >>> 12) === kp && sh === kh && (sl & 4095) <= 4088) { q = ko + (sl & 4095); v = kv.getInt32(q, true); w = kv.getInt32(q + 4, true); }');
-  e.line(`else { v = M.read64h(sl, sh); w = M.hi; ${e.faultCheck} ${cacheStackPage(0)} }`);
+  e.line(`else { ${SLOT_ADDRESS} v = M.read64(ea); w = M.hi; ${e.faultCheck} ${cacheStackPage(0)} }`);
 }
 
 /** Emits the 8 bytes (lo, hi: locals or constants) into the slot, to the cached stack page or through the MMU. */
 export function stackWrite(e: Emitter, lo: string, hi: string): void {
   e.requireFaultMark();
   e.line(`if ((sl >>> 12) === kp && sh === kh && kw === 1 && (sl & 4095) <= 4088) { q = ko + (sl & 4095); kv.setInt32(q, ${lo}, true); kv.setInt32(q + 4, ${hi}, true); }`);
-  e.line(`else { M.write64h(sl, sh, ${lo}, ${hi}); ${e.faultCheck} ${cacheStackPage(1)} }`);
+  e.line(`else { ${SLOT_ADDRESS} M.write64(ea, ${lo}, ${hi}); ${e.faultCheck} ${cacheStackPage(1)} }`);
 }
 
 /** Emits RSP = the slot stackSlot() computed (a push moves RSP down to it). */
