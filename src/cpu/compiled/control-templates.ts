@@ -8,7 +8,7 @@ import { Vector } from '../../arch/vectors.js';
 import type { Insn } from '../../isa/insn.js';
 import { CANON_LIMIT } from '../operands.js';
 import { Emitter } from './emitter.js';
-import { kinds, TWO32, type Template } from './template.js';
+import { kinds, readMemory, TWO32, type Template } from './template.js';
 import { stackSlot, stackRead, stackWrite, moveStack, moveStackToSlot } from './stack-slots.js';
 
 /**
@@ -22,10 +22,7 @@ export const push: Template = (e, i) => {
   let lo = 'v', hi = 'w';
   if (k === 'I') { lo = String(i.imm); hi = String(i.immHi); }
   else if (!i.isMem) { lo = e.lo(i.rm); hi = e.hi(i.rm); } // PUSH RSP pushes the old value
-  else {
-    e.ea();
-    e.access('v = M.read64(ea); w = M.hi;');
-  }
+  else readMemory(e, 8);
   stackSlot(e, -8);
   stackWrite(e, lo, hi);
   moveStackToSlot(e);

@@ -9,3 +9,9 @@ export const TWO32 = 4294967296;
 
 /** The row's operand kinds as one string ('EG', 'Z', 'J'...): what a template matches its forms by. */
 export const kinds = (i: Insn): string => i.row.operands.map((o) => o.kind).join('');
+
+/** Emits a memory read of `size` bytes at the memory operand into v (and the high dword into w for 8). */
+export function readMemory(e: Emitter, size: number): void {
+  e.ea();
+  e.access(size === 8 ? 'v = M.read64(ea); w = M.hi;' : `v = M.read${size * 8}(ea);`);
+}

@@ -20,7 +20,7 @@ import { VEC_OPS, type VecOp } from '../../isa/vector-ops.js';
 import { DWORD_LANES, DWORD_SHIFT_LANES, MOVE_LANES, dwordLanesSource } from '../exec/vector-source.js';
 import { Attr } from '../../isa/table.js';
 import { Emitter } from './emitter.js';
-import { kinds, TWO32, type Template } from './template.js';
+import { kinds, readMemory, TWO32, type Template } from './template.js';
 import { push, pop, pushf, call, ret, jcc, jmp } from './control-templates.js';
 
 const wideOrDword = (size: number): boolean => size === 8 || size === 4;
@@ -33,12 +33,6 @@ function narrowRegister(e: Emitter, size: number, r: number, signed: boolean): s
   }
   if (size === 2) return signed ? `((${e.lo(r)} << 16) >> 16)` : `(${e.lo(r)} & 0xffff)`;
   return e.lo(r);
-}
-
-/** Emits a memory read of `size` bytes at `ea` into v (and the high dword into w for 8). */
-function readMemory(e: Emitter, size: number): void {
-  e.ea();
-  e.access(size === 8 ? 'v = M.read64(ea); w = M.hi;' : `v = M.read${size * 8}(ea);`);
 }
 
 /**
