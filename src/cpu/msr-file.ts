@@ -1,12 +1,15 @@
 // The MSRs that are plain storage (ArchState.msrs): a Map from index to value,
 // which the host and tests may read and write directly. The ones the fast
-// system-call paths read at every SYSCALL/SYSRET (exec/fast-calls.ts) are also
+// system calls read (exec/fast-calls.ts: SYSCALL/SYSRET, SYSENTER/SYSEXIT) are also
 // mirrored as numbers when written, so those paths do no Map lookup (a
 // HeapNumber key: MSR indexes are above 2^30) and no BigInt arithmetic.
-import { MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK } from '../arch/msr-index.js';
+import { MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK, MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP } from '../arch/msr-index.js';
 
 /** A 64-bit MSR value as an address number: bits 63..0 sign-extended (exact for canonical addresses). */
 const asAddress = (v: bigint) => Number(BigInt.asIntN(64, v));
+
+/** The MSRs with a numeric mirror. */
+const MIRRORED = [MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK, MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP];
 
 export class MsrFile extends Map<number, bigint> {
   /** STAR[47:32]: the SYSCALL CS selector. */
@@ -18,6 +21,11 @@ export class MsrFile extends Map<number, bigint> {
   cstar = 0;
   /** SFMASK[31:0] (its upper half is reserved). */
   sfmask = 0;
+  /** IA32_SYSENTER_CS[15:0], IA32_SYSENTER_ESP as int32 halves, IA32_SYSENTER_EIP as an address number. */
+  sysenterCs = 0;
+  sysenterEspLo = 0;
+  sysenterEspHi = 0;
+  sysenterEip = 0;
 
   override set(index: number, value: bigint): this {
     super.set(index, value);
@@ -30,7 +38,7 @@ export class MsrFile extends Map<number, bigint> {
   }
   override clear(): void {
     super.clear();
-    for (const index of [MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK]) this.mirror(index, 0n);
+    for (const index of MIRRORED) this.mirror(index, 0n);
   }
 
   private mirror(index: number, v: bigint): void {
@@ -39,6 +47,9 @@ export class MsrFile extends Map<number, bigint> {
       case MSR_LSTAR: this.lstar = asAddress(v); break;
       case MSR_CSTAR: this.cstar = asAddress(v); break;
       case MSR_SFMASK: this.sfmask = Number(v & 0xffffffffn) | 0; break;
+      case MSR_SYSENTER_CS: this.sysenterCs = Number(v & 0xffffn); break;
+      case MSR_SYSENTER_ESP: this.sysenterEspLo = Number(v & 0xffffffffn) | 0; this.sysenterEspHi = Number((v >> 32n) & 0xffffffffn) | 0; break;
+      case MSR_SYSENTER_EIP: this.sysenterEip = asAddress(v); break;
     }
   }
 }

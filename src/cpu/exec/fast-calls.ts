@@ -7,10 +7,8 @@ import { Vector } from '../../arch/vectors.js';
 import { RF, VM, IF, TF, RFLAGS_FIXED1 } from '../../arch/rflags.js';
 import { RCX, RDX, RSP, R11, SEG_CS, SEG_SS } from '../../arch/registers.js';
 import { ATTR_CODE64, ATTR_DATA, ATTR_DPL_SHIFT, ATTR_L } from '../../arch/descriptors.js';
-import { MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP } from '../../arch/msr-index.js';
 import type { ExecContext, Handler } from '../context.js';
 import { isCanonical } from '../operands.js';
-import { msrValue } from '../msr.js';
 import { loadCodeSegment, setSegment } from '../segmentation.js';
 
 const TWO32 = 4294967296;
@@ -76,7 +74,7 @@ export const sysret: Handler = (c, i) => {
 /** The SYSENTER/SYSEXIT checks shared by both: AMD #UD in long mode; IA32_SYSENTER_CS[15:2] = 0 → #GP(0). */
 function sysenterCs(c: ExecContext): number {
   if (c.vendor === 'amd') c.raise(Vector.UD); // APM Vol. 3 SYSENTER/SYSEXIT: invalid in long mode
-  const cs = Number(msrValue(c, MSR_SYSENTER_CS) & 0xffffn);
+  const cs = c.msrs.sysenterCs;
   if ((cs & 0xfffc) === 0) c.raise(Vector.GP, 0);
   return cs;
 }
@@ -87,12 +85,11 @@ function sysenterCs(c: ExecContext): number {
  */
 export const sysenter: Handler = (c) => {
   const cs = sysenterCs(c);
-  const rsp = msrValue(c, MSR_SYSENTER_ESP);
   c.setRflags(c.getRflags() & ~(VM | IF | RF));
   loadCodeSegment(c, cs & 0xfffc, 0, 0xffffffff, ATTR_CODE64, 0);
   setSegment(c, SEG_SS, ((cs & 0xfffc) + 8) & 0xffff, 0, 0xffffffff, ATTR_DATA);
-  c.setReg(8, RSP, Number(rsp & 0xffffffffn) | 0, Number(rsp >> 32n) | 0);
-  c.rip = Number(BigInt.asIntN(64, msrValue(c, MSR_SYSENTER_EIP)));
+  c.setReg(8, RSP, c.msrs.sysenterEspLo, c.msrs.sysenterEspHi);
+  c.rip = c.msrs.sysenterEip;
 };
 
 /**
