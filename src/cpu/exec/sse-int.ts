@@ -7,10 +7,10 @@ import { VEC_OPS, type VecOp } from '../../isa/vector-ops.js';
 import type { Handler } from '../context.js';
 import { sourceSlot } from '../sse-operands.js';
 import { buildFunction } from '../generated.js';
-import { DWORD_LANES, dwordLanesSource } from './vector-source.js';
+import { DWORD_LANES, DWORD_MIXES, dwordLanesSource, dwordMixSource } from './vector-source.js';
 import type { RowBinder } from './binding.js';
 import * as s4 from './sse4-int.js';
-import { dupDwords, movddup, pack, pshufd, pshufw, shiftBy, shiftBytes, shiftImm, shufpd, shufps, unpack, type VecFn } from './sse-shuffle.js';
+import { dupDwords, movddup, pshufd, pshufw, shiftBy, shiftBytes, shiftImm, shufpd, shufps, type VecFn } from './sse-shuffle.js';
 
 type Lane = (a: number, b: number) => number;
 
@@ -72,6 +72,10 @@ const sat = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : 
 const lanes = (op: keyof typeof DWORD_LANES): VecFn =>
   buildFunction(op, ['x', 'd', 's'], `const v = x.i32; ${dwordLanesSource(DWORD_LANES[op]!, 'v', 'd', 's')}`);
 
+/** The kernel of a mix (vector-source.ts, which the compiled tier inlines); a shift's count is the imm8. */
+const mix = (op: keyof typeof DWORD_MIXES): VecFn =>
+  buildFunction(op, ['x', 'd', 's', 'imm'], `const v = x.i32, n = imm & 0xff; ${dwordMixSource(DWORD_MIXES[op]!, 'v', 'd', 's')}`);
+
 /** Every vecInt/vecShiftImm operation's kernel (the type makes a missing one a compile error). */
 const KERNELS: { readonly [K in VecOp]: VecFn } = {
   pand: lanes('pand'), pandn: lanes('pandn'), por: lanes('por'), pxor: lanes('pxor'),
@@ -88,14 +92,14 @@ const KERNELS: { readonly [K in VecOp]: VecFn } = {
   pcmpeqb: bytes(false, (a, b) => (a === b ? 0xff : 0)), pcmpeqw: words(false, (a, b) => (a === b ? 0xffff : 0)),
   pcmpeqd: lanes('pcmpeqd'),
   pcmpgtb: bytes(true, (a, b) => (a > b ? -1 : 0)), pcmpgtw: words(true, (a, b) => (a > b ? -1 : 0)), pcmpgtd: lanes('pcmpgtd'),
-  punpcklbw: unpack(1, false), punpcklwd: unpack(2, false), punpckldq: unpack(4, false), punpcklqdq: unpack(8, false),
-  punpckhbw: unpack(1, true), punpckhwd: unpack(2, true), punpckhdq: unpack(4, true), punpckhqdq: unpack(8, true),
-  packsswb: pack(true, false), packssdw: pack(false, false), packuswb: pack(true, true),
+  punpcklbw: mix('punpcklbw'), punpcklwd: mix('punpcklwd'), punpckldq: mix('punpckldq'), punpcklqdq: mix('punpcklqdq'),
+  punpckhbw: mix('punpckhbw'), punpckhwd: mix('punpckhwd'), punpckhdq: mix('punpckhdq'), punpckhqdq: mix('punpckhqdq'),
+  packsswb: mix('packsswb'), packssdw: mix('packssdw'), packuswb: mix('packuswb'),
   pshufd, pshufhw: pshufw(true), pshuflw: pshufw(false), shufps, shufpd,
   psllw: shiftBy(2, 0), pslld: shiftBy(4, 0), psllq: shiftBy(8, 0), psrlw: shiftBy(2, 1), psrld: shiftBy(4, 1), psrlq: shiftBy(8, 1),
   psraw: shiftBy(2, 2), psrad: shiftBy(4, 2),
-  psllwi: shiftImm(2, 0), pslldi: shiftImm(4, 0), psllqi: shiftImm(8, 0), psrlwi: shiftImm(2, 1), psrldi: shiftImm(4, 1),
-  psrlqi: shiftImm(8, 1), psrawi: shiftImm(2, 2), psradi: shiftImm(4, 2), pslldqi: shiftBytes(true), psrldqi: shiftBytes(false),
+  psllwi: mix('psllwi'), pslldi: shiftImm(4, 0), psllqi: mix('psllqi'), psrlwi: mix('psrlwi'), psrldi: shiftImm(4, 1),
+  psrlqi: mix('psrlqi'), psrawi: mix('psrawi'), psradi: shiftImm(4, 2), pslldqi: shiftBytes(true), psrldqi: shiftBytes(false),
   pshufb: s4.pshufb, phaddw: s4.hWords(false, false), phaddd: s4.hDwords(false), phaddsw: s4.hWords(false, true),
   pmaddubsw: s4.pmaddubsw, phsubw: s4.hWords(true, false), phsubd: s4.hDwords(true), phsubsw: s4.hWords(true, true),
   psignb: s4.psign(1), psignw: s4.psign(2), psignd: s4.psign(4), pmulhrsw: s4.pmulhrsw,
@@ -106,7 +110,7 @@ const KERNELS: { readonly [K in VecOp]: VecFn } = {
   pmovsxwd: s4.pmovx(2, 4, true), pmovsxwq: s4.pmovx(2, 8, true), pmovsxdq: s4.pmovx(4, 8, true),
   pmovzxbw: s4.pmovx(1, 2, false), pmovzxbd: s4.pmovx(1, 4, false), pmovzxbq: s4.pmovx(1, 8, false),
   pmovzxwd: s4.pmovx(2, 4, false), pmovzxwq: s4.pmovx(2, 8, false), pmovzxdq: s4.pmovx(4, 8, false),
-  pmuldq: s4.pmuldq, pmulld: lanes('pmulld'), pcmpeqq: s4.pcmpq(false), pcmpgtq: s4.pcmpq(true), packusdw: pack(false, true),
+  pmuldq: s4.pmuldq, pmulld: lanes('pmulld'), pcmpeqq: s4.pcmpq(false), pcmpgtq: s4.pcmpq(true), packusdw: mix('packusdw'),
   pminsb: bytes(true, Math.min), pminsd: lanes('pminsd'), pminuw: words(false, Math.min), pminud: s4.udwords(Math.min),
   pmaxsb: bytes(true, Math.max), pmaxsd: lanes('pmaxsd'), pmaxuw: words(false, Math.max), pmaxud: s4.udwords(Math.max),
   phminposuw: s4.phminposuw, mpsadbw: s4.mpsadbw,

@@ -1,7 +1,7 @@
-// SSE2 lane rearrangement and shifts (SDM Vol. 2 entries): PUNPCK* (and
-// UNPCK*PS/PD, the same interleaves), PACKSS*/PACKUS*, PSHUFD/PSHUFHW/PSHUFLW,
-// SHUFPS/SHUFPD, PSLL/PSRL/PSRA by a count in an XMM register, m128 or an
-// immediate, PSLLDQ/PSRLDQ. Kernels work on slots of the vector register file
+// SSE2 lane rearrangement and shifts (SDM Vol. 2 entries): PSHUFD/PSHUFHW/PSHUFLW,
+// SHUFPS/SHUFPD, PSLL/PSRL/PSRA by a count in an XMM register, PSLLD/PSRLD/PSRAD
+// by an immediate, PSLLDQ/PSRLDQ. (The interleaves, packs and the word and qword
+// shifts by an immediate are mixes: vector-source.ts.) Kernels work on slots of the vector register file
 // (d: destination, s: source); a result that reads lanes it overwrites is
 // built in XMM_TMP2 first.
 import type { VectorRegisters } from '../vector-registers.js';
@@ -16,38 +16,6 @@ function commit(x: VectorRegisters, d: number): void {
   const t = XMM_TMP2 * 8, a = d * 8, v = x.i32;
   v[a] = v[t]!; v[a + 1] = v[t + 1]!; v[a + 2] = v[t + 2]!; v[a + 3] = v[t + 3]!;
 }
-
-/** Interleave elements of `size` bytes from the low (high = false) or high halves of d and s (d's element first). */
-export const unpack = (size: number, high: boolean): VecFn => (x, d, s) => {
-  const u = x.u8, t = XMM_TMP2 * 32, from = high ? 8 : 0;
-  for (let k = 0; k < 8; k += size) {
-    for (let b = 0; b < size; b++) {
-      u[t + 2 * k + b] = u[d * 32 + from + k + b]!;
-      u[t + 2 * k + size + b] = u[s * 32 + from + k + b]!;
-    }
-  }
-  commit(x, d);
-};
-
-const sat = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
-
-/** PACKSSWB, PACKUSWB (words to bytes), PACKSSDW, PACKUSDW (dwords to words): d's lanes, then s's, saturated. */
-export const pack = (fromWords: boolean, unsigned: boolean): VecFn => (x, d, s) => {
-  if (fromWords) {
-    const w = x.i16, t = XMM_TMP2 * 32, lo = unsigned ? 0 : -128, hi = unsigned ? 255 : 127;
-    for (let k = 0; k < 8; k++) {
-      x.u8[t + k] = sat(w[d * 16 + k]!, lo, hi) & 0xff;
-      x.u8[t + 8 + k] = sat(w[s * 16 + k]!, lo, hi) & 0xff;
-    }
-  } else {
-    const v = x.i32, t = XMM_TMP2 * 16, lo = unsigned ? 0 : -32768, hi = unsigned ? 65535 : 32767;
-    for (let k = 0; k < 4; k++) {
-      x.u16[t + k] = sat(v[d * 8 + k]!, lo, hi) & 0xffff;
-      x.u16[t + 4 + k] = sat(v[s * 8 + k]!, lo, hi) & 0xffff;
-    }
-  }
-  commit(x, d);
-};
 
 export const pshufd: VecFn = (x, d, s, imm) => {
   const v = x.i32, t = XMM_TMP2 * 8;
