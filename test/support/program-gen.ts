@@ -1,6 +1,6 @@
 // A seeded generator of random *valid* 64-bit programs for the tier-vs-tier
 // fuzz (test/fuzz-tiers.test.ts): straight-line runs, counted loops, forward
-// branches, calls, string operations, SSE2 integer moves and arithmetic, loads
+// branches, calls, string operations, SSE2 integer moves, arithmetic, interleaves, packs and shifts, loads
 // and stores to a data area that is partly read-only and unmapped (faults
 // mid-program), other faults (#GP, #UD, #BP) in some programs, and self-modifying
 // stores that patch an immediate, an opcode or a whole instruction a few
@@ -101,7 +101,7 @@ class Gen {
 
   private mov(): void {
     const r = this.rng, s = this.size(), b0 = s === 8 ? 0 : 1;
-    switch (r.below(6)) {
+    switch (r.below(9)) {
       case 0: this.emit(enc({ op: [0x88 + b0], reg: this.reg(), rm: { reg: this.reg() }, ...this.sz(s) })); break;
       case 1: this.emit(enc({ op: [0x88 + b0], reg: this.reg(), rm: this.mem(true), ...this.sz(s) })); break;
       case 2: this.emit(enc({ op: [0x8a + b0], reg: this.reg(), rm: this.mem(false), ...this.sz(s) })); break;
@@ -195,15 +195,26 @@ class Gen {
     this.emit(raw(...rep, ...(s === 16 ? [0x66] : s === 64 ? [0x48] : []), op + (s === 8 ? 0 : 1)));
   }
 
-  /** SSE2 integer moves and arithmetic (MOVDQA faults on a misaligned operand: #GP(0)). */
+  /** SSE2 integer moves, arithmetic, interleaves, packs and shifts (MOVDQA and the m128 operands fault when misaligned: #GP(0)). */
   private sse(): void {
     const r = this.rng, x = () => r.below(16);
-    switch (r.below(6)) {
+    switch (r.below(9)) {
       case 0: this.emit(enc({ pre: [0x66], op: [0x0f, 0x6e], reg: x(), rm: this.rm(false), w: r.bool(0.5) })); break; // movd/movq xmm, r/m
       case 1: this.emit(enc({ pre: [0x66], op: [0x0f, 0x7e], reg: x(), rm: this.rm(true), w: r.bool(0.5) })); break; // movd/movq r/m, xmm
       case 2: this.emit(enc({ pre: [r.pick([0xf3, 0x66])], op: [0x0f, 0x6f], reg: x(), rm: r.bool(0.5) ? this.mem(false) : { reg: x() } })); break; // movdqu/movdqa xmm, xmm/m128
       case 3: this.emit(enc({ pre: [0xf3], op: [0x0f, 0x7f], reg: x(), rm: this.mem(true) })); break; // movdqu m128, xmm
       case 4: this.emit(enc({ pre: [0x66], op: [0x0f, 0x70], reg: x(), rm: { reg: x() }, imm: [r.below(256)] })); break; // pshufd
+      case 5: this.emit(r.bool(0.5) // movq xmm, xmm/m64 (F3 0F 7E); movq xmm/m64, xmm (66 0F D6)
+        ? enc({ pre: [0xf3], op: [0x0f, 0x7e], reg: x(), rm: r.bool(0.5) ? this.mem(false) : { reg: x() } })
+        : enc({ pre: [0x66], op: [0x0f, 0xd6], reg: x(), rm: r.bool(0.5) ? this.mem(true) : { reg: x() } })); break;
+      case 6: // punpckl/h bw wd dq qdq, packsswb packuswb packssdw
+        this.emit(enc({ pre: [0x66], op: [0x0f, r.pick([0x60, 0x61, 0x62, 0x6c, 0x68, 0x69, 0x6a, 0x6d, 0x63, 0x67, 0x6b])], reg: x(), rm: r.bool(0.3) ? this.mem(false) : { reg: x() } }));
+        break;
+      case 7: { // psrlw psraw psllw, psrlq psllq, psrldq pslldq by imm8 (66 0F 71 /2 /4 /6, 66 0F 73 /2 /6 /3 /7)
+        const [op, ext] = r.pick([[0x71, 2], [0x71, 4], [0x71, 6], [0x73, 2], [0x73, 6], [0x73, 3], [0x73, 7]] as const);
+        this.emit(enc({ pre: [0x66], op: [0x0f, op], reg: ext, rm: { reg: x() }, imm: [r.bool(0.7) ? r.below(18) : r.below(256)] }));
+        break;
+      }
       default: this.emit(enc({ pre: [0x66], op: [0x0f, r.pick([0xfe, 0xef, 0xd4, 0xfa, 0xdb, 0x74])], reg: x(), rm: r.bool(0.3) ? this.mem(false) : { reg: x() } })); // paddd pxor paddq psubd pand pcmpeqb
     }
   }

@@ -19,6 +19,7 @@ import { imulOverflow64, mulValue, imul1Value, divValue, idivValue } from '../ex
 import { VEC_OPS, type VecOp } from '../../isa/vector-ops.js';
 import { DWORD_LANES, DWORD_SHIFT_LANES, MOVE_LANES, dwordLanesSource } from '../exec/vector-source.js';
 import { Attr } from '../../isa/table.js';
+import { kernel } from '../exec/sse-int.js';
 import { Emitter } from './emitter.js';
 import { kinds, readMemory, TWO32, type Template } from './template.js';
 import { push, pop, pushf, call, ret, jcc, jmp } from './control-templates.js';
@@ -311,26 +312,53 @@ const movVec: Template = (e, i) => {
   }
   return true;
 };
-/** The dword operations of vecInt on XMM registers. */
+/**
+ * MOVQ xmm, xmm/m64 (F3 0F 7E) and MOVQ xmm/m64, xmm (66 0F D6), as the handler
+ * (sse-move.ts movqXmm): a register destination gets the low qword and zeroes the rest.
+ */
+const movqXmm: Template = (e, i) => {
+  if (i.isMem && !Emitter.canAddress(i)) return false;
+  const load = i.row.operands[0]!.kind === 'V', X = e.vectors();
+  const d = (load ? i.reg : i.rm) * 8, s = (load ? i.rm : i.reg) * 8;
+  if (i.isMem) {
+    e.ea();
+    if ((i.row.attrs & Attr.A16) !== 0) e.line(`if ((ea & 15) !== 0) c.raise(${Vector.GP}, 0);`);
+    if (!load) {
+      e.access(`M.write64(ea, ${X}[${s}], ${X}[${s + 1}]);`);
+      e.afterWrite();
+      return true;
+    }
+    e.access('v = M.read64(ea); w = M.hi;');
+    e.line(`${X}[${d}] = v; ${X}[${d + 1}] = w;`);
+  } else e.line(`${X}[${d}] = ${X}[${s}]; ${X}[${d + 1}] = ${X}[${s + 1}];`);
+  e.line(`${X}[${d + 2}] = 0; ${X}[${d + 3}] = 0;`);
+  return true;
+};
+/**
+ * vecInt on XMM registers: the dword operations inline from their lanes'
+ * source, the others as a call of the interpreter's kernel (sse-int.ts: pure
+ * functions of the vector registers, so no local is written back around it).
+ */
 const vecInt: Template = (e, i) => {
+  if (i.isMem) return false;
   const lane = DWORD_LANES[VEC_OPS[i.row.param]!];
-  if (i.isMem || lane === undefined) return false;
-  e.line(dwordLanesSource(lane, e.vectors(), String(i.reg), String(i.rm)));
+  e.line(lane !== undefined ? dwordLanesSource(lane, e.vectors(), String(i.reg), String(i.rm)) : kernelCall(e, i, i.reg, i.rm));
   return true;
 };
-/** PSLLD, PSRLD, PSRAD by an immediate (on ModRM.rm). */
+/** vecShiftImm (on ModRM.rm): PSLLD, PSRLD, PSRAD inline, the other shifts as a kernel call. */
 const vecShiftImm: Template = (e, i) => {
-  const kind = DWORD_SHIFT_OPS.indexOf(VEC_OPS[i.row.param]!);
-  if (kind < 0) return false;
-  e.line(`{ const n = ${i.imm & 0xff}; ${dwordLanesSource(DWORD_SHIFT_LANES[kind]!, e.vectors(), String(i.rm), String(i.rm))} }`);
+  const kind = DWORD_SHIFT_OPS.indexOf(VEC_OPS[i.row.param]!), r = String(i.rm);
+  e.line(kind >= 0 ? `{ const n = ${i.imm & 0xff}; ${dwordLanesSource(DWORD_SHIFT_LANES[kind]!, e.vectors(), r, r)} }` : kernelCall(e, i, i.rm, i.rm));
   return true;
 };
+/** The call of the row's kernel on slots d and s, as its handler makes it (exec/sse-int.ts bindVecInt, bindVecShiftImm). */
+const kernelCall = (e: Emitter, i: Insn, d: number, s: number): string => `${e.constant(kernel(i.row.param))}(c.xmm, ${d}, ${s}, ${i.imm});`;
 /** The immediate dword shifts in DWORD_SHIFT_LANES order. */
 const DWORD_SHIFT_OPS: readonly VecOp[] = ['pslldi', 'psrldi', 'psradi'];
 
 /** The templates by executor; an executor without one always runs on its interpreter handler. */
 export const TEMPLATES: { readonly [K in ExecutorName]?: Template } = {
-  movVec, vecInt, vecShiftImm,
+  movVec, movqXmm, vecInt, vecShiftImm,
   alu, incdec, neg, not, mov, movzx: extend(false), movsx: extend(true), lea, shift, imul, cmov, setcc, cbw, cwd, push, pop, pushf, call, ret, jcc, jmp, nop,
   cld, std, movFromSeg,
   mul: wideMulDiv(mulValue), imul1: wideMulDiv(imul1Value), div: wideMulDiv(divValue), idiv: wideMulDiv(idivValue),
