@@ -17,6 +17,8 @@ export const PAGE = 4096;
 export interface CompiledBlock {
   readonly run: (c: RunContext, base: number, end: number) => number | undefined;
   readonly count: number;
+  /** The instructions of all the region's blocks. */
+  readonly size: number;
 }
 
 /** The decoded code of one frame, for one decoding mode (decoder.ts MODE64/32/16). */

@@ -98,6 +98,10 @@ export class CompiledTier {
   private compile(code: FrameCode, entry: number): CompiledBlock | null {
     const it = this.it, heat = code.heat!, table = code.blocks;
     const ran = (o: number) => heat[o]! > 0 || (table !== null && table[o] !== undefined);
+    // A block a large region holds already is left to it (the new region exits there): compiling it
+    // again would cost TurboFan time in proportion (a second copy of a hot loop: ~1 s for a region
+    // of 256 instructions) to save a region change. Small regions' blocks are copied.
+    const heldByLargeRegion = (o: number) => o !== entry && (table?.[o]?.size ?? 0) > SHARED_REGION_SIZE;
     const leaders = new Set<number>([entry]);
     const work = [entry];
     let total = 0;
@@ -114,7 +118,7 @@ export class CompiledTier {
         if (!endsBlock(insn)) continue;
         const target = insn.row.operands[0]?.kind === 'J' && insn.opSize === 8 ? o + insn.imm : -1;
         const add = (next: number) => {
-          if (next >= 0 && next < PAGE && !leaders.has(next) && ran(next)) { leaders.add(next); work.push(next); }
+          if (next >= 0 && next < PAGE && !leaders.has(next) && ran(next) && !heldByLargeRegion(next)) { leaders.add(next); work.push(next); }
         };
         add(target);
         add(FALLS_THROUGH.has(insn.row.executor) ? o : -1);
@@ -168,6 +172,8 @@ export class CompiledTier {
   }
 }
 
+/** Instructions of a region above which a new region does not copy its blocks (see compile). */
+const SHARED_REGION_SIZE = 64;
 /** The share of a block's instructions that must have templates for it to be compiled. */
 const MIN_TEMPLATED = 0.5;
 /** Handler calls a block may make and still share a region with others. */
@@ -246,5 +252,5 @@ export function compileRegion(epoch: { readonly epoch: number }, blocks: readonl
   const { source, constants } = e.finish();
   if (DUMP) console.error(source);
   const factory = new Function('T', 'K', source) as (t: unknown, k: unknown[]) => CompiledBlock['run'];
-  return { run: factory(epoch, constants), count: maxCount };
+  return { run: factory(epoch, constants), count: maxCount, size: blocks.reduce((sum, b) => sum + b.length, 0) };
 }
