@@ -319,12 +319,16 @@ export class Emitter {
   /** Runs the current instruction on its interpreter handler, with the state written back around it. */
   fallback(last: boolean): void {
     const h = this.constant(this.insn.exec), i = this.constant(this.insn);
-    this.line(`${this.sync()} st = -1; c.insnStart = base + ${this.start}; c.rip = ${this.next}; c.instructions = n + ${this.index}; ${HANDLER_CALL(h, i)} ${RELOAD}`);
+    this.line(`${this.sync()} st = -1; c.insnStart = base + ${this.start}; c.rip = ${this.next}; c.instructions = n + ${this.index}; ${HANDLER_CALL(h, i)}`);
+    // Leaving here (the context holds the whole state: nothing to write back, nothing to reload) when
+    // the region cannot go on: a stop, or the code may have changed under it (SYSCALL, SYSRET, IRETQ,
+    // MOV CR3: a CPL or paging change); or, within a block, when the handler branched.
+    const branched = last ? '' : `c.rip !== ${this.next} || `;
+    this.line(`if (${branched}c.stopReason !== ${StopReason.None} || T.epoch !== e0) { c.instructions = n + ${this.index + 1}; return; } ${RELOAD}`);
     this.dirtyAll = false; // the handler ran on the written-back state, and every local is reloaded
     this.dirtyNow.clear();
     this.checkedClasses.clear();
     if (last) this.line('t = c.rip;');
-    else this.line(`if (c.rip !== ${this.next} || c.stopReason !== ${StopReason.None} || T.epoch !== e0) { c.instructions = n + ${this.index + 1}; return; }`);
   }
 
   /**
