@@ -7,8 +7,8 @@ import { RF, VM } from '../../arch/rflags.js';
 import { Vector } from '../../arch/vectors.js';
 import type { Insn } from '../../isa/insn.js';
 import { CANON_LIMIT } from '../operands.js';
-import { Emitter } from './emitter.js';
-import { kinds, readMemory, TWO32, type Template } from './template.js';
+import { Emitter, TWO32 } from './emitter.js';
+import { kinds, readMemory, type Template } from './template.js';
 import { stackSlot, stackRead, stackWrite, moveStack, moveStackToSlot } from './stack-slots.js';
 
 /**

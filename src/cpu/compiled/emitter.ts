@@ -48,7 +48,8 @@ const CASE_LABEL = /\/\*CASE\*\/(\d+)\/\*CASE\*\//g;
 /** Regions with more blocks than this switch through a dense table (finish()). */
 const DENSE_SWITCH_BLOCKS = 16;
 const RELOAD = '/*RELOAD*/';
-const TWO32 = 4294967296;
+/** 2^32: a 64-bit value from its int32 halves is hi * TWO32 + (lo >>> 0). */
+export const TWO32 = 4294967296;
 const PAGE = 4096;
 /** The lazy flags' locals in a region. */
 const LOCAL_FLAGS: FlagVars = { z: 'fz', s: 'fs', p: 'fp', aux: 'fa' };
@@ -73,8 +74,8 @@ const DEFERRED_FAULT_CHECK = `if (M.faultDeferred) { xr = ${THREW}; break exit; 
 /** The largest high half of an address within ±2^47 (canonical with 48-bit linear addresses): ea() and stack-slots.ts compute exactly within it. */
 export const SMALL_HI = 0x7fff;
 /** The region's cached stack page (stack-slots.ts), declared at its start with nothing cached, and the source that drops it. */
-const STACK_PAGE_LOCALS = 'kp = -1, kh = 0, kv = M.runView, ko = 0, kw = 0';
-const DROP_STACK_PAGE = 'kp = -1;';
+const STACK_PAGE_LOCALS = 'kp = -1, kh = 0, kb = NaN, kv = M.runView, ko = 0, kw = 0, kt = 0';
+const DROP_STACK_PAGE = 'kp = -1; kb = NaN;';
 
 /** What generated code calls legality.ts's checkExceptionClass. */
 const EXCEPTION_CLASS_CHECK = 'checkExceptionClass';

@@ -20,9 +20,10 @@ import { VEC_OPS, type VecOp } from '../../isa/vector-ops.js';
 import { DWORD_LANES, DWORD_SHIFT_LANES, MOVE_LANES, dwordLanesSource } from '../exec/vector-source.js';
 import { Attr } from '../../isa/table.js';
 import { kernel } from '../exec/sse-int.js';
-import { Emitter } from './emitter.js';
-import { kinds, readMemory, TWO32, type Template } from './template.js';
+import { Emitter, TWO32 } from './emitter.js';
+import { kinds, readMemory, type Template } from './template.js';
 import { push, pop, pushf, call, ret, jcc, jmp } from './control-templates.js';
+import { onStack, stackOperandRead, stackOperandWrite } from './stack-slots.js';
 
 const wideOrDword = (size: number): boolean => size === 8 || size === 4;
 
@@ -49,11 +50,16 @@ const alu: Template = (e, i) => {
   if (k !== 'EG' && k !== 'GE' && k !== 'EI' && k !== 'fixedI') return false;
   if (i.isMem && writes && k !== 'GE') {
     e.ea();
-    e.access(`M.probeWrite(ea, ${size});`);
-    e.access(size === 8 ? 'v = M.read64(ea); w = M.hi;' : `v = M.read${size * 8}(ea);`);
+    const stack = onStack(i, size);
+    if (stack) stackOperandRead(e, size, true);
+    else {
+      e.access(`M.probeWrite(ea, ${size});`);
+      e.access(size === 8 ? 'v = M.read64(ea); w = M.hi;' : `v = M.read${size * 8}(ea);`);
+    }
     const b = k === 'EI' ? { lo: String(i.imm), hi: String(i.immHi) } : registerOperand(e, size, i.reg);
     e.line(aluSource(op, size, { lo: 'v', hi: 'w' }, b, 'v', 'w', e.writeFlags()));
-    e.access(size === 8 ? 'M.write64(ea, v, w);' : `M.write${size * 8}(ea, v);`);
+    if (stack) stackOperandWrite(e, size, 'v', 'w', true);
+    else e.access(size === 8 ? 'M.write64(ea, v, w);' : `M.write${size * 8}(ea, v);`);
     e.afterWrite();
     return true;
   }
@@ -129,7 +135,8 @@ const mov: Template = (e, i) => {
   } else if (k === 'EG' || k === 'EI') {
     e.ea();
     const lo = k === 'EG' ? value(i.reg) : String(i.imm), hi = k === 'EG' ? e.hi(i.reg) : String(i.immHi);
-    e.access(size === 8 ? `M.write64(ea, ${lo}, ${hi});` : `M.write${size * 8}(ea, ${lo});`);
+    if (onStack(i, size)) stackOperandWrite(e, size, lo, hi, false);
+    else e.access(size === 8 ? `M.write64(ea, ${lo}, ${hi});` : `M.write${size * 8}(ea, ${lo});`);
     e.afterWrite();
   } else return false;
   return true;
