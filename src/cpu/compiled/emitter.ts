@@ -64,18 +64,21 @@ const declare = (r: number): string => (r === FLAGS ? 'fz = c.fZ, fs = c.fS, fp 
 
 /**
  * An interpreter handler's call from a region: the MMU throws its faults again while it runs (the
- * region's catch reports them), and the stack-page cache is dropped (the handler may change paging,
- * the TLB, CPL or AC: stack-slots.ts).
+ * region's catch reports them), and the cached pages are dropped (the handler may change paging,
+ * the TLB, CPL or AC: stack-slots.ts, page-caches.ts).
  */
-const HANDLER_CALL = (h: string, i: string): string => `M.deferFaults = false; ${h}(c, ${i}); M.deferFaults = true; ${DROP_STACK_PAGE}`;
+const HANDLER_CALL = (h: string, i: string): string => `M.deferFaults = false; ${h}(c, ${i}); M.deferFaults = true; ${DROP_PAGES}`;
 
 /** After an MMU access: leave the region if it faulted (the fault is deferred while a region runs: tier.ts). */
 const DEFERRED_FAULT_CHECK = `if (M.faultDeferred) { xr = ${THREW}; break exit; }`;
 /** The largest high half of an address within ±2^47 (canonical with 48-bit linear addresses): ea() and stack-slots.ts compute exactly within it. */
 export const SMALL_HI = 0x7fff;
-/** The region's cached stack page (stack-slots.ts), declared at its start with nothing cached, and the source that drops it. */
-const STACK_PAGE_LOCALS = 'kp = -1, kh = 0, kb = NaN, kv = M.runView, ko = 0, kw = 0, kt = 0';
-const DROP_STACK_PAGE = 'kp = -1; kb = NaN;';
+/** The region's cached stack page (stack-slots.ts): kp/kh for stack slots besides the page cache `k` (page-caches.ts). */
+const STACK_PAGE_LOCALS = 'kp = -1, kh = 0';
+/** Replaced by the source that drops every cached page (finish()). */
+const DROP_PAGES = '/*DROP*/';
+/** The locals of page cache `k` (page-caches.ts): its page's linear address (NaN: none), view, offset in the view, whether writes may use it, its last miss's page, a scratch. */
+const pageCacheLocals = (k: string): string => `${k}b = NaN, ${k}v = M.runView, ${k}o = 0, ${k}w = 0, ${k}m = NaN, ${k}t = 0`;
 
 /** What generated code calls legality.ts's checkExceptionClass. */
 const EXCEPTION_CLASS_CHECK = 'checkExceptionClass';
@@ -112,6 +115,8 @@ export class Emitter {
   /** Whether the current instruction set `st` (mayFault) since it started: its accesses may fault. */
   private faultMarked = false;
   private usesVectors = false;
+  /** The page caches the region's accesses use (page-caches.ts), by name; `k` (the stack's) always. */
+  private readonly pageCaches = new Set<string>(['k']);
   /** Exception classes checked since the block started or a fallback ran (which may change CR0, CR4, EFER). */
   private readonly checkedClasses = new Set<string>();
 
@@ -123,6 +128,9 @@ export class Emitter {
   lo(r: number): string { this.used.add(r); return `l${r}`; }
   /** The local holding register r's high dword. */
   hi(r: number): string { this.used.add(r); return `h${r}`; }
+
+  /** Declares page cache `name`'s locals in the region (page-caches.ts) and returns the name. */
+  pageCache(name: string): string { this.pageCaches.add(name); return name; }
 
   /** The vector registers' dwords (VectorRegisters.i32), for an instruction that uses them. */
   vectors(): string { this.usesVectors = true; return 'X'; }
@@ -373,14 +381,16 @@ export class Emitter {
     const faultAt = `c.instructions = n + Math.floor(st / ${PAGE}); c.insnStart = base + st % ${PAGE};`;
     const sync = [...this.dirty].map(store).join(' ');
     const reload = [...this.used].map(load).join(' ');
-    const body = this.out.join('\n').split(SYNC).join(sync).split(RELOAD).join(reload).replace(CASE_LABEL, caseLabel);
+    const caches = [...this.pageCaches];
+    const drops = `kp = -1; ${caches.map((k) => `${k}b = NaN;`).join(' ')}`;
+    const body = this.out.join('\n').split(SYNC).join(sync).split(RELOAD).join(reload).split(DROP_PAGES).join(drops).replace(CASE_LABEL, caseLabel);
     const names = this.consts.map((_, k) => `${this.names.get(k) ?? `k${k}`} = K[${k}]`);
     const source = [
       names.length ? `const ${names.join(', ')};` : '',
       'return function region(c, base, end) {',
       `  const L = c.regLo, H = c.regHi, O = c.ops, M = c.mmu, e0 = T.epoch${this.usesVectors ? ', X = c.xmm.i32' : ''};`,
       '  let n = c.instructions, st = -1, v = 0, w = 0, u = 0, ea = 0, sl = 0, sh = 0, q = 0, t = 0, pc = c.rip - base, xr = 0, xrip = 0, xi = 0;',
-      `  let ${STACK_PAGE_LOCALS};`,
+      `  let ${STACK_PAGE_LOCALS}, ${caches.map(pageCacheLocals).join(', ')};`,
       this.used.size ? `  let ${[...this.used].map(declare).join(', ')};` : '',
       '  exit: try {',
       '    for (;;) {',

@@ -1,8 +1,7 @@
 // The compiled tier's stack: the 8-byte slots of PUSH, POP, CALL, RET and
 // PUSHFQ (control-templates.ts), addressed as int32 halves and reached
-// through a stack page the region keeps in locals; and the 4- and 8-byte
-// memory operands addressed from RSP (locals and arrays in stack frames),
-// which try the same page first.
+// through a stack page the region keeps in locals (the page cache `k` of
+// page-caches.ts, which RSP-based memory operands use too).
 //
 // A slot's linear address RSP + delta is computed on RSP's halves (sl/sh,
 // SDM Vol. 3A §6.14.2: SS has base 0 in 64-bit mode): int32 arithmetic, and
@@ -17,8 +16,6 @@
 // to code cannot hit it (the TLB never grants direct writes to code pages,
 // nor to clean pages while dirty logging, nor to read-only slots).
 import { RSP } from '../../arch/registers.js';
-import type { Insn } from '../../isa/insn.js';
-import { PAGE } from '../code-cache.js';
 import { SMALL_HI, TWO32, type Emitter } from './emitter.js';
 
 /** A miss (rare: after a handler, at a page change) goes through the MMU with the slot's address as a number. */
@@ -69,42 +66,4 @@ function rspPlus(e: Emitter, delta: number, half: 'lo' | 'hi'): string {
   if (delta === 0) return half === 'lo' ? l : h;
   if (half === 'lo') return `((${l} + ${delta}) | 0)`;
   return `(${h} + ${delta < 0 ? `((${l} >>> 0) < ${-delta} ? -1 : 0)` : `((${l} >>> 0) + ${delta} > 0xffffffff ? 1 : 0)`})`;
-}
-
-// ---- memory operands addressed from RSP ----
-
-/** Whether an instruction's `size`-byte memory operand is addressed from RSP and takes the stack page first. */
-export const onStack = (i: Insn, size: number): boolean => i.base === RSP && (size === 8 || size === 4);
-
-/** After an operand access through the MMU at `ea`: cache its page as the stack page if the access may use it directly. */
-const cacheOperandPage = (write: 0 | 1): string =>
-  `kt = M.directPage(ea, ${write === 1}); if (kt >= 0) { kb = Math.floor(ea / ${PAGE}) * ${PAGE}; kh = Math.floor(ea / ${TWO32}); ` +
-  `kp = (kb - kh * ${TWO32}) >>> 12; kv = M.runView; ko = kt; kw = ${write}; }`;
-
-/**
- * Emits v (and w for 8 bytes) = the operand at `ea` (onStack): from the stack
- * page when it holds every byte (and lets writes use it, for a read that a
- * write back follows: `rmw`), else through the MMU, with the write permission
- * probed first for `rmw`, as the operand stage does. Leaves q = the operand's
- * offset in kv, or -1 after the MMU (what stackOperandWrite then takes).
- */
-export function stackOperandRead(e: Emitter, size: number, rmw: boolean): void {
-  e.requireFaultMark();
-  e.line(`q = ea - kb; if (q >= 0 && q <= ${PAGE - size}${rmw ? ' && kw === 1' : ''}) { q += ko; v = kv.getInt32(q, true);${size === 8 ? ' w = kv.getInt32(q + 4, true);' : ''} }`);
-  const probe = rmw ? `M.probeWrite(ea, ${size}); ${e.faultCheck} ` : '';
-  e.line(`else { q = -1; ${probe}${size === 8 ? 'v = M.read64(ea); w = M.hi;' : 'v = M.read32(ea);'} ${e.faultCheck} ${cacheOperandPage(rmw ? 1 : 0)} }`);
-}
-
-/**
- * Emits the store of lo (and hi for 8 bytes) to the operand at `ea` (onStack):
- * after stackOperandRead (`afterRead`) where it read, else to the stack page
- * when writes may use it and it holds every byte, else through the MMU.
- */
-export function stackOperandWrite(e: Emitter, size: number, lo: string, hi: string, afterRead: boolean): void {
-  e.requireFaultMark();
-  const direct = `kv.setInt32(q, ${lo}, true);${size === 8 ? ` kv.setInt32(q + 4, ${hi}, true);` : ''}`;
-  if (afterRead) e.line(`if (q >= 0) { ${direct} }`);
-  else e.line(`q = ea - kb; if (q >= 0 && q <= ${PAGE - size} && kw === 1) { q += ko; ${direct} }`);
-  const store = size === 8 ? `M.write64(ea, ${lo}, ${hi});` : `M.write32(ea, ${lo});`;
-  e.line(`else { ${store} ${e.faultCheck}${afterRead ? '' : ` ${cacheOperandPage(1)}`} }`);
 }

@@ -23,7 +23,7 @@ import { kernel } from '../exec/sse-int.js';
 import { Emitter, TWO32 } from './emitter.js';
 import { kinds, readMemory, type Template } from './template.js';
 import { push, pop, pushf, call, ret, jcc, jmp } from './control-templates.js';
-import { onStack, stackOperandRead, stackOperandWrite } from './stack-slots.js';
+import { cachedOperand, cachedRead, cachedWrite } from './page-caches.js';
 
 const wideOrDword = (size: number): boolean => size === 8 || size === 4;
 
@@ -50,15 +50,15 @@ const alu: Template = (e, i) => {
   if (k !== 'EG' && k !== 'GE' && k !== 'EI' && k !== 'fixedI') return false;
   if (i.isMem && writes && k !== 'GE') {
     e.ea();
-    const stack = onStack(i, size);
-    if (stack) stackOperandRead(e, size, true);
+    const cached = cachedOperand(i, size);
+    if (cached) cachedRead(e, size, true);
     else {
       e.access(`M.probeWrite(ea, ${size});`);
       e.access(size === 8 ? 'v = M.read64(ea); w = M.hi;' : `v = M.read${size * 8}(ea);`);
     }
     const b = k === 'EI' ? { lo: String(i.imm), hi: String(i.immHi) } : registerOperand(e, size, i.reg);
     e.line(aluSource(op, size, { lo: 'v', hi: 'w' }, b, 'v', 'w', e.writeFlags()));
-    if (stack) stackOperandWrite(e, size, 'v', 'w', true);
+    if (cached) cachedWrite(e, size, 'v', 'w', true);
     else e.access(size === 8 ? 'M.write64(ea, v, w);' : `M.write${size * 8}(ea, v);`);
     e.afterWrite();
     return true;
@@ -135,7 +135,7 @@ const mov: Template = (e, i) => {
   } else if (k === 'EG' || k === 'EI') {
     e.ea();
     const lo = k === 'EG' ? value(i.reg) : String(i.imm), hi = k === 'EG' ? e.hi(i.reg) : String(i.immHi);
-    if (onStack(i, size)) stackOperandWrite(e, size, lo, hi, false);
+    if (cachedOperand(i, size)) cachedWrite(e, size, lo, hi, false);
     else e.access(size === 8 ? `M.write64(ea, ${lo}, ${hi});` : `M.write${size * 8}(ea, ${lo});`);
     e.afterWrite();
   } else return false;
