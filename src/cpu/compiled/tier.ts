@@ -157,7 +157,7 @@ export class CompiledTier {
       const { templated, calls } = trialEmission(b, this.c.features);
       if (templated < b.length * MIN_TEMPLATED) {
         for (const x of b) if (entries[x.start] === undefined) entries[x.start] = null;
-      } else if (calls > MAX_CALLS) this.install(entries, [b]);
+      } else if (calls > MAX_CALLS || b.filter((x) => x.insn.row.exceptionClass === 'sse').length > MAX_VECTOR) this.install(entries, [b]);
       else together.push(b);
     }
     if (together.length > 0) this.install(entries, together);
@@ -176,6 +176,8 @@ export class CompiledTier {
 const SHARED_REGION_SIZE = 64;
 /** The share of a block's instructions that must have templates for it to be compiled. */
 const MIN_TEMPLATED = 0.5;
+/** SSE instructions a block may hold and still share a region with others (TurboFan's time and memory grow fast with them). */
+const MAX_VECTOR = 16;
 /** Handler calls a block may make and still share a region with others. */
 const MAX_CALLS = 8;
 
