@@ -10,7 +10,7 @@ import { buildFunction } from '../generated.js';
 import { DWORD_LANES, DWORD_MIXES, dwordLanesSource, dwordMixSource } from './vector-source.js';
 import type { RowBinder } from './binding.js';
 import * as s4 from './sse4-int.js';
-import { dupDwords, movddup, pshufd, pshufw, shiftBy, shiftBytes, shiftImm, shufpd, shufps, type VecFn } from './sse-shuffle.js';
+import { byCount, dupDwords, dwordShiftImm, movddup, pshufd, pshufw, shiftBytes, shufpd, shufps, type VecFn } from './sse-shuffle.js';
 
 type Lane = (a: number, b: number) => number;
 
@@ -76,6 +76,10 @@ const lanes = (op: keyof typeof DWORD_LANES): VecFn =>
 const mix = (op: keyof typeof DWORD_MIXES): VecFn =>
   buildFunction(op, ['x', 'd', 's', 'imm'], `const v = x.i32, n = imm & 0xff; ${dwordMixSource(DWORD_MIXES[op]!, 'v', 'd', 's')}`);
 
+/** The shifts by an imm8 (vecShiftImm); by a count in an XMM register they run the same kernels (byCount). */
+const psllwi = mix('psllwi'), psrlwi = mix('psrlwi'), psrawi = mix('psrawi'), psllqi = mix('psllqi'), psrlqi = mix('psrlqi');
+const pslldi = dwordShiftImm(0), psrldi = dwordShiftImm(1), psradi = dwordShiftImm(2);
+
 /** Every vecInt/vecShiftImm operation's kernel (the type makes a missing one a compile error). */
 const KERNELS: { readonly [K in VecOp]: VecFn } = {
   pand: lanes('pand'), pandn: lanes('pandn'), por: lanes('por'), pxor: lanes('pxor'),
@@ -96,10 +100,9 @@ const KERNELS: { readonly [K in VecOp]: VecFn } = {
   punpckhbw: mix('punpckhbw'), punpckhwd: mix('punpckhwd'), punpckhdq: mix('punpckhdq'), punpckhqdq: mix('punpckhqdq'),
   packsswb: mix('packsswb'), packssdw: mix('packssdw'), packuswb: mix('packuswb'),
   pshufd, pshufhw: pshufw(true), pshuflw: pshufw(false), shufps, shufpd,
-  psllw: shiftBy(2, 0), pslld: shiftBy(4, 0), psllq: shiftBy(8, 0), psrlw: shiftBy(2, 1), psrld: shiftBy(4, 1), psrlq: shiftBy(8, 1),
-  psraw: shiftBy(2, 2), psrad: shiftBy(4, 2),
-  psllwi: mix('psllwi'), pslldi: shiftImm(4, 0), psllqi: mix('psllqi'), psrlwi: mix('psrlwi'), psrldi: shiftImm(4, 1),
-  psrlqi: mix('psrlqi'), psrawi: mix('psrawi'), psradi: shiftImm(4, 2), pslldqi: shiftBytes(true), psrldqi: shiftBytes(false),
+  psllw: byCount(psllwi), pslld: byCount(pslldi), psllq: byCount(psllqi), psrlw: byCount(psrlwi), psrld: byCount(psrldi), psrlq: byCount(psrlqi),
+  psraw: byCount(psrawi), psrad: byCount(psradi),
+  psllwi, pslldi, psllqi, psrlwi, psrldi, psrlqi, psrawi, psradi, pslldqi: shiftBytes(true), psrldqi: shiftBytes(false),
   pshufb: s4.pshufb, phaddw: s4.hWords(false, false), phaddd: s4.hDwords(false), phaddsw: s4.hWords(false, true),
   pmaddubsw: s4.pmaddubsw, phsubw: s4.hWords(true, false), phsubd: s4.hDwords(true), phsubsw: s4.hWords(true, true),
   psignb: s4.psign(1), psignw: s4.psign(2), psignd: s4.psign(4), pmulhrsw: s4.pmulhrsw,

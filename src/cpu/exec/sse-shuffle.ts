@@ -1,7 +1,8 @@
 // SSE2 lane rearrangement and shifts (SDM Vol. 2 entries): PSHUFD/PSHUFHW/PSHUFLW,
-// SHUFPS/SHUFPD, PSLL/PSRL/PSRA by a count in an XMM register, PSLLD/PSRLD/PSRAD
-// by an immediate, PSLLDQ/PSRLDQ. (The interleaves, packs and the word and qword
-// shifts by an immediate are mixes: vector-source.ts.) Kernels work on slots of the vector register file
+// SHUFPS/SHUFPD, PSLLD/PSRLD/PSRAD by an immediate, any shift by a count in an
+// XMM register (the by-immediate kernel), PSLLDQ/PSRLDQ. (The interleaves, packs
+// and the word and qword shifts by an immediate are mixes: vector-source.ts.)
+// Kernels work on slots of the vector register file
 // (d: destination, s: source); a result that reads lanes it overwrites is
 // built in XMM_TMP2 first.
 import type { VectorRegisters } from '../vector-registers.js';
@@ -46,43 +47,19 @@ export const shufpd: VecFn = (x, d, s, imm) => {
 // ---- shifts: kind 0 left, 1 logical right, 2 arithmetic right; a count above the lane width
 // gives zero (the sign for arithmetic shifts), SDM PSLLW/PSRLW/PSRAW "IF (COUNT > 15)".
 
-/** PSLLD, PSRLD, PSRAD by kind (0, 1, 2) and count n, built from their lanes' source (vector-source.ts). */
-const DWORD_SHIFTS: readonly ((x: VectorRegisters, d: number, s: number, n: number) => void)[] = DWORD_SHIFT_LANES.map((lane) =>
-  buildFunction('dwordShift', ['x', 'd', 's', 'n'], `const v = x.i32; ${dwordLanesSource(lane, 'v', 'd', 's')}`));
+/** PSLLD, PSRLD, PSRAD (kind 0, 1, 2) by an imm8 count, built from their lanes' source (vector-source.ts). */
+export const dwordShiftImm = (kind: number): VecFn =>
+  buildFunction('dwordShift', ['x', 'd', 's', 'imm'], `const v = x.i32, n = imm & 0xff; ${dwordLanesSource(DWORD_SHIFT_LANES[kind]!, 'v', 'd', 's')}`);
 
-function shiftLanes(x: VectorRegisters, d: number, size: number, kind: number, count: number): void {
-  const bits = size * 8;
-  if (size === 2) {
-    const w = x.i16, a = d * 16;
-    for (let k = 0; k < 8; k++) {
-      const v = w[a + k]!;
-      w[a + k] = kind === 2 ? v >> (count > 15 ? 15 : count) : count > 15 ? 0 : kind === 0 ? v << count : (v & 0xffff) >>> count;
-    }
-  } else if (size === 4) {
-    DWORD_SHIFTS[kind]!(x, d, d, count);
-  } else {
-    const v = x.i32, a = d * 8;
-    for (let k = 0; k < 4; k += 2) {
-      const lo = v[a + k]!, hi = v[a + k + 1]!;
-      if (count >= bits) { v[a + k] = 0; v[a + k + 1] = 0; }
-      else if (count === 0) continue;
-      else if (kind === 0) {
-        if (count >= 32) { v[a + k + 1] = lo << (count - 32); v[a + k] = 0; }
-        else { v[a + k + 1] = (hi << count) | (lo >>> (32 - count)); v[a + k] = lo << count; }
-      } else if (count >= 32) { v[a + k] = hi >>> (count - 32); v[a + k + 1] = 0; }
-      else { v[a + k] = (lo >>> count) | (hi << (32 - count)); v[a + k + 1] = hi >>> count; }
-    }
-  }
-}
-
-/** The count of a shift by register or m128: the low qword, saturated to 255 (anything above 63 shifts everything out). */
-function countOf(x: VectorRegisters, s: number): number {
+/**
+ * A shift by the count in an XMM register or m128 (PSLLW … PSRAD with a W
+ * operand): the by-immediate kernel with the low qword of slot s, saturated to
+ * 255 (anything above 63 shifts everything out), as its count.
+ */
+export const byCount = (byImm: VecFn): VecFn => (x, d, s) => {
   const lo = x.u32[s * 8]!, hi = x.u32[s * 8 + 1]!;
-  return hi !== 0 || lo > 255 ? 255 : lo;
-}
-
-export const shiftBy = (size: number, kind: number): VecFn => (x, d, s) => shiftLanes(x, d, size, kind, countOf(x, s));
-export const shiftImm = (size: number, kind: number): VecFn => (x, d, _s, imm) => shiftLanes(x, d, size, kind, imm & 0xff);
+  byImm(x, d, d, hi !== 0 || lo > 255 ? 255 : lo);
+};
 
 /** PSLLDQ (left = true) / PSRLDQ: bytes by imm8 (above 15: all zero). */
 export const shiftBytes = (left: boolean): VecFn => (x, d, _s, imm) => {
