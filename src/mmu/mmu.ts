@@ -216,7 +216,7 @@ export class Mmu extends TlbCache {
   }
 
   /**
-   * For a compiled region's stack page (compiled/stack-slots.ts): when the TLB entry of the page
+   * For a compiled region's page caches (compiled/page-caches.ts): when the TLB entry of the page
    * of `lin` lets a data read (or, with `write`, a write) use RAM directly, leaves the page's view
    * in runView and returns the page's offset in it; else -1 (not RAM, a slow path in force).
    */

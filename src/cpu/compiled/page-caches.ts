@@ -27,11 +27,28 @@ import { TWO32, type Emitter } from './emitter.js';
 export const cachedOperand = (i: Insn, size: number): boolean =>
   (size === 8 || size === 4) && ((i.base >= 0 && i.base !== BASE_RIP) || i.index >= 0);
 
+/** The stack's cache (RSP's): stack-slots.ts reads and fills it too, and keeps its page as int32 halves (kp, kh) as well. */
+export const STACK_CACHE = 'k';
+
 /** The cache of the instruction's memory operand, by its base register. */
 function cacheOf(e: Emitter, i: Insn): string {
   const base = i.base;
-  return e.pageCache(base === RSP ? 'k' : base < 0 ? 'jn' : `j${base}`); // jn: an index and no base
+  return e.pageCache(base === RSP ? STACK_CACHE : base < 0 ? 'jn' : `j${base}`); // jn: an index and no base
 }
+
+/** Source filling cache k with the page at linear address `base`, at `offset` in M.runView (what M.directPage just returned). */
+export function fillCache(k: string, base: string, offset: string, write: 0 | 1): string {
+  const halves = k === STACK_CACHE ? ` kh = Math.floor(kb / ${TWO32}); kp = (kb - kh * ${TWO32}) >>> 12;` : '';
+  return `${k}b = ${base};${halves} ${k}v = M.runView; ${k}o = ${offset}; ${k}w = ${write};`;
+}
+
+/** Source reading `size` (4 or 8) bytes at offset q of cache k's view into v (and w). */
+export const viewRead = (k: string, size: number): string =>
+  `v = ${k}v.getInt32(q, true);${size === 8 ? ` w = ${k}v.getInt32(q + 4, true);` : ''}`;
+
+/** Source writing lo (and hi for 8 bytes) at offset q of cache k's view. */
+export const viewWrite = (k: string, size: number, lo: string, hi: string): string =>
+  `${k}v.setInt32(q, ${lo}, true);${size === 8 ? ` ${k}v.setInt32(q + 4, ${hi}, true);` : ''}`;
 
 /**
  * After an access through the MMU at `ea`: cache its page if the access may
@@ -40,9 +57,8 @@ function cacheOf(e: Emitter, i: Insn): string {
  * a system call's one access to its frame) would pay the lookup for nothing.
  */
 function refill(k: string, write: 0 | 1): string {
-  const stack = k === 'k' ? ` kh = Math.floor(ea / ${TWO32}); kp = (kb - kh * ${TWO32}) >>> 12;` : ''; // stack-slots.ts's halves
   return `${k}t = Math.floor(ea / ${PAGE}) * ${PAGE}; if (${k}t !== ${k}m) ${k}m = ${k}t; ` +
-    `else { ${k}t = M.directPage(ea, ${write === 1}); if (${k}t >= 0) { ${k}b = ${k}m;${stack} ${k}v = M.runView; ${k}o = ${k}t; ${k}w = ${write}; } }`;
+    `else { ${k}t = M.directPage(ea, ${write === 1}); if (${k}t >= 0) { ${fillCache(k, `${k}m`, `${k}t`, write)} } }`;
 }
 
 /**
@@ -55,8 +71,7 @@ function refill(k: string, write: 0 | 1): string {
 export function cachedRead(e: Emitter, size: number, rmw: boolean): void {
   e.requireFaultMark();
   const k = cacheOf(e, e.insn);
-  e.line(`q = ea - ${k}b; if (q >= 0 && q <= ${PAGE - size}${rmw ? ` && ${k}w === 1` : ''}) { q += ${k}o; ` +
-    `v = ${k}v.getInt32(q, true);${size === 8 ? ` w = ${k}v.getInt32(q + 4, true);` : ''} }`);
+  e.line(`q = ea - ${k}b; if (q >= 0 && q <= ${PAGE - size}${rmw ? ` && ${k}w === 1` : ''}) { q += ${k}o; ${viewRead(k, size)} }`);
   const probe = rmw ? `M.probeWrite(ea, ${size}); ${e.faultCheck} ` : '';
   e.line(`else { q = -1; ${probe}${size === 8 ? 'v = M.read64(ea); w = M.hi;' : 'v = M.read32(ea);'} ${e.faultCheck} ${refill(k, rmw ? 1 : 0)} }`);
 }
@@ -69,7 +84,7 @@ export function cachedRead(e: Emitter, size: number, rmw: boolean): void {
 export function cachedWrite(e: Emitter, size: number, lo: string, hi: string, afterRead: boolean): void {
   e.requireFaultMark();
   const k = cacheOf(e, e.insn);
-  const direct = `${k}v.setInt32(q, ${lo}, true);${size === 8 ? ` ${k}v.setInt32(q + 4, ${hi}, true);` : ''}`;
+  const direct = viewWrite(k, size, lo, hi);
   if (afterRead) e.line(`if (q >= 0) { ${direct} }`);
   else e.line(`q = ea - ${k}b; if (q >= 0 && q <= ${PAGE - size} && ${k}w === 1) { q += ${k}o; ${direct} }`);
   const store = size === 8 ? `M.write64(ea, ${lo}, ${hi});` : `M.write32(ea, ${lo});`;

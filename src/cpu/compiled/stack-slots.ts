@@ -17,13 +17,14 @@
 // nor to clean pages while dirty logging, nor to read-only slots).
 import { RSP } from '../../arch/registers.js';
 import { SMALL_HI, TWO32, type Emitter } from './emitter.js';
+import { STACK_CACHE, fillCache, viewRead, viewWrite } from './page-caches.js';
 
 /** A miss (rare: after a handler, at a page change) goes through the MMU with the slot's address as a number. */
 const SLOT_ADDRESS = `ea = sh * ${TWO32} + (sl >>> 0);`;
 
 /** After a stack access through the MMU: cache its page if the access may use it directly (1: for writes too). */
 const cacheStackPage = (write: 0 | 1): string =>
-  `q = M.directPage(ea, ${write === 1}); if (q >= 0) { kp = sl >>> 12; kh = sh; kb = ea - (sl & 4095); kv = M.runView; ko = q; kw = ${write}; }`;
+  `q = M.directPage(ea, ${write === 1}); if (q >= 0) { ${fillCache(STACK_CACHE, 'ea - (sl & 4095)', 'q', write)} }`;
 
 /**
  * Emits the halves sl/sh of the slot at RSP + delta; a slot that is not
@@ -39,14 +40,14 @@ export function stackSlot(e: Emitter, delta: number): void {
 /** Emits v/w = the 8 bytes of the slot, from the cached stack page or through the MMU. */
 export function stackRead(e: Emitter): void {
   e.requireFaultMark();
-  e.line('if ((sl >>> 12) === kp && sh === kh && (sl & 4095) <= 4088) { q = ko + (sl & 4095); v = kv.getInt32(q, true); w = kv.getInt32(q + 4, true); }');
+  e.line(`if ((sl >>> 12) === kp && sh === kh && (sl & 4095) <= 4088) { q = ko + (sl & 4095); ${viewRead(STACK_CACHE, 8)} }`);
   e.line(`else { ${SLOT_ADDRESS} v = M.read64(ea); w = M.hi; ${e.faultCheck} ${cacheStackPage(0)} }`);
 }
 
 /** Emits the 8 bytes (lo, hi: locals or constants) into the slot, to the cached stack page or through the MMU. */
 export function stackWrite(e: Emitter, lo: string, hi: string): void {
   e.requireFaultMark();
-  e.line(`if ((sl >>> 12) === kp && sh === kh && kw === 1 && (sl & 4095) <= 4088) { q = ko + (sl & 4095); kv.setInt32(q, ${lo}, true); kv.setInt32(q + 4, ${hi}, true); }`);
+  e.line(`if ((sl >>> 12) === kp && sh === kh && kw === 1 && (sl & 4095) <= 4088) { q = ko + (sl & 4095); ${viewWrite(STACK_CACHE, 8, lo, hi)} }`);
   e.line(`else { ${SLOT_ADDRESS} M.write64(ea, ${lo}, ${hi}); ${e.faultCheck} ${cacheStackPage(1)} }`);
 }
 

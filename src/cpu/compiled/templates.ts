@@ -328,8 +328,7 @@ const movqXmm: Template = (e, i) => {
   const load = i.row.operands[0]!.kind === 'V', X = e.vectors();
   const d = (load ? i.reg : i.rm) * 8, s = (load ? i.rm : i.reg) * 8;
   if (i.isMem) {
-    e.ea();
-    if ((i.row.attrs & Attr.A16) !== 0) e.line(`if ((ea & 15) !== 0) c.raise(${Vector.GP}, 0);`);
+    e.ea(); // an m64 operand: no alignment rule
     if (!load) {
       e.access(`M.write64(ea, ${X}[${s}], ${X}[${s + 1}]);`);
       e.afterWrite();
