@@ -30,5 +30,26 @@ for (const executionPath of EXECUTION_PATHS) {
       const { rax } = vm.regs();
       expect(rax === undefined ? 'no rax' : rax & 0xffn).toBe(9n);
     });
+    it('a store patching the next instruction, both decoded before, takes effect (no branch between)', () => {
+      // The first pass stores into the data page (the code stays decoded); the second patches the ADD's imm8.
+      const code = [
+        0x31, 0xc0,                               // 0: xor eax,eax
+        0x31, 0xd2,                               // 2: xor edx,edx
+        0xb9, 0x02, 0x00, 0x00, 0x00,             // 4: mov ecx,2
+        0x48, 0x8d, 0x1d, 0xf0, 0x0f, 0x00, 0x00, // 9: lea rbx,[rip+0xff0]  (the data page)
+        0x88, 0x13,                               // 10: mov [rbx],dl
+        0x04, 0x05,                               // 12: add al,5  (imm8 patched to 7 on the second pass)
+        0x48, 0x8d, 0x1d, 0xf8, 0xff, 0xff, 0xff, // 14: lea rbx,[rip-8]  (the ADD's imm8)
+        0xb2, 0x07,                               // 1b: mov dl,7
+        0xff, 0xc9,                               // 1d: dec ecx
+        0x75, 0xef,                               // 1f: jne 0x10
+        0xf4,                                     // 21: hlt
+      ];
+      const image = [...code, ...new Array<number>(0x1008 - code.length).fill(0)];
+      const vm = Vm.fromElf(rwx(image), { executionPath });
+      expect(vm.run().outcome).toBe('halt');
+      const { rax } = vm.regs();
+      expect(rax === undefined ? 'no rax' : rax & 0xffn).toBe(12n);
+    });
   });
 }

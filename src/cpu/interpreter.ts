@@ -44,10 +44,41 @@ export class Interpreter {
 
   constructor(private readonly c: RunContext) {}
 
-  /** The interpreter tier (decoded-code cache and TLB): runs until a stop reason or `end` instructions retired. */
+  /**
+   * The interpreter tier (decoded-code cache and TLB): runs until a stop reason
+   * or `end` instructions retired. Straight-line code runs without a fetch per
+   * instruction: while an instruction leaves RIP after itself, changes nothing
+   * the fetch shortcut depends on (the epoch) and stops nothing, the next one is
+   * taken from the same page's decoded code by its offset, an int32. RIP is a
+   * number that is not always a small integer (V8 then keeps the field as a
+   * double), so this keeps the per-instruction arithmetic off it.
+   */
   runInterp(end: number): void {
     const c = this.c;
-    while (c.stopReason === StopReason.None && c.instructions < end) this.step();
+    while (c.stopReason === StopReason.None && c.instructions < end) {
+      let rip = c.rip;
+      const at = rip - this.fetchBase;
+      let insn: Insn | undefined;
+      if (at >= 0 && at < PAGE) insn = this.fetchInsns[at];
+      if (insn === undefined) {
+        this.step();
+        continue;
+      }
+      const insns = this.fetchInsns, epoch = this.epoch;
+      let off = at | 0;
+      for (;;) {
+        c.insnStart = rip;
+        rip += insn.len;
+        c.rip = rip;
+        (insn.exec as Handler)(c, insn);
+        c.instructions++;
+        if (c.rip !== rip || c.stopReason !== StopReason.None || c.instructions >= end || this.epoch !== epoch) break;
+        off += insn.len;
+        if (off >= PAGE) break;
+        insn = insns[off];
+        if (insn === undefined) break;
+      }
+    }
   }
 
   /** One instruction on the interpreter tier (also the compiled tier's step where it has no block). */
