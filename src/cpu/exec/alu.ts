@@ -9,7 +9,7 @@ import type { Insn } from '../../isa/insn.js';
 import type { ExecContext, Handler } from '../context.js';
 import { CONTEXT_FLAGS } from '../flags-source.js';
 import { buildFunction } from '../generated.js';
-import { addSource, subSource, logicSource, incDecSource, type Operand } from './alu-source.js';
+import { addSource, subSource, logicSource, incDecSource, aluSource, type Operand } from './alu-source.js';
 import { loadOperand, storeOperand } from '../operands.js';
 import type { RowBinder } from './binding.js';
 
@@ -92,35 +92,23 @@ function aluGeneric(op: number): Handler {
   };
 }
 
-// Specialised register forms (destination d, source register s or the immediate).
-function regReg64(op: number, dstIsRm: boolean): Handler {
-  return (c, i) => {
-    const d = dstIsRm ? i.rm : i.reg, s = dstIsRm ? i.reg : i.rm;
-    const L = c.regLo, H = c.regHi;
-    alu64(c, op, L[d]!, H[d]!, L[s]!, H[s]!, L, H, d);
-  };
-}
-function regReg32(op: number, dstIsRm: boolean): Handler {
-  const w = writesResult(op);
-  return (c, i) => {
-    const d = dstIsRm ? i.rm : i.reg, s = dstIsRm ? i.reg : i.rm;
-    const r = aluNarrow(c, op, 4, c.regLo[d]!, c.regLo[s]!);
-    if (w) { c.regLo[d] = r; c.regHi[d] = 0; }
-  };
-}
-function regImm64(op: number): Handler {
-  return (c, i) => {
-    const d = i.rm, L = c.regLo, H = c.regHi;
-    alu64(c, op, L[d]!, H[d]!, i.imm, i.immHi, L, H, d);
-  };
-}
-function regImm32(op: number): Handler {
-  const w = writesResult(op);
-  return (c, i) => {
-    const d = i.rm;
-    const r = aluNarrow(c, op, 4, c.regLo[d]!, i.imm);
-    if (w) { c.regLo[d] = r; c.regHi[d] = 0; }
-  };
+// Specialised register forms of 4 and 8 bytes (destination d, source register s or the immediate),
+// one function per operation and form, built from the operation's source: no switch on the
+// operation and no call at run time (the interpreter's hottest handlers).
+const REGISTER = (r: string): Operand => ({ lo: `L[${r}]`, hi: `H[${r}]` });
+const registerForms = new Map<string, Handler>();
+function registerForm(op: number, size: 4 | 8, dst: 'rm' | 'reg', src: 'rm' | 'reg' | 'imm'): Handler {
+  const key = `${op} ${size} ${dst} ${src}`;
+  let h = registerForms.get(key);
+  if (!h) {
+    const w = writesResult(op);
+    const b: Operand = src === 'imm' ? { lo: 'i.imm', hi: size === 8 ? 'i.immHi' : '0' } : REGISTER(`i.${src}`);
+    // A 4-byte result zero-extends (H[d] = 0); addSource and friends assign 0 to the high dword below 8 bytes.
+    h = buildFunction<Handler>(`alu${op}r${size}`, ['c', 'i'], `const L = c.regLo, H = c.regHi, d = i.${dst};
+${aluSource(op, size, REGISTER('d'), b, w ? 'L[d]' : null, w ? 'H[d]' : null, CONTEXT_FLAGS)}`);
+    registerForms.set(key, h);
+  }
+  return h;
 }
 
 /** 1- and 2-byte register forms (AH..BH included): register, register or immediate. */
@@ -141,16 +129,15 @@ export const bindAlu: RowBinder = (row) => {
   const op = row.param;
   const generic = aluGeneric(op);
   const kinds = row.operands.map((o) => o.kind).join('');
-  const forms = new Map<string, Handler>();
-  const form = (key: string, make: () => Handler) => forms.get(key) ?? forms.set(key, make()).get(key)!;
+  let narrow: Handler | undefined;
   return (i: Insn, specialise: boolean) => {
     if (!specialise || i.isMem) return generic;
-    if (i.size0 < 4) return form('narrow', () => regNarrow(op, kinds));
-    const wide = i.opSize === 8;
-    if (kinds === 'EG') return form(`EG${wide}`, () => (wide ? regReg64 : regReg32)(op, true));
-    if (kinds === 'GE') return form(`GE${wide}`, () => (wide ? regReg64 : regReg32)(op, false));
+    if (i.size0 < 4) return (narrow ??= regNarrow(op, kinds));
+    const size = i.opSize === 8 ? 8 : 4;
+    if (kinds === 'EG') return registerForm(op, size, 'rm', 'reg');
+    if (kinds === 'GE') return registerForm(op, size, 'reg', 'rm');
     // E, imm and rAX, imm (the decoder leaves rm = 0 = rAX for the accumulator forms).
-    if (kinds === 'EI' || kinds === 'fixedI') return form(`EI${wide}`, () => (wide ? regImm64 : regImm32)(op));
+    if (kinds === 'EI' || kinds === 'fixedI') return registerForm(op, size, 'rm', 'imm');
     return generic;
   };
 };

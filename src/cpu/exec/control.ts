@@ -7,7 +7,9 @@ import { RCX, RSP, SEG_SS, SEG_ES, SEG_DS, SEG_FS, SEG_GS } from '../../arch/reg
 import { ATTR_L, ATTR_P, TYPE_EC, TYPE_RW, dplOf, isCodeSegment, isDataSegment } from '../../arch/descriptors.js';
 import type { Insn } from '../../isa/insn.js';
 import type { ExecContext, Handler } from '../context.js';
-import { condition } from '../lazy-flags.js';
+import { condition, PF_TABLE } from '../lazy-flags.js';
+import { CONTEXT_FLAGS, PF_TABLE_NAME, conditionSource } from '../flags-source.js';
+import { buildFunction } from '../generated.js';
 import { isCanonical, isCanonicalAccess, loadOperand } from '../operands.js';
 import { adjustRsp, peek, peek64, pushAddress } from '../stack.js';
 import { Descriptor, readDescriptor, loadCodeSegment, setSegment, usableAt, markAccessed } from '../segmentation.js';
@@ -38,7 +40,9 @@ const jump64: Handler = (c, i) => {
   if (!isCanonical(t)) c.raise(Vector.GP, 0);
   c.rip = t;
 };
-const jcc64: Handler = (c, i) => { if (condition(c, i.param)) jump64(c, i); };
+/** Jcc rel with a 64-bit operand size: one function per condition code, its test inlined from flags-source.ts. */
+const jcc64: readonly Handler[] = Array.from({ length: 16 }, (_, cc) => buildFunction<Handler>(`jcc64_${cc}`, ['c', 'i'],
+  `if (${conditionSource(cc, CONTEXT_FLAGS)}) jump64(c, i);`, { jump64, [PF_TABLE_NAME]: PF_TABLE }));
 const call64: Handler = (c, i) => {
   const ret = c.rip, t = ret + i.imm;
   if (!isCanonical(t)) c.raise(Vector.GP, 0);
@@ -56,7 +60,7 @@ const ret64: Handler = (c) => {
 const relative64 = (i: Insn, specialise: boolean) => specialise && i.opSize === 8 && i.row.operands[0]?.kind === 'J';
 
 const jccGeneric: Handler = (c, i) => { if (condition(c, i.param)) branchTo(c, i, c.rip + i.imm); };
-export const bindJcc: RowBinder = () => (i, specialise) => (relative64(i, specialise) ? jcc64 : jccGeneric);
+export const bindJcc: RowBinder = (row) => (i, specialise) => (relative64(i, specialise) ? jcc64[row.param]! : jccGeneric);
 
 const jmpGeneric: Handler = (c, i) => branchTo(c, i, branchTarget(c, i));
 export const bindJmp: RowBinder = () => (i, specialise) => (relative64(i, specialise) ? jump64 : jmpGeneric);

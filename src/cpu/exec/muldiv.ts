@@ -222,18 +222,15 @@ const imulGeneric: Handler = (c, i) => {
   storeOperand(c, i, 0);
 };
 
-/** IMUL G, E with a register E (the hot form of compiled code). */
-const imulRegisters: Handler = (c, i) => {
-  const v = c.ops, L = c.regLo, H = c.regHi;
-  v.lo[0] = L[i.reg]!; v.hi[0] = H[i.reg]!;
-  v.lo[1] = L[i.rm]!; v.hi[1] = H[i.rm]!;
-  imulTruncated(c, i, 0, 1);
-  if (i.size0 === 8) { L[i.reg] = v.lo[0]!; H[i.reg] = v.hi[0]!; } else { L[i.reg] = v.lo[0]!; H[i.reg] = 0; }
-};
+/** IMUL G, E with a register E at 4 and 8 bytes, built from its source (a 4-byte product zero-extends). */
+const imulRegisters = [4, 8].map((n) => buildFunction<Handler>(`imulRegisters${n}`, ['c', 'i'],
+  `const L = c.regLo, H = c.regHi, d = i.reg, s = i.rm;
+${imulSource(n, { lo: 'L[d]', hi: 'H[d]' }, { lo: 'L[s]', hi: 'H[s]' }, 'L[d]', 'H[d]', CONTEXT_FLAGS)}`,
+  { [IMUL_OVERFLOW_NAME]: imulOverflow64 }));
 
 export const bindImul: RowBinder = (row) => {
   const twoOperands = row.operands.length === 2;
-  return (i, specialise) => (specialise && twoOperands && !i.isMem && i.size0 >= 4 ? imulRegisters : imulGeneric);
+  return (i, specialise) => (specialise && twoOperands && !i.isMem && i.size0 >= 4 ? imulRegisters[i.size0 === 8 ? 1 : 0]! : imulGeneric);
 };
 
 // =====================================================================

@@ -164,14 +164,35 @@ export const shift: Handler = (c, i) => {
   storeOperand(c, i, 0);
 };
 
-/** Register destinations of 4 or 8 bytes, the count from the immediate, 1 or CL (chosen per row). */
-function shiftRegister(size: 4 | 8, count: 'imm' | 'one' | 'cl'): Handler {
+/** A register destination's count: the immediate, 1 or CL (chosen per row). */
+type CountFrom = 'imm' | 'one' | 'cl';
+const COUNT_SOURCE: Readonly<Record<CountFrom, string>> = { imm: 'i.imm', one: '1', cl: `c.regLo[${RCX}]` };
+
+/**
+ * Register destinations of 4 or 8 bytes: RCL/RCR through shiftOp; the others
+ * one function per operation, size and count, built from their source
+ * (alu-source.ts shiftSource), as the interpreter's hot handlers.
+ */
+const shiftRegisters = new Map<string, Handler>();
+function shiftRegister(op: number, size: 4 | 8, count: CountFrom): Handler {
+  const key = `${op} ${size} ${count}`;
+  let h = shiftRegisters.get(key);
+  if (!h) shiftRegisters.set(key, (h = buildShiftRegister(op, size, count)));
+  return h;
+}
+function buildShiftRegister(op: number, size: 4 | 8, count: CountFrom): Handler {
   const mask = size === 8 ? 63 : 31;
+  if (SOURCE_SHIFTS.includes(op)) {
+    const a: Operand = { lo: 'L[d]', hi: 'H[d]' };
+    return buildFunction<Handler>(`shift${op}r${size}${count}`, ['c', 'i'], `const L = c.regLo, H = c.regHi, d = i.rm, n = ${COUNT_SOURCE[count]} & ${mask};
+if (n === 0) { ${size === 4 ? 'H[d] = 0;' : ''} return; }
+${shiftSource(op, size, a, 'n', 'L[d]', 'H[d]', CONTEXT_FLAGS)}`);
+  }
   return (c, i) => {
     const cnt = (count === 'imm' ? i.imm : count === 'one' ? 1 : c.regLo[RCX]!) & mask;
     const d = i.rm;
     if (cnt === 0) { if (size === 4) c.regHi[d] = 0; return; }
-    const r = shiftOp(c, i.param, size, c.regLo[d]!, c.regHi[d]!, cnt);
+    const r = shiftOp(c, op, size, c.regLo[d]!, c.regHi[d]!, cnt);
     c.regLo[d] = r;
     c.regHi[d] = size === 8 ? c.ops.hi[0]! : 0;
   };
@@ -180,8 +201,7 @@ function shiftRegister(size: 4 | 8, count: 'imm' | 'one' | 'cl'): Handler {
 export const bindShift: RowBinder = (row) => {
   const kind = row.operands[1]!.kind;
   const count = kind === 'I' ? 'imm' : kind === 'one' ? 'one' : 'cl';
-  const reg64 = shiftRegister(8, count), reg32 = shiftRegister(4, count);
-  return (i, specialise) => (!specialise || i.isMem ? shift : i.size0 === 8 ? reg64 : i.size0 === 4 ? reg32 : shift);
+  return (i, specialise) => (!specialise || i.isMem || i.size0 < 4 ? shift : shiftRegister(row.param, i.size0 === 8 ? 8 : 4, count));
 };
 
 /** Sets the SHLD/SHRD flags: CF, AF = 1, OF, and ZF/SF/PF from the result. */
