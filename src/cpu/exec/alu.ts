@@ -8,7 +8,7 @@ import { ALU_ADD, ALU_ADC, ALU_SUB, ALU_SBB, ALU_CMP, ALU_OR, ALU_XOR, ALU_AND, 
 import type { Insn } from '../../isa/insn.js';
 import type { ExecContext, Handler } from '../context.js';
 import { CONTEXT_FLAGS } from '../flags-source.js';
-import { buildFunction } from '../generated.js';
+import { buildFunction, builtOnDemand } from '../generated.js';
 import { addSource, subSource, logicSource, incDecSource, aluSource, type Operand } from './alu-source.js';
 import { loadOperand, storeOperand } from '../operands.js';
 import type { RowBinder } from './binding.js';
@@ -96,20 +96,13 @@ function aluGeneric(op: number): Handler {
 // one function per operation and form, built from the operation's source: no switch on the
 // operation and no call at run time (the interpreter's hottest handlers).
 const REGISTER = (r: string): Operand => ({ lo: `L[${r}]`, hi: `H[${r}]` });
-const registerForms = new Map<string, Handler>();
-function registerForm(op: number, size: 4 | 8, dst: 'rm' | 'reg', src: 'rm' | 'reg' | 'imm'): Handler {
-  const key = `${op} ${size} ${dst} ${src}`;
-  let h = registerForms.get(key);
-  if (!h) {
-    const w = writesResult(op);
-    const b: Operand = src === 'imm' ? { lo: 'i.imm', hi: size === 8 ? 'i.immHi' : '0' } : REGISTER(`i.${src}`);
-    // A 4-byte result zero-extends (H[d] = 0); addSource and friends assign 0 to the high dword below 8 bytes.
-    h = buildFunction<Handler>(`alu${op}r${size}`, ['c', 'i'], `const L = c.regLo, H = c.regHi, d = i.${dst};
+const registerForm = builtOnDemand((op: number, size: 4 | 8, dst: 'rm' | 'reg', src: 'rm' | 'reg' | 'imm'): Handler => {
+  const w = writesResult(op);
+  const b: Operand = src === 'imm' ? { lo: 'i.imm', hi: size === 8 ? 'i.immHi' : '0' } : REGISTER(`i.${src}`);
+  // A 4-byte result zero-extends (H[d] = 0): below 8 bytes the sources assign 0 to the high dword.
+  return buildFunction<Handler>(`alu${op}r${size}`, ['c', 'i'], `const L = c.regLo, H = c.regHi, d = i.${dst};
 ${aluSource(op, size, REGISTER('d'), b, w ? 'L[d]' : null, w ? 'H[d]' : null, CONTEXT_FLAGS)}`);
-    registerForms.set(key, h);
-  }
-  return h;
-}
+});
 
 /** 1- and 2-byte register forms (AH..BH included): register, register or immediate. */
 function regNarrow(op: number, kinds: string): Handler {

@@ -9,7 +9,7 @@ import type { Insn } from '../../isa/insn.js';
 import type { ExecContext, Handler } from '../context.js';
 import { condition, PF_TABLE } from '../lazy-flags.js';
 import { CONTEXT_FLAGS, PF_TABLE_NAME, conditionSource } from '../flags-source.js';
-import { buildFunction } from '../generated.js';
+import { buildFunction, builtOnDemand } from '../generated.js';
 import { isCanonical, isCanonicalAccess, loadOperand } from '../operands.js';
 import { adjustRsp, peek, peek64, pushAddress } from '../stack.js';
 import { Descriptor, readDescriptor, loadCodeSegment, setSegment, usableAt, markAccessed } from '../segmentation.js';
@@ -41,7 +41,7 @@ const jump64: Handler = (c, i) => {
   c.rip = t;
 };
 /** Jcc rel with a 64-bit operand size: one function per condition code, its test inlined from flags-source.ts. */
-const jcc64: readonly Handler[] = Array.from({ length: 16 }, (_, cc) => buildFunction<Handler>(`jcc64_${cc}`, ['c', 'i'],
+const jcc64 = builtOnDemand((cc: number) => buildFunction<Handler>(`jcc64_${cc}`, ['c', 'i'],
   `if (${conditionSource(cc, CONTEXT_FLAGS)}) jump64(c, i);`, { jump64, [PF_TABLE_NAME]: PF_TABLE }));
 const call64: Handler = (c, i) => {
   const ret = c.rip, t = ret + i.imm;
@@ -60,7 +60,7 @@ const ret64: Handler = (c) => {
 const relative64 = (i: Insn, specialise: boolean) => specialise && i.opSize === 8 && i.row.operands[0]?.kind === 'J';
 
 const jccGeneric: Handler = (c, i) => { if (condition(c, i.param)) branchTo(c, i, c.rip + i.imm); };
-export const bindJcc: RowBinder = (row) => (i, specialise) => (relative64(i, specialise) ? jcc64[row.param]! : jccGeneric);
+export const bindJcc: RowBinder = (row) => (i, specialise) => (relative64(i, specialise) ? jcc64(row.param) : jccGeneric);
 
 const jmpGeneric: Handler = (c, i) => branchTo(c, i, branchTarget(c, i));
 export const bindJmp: RowBinder = () => (i, specialise) => (relative64(i, specialise) ? jump64 : jmpGeneric);

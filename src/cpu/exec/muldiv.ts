@@ -20,7 +20,7 @@ import type { ExecContext, Handler } from '../context.js';
 import { loadOperand, storeOperand } from '../operands.js';
 import type { RowBinder } from './binding.js';
 import { CONTEXT_FLAGS } from '../flags-source.js';
-import { buildFunction } from '../generated.js';
+import { buildFunction, builtOnDemand } from '../generated.js';
 import { imulSource, IMUL_OVERFLOW_NAME } from './alu-source.js';
 
 const TWO32 = 4294967296;
@@ -223,14 +223,14 @@ const imulGeneric: Handler = (c, i) => {
 };
 
 /** IMUL G, E with a register E at 4 and 8 bytes, built from its source (a 4-byte product zero-extends). */
-const imulRegisters = [4, 8].map((n) => buildFunction<Handler>(`imulRegisters${n}`, ['c', 'i'],
+const imulRegisters = builtOnDemand((n: number) => buildFunction<Handler>(`imulRegisters${n}`, ['c', 'i'],
   `const L = c.regLo, H = c.regHi, d = i.reg, s = i.rm;
 ${imulSource(n, { lo: 'L[d]', hi: 'H[d]' }, { lo: 'L[s]', hi: 'H[s]' }, 'L[d]', 'H[d]', CONTEXT_FLAGS)}`,
   { [IMUL_OVERFLOW_NAME]: imulOverflow64 }));
 
 export const bindImul: RowBinder = (row) => {
   const twoOperands = row.operands.length === 2;
-  return (i, specialise) => (specialise && twoOperands && !i.isMem && i.size0 >= 4 ? imulRegisters[i.size0 === 8 ? 1 : 0]! : imulGeneric);
+  return (i, specialise) => (specialise && twoOperands && !i.isMem && i.size0 >= 4 ? imulRegisters(i.size0) : imulGeneric);
 };
 
 // =====================================================================

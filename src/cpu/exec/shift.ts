@@ -29,7 +29,7 @@ import type { ExecContext, Handler } from '../context.js';
 import type { RowBinder } from './binding.js';
 import { setResultFlags } from '../lazy-flags.js';
 import { CONTEXT_FLAGS } from '../flags-source.js';
-import { buildFunction } from '../generated.js';
+import { buildFunction, builtOnDemand } from '../generated.js';
 import { shiftSource, SOURCE_SHIFTS, type Operand } from './alu-source.js';
 import { loadOperand, storeOperand } from '../operands.js';
 
@@ -173,14 +173,7 @@ const COUNT_SOURCE: Readonly<Record<CountFrom, string>> = { imm: 'i.imm', one: '
  * one function per operation, size and count, built from their source
  * (alu-source.ts shiftSource), as the interpreter's hot handlers.
  */
-const shiftRegisters = new Map<string, Handler>();
-function shiftRegister(op: number, size: 4 | 8, count: CountFrom): Handler {
-  const key = `${op} ${size} ${count}`;
-  let h = shiftRegisters.get(key);
-  if (!h) shiftRegisters.set(key, (h = buildShiftRegister(op, size, count)));
-  return h;
-}
-function buildShiftRegister(op: number, size: 4 | 8, count: CountFrom): Handler {
+const shiftRegister = builtOnDemand((op: number, size: 4 | 8, count: CountFrom): Handler => {
   const mask = size === 8 ? 63 : 31;
   if (SOURCE_SHIFTS.includes(op)) {
     const a: Operand = { lo: 'L[d]', hi: 'H[d]' };
@@ -196,7 +189,7 @@ ${shiftSource(op, size, a, 'n', 'L[d]', 'H[d]', CONTEXT_FLAGS)}`);
     c.regLo[d] = r;
     c.regHi[d] = size === 8 ? c.ops.hi[0]! : 0;
   };
-}
+});
 
 export const bindShift: RowBinder = (row) => {
   const kind = row.operands[1]!.kind;
