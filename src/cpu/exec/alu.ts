@@ -10,7 +10,7 @@ import type { ExecContext, Handler } from '../context.js';
 import { CONTEXT_FLAGS } from '../flags-source.js';
 import { buildFunction, builtOnDemand } from '../generated.js';
 import { addSource, subSource, logicSource, incDecSource, aluSource, type Operand } from './alu-source.js';
-import { loadOperand, storeOperand } from '../operands.js';
+import { effectiveAddress, loadOperand, storeOperand } from '../operands.js';
 import type { RowBinder } from './binding.js';
 
 /**
@@ -104,6 +104,25 @@ const registerForm = builtOnDemand((op: number, size: 4 | 8, dst: 'rm' | 'reg', 
 ${aluSource(op, size, REGISTER('d'), b, w ? 'L[d]' : null, w ? 'H[d]' : null, CONTEXT_FLAGS)}`);
 });
 
+/**
+ * Memory forms of 4 and 8 bytes, as the operand stage runs them (operands.ts):
+ * a memory destination is probed for writing before it is read (a fault
+ * reports a write), CMP and TEST only read it; `src` is a register or the immediate.
+ */
+const memoryForm = builtOnDemand((op: number, size: 4 | 8, memoryIs: 'dst' | 'src', src: 'reg' | 'imm'): Handler => {
+  const w = writesResult(op), M: Operand = { lo: 'v', hi: 'vh' };
+  const read = size === 8 ? 'v = M.read64(a); vh = M.hi;' : 'v = M.read32(a);';
+  let body: string;
+  if (memoryIs === 'src') body = `const d = i.reg; ${read} ${aluSource(op, size, REGISTER('d'), M, w ? 'L[d]' : null, w ? 'H[d]' : null, CONTEXT_FLAGS)}`;
+  else {
+    const b: Operand = src === 'imm' ? { lo: 'i.imm', hi: size === 8 ? 'i.immHi' : '0' } : REGISTER('i.reg');
+    const write = size === 8 ? 'M.write64(a, v, vh);' : 'M.write32(a, v);';
+    body = `${w ? `M.probeWrite(a, ${size});` : ''} ${read} ${aluSource(op, size, M, b, w ? 'v' : null, w ? 'vh' : null, CONTEXT_FLAGS)} ${w ? write : ''}`;
+  }
+  return buildFunction<Handler>(`alu${op}m${size}`, ['c', 'i'],
+    `const L = c.regLo, H = c.regHi, M = c.mmu, a = effectiveAddress(c, i); let v = 0, vh = 0;\n${body}`, { effectiveAddress });
+});
+
 /** 1- and 2-byte register forms (AH..BH included): register, register or immediate. */
 function regNarrow(op: number, kinds: string): Handler {
   const w = writesResult(op);
@@ -124,9 +143,15 @@ export const bindAlu: RowBinder = (row) => {
   const kinds = row.operands.map((o) => o.kind).join('');
   let narrow: Handler | undefined;
   return (i: Insn, specialise: boolean) => {
-    if (!specialise || i.isMem) return generic;
-    if (i.size0 < 4) return (narrow ??= regNarrow(op, kinds));
+    if (!specialise) return generic;
     const size = i.opSize === 8 ? 8 : 4;
+    if (i.isMem) {
+      if (i.size0 < 4) return generic;
+      if (kinds === 'GE') return memoryForm(op, size, 'src', 'reg');
+      if (kinds === 'EG') return memoryForm(op, size, 'dst', 'reg');
+      return kinds === 'EI' ? memoryForm(op, size, 'dst', 'imm') : generic;
+    }
+    if (i.size0 < 4) return (narrow ??= regNarrow(op, kinds));
     if (kinds === 'EG') return registerForm(op, size, 'rm', 'reg');
     if (kinds === 'GE') return registerForm(op, size, 'reg', 'rm');
     // E, imm and rAX, imm (the decoder leaves rm = 0 = rAX for the accumulator forms).

@@ -14,7 +14,7 @@ import { bindAlu, bindIncDec, neg, not } from './alu.js';
 import { mul, imul1, bindImul, div, idiv } from './muldiv.js';
 import { bindShift, shld, shrd } from './shift.js';
 import { bt, bsf, bsr, tzcnt, lzcnt, popcnt } from './bits.js';
-import { bindMov, movzx, movsx, bindLea, xchg, bswap, movbe, cmpxchg, cmpxchg8b, xadd, cmov, setcc, movToSeg, movFromSeg } from './move.js';
+import { bindMov, bindMovzx, bindMovsx, bindLea, xchg, bswap, movbe, cmpxchg, cmpxchg8b, xadd, cmov, setcc, movToSeg, movFromSeg } from './move.js';
 import { clc, stc, cmc, cld, std, lahf, sahf, cbw, cwd, xlat } from './flags-and-accumulator.js';
 import { bindPush, bindPop, pushSeg, popSeg, pushf, popf, enter, leave } from './stack-ops.js';
 import { bindJcc, bindJmp, bindCall, bindRet, loop, jrcxz, int, int3, int1, iret } from './control.js';
@@ -53,7 +53,7 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   shift: bindShift, shld: always(shld), shrd: always(shrd),
   bt: always(bt), bsf: always(bsf), bsr: always(bsr), tzcnt: always(tzcnt), lzcnt: always(lzcnt), popcnt: always(popcnt),
   bswap: always(bswap),
-  mov: bindMov, movzx: always(movzx), movsx: always(movsx), lea: bindLea, movbe: always(movbe),
+  mov: bindMov, movzx: bindMovzx, movsx: bindMovsx, lea: bindLea, movbe: always(movbe),
   xchg: always(xchg), cmpxchg: always(cmpxchg), cmpxchg8b: always(cmpxchg8b), xadd: always(xadd),
   cmov: always(cmov), setcc: always(setcc), cbw: always(cbw), cwd: always(cwd), xlat: always(xlat),
   lahf: always(lahf), sahf: always(sahf), clc: always(clc), stc: always(stc), cmc: always(cmc), cld: always(cld), std: always(std),

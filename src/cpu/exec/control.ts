@@ -10,7 +10,7 @@ import type { ExecContext, Handler } from '../context.js';
 import { condition, PF_TABLE } from '../lazy-flags.js';
 import { CONTEXT_FLAGS, PF_TABLE_NAME, conditionSource } from '../flags-source.js';
 import { buildFunction, builtOnDemand } from '../generated.js';
-import { isCanonical, isCanonicalAccess, loadOperand } from '../operands.js';
+import { effectiveAddress, isCanonical, isCanonicalAccess, loadOperand } from '../operands.js';
 import { adjustRsp, peek, peek64, pushAddress } from '../stack.js';
 import { Descriptor, readDescriptor, loadCodeSegment, setSegment, usableAt, markAccessed } from '../segmentation.js';
 import { deliverEvent } from '../delivery.js';
@@ -63,7 +63,27 @@ const jccGeneric: Handler = (c, i) => { if (condition(c, i.param)) branchTo(c, i
 export const bindJcc: RowBinder = (row) => (i, specialise) => (relative64(i, specialise) ? jcc64(row.param) : jccGeneric);
 
 const jmpGeneric: Handler = (c, i) => branchTo(c, i, branchTarget(c, i));
-export const bindJmp: RowBinder = () => (i, specialise) => (relative64(i, specialise) ? jump64 : jmpGeneric);
+
+/** JMP and CALL through a 64-bit register or memory operand (FF /4, FF /2): the target. */
+function indirectTarget64(c: ExecContext, i: Insn): number {
+  if (!i.isMem) return c.regHi[i.rm]! * TWO32 + (c.regLo[i.rm]! >>> 0);
+  const lo = c.mmu.read64(effectiveAddress(c, i));
+  return c.mmu.hi * TWO32 + (lo >>> 0);
+}
+const jmpIndirect64: Handler = (c, i) => {
+  const t = indirectTarget64(c, i);
+  if (!isCanonical(t)) c.raise(Vector.GP, 0);
+  c.rip = t;
+};
+const callIndirect64: Handler = (c, i) => {
+  const t = indirectTarget64(c, i);
+  if (!isCanonical(t)) c.raise(Vector.GP, 0);
+  pushAddress(c, 8, c.rip);
+  c.rip = t;
+};
+const indirect64 = (i: Insn, specialise: boolean) => specialise && i.opSize === 8 && i.row.operands[0]?.kind === 'E';
+
+export const bindJmp: RowBinder = () => (i, specialise) => (relative64(i, specialise) ? jump64 : indirect64(i, specialise) ? jmpIndirect64 : jmpGeneric);
 
 /** CALL: the target is computed (and checked) before the return address is pushed. */
 const callGeneric: Handler = (c, i) => {
@@ -73,7 +93,7 @@ const callGeneric: Handler = (c, i) => {
   pushAddress(c, i.opSize, c.rip);
   c.rip = target;
 };
-export const bindCall: RowBinder = () => (i, specialise) => (relative64(i, specialise) ? call64 : callGeneric);
+export const bindCall: RowBinder = () => (i, specialise) => (relative64(i, specialise) ? call64 : indirect64(i, specialise) ? callIndirect64 : callGeneric);
 
 /** RET / RET imm16: the return address is checked before RSP moves. */
 const retGeneric: Handler = (c, i) => {

@@ -12,6 +12,7 @@ import { addressOffset, effectiveAddress, loadOperand, storeOperand } from '../o
 import { loadSegmentRegister } from '../segmentation.js';
 import { alu } from './alu.js';
 import type { RowBinder } from './binding.js';
+import { buildFunction, builtOnDemand } from '../generated.js';
 
 /** MOV: operand 1 to operand 0 (registers, memory, moffs, immediates). */
 const movGeneric: Handler = (c, i) => {
@@ -53,14 +54,14 @@ export const bindMov: RowBinder = (row) => {
 };
 
 /** MOVZX G, Eb/Ew: operand 1 is loaded zero-extended. */
-export const movzx: Handler = (c, i) => {
+const movzx: Handler = (c, i) => {
   loadOperand(c, i, 1);
   c.ops.lo[0] = c.ops.lo[1]!; c.ops.hi[0] = 0;
   storeOperand(c, i, 0);
 };
 
 /** MOVSX G, Eb/Ew; MOVSXD G, Ed. */
-export const movsx: Handler = (c, i) => {
+const movsx: Handler = (c, i) => {
   loadOperand(c, i, 1);
   let v = c.ops.lo[1]!;
   if (i.size1 === 1) v = (v << 24) >> 24;
@@ -69,13 +70,31 @@ export const movsx: Handler = (c, i) => {
   storeOperand(c, i, 0);
 };
 
+/**
+ * MOVZX/MOVSX/MOVSXD into a 4- or 8-byte register: the source (1, 2 or 4
+ * bytes) read from memory or a register (AH..BH through getReg), extended in
+ * one function per form; a 4-byte destination zero-extends.
+ */
+const extendForm = builtOnDemand((signed: number, from: number, to: 4 | 8, isMem: number): Handler => {
+  const read = isMem ? `c.mmu.read${from * 8}(effectiveAddress(c, i))` : from === 1 ? 'c.getReg(1, i.rm)' : from === 2 ? 'c.regLo[i.rm] & 0xffff' : 'c.regLo[i.rm]';
+  const shift = 32 - from * 8;
+  const value = !signed || shift === 0 ? (from === 4 ? read : `(${read}) & ${from === 1 ? 0xff : 0xffff}`) : `((${read}) << ${shift}) >> ${shift}`;
+  const high = to === 8 && signed ? 'v >> 31' : '0';
+  return buildFunction<Handler>(`${signed ? 'movsx' : 'movzx'}${from}to${to}${isMem ? 'm' : 'r'}`, ['c', 'i'],
+    `const v = ${value}; c.regLo[i.reg] = v; c.regHi[i.reg] = ${high};`, { effectiveAddress });
+});
+const bindExtend = (signed: number): RowBinder => () => (i, specialise) =>
+  !specialise || i.size0 < 4 ? (signed ? movsx : movzx) : extendForm(signed, i.size1, i.size0 === 8 ? 8 : 4, i.isMem ? 1 : 0);
+export const bindMovzx = bindExtend(0), bindMovsx = bindExtend(1);
+
 /** LEA: the offset of the memory operand (no segment base), truncated to the operand size. */
 const leaGeneric: Handler = (c, i) => {
   addressOffset(c, i, c.ops.lo, c.ops.hi, 0);
   storeOperand(c, i, 0);
 };
 const lea64: Handler = (c, i) => addressOffset(c, i, c.regLo, c.regHi, i.reg);
-export const bindLea: RowBinder = () => (i, specialise) => (specialise && i.opSize === 8 ? lea64 : leaGeneric);
+const lea32: Handler = (c, i) => { addressOffset(c, i, c.regLo, c.regHi, i.reg); c.regHi[i.reg] = 0; };
+export const bindLea: RowBinder = () => (i, specialise) => (!specialise ? leaGeneric : i.opSize === 8 ? lea64 : i.opSize === 4 ? lea32 : leaGeneric);
 
 /** XCHG E, G (the memory form is implicitly locked) and XCHG Z, rAX. */
 export const xchg: Handler = (c, i) => {
