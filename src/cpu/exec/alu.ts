@@ -92,16 +92,20 @@ function aluGeneric(op: number): Handler {
   };
 }
 
-// Specialised register forms of 4 and 8 bytes (destination d, source register s or the immediate),
-// one function per operation and form, built from the operation's source: no switch on the
-// operation and no call at run time (the interpreter's hottest handlers).
+// Specialised register forms (destination d, source register s or the immediate), one
+// function per operation, size and form, built from the operation's source: no switch on
+// the operation and no call at run time (the interpreter's hottest handlers). 1- and 2-byte
+// registers (AH..BH included) go through getReg/setReg, which merge.
 const REGISTER = (r: string): Operand => ({ lo: `L[${r}]`, hi: `H[${r}]` });
-const registerForm = builtOnDemand((op: number, size: 4 | 8, dst: 'rm' | 'reg', src: 'rm' | 'reg' | 'imm'): Handler => {
-  const w = writesResult(op);
-  const b: Operand = src === 'imm' ? { lo: 'i.imm', hi: size === 8 ? 'i.immHi' : '0' } : REGISTER(`i.${src}`);
+const narrowRegister = (size: number, r: string): Operand => ({ lo: `c.getReg(${size}, ${r})`, hi: '0' });
+const registerForm = builtOnDemand((op: number, size: 1 | 2 | 4 | 8, dst: 'rm' | 'reg', src: 'rm' | 'reg' | 'imm'): Handler => {
+  const w = writesResult(op), wide = size >= 4;
+  const a = wide ? REGISTER('d') : narrowRegister(size, 'd');
+  const b: Operand = src === 'imm' ? { lo: 'i.imm', hi: size === 8 ? 'i.immHi' : '0' } : wide ? REGISTER(`i.${src}`) : narrowRegister(size, `i.${src}`);
   // A 4-byte result zero-extends (H[d] = 0): below 8 bytes the sources assign 0 to the high dword.
-  return buildFunction<Handler>(`alu${op}r${size}`, ['c', 'i'], `const L = c.regLo, H = c.regHi, d = i.${dst};
-${aluSource(op, size, REGISTER('d'), b, w ? 'L[d]' : null, w ? 'H[d]' : null, CONTEXT_FLAGS)}`);
+  const result = !w ? '' : wide ? '' : `c.setReg(${size}, d, v, 0);`;
+  return buildFunction<Handler>(`alu${op}r${size}`, ['c', 'i'], `const L = c.regLo, H = c.regHi, d = i.${dst}; let v = 0, vh = 0;
+${aluSource(op, size, a, b, !w ? null : wide ? 'L[d]' : 'v', !w ? null : wide ? 'H[d]' : 'vh', CONTEXT_FLAGS)} ${result}`);
 });
 
 /**
@@ -123,35 +127,21 @@ const memoryForm = builtOnDemand((op: number, size: 4 | 8, memoryIs: 'dst' | 'sr
     `const L = c.regLo, H = c.regHi, M = c.mmu, a = effectiveAddress(c, i); let v = 0, vh = 0;\n${body}`, { effectiveAddress });
 });
 
-/** 1- and 2-byte register forms (AH..BH included): register, register or immediate. */
-function regNarrow(op: number, kinds: string): Handler {
-  const w = writesResult(op);
-  const fromImm = kinds === 'EI' || kinds === 'fixedI';
-  const dstIsRm = kinds !== 'GE';
-  return (c, i) => {
-    const s = i.size0, d = dstIsRm ? i.rm : i.reg;
-    const b = fromImm ? i.imm : c.getReg(s, dstIsRm ? i.reg : i.rm);
-    const r = aluNarrow(c, op, s, c.getReg(s, d), b);
-    if (w) c.setReg(s, d, r, 0);
-  };
-}
-
 /** ALU rows: register forms get their own handlers; memory forms the generic one. */
 export const bindAlu: RowBinder = (row) => {
   const op = row.param;
   const generic = aluGeneric(op);
   const kinds = row.operands.map((o) => o.kind).join('');
-  let narrow: Handler | undefined;
   return (i: Insn, specialise: boolean) => {
     if (!specialise) return generic;
-    const size = i.opSize === 8 ? 8 : 4;
     if (i.isMem) {
       if (i.size0 < 4) return generic;
+      const size = i.opSize === 8 ? 8 : 4;
       if (kinds === 'GE') return memoryForm(op, size, 'src', 'reg');
       if (kinds === 'EG') return memoryForm(op, size, 'dst', 'reg');
       return kinds === 'EI' ? memoryForm(op, size, 'dst', 'imm') : generic;
     }
-    if (i.size0 < 4) return (narrow ??= regNarrow(op, kinds));
+    const size = i.size0 as 1 | 2 | 4 | 8;
     if (kinds === 'EG') return registerForm(op, size, 'rm', 'reg');
     if (kinds === 'GE') return registerForm(op, size, 'reg', 'rm');
     // E, imm and rAX, imm (the decoder leaves rm = 0 = rAX for the accumulator forms).
