@@ -52,12 +52,12 @@ export const OPCODE_TABLE = tableFromSnapshot(JSON.parse(${JSON.stringify(snapsh
 const bundle = { ...common, plugins: [tableFromSnapshot] };
 const loaded = { ...bundle, minifyWhitespace: true };
 
-// The command line: main.ts as CommonJS (dist/cli.cjs), which start.ts (dist/cli.js) loads through a V8
+// The command line: main.ts as CommonJS (dist/cli.cjs), which start.ts (dist/start.cjs, CommonJS too) loads through a V8
 // code cache named after the bundle's hash (src/cli/start.ts); caches of older bundles go.
 await build({ ...loaded, format: 'cjs', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs' });
 const cliHash = createHash('sha256').update(readFileSync(join(root, 'dist/cli.cjs'))).digest('hex').slice(0, 16);
 for (const f of readdirSync(join(root, 'dist'))) if (f.endsWith('.v8cache')) rmSync(join(root, 'dist', f), { force: true });
-await build({ ...common, entryPoints: ['src/cli/start.ts'], outfile: 'dist/cli.js', define: { CLI_CODE_CACHE: JSON.stringify(`cli.${cliHash}.v8cache`) } });
+await build({ ...common, format: 'cjs', entryPoints: ['src/cli/start.ts'], outfile: 'dist/start.cjs', define: { CLI_CODE_CACHE: JSON.stringify(`cli.${cliHash}.v8cache`) } });
 await build({ ...loaded, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
 // ringzero/vitest: vitest is the user's (a peer), never bundled; the library is dist/index.js itself
 // (one Vm class for both entries), the rest of what it needs is bundled.

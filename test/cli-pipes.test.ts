@@ -11,7 +11,7 @@ import { imagesAvailable, GUEST_DIR } from './helpers/images.js';
 
 let dir = '';
 beforeAll(() => {
-  if (!existsSync('dist/cli.js')) spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  if (!existsSync('dist/start.cjs')) spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   dir = mkdtempSync(join(tmpdir(), 'ringzero-cli-pipes-'));
   // mov dx,0x3f8; mov al,10; l: out dx,al; jmp l — a console line per OUT, for the whole budget (10^9).
   writeFileSync(join(dir, 'lines.elf'), codeImage([0x66, 0xba, 0xf8, 0x03, 0xb0, 0x0a, 0xee, 0xeb, 0xfd]));
@@ -21,7 +21,7 @@ beforeAll(() => {
 function closeEarly(which: 'stdout' | 'stderr', args: string[]): Promise<{ code: number | null; signal: string | null; ms: number; other: string }> {
   return new Promise((resolve) => {
     const start = Date.now();
-    const child = spawn(process.execPath, ['bin/ringzero.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/ringzero.cjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const closing = child[which], other = which === 'stdout' ? child.stderr : child.stdout;
     let otherText = '';
     other.on('data', (d: Buffer) => { otherText += d.toString(); });
@@ -35,7 +35,7 @@ function closeEarly(which: 'stdout' | 'stderr', args: string[]): Promise<{ code:
 /** The CLI run to its end, asynchronously (the test worker stays responsive). */
 function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/ringzero.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/ringzero.cjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -57,7 +57,7 @@ describe('ringzero CLI with a closed pipe', () => {
   // in memory while the run holds the thread) and notices the close at its next write.
   it('a reader that stops reading, then closes: the CLI waits, then exits quietly', async () => {
     const r = await new Promise<{ code: number | null; signal: string | null; ms: number }>((resolve) => {
-      const child = spawn(process.execPath, ['bin/ringzero.js', 'run', join(dir, 'lines.elf')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['bin/ringzero.cjs', 'run', join(dir, 'lines.elf')], { stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout.pause();
       let closedAt = 0;
       setTimeout(() => { closedAt = Date.now(); child.stdout.destroy(); }, 3000);

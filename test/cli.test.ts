@@ -8,13 +8,13 @@ import { codeImage } from './helpers/elf-writer.js';
 import { imagesAvailable, GUEST_DIR, GUEST_NAMES } from './helpers/images.js';
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/ringzero.js', ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['bin/ringzero.cjs', ...args], { encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 let dir = '';
 beforeAll(() => {
-  if (!existsSync('dist/cli.js')) spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  if (!existsSync('dist/start.cjs')) spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   dir = mkdtempSync(join(tmpdir(), 'ringzero-cli-'));
   writeFileSync(join(dir, 'halt.elf'), codeImage([0xf4]));
   writeFileSync(join(dir, 'spin.elf'), codeImage([0xeb, 0xfe]));                       // jmp .
@@ -49,7 +49,7 @@ describe('ringzero CLI basics', () => {
     }
   });
   it('a reader that closes the pipe early (| head) ends the run quietly: no stack trace', () => {
-    const r = spawnSync('sh', ['-c', `"${process.execPath}" bin/ringzero.js run --json --max-instructions 3000000 "${join(dir, 'lines.elf')}" | head -n 1`], { encoding: 'utf8' });
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" bin/ringzero.cjs run --json --max-instructions 3000000 "${join(dir, 'lines.elf')}" | head -n 1`], { encoding: 'utf8' });
     expect(JSON.parse(r.stdout.trim())).toEqual({ type: 'console', text: '' });
     expect(r.stderr).toBe('');
   });

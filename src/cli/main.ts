@@ -1,5 +1,5 @@
 // The `ringzero` command line. scripts/build.mjs bundles it as CommonJS (dist/cli.cjs),
-// which start.ts (dist/cli.js, what bin/ringzero.js imports) loads and runs.
+// which start.ts (dist/start.cjs, what bin/ringzero.cjs requires) loads and runs.
 import { parseArgs } from 'node:util';
 import { readFileSync, statSync, readdirSync, writeSync } from 'node:fs';
 import { join, basename } from 'node:path';

@@ -73,12 +73,13 @@ const rowKey = (r: OpcodeRow) => r.map * 256 + r.opcode;
  * 16-bit code (where the `mode=legacy` rows replace their opcode's other rows).
  */
 function rowsByKey(rows: readonly OpcodeRow[]): readonly [(OpcodeRow[] | undefined)[], (OpcodeRow[] | undefined)[]] {
+  // Indexed loops: this runs at every start, cold (a for-of allocates per element in V8's bytecode interpreter).
   const legacyKey = new Uint8Array(4 * 256);
-  for (const r of rows) if (r.legacyOnly) legacyKey[rowKey(r)] = 1;
+  for (let k = 0; k < rows.length; k++) if (rows[k]!.legacyOnly) legacyKey[rowKey(rows[k]!)] = 1;
   const lists64 = new Array<OpcodeRow[] | undefined>(4 * 256).fill(undefined);
   const listsLegacy = lists64.slice();
-  for (const r of rows) {
-    const base = rowKey(r), end = r.plusR ? base + 8 : base + 1;
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k]!, base = rowKey(r), end = r.plusR ? base + 8 : base + 1;
     const in64 = !r.legacyOnly, inLegacy = r.legacyOnly || legacyKey[base] === 0;
     for (let key = base; key < end; key++) {
       if (in64) { const l = lists64[key]; if (l) l.push(r); else lists64[key] = [r]; }

@@ -15,7 +15,10 @@ export const ROW_TOO_LONG: OpcodeRow = OPCODE_TABLE.tooLong;
 let byId: Map<string, OpcodeRow> | undefined;
 /** The row with this id (throws for an unknown id: ids are fixed by the table). */
 export function rowById(id: string): OpcodeRow {
-  byId ??= new Map(OPCODE_ROWS.map((r) => [r.id, r]));
+  if (byId === undefined) {
+    byId = new Map();
+    for (let k = 0; k < OPCODE_ROWS.length; k++) byId.set(OPCODE_ROWS[k]!.id, OPCODE_ROWS[k]!); // indexed: it runs cold, at start
+  }
   const r = byId.get(id);
   if (!r) throw new Error(`no opcode-table row ${id}`);
   return r;

@@ -85,17 +85,21 @@ export function tableFromSnapshot(s: TableSnapshot): OpcodeTable {
     const ops = Object.freeze(ks.map((k, j) => (ks.indexOf(k) === j ? operands[k]! : Object.freeze({ ...operands[k]! }))));
     return [ops, Object.freeze(t[14].map((j) => ops[j]!))] as const;
   });
-  const rows = s.rows.map(([id, where, shape]): OpcodeRow => {
-    const t = s.shapes[shape]!, [ops, imms] = lists[shape]!, bits = t[1];
+  // Indexed loops and no array destructuring: this runs once per start, in V8's bytecode
+  // interpreter, where destructuring an array goes through the iterator protocol (an allocation per element).
+  const rows = new Array<OpcodeRow>(s.rows.length);
+  for (let k = 0; k < rows.length; k++) {
+    const place = s.rows[k]!, id = place[0], where = place[1], shape = place[2];
+    const t = s.shapes[shape]!, list = lists[shape]!, ops = list[0], imms = list[1], bits = t[1];
     const prefix = PREFIXES[where & 7]!, rm = ((where >> 3) & 15) - 1, ext = ((where >> 7) & 15) - 1, opcode = (where >> 11) & 255, map = where >> 19;
-    return Object.freeze({
+    rows[k] = Object.freeze({
       id, map, opcode, ext, mod: t[0], rm, prefix, legacyOnly: (bits & 1) !== 0, plusR: (bits & 2) !== 0,
       mnemonic: t[2], operands: ops, flagsTested: t[4], flagsModified: t[5], flagsUndefined: t[6], attrs: t[7],
       executor: t[8], param: t[9], feature: t[10] ?? undefined, absent: t[11] ?? undefined, exceptionClass: t[12],
       pending: (bits & 4) !== 0, att: att[t[13]]!, hasModrm: (bits & 8) !== 0, gByte: (bits & 16) !== 0, eByte: (bits & 32) !== 0,
       zByte: (bits & 64) !== 0, namesSystemRegister: (bits & 128) !== 0, imms,
     });
-  });
+  }
   const n = rows.length - 2;
   return { rows: Object.freeze(rows.slice(0, n)), ud: rows[n]!, tooLong: rows[n + 1]! };
 }
