@@ -104,7 +104,7 @@ const registerForm = builtOnDemand((op: number, size: 1 | 2 | 4 | 8, dst: 'rm' |
   const b: Operand = src === 'imm' ? { lo: 'i.imm', hi: size === 8 ? 'i.immHi' : '0' } : wide ? REGISTER(`i.${src}`) : narrowRegister(size, `i.${src}`);
   // A 4-byte result zero-extends (H[d] = 0): below 8 bytes the sources assign 0 to the high dword.
   const result = !w ? '' : wide ? '' : `c.setReg(${size}, d, v, 0);`;
-  return buildFunction<Handler>(`alu${op}r${size}`, ['c', 'i'], `const L = c.regLo, H = c.regHi, d = i.${dst}; let v = 0, vh = 0;
+  return buildFunction<Handler>(`alu${op}_${size}_${dst}_${src}`, ['c', 'i'], `const L = c.regLo, H = c.regHi, d = i.${dst}; let v = 0, vh = 0;
 ${aluSource(op, size, a, b, !w ? null : wide ? 'L[d]' : 'v', !w ? null : wide ? 'H[d]' : 'vh', CONTEXT_FLAGS)} ${result}`);
 });
 
@@ -123,11 +123,11 @@ const memoryForm = builtOnDemand((op: number, size: 4 | 8, memoryIs: 'dst' | 'sr
     const write = size === 8 ? 'M.write64(a, v, vh);' : 'M.write32(a, v);';
     body = `${w ? `M.probeWrite(a, ${size});` : ''} ${read} ${aluSource(op, size, M, b, w ? 'v' : null, w ? 'vh' : null, CONTEXT_FLAGS)} ${w ? write : ''}`;
   }
-  return buildFunction<Handler>(`alu${op}m${size}`, ['c', 'i'],
+  return buildFunction<Handler>(`alu${op}_${size}_mem_${memoryIs}_${src}`, ['c', 'i'],
     `const L = c.regLo, H = c.regHi, M = c.mmu, a = effectiveAddress(c, i); let v = 0, vh = 0;\n${body}`, { effectiveAddress });
 });
 
-/** ALU rows: register forms get their own handlers; memory forms the generic one. */
+/** ALU rows: register forms, and 4- and 8-byte memory forms, get their own handlers; the rest the generic one (LOCK needs nothing more: an instruction runs whole before anything else does). */
 export const bindAlu: RowBinder = (row) => {
   const op = row.param;
   const generic = aluGeneric(op);
