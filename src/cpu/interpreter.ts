@@ -51,7 +51,8 @@ export class Interpreter {
    * the fetch shortcut depends on (the epoch) and stops nothing, the next one is
    * taken from the same page's decoded code by its offset, an int32. RIP is a
    * number that is not always a small integer (V8 then keeps the field as a
-   * double), so this keeps the per-instruction arithmetic off it.
+   * boxed double), and the fetch's arithmetic on it (subtract, range check,
+   * float to index) cost more than most handlers.
    */
   runInterp(end: number): void {
     const c = this.c;
