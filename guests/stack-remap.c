@@ -12,6 +12,9 @@
  * RSP-based operands share, and the other registers') go when INVLPG runs.  The block runs
  * ROUNDS times, with W mapped back to its own frame in between.
  *
+ * Then, ROUNDS times, one load and one store instruction (read_slot, write_slot) on W
+ * before and after W is remapped.
+ *
  * Events: SYNC_ARGS(1, old frame's top slot, new frame's slot below it,
  * the value popped from the new frame's top slot) = args[0] -> "hello",
  * args[1..4] = 1, 0x11, 0x22, 0x133; then DONE.
@@ -20,6 +23,14 @@
 
 /* Rounds: enough for the compiled tier to compile the block (its threshold doubles per region of a page). */
 #define ROUNDS 300
+
+/*
+ * One load and one store instruction each, run on W before and after W is
+ * remapped: the interpreter keeps a copy of the TLB entry each instruction
+ * used last (mmu.ts AccessCache), which the INVLPG must outdate.
+ */
+static noinline uint64_t read_slot(volatile uint64_t *p) { return *p; }
+static noinline void write_slot(volatile uint64_t *p, uint64_t v) { *p = v; }
 
 void main(void)
 {
@@ -62,6 +73,19 @@ void main(void)
 		GUEST_ASSERT_EQ(top, 0x133);
 		GUEST_ASSERT_EQ(old[511], 0x11);
 	}
+	for (int i = 0; i < ROUNDS; i++) {
+		set_pte(w, original);	/* with INVLPG */
+		old[0] = 1;
+		new[0] = 2;
+		GUEST_ASSERT_EQ(read_slot(w), 1);
+		write_slot(w, 3);
+		set_pte(w, remapped);
+		GUEST_ASSERT_EQ(read_slot(w), 2);
+		write_slot(w, 4);
+		GUEST_ASSERT_EQ(old[0], 3);
+		GUEST_ASSERT_EQ(new[0], 4);
+	}
+	set_pte(w, original);
 	GUEST_SYNC_ARGS(1, old[511], new[510], top, 0);
 	GUEST_DONE();
 }

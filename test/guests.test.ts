@@ -61,7 +61,7 @@ for (const executionPath of EXECUTION_PATHS) for (const fep of [false, true]) {
       expect(sync.args.slice(1)).toEqual([1n, 75025n, 9n, 0x66426fbdfa214986n, 0xcbf43926n, 0n]);
     });
 
-    it('stack-remap: after INVLPG of a remapped stack page, pushes, pops and RSP-based operands use the new frame', () => {
+    it('stack-remap: after INVLPG of a remapped page, pushes, pops, RSP-based operands and the same load and store instructions use the new frame', () => {
       const { result } = run('stack-remap', { forcedEmulation: fep });
       expect(result.outcome).toBe('done');
       const sync = ucalls(result.events).find((e) => e.cmd === 'SYNC')!;

@@ -30,6 +30,27 @@ for (const executionPath of EXECUTION_PATHS) {
       const { rax } = vm.regs();
       expect(rax === undefined ? 'no rax' : rax & 0xffn).toBe(9n);
     });
+    it('a 32-bit store that wrote to a page before its code was decoded still patches that code', () => {
+      // The interpreter's MOV (on the first page) keeps a copy of the TLB entry of the page it
+      // writes (mmu.ts AccessCache): decoding code from that page takes its write permission
+      // back, which must outdate the copy too, so the next store is seen as a write to code.
+      const code = [
+        0x31, 0xc0,                         // 0: xor eax,eax
+        0xb9, 0x03, 0x00, 0x00, 0x00,       // 2: mov ecx,3
+        0x89, 0x0d, 0xf4, 0x0f, 0x00, 0x00, // 7: mov [rip+0xff4],ecx  (0x1001: the imm32 of the add there)
+        0xe8, 0xee, 0x0f, 0x00, 0x00,       // d: call 0x1000
+        0xff, 0xc9,                         // 12: dec ecx
+        0x75, 0xf1,                         // 14: jne 7
+        0xf4,                               // 16: hlt
+      ];
+      const image = [...code, ...new Array<number>(0x1000 - code.length).fill(0),
+        0x05, 0x00, 0x00, 0x00, 0x00,       // 1000: add eax,imm32  (3, then 2, then 1)
+        0xc3];                              // 1005: ret
+      const vm = Vm.fromElf(rwx(image), { executionPath });
+      expect(vm.run().outcome).toBe('halt');
+      const { rax } = vm.regs();
+      expect(rax === undefined ? 'no rax' : rax & 0xffffffffn).toBe(6n);
+    });
     it('a store patching the next instruction, both decoded before, takes effect (no branch between)', () => {
       // The first pass stores into the data page (the code stays decoded); the second patches the ADD's imm8.
       const code = [

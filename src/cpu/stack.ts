@@ -5,6 +5,7 @@
 import { Vector } from '../arch/vectors.js';
 import { RSP } from '../arch/registers.js';
 import type { ExecContext } from './context.js';
+import type { AccessCache } from '../mmu/mmu.js';
 import { isCanonicalAccess } from './operands.js';
 
 const TWO32 = 4294967296;
@@ -35,23 +36,26 @@ export function push(c: ExecContext, size: number, lo: number, hi: number): void
   adjustRsp(c, -size);
 }
 
-/** Pushes a 64-bit value (the common case, without the size switch). */
-export function push64(c: ExecContext, lo: number, hi: number): void {
+// The 64-bit forms (the common case, without the size switch) go through the instruction's
+// copy of the stack page's TLB entry (`k`, mmu.ts AccessCache).
+
+/** Pushes a 64-bit value. */
+export function push64(c: ExecContext, lo: number, hi: number, k: AccessCache): void {
   const a = stackAddress(c, -8, 8);
-  c.mmu.write64(a, lo, hi);
+  c.mmu.write64Cached(k, a, lo, hi);
   adjustRsp(c, -8);
 }
 
-/** Pops 8 bytes (the common case, without the size switch): the low dword, the high one in c.mmu.hi. */
-export function pop64(c: ExecContext): number {
-  const v = c.mmu.read64(stackAddress(c, 0, 8));
+/** Pops 8 bytes: the low dword, the high one in c.mmu.hi. */
+export function pop64(c: ExecContext, k: AccessCache): number {
+  const v = c.mmu.read64Cached(k, stackAddress(c, 0, 8));
   adjustRsp(c, 8);
   return v;
 }
 
 /** Reads 8 bytes at RSP without moving RSP: the low dword, the high one in c.mmu.hi. */
-export function peek64(c: ExecContext): number {
-  return c.mmu.read64(stackAddress(c, 0, 8));
+export function peek64(c: ExecContext, k: AccessCache): number {
+  return c.mmu.read64Cached(k, stackAddress(c, 0, 8));
 }
 
 /** Reads `size` bytes at RSP + offset without moving RSP: the low dword, the high one in c.mmu.hi. */
@@ -67,8 +71,8 @@ export function pop(c: ExecContext, size: number): number {
 }
 
 /** Pushes a return address (a signed number) as 8 bytes, or 2 for a 16-bit operand size. */
-export function pushAddress(c: ExecContext, size: number, lin: number): void {
+export function pushAddress(c: ExecContext, size: number, lin: number, k: AccessCache): void {
   const hi = Math.floor(lin / TWO32);
-  if (size === 8) push64(c, (lin - hi * TWO32) | 0, hi);
+  if (size === 8) push64(c, (lin - hi * TWO32) | 0, hi, k);
   else push(c, size, (lin - hi * TWO32) | 0, hi);
 }

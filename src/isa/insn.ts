@@ -26,6 +26,7 @@ export const LOC_XMM = 8, LOC_MMX = 9, LOC_ST = 10;
  * layer: the tier that stored it casts it back to its own handler type.
  */
 export type BoundCode = (context: never, insn: Insn) => void;
+const NO_VIEW = new DataView(new ArrayBuffer(0));
 const UNBOUND: BoundCode = () => { throw new Error('instruction executed before it was bound'); };
 
 export class Insn {
@@ -77,6 +78,15 @@ export class Insn {
    * does not exist, MOV to CS).
    */
   invalid = false;
+  /**
+   * The interpreter's copy of the TLB entry of the page this instruction's
+   * memory operand touched last (mmu.ts AccessCache): none until it runs.
+   */
+  cacheBase = NaN;
+  cacheFrame = 0;
+  cacheView: DataView = NO_VIEW;
+  cachePerm = 0;
+  cacheGen = -1;
   /** Raw bytes kept for the disassembler. */
   modrm = -1;
   sib = -1;

@@ -12,7 +12,8 @@
 // decoded code never take the fast path; the slow path reaches the device, or
 // tells the CPU to drop the decoded code.
 import type { PhysicalMemory, MemorySlot } from './physical-memory.js';
-import { TlbCache, TLB_MASK } from './tlb.js';
+import { TlbCache, TLB_MASK, type AccessCache } from './tlb.js';
+export type { AccessCache } from './tlb.js';
 import {
   walk, WalkResult, PagingControl, PTE_A, PTE_D, WALK_NOT_PRESENT, WALK_RESERVED,
   PF_P, PF_W, PF_U, PF_RSVD, PF_I, PF_PK,
@@ -251,6 +252,44 @@ export class Mmu extends TlbCache {
     this.writeData(lin, 8, lo, hi);
   }
 
+  // The same accesses through an AccessCache first (a hit costs no TLB lookup); else the TLB's
+  // entry copied into it (one lookup); else the access as above, and then its entry copied.
+  read32Cached(k: AccessCache, lin: number): number {
+    if (this.usable(k, lin, 4, this.tlbRead)) return k.cacheView.getInt32(k.cacheFrame + (lin - k.cacheBase), true);
+    const v = this.read32(lin);
+    this.copyEntry(k, lin);
+    return v;
+  }
+  /** Returns the low dword; the high dword is left in `hi`. */
+  read64Cached(k: AccessCache, lin: number): number {
+    if (this.usable(k, lin, 8, this.tlbRead)) {
+      const p = k.cacheFrame + (lin - k.cacheBase), v = k.cacheView;
+      this.hi = v.getInt32(p + 4, true);
+      return v.getInt32(p, true);
+    }
+    const v = this.read64(lin);
+    this.copyEntry(k, lin);
+    return v;
+  }
+  write32Cached(k: AccessCache, lin: number, v: number): void {
+    if (this.usable(k, lin, 4, this.tlbWrite)) { k.cacheView.setInt32(k.cacheFrame + (lin - k.cacheBase), v, true); return; }
+    this.write32(lin, v);
+    this.copyEntry(k, lin);
+  }
+  write64Cached(k: AccessCache, lin: number, lo: number, hi: number): void {
+    if (this.usable(k, lin, 8, this.tlbWrite)) {
+      const p = k.cacheFrame + (lin - k.cacheBase), dv = k.cacheView;
+      dv.setInt32(p, lo, true); dv.setInt32(p + 4, hi, true); return;
+    }
+    this.write64(lin, lo, hi);
+    this.copyEntry(k, lin);
+  }
+  /** probeWrite (a read-modify-write's first step) through `k`: nothing to probe when it grants the write. */
+  probeWriteCached(k: AccessCache, lin: number, size: number): void {
+    if (this.usable(k, lin, size, this.tlbWrite)) return;
+    this.probeWrite(lin, size);
+    this.copyEntry(k, lin);
+  }
   // Explicit accesses off the fast path: #AC(0) before the access (so before any #PF), then the watch.
   private readData(lin: number, size: number): number {
     if (this.alignOn && (lin & (size - 1)) !== 0) this.alignmentFault();

@@ -2,7 +2,8 @@
 // (SDM Vol. 3A §4.10) and its maintenance — flushes, PCID switches, INVLPG of
 // 4 KiB and large pages, and write permission taken back from frames that hold
 // decoded code. Mmu extends this class: the translation and the access paths
-// live there, the cache and its rules here.
+// live there, the cache and its rules here, and the copies of entries that
+// the interpreter keeps per instruction (AccessCache).
 //
 // Every entry keeps, per page, the frame and the permission for every access
 // kind (access.ts), precomputed at fill time, so the fast path is one tag
@@ -17,6 +18,23 @@ export const TLB_SIZE = 1 << TLB_BITS;
 export const TLB_MASK = TLB_SIZE - 1;
 const PAGE = 4096;
 const LARGE_BASES = 32;
+
+/**
+ * A copy of one TLB entry, kept by code that touches the same page again and
+ * again (the interpreter keeps one per decoded instruction): it is the TLB's
+ * own while the TLB's generation (`gen`) is the one it was copied at;
+ * its permission is tested against the current masks at each use, as the
+ * TLB's is, so CPL, SMAP, #AC, watches and the reference path apply unchanged.
+ */
+export interface AccessCache {
+  /** The page's linear address (NaN: none). */
+  cacheBase: number;
+  /** The page's offset in cacheView. */
+  cacheFrame: number;
+  cacheView: DataView;
+  cachePerm: number;
+  cacheGen: number;
+}
 
 export class TlbCache extends PhysicalAccess {
   // Parallel typed arrays, tag = virtual page number (NaN = empty or not
@@ -43,6 +61,12 @@ export class TlbCache extends PhysicalAccess {
   private manyBases2M = false;
   /** The current PCID (CR3[11:0] with CR4.PCIDE = 1, else 0): TLB fills are tagged with it. */
   protected pcid = 0;
+  /**
+   * Bumped whenever an entry changes (fill, flush, INVLPG, PCID switch, write
+   * permission taken back): a copy of an entry made at generation g (mmu.ts
+   * AccessCache) is the TLB's own while gen is still g.
+   */
+  gen = 0;
   // The slots filled since the last full flush (every slot with a key is listed, some twice), so
   // flushes and scans visit those instead of the whole TLB; past TLB_SIZE fills, they visit all.
   private readonly used = new Int32Array(TLB_SIZE);
@@ -56,6 +80,7 @@ export class TlbCache extends PhysicalAccess {
 
   /** Flushes every PCID's entries (all of them, or all but the global ones). */
   flush(keepGlobal = false): void {
+    this.gen++;
     if (!keepGlobal) {
       if (this.usedAll) { this.tag.fill(NaN); this.key.fill(NaN); }
       else for (let k = 0; k < this.nUsed; k++) this.tag[this.used[k]!] = this.key[this.used[k]!] = NaN;
@@ -73,6 +98,7 @@ export class TlbCache extends PhysicalAccess {
 
   /** Drops the entries of `pcid` (-1: of every PCID), global ones kept with `keepGlobal`; the list keeps the rest. */
   private dropUsed(pcid: number, keepGlobal: boolean): void {
+    this.gen++;
     const all = this.usedAll, n = all ? TLB_SIZE : this.nUsed;
     let kept = 0;
     for (let k = 0; k < n; k++) {
@@ -88,6 +114,7 @@ export class TlbCache extends PhysicalAccess {
   setPcid(pcid: number, globals: boolean): void {
     if (pcid === this.pcid) return;
     this.pcid = pcid;
+    this.gen++;
     const all = this.usedAll, n = all ? TLB_SIZE : this.nUsed;
     for (let k = 0; k < n; k++) {
       const i = all ? k : this.used[k]!;
@@ -97,6 +124,7 @@ export class TlbCache extends PhysicalAccess {
 
   /** INVLPG: the page's entry whatever its PCID (the SDM allows invalidating other PCIDs' entries). */
   invalidatePage(lin: number): void {
+    this.gen++;
     const vpn = Math.floor(lin / PAGE);
     const s = vpn & TLB_MASK;
     if (this.key[s] === vpn) this.tag[s] = this.key[s] = NaN;
@@ -145,10 +173,13 @@ export class TlbCache extends PhysicalAccess {
 
   /** Fills slot `s` for page `vpn` from a walk: `grant` is the permission byte, `slot` the frame's memory (none: MMIO or a hole). */
   protected fill(s: number, vpn: number, w: WalkResult, slot: MemorySlot | undefined, grant: number): void {
-    if (this.key[s] !== this.key[s] && !this.usedAll) { // empty (NaN): list it
-      if (this.nUsed < TLB_SIZE) this.used[this.nUsed++] = s;
-      else this.usedAll = true;
-    }
+    if (this.key[s] !== this.key[s]) { // empty (NaN): list it; no copy of an entry it held is current (emptying bumped gen)
+      if (!this.usedAll) {
+        if (this.nUsed < TLB_SIZE) this.used[this.nUsed++] = s;
+        else this.usedAll = true;
+      }
+    } else this.gen++; // an entry replaced
+
     this.tag[s] = this.key[s] = vpn;
     this.owner[s] = this.pcid;
     this.phys[s] = w.physPage;
@@ -173,10 +204,29 @@ export class TlbCache extends PhysicalAccess {
 
   /** Takes write permission back from every entry that maps the frame at `pa`. */
   private revokeWrite(pa: number): void {
+    this.gen++;
     const all = this.usedAll, n = all ? TLB_SIZE : this.nUsed;
     for (let k = 0; k < n; k++) {
       const i = all ? k : this.used[k]!;
       if (this.phys[i] === pa) this.perm[i] = this.perm[i]! & ~ACC_ANY_WRITE;
     }
+  }
+
+  /** Whether `k` (after a refill from the TLB) lets a `size`-byte access at `lin` with `mask` use its page directly. */
+  protected usable(k: AccessCache, lin: number, size: number, mask: number): boolean {
+    const off = lin - k.cacheBase;
+    if (off >= 0 && off <= PAGE - size && k.cacheGen === this.gen && (k.cachePerm & mask) !== 0) return true;
+    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
+    if (this.tag[s] !== vpn || (this.perm[s]! & mask) === 0 || lin - vpn * PAGE > PAGE - size) return false;
+    this.copySlot(k, s, vpn);
+    return true;
+  }
+  /** Copies the TLB entry of the page of `lin`, if the TLB holds one, into `k`. */
+  protected copyEntry(k: AccessCache, lin: number): void {
+    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
+    if (this.tag[s] === vpn) this.copySlot(k, s, vpn);
+  }
+  private copySlot(k: AccessCache, s: number, vpn: number): void {
+    k.cacheBase = vpn * PAGE; k.cacheFrame = this.frame[s]!; k.cacheView = this.views[s]!; k.cachePerm = this.perm[s]!; k.cacheGen = this.gen;
   }
 }

@@ -115,13 +115,13 @@ ${aluSource(op, size, a, b, !w ? null : wide ? 'L[d]' : 'v', !w ? null : wide ? 
  */
 const memoryForm = builtOnDemand((op: number, size: 4 | 8, memoryIs: 'dst' | 'src', src: 'reg' | 'imm'): Handler => {
   const w = writesResult(op), M: Operand = { lo: 'v', hi: 'vh' };
-  const read = size === 8 ? 'v = M.read64(a); vh = M.hi;' : 'v = M.read32(a);';
+  const read = size === 8 ? 'v = M.read64Cached(i, a); vh = M.hi;' : 'v = M.read32Cached(i, a);';
   let body: string;
   if (memoryIs === 'src') body = `const d = i.reg; ${read} ${aluSource(op, size, REGISTER('d'), M, w ? 'L[d]' : null, w ? 'H[d]' : null, CONTEXT_FLAGS)}`;
   else {
     const b: Operand = src === 'imm' ? { lo: 'i.imm', hi: size === 8 ? 'i.immHi' : '0' } : REGISTER('i.reg');
-    const write = size === 8 ? 'M.write64(a, v, vh);' : 'M.write32(a, v);';
-    body = `${w ? `M.probeWrite(a, ${size});` : ''} ${read} ${aluSource(op, size, M, b, w ? 'v' : null, w ? 'vh' : null, CONTEXT_FLAGS)} ${w ? write : ''}`;
+    const write = size === 8 ? 'M.write64Cached(i, a, v, vh);' : 'M.write32Cached(i, a, v);';
+    body = `${w ? `M.probeWriteCached(i, a, ${size});` : ''} ${read} ${aluSource(op, size, M, b, w ? 'v' : null, w ? 'vh' : null, CONTEXT_FLAGS)} ${w ? write : ''}`;
   }
   return buildFunction<Handler>(`alu${op}_${size}_mem_${memoryIs}_${src}`, ['c', 'i'],
     `const L = c.regLo, H = c.regHi, M = c.mmu, a = effectiveAddress(c, i); let v = 0, vh = 0;\n${body}`, { effectiveAddress });

@@ -46,11 +46,11 @@ const jcc64 = builtOnDemand((cc: number) => buildFunction<Handler>(`jcc64_${cc}`
 const call64: Handler = (c, i) => {
   const ret = c.rip, t = ret + i.imm;
   if (!isCanonical(t)) c.raise(Vector.GP, 0);
-  pushAddress(c, 8, ret);
+  pushAddress(c, 8, ret, i);
   c.rip = t;
 };
-const ret64: Handler = (c) => {
-  const lo = peek64(c);
+const ret64: Handler = (c, i) => {
+  const lo = peek64(c, i);
   const t = c.mmu.hi * TWO32 + (lo >>> 0);
   if (!isCanonical(t)) c.raise(Vector.GP, 0);
   adjustRsp(c, 8);
@@ -78,7 +78,7 @@ const jmpIndirect64: Handler = (c, i) => {
 const callIndirect64: Handler = (c, i) => {
   const t = indirectTarget64(c, i);
   if (!isCanonical(t)) c.raise(Vector.GP, 0);
-  pushAddress(c, 8, c.rip);
+  pushAddress(c, 8, c.rip, i);
   c.rip = t;
 };
 const indirect64 = (i: Insn, specialise: boolean) => specialise && i.opSize === 8 && i.row.operands[0]?.kind === 'E';
@@ -90,7 +90,7 @@ const callGeneric: Handler = (c, i) => {
   let target = branchTarget(c, i);
   if (i.opSize === 2) target &= 0xffff;
   if (!isCanonical(target)) c.raise(Vector.GP, 0);
-  pushAddress(c, i.opSize, c.rip);
+  pushAddress(c, i.opSize, c.rip, i);
   c.rip = target;
 };
 export const bindCall: RowBinder = () => (i, specialise) => (relative64(i, specialise) ? call64 : indirect64(i, specialise) ? callIndirect64 : callGeneric);

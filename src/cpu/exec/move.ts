@@ -32,10 +32,11 @@ const movRegReg32 = (dstIsRm: boolean): Handler => (c, i) => {
   c.regLo[d] = c.regLo[s]!; c.regHi[d] = 0;
 };
 const MOV_RR = [movRegReg64(true), movRegReg64(false), movRegReg32(true), movRegReg32(false)] as const;
-const load64: Handler = (c, i) => { const a = effectiveAddress(c, i); c.regLo[i.reg] = c.mmu.read64(a); c.regHi[i.reg] = c.mmu.hi; };
-const load32: Handler = (c, i) => { const a = effectiveAddress(c, i); c.regLo[i.reg] = c.mmu.read32(a); c.regHi[i.reg] = 0; };
-const store64: Handler = (c, i) => { c.mmu.write64(effectiveAddress(c, i), c.regLo[i.reg]!, c.regHi[i.reg]!); };
-const store32: Handler = (c, i) => { c.mmu.write32(effectiveAddress(c, i), c.regLo[i.reg]!); };
+// Loads and stores through the instruction's own copy of its page's TLB entry (mmu.ts AccessCache).
+const load64: Handler = (c, i) => { const a = effectiveAddress(c, i); c.regLo[i.reg] = c.mmu.read64Cached(i, a); c.regHi[i.reg] = c.mmu.hi; };
+const load32: Handler = (c, i) => { const a = effectiveAddress(c, i); c.regLo[i.reg] = c.mmu.read32Cached(i, a); c.regHi[i.reg] = 0; };
+const store64: Handler = (c, i) => { c.mmu.write64Cached(i, effectiveAddress(c, i), c.regLo[i.reg]!, c.regHi[i.reg]!); };
+const store32: Handler = (c, i) => { c.mmu.write32Cached(i, effectiveAddress(c, i), c.regLo[i.reg]!); };
 const immToReg64: Handler = (c, i) => { c.regLo[i.rm] = i.imm; c.regHi[i.rm] = i.immHi; };
 const immToReg32: Handler = (c, i) => { c.regLo[i.rm] = i.imm; c.regHi[i.rm] = 0; };
 

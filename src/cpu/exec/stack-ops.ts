@@ -15,7 +15,7 @@ const pushGeneric: Handler = (c, i) => {
   loadOperand(c, i, 0);
   push(c, i.opSize, c.ops.lo[0]!, c.ops.hi[0]!);
 };
-const pushReg64: Handler = (c, i) => push64(c, c.regLo[i.rm]!, c.regHi[i.rm]!);
+const pushReg64: Handler = (c, i) => push64(c, c.regLo[i.rm]!, c.regHi[i.rm]!, i);
 
 export const bindPush: RowBinder = (row) => {
   const register = row.operands[0]!.kind === 'Z';
@@ -39,7 +39,7 @@ const popGeneric: Handler = (c, i) => {
   }
 };
 const popReg64: Handler = (c, i) => {
-  const lo = pop64(c);
+  const lo = pop64(c, i);
   c.regLo[i.rm] = lo; c.regHi[i.rm] = c.mmu.hi;
 };
 
