@@ -253,11 +253,11 @@ export class Mmu extends TlbCache {
   }
 
   // The same accesses through an AccessCache first (a hit costs no TLB lookup); else the TLB's
-  // entry copied into it (one lookup); else the access as above, and then its entry copied.
+  // entry copied into it (one lookup); else the access as above, and then the entry it filled.
   read32Cached(k: AccessCache, lin: number): number {
     if (this.usable(k, lin, 4, this.tlbRead)) return k.cacheView.getInt32(k.cacheFrame + (lin - k.cacheBase), true);
     const v = this.read32(lin);
-    this.copyEntry(k, lin);
+    this.usable(k, lin, 4, this.tlbRead);
     return v;
   }
   /** Returns the low dword; the high dword is left in `hi`. */
@@ -268,13 +268,13 @@ export class Mmu extends TlbCache {
       return v.getInt32(p, true);
     }
     const v = this.read64(lin);
-    this.copyEntry(k, lin);
+    this.usable(k, lin, 8, this.tlbRead);
     return v;
   }
   write32Cached(k: AccessCache, lin: number, v: number): void {
     if (this.usable(k, lin, 4, this.tlbWrite)) { k.cacheView.setInt32(k.cacheFrame + (lin - k.cacheBase), v, true); return; }
     this.write32(lin, v);
-    this.copyEntry(k, lin);
+    this.usable(k, lin, 4, this.tlbWrite);
   }
   write64Cached(k: AccessCache, lin: number, lo: number, hi: number): void {
     if (this.usable(k, lin, 8, this.tlbWrite)) {
@@ -282,13 +282,13 @@ export class Mmu extends TlbCache {
       dv.setInt32(p, lo, true); dv.setInt32(p + 4, hi, true); return;
     }
     this.write64(lin, lo, hi);
-    this.copyEntry(k, lin);
+    this.usable(k, lin, 8, this.tlbWrite);
   }
   /** probeWrite (a read-modify-write's first step) through `k`: nothing to probe when it grants the write. */
   probeWriteCached(k: AccessCache, lin: number, size: number): void {
     if (this.usable(k, lin, size, this.tlbWrite)) return;
     this.probeWrite(lin, size);
-    this.copyEntry(k, lin);
+    this.usable(k, lin, size, this.tlbWrite);
   }
   // Explicit accesses off the fast path: #AC(0) before the access (so before any #PF), then the watch.
   private readData(lin: number, size: number): number {

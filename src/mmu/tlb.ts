@@ -179,7 +179,6 @@ export class TlbCache extends PhysicalAccess {
         else this.usedAll = true;
       }
     } else this.gen++; // an entry replaced
-
     this.tag[s] = this.key[s] = vpn;
     this.owner[s] = this.pcid;
     this.phys[s] = w.physPage;
@@ -212,21 +211,17 @@ export class TlbCache extends PhysicalAccess {
     }
   }
 
-  /** Whether `k` (after a refill from the TLB) lets a `size`-byte access at `lin` with `mask` use its page directly. */
+  /**
+   * Whether `k` lets a `size`-byte access at `lin` with `mask` use its page directly: as it is, or
+   * refilled from the TLB's entry for the page (then true too). After an access took the slow path,
+   * a call refreshes `k` with the entry that access filled.
+   */
   protected usable(k: AccessCache, lin: number, size: number, mask: number): boolean {
     const off = lin - k.cacheBase;
     if (off >= 0 && off <= PAGE - size && k.cacheGen === this.gen && (k.cachePerm & mask) !== 0) return true;
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
     if (this.tag[s] !== vpn || (this.perm[s]! & mask) === 0 || lin - vpn * PAGE > PAGE - size) return false;
-    this.copySlot(k, s, vpn);
-    return true;
-  }
-  /** Copies the TLB entry of the page of `lin`, if the TLB holds one, into `k`. */
-  protected copyEntry(k: AccessCache, lin: number): void {
-    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
-    if (this.tag[s] === vpn) this.copySlot(k, s, vpn);
-  }
-  private copySlot(k: AccessCache, s: number, vpn: number): void {
     k.cacheBase = vpn * PAGE; k.cacheFrame = this.frame[s]!; k.cacheView = this.views[s]!; k.cachePerm = this.perm[s]!; k.cacheGen = this.gen;
+    return true;
   }
 }

@@ -67,7 +67,7 @@ const jmpGeneric: Handler = (c, i) => branchTo(c, i, branchTarget(c, i));
 /** JMP and CALL through a 64-bit register or memory operand (FF /4, FF /2): the target. */
 function indirectTarget64(c: ExecContext, i: Insn): number {
   if (!i.isMem) return c.regHi[i.rm]! * TWO32 + (c.regLo[i.rm]! >>> 0);
-  const lo = c.mmu.read64(effectiveAddress(c, i));
+  const lo = c.mmu.read64Cached(i, effectiveAddress(c, i));
   return c.mmu.hi * TWO32 + (lo >>> 0);
 }
 const jmpIndirect64: Handler = (c, i) => {
