@@ -31,6 +31,27 @@ describe.each(EXECUTION_PATHS)('TLB maintenance (%s path)', (path) => {
     }
   });
 
+  it('INVLPG drops a translation whose TLB slot another page took since (the loads keep copies of entries)', () => {
+    // The same load runs twice; between, a page 64 MiB away (the same slot of the direct-mapped TLB) is
+    // read, then PAGE's entry is cleared and INVLPG'd: the second load must fault.
+    const m = new Machine();
+    const alias = PAGE + 0x4000000;
+    m.pt.map(PAGE, 0x3f0000, 4096, sup());
+    m.pt.map(alias, 0x3f1000, 4096, sup());
+    const pte = pteWindow(m, PAGE, WINDOW);
+    const code = [
+      0xb9, 2, 0, 0, 0, // mov ecx, 2
+      ...load(PAGE), // 5: the load
+      0xff, 0xc9, 0x74, 25, // dec ecx; jz 41
+      0x8b, 0x1c, 0x25, ...abs32(alias), // mov ebx, [alias]
+      ...clearEntry(pte), ...invlpg(PAGE),
+      0xeb, 0xdc, // 39: jmp 5
+    ];
+    expect(outcome(m.run(code, { path }))).toBe('#PF(0)');
+    expect(m.cpu.cr2).toBe(PAGE);
+    expect(m.cpu.rip).toBe(0x400005);
+  });
+
   it('INVLPG of any address in a 2 MiB page drops the whole page’s translation', () => {
     const m = new Machine();
     m.pt.map(LARGE, 0x200000, 0x200000, sup());

@@ -86,6 +86,7 @@ export class Insn {
   cacheFrame = 0;
   cacheView: DataView = NO_VIEW;
   cachePerm = 0;
+  cacheSlot = 0;
   cacheGen = -1;
   /** Raw bytes kept for the disassembler. */
   modrm = -1;

@@ -22,7 +22,8 @@ const LARGE_BASES = 32;
 /**
  * A copy of one TLB entry, kept by code that touches the same page again and
  * again (the interpreter keeps one per decoded instruction): it is the TLB's
- * own while the TLB's generation (`gen`) is the one it was copied at;
+ * own while its slot's stamp is the one it was copied at (so an INVLPG or a
+ * refill of another slot leaves it valid);
  * its permission is tested against the current masks at each use, as the
  * TLB's is, so CPL, SMAP, #AC, watches and the reference path apply unchanged.
  */
@@ -33,6 +34,8 @@ export interface AccessCache {
   cacheFrame: number;
   cacheView: DataView;
   cachePerm: number;
+  /** The TLB slot it copies, and that slot's stamp at the copy. */
+  cacheSlot: number;
   cacheGen: number;
 }
 
@@ -62,11 +65,13 @@ export class TlbCache extends PhysicalAccess {
   /** The current PCID (CR3[11:0] with CR4.PCIDE = 1, else 0): TLB fills are tagged with it. */
   protected pcid = 0;
   /**
-   * Bumped whenever an entry changes (fill, flush, INVLPG, PCID switch, write
-   * permission taken back): a copy of an entry made at generation g (mmu.ts
-   * AccessCache) is the TLB's own while gen is still g.
+   * Every slot's stamp, a number never used before, given whenever its entry
+   * changes (fill, flush, INVLPG, PCID switch, write permission taken back): a
+   * copy made at stamp g (AccessCache) is the TLB's own while the slot's stamp
+   * is still g. Float64: the count of stamps outlives any run.
    */
-  gen = 0;
+  private readonly stamp = new Float64Array(TLB_SIZE);
+  private nextStamp = 1;
   // The slots filled since the last full flush (every slot with a key is listed, some twice), so
   // flushes and scans visit those instead of the whole TLB; past TLB_SIZE fills, they visit all.
   private readonly used = new Int32Array(TLB_SIZE);
@@ -80,10 +85,17 @@ export class TlbCache extends PhysicalAccess {
 
   /** Flushes every PCID's entries (all of them, or all but the global ones). */
   flush(keepGlobal = false): void {
-    this.gen++;
     if (!keepGlobal) {
-      if (this.usedAll) { this.tag.fill(NaN); this.key.fill(NaN); }
-      else for (let k = 0; k < this.nUsed; k++) this.tag[this.used[k]!] = this.key[this.used[k]!] = NaN;
+      if (this.usedAll) {
+        this.tag.fill(NaN); this.key.fill(NaN);
+        for (let i = 0; i < TLB_SIZE; i++) this.stamp[i] = this.nextStamp++;
+      } else {
+        for (let k = 0; k < this.nUsed; k++) {
+          const i = this.used[k]!;
+          this.tag[i] = this.key[i] = NaN;
+          this.stamp[i] = this.nextStamp++;
+        }
+      }
       this.nUsed = 0; this.usedAll = false;
       this.nBases2M = 0; this.manyBases2M = this.has1G = false;
       return;
@@ -98,13 +110,12 @@ export class TlbCache extends PhysicalAccess {
 
   /** Drops the entries of `pcid` (-1: of every PCID), global ones kept with `keepGlobal`; the list keeps the rest. */
   private dropUsed(pcid: number, keepGlobal: boolean): void {
-    this.gen++;
     const all = this.usedAll, n = all ? TLB_SIZE : this.nUsed;
     let kept = 0;
     for (let k = 0; k < n; k++) {
       const i = all ? k : this.used[k]!;
       if (this.key[i] !== this.key[i]) continue; // empty (NaN)
-      if ((pcid < 0 || this.owner[i] === pcid) && !(keepGlobal && this.globalEntry[i])) this.tag[i] = this.key[i] = NaN;
+      if ((pcid < 0 || this.owner[i] === pcid) && !(keepGlobal && this.globalEntry[i])) this.drop(i);
       else this.used[kept++] = i; // kept <= k: the list is rewritten behind the scan
     }
     this.nUsed = kept; this.usedAll = false;
@@ -114,20 +125,19 @@ export class TlbCache extends PhysicalAccess {
   setPcid(pcid: number, globals: boolean): void {
     if (pcid === this.pcid) return;
     this.pcid = pcid;
-    this.gen++;
     const all = this.usedAll, n = all ? TLB_SIZE : this.nUsed;
     for (let k = 0; k < n; k++) {
       const i = all ? k : this.used[k]!;
       this.tag[i] = this.owner[i] === pcid || (globals && this.globalEntry[i]) ? this.key[i]! : NaN;
+      this.stamp[i] = this.nextStamp++;
     }
   }
 
   /** INVLPG: the page's entry whatever its PCID (the SDM allows invalidating other PCIDs' entries). */
   invalidatePage(lin: number): void {
-    this.gen++;
     const vpn = Math.floor(lin / PAGE);
     const s = vpn & TLB_MASK;
-    if (this.key[s] === vpn) this.tag[s] = this.key[s] = NaN;
+    if (this.key[s] === vpn) this.drop(s);
     // A large page is cached as 4 KiB slices: drop every slice of a large page holding `lin`
     // (SDM §4.10.4.1: INVLPG invalidates the whole page, whatever its size).
     if (this.nBases2M !== 0 || this.manyBases2M) this.invalidate2M(vpn);
@@ -167,18 +177,24 @@ export class TlbCache extends PhysicalAccess {
     const listed = !this.usedAll && this.nUsed < span, n = listed ? this.nUsed : Math.min(span, TLB_SIZE);
     for (let j = 0; j < n; j++) {
       const i = listed ? this.used[j]! : (base + j) & TLB_MASK, k = this.key[i]!;
-      if (this.span[i] === span && k >= base && k < base + span) this.tag[i] = this.key[i] = NaN;
+      if (this.span[i] === span && k >= base && k < base + span) this.drop(i);
     }
+  }
+
+  /** Empties slot `i`; its copies are no longer current. */
+  private drop(i: number): void {
+    this.tag[i] = this.key[i] = NaN;
+    this.stamp[i] = this.nextStamp++;
   }
 
   /** Fills slot `s` for page `vpn` from a walk: `grant` is the permission byte, `slot` the frame's memory (none: MMIO or a hole). */
   protected fill(s: number, vpn: number, w: WalkResult, slot: MemorySlot | undefined, grant: number): void {
-    if (this.key[s] !== this.key[s]) { // empty (NaN): list it; no copy of an entry it held is current (emptying bumped gen)
+    if (this.key[s] !== this.key[s]) { // empty (NaN): list it; no copy of an entry it held is current (emptying restamped it)
       if (!this.usedAll) {
         if (this.nUsed < TLB_SIZE) this.used[this.nUsed++] = s;
         else this.usedAll = true;
       }
-    } else this.gen++; // an entry replaced
+    } else this.stamp[s] = this.nextStamp++; // an entry replaced
     this.tag[s] = this.key[s] = vpn;
     this.owner[s] = this.pcid;
     this.phys[s] = w.physPage;
@@ -203,11 +219,10 @@ export class TlbCache extends PhysicalAccess {
 
   /** Takes write permission back from every entry that maps the frame at `pa`. */
   private revokeWrite(pa: number): void {
-    this.gen++;
     const all = this.usedAll, n = all ? TLB_SIZE : this.nUsed;
     for (let k = 0; k < n; k++) {
       const i = all ? k : this.used[k]!;
-      if (this.phys[i] === pa) this.perm[i] = this.perm[i]! & ~ACC_ANY_WRITE;
+      if (this.phys[i] === pa) { this.perm[i] = this.perm[i]! & ~ACC_ANY_WRITE; this.stamp[i] = this.nextStamp++; }
     }
   }
 
@@ -218,10 +233,11 @@ export class TlbCache extends PhysicalAccess {
    */
   protected usable(k: AccessCache, lin: number, size: number, mask: number): boolean {
     const off = lin - k.cacheBase;
-    if (off >= 0 && off <= PAGE - size && k.cacheGen === this.gen && (k.cachePerm & mask) !== 0) return true;
+    if (off >= 0 && off <= PAGE - size && k.cacheGen === this.stamp[k.cacheSlot] && (k.cachePerm & mask) !== 0) return true;
     const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
     if (this.tag[s] !== vpn || (this.perm[s]! & mask) === 0 || lin - vpn * PAGE > PAGE - size) return false;
-    k.cacheBase = vpn * PAGE; k.cacheFrame = this.frame[s]!; k.cacheView = this.views[s]!; k.cachePerm = this.perm[s]!; k.cacheGen = this.gen;
+    k.cacheBase = vpn * PAGE; k.cacheFrame = this.frame[s]!; k.cacheView = this.views[s]!; k.cachePerm = this.perm[s]!;
+    k.cacheSlot = s; k.cacheGen = this.stamp[s]!;
     return true;
   }
 }
