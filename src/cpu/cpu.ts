@@ -103,6 +103,7 @@ export class Cpu extends ArchState implements RunContext {
     this.interpreter = new Interpreter(this);
     this.compiled = new CompiledTier(this, this.interpreter);
     this.mmu.onCodeWrite = (frame) => this.interpreter.dropFrame(frame);
+    this.mmu.onDeferredFault = () => { if (this.stopReason === StopReason.None) this.stopReason = StopReason.DeferredFault; };
     mem.onLayoutChange((codeToo) => {
       if (codeToo) this.dropDecodedCode();
       this.flushTlb(false);
@@ -253,9 +254,22 @@ export class Cpu extends ArchState implements RunContext {
         if (debug) this.interpreter.runDebug(end, this.executionPath === 'reference');
         else if (this.executionPath === 'compiled') this.compiled.run(end);
         else if (this.executionPath === 'reference') this.interpreter.runReference(end);
-        else this.interpreter.runInterp(end);
+        else {
+          this.mmu.deferCached = true;
+          this.interpreter.runInterp(end);
+        }
       } catch (e) {
         thrown = e;
+      }
+      const m = this.mmu;
+      m.deferCached = m.deferFaults = false;
+      if (m.faultDeferred) {
+        // A handler returned at a #PF its access deferred (mmu.ts deferCached): the loop counted the
+        // instruction, which did not retire; the fault is delivered as if thrown.
+        m.faultDeferred = false;
+        this.instructions--;
+        if ((this.stopReason as StopReason) === StopReason.DeferredFault) this.stopReason = StopReason.None;
+        thrown = CPU_EXCEPTION;
       }
       if (this.regionThrew !== null) { thrown = this.regionThrew; this.regionThrew = null; }
       if (thrown !== null) {

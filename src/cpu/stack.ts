@@ -37,18 +37,21 @@ export function push(c: ExecContext, size: number, lo: number, hi: number): void
 }
 
 // The 64-bit forms (the common case, without the size switch) go through the instruction's
-// copy of the stack page's TLB entry (`k`, mmu.ts AccessCache).
+// copy of the stack page's TLB entry (`k`, mmu.ts AccessCache). A #PF their access deferred
+// (mmu.ts deferCached) leaves RSP unchanged; the caller returns before changing anything else.
 
 /** Pushes a 64-bit value. */
 export function push64(c: ExecContext, lo: number, hi: number, k: AccessCache): void {
   const a = stackAddress(c, -8, 8);
   c.mmu.write64Cached(k, a, lo, hi);
+  if (c.mmu.faultDeferred) return;
   adjustRsp(c, -8);
 }
 
 /** Pops 8 bytes: the low dword, the high one in c.mmu.hi. */
 export function pop64(c: ExecContext, k: AccessCache): number {
   const v = c.mmu.read64Cached(k, stackAddress(c, 0, 8));
+  if (c.mmu.faultDeferred) return 0;
   adjustRsp(c, 8);
   return v;
 }

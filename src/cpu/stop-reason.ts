@@ -20,6 +20,8 @@ export const enum StopReason {
   InternalError,
   /** Internal, never returned by Cpu.run: debugging may have turned on (TF, RF, DR7), so the run loop picks its loop again. */
   Reschedule,
+  /** Internal, never returned by Cpu.run: an interpreter handler's access deferred a #PF (mmu.ts deferCached), the run loop delivers it. */
+  DeferredFault,
   /** Host debugging (host-debug.ts): single-step, a breakpoint or a watchpoint; why is in Cpu.hostDebug.due. */
   HostDebug,
 }

@@ -4,36 +4,25 @@
 // fast paths. A rule about accesses (MMIO, self-modifying code, and later #AC,
 // dirty logging and access hooks) is written once, here.
 //
-// The TLB (tlb.ts, SDM Vol. 3A §4.10) caches, per page, the frame and the
+// Translation (translation.ts) walks the page tables on a TLB miss. The TLB
+// (tlb.ts, SDM Vol. 3A §4.10) caches, per page, the frame and the
 // permission for every access kind, precomputed from U/S, R/W, WP, NX, SMEP,
 // SMAP and PKU, so the fast path is one tag compare and one bit test; the
 // implicit supervisor accesses (delivery, IRET, descriptor reads) take it too.
 // Pages that are not RAM (MMIO, the open bus) and writes to frames holding
 // decoded code never take the fast path; the slow path reaches the device, or
 // tells the CPU to drop the decoded code.
-import type { PhysicalMemory, MemorySlot } from './physical-memory.js';
-import { TlbCache, TLB_MASK, type AccessCache } from './tlb.js';
+import type { PhysicalMemory } from './physical-memory.js';
+import { TLB_MASK, type AccessCache } from './tlb.js';
+import { Translation, type PageFaultSink } from './translation.js';
 export type { AccessCache } from './tlb.js';
-import {
-  walk, WalkResult, PagingControl, PTE_A, PTE_D, WALK_NOT_PRESENT, WALK_RESERVED,
-  PF_P, PF_W, PF_U, PF_RSVD, PF_I, PF_PK,
-} from './paging.js';
-
-import {
-  ACC_READ_SUP, ACC_READ_SUP_AC, ACC_WRITE_SUP, ACC_WRITE_SUP_AC, ACC_EXEC_SUP, ACC_READ_USER, ACC_WRITE_USER, ACC_EXEC_USER,
-  ACC_ANY_WRITE, ACC_ANY_USER, ACC_ANY_EXEC, permissionsOf, keyDenies,
-} from './access.js';
+export type { PageFaultSink } from './translation.js';
+import { ACC_READ_SUP, ACC_READ_SUP_AC, ACC_WRITE_SUP, ACC_WRITE_SUP_AC, ACC_EXEC_SUP, ACC_READ_USER, ACC_WRITE_USER, ACC_EXEC_USER, ACC_ANY_WRITE } from './access.js';
 
 export { ACC_READ_SUP, ACC_READ_SUP_AC, ACC_WRITE_SUP, ACC_WRITE_SUP_AC, ACC_EXEC_SUP, ACC_READ_USER, ACC_WRITE_USER, ACC_EXEC_USER } from './access.js';
 
 const PAGE = 4096;
 
-/**
- * Records a #PF and returns what to throw (the CPU's exception sentinel), which
- * the MMU throws itself: the throw starts in translateSlow, so V8 unwinds the
- * fewest frames to the run loop's catch. A sink may also throw.
- */
-export type PageFaultSink = (linear: number, errorCode: number) => unknown;
 /** Sees every explicit data access while installed (data breakpoints, cpu/debug.ts): `access` before it, `value` after. */
 export interface AccessWatch {
   access(lin: number, size: number, write: boolean): void;
@@ -41,7 +30,7 @@ export interface AccessWatch {
   value?(lin: number, size: number, write: boolean, lo: number, hi: number): void;
 }
 
-export class Mmu extends TlbCache {
+export class Mmu extends Translation {
   /** The slot memory of the last ramAddress() (the addresses it returns are offsets in it). */
   runBytes: Uint8Array = new Uint8Array(0);
   runView: DataView = new DataView(this.runBytes.buffer);
@@ -53,32 +42,21 @@ export class Mmu extends TlbCache {
   /** The bits the fast paths test: readMask/writeMask, or 0 on the reference path (no TLB hit). */
   private tlbRead = ACC_READ_SUP;
   private tlbWrite = ACC_WRITE_SUP;
-  /** Reference path: every access walks the tables and nothing is cached (forced emulation). */
-  private bypassTlb = false;
   /** Alignment checks (#AC at CPL 3 with CR0.AM and AC, SDM §6.15) and the watch: while on, explicit accesses skip the fast path. */
   private alignOn = false;
   private watch: AccessWatch | null = null;
   am = false; // CR0.AM, kept in sync by the CPU
 
-  // Paging controls, kept in sync by the CPU (a change flushes the TLB).
-  readonly ctl: PagingControl = { cr3: 0, nxe: true, pke: false, vendor: 'amd', gbPages: true };
-  wp = true; smep = false; smap = false; pkru = 0; user = false;
-
   /**
-   * Set while a compiled region's own accesses run (compiled/tier.ts): a #PF is then recorded (the
-   * sink's exception state) and reported in faultDeferred instead of thrown, and the access does
-   * nothing. The region checks faultDeferred after each access: a V8 throw costs ~0.3 µs, as much
-   * as a page fault's whole delivery (issue 11). Everything else runs with it clear.
+   * Set by the run loop while the interpreter's fast loop runs: the …Cached accessors' slow path
+   * then defers a #PF too, calls onDeferredFault (the CPU stops its loop) and returns; their
+   * callers check faultDeferred and return before changing any state. The loop delivers the fault.
    */
-  deferFaults = false;
-  faultDeferred = false;
+  deferCached = false;
+  onDeferredFault: () => void = () => {};
 
-  private readonly walkOut = new WalkResult();
-  private readonly entryAddrs = new Float64Array(4);
-  private readonly hostWalk = new WalkResult();
-  private readonly hostEntries = new Float64Array(4);
-  constructor(mem: PhysicalMemory, private readonly pageFault: PageFaultSink, private readonly alignmentFault: () => never = () => { throw new Error('#AC'); }) {
-    super(mem);
+  constructor(mem: PhysicalMemory, pageFault: PageFaultSink, private readonly alignmentFault: () => never = () => { throw new Error('#AC'); }) {
+    super(mem, pageFault);
   }
 
   /** Sets the required-permission masks for a CPL and RFLAGS.AC (SMAP override, SDM §4.6.1). */
@@ -105,88 +83,6 @@ export class Mmu extends TlbCache {
     this.tlbWrite = slow ? 0 : this.writeMask;
   }
   get reference(): boolean { return this.bypassTlb; }
-
-  // ---- translation -----------------------------------------------------
-
-  /**
-   * Translates `lin` for access kind `acc` (one ACC_* bit), filling the TLB.
-   * Returns the physical address; raises #PF with the exact error code.
-   */
-  translate(lin: number, acc: number): number {
-    const vpn = Math.floor(lin / PAGE);
-    const s = vpn & TLB_MASK;
-    if (!this.bypassTlb && this.tag[s] === vpn && (this.perm[s]! & acc) !== 0) {
-      return this.phys[s]! + (lin - vpn * PAGE); // the physical address (frame[] is the offset in the slot)
-    }
-    return this.translateSlow(lin, acc, vpn, s);
-  }
-
-  private translateSlow(lin: number, acc: number, vpn: number, s: number): number {
-    const w = this.walkOut;
-    const isWrite = (acc & ACC_ANY_WRITE) !== 0;
-    const isUser = (acc & ACC_ANY_USER) !== 0;
-    const isExec = (acc & ACC_ANY_EXEC) !== 0;
-    let err = (isWrite ? PF_W : 0) | (isUser ? PF_U : 0) | (isExec && (this.ctl.nxe || this.smep) ? PF_I : 0);
-    if (!walk(this.mem, this.ctl, lin, w, this.entryAddrs)) {
-      if (w.fault === WALK_RESERVED) err |= PF_P | PF_RSVD;
-      else if (w.fault !== WALK_NOT_PRESENT) err |= PF_P;
-      const thrown = this.pageFault(lin, err);
-      if (!this.deferFaults) throw thrown; // thrown here, not in a helper: one frame less for V8 to unwind
-      return this.deferred();
-    }
-    const perms = permissionsOf(w, this.ctl.pke, this.pkru, this.wp, this.smep, this.smap);
-    if ((perms & acc) === 0) {
-      const thrown = this.pageFault(lin, err | PF_P | (keyDenies(w, acc, this.ctl.pke, this.pkru, this.wp) ? PF_PK : 0));
-      if (!this.deferFaults) throw thrown;
-      return this.deferred();
-    }
-    // The access is allowed: set A on every level, D on the leaf for a write.
-    // An entry the walk read with A set needs no update; one with A clear is read again and written (a locked
-    // read-modify-write on hardware, SDM §4.8).
-    for (let i = 0; i < w.depth; i++) {
-      if ((w.entryLo[i]! & PTE_A) !== 0) continue;
-      const a = this.entryAddrs[i]!;
-      const lo = this.mem.read32(a);
-      if ((lo & PTE_A) === 0) this.writeEntry(a, lo | PTE_A);
-    }
-    let grant = perms;
-    if (isWrite && !w.dirty) {
-      const lo = this.mem.read32(w.leafAddr);
-      this.writeEntry(w.leafAddr, lo | PTE_D);
-      w.dirty = true;
-    }
-    if (!w.dirty) grant &= ~ACC_ANY_WRITE; // first write must come back here to set D
-    const slot = this.mem.slotAt(w.physPage, PAGE);
-    if (slot !== undefined) grant = this.slotGrant(slot, w.physPage - slot.base, grant, isWrite);
-    if (!this.bypassTlb) this.fill(s, vpn, w, slot, grant);
-    return w.physPage + (lin - vpn * PAGE);
-  }
-
-  /** A #PF recorded while faults are deferred: the callers check faultDeferred and do nothing more. */
-  private deferred(): number {
-    this.faultDeferred = true;
-    return 0;
-  }
-
-  /**
-   * What a TLB entry for the slot page at offset `at` may do without the slow
-   * path: no writes to a read-only slot, to a page of decoded code, or (while
-   * dirty logging) to a clean page — their writes come back to writePhys. A
-   * write translation of a code page drops its code; of a clean page marks it dirty.
-   */
-  private slotGrant(slot: MemorySlot, at: number, grant: number, isWrite: boolean): number {
-    if (slot.readonly) return grant & ~ACC_ANY_WRITE;
-    const p = at / PAGE;
-    if (slot.code[p]) {
-      if (!isWrite) return grant & ~ACC_ANY_WRITE;
-      this.mem.codeWritten(slot, p);
-    }
-    if (slot.dirty !== null && !slot.dirty[p]) {
-      if (!isWrite) return grant & ~ACC_ANY_WRITE;
-      slot.dirty[p] = 1;
-    }
-    return grant;
-  }
 
   // ---- explicit data accesses at the current CPL and AC (values are int32 / low dword) ----
 
@@ -254,9 +150,13 @@ export class Mmu extends TlbCache {
 
   // The same accesses through an AccessCache first (a hit costs no TLB lookup); else the TLB's
   // entry copied into it (one lookup); else the access as above, and then the entry it filled.
+  // With deferCached, the slow path records a #PF instead of throwing it: see deferCached.
   read32Cached(k: AccessCache, lin: number): number {
     if (this.usable(k, lin, 4, this.tlbRead)) return k.cacheView.getInt32(k.cacheFrame + (lin - k.cacheBase), true);
+    this.deferFaults = this.deferCached;
     const v = this.read32(lin);
+    this.deferFaults = false;
+    if (this.faultDeferred) return this.stopForFault();
     this.usable(k, lin, 4, this.tlbRead);
     return v;
   }
@@ -267,13 +167,19 @@ export class Mmu extends TlbCache {
       this.hi = v.getInt32(p + 4, true);
       return v.getInt32(p, true);
     }
+    this.deferFaults = this.deferCached;
     const v = this.read64(lin);
+    this.deferFaults = false;
+    if (this.faultDeferred) return this.stopForFault();
     this.usable(k, lin, 8, this.tlbRead);
     return v;
   }
   write32Cached(k: AccessCache, lin: number, v: number): void {
     if (this.usable(k, lin, 4, this.tlbWrite)) { k.cacheView.setInt32(k.cacheFrame + (lin - k.cacheBase), v, true); return; }
+    this.deferFaults = this.deferCached;
     this.write32(lin, v);
+    this.deferFaults = false;
+    if (this.faultDeferred) { this.stopForFault(); return; }
     this.usable(k, lin, 4, this.tlbWrite);
   }
   write64Cached(k: AccessCache, lin: number, lo: number, hi: number): void {
@@ -281,14 +187,24 @@ export class Mmu extends TlbCache {
       const p = k.cacheFrame + (lin - k.cacheBase), dv = k.cacheView;
       dv.setInt32(p, lo, true); dv.setInt32(p + 4, hi, true); return;
     }
+    this.deferFaults = this.deferCached;
     this.write64(lin, lo, hi);
+    this.deferFaults = false;
+    if (this.faultDeferred) { this.stopForFault(); return; }
     this.usable(k, lin, 8, this.tlbWrite);
   }
   /** probeWrite (a read-modify-write's first step) through `k`: nothing to probe when it grants the write. */
   probeWriteCached(k: AccessCache, lin: number, size: number): void {
     if (this.usable(k, lin, size, this.tlbWrite)) return;
+    this.deferFaults = this.deferCached;
     this.probeWrite(lin, size);
+    this.deferFaults = false;
+    if (this.faultDeferred) { this.stopForFault(); return; }
     this.usable(k, lin, size, this.tlbWrite);
+  }
+  private stopForFault(): number {
+    this.onDeferredFault();
+    return 0;
   }
   // Explicit accesses off the fast path: #AC(0) before the access (so before any #PF), then the watch.
   private readData(lin: number, size: number): number {
@@ -358,17 +274,6 @@ export class Mmu extends TlbCache {
     this.runBytes = slot.bytes;
     this.runView = slot.view;
     return pa - slot.base;
-  }
-
-  /**
-   * A host's translation of `lin`: what the page tables say, with no side
-   * effects (no TLB fill, no A/D update, no fault, SMAP ignored); -1 when the
-   * address is not canonical or not mapped.
-   */
-  hostTranslate(lin: number): number {
-    if (lin >= 0x800000000000 || lin < -0x800000000000) return -1;
-    if (!walk(this.mem, this.ctl, lin, this.hostWalk, this.hostEntries)) return -1;
-    return this.hostWalk.physPage + (lin - Math.floor(lin / PAGE) * PAGE);
   }
 
   // ---- accesses with an explicit access kind (implicit supervisor, host) ----

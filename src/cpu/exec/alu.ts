@@ -112,16 +112,17 @@ ${aluSource(op, size, a, b, !w ? null : wide ? 'L[d]' : 'v', !w ? null : wide ? 
  * Memory forms of 4 and 8 bytes, as the operand stage runs them (operands.ts):
  * a memory destination is probed for writing before it is read (a fault
  * reports a write), CMP and TEST only read it; `src` is a register or the immediate.
+ * A #PF the accessor deferred (mmu.ts deferCached) returns before anything changes.
  */
 const memoryForm = builtOnDemand((op: number, size: 4 | 8, memoryIs: 'dst' | 'src', src: 'reg' | 'imm'): Handler => {
   const w = writesResult(op), M: Operand = { lo: 'v', hi: 'vh' };
-  const read = size === 8 ? 'v = M.read64Cached(i, a); vh = M.hi;' : 'v = M.read32Cached(i, a);';
+  const read = `${size === 8 ? 'v = M.read64Cached(i, a); vh = M.hi;' : 'v = M.read32Cached(i, a);'} if (M.faultDeferred) return;`;
   let body: string;
   if (memoryIs === 'src') body = `const d = i.reg; ${read} ${aluSource(op, size, REGISTER('d'), M, w ? 'L[d]' : null, w ? 'H[d]' : null, CONTEXT_FLAGS)}`;
   else {
     const b: Operand = src === 'imm' ? { lo: 'i.imm', hi: size === 8 ? 'i.immHi' : '0' } : REGISTER('i.reg');
     const write = size === 8 ? 'M.write64Cached(i, a, v, vh);' : 'M.write32Cached(i, a, v);';
-    body = `${w ? `M.probeWriteCached(i, a, ${size});` : ''} ${read} ${aluSource(op, size, M, b, w ? 'v' : null, w ? 'vh' : null, CONTEXT_FLAGS)} ${w ? write : ''}`;
+    body = `${w ? `M.probeWriteCached(i, a, ${size}); if (M.faultDeferred) return;` : ''} ${read} ${aluSource(op, size, M, b, w ? 'v' : null, w ? 'vh' : null, CONTEXT_FLAGS)} ${w ? write : ''}`;
   }
   return buildFunction<Handler>(`alu${op}_${size}_mem_${memoryIs}_${src}`, ['c', 'i'],
     `const L = c.regLo, H = c.regHi, M = c.mmu, a = effectiveAddress(c, i); let v = 0, vh = 0;\n${body}`, { effectiveAddress });

@@ -51,6 +51,7 @@ const call64: Handler = (c, i) => {
 };
 const ret64: Handler = (c, i) => {
   const lo = peek64(c, i);
+  if (c.mmu.faultDeferred) return; // mmu.ts deferCached: RIP goes back to the instruction
   const t = c.mmu.hi * TWO32 + (lo >>> 0);
   if (!isCanonical(t)) c.raise(Vector.GP, 0);
   adjustRsp(c, 8);
@@ -72,11 +73,13 @@ function indirectTarget64(c: ExecContext, i: Insn): number {
 }
 const jmpIndirect64: Handler = (c, i) => {
   const t = indirectTarget64(c, i);
+  if (c.mmu.faultDeferred) return; // mmu.ts deferCached
   if (!isCanonical(t)) c.raise(Vector.GP, 0);
   c.rip = t;
 };
 const callIndirect64: Handler = (c, i) => {
   const t = indirectTarget64(c, i);
+  if (c.mmu.faultDeferred) return; // mmu.ts deferCached
   if (!isCanonical(t)) c.raise(Vector.GP, 0);
   pushAddress(c, 8, c.rip, i);
   c.rip = t;

@@ -33,8 +33,17 @@ const movRegReg32 = (dstIsRm: boolean): Handler => (c, i) => {
 };
 const MOV_RR = [movRegReg64(true), movRegReg64(false), movRegReg32(true), movRegReg32(false)] as const;
 // Loads and stores through the instruction's own copy of its page's TLB entry (mmu.ts AccessCache).
-const load64: Handler = (c, i) => { const a = effectiveAddress(c, i); c.regLo[i.reg] = c.mmu.read64Cached(i, a); c.regHi[i.reg] = c.mmu.hi; };
-const load32: Handler = (c, i) => { const a = effectiveAddress(c, i); c.regLo[i.reg] = c.mmu.read32Cached(i, a); c.regHi[i.reg] = 0; };
+// A #PF deferred by the accessor (mmu.ts deferCached) leaves the handler before it changes state.
+const load64: Handler = (c, i) => {
+  const m = c.mmu, v = m.read64Cached(i, effectiveAddress(c, i));
+  if (m.faultDeferred) return;
+  c.regLo[i.reg] = v; c.regHi[i.reg] = m.hi;
+};
+const load32: Handler = (c, i) => {
+  const m = c.mmu, v = m.read32Cached(i, effectiveAddress(c, i));
+  if (m.faultDeferred) return;
+  c.regLo[i.reg] = v; c.regHi[i.reg] = 0;
+};
 const store64: Handler = (c, i) => { c.mmu.write64Cached(i, effectiveAddress(c, i), c.regLo[i.reg]!, c.regHi[i.reg]!); };
 const store32: Handler = (c, i) => { c.mmu.write32Cached(i, effectiveAddress(c, i), c.regLo[i.reg]!); };
 const immToReg64: Handler = (c, i) => { c.regLo[i.rm] = i.imm; c.regHi[i.rm] = i.immHi; };

@@ -40,6 +40,7 @@ const popGeneric: Handler = (c, i) => {
 };
 const popReg64: Handler = (c, i) => {
   const lo = pop64(c, i);
+  if (c.mmu.faultDeferred) return; // mmu.ts deferCached
   c.regLo[i.rm] = lo; c.regHi[i.rm] = c.mmu.hi;
 };
 
