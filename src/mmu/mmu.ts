@@ -13,7 +13,7 @@
 // decoded code never take the fast path; the slow path reaches the device, or
 // tells the CPU to drop the decoded code.
 import type { PhysicalMemory } from './physical-memory.js';
-import { TLB_MASK, type AccessCache } from './tlb.js';
+import { slotOf, type AccessCache } from './tlb.js';
 import { Translation, type PageFaultSink } from './translation.js';
 export type { AccessCache } from './tlb.js';
 export type { PageFaultSink } from './translation.js';
@@ -87,23 +87,23 @@ export class Mmu extends Translation {
   // ---- explicit data accesses at the current CPL and AC (values are int32 / low dword) ----
 
   read8(lin: number): number {
-    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
+    const vpn = Math.floor(lin / PAGE), s = slotOf(vpn);
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0) return this.bytes[s]![this.frame[s]! + (lin - vpn * PAGE)]!;
     return this.readData(lin, 1);
   }
   read16(lin: number): number {
-    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
+    const vpn = Math.floor(lin / PAGE), s = slotOf(vpn), off = lin - vpn * PAGE;
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0 && off <= PAGE - 2) return this.views[s]!.getUint16(this.frame[s]! + off, true);
     return this.readData(lin, 2);
   }
   read32(lin: number): number {
-    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
+    const vpn = Math.floor(lin / PAGE), s = slotOf(vpn), off = lin - vpn * PAGE;
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0 && off <= PAGE - 4) return this.views[s]!.getInt32(this.frame[s]! + off, true);
     return this.readData(lin, 4);
   }
   /** Returns the low dword; the high dword is left in `hi`. */
   read64(lin: number): number {
-    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
+    const vpn = Math.floor(lin / PAGE), s = slotOf(vpn), off = lin - vpn * PAGE;
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0 && off <= PAGE - 8) {
       const p = this.frame[s]! + off, v = this.views[s]!;
       this.hi = v.getInt32(p + 4, true);
@@ -118,29 +118,29 @@ export class Mmu extends Translation {
    * in runView and returns the page's offset in it; else -1 (not RAM, a slow path in force).
    */
   directPage(lin: number, write: boolean): number {
-    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
+    const vpn = Math.floor(lin / PAGE), s = slotOf(vpn);
     if (this.tag[s] !== vpn || (this.perm[s]! & (write ? this.tlbWrite : this.tlbRead)) === 0) return -1;
     this.runView = this.views[s]!;
     return this.frame[s]!;
   }
 
   write8(lin: number, v: number): void {
-    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
+    const vpn = Math.floor(lin / PAGE), s = slotOf(vpn);
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0) { this.bytes[s]![this.frame[s]! + (lin - vpn * PAGE)] = v; return; }
     this.writeData(lin, 1, v, 0);
   }
   write16(lin: number, v: number): void {
-    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
+    const vpn = Math.floor(lin / PAGE), s = slotOf(vpn), off = lin - vpn * PAGE;
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0 && off <= PAGE - 2) { this.views[s]!.setUint16(this.frame[s]! + off, v, true); return; }
     this.writeData(lin, 2, v, 0);
   }
   write32(lin: number, v: number): void {
-    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
+    const vpn = Math.floor(lin / PAGE), s = slotOf(vpn), off = lin - vpn * PAGE;
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0 && off <= PAGE - 4) { this.views[s]!.setInt32(this.frame[s]! + off, v, true); return; }
     this.writeData(lin, 4, v, 0);
   }
   write64(lin: number, lo: number, hi: number): void {
-    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
+    const vpn = Math.floor(lin / PAGE), s = slotOf(vpn), off = lin - vpn * PAGE;
     if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0 && off <= PAGE - 8) {
       const p = this.frame[s]! + off, dv = this.views[s]!;
       dv.setInt32(p, lo, true); dv.setInt32(p + 4, hi, true); return;
@@ -281,7 +281,7 @@ export class Mmu extends Translation {
   // A TLB hit with the access kind's bit set is RAM the access may use directly (tlb.ts: slot memory only,
   // no write bit for read-only, clean or code pages), so these take the fast path as the explicit ones do.
   readWith(lin: number, size: 1 | 2 | 4, acc: number): number {
-    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
+    const vpn = Math.floor(lin / PAGE), s = slotOf(vpn), off = lin - vpn * PAGE;
     if (!this.bypassTlb && this.tag[s] === vpn && (this.perm[s]! & acc) !== 0 && off <= PAGE - size) {
       const p = this.frame[s]! + off, v = this.views[s]!;
       return size === 4 ? v.getInt32(p, true) : size === 2 ? v.getUint16(p, true) : v.getUint8(p);
@@ -290,7 +290,7 @@ export class Mmu extends Translation {
   }
   /** Returns the low dword; the high dword is left in `hi`. */
   read64With(lin: number, acc: number): number {
-    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
+    const vpn = Math.floor(lin / PAGE), s = slotOf(vpn), off = lin - vpn * PAGE;
     if (!this.bypassTlb && this.tag[s] === vpn && (this.perm[s]! & acc) !== 0 && off <= PAGE - 8) {
       const p = this.frame[s]! + off, v = this.views[s]!;
       this.hi = v.getInt32(p + 4, true);
@@ -299,7 +299,7 @@ export class Mmu extends Translation {
     return this.readSlow(lin, 8, acc);
   }
   writeWith(lin: number, size: 1 | 2 | 4 | 8, lo: number, hi: number, acc: number): void {
-    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK, off = lin - vpn * PAGE;
+    const vpn = Math.floor(lin / PAGE), s = slotOf(vpn), off = lin - vpn * PAGE;
     if (!this.bypassTlb && this.tag[s] === vpn && (this.perm[s]! & acc) !== 0 && off <= PAGE - size) {
       const p = this.frame[s]! + off, v = this.views[s]!;
       if (size === 8) { v.setInt32(p, lo, true); v.setInt32(p + 4, hi, true); }

@@ -16,6 +16,19 @@ import { ACC_ANY_WRITE } from './access.js';
 export const TLB_BITS = 14; // 64 MiB of 4 KiB pages (issue 11's pointer chase over 64 MiB missed on every access with 4096)
 export const TLB_SIZE = 1 << TLB_BITS;
 export const TLB_MASK = TLB_SIZE - 1;
+
+/**
+ * The TLB slot of virtual page `vpn`: its low bits, XORed with the bits from
+ * 1 GiB up (address bits 30-43). Any 64 MiB within one GiB still has a slot
+ * per page (the pointer chase over 64 MiB), while the first pages of regions
+ * a power of two apart — the guest ABI's GDT, stacks, code and allocations —
+ * no longer share slot 0 (the page-fault loop's page evicted the GDT's entry
+ * every round). Consecutive pages of a large page stay in consecutive slots.
+ */
+export function slotOf(vpn: number): number {
+  const v = vpn | 0; // the low 32 bits, as two's complement
+  return (v ^ (v >>> 18)) & TLB_MASK;
+}
 const PAGE = 4096;
 const LARGE_BASES = 32;
 
@@ -136,7 +149,7 @@ export class TlbCache extends PhysicalAccess {
   /** INVLPG: the page's entry whatever its PCID (the SDM allows invalidating other PCIDs' entries). */
   invalidatePage(lin: number): void {
     const vpn = Math.floor(lin / PAGE);
-    const s = vpn & TLB_MASK;
+    const s = slotOf(vpn);
     if (this.key[s] === vpn) this.drop(s);
     // A large page is cached as 4 KiB slices: drop every slice of a large page holding `lin`
     // (SDM §4.10.4.1: INVLPG invalidates the whole page, whatever its size).
@@ -150,7 +163,7 @@ export class TlbCache extends PhysicalAccess {
    * leaves the translation valid (SDM §4.10.4.1).
    */
   leafBytesAt(lin: number): number {
-    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
+    const vpn = Math.floor(lin / PAGE), s = slotOf(vpn);
     return (this.tag[s] === vpn ? this.span[s]! : SPAN_1G) * PAGE;
   }
 
@@ -176,7 +189,7 @@ export class TlbCache extends PhysicalAccess {
     const base = vpn - (vpn & (span - 1)); // span is a power of two; & of a negative VPN is its two's-complement low bits
     const listed = !this.usedAll && this.nUsed < span, n = listed ? this.nUsed : Math.min(span, TLB_SIZE);
     for (let j = 0; j < n; j++) {
-      const i = listed ? this.used[j]! : (base + j) & TLB_MASK, k = this.key[i]!;
+      const i = listed ? this.used[j]! : slotOf(base + j), k = this.key[i]!;
       if (this.span[i] === span && k >= base && k < base + span) this.drop(i);
     }
   }
@@ -234,7 +247,7 @@ export class TlbCache extends PhysicalAccess {
   protected usable(k: AccessCache, lin: number, size: number, mask: number): boolean {
     const off = lin - k.cacheBase;
     if (off >= 0 && off <= PAGE - size && k.cacheGen === this.stamp[k.cacheSlot] && (k.cachePerm & mask) !== 0) return true;
-    const vpn = Math.floor(lin / PAGE), s = vpn & TLB_MASK;
+    const vpn = Math.floor(lin / PAGE), s = slotOf(vpn);
     if (this.tag[s] !== vpn || (this.perm[s]! & mask) === 0 || lin - vpn * PAGE > PAGE - size) return false;
     k.cacheBase = vpn * PAGE; k.cacheFrame = this.frame[s]!; k.cacheView = this.views[s]!; k.cachePerm = this.perm[s]!;
     k.cacheSlot = s; k.cacheGen = this.stamp[s]!;

@@ -3,7 +3,7 @@
 // error code on a miss, and the host's side-effect-free translation. The MMU
 // (mmu.ts) builds every guest access on it.
 import type { PhysicalMemory, MemorySlot } from './physical-memory.js';
-import { TlbCache, TLB_MASK } from './tlb.js';
+import { TlbCache, slotOf } from './tlb.js';
 import {
   walk, WalkResult, PagingControl, PTE_A, PTE_D, WALK_NOT_PRESENT, WALK_RESERVED,
   PF_P, PF_W, PF_U, PF_RSVD, PF_I, PF_PK,
@@ -52,7 +52,7 @@ export class Translation extends TlbCache {
    */
   translate(lin: number, acc: number): number {
     const vpn = Math.floor(lin / PAGE);
-    const s = vpn & TLB_MASK;
+    const s = slotOf(vpn);
     if (!this.bypassTlb && this.tag[s] === vpn && (this.perm[s]! & acc) !== 0) {
       return this.phys[s]! + (lin - vpn * PAGE); // the physical address (frame[] is the offset in the slot)
     }
