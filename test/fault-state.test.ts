@@ -6,6 +6,7 @@
 // report a #PF by returning instead of throwing (mmu.ts deferCached): loads,
 // stores, ALU memory forms, PUSH/POP, CALL/RET and indirect jumps; each fault
 // happens after other instructions ran in the same straight-line run.
+// (16-byte SSE moves too: XMM registers are compared.)
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { Machine, CODE, DATA_LIN, RSP, outcome, phys } from './helpers/system.js';
@@ -25,6 +26,7 @@ const PREFIX = [
   0x48, 0x01, 0xc8, // add rax, rcx
   0x48, 0x8d, 0x14, 0x0e, // lea rdx, [rsi + rcx]
   0x48, 0x29, 0xdf, // sub rdi, rbx
+  0xf3, 0x0f, 0x6f, 0x0c, 0x25, ...le32(DATA_LIN), // movdqu xmm1, [DATA]
 ];
 
 interface Case {
@@ -46,6 +48,11 @@ const cases: Case[] = [
   { name: 'add [m64], rbx (read-only page: the write probe faults, the read would not)', code: [0x48, 0x01, ...abs(RBX, READ_ONLY)], cr2: READ_ONLY, error: PF_P | PF_W },
   { name: 'sub dword [m32], 5 (read-only page)', code: [0x83, ...abs(5, READ_ONLY), 5], cr2: READ_ONLY, error: PF_P | PF_W },
   { name: 'cmp [m64], rbx', code: [0x48, 0x39, ...abs(RBX, NOT_PRESENT)], cr2: NOT_PRESENT, error: 0 },
+  { name: 'movdqu xmm1, [m128]', code: [0xf3, 0x0f, 0x6f, ...abs(1, NOT_PRESENT)], cr2: NOT_PRESENT, error: 0 },
+  { name: 'movdqu xmm1, [m128] (its second page not present)', code: [0xf3, 0x0f, 0x6f, ...abs(1, DATA_LIN + 0x1ff8)], cr2: DATA_LIN + 0x2000, error: 0 },
+  { name: 'movdqu [m128], xmm1', code: [0xf3, 0x0f, 0x7f, ...abs(1, NOT_PRESENT)], cr2: NOT_PRESENT, error: PF_W },
+  { name: 'movdqu [m128], xmm1 (its second page not present: nothing written)', code: [0xf3, 0x0f, 0x7f, ...abs(1, DATA_LIN + 0x1ff8)], cr2: DATA_LIN + 0x2000, error: PF_W },
+  { name: 'movaps [m128], xmm1 (read-only page)', code: [0x0f, 0x29, ...abs(1, READ_ONLY)], cr2: READ_ONLY, error: PF_P | PF_W },
   { name: 'push rbx', code: [0x53], rsp: NOT_PRESENT + 8, cr2: NOT_PRESENT, error: PF_W },
   { name: 'pop rbx', code: [0x5b], rsp: NOT_PRESENT, cr2: NOT_PRESENT, error: 0 },
   { name: 'call rel32', code: [0xe8, ...le32(0x100)], rsp: NOT_PRESENT + 8, cr2: NOT_PRESENT, error: PF_W },
@@ -80,8 +87,10 @@ function state(m: Machine) {
     regs: Array.from({ length: 16 }, (_, r) => c.getReg64(r)),
     rip: c.rip,
     rflags: c.getRflags(),
+    xmm: Array.from(c.xmm.i32.subarray(0, 16 * 8)),
     instructions: c.instructions,
     stack: Buffer.from(m.mem.u8.subarray(phys(m, STACK_TOP - 0x2000), phys(m, STACK_TOP - 0x2000) + 0x2000)),
+    data: Buffer.from(m.mem.u8.subarray(m.dataPhys, m.dataPhys + 0x2000)),
   };
 }
 

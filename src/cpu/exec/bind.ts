@@ -78,7 +78,7 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   rdSegBase: always(rdSegBase), wrSegBase: always(wrSegBase), rdpid: always(rdpid), invpcid: always(invpcid), monitor: always(monitor),
   cpuid: always(sys.cpuid), ud2: always(sys.ud2),
   nop: always(sys.nop), ud: always(sys.ud), tooLong: always(sys.tooLong), pending: always(sys.pending),
-  movVec: always(sseMove.movVec), movScalar: always(sseMove.movScalar), movHalf: always(sseMove.movHalf),
+  movVec: sseMove.bindMovVec, movScalar: always(sseMove.movScalar), movHalf: always(sseMove.movHalf),
   movGprXmm: always(sseMove.movGprXmm), movqXmm: always(sseMove.movqXmm), movmsk: always(sseMove.movmsk),
   pinsrw: always(sseMove.pinsrw), pextrw: always(sseMove.pextrw), vecInt: bindVecInt, vecShiftImm: bindVecShiftImm,
   ldmxcsr: always(sseMove.ldmxcsr), stmxcsr: always(sseMove.stmxcsr),

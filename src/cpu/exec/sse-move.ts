@@ -10,12 +10,41 @@ import { copySlot, readVec, sourceSlot, vecAddress, writeVec } from '../sse-oper
 import { XMM_TMP } from '../vector-registers.js';
 import { RDI } from '../../arch/registers.js';
 import { strAddr } from './string-addressing.js';
+import type { RowBinder } from './binding.js';
 
 /** 16 bytes from W to V (operand 0 is V) or from V to W. */
 export const movVec: Handler = (c, i) => {
   if (i.row.operands[0]!.kind === 'V') { copySlot(c, i.reg, sourceSlot(c, i)); return; }
   if (i.isMem) writeVec(c, vecAddress(c, i), 16, i.reg);
   else copySlot(c, i.rm, i.reg);
+};
+
+// movVec's loads and stores within one page, through the instruction's copy of the page's TLB
+// entry (mmu.ts AccessCache): two 8-byte accesses, of which the first faults if any does (one
+// page), so a fault leaves nothing read or written; a #PF the accessor defers (mmu.ts
+// deferCached) returns before anything changes. Across a page: movVec's operand stage.
+const PAGE_LAST_16 = 4096 - 16;
+const loadVec16: Handler = (c, i) => {
+  const a = vecAddress(c, i);
+  if ((a & 4095) > PAGE_LAST_16) { movVec(c, i); return; } // & 4095: the page offset, of a negative address too
+  const m = c.mmu, lo0 = m.read64Cached(i, a), hi0 = m.hi;
+  if (m.faultDeferred) return;
+  const lo1 = m.read64Cached(i, a + 8), hi1 = m.hi;
+  if (m.faultDeferred) return;
+  const x = c.xmm.i32, d = i.reg * 8;
+  x[d] = lo0; x[d + 1] = hi0; x[d + 2] = lo1; x[d + 3] = hi1;
+};
+const storeVec16: Handler = (c, i) => {
+  const a = vecAddress(c, i);
+  if ((a & 4095) > PAGE_LAST_16) { movVec(c, i); return; }
+  const m = c.mmu, x = c.xmm.i32, d = i.reg * 8;
+  m.write64Cached(i, a, x[d]!, x[d + 1]!);
+  if (m.faultDeferred) return;
+  m.write64Cached(i, a + 8, x[d + 2]!, x[d + 3]!);
+};
+export const bindMovVec: RowBinder = (row) => {
+  const load = row.operands[0]!.kind === 'V';
+  return (i, specialise) => (specialise && i.isMem ? (load ? loadVec16 : storeVec16) : movVec);
 };
 
 /**
