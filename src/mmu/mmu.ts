@@ -206,6 +206,14 @@ export class Mmu extends Translation {
     this.onDeferredFault();
     return 0;
   }
+  /**
+   * Where an explicit read of [lin, lin + size) (size <= 4096) finds its bytes in k.cacheView when
+   * `k` (refilled from the TLB if need be) lets it use RAM directly; else -1, and the caller reads
+   * through read64 & co. Nothing faults here.
+   */
+  readableAt(k: AccessCache, lin: number, size: number): number {
+    return this.usable(k, lin, size, this.tlbRead) ? k.cacheFrame + (lin - k.cacheBase) : -1;
+  }
   // Explicit accesses off the fast path: #AC(0) before the access (so before any #PF), then the watch.
   private readData(lin: number, size: number): number {
     if (this.alignOn && (lin & (size - 1)) !== 0) this.alignmentFault();

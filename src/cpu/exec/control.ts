@@ -160,10 +160,20 @@ export const iret: Handler = (c, i) => {
   const s = i.opSize;
   let ripLo: number, ripHi: number, csSel: number, flags: number, rspLo: number, rspHi: number, ssSel: number;
   const top = c.regHi[RSP]! * TWO32 + (c.regLo[RSP]! >>> 0);
-  if (s === 8 && isCanonicalAccess(top, 40)) {
-    // IRETQ with the whole frame canonical (the common case): the same five reads, in the same order, without
+  const m = c.mmu;
+  const at = s === 8 ? m.readableAt(i, top, 40) : -1;
+  if (at >= 0) {
+    // IRETQ with the frame in one RAM page the instruction's copy of its TLB entry grants reading
+    // (mmu.ts AccessCache): canonical, and no read can fault.
+    const v = i.cacheView;
+    ripLo = v.getInt32(at, true); ripHi = v.getInt32(at + 4, true);
+    csSel = v.getInt32(at + 8, true) & 0xffff;
+    flags = v.getInt32(at + 16, true);
+    rspLo = v.getInt32(at + 24, true); rspHi = v.getInt32(at + 28, true);
+    ssSel = v.getInt32(at + 32, true) & 0xffff;
+  } else if (s === 8 && isCanonicalAccess(top, 40)) {
+    // IRETQ with the whole frame canonical: the same five reads, in the same order, without
     // a canonical check per slot (each would pass).
-    const m = c.mmu;
     ripLo = m.read64(top); ripHi = m.hi;
     csSel = m.read64(top + 8) & 0xffff;
     flags = m.read64(top + 16);
