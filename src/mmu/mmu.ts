@@ -150,12 +150,13 @@ export class Mmu extends Translation {
 
   // The same accesses through an AccessCache first (a hit costs no TLB lookup); else the TLB's
   // entry copied into it (one lookup); else the access as above, and then the entry it filled.
-  // With deferCached, the slow path records a #PF instead of throwing it: see deferCached.
+  // With deferCached, the slow path records a #PF instead of throwing it: see deferCached. In a
+  // compiled region (deferFaults already set) they defer as the region's other accesses do.
   read32Cached(k: AccessCache, lin: number): number {
     if (this.usable(k, lin, 4, this.tlbRead)) return k.cacheView.getInt32(k.cacheFrame + (lin - k.cacheBase), true);
-    this.deferFaults = this.deferCached;
+    if (this.deferCached) this.deferFaults = true;
     const v = this.read32(lin);
-    this.deferFaults = false;
+    if (this.deferCached) this.deferFaults = false;
     if (this.faultDeferred) return this.stopForFault();
     this.usable(k, lin, 4, this.tlbRead);
     return v;
@@ -167,18 +168,18 @@ export class Mmu extends Translation {
       this.hi = v.getInt32(p + 4, true);
       return v.getInt32(p, true);
     }
-    this.deferFaults = this.deferCached;
+    if (this.deferCached) this.deferFaults = true;
     const v = this.read64(lin);
-    this.deferFaults = false;
+    if (this.deferCached) this.deferFaults = false;
     if (this.faultDeferred) return this.stopForFault();
     this.usable(k, lin, 8, this.tlbRead);
     return v;
   }
   write32Cached(k: AccessCache, lin: number, v: number): void {
     if (this.usable(k, lin, 4, this.tlbWrite)) { k.cacheView.setInt32(k.cacheFrame + (lin - k.cacheBase), v, true); return; }
-    this.deferFaults = this.deferCached;
+    if (this.deferCached) this.deferFaults = true;
     this.write32(lin, v);
-    this.deferFaults = false;
+    if (this.deferCached) this.deferFaults = false;
     if (this.faultDeferred) { this.stopForFault(); return; }
     this.usable(k, lin, 4, this.tlbWrite);
   }
@@ -187,23 +188,24 @@ export class Mmu extends Translation {
       const p = k.cacheFrame + (lin - k.cacheBase), dv = k.cacheView;
       dv.setInt32(p, lo, true); dv.setInt32(p + 4, hi, true); return;
     }
-    this.deferFaults = this.deferCached;
+    if (this.deferCached) this.deferFaults = true;
     this.write64(lin, lo, hi);
-    this.deferFaults = false;
+    if (this.deferCached) this.deferFaults = false;
     if (this.faultDeferred) { this.stopForFault(); return; }
     this.usable(k, lin, 8, this.tlbWrite);
   }
   /** probeWrite (a read-modify-write's first step) through `k`: nothing to probe when it grants the write. */
   probeWriteCached(k: AccessCache, lin: number, size: number): void {
     if (this.usable(k, lin, size, this.tlbWrite)) return;
-    this.deferFaults = this.deferCached;
+    if (this.deferCached) this.deferFaults = true;
     this.probeWrite(lin, size);
-    this.deferFaults = false;
+    if (this.deferCached) this.deferFaults = false;
     if (this.faultDeferred) { this.stopForFault(); return; }
     this.usable(k, lin, size, this.tlbWrite);
   }
+  /** A #PF the slow path deferred: the interpreter's loop is told to stop (a compiled region checks faultDeferred itself). */
   private stopForFault(): number {
-    this.onDeferredFault();
+    if (this.deferCached) this.onDeferredFault();
     return 0;
   }
   /**

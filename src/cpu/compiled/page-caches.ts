@@ -27,6 +27,18 @@ import { TWO32, type Emitter } from './emitter.js';
 export const cachedOperand = (i: Insn, size: number): boolean =>
   (size === 8 || size === 4) && ((i.base >= 0 && i.base !== BASE_RIP) || i.index >= 0);
 
+/**
+ * Operands without a page cache (absolute and RIP-relative ones: globals) of 4 or 8 bytes go
+ * through the instruction's own copy of its page's TLB entry instead (mmu.ts AccessCache, the
+ * interpreter's): it outlives the region visit, so a system call's accesses to its globals,
+ * one per visit, cost no TLB lookup. Sources for e.access (v, and w for 8 bytes).
+ */
+export const copyRead = (e: Emitter, size: 4 | 8): string =>
+  size === 8 ? `v = M.read64Cached(${e.constant(e.insn)}, ea); w = M.hi;` : `v = M.read32Cached(${e.constant(e.insn)}, ea);`;
+export const copyWrite = (e: Emitter, size: 4 | 8, lo: string, hi: string): string =>
+  size === 8 ? `M.write64Cached(${e.constant(e.insn)}, ea, ${lo}, ${hi});` : `M.write32Cached(${e.constant(e.insn)}, ea, ${lo});`;
+export const copyProbeWrite = (e: Emitter, size: 4 | 8): string => `M.probeWriteCached(${e.constant(e.insn)}, ea, ${size});`;
+
 /** The stack's cache (RSP's): stack-slots.ts reads and fills it too, and keeps its page as int32 halves (kp, kh) as well. */
 export const STACK_CACHE = 'k';
 

@@ -1,7 +1,7 @@
 // What a compiled-tier template is (templates.ts, control-templates.ts), and what they share.
 import type { Insn } from '../../isa/insn.js';
 import type { Emitter } from './emitter.js';
-import { cachedOperand, cachedRead } from './page-caches.js';
+import { cachedOperand, cachedRead, copyRead } from './page-caches.js';
 
 /** Emits the instruction's code, or returns false (before emitting anything) to leave it to the interpreter's handler. */
 export type Template = (e: Emitter, i: Insn) => boolean;
@@ -13,5 +13,6 @@ export const kinds = (i: Insn): string => i.row.operands.map((o) => o.kind).join
 export function readMemory(e: Emitter, size: number): void {
   e.ea();
   if (cachedOperand(e.insn, size)) cachedRead(e, size, false);
-  else e.access(size === 8 ? 'v = M.read64(ea); w = M.hi;' : `v = M.read${size * 8}(ea);`);
+  else if (size === 8 || size === 4) e.access(copyRead(e, size));
+  else e.access(`v = M.read${size * 8}(ea);`);
 }

@@ -23,7 +23,7 @@ import { kernel } from '../exec/sse-int.js';
 import { Emitter, TWO32 } from './emitter.js';
 import { kinds, readMemory, type Template } from './template.js';
 import { push, pop, pushf, call, ret, jcc, jmp } from './control-templates.js';
-import { cachedOperand, cachedRead, cachedWrite } from './page-caches.js';
+import { cachedOperand, cachedRead, cachedWrite, copyProbeWrite, copyRead, copyWrite } from './page-caches.js';
 
 const wideOrDword = (size: number): boolean => size === 8 || size === 4;
 
@@ -52,14 +52,18 @@ const alu: Template = (e, i) => {
     e.ea();
     const cached = cachedOperand(i, size);
     if (cached) cachedRead(e, size, true);
-    else {
+    else if (size === 8 || size === 4) {
+      e.access(copyProbeWrite(e, size));
+      e.access(copyRead(e, size));
+    } else {
       e.access(`M.probeWrite(ea, ${size});`);
-      e.access(size === 8 ? 'v = M.read64(ea); w = M.hi;' : `v = M.read${size * 8}(ea);`);
+      e.access(`v = M.read${size * 8}(ea);`);
     }
     const b = k === 'EI' ? { lo: String(i.imm), hi: String(i.immHi) } : registerOperand(e, size, i.reg);
     e.line(aluSource(op, size, { lo: 'v', hi: 'w' }, b, 'v', 'w', e.writeFlags()));
     if (cached) cachedWrite(e, size, 'v', 'w', true);
-    else e.access(size === 8 ? 'M.write64(ea, v, w);' : `M.write${size * 8}(ea, v);`);
+    else if (size === 8 || size === 4) e.access(copyWrite(e, size, 'v', 'w'));
+    else e.access(`M.write${size * 8}(ea, v);`);
     e.afterWrite();
     return true;
   }
@@ -136,7 +140,8 @@ const mov: Template = (e, i) => {
     e.ea();
     const lo = k === 'EG' ? value(i.reg) : String(i.imm), hi = k === 'EG' ? e.hi(i.reg) : String(i.immHi);
     if (cachedOperand(i, size)) cachedWrite(e, size, lo, hi, false);
-    else e.access(size === 8 ? `M.write64(ea, ${lo}, ${hi});` : `M.write${size * 8}(ea, ${lo});`);
+    else if (size === 8 || size === 4) e.access(copyWrite(e, size, lo, hi));
+    else e.access(`M.write${size * 8}(ea, ${lo});`);
     e.afterWrite();
   } else return false;
   return true;
