@@ -52,6 +52,23 @@ describe.each(EXECUTION_PATHS)('TLB maintenance (%s path)', (path) => {
     expect(m.cpu.rip).toBe(0x400005);
   });
 
+  it('INVLPG drops the translation the same PUSH or POP used before (they keep copies of entries)', () => {
+    for (const [name, op, error, at] of [['push', 0x50, 2, 0x7f0], ['pop', 0x5a, 0, 0x808]] as const) {
+      const m = new Machine();
+      m.pt.map(PAGE, 0x3f0000, 4096, sup());
+      const pte = pteWindow(m, PAGE, WINDOW);
+      const code = [
+        0xb9, 2, 0, 0, 0, // mov ecx, 2
+        op, // 5: push rax / pop rdx
+        0xff, 0xc9, 0x74, 18, // dec ecx; jz 28
+        ...clearEntry(pte), ...invlpg(PAGE),
+        0xeb, 0xe9, // 26: jmp 5
+      ];
+      const r = m.run(code, { path, regs: { 4: BigInt(PAGE + 0x800) } });
+      expect(`${name}: ${outcome(r)} at ${(m.cpu.cr2 - PAGE).toString(16)}`).toBe(`${name}: #PF(${error}) at ${at.toString(16)}`);
+    }
+  });
+
   it('INVLPG of any address in a 2 MiB page drops the whole page’s translation', () => {
     const m = new Machine();
     m.pt.map(LARGE, 0x200000, 0x200000, sup());

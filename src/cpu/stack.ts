@@ -9,6 +9,7 @@ import type { AccessCache } from '../mmu/mmu.js';
 import { isCanonicalAccess } from './operands.js';
 
 const TWO32 = 4294967296;
+const PAGE = 4096;
 
 /**
  * RSP + delta as the linear address of a `size`-byte stack access, with the
@@ -42,6 +43,14 @@ export function push(c: ExecContext, size: number, lo: number, hi: number): void
 
 /** Pushes a 64-bit value. */
 export function push64(c: ExecContext, lo: number, hi: number, k: AccessCache): void {
+  // On RSP's int32 halves while the new top lies in k's page (canonical then) with no borrow.
+  const rlo = c.regLo[RSP]!, off = (rlo - 8 - k.cacheLo) | 0;
+  if (c.regHi[RSP] === k.cacheHi && off >= 0 && off <= PAGE - 8 && (rlo >>> 0) >= 8 && c.mmu.writableCopy(k)) {
+    const p = k.cacheFrame + off, v = k.cacheView;
+    v.setInt32(p, lo, true); v.setInt32(p + 4, hi, true);
+    c.regLo[RSP] = rlo - 8;
+    return;
+  }
   const a = stackAddress(c, -8, 8);
   c.mmu.write64Cached(k, a, lo, hi);
   if (c.mmu.faultDeferred) return;
@@ -50,6 +59,13 @@ export function push64(c: ExecContext, lo: number, hi: number, k: AccessCache): 
 
 /** Pops 8 bytes: the low dword, the high one in c.mmu.hi. */
 export function pop64(c: ExecContext, k: AccessCache): number {
+  const rlo = c.regLo[RSP]!, off = (rlo - k.cacheLo) | 0;
+  if (c.regHi[RSP] === k.cacheHi && off >= 0 && off <= PAGE - 8 && (rlo >>> 0) < 0xfffffff8 && c.mmu.readableCopy(k)) {
+    const p = k.cacheFrame + off, view = k.cacheView;
+    c.mmu.hi = view.getInt32(p + 4, true);
+    c.regLo[RSP] = rlo + 8; // no carry into the high dword
+    return view.getInt32(p, true);
+  }
   const v = c.mmu.read64Cached(k, stackAddress(c, 0, 8));
   if (c.mmu.faultDeferred) return 0;
   adjustRsp(c, 8);

@@ -87,6 +87,8 @@ export class Insn {
   cacheView: DataView = NO_VIEW;
   cachePerm = 0;
   cacheSlot = 0;
+  cacheLo = 0;
+  cacheHi = 0;
   cacheGen = -1;
   /** Raw bytes kept for the disassembler. */
   modrm = -1;

@@ -208,6 +208,9 @@ export class Mmu extends Translation {
     if (this.deferCached) this.onDeferredFault();
     return 0;
   }
+  /** Whether `k`, as it is, lets explicit writes (reads) use its page directly: stack.ts's PUSH and POP on RSP's halves. */
+  writableCopy(k: AccessCache): boolean { return this.grants(k, this.tlbWrite); }
+  readableCopy(k: AccessCache): boolean { return this.grants(k, this.tlbRead); }
   /**
    * Where an explicit read of [lin, lin + size) (size <= 4096) finds its bytes in k.cacheView when
    * `k` (refilled from the TLB if need be) lets it use RAM directly; else -1, and the caller reads

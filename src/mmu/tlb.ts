@@ -30,6 +30,7 @@ export function slotOf(vpn: number): number {
   return (v ^ (v >>> 18)) & TLB_MASK;
 }
 const PAGE = 4096;
+const TWO32 = 4294967296;
 const LARGE_BASES = 32;
 
 /**
@@ -41,8 +42,10 @@ const LARGE_BASES = 32;
  * TLB's is, so CPL, SMAP, #AC, watches and the reference path apply unchanged.
  */
 export interface AccessCache {
-  /** The page's linear address (NaN: none). */
+  /** The page's linear address (NaN: none), and its halves as int32s (for RSP's halves, stack.ts). */
   cacheBase: number;
+  cacheLo: number;
+  cacheHi: number;
   /** The page's offset in cacheView. */
   cacheFrame: number;
   cacheView: DataView;
@@ -244,12 +247,19 @@ export class TlbCache extends PhysicalAccess {
    * refilled from the TLB's entry for the page (then true too). After an access took the slow path,
    * a call refreshes `k` with the entry that access filled.
    */
+  /** Whether `k` is still the TLB's own and grants `mask` (no refill). */
+  protected grants(k: AccessCache, mask: number): boolean {
+    return k.cacheGen === this.stamp[k.cacheSlot] && (k.cachePerm & mask) !== 0;
+  }
+
   protected usable(k: AccessCache, lin: number, size: number, mask: number): boolean {
     const off = lin - k.cacheBase;
     if (off >= 0 && off <= PAGE - size && k.cacheGen === this.stamp[k.cacheSlot] && (k.cachePerm & mask) !== 0) return true;
     const vpn = Math.floor(lin / PAGE), s = slotOf(vpn);
     if (this.tag[s] !== vpn || (this.perm[s]! & mask) === 0 || lin - vpn * PAGE > PAGE - size) return false;
-    k.cacheBase = vpn * PAGE; k.cacheFrame = this.frame[s]!; k.cacheView = this.views[s]!; k.cachePerm = this.perm[s]!;
+    const base = vpn * PAGE, hi = Math.floor(base / TWO32);
+    k.cacheBase = base; k.cacheLo = (base - hi * TWO32) | 0; k.cacheHi = hi | 0;
+    k.cacheFrame = this.frame[s]!; k.cacheView = this.views[s]!; k.cachePerm = this.perm[s]!;
     k.cacheSlot = s; k.cacheGen = this.stamp[s]!;
     return true;
   }
