@@ -35,7 +35,8 @@ const LARGE_BASES = 32;
 
 /**
  * A copy of one TLB entry, kept by code that touches the same page again and
- * again (the interpreter keeps one per decoded instruction): it is the TLB's
+ * again (one per decoded instruction: the interpreter's handlers, and the
+ * compiled tier for absolute and RIP-relative operands): it is the TLB's
  * own while its slot's stamp is the one it was copied at (so an INVLPG or a
  * refill of another slot leaves it valid);
  * its permission is tested against the current masks at each use, as the
