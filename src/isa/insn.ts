@@ -79,8 +79,9 @@ export class Insn {
    */
   invalid = false;
   /**
-   * The interpreter's copy of the TLB entry of the page this instruction's
-   * memory operand touched last (mmu.ts AccessCache): none until it runs.
+   * The copy of the TLB entry of the page this instruction's memory operand
+   * touched last (mmu.ts AccessCache; the interpreter's handlers, and the
+   * compiled tier for absolute and RIP-relative operands): none until it runs.
    */
   cacheBase = NaN;
   cacheFrame = 0;

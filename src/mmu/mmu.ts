@@ -154,12 +154,9 @@ export class Mmu extends Translation {
   // compiled region (deferFaults already set) they defer as the region's other accesses do.
   read32Cached(k: AccessCache, lin: number): number {
     if (this.usable(k, lin, 4, this.tlbRead)) return k.cacheView.getInt32(k.cacheFrame + (lin - k.cacheBase), true);
-    if (this.deferCached) this.deferFaults = true;
+    this.beginSlow();
     const v = this.read32(lin);
-    if (this.deferCached) this.deferFaults = false;
-    if (this.faultDeferred) return this.stopForFault();
-    this.usable(k, lin, 4, this.tlbRead);
-    return v;
+    return this.endSlow(k, lin, 4, this.tlbRead) ? v : 0;
   }
   /** Returns the low dword; the high dword is left in `hi`. */
   read64Cached(k: AccessCache, lin: number): number {
@@ -168,45 +165,48 @@ export class Mmu extends Translation {
       this.hi = v.getInt32(p + 4, true);
       return v.getInt32(p, true);
     }
-    if (this.deferCached) this.deferFaults = true;
+    this.beginSlow();
     const v = this.read64(lin);
-    if (this.deferCached) this.deferFaults = false;
-    if (this.faultDeferred) return this.stopForFault();
-    this.usable(k, lin, 8, this.tlbRead);
-    return v;
+    return this.endSlow(k, lin, 8, this.tlbRead) ? v : 0;
   }
   write32Cached(k: AccessCache, lin: number, v: number): void {
     if (this.usable(k, lin, 4, this.tlbWrite)) { k.cacheView.setInt32(k.cacheFrame + (lin - k.cacheBase), v, true); return; }
-    if (this.deferCached) this.deferFaults = true;
+    this.beginSlow();
     this.write32(lin, v);
-    if (this.deferCached) this.deferFaults = false;
-    if (this.faultDeferred) { this.stopForFault(); return; }
-    this.usable(k, lin, 4, this.tlbWrite);
+    this.endSlow(k, lin, 4, this.tlbWrite);
   }
   write64Cached(k: AccessCache, lin: number, lo: number, hi: number): void {
     if (this.usable(k, lin, 8, this.tlbWrite)) {
       const p = k.cacheFrame + (lin - k.cacheBase), dv = k.cacheView;
       dv.setInt32(p, lo, true); dv.setInt32(p + 4, hi, true); return;
     }
-    if (this.deferCached) this.deferFaults = true;
+    this.beginSlow();
     this.write64(lin, lo, hi);
-    if (this.deferCached) this.deferFaults = false;
-    if (this.faultDeferred) { this.stopForFault(); return; }
-    this.usable(k, lin, 8, this.tlbWrite);
+    this.endSlow(k, lin, 8, this.tlbWrite);
   }
   /** probeWrite (a read-modify-write's first step) through `k`: nothing to probe when it grants the write. */
   probeWriteCached(k: AccessCache, lin: number, size: number): void {
     if (this.usable(k, lin, size, this.tlbWrite)) return;
-    if (this.deferCached) this.deferFaults = true;
+    this.beginSlow();
     this.probeWrite(lin, size);
-    if (this.deferCached) this.deferFaults = false;
-    if (this.faultDeferred) { this.stopForFault(); return; }
-    this.usable(k, lin, size, this.tlbWrite);
+    this.endSlow(k, lin, size, this.tlbWrite);
   }
-  /** A #PF the slow path deferred: the interpreter's loop is told to stop (a compiled region checks faultDeferred itself). */
-  private stopForFault(): number {
-    if (this.deferCached) this.onDeferredFault();
-    return 0;
+  /** Before a …Cached accessor's slow access: in the interpreter's fast loop, a #PF is deferred. */
+  private beginSlow(): void {
+    if (this.deferCached) this.deferFaults = true;
+  }
+  /**
+   * After it: false at a deferred #PF (the interpreter's loop is told to stop; a compiled region
+   * checks faultDeferred itself), else `k` takes the entry the access filled, and true.
+   */
+  private endSlow(k: AccessCache, lin: number, size: number, mask: number): boolean {
+    if (this.deferCached) this.deferFaults = false;
+    if (this.faultDeferred) {
+      if (this.deferCached) this.onDeferredFault();
+      return false;
+    }
+    this.usable(k, lin, size, mask);
+    return true;
   }
   /** Whether `k`, as it is, lets explicit writes (reads) use its page directly: stack.ts's PUSH and POP on RSP's halves. */
   writableCopy(k: AccessCache): boolean { return this.grants(k, this.tlbWrite); }

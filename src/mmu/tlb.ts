@@ -255,7 +255,7 @@ export class TlbCache extends PhysicalAccess {
 
   protected usable(k: AccessCache, lin: number, size: number, mask: number): boolean {
     const off = lin - k.cacheBase;
-    if (off >= 0 && off <= PAGE - size && k.cacheGen === this.stamp[k.cacheSlot] && (k.cachePerm & mask) !== 0) return true;
+    if (off >= 0 && off <= PAGE - size && this.grants(k, mask)) return true;
     const vpn = Math.floor(lin / PAGE), s = slotOf(vpn);
     if (this.tag[s] !== vpn || (this.perm[s]! & mask) === 0 || lin - vpn * PAGE > PAGE - size) return false;
     const base = vpn * PAGE, hi = Math.floor(base / TWO32);
