@@ -4,7 +4,7 @@
 // is set; `npm run docs:coverage` runs them that way and then this script.
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { OPCODE_ROWS } from '../src/isa/opcodes.js';
+import { opcodeRows } from '../src/isa/opcodes.js';
 import { Attr, type OpcodeRow } from '../src/isa/table.js';
 
 const dir = process.argv[2] ?? 'build/diff-coverage';
@@ -35,7 +35,7 @@ function encoding(r: OpcodeRow): string {
 const lines: string[] = [];
 let impl = 0, diffed = 0, rowsShown = 0;
 const pending = new Map<string, number>();
-for (const r of OPCODE_ROWS) {
+for (const r of opcodeRows()) {
   if (r.pending && /^(X87|Sse|Fxsave|Fxrstor|Ldmxcsr|Stmxcsr|Xsave|Xrstor|Emms|Movnti)/.test(r.id)) {
     const group = r.id.startsWith('X87') ? 'x87 (D8-DF)' : /^(Fx|Xs|Xr|Ld|St)/.test(r.id) ? 'FXSAVE/XSAVE family (0F AE)' : 'SSE/MMX (0F, 0F 38, 0F 3A maps)';
     pending.set(group, (pending.get(group) ?? 0) + 1);

@@ -6,7 +6,7 @@ export { EXECUTION_PATHS, type ExecutionPath } from './cpu/execution-path.js';
 export { CPU_VENDORS, type CpuVendor } from './arch/vendor.js';
 export { decode } from './isa/decoder.js';
 export { disassemble } from './isa/disasm.js';
-export { OPCODE_ROWS } from './isa/opcodes.js';
+export { opcodeRows } from './isa/opcodes.js';
 export type { OpcodeRow } from './isa/table.js';
 export type { Insn } from './isa/insn.js';
 export { parseElf } from './guest/elf.js';

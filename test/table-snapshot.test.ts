@@ -8,8 +8,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { OPCODE_TABLE } from '../src/isa/opcodes/all.js';
-import { OPCODE_ROWS } from '../src/isa/opcodes.js';
-import { snapshotTable, tableFromSnapshot } from '../src/isa/table-snapshot.js';
+import { opcodeRows } from '../src/isa/opcodes.js';
+import { SnapshotStore, snapshotTable, tableFromSnapshot } from '../src/isa/table-snapshot.js';
+import { columnsOf } from '../src/isa/row-store.js';
 import { buildDecodeTable, decodeEntry } from '../src/isa/decoder.js';
 import type { OpcodeRow } from '../src/isa/table.js';
 
@@ -44,16 +45,30 @@ describe('the opcode table snapshot', () => {
     expect(twoIb!.imms[0]).not.toBe(twoIb!.imms[1]);
   });
 
+  it('as the bundles read it: a row is built on first use, once; the columns read without building rows are the rows\' own', () => {
+    const store = new SnapshotStore(JSON.parse(JSON.stringify(snapshotTable(OPCODE_TABLE))));
+    const built = (store as unknown as { built: unknown[] }).built;
+    expect(store.count).toBe(OPCODE_TABLE.rows.length);
+    expect(store.columns).toEqual(columnsOf(OPCODE_TABLE.rows));
+    // Only ROW_UD and ROW_TOO_LONG exist until a row is asked for.
+    expect(built.filter((r) => r !== undefined).length).toBe(2);
+    const k = OPCODE_TABLE.rows.findIndex((r) => r.id === 'Add_Ev_Gv');
+    expect(store.row(k)).toStrictEqual(OPCODE_TABLE.rows[k]);
+    expect(store.row(k)).toBe(store.row(k));
+    expect(built.filter((r) => r !== undefined).length).toBe(3);
+  });
+
   it.skipIf(!existsSync('dist/index.js'))('is what dist/ loads: the library bundle has the current table', async () => {
-    const dist = await import(pathToFileURL(resolve('dist/index.js')).href) as { OPCODE_ROWS: readonly OpcodeRow[] };
-    expect(dist.OPCODE_ROWS.length).toBe(OPCODE_ROWS.length);
-    for (let i = 0; i < OPCODE_ROWS.length; i++) expect(dist.OPCODE_ROWS[i], OPCODE_ROWS[i]!.id).toStrictEqual(OPCODE_ROWS[i]);
+    const dist = await import(pathToFileURL(resolve('dist/index.js')).href) as { opcodeRows(): readonly OpcodeRow[] };
+    expect(dist.opcodeRows().length).toBe(opcodeRows().length);
+    const own = opcodeRows(), loaded = dist.opcodeRows();
+    for (let i = 0; i < own.length; i++) expect(loaded[i], own[i]!.id).toStrictEqual(own[i]);
   });
 });
 
 describe('the decoder entries built on first use', () => {
   it('are those of the whole-table build, which checks every row is reachable', () => {
-    const [eager64, eagerLegacy] = buildDecodeTable(OPCODE_ROWS);
+    const [eager64, eagerLegacy] = buildDecodeTable(opcodeRows());
     for (let key = 0; key < 4 * 256; key++) {
       expect(decodeEntry(false, key), `64-bit key ${key.toString(16)}`).toStrictEqual(eager64[key]);
       expect(decodeEntry(true, key), `legacy key ${key.toString(16)}`).toStrictEqual(eagerLegacy[key]);

@@ -4,7 +4,7 @@
 // the emulator must raise #UD for it on both execution paths. Skipped (loudly) without the native
 // harness (gcc, an x86-64 host).
 import { describe, expect, it } from 'vitest';
-import { OPCODE_ROWS } from '../src/isa/opcodes.js';
+import { opcodeRows } from '../src/isa/opcodes.js';
 import { decode } from '../src/isa/decoder.js';
 import { EXECUTION_PATHS, runSnippet } from '../src/testing/snippet.js';
 import { requireNative } from './support/gate.js';
@@ -14,7 +14,7 @@ const SLOT = /^Ud_0F(38|3A)?[0-9A-F]{2}_(NP|66|F3|F2)$/;
 
 function encodings(): { name: string; code: Uint8Array }[] {
   const out: { name: string; code: Uint8Array }[] = [];
-  for (const r of OPCODE_ROWS.filter((x) => SLOT.test(x.id))) {
+  for (const r of opcodeRows().filter((x) => SLOT.test(x.id))) {
     const pfx = r.prefix === '66' ? [0x66] : r.prefix === 'F3' ? [0xf3] : r.prefix === 'F2' ? [0xf2] : [];
     const op = r.map === 1 ? [0x0f, r.opcode] : r.map === 2 ? [0x0f, 0x38, r.opcode] : [0x0f, 0x3a, r.opcode];
     for (const mod of ['reg', 'mem'] as const) {

@@ -25,9 +25,8 @@ const cacheFile = join(__dirname, CLI_CODE_CACHE);
 
 let cachedData: Buffer | undefined;
 try { cachedData = readFileSync(cacheFile); } catch { /* none yet */ }
-// The CommonJS wrapper on a line of its own, numbered 0: positions in stack traces are the bundle's own.
-const source = `(function (exports, require, module, __filename, __dirname) {\n${readFileSync(bundle, 'utf8')}\n})`;
-const script = new Script(source, { filename: bundle, cachedData, lineOffset: -1 });
+// The bundle is the module's body in Node's CommonJS wrapper, in ASCII (scripts/build.mjs).
+const script = new Script(readFileSync(bundle, 'latin1'), { filename: bundle, cachedData });
 const mod = { exports: {} as { main?: (argv: string[]) => number } };
 script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, __dirname);
 

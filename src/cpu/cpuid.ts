@@ -8,8 +8,8 @@
 import { CR4_OSXSAVE, CR4_PKE } from '../arch/control-registers.js';
 import { XCR0_SUPPORTED, XSAVE_AREA_SIZE } from '../arch/xsave.js';
 import { FEATURES, FEATURE_NAMES, type FeatureInfo, type FeatureName, type CpuidRegister } from '../isa/features.js';
-import { OPCODE_ROWS } from '../isa/opcodes.js';
-import type { OpcodeRow } from '../isa/table.js';
+import { OPCODE_STORE } from '../isa/opcodes.js';
+import { FACT_PENDING, type RowColumns } from '../isa/row-store.js';
 import { VENDOR_STRING, type CpuVendor } from '../arch/vendor.js';
 import type { ArchState } from './state.js';
 
@@ -17,32 +17,36 @@ import type { ArchState } from './state.js';
 const SIGNATURE: Readonly<Record<CpuVendor, number>> = { amd: 0x00a00f11, intel: 0x000806f8 };
 const BRAND = 'ringzero virtual x86-64 CPU';
 
-/** The instruction features the table implements completely. */
-export function implementedFeatures(rows: readonly OpcodeRow[] = OPCODE_ROWS): Set<FeatureName> {
-  const out = new Set<FeatureName>();
-  // One pass over the rows (this runs at load time): implemented mnemonics, features with a pending row.
-  const implemented = new Set<string>();
-  const pendingFeatures = new Set<FeatureName>();
-  for (const r of rows) {
-    if (!r.pending) implemented.add(r.mnemonic);
-    else if (r.feature !== undefined) pendingFeatures.add(r.feature);
+/**
+ * The instruction features of the table: those it implements completely
+ * (`complete`) and those it has an implemented row for (`some`). One pass over
+ * the rows' columns, without building the rows (this runs at load time).
+ */
+function tableFeatures(c: RowColumns): { complete: Set<FeatureName>; some: Set<FeatureName> } {
+  const complete = new Set<FeatureName>(), some = new Set<FeatureName>();
+  const implemented = new Set<string>(), pendingFeatures = new Set<FeatureName>();
+  for (let k = 0; k < c.id.length; k++) {
+    const feature = c.feature[k]!;
+    if (c.facts[k]! & FACT_PENDING) { if (feature !== null) pendingFeatures.add(feature); continue; }
+    implemented.add(c.mnemonic[k]!);
+    if (feature !== null) some.add(feature);
   }
   for (const name of FEATURE_NAMES) {
     const f = FEATURES[name];
     if ('incomplete' in f && f.incomplete) continue;
     if (pendingFeatures.has(name)) continue;
-    if (f.instructions.every((m) => implemented.has(m))) out.add(name);
+    if (f.instructions.every((m) => implemented.has(m))) complete.add(name);
   }
-  return out;
+  for (const name of complete) some.add(name);
+  return { complete, some };
 }
 
+const TABLE_FEATURES = tableFeatures(OPCODE_STORE.columns);
 /** The model's features: everything the table implements. */
-export const MODEL_FEATURES: ReadonlySet<FeatureName> = implementedFeatures();
+export const MODEL_FEATURES: ReadonlySet<FeatureName> = TABLE_FEATURES.complete;
 
 /** Every feature the table has an implemented row for (used to compare with a host CPU that has them all). */
-export const ALL_TABLE_FEATURES: ReadonlySet<FeatureName> = new Set([
-  ...MODEL_FEATURES, ...OPCODE_ROWS.filter((r) => r.feature !== undefined && !r.pending).map((r) => r.feature!),
-]);
+export const ALL_TABLE_FEATURES: ReadonlySet<FeatureName> = TABLE_FEATURES.some;
 
 /** A CPUID bit: leaf, register, bit number. */
 export type CpuidBit = readonly [number, CpuidRegister, number];

@@ -10,7 +10,8 @@ import {
 } from './insn.js';
 import { operandBytes } from './operands.js';
 import { Attr, type OpcodeRow, type OperandSpec } from './table.js';
-import { OPCODE_ROWS, ROW_UD, ROW_TOO_LONG, rowById } from './opcodes.js';
+import { OPCODE_STORE, ROW_UD, ROW_TOO_LONG } from './opcodes.js';
+import { columnsOf, FACT_LEGACY_ONLY, FACT_PLUS_R, type RowColumns } from './row-store.js';
 
 /** One opcode slot: either a single row, or 512 sub-slots by prefix × ModRM.reg × mod × rm. */
 export interface DecodeEntry {
@@ -66,24 +67,23 @@ function entryOf(list: readonly OpcodeRow[] | undefined, placed?: Set<OpcodeRow>
   return { single: undefined, slots, hasModrm };
 }
 
-const rowKey = (r: OpcodeRow) => r.map * 256 + r.opcode;
-
 /**
- * The rows of each opcode key (map * 256 + opcode) for 64-bit mode and for 32- and
- * 16-bit code (where the `mode=legacy` rows replace their opcode's other rows).
+ * The positions in the table of each opcode key's rows (key: map * 256 + opcode)
+ * for 64-bit mode and for 32- and 16-bit code (where the `mode=legacy` rows
+ * replace their opcode's other rows), from the rows' columns.
  */
-function rowsByKey(rows: readonly OpcodeRow[]): readonly [(OpcodeRow[] | undefined)[], (OpcodeRow[] | undefined)[]] {
+function rowsByKey(c: Pick<RowColumns, 'key' | 'facts'>): readonly [(number[] | undefined)[], (number[] | undefined)[]] {
   // Indexed loops: this runs at every start, cold (a for-of allocates per element in V8's bytecode interpreter).
-  const legacyKey = new Uint8Array(4 * 256);
-  for (let k = 0; k < rows.length; k++) if (rows[k]!.legacyOnly) legacyKey[rowKey(rows[k]!)] = 1;
-  const lists64 = new Array<OpcodeRow[] | undefined>(4 * 256).fill(undefined);
+  const n = c.key.length, legacyKey = new Uint8Array(4 * 256);
+  for (let k = 0; k < n; k++) if (c.facts[k]! & FACT_LEGACY_ONLY) legacyKey[c.key[k]!] = 1;
+  const lists64 = new Array<number[] | undefined>(4 * 256).fill(undefined);
   const listsLegacy = lists64.slice();
-  for (let k = 0; k < rows.length; k++) {
-    const r = rows[k]!, base = rowKey(r), end = r.plusR ? base + 8 : base + 1;
-    const in64 = !r.legacyOnly, inLegacy = r.legacyOnly || legacyKey[base] === 0;
+  for (let k = 0; k < n; k++) {
+    const facts = c.facts[k]!, base = c.key[k]!, end = facts & FACT_PLUS_R ? base + 8 : base + 1;
+    const in64 = (facts & FACT_LEGACY_ONLY) === 0, inLegacy = !in64 || legacyKey[base] === 0;
     for (let key = base; key < end; key++) {
-      if (in64) { const l = lists64[key]; if (l) l.push(r); else lists64[key] = [r]; }
-      if (inLegacy) { const l = listsLegacy[key]; if (l) l.push(r); else listsLegacy[key] = [r]; }
+      if (in64) { const l = lists64[key]; if (l) l.push(k); else lists64[key] = [k]; }
+      if (inLegacy) { const l = listsLegacy[key]; if (l) l.push(k); else listsLegacy[key] = [k]; }
     }
   }
   return [lists64, listsLegacy];
@@ -97,36 +97,42 @@ function rowsByKey(rows: readonly OpcodeRow[]): readonly [(OpcodeRow[] | undefin
  */
 export function buildDecodeTable(rows: readonly OpcodeRow[]): readonly [DecodeEntry[], DecodeEntry[]] {
   const placed = new Set<OpcodeRow>();
-  const [lists64, listsLegacy] = rowsByKey(rows);
-  const entries64 = lists64.map((list) => entryOf(list, placed));
-  const entriesLegacy = listsLegacy.map((list) => entryOf(list, placed));
+  const [lists64, listsLegacy] = rowsByKey(columnsOf(rows));
+  const entries64 = lists64.map((list) => entryOf(list?.map((k) => rows[k]!), placed));
+  const entriesLegacy = listsLegacy.map((list) => entryOf(list?.map((k) => rows[k]!), placed));
   // A row no encoding reaches is a table bug (a wrong p=/mod=/rm= selector or a shadowed row).
   for (const r of rows) if (!placed.has(r)) throw new Error(`opcode table: row ${r.id} is unreachable (every encoding of it decodes to another row)`);
   return [entries64, entriesLegacy];
 }
 
-// The entries of the table's opcodes, built on first use.
-const [LISTS64, LISTS_LEGACY] = rowsByKey(OPCODE_ROWS);
+// The entries of the table's opcodes, built on first use, with the rows they hold.
+const [LISTS64, LISTS_LEGACY] = rowsByKey(OPCODE_STORE.columns);
 const ENTRIES64: (DecodeEntry | undefined)[] = new Array<DecodeEntry | undefined>(4 * 256).fill(undefined);
 const ENTRIES_LEGACY: (DecodeEntry | undefined)[] = ENTRIES64.slice();
+const rowsAt = (list: number[] | undefined) => list?.map((k) => OPCODE_STORE.row(k));
 function entryAt(legacy: boolean, key: number): DecodeEntry {
-  return legacy ? (ENTRIES_LEGACY[key] = entryOf(LISTS_LEGACY[key])) : (ENTRIES64[key] = entryOf(LISTS64[key]));
+  return legacy ? (ENTRIES_LEGACY[key] = entryOf(rowsAt(LISTS_LEGACY[key]))) : (ENTRIES64[key] = entryOf(rowsAt(LISTS64[key])));
 }
 /** The decoder's entry for an opcode key (map * 256 + opcode byte), built on first use (for tests). */
 export function decodeEntry(legacy: boolean, key: number): DecodeEntry {
   return (legacy ? ENTRIES_LEGACY : ENTRIES64)[key] ?? entryAt(legacy, key);
 }
+/** The row `id` among those of opcode `key` (the decoder's special cases below). */
+function rowAtKey(key: number, id: string): OpcodeRow {
+  for (const list of [LISTS64[key], LISTS_LEGACY[key]]) for (const k of list ?? []) if (OPCODE_STORE.columns.id[k] === id) return OPCODE_STORE.row(k);
+  throw new Error(`opcode table: no row ${id} at opcode ${key.toString(16)}`);
+}
 // Opcode 90 is NOP only without REX.B and 66: 41 90 is XCHG r8d,eax (it zero-extends
 // both), 66 90 is XCHG ax,ax (SDM Vol. 2 XCHG/NOP). The table has no REX.B selector.
-const ROW_NOP_90 = rowById('Nop_90');
-const ROW_XCHG_RAX = rowById('Xchg_Zv_rAX');
+const ROW_NOP_90 = rowAtKey(0x90, 'Nop_90');
+const ROW_XCHG_RAX = rowAtKey(0x90, 'Xchg_Zv_rAX');
 // 32-bit code: 40+r is INC r16/r32 and 48+r DEC (SDM Vol. 2 INC/DEC, "N.E." in 64-bit
 // mode where they are REX). They are the register forms of FF /0 and FF /1.
-const ROW_INC_EV = rowById('Inc_Ev');
-const ROW_DEC_EV = rowById('Dec_Ev');
+const ROW_INC_EV = rowAtKey(0xff, 'Inc_Ev');
+const ROW_DEC_EV = rowAtKey(0xff, 'Dec_Ev');
 // EA / 9A: JMP / CALL ptr16:16 or ptr16:32 outside 64-bit mode (an offset of the operand size, then a selector).
-const ROW_JMP_PTR = rowById('Invalid_EA');
-const ROW_CALL_PTR = rowById('Invalid_9A');
+const ROW_JMP_PTR = rowAtKey(0xea, 'Invalid_EA');
+const ROW_CALL_PTR = rowAtKey(0x9a, 'Invalid_9A');
 /** ModRM16 (SDM Vol. 2 Table 2-1): base and index of rm 0..7 (BX=3, BP=5, SI=6, DI=7; -1 none). */
 const MODRM16_BASE = [3, 3, 5, 5, 6, 7, 5, 3];
 const MODRM16_INDEX = [6, 7, 6, 7, -1, -1, -1, -1];

@@ -128,7 +128,7 @@ export function x87Gen(o: X87GenOptions = {}): Gen {
 // Forms from the table: every implemented x87 row, its register forms with ST(1) and ST(3) (and
 // ST(0)), its memory form at (%rsi).
 
-import { OPCODE_ROWS } from '../../src/isa/opcodes.js';
+import { opcodeRows } from '../../src/isa/opcodes.js';
 import type { OpcodeRow } from '../../src/isa/table.js';
 import type { SuiteBuilder } from './diff.js';
 
@@ -161,7 +161,7 @@ function needOf(r: OpcodeRow, sti: number): number {
 }
 
 export function x87Rows(filter: (r: OpcodeRow) => boolean): OpcodeRow[] {
-  return OPCODE_ROWS.filter((r) => (r.executor.startsWith('x87') || r.executor === 'fcmov') && !r.pending && filter(r));
+  return opcodeRows().filter((r) => (r.executor.startsWith('x87') || r.executor === 'fcmov') && !r.pending && filter(r));
 }
 
 /** Adds the forms of the x87 rows `filter` selects. */
@@ -187,7 +187,7 @@ export function x87RowForms(s: SuiteBuilder, filter: (r: OpcodeRow) => boolean, 
 
 /** Forms of the MMX rows: register (MM2, MM5), memory (%rsi), the immediates given. */
 export function mmxRowForms(s: SuiteBuilder, random = 150): void {
-  for (const r of OPCODE_ROWS.filter((x) => ['mmxInt', 'mmxShiftImm', 'mmxMov', 'emms'].includes(x.executor))) {
+  for (const r of opcodeRows().filter((x) => ['mmxInt', 'mmxShiftImm', 'mmxMov', 'emms'].includes(x.executor))) {
     const op = r.map === 2 ? [0x0f, 0x38, r.opcode] : [0x0f, r.opcode];
     const imms = r.imms.length ? [0x01, 0x0f, 0x1b, 0x21, 0xe4] : [undefined];
     const g = (mem: boolean) => x87Gen({ random: Math.round(random / imms.length), mmx: true, sse: true, mem: mem ? 'm64' : 'none', unmasked: 0.05 });

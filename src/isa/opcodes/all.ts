@@ -1,8 +1,9 @@
 // The opcode table built from its source: every row of the row files, validated
 // and frozen. The bundles in dist/ load a snapshot of this same table instead
-// (scripts/build.mjs, ../table-snapshot.ts); tests and tools that run the
-// TypeScript build it here.
+// (scripts/build.mjs, ../table-snapshot.ts), as OPCODE_STORE only; tests and
+// tools that run the TypeScript build it here.
 import { row, buildTable, type OpcodeTable } from '../table.js';
+import { storeOfTable, type RowStore } from '../row-store.js';
 import { integerRows } from './integer.js';
 import { movementRows } from './movement.js';
 import { systemRows } from './system.js';
@@ -25,3 +26,4 @@ export function buildOpcodeTable(): OpcodeTable {
 }
 
 export const OPCODE_TABLE: OpcodeTable = buildOpcodeTable();
+export const OPCODE_STORE: RowStore = storeOfTable(OPCODE_TABLE);
