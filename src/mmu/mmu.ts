@@ -88,7 +88,7 @@ export class Mmu extends Translation {
 
   read8(lin: number): number {
     const vpn = Math.floor(lin / PAGE), s = slotOf(vpn);
-    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0) return this.bytes[s]![this.frame[s]! + (lin - vpn * PAGE)]!;
+    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbRead) !== 0) return this.views[s]!.getUint8(this.frame[s]! + (lin - vpn * PAGE));
     return this.readData(lin, 1);
   }
   read16(lin: number): number {
@@ -126,7 +126,7 @@ export class Mmu extends Translation {
 
   write8(lin: number, v: number): void {
     const vpn = Math.floor(lin / PAGE), s = slotOf(vpn);
-    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0) { this.bytes[s]![this.frame[s]! + (lin - vpn * PAGE)] = v; return; }
+    if (this.tag[s] === vpn && (this.perm[s]! & this.tlbWrite) !== 0) { this.views[s]!.setUint8(this.frame[s]! + (lin - vpn * PAGE), v); return; }
     this.writeData(lin, 1, v, 0);
   }
   write16(lin: number, v: number): void {

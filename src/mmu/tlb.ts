@@ -65,7 +65,6 @@ export class TlbCache extends PhysicalAccess {
   protected readonly key = new Float64Array(TLB_SIZE).fill(NaN);
   protected readonly owner = new Uint16Array(TLB_SIZE);
   // The frame: its slot's memory and the byte offset in it (a slot is at most 2 GiB), and its physical address.
-  protected readonly bytes: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE).fill(new Uint8Array(0));
   protected readonly views: DataView[] = new Array<DataView>(TLB_SIZE).fill(new DataView(new ArrayBuffer(0)));
   protected readonly frame = new Int32Array(TLB_SIZE);
   protected readonly phys = new Float64Array(TLB_SIZE).fill(-1);
@@ -216,7 +215,7 @@ export class TlbCache extends PhysicalAccess {
     this.owner[s] = this.pcid;
     this.phys[s] = w.physPage;
     if (slot !== undefined) {
-      this.bytes[s] = slot.bytes; this.views[s] = slot.view;
+      this.views[s] = slot.view;
       this.frame[s] = w.physPage - slot.base;
       this.perm[s] = grant;
     } else this.perm[s] = 0; // holes and MMIO always take the slow path

@@ -76,54 +76,60 @@ const lanes = (op: keyof typeof DWORD_LANES): VecFn =>
 const mix = (op: keyof typeof DWORD_MIXES): VecFn =>
   buildFunction(op, ['x', 'd', 's', 'imm'], `const v = x.i32, n = imm & 0xff; ${dwordMixSource(DWORD_MIXES[op]!, 'v', 'd', 's')}`);
 
-/** The shifts by an imm8 (vecShiftImm); by a count in an XMM register they run the same kernels (byCount). */
-const psllwi = mix('psllwi'), psrlwi = mix('psrlwi'), psrawi = mix('psrawi'), psllqi = mix('psllqi'), psrlqi = mix('psrlqi');
-const pslldi = dwordShiftImm(0), psrldi = dwordShiftImm(1), psradi = dwordShiftImm(2);
-
-/** Every vecInt/vecShiftImm operation's kernel (the type makes a missing one a compile error). */
-const KERNELS: { readonly [K in VecOp]: VecFn } = {
-  pand: lanes('pand'), pandn: lanes('pandn'), por: lanes('por'), pxor: lanes('pxor'),
-  paddb: bytes(false, (a, b) => a + b), paddw: words(false, (a, b) => a + b), paddd: lanes('paddd'), paddq: qwordAdd(false),
-  psubb: bytes(false, (a, b) => a - b), psubw: words(false, (a, b) => a - b), psubd: lanes('psubd'), psubq: qwordAdd(true),
-  paddsb: bytes(true, (a, b) => sat(a + b, -128, 127)), paddsw: words(true, (a, b) => sat(a + b, -32768, 32767)),
-  paddusb: bytes(false, (a, b) => sat(a + b, 0, 255)), paddusw: words(false, (a, b) => sat(a + b, 0, 65535)),
-  psubsb: bytes(true, (a, b) => sat(a - b, -128, 127)), psubsw: words(true, (a, b) => sat(a - b, -32768, 32767)),
-  psubusb: bytes(false, (a, b) => sat(a - b, 0, 255)), psubusw: words(false, (a, b) => sat(a - b, 0, 65535)),
-  pmullw: words(false, (a, b) => a * b), pmulhw: words(true, (a, b) => (a * b) >> 16), pmulhuw: words(false, (a, b) => (a * b) >>> 16),
-  pmuludq, pmaddwd, psadbw,
-  pavgb: bytes(false, (a, b) => (a + b + 1) >> 1), pavgw: words(false, (a, b) => (a + b + 1) >> 1),
-  pminub: bytes(false, Math.min), pmaxub: bytes(false, Math.max), pminsw: words(true, Math.min), pmaxsw: words(true, Math.max),
-  pcmpeqb: bytes(false, (a, b) => (a === b ? 0xff : 0)), pcmpeqw: words(false, (a, b) => (a === b ? 0xffff : 0)),
-  pcmpeqd: lanes('pcmpeqd'),
-  pcmpgtb: bytes(true, (a, b) => (a > b ? -1 : 0)), pcmpgtw: words(true, (a, b) => (a > b ? -1 : 0)), pcmpgtd: lanes('pcmpgtd'),
-  punpcklbw: mix('punpcklbw'), punpcklwd: mix('punpcklwd'), punpckldq: mix('punpckldq'), punpcklqdq: mix('punpcklqdq'),
-  punpckhbw: mix('punpckhbw'), punpckhwd: mix('punpckhwd'), punpckhdq: mix('punpckhdq'), punpckhqdq: mix('punpckhqdq'),
-  packsswb: mix('packsswb'), packssdw: mix('packssdw'), packuswb: mix('packuswb'),
-  pshufd, pshufhw: pshufw(true), pshuflw: pshufw(false), shufps, shufpd,
-  psllw: byCount(psllwi), pslld: byCount(pslldi), psllq: byCount(psllqi), psrlw: byCount(psrlwi), psrld: byCount(psrldi), psrlq: byCount(psrlqi),
-  psraw: byCount(psrawi), psrad: byCount(psradi),
-  psllwi, pslldi, psllqi, psrlwi, psrldi, psrlqi, psrawi, psradi, pslldqi: shiftBytes(true), psrldqi: shiftBytes(false),
-  pshufb: s4.pshufb, phaddw: s4.hWords(false, false), phaddd: s4.hDwords(false), phaddsw: s4.hWords(false, true),
-  pmaddubsw: s4.pmaddubsw, phsubw: s4.hWords(true, false), phsubd: s4.hDwords(true), phsubsw: s4.hWords(true, true),
-  psignb: s4.psign(1), psignw: s4.psign(2), psignd: s4.psign(4), pmulhrsw: s4.pmulhrsw,
-  pabsb: s4.pabs(1), pabsw: s4.pabs(2), pabsd: s4.pabs(4), palignr: s4.palignr,
-  pblendvb: s4.blendv(1), blendvps: s4.blendv(4), blendvpd: s4.blendv(8),
-  blendps: s4.blendImm(4), blendpd: s4.blendImm(8), pblendw: s4.blendImm(2),
-  pmovsxbw: s4.pmovx(1, 2, true), pmovsxbd: s4.pmovx(1, 4, true), pmovsxbq: s4.pmovx(1, 8, true),
-  pmovsxwd: s4.pmovx(2, 4, true), pmovsxwq: s4.pmovx(2, 8, true), pmovsxdq: s4.pmovx(4, 8, true),
-  pmovzxbw: s4.pmovx(1, 2, false), pmovzxbd: s4.pmovx(1, 4, false), pmovzxbq: s4.pmovx(1, 8, false),
-  pmovzxwd: s4.pmovx(2, 4, false), pmovzxwq: s4.pmovx(2, 8, false), pmovzxdq: s4.pmovx(4, 8, false),
-  pmuldq: s4.pmuldq, pmulld: lanes('pmulld'), pcmpeqq: s4.pcmpq(false), pcmpgtq: s4.pcmpq(true), packusdw: mix('packusdw'),
-  pminsb: bytes(true, Math.min), pminsd: lanes('pminsd'), pminuw: words(false, Math.min), pminud: s4.udwords(Math.min),
-  pmaxsb: bytes(true, Math.max), pmaxsd: lanes('pmaxsd'), pmaxuw: words(false, Math.max), pmaxud: s4.udwords(Math.max),
-  phminposuw: s4.phminposuw, mpsadbw: s4.mpsadbw,
-  movsldup: dupDwords(false), movshdup: dupDwords(true), movddup,
-};
+/**
+ * Every vecInt/vecShiftImm operation's kernel (the type makes a missing one a compile error), built
+ * at the first bind of one: many are compiled from source, and a guest without SSE integer code
+ * does not pay for them at start.
+ */
+function buildKernels(): { readonly [K in VecOp]: VecFn } {
+  // The shifts by an imm8 (vecShiftImm); by a count in an XMM register they run the same kernels (byCount).
+  const psllwi = mix('psllwi'), psrlwi = mix('psrlwi'), psrawi = mix('psrawi'), psllqi = mix('psllqi'), psrlqi = mix('psrlqi');
+  const pslldi = dwordShiftImm(0), psrldi = dwordShiftImm(1), psradi = dwordShiftImm(2);
+  return {
+    pand: lanes('pand'), pandn: lanes('pandn'), por: lanes('por'), pxor: lanes('pxor'),
+    paddb: bytes(false, (a, b) => a + b), paddw: words(false, (a, b) => a + b), paddd: lanes('paddd'), paddq: qwordAdd(false),
+    psubb: bytes(false, (a, b) => a - b), psubw: words(false, (a, b) => a - b), psubd: lanes('psubd'), psubq: qwordAdd(true),
+    paddsb: bytes(true, (a, b) => sat(a + b, -128, 127)), paddsw: words(true, (a, b) => sat(a + b, -32768, 32767)),
+    paddusb: bytes(false, (a, b) => sat(a + b, 0, 255)), paddusw: words(false, (a, b) => sat(a + b, 0, 65535)),
+    psubsb: bytes(true, (a, b) => sat(a - b, -128, 127)), psubsw: words(true, (a, b) => sat(a - b, -32768, 32767)),
+    psubusb: bytes(false, (a, b) => sat(a - b, 0, 255)), psubusw: words(false, (a, b) => sat(a - b, 0, 65535)),
+    pmullw: words(false, (a, b) => a * b), pmulhw: words(true, (a, b) => (a * b) >> 16), pmulhuw: words(false, (a, b) => (a * b) >>> 16),
+    pmuludq, pmaddwd, psadbw,
+    pavgb: bytes(false, (a, b) => (a + b + 1) >> 1), pavgw: words(false, (a, b) => (a + b + 1) >> 1),
+    pminub: bytes(false, Math.min), pmaxub: bytes(false, Math.max), pminsw: words(true, Math.min), pmaxsw: words(true, Math.max),
+    pcmpeqb: bytes(false, (a, b) => (a === b ? 0xff : 0)), pcmpeqw: words(false, (a, b) => (a === b ? 0xffff : 0)),
+    pcmpeqd: lanes('pcmpeqd'),
+    pcmpgtb: bytes(true, (a, b) => (a > b ? -1 : 0)), pcmpgtw: words(true, (a, b) => (a > b ? -1 : 0)), pcmpgtd: lanes('pcmpgtd'),
+    punpcklbw: mix('punpcklbw'), punpcklwd: mix('punpcklwd'), punpckldq: mix('punpckldq'), punpcklqdq: mix('punpcklqdq'),
+    punpckhbw: mix('punpckhbw'), punpckhwd: mix('punpckhwd'), punpckhdq: mix('punpckhdq'), punpckhqdq: mix('punpckhqdq'),
+    packsswb: mix('packsswb'), packssdw: mix('packssdw'), packuswb: mix('packuswb'),
+    pshufd, pshufhw: pshufw(true), pshuflw: pshufw(false), shufps, shufpd,
+    psllw: byCount(psllwi), pslld: byCount(pslldi), psllq: byCount(psllqi), psrlw: byCount(psrlwi), psrld: byCount(psrldi), psrlq: byCount(psrlqi),
+    psraw: byCount(psrawi), psrad: byCount(psradi),
+    psllwi, pslldi, psllqi, psrlwi, psrldi, psrlqi, psrawi, psradi, pslldqi: shiftBytes(true), psrldqi: shiftBytes(false),
+    pshufb: s4.pshufb, phaddw: s4.hWords(false, false), phaddd: s4.hDwords(false), phaddsw: s4.hWords(false, true),
+    pmaddubsw: s4.pmaddubsw, phsubw: s4.hWords(true, false), phsubd: s4.hDwords(true), phsubsw: s4.hWords(true, true),
+    psignb: s4.psign(1), psignw: s4.psign(2), psignd: s4.psign(4), pmulhrsw: s4.pmulhrsw,
+    pabsb: s4.pabs(1), pabsw: s4.pabs(2), pabsd: s4.pabs(4), palignr: s4.palignr,
+    pblendvb: s4.blendv(1), blendvps: s4.blendv(4), blendvpd: s4.blendv(8),
+    blendps: s4.blendImm(4), blendpd: s4.blendImm(8), pblendw: s4.blendImm(2),
+    pmovsxbw: s4.pmovx(1, 2, true), pmovsxbd: s4.pmovx(1, 4, true), pmovsxbq: s4.pmovx(1, 8, true),
+    pmovsxwd: s4.pmovx(2, 4, true), pmovsxwq: s4.pmovx(2, 8, true), pmovsxdq: s4.pmovx(4, 8, true),
+    pmovzxbw: s4.pmovx(1, 2, false), pmovzxbd: s4.pmovx(1, 4, false), pmovzxbq: s4.pmovx(1, 8, false),
+    pmovzxwd: s4.pmovx(2, 4, false), pmovzxwq: s4.pmovx(2, 8, false), pmovzxdq: s4.pmovx(4, 8, false),
+    pmuldq: s4.pmuldq, pmulld: lanes('pmulld'), pcmpeqq: s4.pcmpq(false), pcmpgtq: s4.pcmpq(true), packusdw: mix('packusdw'),
+    pminsb: bytes(true, Math.min), pminsd: lanes('pminsd'), pminuw: words(false, Math.min), pminud: s4.udwords(Math.min),
+    pmaxsb: bytes(true, Math.max), pmaxsd: lanes('pmaxsd'), pmaxuw: words(false, Math.max), pmaxud: s4.udwords(Math.max),
+    phminposuw: s4.phminposuw, mpsadbw: s4.mpsadbw,
+    movsldup: dupDwords(false), movshdup: dupDwords(true), movddup,
+  };
+}
+let kernels: ReturnType<typeof buildKernels> | undefined;
 
 export function kernel(param: number): VecFn {
   const name = VEC_OPS[param];
   if (name === undefined) throw new Error(`vecInt: no operation ${param}`);
-  return KERNELS[name];
+  return (kernels ??= buildKernels())[name];
 }
 
 /** V = op(V, W[, imm8]). */
