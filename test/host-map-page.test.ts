@@ -40,6 +40,18 @@ describe.skipIf(!hostGuestsAvailable.ok)('vm.mapPage (virt_pg_map), GUEST_KEEP',
     });
   }
 
+  it('the page-table frames it allocates are zeroed, whatever the memory held (the loader skips zeroing only while RAM is new)', () => {
+    const vm = loadHostGuest('map-page');
+    vm.vcpu.run();
+    putValue(vm);
+    // The next frames the loader's allocator hands out, filled with ones (present, large-page bits and all).
+    const next = (vm as unknown as { pageTables: { frames: { used: number } } }).pageTables.frames.used;
+    vm.machine.writePhysical(next, new Uint8Array(0x10000).fill(0xff));
+    vm.mapPage(WINDOW, GPA);
+    expect(vm.vcpu.translate(WINDOW).physical).toBe(Number(GPA));
+    expect(vm.vcpu.run()).toMatchObject({ reason: 'ucall', cmd: 'DONE' });
+  });
+
   it('without the mapping the read faults; a second mapping of the page or a bad address throws', () => {
     const vm = loadHostGuest('map-page');
     vm.vcpu.run();

@@ -77,7 +77,8 @@ export function buildEnvironment(image: GuestImage, ramSize: number, cpu: Cpu, o
   if (needed + ENV_ALLOC_START + 0x100000 > ramSize) {
     throw new ImageError(`segments need ${needed} bytes but RAM is ${ramSize} bytes (use --memory)`);
   }
-  const frames = new FrameAllocator(ENV_ALLOC_START, ramSize);
+  // A new VM's RAM: zero until the environment is built (frames the host maps later are zeroed).
+  const frames = new FrameAllocator(ENV_ALLOC_START, ramSize, true);
   const pt = new PageTableBuilder(mem, frames);
   const sup = { writable: true, user: false, executable: false };
 
@@ -141,5 +142,6 @@ export function buildEnvironment(image: GuestImage, ramSize: number, cpu: Cpu, o
   cpu.fpuControlWord = 0x37f;
   cpu.mxcsr = 0x1f80;
   cpu.syncPaging();
+  frames.markUsed();
   return pt;
 }

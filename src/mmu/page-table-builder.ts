@@ -11,15 +11,22 @@ export interface MapFlags {
 }
 
 export class FrameAllocator {
-  constructor(private next: number, private readonly end: number) {}
+  /**
+   * @param fresh memory from `next` up is still as new (zero): frames are not zeroed while it
+   *   stays so (clearing fresh memory costs a page fault per page never used otherwise, as
+   *   stacks' are); `markUsed` ends it.
+   */
+  constructor(private next: number, private readonly end: number, private fresh = false) {}
   /** Allocates `count` zeroed 4 KiB frames (contiguous) and returns the physical address. */
   alloc(mem: PhysicalMemory, count = 1, align = 4096): number {
     const a = Math.ceil(this.next / align) * align;
     if (a + count * 4096 > this.end) throw new RangeError('guest RAM exhausted while building the environment');
     this.next = a + count * 4096;
-    mem.fill(a, count * 4096);
+    if (!this.fresh) mem.fill(a, count * 4096);
     return a;
   }
+  /** Memory above the frames allocated so far may have been written (the guest runs): zero frames from now on. */
+  markUsed(): void { this.fresh = false; }
   get used(): number { return this.next; }
 }
 
