@@ -63,7 +63,10 @@ const cjsWrapper = { banner: { js: '(function (exports, require, module, __filen
 await build({ ...loaded, ...cjsWrapper, plugins: [tableFromSnapshot(true)], format: 'cjs', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs' });
 const cliHash = createHash('sha256').update(readFileSync(join(root, 'dist/cli.cjs'))).digest('hex').slice(0, 16);
 for (const f of readdirSync(join(root, 'dist'))) if (f.endsWith('.v8cache')) rmSync(join(root, 'dist', f), { force: true });
-await build({ ...common, format: 'cjs', entryPoints: ['src/cli/start.ts'], outfile: 'dist/start.cjs', define: { CLI_CODE_CACHE: JSON.stringify(`cli.${cliHash}.v8cache`) } });
+await build({
+  ...common, format: 'cjs', entryPoints: ['src/cli/start.ts'], outfile: 'dist/start.cjs',
+  define: { CLI_CODE_CACHE: JSON.stringify(`cli.${cliHash}.v8cache`), CLI_FUNCTION_CACHE: JSON.stringify(`cli.${cliHash}.fn.v8cache`) },
+});
 await build({ ...loaded, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
 // ringzero/vitest: vitest is the user's (a peer), never bundled; the library is dist/index.js itself
 // (one Vm class for both entries), the rest of what it needs is bundled.

@@ -9,7 +9,11 @@
 // defines it and deletes older caches), and V8 itself rejects a cache made by
 // another V8 version or with other flags (then it is written anew). Writing is
 // best-effort (a read-only install runs without one) and atomic (a rename), so
-// runs in parallel never read half a file. This starter and the bin script are
+// runs in parallel never read half a file. The functions the bundle builds from
+// generated source (cpu/generated.ts: new Function, which no code cache of the
+// bundle holds) get a cache of their own: their sources, compiled as one script
+// with its V8 code cache, handed to the bundle before its modules initialise;
+// a run that compiles new ones rewrites it with them added. This starter and the bin script are
 // CommonJS (scripts/build.mjs bundles this file with format 'cjs'): an ES module
 // entry point costs Node's ESM loader, ~15 ms of a ~180 ms start.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,29 +21,71 @@ import { Script } from 'node:vm';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-/** The cache file's name (scripts/build.mjs defines it from the bundle's hash). */
+/** The cache files' names (scripts/build.mjs defines them from the bundle's hash). */
 declare const CLI_CODE_CACHE: string;
+declare const CLI_FUNCTION_CACHE: string;
+
+/** What start.ts uses of the bundle (src/cli/main.ts exports it). */
+interface Cli {
+  main(argv: string[]): number;
+  generatedSources(): readonly string[];
+  factoryParts(key: string): [names: string, body: string];
+}
+/** Where cpu/generated.ts looks for factories compiled ahead (set before the bundle's modules initialise, which build some). */
+const FACTORIES = Symbol.for('ringzero.generated-factories');
 
 const bundle = join(__dirname, 'cli.cjs');
 const cacheFile = join(__dirname, CLI_CODE_CACHE);
+const functionCacheFile = join(__dirname, CLI_FUNCTION_CACHE);
+
+/** Writes `data` to `file` atomically (a rename: runs in parallel never read half a file); best-effort. */
+function writeCache(file: string, data: Uint8Array[]): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, Buffer.concat(data));
+    renameSync(tmp, file);
+  } catch {
+    try { rmSync(tmp, { force: true }); } catch { /* nothing to clean */ }
+  }
+}
+
+// The functions built from generated source (cpu/generated.ts) that earlier runs compiled: their source
+// and its V8 code cache in one file (a 4-byte length, the source, the cache), the source an array of
+// keys and factories. A rejected or stale cache only costs the compile it would have saved.
+let known: Map<string, unknown> | undefined;
+let knownRejected = false;
+try {
+  const file = readFileSync(functionCacheFile), n = file.readUInt32LE(0);
+  const factories = new Script(file.toString('utf8', 4, 4 + n), { filename: functionCacheFile, cachedData: file.subarray(4 + n) });
+  knownRejected = factories.cachedDataRejected === true;
+  const list = factories.runInThisContext() as unknown[];
+  known = new Map();
+  for (let k = 0; k + 1 < list.length; k += 2) known.set(list[k] as string, list[k + 1]);
+  (globalThis as Record<symbol, unknown>)[FACTORIES] = known;
+} catch { /* none yet, or unreadable: compile as usual */ }
 
 let cachedData: Buffer | undefined;
 try { cachedData = readFileSync(cacheFile); } catch { /* none yet */ }
 // The bundle is the module's body in Node's CommonJS wrapper, in ASCII (scripts/build.mjs).
 const script = new Script(readFileSync(bundle, 'latin1'), { filename: bundle, cachedData });
-const mod = { exports: {} as { main?: (argv: string[]) => number } };
+const mod = { exports: {} as Cli };
 script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, __dirname);
+const cli = mod.exports;
 
 const argv = process.argv.slice(2);
-const status = mod.exports.main!(argv);
+const status = cli.main(argv);
 process.exitCode = status;
-// A cache after a run (not --help or a usage error, which compile little of the bundle).
-if ((cachedData === undefined || script.cachedDataRejected) && argv.includes('run') && status !== 2) {
-  const tmp = `${cacheFile}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, script.createCachedData());
-    renameSync(tmp, cacheFile);
-  } catch {
-    try { rmSync(tmp, { force: true }); } catch { /* nothing to clean */ }
+// Caches after a run (not --help or a usage error, which compile little of the bundle).
+if (argv.includes('run') && status !== 2) {
+  if (cachedData === undefined || script.cachedDataRejected) writeCache(cacheFile, [script.createCachedData()]);
+  const added = cli.generatedSources();
+  if (added.length > 0 || knownRejected) {
+    const keys = [...new Set([...(known?.keys() ?? []), ...added])];
+    // Parenthesised: V8 compiles the factories and the functions in them at once, so a code cache made
+    // right after compiling holds them all.
+    const source = `[${keys.map((key) => { const [names, body] = cli.factoryParts(key); return `${JSON.stringify(key)}, (function (${names}) {${body}})`; }).join(',\n')}]`;
+    const text = Buffer.from(source, 'utf8'), length = Buffer.alloc(4);
+    length.writeUInt32LE(text.length);
+    writeCache(functionCacheFile, [length, text, new Script(source, { filename: functionCacheFile }).createCachedData()]);
   }
 }

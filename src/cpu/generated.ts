@@ -2,14 +2,51 @@
 // one definition is source (flags-source.ts, exec/alu-source.ts), so that the
 // interpreter runs them as ordinary functions and the compiled tier inlines
 // the same text into its regions.
+//
+// Compiling them is part of every start (~100 functions for a short guest,
+// 5-10 ms on the development machine). A host that keeps V8 code caches (the
+// command line, cli/start.ts) hands back the factories of earlier runs and
+// saves the sources compiled here (generatedSources).
+
+/** A factory: called with the scope's values, returns the function. */
+export type Factory = (...scope: unknown[]) => unknown;
+
+/** The key of a factory: its scope's names and its source (the text of `function (names) { source }`). */
+export type FactoryKey = string;
+
+/**
+ * Factories compiled elsewhere (cli/start.ts: a cache of earlier runs), found under this symbol
+ * before these modules initialise (some build functions as they do): buildFunction takes them
+ * instead of compiling the same source.
+ */
+const ahead = (globalThis as Record<symbol, unknown>)[Symbol.for('ringzero.generated-factories')] as ReadonlyMap<FactoryKey, Factory> | undefined;
+const compiledHere: FactoryKey[] = [];
+
+/** The keys of the factories compiled in this process (not taken from useFactories), in order. */
+export function generatedSources(): readonly FactoryKey[] {
+  return compiledHere;
+}
+
+/** Splits a key into the factory's parameter names and its body. */
+export function factoryParts(key: FactoryKey): [names: string, body: string] {
+  const nl = key.indexOf('\n');
+  return [key.slice(0, nl), key.slice(nl + 1)];
+}
 
 /**
  * Compiles `function name(params) { body }`; `scope` holds the values the
- * body refers to by name (tables, helper functions).
+ * body refers to by name (tables, helper functions). The function is
+ * parenthesised, which V8 takes as a hint to compile it at once, with its
+ * factory: a code cache made right after compiling the factories then holds it.
  */
 export function buildFunction<F>(name: string, params: readonly string[], body: string, scope: Readonly<Record<string, unknown>> = {}): F {
   const names = Object.keys(scope);
-  const factory = new Function(...names, `"use strict";\nreturn function ${name}(${params.join(', ')}) {\n${body}\n};`);
+  const key = `${names.join(', ')}\n"use strict";\nreturn (function ${name}(${params.join(', ')}) {\n${body}\n});`;
+  let factory = ahead?.get(key);
+  if (factory === undefined) {
+    factory = new Function(...names, factoryParts(key)[1]) as Factory;
+    compiledHere.push(key);
+  }
   return factory(...names.map((n) => scope[n])) as F;
 }
 
