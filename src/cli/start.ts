@@ -29,7 +29,6 @@ declare const CLI_FUNCTION_CACHE: string;
 interface Cli {
   main(argv: string[]): number;
   generatedSources(): readonly string[];
-  factoryParts(key: string): [names: string, body: string];
 }
 /** Where cpu/generated.ts looks for factories compiled ahead (set before the bundle's modules initialise, which build some). */
 const FACTORIES = Symbol.for('ringzero.generated-factories');
@@ -51,7 +50,8 @@ function writeCache(file: string, data: Uint8Array[]): void {
 
 // The functions built from generated source (cpu/generated.ts) that earlier runs compiled: their source
 // and its V8 code cache in one file (a 4-byte length, the source, the cache), the source an array of
-// keys and factories. A rejected or stale cache only costs the compile it would have saved.
+// the factories, each found by its own text (its key). A rejected or stale cache only costs the
+// compile it would have saved.
 let known: Map<string, unknown> | undefined;
 let knownRejected = false;
 try {
@@ -60,7 +60,7 @@ try {
   knownRejected = factories.cachedDataRejected === true;
   const list = factories.runInThisContext() as unknown[];
   known = new Map();
-  for (let k = 0; k + 1 < list.length; k += 2) known.set(list[k] as string, list[k + 1]);
+  for (let k = 0; k < list.length; k++) known.set(String(list[k]), list[k]);
   (globalThis as Record<symbol, unknown>)[FACTORIES] = known;
 } catch { /* none yet, or unreadable: compile as usual */ }
 
@@ -83,7 +83,7 @@ if (argv.includes('run') && status !== 2) {
     const keys = [...new Set([...(known?.keys() ?? []), ...added])];
     // Parenthesised: V8 compiles the factories and the functions in them at once, so a code cache made
     // right after compiling holds them all.
-    const source = `[${keys.map((key) => { const [names, body] = cli.factoryParts(key); return `${JSON.stringify(key)}, (function (${names}) {${body}})`; }).join(',\n')}]`;
+    const source = `[${keys.map((key) => `(${key})`).join(',\n')}]`;
     const text = Buffer.from(source, 'utf8'), length = Buffer.alloc(4);
     length.writeUInt32LE(text.length);
     writeCache(functionCacheFile, [length, text, new Script(source, { filename: functionCacheFile }).createCachedData()]);

@@ -11,7 +11,10 @@
 /** A factory: called with the scope's values, returns the function. */
 export type Factory = (...scope: unknown[]) => unknown;
 
-/** The key of a factory: its scope's names and its source (the text of `function (names) { source }`). */
+/**
+ * The key of a factory: its source, `function (names) { body }`, which is also what
+ * toString() gives of the factory compiled from it in a script (cli/start.ts).
+ */
 export type FactoryKey = string;
 
 /**
@@ -22,15 +25,9 @@ export type FactoryKey = string;
 const ahead = (globalThis as Record<symbol, unknown>)[Symbol.for('ringzero.generated-factories')] as ReadonlyMap<FactoryKey, Factory> | undefined;
 const compiledHere: FactoryKey[] = [];
 
-/** The keys of the factories compiled in this process (not taken from useFactories), in order. */
+/** The keys of the factories compiled in this process (not taken from a cache), in order. */
 export function generatedSources(): readonly FactoryKey[] {
   return compiledHere;
-}
-
-/** Splits a key into the factory's parameter names and its body. */
-export function factoryParts(key: FactoryKey): [names: string, body: string] {
-  const nl = key.indexOf('\n');
-  return [key.slice(0, nl), key.slice(nl + 1)];
 }
 
 /**
@@ -41,10 +38,11 @@ export function factoryParts(key: FactoryKey): [names: string, body: string] {
  */
 export function buildFunction<F>(name: string, params: readonly string[], body: string, scope: Readonly<Record<string, unknown>> = {}): F {
   const names = Object.keys(scope);
-  const key = `${names.join(', ')}\n"use strict";\nreturn (function ${name}(${params.join(', ')}) {\n${body}\n});`;
+  const source = `"use strict";\nreturn (function ${name}(${params.join(', ')}) {\n${body}\n});`;
+  const key = `function (${names.join(', ')}) {${source}}`;
   let factory = ahead?.get(key);
   if (factory === undefined) {
-    factory = new Function(...names, factoryParts(key)[1]) as Factory;
+    factory = new Function(...names, source) as Factory;
     compiledHere.push(key);
   }
   return factory(...names.map((n) => scope[n])) as F;
