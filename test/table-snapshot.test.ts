@@ -11,7 +11,7 @@ import { OPCODE_TABLE } from '../src/isa/opcodes/all.js';
 import { opcodeRows } from '../src/isa/opcodes.js';
 import { SnapshotStore, snapshotTable, tableFromSnapshot } from '../src/isa/table-snapshot.js';
 import { columnsOf } from '../src/isa/row-store.js';
-import { buildDecodeTable, decodeEntry } from '../src/isa/decoder.js';
+import { buildDecodeTable, decode, decodeEntry, MODE32, MODE64 } from '../src/isa/decoder.js';
 import type { OpcodeRow } from '../src/isa/table.js';
 
 const roundTrip = () => tableFromSnapshot(JSON.parse(JSON.stringify(snapshotTable(OPCODE_TABLE))));
@@ -63,6 +63,28 @@ describe('the opcode table snapshot', () => {
     expect(dist.opcodeRows().length).toBe(opcodeRows().length);
     const own = opcodeRows(), loaded = dist.opcodeRows();
     for (let i = 0; i < own.length; i++) expect(loaded[i], own[i]!.id).toStrictEqual(own[i]);
+  });
+});
+
+describe('the decoder of the bundles, whose snapshot carries its lists of rows by opcode (scripts/build.mjs)', () => {
+  it.skipIf(!existsSync('dist/index.js'))('decodes every opcode of every map to the rows the sources decode it to, in 64- and 32-bit code', async () => {
+    const dist = await import(pathToFileURL(resolve('dist/index.js')).href) as { decode: typeof decode };
+    const MAPS = [[], [0x0f], [0x0f, 0x38], [0x0f, 0x3a]];
+    let compared = 0;
+    for (const mode of [MODE64, MODE32]) {
+      for (const map of MAPS) {
+        for (let op = 0; op < 256; op++) {
+          // Register and memory forms, with and without a mandatory prefix.
+          for (const [prefix, modrm] of [[[], 0xc1], [[], 0x01], [[0x66], 0xc1], [[0xf3], 0x41]] as const) {
+            const bytes = Uint8Array.from([...prefix, ...map, op, modrm, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            const own = decode(bytes, 0, bytes.length, mode), theirs = dist.decode(bytes, 0, bytes.length, mode);
+            expect(theirs?.row.id, `${mode === MODE64 ? '64' : '32'}-bit ${Array.from(bytes.subarray(0, 6), (b) => b.toString(16)).join(' ')}`).toBe(own?.row.id);
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBe(2 * 4 * 256 * 4);
   });
 });
 

@@ -11,7 +11,7 @@ import {
 import { operandBytes } from './operands.js';
 import { Attr, type OpcodeRow, type OperandSpec } from './table.js';
 import { OPCODE_STORE, ROW_UD, ROW_TOO_LONG } from './opcodes.js';
-import { columnsOf, FACT_LEGACY_ONLY, FACT_PLUS_R, type RowColumns } from './row-store.js';
+import { columnsOf, FACT_LEGACY_ONLY, FACT_PLUS_R, type KeyLists, type RowColumns } from './row-store.js';
 
 /** One opcode slot: either a single row, or 512 sub-slots by prefix × ModRM.reg × mod × rm. */
 export interface DecodeEntry {
@@ -72,7 +72,7 @@ function entryOf(list: readonly OpcodeRow[] | undefined, placed?: Set<OpcodeRow>
  * for 64-bit mode and for 32- and 16-bit code (where the `mode=legacy` rows
  * replace their opcode's other rows), from the rows' columns.
  */
-function rowsByKey(c: Pick<RowColumns, 'key' | 'facts'>): readonly [(number[] | undefined)[], (number[] | undefined)[]] {
+export function rowsByKey(c: Pick<RowColumns, 'key' | 'facts'>): KeyLists {
   // Indexed loops: this runs at every start, cold (a for-of allocates per element in V8's bytecode interpreter).
   const n = c.key.length, legacyKey = new Uint8Array(4 * 256);
   for (let k = 0; k < n; k++) if (c.facts[k]! & FACT_LEGACY_ONLY) legacyKey[c.key[k]!] = 1;
@@ -105,11 +105,12 @@ export function buildDecodeTable(rows: readonly OpcodeRow[]): readonly [DecodeEn
   return [entries64, entriesLegacy];
 }
 
-// The entries of the table's opcodes, built on first use, with the rows they hold.
-const [LISTS64, LISTS_LEGACY] = rowsByKey(OPCODE_STORE.columns);
+// The entries of the table's opcodes, built on first use, with the rows they hold (listed
+// at build time in the bundles' snapshot, scripts/build.mjs).
+const [LISTS64, LISTS_LEGACY] = OPCODE_STORE.keyLists ?? rowsByKey(OPCODE_STORE.columns);
 const ENTRIES64: (DecodeEntry | undefined)[] = new Array<DecodeEntry | undefined>(4 * 256).fill(undefined);
 const ENTRIES_LEGACY: (DecodeEntry | undefined)[] = ENTRIES64.slice();
-const rowsAt = (list: number[] | undefined) => list?.map((k) => OPCODE_STORE.row(k));
+const rowsAt = (list: number[] | null | undefined) => list?.map((k) => OPCODE_STORE.row(k));
 function entryAt(legacy: boolean, key: number): DecodeEntry {
   return legacy ? (ENTRIES_LEGACY[key] = entryOf(rowsAt(LISTS_LEGACY[key]))) : (ENTRIES64[key] = entryOf(rowsAt(LISTS64[key])));
 }

@@ -22,12 +22,20 @@ export interface RowColumns {
   readonly feature: readonly (FeatureName | null)[];
 }
 
+/**
+ * The positions of each opcode key's rows (key: map * 256 + opcode), for 64-bit mode and for 32-
+ * and 16-bit code; null or absent: none (the decoder's rowsByKey makes them).
+ */
+export type KeyLists = readonly [(number[] | null | undefined)[], (number[] | null | undefined)[]];
+
 export interface RowStore {
   /** The table's rows (ROW_UD and ROW_TOO_LONG not counted). */
   readonly count: number;
   /** Row `k` (0 ≤ k < count); the same object at every call. */
   row(k: number): OpcodeRow;
   readonly columns: RowColumns;
+  /** The decoder's lists of rows by opcode, when the store carries them made already (the snapshot does). */
+  readonly keyLists?: KeyLists;
   readonly ud: OpcodeRow;
   readonly tooLong: OpcodeRow;
 }

@@ -10,7 +10,7 @@
 import type { AttSyntax, ExceptionClass, DecodePrefix, OpcodeRow, OpcodeTable, OperandSpec } from './table.js';
 import type { ExecutorName } from './executors.js';
 import type { FeatureName } from './features.js';
-import { allRows, columnsOf, type RowColumns, type RowStore } from './row-store.js';
+import { allRows, columnsOf, type KeyLists, type RowColumns, type RowStore } from './row-store.js';
 
 /**
  * The rest of a row, which many rows share (the undefined-slot rows differ only
@@ -43,6 +43,8 @@ export interface TableSnapshot {
   readonly columns: RowColumns;
   /** The ids of ROW_UD and ROW_TOO_LONG. */
   readonly endIds: [ud: string, tooLong: string];
+  /** The decoder's lists of rows by opcode (scripts/build.mjs adds them: the decoder makes them). */
+  readonly keyLists?: KeyLists;
 }
 
 /** A list of distinct values (equal as JSON) and the index of each. */
@@ -96,6 +98,7 @@ export class SnapshotStore implements RowStore {
   readonly ud: OpcodeRow;
   readonly tooLong: OpcodeRow;
   readonly columns: RowColumns;
+  readonly keyLists: KeyLists | undefined;
   private readonly built: (OpcodeRow | undefined)[];
   /** Per shape, parsed with its first row: the shape and its operand list, and the immediates among them. */
   private readonly parsed: ([shape: Shape, operands: readonly OperandSpec[], imms: readonly OperandSpec[]] | undefined)[];
@@ -103,6 +106,7 @@ export class SnapshotStore implements RowStore {
   constructor(private readonly s: TableSnapshot) {
     this.count = s.where.length - 2;
     this.columns = s.columns;
+    this.keyLists = s.keyLists;
     this.built = new Array<OpcodeRow | undefined>(s.where.length).fill(undefined);
     this.parsed = new Array<[Shape, readonly OperandSpec[], readonly OperandSpec[]] | undefined>(s.shapes.length).fill(undefined);
     this.ud = this.row(this.count);
