@@ -67,7 +67,7 @@ export class TlbCache extends PhysicalAccess {
   // The frame: its slot's memory and the byte offset in it (a slot is at most 2 GiB), and its physical address.
   protected readonly views: DataView[] = new Array<DataView>(TLB_SIZE).fill(new DataView(new ArrayBuffer(0)));
   protected readonly frame = new Int32Array(TLB_SIZE);
-  protected readonly phys = new Float64Array(TLB_SIZE).fill(-1);
+  protected readonly phys = new Float64Array(TLB_SIZE); // read only where the tag matches (or compared by revokeWrite, where an empty entry is harmless)
   protected readonly perm = new Uint8Array(TLB_SIZE);
   private readonly globalEntry = new Uint8Array(TLB_SIZE);
   /** 4 KiB pages of the entry's leaf (1, SPAN_2M, SPAN_1G): INVLPG of a large page drops all its slices. */
