@@ -12,10 +12,10 @@
 // runs in parallel never read half a file. The functions the bundle builds from
 // generated source (cpu/generated.ts: new Function, which no code cache of the
 // bundle holds) get a cache of their own: their sources, compiled as one script
-// with its V8 code cache, handed to the bundle before its modules initialise;
-// a run that compiles new ones rewrites it with them added. This starter and the bin script are
-// CommonJS (scripts/build.mjs bundles this file with format 'cjs'): an ES module
-// entry point costs Node's ESM loader, ~15 ms of a ~180 ms start.
+// with its V8 code cache, handed to the bundle before its modules initialise; a
+// run that compiles new ones rewrites it with them added. This starter and the
+// bin script are CommonJS (scripts/build.mjs bundles this file with format
+// 'cjs'): an ES module entry point costs Node's ESM loader, ~15 ms a start.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Script } from 'node:vm';
 import { createRequire } from 'node:module';
