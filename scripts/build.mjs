@@ -42,7 +42,7 @@ const snapshot = await tableSnapshot();
 // The command line loads its bundle through a V8 code cache (src/cli/start.ts), where the snapshot as a
 // literal costs nothing: its arrays of constants come out of the cache, copy-on-write, without a parse or
 // an allocation. Without a cache (the library), JSON.parse reads the same data faster than V8 parses a literal.
-const tableFromSnapshot = (asLiteral) => ({
+const snapshotPlugin = (asLiteral) => ({
   name: 'opcode-table-snapshot',
   setup: (b) => b.onLoad({ filter: /[\\/]src[\\/]isa[\\/]opcodes[\\/]all\.ts$/ }, () => ({
     loader: 'ts',
@@ -54,7 +54,7 @@ export const OPCODE_STORE = new SnapshotStore(${asLiteral ? snapshot : `JSON.par
 });
 // What a user's process loads (the command line, ringzero, ringzero/vitest) also drops whitespace and
 // comments: less source for V8 to read and parse at every start (names stay; the source maps map back).
-const bundle = { ...common, plugins: [tableFromSnapshot(false)] };
+const bundle = { ...common, plugins: [snapshotPlugin(false)] };
 const loaded = { ...bundle, minifyWhitespace: true };
 
 // The command line: main.ts as CommonJS (dist/cli.cjs), which start.ts (dist/start.cjs, CommonJS too) loads through a V8
@@ -62,7 +62,7 @@ const loaded = { ...bundle, minifyWhitespace: true };
 // body already wrapped as Node wraps a CommonJS module (start.ts compiles the file's text as it is: no copy of ~0.6 MB
 // to wrap it at every start), in ASCII (start.ts reads it as Latin-1: no UTF-8 decoding).
 const cjsWrapper = { banner: { js: '(function (exports, require, module, __filename, __dirname) {' }, footer: { js: '})' }, charset: 'ascii' };
-await build({ ...loaded, ...cjsWrapper, plugins: [tableFromSnapshot(true)], format: 'cjs', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs' });
+await build({ ...loaded, ...cjsWrapper, plugins: [snapshotPlugin(true)], format: 'cjs', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs' });
 const cliHash = createHash('sha256').update(readFileSync(join(root, 'dist/cli.cjs'))).digest('hex').slice(0, 16);
 for (const f of readdirSync(join(root, 'dist'))) if (f.endsWith('.v8cache')) rmSync(join(root, 'dist', f), { force: true });
 await build({
@@ -73,7 +73,7 @@ await build({ ...loaded, entryPoints: ['src/index.ts'], outfile: 'dist/index.js'
 // ringzero/vitest: vitest is the user's (a peer), never bundled; the library is dist/index.js itself
 // (one Vm class for both entries), the rest of what it needs is bundled.
 const libraryEntry = { name: 'library-entry', setup: (b) => b.onResolve({ filter: /^\.\/index\.js$/ }, () => ({ path: './index.js', external: true })) };
-await build({ ...loaded, entryPoints: ['src/vitest.ts'], outfile: 'dist/vitest.js', external: ['vitest'], plugins: [libraryEntry, tableFromSnapshot(false)] });
+await build({ ...loaded, entryPoints: ['src/vitest.ts'], outfile: 'dist/vitest.js', external: ['vitest'], plugins: [libraryEntry, snapshotPlugin(false)] });
 await build({ ...bundle, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' });
 await build({ ...bundle, entryPoints: ['bench/fpu.ts'], outfile: 'dist/bench-fpu.js' });
 await build({ ...bundle, entryPoints: ['scripts/coverage.ts'], outfile: 'dist/coverage.js' });
