@@ -10,7 +10,7 @@
 import type { AttSyntax, ExceptionClass, DecodePrefix, OpcodeRow, OpcodeTable, OperandSpec } from './table.js';
 import type { ExecutorName } from './executors.js';
 import type { FeatureName } from './features.js';
-import { allRows, columnsOf, type KeyLists, type RowColumns, type RowStore } from './row-store.js';
+import { columnsOf, type KeyLists, type RowColumns, type RowStore } from './row-store.js';
 
 /**
  * The rest of a row, which many rows share (the undefined-slot rows differ only
@@ -140,10 +140,4 @@ export class SnapshotStore implements RowStore {
     for (let j = 0; j < ims.length; j++) imms[j] = ops[ims[j]!]!;
     return (this.parsed[shape] = [t, Object.freeze(ops), Object.freeze(imms)]);
   }
-}
-
-/** The whole table of a snapshot. */
-export function tableFromSnapshot(s: TableSnapshot): OpcodeTable {
-  const store = new SnapshotStore(s);
-  return { rows: allRows(store), ud: store.ud, tooLong: store.tooLong };
 }

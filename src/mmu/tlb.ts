@@ -242,16 +242,16 @@ export class TlbCache extends PhysicalAccess {
     }
   }
 
-  /**
-   * Whether `k` lets a `size`-byte access at `lin` with `mask` use its page directly: as it is, or
-   * refilled from the TLB's entry for the page (then true too). After an access took the slow path,
-   * a call refreshes `k` with the entry that access filled.
-   */
   /** Whether `k` is still the TLB's own and grants `mask` (no refill). */
   protected grants(k: AccessCache, mask: number): boolean {
     return k.cacheGen === this.stamp[k.cacheSlot] && (k.cachePerm & mask) !== 0;
   }
 
+  /**
+   * Whether `k` lets a `size`-byte access at `lin` with `mask` use its page directly: as it is, or
+   * refilled from the TLB's entry for the page (then true too). After an access took the slow path,
+   * a call refreshes `k` with the entry that access filled.
+   */
   protected usable(k: AccessCache, lin: number, size: number, mask: number): boolean {
     const off = lin - k.cacheBase;
     if (off >= 0 && off <= PAGE - size && this.grants(k, mask)) return true;
