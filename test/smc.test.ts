@@ -72,5 +72,48 @@ for (const executionPath of EXECUTION_PATHS) {
       const { rax } = vm.regs();
       expect(rax === undefined ? 'no rax' : rax & 0xffn).toBe(12n);
     });
+    // The compiled tier stores to a page it holds in a region's cache without a check after the
+    // store; one that goes through the MMU (here: each to the code page) must leave the block. The
+    // patched immediate changes at every pass, so a pass that ran stale code would add the old one.
+    it('an 8-byte store through a register patching the next instruction of its block takes effect', () => {
+      const code = [
+        0x31, 0xc0,                               // 0: xor eax,eax
+        0xb9, 0x04, 0x00, 0x00, 0x00,             // 2: mov ecx,4
+        0x48, 0x8d, 0x1d, 0xf2, 0x0f, 0x00, 0x00, // 7: lea rbx,[rip+0xff2]  (the data page)
+        0x48, 0xba, 0x05, 0x07, 0x00, 0x00, 0x00, 0x48, 0x8d, 0x1d, // e: mov rdx,imm64 (the 8 bytes at 0x1b, imm 7)
+        0x48, 0x89, 0x13,                         // 18: mov [rbx],rdx
+        0x05, 0x05, 0x00, 0x00, 0x00,             // 1b: add eax,5  (patched to 8, 9, 10 on the next passes)
+        0x48, 0x8d, 0x1d, 0xf4, 0xff, 0xff, 0xff, // 20: lea rbx,[rip-0xc]  (0x1b)
+        0xfe, 0xc6,                               // 27: inc dh  (the immediate's low byte)
+        0xff, 0xc9,                               // 29: dec ecx
+        0x75, 0xeb,                               // 2b: jne 0x18
+        0xf4,                                     // 2d: hlt
+      ];
+      const image = [...code, ...new Array<number>(0x1008 - code.length).fill(0)];
+      const vm = Vm.fromElf(rwx(image), { executionPath });
+      expect(vm.run().outcome).toBe('halt');
+      const { rax } = vm.regs();
+      expect(rax === undefined ? 'no rax' : rax & 0xffffffffn).toBe(5n + 8n + 9n + 10n);
+    });
+    it('a PUSH patching the next instruction of its block takes effect', () => {
+      const code = [
+        0x31, 0xc0,                               // 0: xor eax,eax
+        0xb9, 0x04, 0x00, 0x00, 0x00,             // 2: mov ecx,4
+        0x48, 0x8d, 0x25, 0xf2, 0x17, 0x00, 0x00, // 7: lea rsp,[rip+0x17f2]  (0x1800, the data page)
+        0x48, 0xba, 0x05, 0x07, 0x00, 0x00, 0x00, 0x48, 0x8d, 0x25, // e: mov rdx,imm64 (the 8 bytes at 0x19, imm 7)
+        0x52,                                     // 18: push rdx
+        0x05, 0x05, 0x00, 0x00, 0x00,             // 19: add eax,5  (patched to 8, 9, 10 on the next passes)
+        0x48, 0x8d, 0x25, 0xfc, 0xff, 0xff, 0xff, // 1e: lea rsp,[rip-4]  (0x21: the push writes 0x19..0x20)
+        0xfe, 0xc6,                               // 25: inc dh  (the immediate's low byte)
+        0xff, 0xc9,                               // 27: dec ecx
+        0x75, 0xed,                               // 29: jne 0x18
+        0xf4,                                     // 2b: hlt
+      ];
+      const image = [...code, ...new Array<number>(0x1808 - code.length).fill(0)];
+      const vm = Vm.fromElf(rwx(image), { executionPath });
+      expect(vm.run().outcome).toBe('halt');
+      const { rax } = vm.regs();
+      expect(rax === undefined ? 'no rax' : rax & 0xffffffffn).toBe(5n + 8n + 9n + 10n);
+    });
   });
 }

@@ -58,6 +58,29 @@ const NOP_REST_OF_BLOCK = [
   0xf4,                                     // 2c: hlt
 ];
 
+// A hot loop at CPL 0 around MOV RAX,CR3 (compiled code where the tier compiles; the MOV runs on its
+// handler), then IRETQ to CPL 3 into the same loop: the MOV's #GP(0) (a privileged instruction, SDM
+// Vol. 3A §5.9) must come before its handler runs, however the loop's code was compiled.
+const PRIVILEGED_IN_HOT_LOOP = [
+  0x31, 0xdb,                               // 00: xor ebx,ebx
+  0x31, 0xc9,                               // 02: xor ecx,ecx
+  0x83, 0xc3, 0x01,                         // 04: top: add ebx,1
+  0x83, 0xc3, 0x01,                         // 07: add ebx,1
+  0x0f, 0x20, 0xd8,                         // 0a: mov rax,cr3
+  0x83, 0xc3, 0x01,                         // 0d: add ebx,1
+  0xff, 0xc1,                               // 10: inc ecx
+  0x83, 0xf9, 0x0a,                         // 12: cmp ecx,10
+  0x75, 0xed,                               // 15: jne top
+  0x48, 0x89, 0xe2,                         // 17: mov rdx,rsp
+  0x6a, 0x23,                               // 1a: push 0x23  (SS: user data)
+  0x52,                                     // 1c: push rdx
+  0x9c,                                     // 1d: pushfq
+  0x6a, 0x2b,                               // 1e: push 0x2b  (CS: user code 64)
+  0x48, 0x8d, 0x05, 0xdd, 0xff, 0xff, 0xff, // 20: lea rax,[rip-0x23]  (top)
+  0x50,                                     // 27: push rax
+  0x48, 0xcf,                               // 28: iretq
+];
+
 describe.each(EXECUTION_PATHS)('hot loops, exact state (%s path)', (path) => {
   it(`a read faults in the middle of the loop body after ${ITERATIONS} iterations: #PF(0) at the MOV, CR2, EBX and the count of the instructions before it`, () => {
     load(WALK, path);
@@ -96,5 +119,12 @@ describe.each(EXECUTION_PATHS)('hot loops, exact state (%s path)', (path) => {
     const s = machine.snapshot();
     expect([s.stop, s.regs[3]]).toEqual(['halt', '0x4']);
     expect(Array.from(s.code.subarray(0x1e, 0x24))).toEqual([0x90, 0x90, 0x90, 0x90, 0x90, 0x90]);
+  });
+
+  it('MOV from CR3 in a hot loop at CPL 0, then at CPL 3: #GP(0) at it, EBX = 32, nothing after it retired', () => {
+    load(PRIVILEGED_IN_HOT_LOOP, path);
+    machine.run(100_000);
+    const s = machine.snapshot();
+    expect([s.stop, s.vector, s.errorCode, s.rip, s.regs[3], s.instructions]).toEqual(['exception', 13, 0, `0x${(T_CODE + 0x0a).toString(16)}`, '0x20', 2 + 10 * 7 + 8 + 2]);
   });
 });

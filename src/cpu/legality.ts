@@ -50,15 +50,35 @@ export function checkExceptionClass(c: ExecContext, cls: ExceptionClass): void {
   }
 }
 
+/** Rule 2, `priv` rows: #GP(0) unless at CPL 0. */
+export function checkPrivilege(c: ExecContext): void {
+  if (c.cpl !== 0) c.raise(Vector.GP, 0);
+}
+
+/** What a withLegality wrapper checks and then runs. */
+export interface LegalityWrapped {
+  readonly handler: Handler;
+  readonly exceptionClass: ExceptionClass;
+  readonly priv: boolean;
+}
+const wrapped = new WeakMap<object, LegalityWrapped>();
+
 /** Wraps `h` with the state-dependent checks of `row`, or returns it unchanged when it has none. */
 export function withLegality(row: OpcodeRow, h: Handler): Handler {
   const cls = row.exceptionClass;
   const priv = (row.attrs & Attr.Priv) !== 0;
   if (cls === 'none' && !priv) return h;
-  if (!priv) return (c, i) => { checkExceptionClass(c, cls); h(c, i); };
-  return (c, i) => {
-    checkExceptionClass(c, cls);
-    if (c.cpl !== 0) c.raise(Vector.GP, 0);
-    h(c, i);
-  };
+  const w: Handler = !priv
+    ? (c, i) => { checkExceptionClass(c, cls); h(c, i); }
+    : (c, i) => { checkExceptionClass(c, cls); checkPrivilege(c); h(c, i); };
+  wrapped.set(w, { handler: h, exceptionClass: cls, priv });
+  return w;
 }
+
+/**
+ * What a withLegality wrapper checks and runs, for a caller that makes the
+ * checks itself (the compiled tier: generated code calling the handler itself
+ * makes a monomorphic call, the wrappers' shared code does not); undefined
+ * when `h` is not a wrapper.
+ */
+export const unwrapLegality = (h: object): LegalityWrapped | undefined => wrapped.get(h);

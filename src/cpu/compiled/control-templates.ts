@@ -26,7 +26,7 @@ export const push: Template = (e, i) => {
   stackSlot(e, -8);
   stackWrite(e, lo, hi);
   moveStackToSlot(e);
-  e.afterWrite();
+  e.afterWrite(true);
   return true;
 };
 /** PUSHFQ: RFLAGS with RF and VM clear (SDM PUSHF; no IOPL check in 64-bit mode), the lazy flags materialised through the context. */
@@ -36,7 +36,7 @@ export const pushf: Template = (e, i) => {
   stackSlot(e, -8);
   stackWrite(e, 'u', '0');
   moveStackToSlot(e);
-  e.afterWrite();
+  e.afterWrite(true);
   return true;
 };
 /** POP r64: the slot read first, RSP moved once that succeeded; POP RSP loads RSP with the value read (SDM POP). */

@@ -25,6 +25,7 @@ import { CANON_LIMIT } from '../operands.js';
 import { PF_TABLE_NAME, conditionSource, type FlagVars } from '../flags-source.js';
 import { PF_TABLE } from '../lazy-flags.js';
 import { CPU_EXCEPTION } from '../exceptions.js';
+import { checkExceptionClass, checkPrivilege, unwrapLegality } from '../legality.js';
 
 /** One instruction of a region: page offsets of its first byte and of the next. */
 export interface BlockInsn {
@@ -67,10 +68,12 @@ const declare = (r: number): string => (r === FLAGS ? 'fz = c.fZ, fs = c.fS, fp 
  * region's catch reports them), and the cached pages are dropped (the handler may change paging,
  * the TLB, CPL or AC: stack-slots.ts, page-caches.ts).
  */
-const HANDLER_CALL = (h: string, i: string): string => `M.deferFaults = false; ${h}(c, ${i}); M.deferFaults = true; ${DROP_PAGES}`;
+const HANDLER_CALL = (h: string, i: string, checks: string): string => `M.deferFaults = false; ${checks}${h}(c, ${i}); M.deferFaults = true; ${DROP_PAGES}`;
 
 /** After an MMU access: leave the region if it faulted (the fault is deferred while a region runs: tier.ts). */
 const DEFERRED_FAULT_CHECK = `if (M.faultDeferred) { xr = ${THREW}; break exit; }`;
+/** Source marking a store that went through the MMU (not to a cached page), for afterWrite(true). */
+export const WROTE_THROUGH_MMU = 'wr = 1;';
 /** The largest high half of an address within ±2^47 (canonical with 48-bit linear addresses): ea() and stack-slots.ts compute exactly within it. */
 export const SMALL_HI = 0x7fff;
 /** The region's cached stack page (stack-slots.ts): kp/kh for stack slots besides the page cache `k` (page-caches.ts). */
@@ -80,8 +83,9 @@ const DROP_PAGES = '/*DROP*/';
 /** The locals of page cache `k` (page-caches.ts): its page's linear address (NaN: none), view, offset in the view, whether writes may use it, its last miss's page, a scratch. */
 const pageCacheLocals = (k: string): string => `${k}b = NaN, ${k}v = M.runView, ${k}o = 0, ${k}w = 0, ${k}m = NaN, ${k}t = 0`;
 
-/** What generated code calls legality.ts's checkExceptionClass. */
+/** What generated code calls legality.ts's checks. */
 const EXCEPTION_CLASS_CHECK = 'checkExceptionClass';
+const PRIVILEGE_CHECK = 'checkPrivilege';
 
 /**
  * Emits one region: the basic blocks compiled from one page, as cases of a
@@ -286,9 +290,16 @@ export class Emitter {
     return `{ xr = ${result}; xrip = ${rip}; xi = n + ${count}; break exit; }`;
   }
 
-  /** After a store: leave if it wrote code (what follows may be stale) or asked the run loop to stop. */
-  afterWrite(): void {
-    this.line(`if (T.epoch !== e0 || c.stopReason !== ${StopReason.None}) ${this.leave(this.next, this.index + 1, 0)}`);
+  /**
+   * After a store: leave if it wrote code (what follows may be stale) or asked
+   * the run loop to stop. Only a store through the MMU can (a region's cached
+   * pages are RAM the TLB lets it write directly, never code: page-caches.ts);
+   * `marked`: the instruction's stores mark that path (WROTE_THROUGH_MMU), so
+   * the check runs only after one of those.
+   */
+  afterWrite(marked: boolean): void {
+    const check = `if (T.epoch !== e0 || c.stopReason !== ${StopReason.None}) ${this.leave(this.next, this.index + 1, 0)}`;
+    this.line(marked ? `if (wr !== 0) { wr = 0; ${check} }` : check);
   }
 
   // ---- for the region compiler ----
@@ -318,17 +329,29 @@ export class Emitter {
    * (legality.ts: `check`, which raises #UD or #NM as the handler would) before
    * the code its template emitted.
    */
-  checkExceptionClassFirst(check: unknown): void {
+  checkExceptionClassFirst(): void {
     const cls = this.insn.row.exceptionClass;
     if (cls === 'none' || this.checkedClasses.has(cls)) return; // nothing since the check could change its outcome
     this.checkedClasses.add(cls);
-    this.out.splice(this.mark, 0, `st = ${this.index * PAGE + this.start}; ${this.constant(check, EXCEPTION_CLASS_CHECK)}(c, "${cls}");`);
+    this.out.splice(this.mark, 0, `st = ${this.index * PAGE + this.start}; ${this.constant(checkExceptionClass, EXCEPTION_CLASS_CHECK)}(c, "${cls}");`);
+  }
+
+  /**
+   * Source calling the current instruction's handler (the state written back):
+   * a legality wrapper's checks made here and its handler called itself
+   * (legality.ts unwrapLegality), else the bound handler.
+   */
+  private handlerCall(): string {
+    const i = this.constant(this.insn), w = unwrapLegality(this.insn.exec);
+    if (w === undefined) return HANDLER_CALL(this.constant(this.insn.exec), i, '');
+    const cls = w.exceptionClass === 'none' ? '' : `${this.constant(checkExceptionClass, EXCEPTION_CLASS_CHECK)}(c, "${w.exceptionClass}"); `;
+    const priv = w.priv ? `${this.constant(checkPrivilege, PRIVILEGE_CHECK)}(c); ` : '';
+    return HANDLER_CALL(this.constant(w.handler), i, cls + priv);
   }
 
   /** Runs the current instruction on its interpreter handler, with the state written back around it. */
   fallback(last: boolean): void {
-    const h = this.constant(this.insn.exec), i = this.constant(this.insn);
-    this.line(`${this.sync()} st = -1; c.insnStart = base + ${this.start}; c.rip = ${this.next}; c.instructions = n + ${this.index}; ${HANDLER_CALL(h, i)}`);
+    this.line(`${this.sync()} st = -1; c.insnStart = base + ${this.start}; c.rip = ${this.next}; c.instructions = n + ${this.index}; ${this.handlerCall()}`);
     // Leaving here (the context holds the whole state: nothing to write back, nothing to reload) when
     // the region cannot go on: a stop, or the code may have changed under it (SYSCALL, SYSRET, IRETQ,
     // MOV CR3: a CPL or paging change); or, within a block, when the handler branched.
@@ -348,12 +371,11 @@ export class Emitter {
    * store, MASKMOVDQU's too). A fault reports it as a template's would.
    */
   vectorFallback(last: boolean): void {
-    const h = this.constant(this.insn.exec), i = this.constant(this.insn);
     this.mayFault();
-    this.line(`${this.sync()} c.insnStart = base + ${this.start}; c.rip = ${this.next}; c.instructions = n + ${this.index}; ${HANDLER_CALL(h, i)}`);
+    this.line(`${this.sync()} c.insnStart = base + ${this.start}; c.rip = ${this.next}; c.instructions = n + ${this.index}; ${this.handlerCall()}`);
     this.dirtyAll = false; // the context now holds every local
     this.dirtyNow.clear();
-    this.afterWrite();
+    this.afterWrite(false);
     if (last) this.line(`t = ${this.next};`);
   }
 
@@ -389,7 +411,7 @@ export class Emitter {
       names.length ? `const ${names.join(', ')};` : '',
       'return function region(c, base, end) {',
       `  const L = c.regLo, H = c.regHi, O = c.ops, M = c.mmu, e0 = T.epoch${this.usesVectors ? ', X = c.xmm.i32' : ''};`,
-      '  let n = c.instructions, st = -1, v = 0, w = 0, u = 0, ea = 0, sl = 0, sh = 0, q = 0, t = 0, pc = c.rip - base, xr = 0, xrip = 0, xi = 0;',
+      '  let n = c.instructions, st = -1, v = 0, w = 0, u = 0, ea = 0, sl = 0, sh = 0, q = 0, t = 0, pc = c.rip - base, xr = 0, xrip = 0, xi = 0, wr = 0;',
       `  let ${STACK_PAGE_LOCALS}, ${caches.map(pageCacheLocals).join(', ')};`,
       this.used.size ? `  let ${[...this.used].map(declare).join(', ')};` : '',
       '  exit: try {',

@@ -16,7 +16,7 @@
 import { RSP } from '../../arch/registers.js';
 import { BASE_RIP, type Insn } from '../../isa/insn.js';
 import { PAGE } from '../code-cache.js';
-import { TWO32, type Emitter } from './emitter.js';
+import { TWO32, WROTE_THROUGH_MMU, type Emitter } from './emitter.js';
 
 /**
  * Whether an instruction's `size`-byte memory operand goes through a page
@@ -91,7 +91,8 @@ export function cachedRead(e: Emitter, size: number, rmw: boolean): void {
 /**
  * Emits the store of lo (and hi for 8 bytes) to the operand at `ea`: after
  * cachedRead (`afterRead`) where it read, else to its cached page when writes
- * may use it and it holds every byte, else through the MMU.
+ * may use it and it holds every byte, else through the MMU (marked for
+ * emitter.ts afterWrite).
  */
 export function cachedWrite(e: Emitter, size: number, lo: string, hi: string, afterRead: boolean): void {
   e.requireFaultMark();
@@ -100,5 +101,5 @@ export function cachedWrite(e: Emitter, size: number, lo: string, hi: string, af
   if (afterRead) e.line(`if (q >= 0) { ${direct} }`);
   else e.line(`q = ea - ${k}b; if (q >= 0 && q <= ${PAGE - size} && ${k}w === 1) { q += ${k}o; ${direct} }`);
   const store = size === 8 ? `M.write64(ea, ${lo}, ${hi});` : `M.write32(ea, ${lo});`;
-  e.line(`else { ${store} ${e.faultCheck}${afterRead ? '' : ` ${refill(k, 1)}`} }`);
+  e.line(`else { ${store} ${e.faultCheck}${afterRead ? '' : ` ${refill(k, 1)}`} ${WROTE_THROUGH_MMU} }`);
 }

@@ -16,7 +16,7 @@
 // to code cannot hit it (the TLB never grants direct writes to code pages,
 // nor to clean pages while dirty logging, nor to read-only slots).
 import { RSP } from '../../arch/registers.js';
-import { SMALL_HI, TWO32, type Emitter } from './emitter.js';
+import { SMALL_HI, TWO32, WROTE_THROUGH_MMU, type Emitter } from './emitter.js';
 import { STACK_CACHE, fillCache, viewRead, viewWrite } from './page-caches.js';
 
 /** A miss (rare: after a handler, at a page change) goes through the MMU with the slot's address as a number. */
@@ -27,28 +27,32 @@ const cacheStackPage = (write: 0 | 1): string =>
   `q = M.directPage(ea, ${write === 1}); if (q >= 0) { ${fillCache(STACK_CACHE, 'ea - (sl & 4095)', 'q', write)} }`;
 
 /**
- * Emits the halves sl/sh of the slot at RSP + delta; a slot that is not
- * canonical with all 8 bytes (#SS(0)) leaves the instruction to the
- * interpreter (bail).
+ * Emits the halves sl/sh of the slot at RSP + delta. Whether the slot is
+ * canonical with all 8 bytes is checked where the access misses the cached
+ * page (stackRead, stackWrite): a slot within that page is (the page was
+ * reached through the TLB); one that is not (#SS(0)) leaves the instruction
+ * to the interpreter (bail), before anything is written.
  */
 export function stackSlot(e: Emitter, delta: number): void {
   e.mayFault();
   e.line(`sl = ${rspPlus(e, delta, 'lo')}; sh = ${rspPlus(e, delta, 'hi')};`);
-  e.line(`if (sh > ${SMALL_HI} || sh < ${-SMALL_HI - 1} || (sh === ${SMALL_HI} && (sl >>> 0) > ${TWO32 - 8})) ${e.bail()}`);
 }
+
+/** Source leaving the instruction to the interpreter unless the slot sl/sh is canonical with all 8 bytes. */
+const checkSlot = (e: Emitter): string => `if (sh > ${SMALL_HI} || sh < ${-SMALL_HI - 1} || (sh === ${SMALL_HI} && (sl >>> 0) > ${TWO32 - 8})) ${e.bail()}`;
 
 /** Emits v/w = the 8 bytes of the slot, from the cached stack page or through the MMU. */
 export function stackRead(e: Emitter): void {
   e.requireFaultMark();
   e.line(`if ((sl >>> 12) === kp && sh === kh && (sl & 4095) <= 4088) { q = ko + (sl & 4095); ${viewRead(STACK_CACHE, 8)} }`);
-  e.line(`else { ${SLOT_ADDRESS} v = M.read64(ea); w = M.hi; ${e.faultCheck} ${cacheStackPage(0)} }`);
+  e.line(`else { ${checkSlot(e)} ${SLOT_ADDRESS} v = M.read64(ea); w = M.hi; ${e.faultCheck} ${cacheStackPage(0)} }`);
 }
 
-/** Emits the 8 bytes (lo, hi: locals or constants) into the slot, to the cached stack page or through the MMU. */
+/** Emits the 8 bytes (lo, hi: locals or constants) into the slot, to the cached stack page or through the MMU (marked for afterWrite). */
 export function stackWrite(e: Emitter, lo: string, hi: string): void {
   e.requireFaultMark();
   e.line(`if ((sl >>> 12) === kp && sh === kh && kw === 1 && (sl & 4095) <= 4088) { q = ko + (sl & 4095); ${viewWrite(STACK_CACHE, 8, lo, hi)} }`);
-  e.line(`else { ${SLOT_ADDRESS} M.write64(ea, ${lo}, ${hi}); ${e.faultCheck} ${cacheStackPage(1)} }`);
+  e.line(`else { ${checkSlot(e)} ${SLOT_ADDRESS} M.write64(ea, ${lo}, ${hi}); ${e.faultCheck} ${cacheStackPage(1)} ${WROTE_THROUGH_MMU} }`);
 }
 
 /** Emits RSP = the slot stackSlot() computed (a push moves RSP down to it). */

@@ -64,7 +64,7 @@ const alu: Template = (e, i) => {
     if (cached) cachedWrite(e, size, 'v', 'w', true);
     else if (size === 8 || size === 4) e.access(copyWrite(e, size, 'v', 'w'));
     else e.access(`M.write${size * 8}(ea, v);`);
-    e.afterWrite();
+    e.afterWrite(cached);
     return true;
   }
   // The destination operand a: register d, or the memory operand of CMP/TEST (read into v/w).
@@ -139,10 +139,11 @@ const mov: Template = (e, i) => {
   } else if (k === 'EG' || k === 'EI') {
     e.ea();
     const lo = k === 'EG' ? value(i.reg) : String(i.imm), hi = k === 'EG' ? e.hi(i.reg) : String(i.immHi);
-    if (cachedOperand(i, size)) cachedWrite(e, size, lo, hi, false);
+    const cached = cachedOperand(i, size);
+    if (cached) cachedWrite(e, size, lo, hi, false);
     else if (size === 8 || size === 4) e.access(copyWrite(e, size, lo, hi));
     else e.access(`M.write${size * 8}(ea, ${lo});`);
-    e.afterWrite();
+    e.afterWrite(cached);
   } else return false;
   return true;
 };
@@ -320,7 +321,7 @@ const movVec: Template = (e, i) => {
     e.access('M.probeWrite(ea, 16);');
     e.access(`M.write64(ea, ${X}[${x}], ${X}[${x + 1}]);`);
     e.access(`M.write64(ea + 8, ${X}[${x + 2}], ${X}[${x + 3}]);`);
-    e.afterWrite();
+    e.afterWrite(false);
   }
   return true;
 };
@@ -336,7 +337,7 @@ const movqXmm: Template = (e, i) => {
     e.ea(); // an m64 operand: no alignment rule
     if (!load) {
       e.access(`M.write64(ea, ${X}[${s}], ${X}[${s + 1}]);`);
-      e.afterWrite();
+      e.afterWrite(false);
       return true;
     }
     e.access('v = M.read64(ea); w = M.hi;');

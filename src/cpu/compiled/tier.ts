@@ -15,7 +15,6 @@ import type { RunContext } from '../context.js';
 import { PAGE, type CompiledBlock, type FrameCode } from '../code-cache.js';
 import type { Interpreter } from '../interpreter.js';
 import { StopReason } from '../stop-reason.js';
-import { checkExceptionClass } from '../legality.js';
 import { Emitter, STEP, THREW, type BlockInsn } from './emitter.js';
 import { TEMPLATES } from './templates.js';
 import type { Template } from './template.js';
@@ -193,7 +192,7 @@ function emitInstruction(e: Emitter, b: BlockInsn, k: number, last: boolean, fea
   e.begin(b, k);
   const t = templateFor(b.insn, features);
   if (t !== undefined && t(e, b.insn)) {
-    e.checkExceptionClassFirst(checkExceptionClass);
+    e.checkExceptionClassFirst();
     if (last && (b.insn.row.attrs & Attr.Branch) === 0) e.line(`t = ${e.next};`); // a branch's template sets t itself
     return true;
   }
