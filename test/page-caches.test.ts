@@ -94,6 +94,34 @@ describe('memory operands through the page caches', () => {
     }
   }
 
+  // The stack page outlives a region's visit as a copy of its TLB entry (stack-slots.ts): a visit
+  // after CR0.WP was set again must not take the read-only page from it for a PUSH.
+  it('a PUSH to a read-only page after CR0.WP is set again, at a region\'s entry: #PF(P|W)', () => {
+    const code = [
+      [0x0f, 0x20, 0xc0],       // 00: mov rax,cr0
+      [0x0f, 0xba, 0xf0, 0x10], // 03: btr eax,16  (WP)
+      [0x0f, 0x22, 0xc0],       // 07: mov cr0,rax
+      [0x31, 0xc9],             // 0a: xor ecx,ecx
+      [0x53],                   // 0c: top: push rbx  (a read-only page: supervisor writes go through while WP = 0)
+      [0x53],                   // 0d: push rbx
+      [0x5a],                   // 0e: pop rdx
+      [0x5a],                   // 0f: pop rdx
+      [0xff, 0xc1],             // 10: inc ecx
+      [0x83, 0xf9, 0x05],       // 12: cmp ecx,5
+      [0x75, 0xf5],             // 15: jne top
+      [0x0f, 0xba, 0xe8, 0x10], // 17: bts eax,16
+      [0x0f, 0x22, 0xc0],       // 1b: mov cr0,rax
+      [0xeb, 0xec],             // 1e: jmp top
+    ];
+    const start = input(code, RSP, 0x2800);
+    const states = EXECUTION_PATHS.map((path) => run(start, path));
+    for (const s of states) {
+      expect([s.stop, s.vector, s.errorCode, s.cr2, s.rip, s.instructions]).toEqual(
+        ['exception', 14, PF_P | PF_W, `0x${(T_DATA + 0x27f8).toString(16)}`, `0x${(T_CODE + 0x0c).toString(16)}`, 4 + 5 * 7 + 3]);
+    }
+    for (const s of states.slice(1)) expect(s).toEqual(states[0]);
+  });
+
   // An operand's page, cached, must be told apart from the next page a PUSH then writes.
   it('a PUSH after RSP-based stores to the page below writes its own page', () => {
     const store = [0x48, 0x89, 0x84, 0x24, 0x00, 0xf0, 0xff, 0xff]; // mov [rsp - 0x1000], rax

@@ -208,6 +208,14 @@ export class Mmu extends Translation {
     this.usable(k, lin, size, mask);
     return true;
   }
+  /**
+   * After an access to [lin, lin + size) through the MMU: whether `k` (as it is, or taking the TLB's
+   * entry for the page) lets explicit writes (reads) of it use RAM directly. The compiled tier's stack
+   * page (stack-slots.ts), which outlives the region's visit in `k`.
+   */
+  copyEntry(k: AccessCache, lin: number, size: number, write: boolean): boolean {
+    return this.usable(k, lin, size, write ? this.tlbWrite : this.tlbRead);
+  }
   /** Whether `k`, as it is, lets explicit writes (reads) use its page directly: stack.ts's PUSH and POP on RSP's halves. */
   writableCopy(k: AccessCache): boolean { return this.grants(k, this.tlbWrite); }
   readableCopy(k: AccessCache): boolean { return this.grants(k, this.tlbRead); }

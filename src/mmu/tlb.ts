@@ -56,6 +56,11 @@ export interface AccessCache {
   cacheGen: number;
 }
 
+/** An AccessCache that holds no page yet (one not tied to an instruction: the compiled tier's stack page). */
+export const emptyAccessCache = (): AccessCache => ({
+  cacheBase: NaN, cacheLo: 0, cacheHi: 0, cacheFrame: 0, cacheView: new DataView(new ArrayBuffer(0)), cachePerm: 0, cacheSlot: 0, cacheGen: -1,
+});
+
 export class TlbCache extends PhysicalAccess {
   // Parallel typed arrays, tag = virtual page number (NaN = empty or not
   // visible under the current PCID). `key` and `owner` keep every entry's page

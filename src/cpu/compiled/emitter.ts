@@ -121,6 +121,8 @@ export class Emitter {
   private usesVectors = false;
   /** The page caches the region's accesses use (page-caches.ts), by name; `k` (the stack's) always. */
   private readonly pageCaches = new Set<string>(['k']);
+  private readonly ownConstants = new Map<string, unknown>();
+  private readonly entryCode = new Set<string>();
   /** Exception classes checked since the block started or a fallback ran (which may change CR0, CR4, EFER). */
   private readonly checkedClasses = new Set<string>();
 
@@ -132,6 +134,16 @@ export class Emitter {
   lo(r: number): string { this.used.add(r); return `l${r}`; }
   /** The local holding register r's high dword. */
   hi(r: number): string { this.used.add(r); return `h${r}`; }
+
+  /** A constant that is the region's own (made by `make` at the first ask), by `name` in the generated code. */
+  regionConstant(name: string, make: () => unknown): string {
+    let value = this.ownConstants.get(name);
+    if (value === undefined) this.ownConstants.set(name, (value = make()));
+    return this.constant(value, name);
+  }
+
+  /** Source the region runs on entry, after its locals are declared (once, however often it is asked for). */
+  atEntry(code: string): void { this.entryCode.add(code); }
 
   /** Declares page cache `name`'s locals in the region (page-caches.ts) and returns the name. */
   pageCache(name: string): string { this.pageCaches.add(name); return name; }
@@ -413,6 +425,7 @@ export class Emitter {
       `  const L = c.regLo, H = c.regHi, O = c.ops, M = c.mmu, e0 = T.epoch${this.usesVectors ? ', X = c.xmm.i32' : ''};`,
       '  let n = c.instructions, st = -1, v = 0, w = 0, u = 0, ea = 0, sl = 0, sh = 0, q = 0, t = 0, pc = c.rip - base, xr = 0, xrip = 0, xi = 0, wr = 0;',
       `  let ${STACK_PAGE_LOCALS}, ${caches.map(pageCacheLocals).join(', ')};`,
+      ...[...this.entryCode].map((code) => `  ${code}`),
       this.used.size ? `  let ${[...this.used].map(declare).join(', ')};` : '',
       '  exit: try {',
       '    for (;;) {',

@@ -14,17 +14,39 @@
 // that can change the TLB or the access rights runs, which inside a region
 // only an interpreter handler can (emitter.ts, HANDLER_CALL drops it); a write
 // to code cannot hit it (the TLB never grants direct writes to code pages,
-// nor to clean pages while dirty logging, nor to read-only slots).
+// nor to clean pages while dirty logging, nor to read-only slots). The page
+// also goes into the region's copy of its TLB entry (mmu.ts AccessCache),
+// which outlives the visit: the next one starts with the page cached while
+// the TLB's slot is unchanged and grants writes at the CPL then (a system
+// call's entry pushes to the same kernel stack page at every call).
 import { RSP } from '../../arch/registers.js';
 import { SMALL_HI, TWO32, WROTE_THROUGH_MMU, type Emitter } from './emitter.js';
-import { STACK_CACHE, fillCache, viewRead, viewWrite } from './page-caches.js';
+import { STACK_CACHE, viewRead, viewWrite } from './page-caches.js';
+import { emptyAccessCache } from '../../mmu/tlb.js';
 
 /** A miss (rare: after a handler, at a page change) goes through the MMU with the slot's address as a number. */
 const SLOT_ADDRESS = `ea = sh * ${TWO32} + (sl >>> 0);`;
 
-/** After a stack access through the MMU: cache its page if the access may use it directly (1: for writes too). */
-const cacheStackPage = (write: 0 | 1): string =>
-  `q = M.directPage(ea, ${write === 1}); if (q >= 0) { ${fillCache(STACK_CACHE, 'ea - (sl & 4095)', 'q', write)} }`;
+/**
+ * After a stack access through the MMU: cache its page if the access may use it directly (1: for
+ * writes too), through the region's copy of the page's TLB entry (Emitter.stackCopy), which the
+ * region's next visit starts from.
+ */
+const cacheStackPage = (e: Emitter, write: 0 | 1): string => {
+  const copy = stackCopy(e);
+  return `if (M.copyEntry(${copy}, ea, 8, ${write === 1})) { ${fromCopy(copy, write)} }`;
+};
+
+/** The region's copy of its stack page's TLB entry, which its entry takes the page from when it grants writes. */
+function stackCopy(e: Emitter): string {
+  const copy = e.regionConstant('SK', emptyAccessCache);
+  e.atEntry(`if (M.writableCopy(${copy})) { ${fromCopy(copy, 1)} }`);
+  return copy;
+}
+
+/** Source loading the stack page's locals (page-caches.ts `k`, and kp/kh) from `copy`, an AccessCache holding it. */
+const fromCopy = (copy: string, write: 0 | 1): string =>
+  `kb = ${copy}.cacheBase; kh = ${copy}.cacheHi; kp = ${copy}.cacheLo >>> 12; kv = ${copy}.cacheView; ko = ${copy}.cacheFrame; kw = ${write};`;
 
 /**
  * Emits the halves sl/sh of the slot at RSP + delta. Whether the slot is
@@ -45,14 +67,14 @@ const checkSlot = (e: Emitter): string => `if (sh > ${SMALL_HI} || sh < ${-SMALL
 export function stackRead(e: Emitter): void {
   e.requireFaultMark();
   e.line(`if ((sl >>> 12) === kp && sh === kh && (sl & 4095) <= 4088) { q = ko + (sl & 4095); ${viewRead(STACK_CACHE, 8)} }`);
-  e.line(`else { ${checkSlot(e)} ${SLOT_ADDRESS} v = M.read64(ea); w = M.hi; ${e.faultCheck} ${cacheStackPage(0)} }`);
+  e.line(`else { ${checkSlot(e)} ${SLOT_ADDRESS} v = M.read64(ea); w = M.hi; ${e.faultCheck} ${cacheStackPage(e, 0)} }`);
 }
 
 /** Emits the 8 bytes (lo, hi: locals or constants) into the slot, to the cached stack page or through the MMU (marked for afterWrite). */
 export function stackWrite(e: Emitter, lo: string, hi: string): void {
   e.requireFaultMark();
   e.line(`if ((sl >>> 12) === kp && sh === kh && kw === 1 && (sl & 4095) <= 4088) { q = ko + (sl & 4095); ${viewWrite(STACK_CACHE, 8, lo, hi)} }`);
-  e.line(`else { ${checkSlot(e)} ${SLOT_ADDRESS} M.write64(ea, ${lo}, ${hi}); ${e.faultCheck} ${cacheStackPage(1)} ${WROTE_THROUGH_MMU} }`);
+  e.line(`else { ${checkSlot(e)} ${SLOT_ADDRESS} M.write64(ea, ${lo}, ${hi}); ${e.faultCheck} ${cacheStackPage(e, 1)} ${WROTE_THROUGH_MMU} }`);
 }
 
 /** Emits RSP = the slot stackSlot() computed (a push moves RSP down to it). */
