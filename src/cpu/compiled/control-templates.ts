@@ -1,15 +1,16 @@
 // The compiled tier's templates for the stack and near control transfers:
-// PUSH/POP/PUSHFQ through the stack slots (stack-slots.ts),
-// CALL/RET, JMP and Jcc. Each reads and checks everything that can fault
+// PUSH/POP/PUSHFQ through the stack slots (stack-slots.ts), runs of
+// PUSH r64 and of POP r64 (a prologue or a system call's entry saving
+// registers) behind one check (stackRun), CALL/RET, JMP and Jcc. Each reads and checks everything that can fault
 // before it writes a local (the region's exactness rule, emitter.ts).
 import { RSP } from '../../arch/registers.js';
 import { RF, VM } from '../../arch/rflags.js';
 import { Vector } from '../../arch/vectors.js';
 import type { Insn } from '../../isa/insn.js';
 import { CANON_LIMIT } from '../operands.js';
-import { Emitter, TWO32 } from './emitter.js';
+import { Emitter, TWO32, type BlockInsn } from './emitter.js';
 import { kinds, readMemory, type Template } from './template.js';
-import { stackSlot, stackRead, stackWrite, moveStack, moveStackToSlot } from './stack-slots.js';
+import { stackSlot, stackRead, stackWrite, moveStack, moveStackToSlot, openPushRun, openPopRun } from './stack-slots.js';
 
 /**
  * PUSH r64, imm (sign-extended to 64 bits) and m64: the value read first (a
@@ -114,3 +115,26 @@ export const jmp: Template = (e, i) => {
   return true;
 };
 
+/** PUSH r64 or POP r64 of a register other than RSP: what a run of them (stackRun) is made of. */
+const runnable = (i: Insn, executor: 'push' | 'pop'): boolean =>
+  i.row.executor === executor && !i.isMem && !i.invalid && !i.compat && i.opSize === 8 && kinds(i) === 'Z' && i.rm !== RSP;
+
+/**
+ * The run of PUSH r64 (or of POP r64) starting at instruction k of a block, the block's last
+ * instruction left out (it sets the next RIP): its length, 0 below 2. Its instructions are emitted
+ * as usual after the run's fast path (openStackRun), which they back up.
+ */
+export function stackRun(list: readonly BlockInsn[], k: number): number {
+  const first = list[k]!.insn, executor = first.row.executor;
+  if (executor !== 'push' && executor !== 'pop') return 0;
+  let n = 0;
+  while (k + n < list.length - 1 && runnable(list[k + n]!.insn, executor)) n++;
+  return n >= 2 ? n : 0;
+}
+
+/** Opens the fast path of the run (stack-slots.ts); the caller emits its instructions and closes it with `}`. */
+export function openStackRun(e: Emitter, run: readonly BlockInsn[]): void {
+  const regs = run.map((b) => b.insn.rm);
+  if (run[0]!.insn.row.executor === 'push') openPushRun(e, regs);
+  else openPopRun(e, regs);
+}

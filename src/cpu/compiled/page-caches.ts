@@ -58,9 +58,14 @@ export function fillCache(k: string, base: string, offset: string, write: 0 | 1)
 export const viewRead = (k: string, size: number): string =>
   `v = ${k}v.getInt32(q, true);${size === 8 ? ` w = ${k}v.getInt32(q + 4, true);` : ''}`;
 
-/** Source writing lo (and hi for 8 bytes) at offset q of cache k's view. */
-export const viewWrite = (k: string, size: number, lo: string, hi: string): string =>
-  `${k}v.setInt32(q, ${lo}, true);${size === 8 ? ` ${k}v.setInt32(q + 4, ${hi}, true);` : ''}`;
+/** Source of the int32 at offset q + `disp` of cache k's view (a run of stack slots, stack-slots.ts). */
+export const viewInt32 = (k: string, disp: number): string => `${k}v.getInt32(q + ${disp}, true)`;
+
+/** Source writing lo (and hi for 8 bytes) at offset q (+ disp) of cache k's view. */
+export const viewWrite = (k: string, size: number, lo: string, hi: string, disp = 0): string => {
+  const at = (d: number) => (d === 0 ? 'q' : `q + ${d}`);
+  return `${k}v.setInt32(${at(disp)}, ${lo}, true);${size === 8 ? ` ${k}v.setInt32(${at(disp + 4)}, ${hi}, true);` : ''}`;
+};
 
 /**
  * After an access through the MMU at `ea`: cache its page if the access may

@@ -21,8 +21,9 @@
 // call's entry pushes to the same kernel stack page at every call).
 import { RSP } from '../../arch/registers.js';
 import { SMALL_HI, TWO32, WROTE_THROUGH_MMU, type Emitter } from './emitter.js';
-import { STACK_CACHE, viewRead, viewWrite } from './page-caches.js';
+import { STACK_CACHE, viewInt32, viewRead, viewWrite } from './page-caches.js';
 import { emptyAccessCache } from '../../mmu/tlb.js';
+import { PAGE } from '../code-cache.js';
 
 /** A miss (rare: after a handler, at a page change) goes through the MMU with the slot's address as a number. */
 const SLOT_ADDRESS = `ea = sh * ${TWO32} + (sl >>> 0);`;
@@ -93,4 +94,29 @@ function rspPlus(e: Emitter, delta: number, half: 'lo' | 'hi'): string {
   if (delta === 0) return half === 'lo' ? l : h;
   if (half === 'lo') return `((${l} + ${delta}) | 0)`;
   return `(${h} + ${delta < 0 ? `((${l} >>> 0) < ${-delta} ? -1 : 0)` : `((${l} >>> 0) + ${delta} > 0xffffffff ? 1 : 0)`})`;
+}
+
+/**
+ * Opens the fast path of a run of PUSH r64 (`regs` in order, RSP not among
+ * them): when the cached stack page lets writes use it and holds every slot,
+ * each register goes to its slot directly and RSP moves once; the source ends
+ * in `else {`, for the run's own instructions (the caller closes it). Nothing
+ * there can fault: the slots lie within a page the TLB granted, so canonical.
+ */
+export function openPushRun(e: Emitter, regs: readonly number[]): void {
+  const size = 8 * regs.length;
+  const stores = regs.map((r, j) => viewWrite(STACK_CACHE, 8, e.lo(r), e.hi(r), size - 8 * (j + 1))); // the first push, the highest slot
+  e.line(`sl = ${rspPlus(e, -size, 'lo')}; sh = ${rspPlus(e, -size, 'hi')};`);
+  e.line(`if ((sl >>> 12) === kp && sh === kh && kw === 1 && (sl & 4095) <= ${PAGE - size}) { q = ko + (sl & 4095); ${stores.join(' ')}`);
+  moveStackToSlot(e);
+  e.line('} else {');
+}
+
+/** The same for a run of POP r64 (`regs` in order, RSP not among them): the slots read directly, RSP moved once. */
+export function openPopRun(e: Emitter, regs: readonly number[]): void {
+  const size = 8 * regs.length, l = e.lo(RSP), h = e.hi(RSP);
+  e.line(`if ((${l} >>> 12) === kp && ${h} === kh && (${l} & 4095) <= ${PAGE - size}) { q = ko + (${l} & 4095);`);
+  regs.forEach((r, j) => e.set(r, viewInt32(STACK_CACHE, 8 * j), viewInt32(STACK_CACHE, 8 * j + 4)));
+  moveStack(e, size);
+  e.line('} else {');
 }

@@ -17,6 +17,7 @@ import type { Interpreter } from '../interpreter.js';
 import { StopReason } from '../stop-reason.js';
 import { Emitter, STEP, THREW, type BlockInsn } from './emitter.js';
 import { TEMPLATES } from './templates.js';
+import { openStackRun, stackRun } from './control-templates.js';
 import type { Template } from './template.js';
 
 /**
@@ -182,9 +183,20 @@ const MAX_CALLS = 8;
 
 /** A trial emission of a block: its instructions that templates cover, and the handler calls of the rest. */
 function trialEmission(list: readonly BlockInsn[], features: ReadonlySet<FeatureName>): { templated: number; calls: number } {
-  const e = new Emitter(list.length);
-  const templated = list.filter((b, k) => emitInstruction(e, b, k, k === list.length - 1, features)).length;
+  const templated = emitBlock(new Emitter(list.length), list, features);
   return { templated, calls: list.length - templated };
+}
+
+/** Emits a block's instructions (a run of PUSHes or POPs behind its fast path: control-templates.ts stackRun); returns how many templates covered. */
+function emitBlock(e: Emitter, list: readonly BlockInsn[], features: ReadonlySet<FeatureName>): number {
+  let templated = 0;
+  for (let k = 0; k < list.length;) {
+    const run = stackRun(list, k);
+    if (run > 0) openStackRun(e, list.slice(k, k + run));
+    for (const end = k + Math.max(run, 1); k < end; k++) if (emitInstruction(e, list[k]!, k, k === list.length - 1, features)) templated++;
+    if (run > 0) e.line('}');
+  }
+  return templated;
 }
 
 /** Emits instruction k of a block: its template, else its interpreter handler. Returns whether a template covered it. */
@@ -247,7 +259,7 @@ export function compileRegion(epoch: { readonly epoch: number }, blocks: readonl
   const e = new Emitter(maxCount);
   for (const list of blocks) {
     e.beginBlock(list[0]!.start);
-    list.forEach((b, k) => emitInstruction(e, b, k, k === list.length - 1, features));
+    emitBlock(e, list, features);
     e.endBlock(list.length);
   }
   const { source, constants } = e.finish();
