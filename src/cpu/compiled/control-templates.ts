@@ -8,9 +8,10 @@ import { RF, VM } from '../../arch/rflags.js';
 import { Vector } from '../../arch/vectors.js';
 import type { Insn } from '../../isa/insn.js';
 import { CANON_LIMIT } from '../operands.js';
-import { Emitter, TWO32, type BlockInsn } from './emitter.js';
+import { TWO32, type BlockInsn, type Emitter } from './emitter.js';
 import { kinds, readMemory, type Template } from './template.js';
 import { stackSlot, stackRead, stackWrite, moveStack, moveStackToSlot, openPushRun, openPopRun } from './stack-slots.js';
+import { canAddress, effectiveAddress } from './addressing.js';
 
 /**
  * PUSH r64, imm (sign-extended to 64 bits) and m64: the value read first (a
@@ -19,7 +20,7 @@ import { stackSlot, stackRead, stackWrite, moveStack, moveStackToSlot, openPushR
  */
 export const push: Template = (e, i) => {
   const k = kinds(i);
-  if (i.opSize !== 8 || (k !== 'Z' && k !== 'I' && k !== 'E') || (i.isMem && !Emitter.canAddress(i))) return false;
+  if (i.opSize !== 8 || (k !== 'Z' && k !== 'I' && k !== 'E') || (i.isMem && !canAddress(i))) return false;
   let lo = 'v', hi = 'w';
   if (k === 'I') { lo = String(i.imm); hi = String(i.immHi); }
   else if (!i.isMem) { lo = e.lo(i.rm); hi = e.hi(i.rm); } // PUSH RSP pushes the old value
@@ -62,7 +63,7 @@ const CHECK_TARGET = `if (t >= ${CANON_LIMIT} || t < ${-CANON_LIMIT}) c.raise(${
 /** `t` = the 64-bit target in a register or the memory operand, checked (SDM JMP, CALL: near indirect). */
 function indirectTarget(e: Emitter, i: Insn): void {
   if (i.isMem) {
-    e.ea();
+    effectiveAddress(e);
     e.access(TARGET_AT_EA);
   } else {
     e.mayFault();
@@ -71,7 +72,7 @@ function indirectTarget(e: Emitter, i: Insn): void {
   e.line(CHECK_TARGET);
 }
 /** Whether a near JMP/CALL is one the templates take: rel32, or through a 64-bit register or memory operand. */
-const nearBranch = (i: Insn, k: string): boolean => i.opSize === 8 && (k === 'J' || (k === 'E' && (!i.isMem || Emitter.canAddress(i))));
+const nearBranch = (i: Insn, k: string): boolean => i.opSize === 8 && (k === 'J' || (k === 'E' && (!i.isMem || canAddress(i))));
 
 /** CALL rel32, r64 and m64: the target read and checked, then the return address pushed (SDM CALL); `t` gets the target. */
 export const call: Template = (e, i) => {

@@ -18,8 +18,7 @@
 // fallback writes the locals back first and sets `st = -1`: the context is
 // then authoritative (a REP string instruction's progress, for instance).
 import { Vector } from '../../arch/vectors.js';
-import { SEG_FS } from '../../arch/registers.js';
-import { BASE_RIP, type Insn } from '../../isa/insn.js';
+import type { Insn } from '../../isa/insn.js';
 import { StopReason } from '../stop-reason.js';
 import { CANON_LIMIT } from '../operands.js';
 import { PF_TABLE_NAME, conditionSource, type FlagVars } from '../flags-source.js';
@@ -74,7 +73,7 @@ const HANDLER_CALL = (h: string, i: string, checks: string): string => `M.deferF
 const DEFERRED_FAULT_CHECK = `if (M.faultDeferred) { xr = ${THREW}; break exit; }`;
 /** Source marking a store that went through the MMU (not to a cached page), for afterWrite(true). */
 export const WROTE_THROUGH_MMU = 'wr = 1;';
-/** The largest high half of an address within ±2^47 (canonical with 48-bit linear addresses): ea() and stack-slots.ts compute exactly within it. */
+/** The largest high half of an address within ±2^47 (canonical with 48-bit linear addresses): addressing.ts and stack-slots.ts compute exactly within it. */
 export const SMALL_HI = 0x7fff;
 /** The region's cached stack page (stack-slots.ts): kp/kh for stack slots besides the page cache `k` (page-caches.ts). */
 const STACK_PAGE_LOCALS = 'kp = -1, kh = 0';
@@ -242,45 +241,6 @@ export class Emitter {
 
   /** RIP after the current instruction, as a source expression. */
   get next(): string { return `base + ${this.end}`; }
-
-  /** Whether `ea()` can compute the instruction's memory operand inline (64-bit addressing). */
-  static canAddress(i: Insn): boolean {
-    return i.addrSize === 8;
-  }
-
-  /**
-   * Emits the linear address of the memory operand into `ea` (SDM Vol. 3A
-   * §3.3.7.1): inline while the registers lie within ±2^47 and the address is
-   * canonical with room for the widest operand, else the instruction runs on
-   * the interpreter (wrap-around, #GP(0)/#SS(0)): see bail().
-   */
-  ea(): void {
-    const i = this.insn;
-    this.mayFault();
-    const { sum, checks } = this.offset();
-    this.line(`ea = ${sum}${i.seg >= SEG_FS ? ` + c.segBase[${i.seg}]` : ''};`); // 64-bit mode: only FS and GS overrides apply
-    checks.push(`ea > ${CANON_LIMIT - 32} || ea < ${-CANON_LIMIT}`);
-    this.line(`if (${checks.join(' || ')}) ${this.bail()}`);
-  }
-
-  /**
-   * The memory operand's offset (base + index << scale + disp, no segment) as
-   * a number, and the conditions under which it is not exact (a register
-   * beyond ±2^47): what the effective address and LEA start from.
-   */
-  offset(): { sum: string; checks: string[] } {
-    const i = this.insn;
-    const parts: string[] = [String(i.disp)];
-    const checks: string[] = [];
-    const register = (r: number, scale: number) => {
-      parts.push(`(${this.hi(r)} * ${TWO32} + (${this.lo(r)} >>> 0))${scale > 1 ? ` * ${scale}` : ''}`);
-      checks.push(`${this.hi(r)} > ${SMALL_HI} || ${this.hi(r)} < ${-SMALL_HI - 1}`);
-    };
-    if (i.base === BASE_RIP) parts.push(this.next);
-    else if (i.base >= 0) register(i.base, 1);
-    if (i.index >= 0) register(i.index, 1 << i.scale);
-    return { sum: parts.join(' + '), checks };
-  }
 
   /**
    * Source that leaves the region before the current instruction, for the

@@ -20,10 +20,11 @@ import { VEC_OPS, type VecOp } from '../../isa/vector-ops.js';
 import { DWORD_LANES, DWORD_SHIFT_LANES, MOVE_LANES, dwordLanesSource } from '../exec/vector-source.js';
 import { Attr } from '../../isa/table.js';
 import { kernel } from '../exec/sse-int.js';
-import { Emitter, TWO32 } from './emitter.js';
+import { TWO32, type Emitter } from './emitter.js';
 import { kinds, readMemory, type Template } from './template.js';
 import { push, pop, pushf, call, ret, jcc, jmp } from './control-templates.js';
 import { cachedOperand, cachedRead, cachedWrite, copyProbeWrite, copyRead, copyWrite } from './page-caches.js';
+import { canAddress, effectiveAddress } from './addressing.js';
 
 const wideOrDword = (size: number): boolean => size === 8 || size === 4;
 
@@ -46,10 +47,10 @@ function narrowRegister(e: Emitter, size: number, r: number, signed: boolean): s
 const alu: Template = (e, i) => {
   const op = i.param, size = i.size0, k = kinds(i);
   const writes = op !== ALU_CMP && op !== ALU_TEST;
-  if (i.isMem && (!Emitter.canAddress(i) || (i.prefixes & PFX_LOCK) !== 0)) return false;
+  if (i.isMem && (!canAddress(i) || (i.prefixes & PFX_LOCK) !== 0)) return false;
   if (k !== 'EG' && k !== 'GE' && k !== 'EI' && k !== 'fixedI') return false;
   if (i.isMem && writes && k !== 'GE') {
-    e.ea();
+    effectiveAddress(e);
     const cached = cachedOperand(i, size);
     if (cached) cachedRead(e, size, true);
     else if (size === 8 || size === 4) {
@@ -124,7 +125,7 @@ const not: Template = (e, i) => {
 /** MOV between registers, immediates to registers and memory, loads and stores. */
 const mov: Template = (e, i) => {
   const size = i.size0, k = kinds(i);
-  if (i.isMem && !Emitter.canAddress(i)) return false;
+  if (i.isMem && !canAddress(i)) return false;
   const full = size === 8 || size === 4;
   const write = (r: number, lo: string, hi: string) => (full ? e.set(r, lo, size === 8 ? hi : '0') : e.setNarrow(size, r, lo));
   const value = (r: number) => (full ? e.lo(r) : narrowRegister(e, size, r, false));
@@ -137,7 +138,7 @@ const mov: Template = (e, i) => {
   } else if ((k === 'ZI' || k === 'EI') && !i.isMem) {
     write(i.rm, String(i.imm), String(i.immHi));
   } else if (k === 'EG' || k === 'EI') {
-    e.ea();
+    effectiveAddress(e);
     const lo = k === 'EG' ? value(i.reg) : String(i.imm), hi = k === 'EG' ? e.hi(i.reg) : String(i.immHi);
     const cached = cachedOperand(i, size);
     if (cached) cachedWrite(e, size, lo, hi, false);
@@ -151,7 +152,7 @@ const mov: Template = (e, i) => {
 /** MOVZX/MOVSX/MOVSXD into 4- and 8-byte registers. */
 const extend = (signed: boolean): Template => (e, i) => {
   const size = i.size0, from = i.size1;
-  if (!wideOrDword(size) || (i.isMem && !Emitter.canAddress(i))) return false;
+  if (!wideOrDword(size) || (i.isMem && !canAddress(i))) return false;
   let value: string;
   if (i.isMem) {
     readMemory(e, from);
@@ -207,7 +208,7 @@ const shift: Template = (e, i) => {
 /** IMUL G, E and IMUL G, E, imm with register E. */
 const imul: Template = (e, i) => {
   const size = i.size0, n = i.row.operands.length;
-  if ((i.isMem && !Emitter.canAddress(i)) || !wideOrDword(size) || n < 2) return false;
+  if ((i.isMem && !canAddress(i)) || !wideOrDword(size) || n < 2) return false;
   let source: Operand | null = null; // the memory operand (E), read into v/w first
   if (i.isMem) {
     readMemory(e, size);
@@ -229,7 +230,7 @@ const imul: Template = (e, i) => {
  */
 const wideMulDiv = (core: (c: never, size: number, lo: number, hi: number) => void): Template => (e, i) => {
   const size = i.size0;
-  if (i.isMem && !Emitter.canAddress(i)) return false;
+  if (i.isMem && !canAddress(i)) return false;
   let b: Operand;
   if (i.isMem) {
     readMemory(e, size);
@@ -308,8 +309,8 @@ const movVec: Template = (e, i) => {
     e.line(dwordLanesSource(MOVE_LANES, X, String(toV ? i.reg : i.rm), String(toV ? i.rm : i.reg)));
     return true;
   }
-  if (!Emitter.canAddress(i) || i.memSize !== 16) return false;
-  e.ea();
+  if (!canAddress(i) || i.memSize !== 16) return false;
+  effectiveAddress(e);
   if ((i.row.attrs & Attr.A16) !== 0) e.line(`if ((ea & 15) !== 0) c.raise(${Vector.GP}, 0);`);
   const x = i.reg * 8;
   if (toV) {
@@ -330,11 +331,11 @@ const movVec: Template = (e, i) => {
  * (sse-move.ts movqXmm): a register destination gets the low qword and zeroes the rest.
  */
 const movqXmm: Template = (e, i) => {
-  if (i.isMem && !Emitter.canAddress(i)) return false;
+  if (i.isMem && !canAddress(i)) return false;
   const load = i.row.operands[0]!.kind === 'V', X = e.vectors();
   const d = (load ? i.reg : i.rm) * 8, s = (load ? i.rm : i.reg) * 8;
   if (i.isMem) {
-    e.ea(); // an m64 operand: no alignment rule
+    effectiveAddress(e); // an m64 operand: no alignment rule
     if (!load) {
       e.access(`M.write64(ea, ${X}[${s}], ${X}[${s + 1}]);`);
       e.afterWrite(false);
