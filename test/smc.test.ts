@@ -72,6 +72,13 @@ for (const executionPath of EXECUTION_PATHS) {
       const { rax } = vm.regs();
       expect(rax === undefined ? 'no rax' : rax & 0xffn).toBe(12n);
     });
+    /** Runs `code` padded to `size` bytes: four passes adding 5, then the patched 8, 9 and 10, to EAX. */
+    const expectPatchedPasses = (code: number[], size: number) => {
+      const vm = Vm.fromElf(rwx([...code, ...new Array<number>(size - code.length).fill(0)]), { executionPath });
+      expect(vm.run().outcome).toBe('halt');
+      const { rax } = vm.regs();
+      expect(rax === undefined ? 'no rax' : rax & 0xffffffffn).toBe(5n + 8n + 9n + 10n);
+    };
     // The compiled tier stores to a page it holds in a region's cache without a check after the
     // store; one that goes through the MMU (here: each to the code page) must leave the block. The
     // patched immediate changes at every pass, so a pass that ran stale code would add the old one.
@@ -89,11 +96,7 @@ for (const executionPath of EXECUTION_PATHS) {
         0x75, 0xeb,                               // 2b: jne 0x18
         0xf4,                                     // 2d: hlt
       ];
-      const image = [...code, ...new Array<number>(0x1008 - code.length).fill(0)];
-      const vm = Vm.fromElf(rwx(image), { executionPath });
-      expect(vm.run().outcome).toBe('halt');
-      const { rax } = vm.regs();
-      expect(rax === undefined ? 'no rax' : rax & 0xffffffffn).toBe(5n + 8n + 9n + 10n);
+      expectPatchedPasses(code, 0x1008);
     });
     it('a PUSH patching the next instruction of its block takes effect', () => {
       const code = [
@@ -109,11 +112,7 @@ for (const executionPath of EXECUTION_PATHS) {
         0x75, 0xed,                               // 29: jne 0x18
         0xf4,                                     // 2b: hlt
       ];
-      const image = [...code, ...new Array<number>(0x1808 - code.length).fill(0)];
-      const vm = Vm.fromElf(rwx(image), { executionPath });
-      expect(vm.run().outcome).toBe('halt');
-      const { rax } = vm.regs();
-      expect(rax === undefined ? 'no rax' : rax & 0xffffffffn).toBe(5n + 8n + 9n + 10n);
+      expectPatchedPasses(code, 0x1808);
     });
   });
 }
