@@ -1,8 +1,8 @@
 // The compiled tier's templates for the stack and near control transfers:
-// PUSH/POP/PUSHFQ through the stack slots (stack-slots.ts), runs of
-// PUSH r64 and of POP r64 (a prologue or a system call's entry saving
-// registers) behind one check (stackRun), CALL/RET, JMP and Jcc. Each reads and checks everything that can fault
-// before it writes a local (the region's exactness rule, emitter.ts).
+// PUSH/POP/PUSHFQ through the stack slots (stack-slots.ts), runs of PUSH r64
+// and of POP r64 (a prologue, or an entry saving registers) behind one check
+// (stackRun), CALL/RET, JMP and Jcc. Each reads and checks everything that can
+// fault before it writes a local (the region's exactness rule, emitter.ts).
 import { RSP } from '../../arch/registers.js';
 import { RF, VM } from '../../arch/rflags.js';
 import { Vector } from '../../arch/vectors.js';

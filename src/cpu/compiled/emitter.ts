@@ -120,6 +120,7 @@ export class Emitter {
   private usesVectors = false;
   /** The page caches the region's accesses use (page-caches.ts), by name; `k` (the stack's) always. */
   private readonly pageCaches = new Set<string>(['k']);
+  /** The region's own constants by name (regionConstant), and the source its entry runs (atEntry). */
   private readonly ownConstants = new Map<string, unknown>();
   private readonly entryCode = new Set<string>();
   /** Exception classes checked since the block started or a fallback ran (which may change CR0, CR4, EFER). */
@@ -298,8 +299,8 @@ export class Emitter {
 
   /**
    * Puts the state checks of the current instruction's exception class
-   * (legality.ts: `check`, which raises #UD or #NM as the handler would) before
-   * the code its template emitted.
+   * (legality.ts checkExceptionClass, which raises #UD or #NM as the handler
+   * would) before the code its template emitted.
    */
   checkExceptionClassFirst(): void {
     const cls = this.insn.row.exceptionClass;

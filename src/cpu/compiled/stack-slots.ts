@@ -30,7 +30,7 @@ const SLOT_ADDRESS = `ea = sh * ${TWO32} + (sl >>> 0);`;
 
 /**
  * After a stack access through the MMU: cache its page if the access may use it directly (1: for
- * writes too), through the region's copy of the page's TLB entry (Emitter.stackCopy), which the
+ * writes too), through the region's copy of the page's TLB entry (stackCopy), which the
  * region's next visit starts from.
  */
 const cacheStackPage = (e: Emitter, write: 0 | 1): string => {
