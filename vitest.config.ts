@@ -9,7 +9,8 @@ export default defineConfig({
     // Two workers on the 2-core CI machine: the differential suites are CPU-bound.
     maxWorkers: 2,
     minWorkers: 1,
-    // The compiled tier compiles code on its first execution, so every suite exercises it (src/cpu/compiled/tier.ts).
-    env: { RINGZERO_COMPILE_THRESHOLD: '1' },
+    // The compiled tier compiles code on its first execution, and the interpreter pairs instructions
+    // from the first time its loop runs on a page, so every suite exercises both (src/cpu/tuning.ts).
+    env: { RINGZERO_COMPILE_THRESHOLD: '1', RINGZERO_PAIR_THRESHOLD: '1' },
   },
 });

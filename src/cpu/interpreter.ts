@@ -16,9 +16,19 @@ import { CodeCache, FrameCode, PAGE } from './code-cache.js';
 import { RecentCodePages } from './recent-code-pages.js';
 import type { MemorySlot } from '../mmu/memory-slot.js';
 import { bindInstruction } from './exec/bind.js';
+import { pairOf, pairsAsFirst, type PairHandler } from './exec/pairs.js';
+import { envNumber } from './tuning.js';
 import { CANON_LIMIT } from './operands.js';
 import { StopReason } from './stop-reason.js';
 import { beginInstruction, debugActive, endInstruction } from './debug.js';
+
+/**
+ * Starts of the interpreter's loop on a frame after which its instructions
+ * pair (Interpreter.pairFrame): a pair is a function of its own, ~0.2 ms to
+ * compile and warm, which pays off only over long runs (the bundled guests
+ * ran 10% slower pairing after 65536). RINGZERO_PAIR_THRESHOLD overrides it.
+ */
+const PAIR_AFTER = envNumber('RINGZERO_PAIR_THRESHOLD') ?? 1 << 20;
 
 export class Interpreter {
   // Decoded code per mode (the same bytes decode differently as 64-, 32- and 16-bit code).
@@ -65,13 +75,21 @@ export class Interpreter {
         this.step();
         continue;
       }
-      const insns = this.fetchInsns, epoch = this.epoch;
+      const insns = this.fetchInsns, epoch = this.epoch, page = this.fetchCode;
+      if (page.runs >= 0 && ++page.runs === PAIR_AFTER) this.pairFrame(page);
       let off = at | 0;
       for (;;) {
         c.insnStart = rip;
         rip += insn.len;
         c.rip = rip;
-        (insn.exec as Handler)(c, insn);
+        const pair = insn.pair;
+        if (pair !== null && c.instructions + 1 < end) {
+          const next = insn.pairNext!;
+          (pair as PairHandler)(c, insn, next);
+          rip += next.len;
+          off += insn.len;
+          insn = next;
+        } else (insn.exec as Handler)(c, insn);
         c.instructions++;
         if (c.rip !== rip || c.stopReason !== StopReason.None || c.instructions >= end || this.epoch !== epoch) break;
         off += insn.len;
@@ -271,7 +289,28 @@ export class Interpreter {
     if (insn === null) return null;
     insn.exec = bindInstruction(insn, c.features, true);
     page.insns[off] = insn;
+    if (page.runs < 0) this.pair(page, off, insn, slot);
     return insn;
+  }
+
+  /**
+   * Pairs `insn` at `off` with the instruction after it when they pair
+   * (exec/pairs.ts), decoding that one if need be. Only on frames the loop
+   * started on PAIR_AFTER times: a pair is a function of its own, whose
+   * compile and cold calls short runs would pay for and not get back.
+   */
+  private pair(page: FrameCode, off: number, insn: Insn, slot?: MemorySlot): void {
+    if (!pairsAsFirst(insn) || off + insn.len >= PAGE) return;
+    const next = this.instructionAt(page, off + insn.len, slot);
+    if (next === null) return;
+    insn.pair = pairOf(insn, next);
+    insn.pairNext = insn.pair === null ? null : next;
+  }
+
+  /** A frame the loop started on often enough: its decoded instructions pair from now on, those decoded later as they come. */
+  private pairFrame(page: FrameCode): void {
+    page.runs = -1;
+    page.insns.forEach((insn, off) => { if (insn !== undefined) this.pair(page, off, insn); });
   }
 
   private setShortcut(base: number, code: FrameCode): void {

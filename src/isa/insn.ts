@@ -29,10 +29,16 @@ export type BoundCode = (context: never, insn: Insn) => void;
 const NO_VIEW = new DataView(new ArrayBuffer(0));
 const UNBOUND: BoundCode = () => { throw new Error('instruction executed before it was bound'); };
 
+/** Code bound to this instruction and the next one together (the interpreter's pairs). */
+export type BoundPair = (context: never, insn: Insn, next: Insn) => void;
+
 export class Insn {
   row: OpcodeRow;
   /** What the execution tier that holds this record bound to it. */
   exec: BoundCode = UNBOUND;
+  /** What the interpreter bound to this instruction and `pairNext`, the one after it, together; null: none. */
+  pair: BoundPair | null = null;
+  pairNext: Insn | null = null;
   /** Length in bytes (1..15). */
   len = 0;
   /** Operand size in bytes for 'v'-sized operands (2, 4 or 8). */

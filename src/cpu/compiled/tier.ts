@@ -19,6 +19,7 @@ import { Emitter, STEP, THREW, type BlockInsn } from './emitter.js';
 import { TEMPLATES } from './templates.js';
 import { openStackRun, stackRun } from './control-templates.js';
 import type { Template } from './template.js';
+import { envNumber } from '../tuning.js';
 
 /**
  * Dispatches without a block at an offset before it is compiled. The
@@ -29,11 +30,6 @@ const HOT = envNumber('RINGZERO_COMPILE_THRESHOLD') ?? 8;
 /** RINGZERO_DUMP_REGIONS=1 prints each region's generated source to stderr (debugging the tier). */
 const DUMP = envNumber('RINGZERO_DUMP_REGIONS') === 1;
 
-function envNumber(name: string): number | undefined {
-  const v = typeof process === 'undefined' ? undefined : process.env[name];
-  const n = v === undefined ? NaN : Number(v);
-  return Number.isInteger(n) && n >= 1 ? n : undefined;
-}
 /** Instructions in a basic block at most, and in a region's scan. */
 const MAX_BLOCK = 64;
 const MAX_REGION = 256;
