@@ -61,20 +61,28 @@ export function stackSlot(e: Emitter, delta: number): void {
   e.line(`sl = ${rspPlus(e, delta, 'lo')}; sh = ${rspPlus(e, delta, 'hi')};`);
 }
 
+/**
+ * Source of the test that the cached stack page holds the `size` bytes at the address whose int32
+ * halves are `lo`/`hi` (and lets writes use it, for `write`), then `q` = their offset in its view:
+ * one slot, or a run's slots.
+ */
+const heldAt = (lo: string, hi: string, size: number, write: boolean): string =>
+  `if ((${lo} >>> 12) === kp && ${hi} === kh${write ? ' && kw === 1' : ''} && (${lo} & 4095) <= ${PAGE - size}) { q = ko + (${lo} & 4095);`;
+
 /** Source leaving the instruction to the interpreter unless the slot sl/sh is canonical with all 8 bytes. */
 const checkSlot = (e: Emitter): string => `if (sh > ${SMALL_HI} || sh < ${-SMALL_HI - 1} || (sh === ${SMALL_HI} && (sl >>> 0) > ${TWO32 - 8})) ${e.bail()}`;
 
 /** Emits v/w = the 8 bytes of the slot, from the cached stack page or through the MMU. */
 export function stackRead(e: Emitter): void {
   e.requireFaultMark();
-  e.line(`if ((sl >>> 12) === kp && sh === kh && (sl & 4095) <= 4088) { q = ko + (sl & 4095); ${viewRead(STACK_CACHE, 8)} }`);
+  e.line(`${heldAt('sl', 'sh', 8, false)} ${viewRead(STACK_CACHE, 8)} }`);
   e.line(`else { ${checkSlot(e)} ${SLOT_ADDRESS} v = M.read64(ea); w = M.hi; ${e.faultCheck} ${cacheStackPage(e, 0)} }`);
 }
 
 /** Emits the 8 bytes (lo, hi: locals or constants) into the slot, to the cached stack page or through the MMU (marked for afterWrite). */
 export function stackWrite(e: Emitter, lo: string, hi: string): void {
   e.requireFaultMark();
-  e.line(`if ((sl >>> 12) === kp && sh === kh && kw === 1 && (sl & 4095) <= 4088) { q = ko + (sl & 4095); ${viewWrite(STACK_CACHE, 8, lo, hi)} }`);
+  e.line(`${heldAt('sl', 'sh', 8, true)} ${viewWrite(STACK_CACHE, 8, lo, hi)} }`);
   e.line(`else { ${checkSlot(e)} ${SLOT_ADDRESS} M.write64(ea, ${lo}, ${hi}); ${e.faultCheck} ${cacheStackPage(e, 1)} ${WROTE_THROUGH_MMU} }`);
 }
 
@@ -107,15 +115,15 @@ export function openPushRun(e: Emitter, regs: readonly number[]): void {
   const size = 8 * regs.length;
   const stores = regs.map((r, j) => viewWrite(STACK_CACHE, 8, e.lo(r), e.hi(r), size - 8 * (j + 1))); // the first push, the highest slot
   e.line(`sl = ${rspPlus(e, -size, 'lo')}; sh = ${rspPlus(e, -size, 'hi')};`);
-  e.line(`if ((sl >>> 12) === kp && sh === kh && kw === 1 && (sl & 4095) <= ${PAGE - size}) { q = ko + (sl & 4095); ${stores.join(' ')}`);
+  e.line(`${heldAt('sl', 'sh', size, true)} ${stores.join(' ')}`);
   moveStackToSlot(e);
   e.line('} else {');
 }
 
 /** The same for a run of POP r64 (`regs` in order, RSP not among them): the slots read directly, RSP moved once. */
 export function openPopRun(e: Emitter, regs: readonly number[]): void {
-  const size = 8 * regs.length, l = e.lo(RSP), h = e.hi(RSP);
-  e.line(`if ((${l} >>> 12) === kp && ${h} === kh && (${l} & 4095) <= ${PAGE - size}) { q = ko + (${l} & 4095);`);
+  const size = 8 * regs.length;
+  e.line(heldAt(e.lo(RSP), e.hi(RSP), size, false));
   regs.forEach((r, j) => e.set(r, viewInt32(STACK_CACHE, 8 * j), viewInt32(STACK_CACHE, 8 * j + 4)));
   moveStack(e, size);
   e.line('} else {');
