@@ -18,6 +18,8 @@ import type { MsrPolicy } from './msr-policy.js';
 
 /** The code an execution tier binds to a decoded instruction. */
 export type Handler = (c: ExecContext, i: Insn) => void;
+/** The interpreter's code for a group of instructions from `i` to `last` (isa/insn.ts BoundGroup): false when only `i` ran. */
+export type GroupHandler = (c: ExecContext, i: Insn, last: Insn) => boolean;
 
 export interface ExecContext extends ArchState {
   /** The operand stage's values (operand-values.ts). */

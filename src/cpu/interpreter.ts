@@ -11,12 +11,13 @@ import { ATTR_DB, ATTR_L } from '../arch/descriptors.js';
 import { decode, MODE16, MODE32, MODE64 } from '../isa/decoder.js';
 import type { Insn } from '../isa/insn.js';
 import { Attr } from '../isa/table.js';
-import type { Handler, RunContext } from './context.js';
+import type { GroupHandler, Handler, RunContext } from './context.js';
 import { CodeCache, FrameCode, PAGE } from './code-cache.js';
 import { RecentCodePages } from './recent-code-pages.js';
 import type { MemorySlot } from '../mmu/memory-slot.js';
 import { bindInstruction } from './exec/bind.js';
-import { pairOf, pairsAsFirst, type PairHandler } from './exec/pairs.js';
+import { pairOf, pairsAsFirst } from './exec/pairs.js';
+import { stackRunHandler, stackRunMember } from './exec/stack-runs.js';
 import { envNumber } from './tuning.js';
 import { CANON_LIMIT } from './operands.js';
 import { StopReason } from './stop-reason.js';
@@ -82,13 +83,14 @@ export class Interpreter {
         c.insnStart = rip;
         rip += insn.len;
         c.rip = rip;
-        const pair = insn.pair;
-        if (pair !== null && c.instructions + 1 < end) {
-          const next = insn.pairNext!;
-          (pair as PairHandler)(c, insn, next);
-          rip += next.len;
-          off += insn.len;
-          insn = next;
+        const group = insn.group;
+        if (group !== null && c.instructions + insn.groupBefore < end) {
+          const last = insn.groupLast!;
+          if ((group as GroupHandler)(c, insn, last)) {
+            rip += insn.groupRest;
+            off += insn.groupSpan;
+            insn = last;
+          }
         } else (insn.exec as Handler)(c, insn);
         c.instructions++;
         if (c.rip !== rip || c.stopReason !== StopReason.None || c.instructions >= end || this.epoch !== epoch) break;
@@ -289,28 +291,48 @@ export class Interpreter {
     if (insn === null) return null;
     insn.exec = bindInstruction(insn, c.features, true);
     page.insns[off] = insn;
-    if (page.runs < 0) this.pair(page, off, insn, slot);
+    if (page.runs < 0) this.group(page, off, insn, slot);
     return insn;
   }
 
   /**
-   * Pairs `insn` at `off` with the instruction after it when they pair
-   * (exec/pairs.ts), decoding that one if need be. Only on frames the loop
+   * Groups `insn` at `off` with the instructions after it when they form a
+   * group — a pair (exec/pairs.ts) or a run of PUSHes or POPs
+   * (exec/stack-runs.ts) — decoding them if need be. Only on frames the loop
    * started on PAIR_AFTER times: a pair is a function of its own, whose
    * compile and cold calls short runs would pay for and not get back.
    */
-  private pair(page: FrameCode, off: number, insn: Insn, slot?: MemorySlot): void {
-    if (!pairsAsFirst(insn) || off + insn.len >= PAGE) return;
-    const next = this.instructionAt(page, off + insn.len, slot);
-    if (next === null) return;
-    insn.pair = pairOf(insn, next);
-    insn.pairNext = insn.pair === null ? null : next;
+  private group(page: FrameCode, off: number, insn: Insn, slot?: MemorySlot): void {
+    if (off + insn.len >= PAGE) return;
+    const executor = insn.row.executor;
+    let members: Insn[];
+    if (pairsAsFirst(insn)) {
+      const next = this.instructionAt(page, off + insn.len, slot);
+      if (next === null) return;
+      insn.group = pairOf(insn, next);
+      members = [insn, next];
+    } else if (stackRunMember(insn, executor)) {
+      members = [insn];
+      for (let at = off + insn.len; at < PAGE;) {
+        const next = this.instructionAt(page, at, slot);
+        if (next === null || !stackRunMember(next, executor)) break;
+        members.push(next);
+        at += next.len;
+      }
+      if (members.length < 2) return;
+      insn.group = stackRunHandler(members);
+    } else return;
+    const last = members[members.length - 1]!;
+    insn.groupLast = last;
+    insn.groupBefore = members.length - 1;
+    insn.groupSpan = members.reduce((bytes, m) => bytes + m.len, 0) - last.len;
+    insn.groupRest = insn.groupSpan - insn.len + last.len;
   }
 
-  /** A frame the loop started on often enough: its decoded instructions pair from now on, those decoded later as they come. */
+  /** A frame the loop started on often enough: its decoded instructions group from now on, those decoded later as they come. */
   private pairFrame(page: FrameCode): void {
     page.runs = -1;
-    page.insns.forEach((insn, off) => { if (insn !== undefined) this.pair(page, off, insn); });
+    page.insns.forEach((insn, off) => { if (insn !== undefined) this.group(page, off, insn); });
   }
 
   private setShortcut(base: number, code: FrameCode): void {

@@ -29,16 +29,24 @@ export type BoundCode = (context: never, insn: Insn) => void;
 const NO_VIEW = new DataView(new ArrayBuffer(0));
 const UNBOUND: BoundCode = () => { throw new Error('instruction executed before it was bound'); };
 
-/** Code bound to this instruction and the next one together (the interpreter's pairs). */
-export type BoundPair = (context: never, insn: Insn, next: Insn) => void;
+/**
+ * Code bound to this instruction and those after it up to `last` together (the
+ * interpreter's groups: a pair, a run of PUSHes or POPs). False when it ran
+ * only this instruction, the others left to run as themselves.
+ */
+export type BoundGroup = (context: never, insn: Insn, last: Insn) => boolean;
 
 export class Insn {
   row: OpcodeRow;
   /** What the execution tier that holds this record bound to it. */
   exec: BoundCode = UNBOUND;
-  /** What the interpreter bound to this instruction and `pairNext`, the one after it, together; null: none. */
-  pair: BoundPair | null = null;
-  pairNext: Insn | null = null;
+  /** What the interpreter bound to this instruction and those after it up to `groupLast` together; null: none. */
+  group: BoundGroup | null = null;
+  groupLast: Insn | null = null;
+  /** Bytes from this instruction to groupLast, from its end to groupLast's end, and how many instructions the group retires before groupLast. */
+  groupSpan = 0;
+  groupRest = 0;
+  groupBefore = 0;
   /** Length in bytes (1..15). */
   len = 0;
   /** Operand size in bytes for 'v'-sized operands (2, 4 or 8). */

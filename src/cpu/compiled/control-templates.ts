@@ -12,6 +12,7 @@ import { TWO32, type BlockInsn, type Emitter } from './emitter.js';
 import { kinds, readMemory, type Template } from './template.js';
 import { stackSlot, stackRead, stackWrite, moveStack, moveStackToSlot, openPushRun, openPopRun } from './stack-slots.js';
 import { canAddress, effectiveAddress } from './addressing.js';
+import { stackRunMember } from '../exec/stack-runs.js';
 
 /**
  * PUSH r64, imm (sign-extended to 64 bits) and m64: the value read first (a
@@ -116,20 +117,15 @@ export const jmp: Template = (e, i) => {
   return true;
 };
 
-/** PUSH r64 or POP r64 of a register other than RSP: what a run of them (stackRun) is made of. */
-const runnable = (i: Insn, executor: 'push' | 'pop'): boolean =>
-  i.row.executor === executor && !i.isMem && !i.invalid && !i.compat && i.opSize === 8 && kinds(i) === 'Z' && i.rm !== RSP;
-
 /**
  * The run of PUSH r64 (or of POP r64) starting at instruction k of a block, the block's last
  * instruction left out (it sets the next RIP): its length, 0 below 2. Its instructions are emitted
  * as usual after the run's fast path (openStackRun), which they back up.
  */
 export function stackRun(list: readonly BlockInsn[], k: number): number {
-  const first = list[k]!.insn, executor = first.row.executor;
-  if (executor !== 'push' && executor !== 'pop') return 0;
+  const executor = list[k]!.insn.row.executor;
   let n = 0;
-  while (k + n < list.length - 1 && runnable(list[k + n]!.insn, executor)) n++;
+  while (k + n < list.length - 1 && stackRunMember(list[k + n]!.insn, executor)) n++;
   return n >= 2 ? n : 0;
 }
 

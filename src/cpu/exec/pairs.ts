@@ -10,11 +10,8 @@
 // first cannot fault, branch, stop the run or write memory (a deferred #PF of
 // a load would let the second run), so nothing of the second runs early.
 import type { Insn } from '../../isa/insn.js';
-import type { ExecContext, Handler } from '../context.js';
+import type { GroupHandler, Handler } from '../context.js';
 import { buildFunction } from '../generated.js';
-
-/** A pair's handler: `i` then `next`, the loop having set RIP, the start and the count for `i`. */
-export type PairHandler = (c: ExecContext, i: Insn, next: Insn) => void;
 
 /** Executors whose register forms can only change registers and flags: never RIP, memory, the run or the code. */
 const FIRSTS: ReadonlySet<string> = new Set(['alu', 'incdec', 'neg', 'not', 'mov', 'movzx', 'movsx', 'lea', 'shift', 'imul', 'cmov', 'setcc', 'bswap', 'cbw', 'cwd']);
@@ -23,10 +20,13 @@ export const pairsAsFirst = (i: Insn): boolean =>
   FIRSTS.has(i.row.executor) && (!i.isMem || i.row.executor === 'lea') && !i.invalid && !i.compat &&
   i.row.exceptionClass === 'none' && !i.row.operands.some((o) => o.kind === 'O');
 
-const built = new Map<Handler, Map<Handler, PairHandler>>();
+const built = new Map<Handler, Map<Handler, GroupHandler>>();
 
-/** The handler running `first` then `next` (both bound), or null when `first` cannot lead a pair. */
-export function pairOf(first: Insn, next: Insn): PairHandler | null {
+/**
+ * The handler running `first` then `next` (both bound; the loop having set RIP, the start and the
+ * count for `first`), or null when `first` cannot lead a pair. It always runs both.
+ */
+export function pairOf(first: Insn, next: Insn): GroupHandler | null {
   if (!pairsAsFirst(first)) return null;
   const a = first.exec as Handler, b = next.exec as Handler;
   let bySecond = built.get(a);
@@ -34,8 +34,8 @@ export function pairOf(first: Insn, next: Insn): PairHandler | null {
   let pair = bySecond.get(b);
   if (pair === undefined) {
     // Its own source (a name per pair), so its own feedback: both calls stay monomorphic.
-    pair = buildFunction<PairHandler>(`pair_${a.name}_${b.name}`.replace(/\W/g, '_'), ['c', 'i', 'next'],
-      'A(c, i); c.instructions++; c.insnStart = c.rip; c.rip += next.len; B(c, next);', { A: a, B: b });
+    pair = buildFunction<GroupHandler>(`pair_${a.name}_${b.name}`.replace(/\W/g, '_'), ['c', 'i', 'next'],
+      'A(c, i); c.instructions++; c.insnStart = c.rip; c.rip += next.len; B(c, next); return true;', { A: a, B: b });
     bySecond.set(b, pair);
   }
   return pair;

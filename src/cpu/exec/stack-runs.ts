@@ -1,0 +1,67 @@
+// Runs of PUSH r64 or of POP r64: the runtime's exception and system-call
+// entries save and restore 15 registers in a row. Both tiers take a run in one
+// step where all its slots lie in the stack page it holds — the compiled tier
+// in its region's code (compiled/stack-slots.ts openPushRun), the interpreter
+// through a group handler (below) on the first instruction's copy of the stack
+// page's TLB entry (the one push64 and pop64 use) — and otherwise run each
+// instruction as itself: misses, faults and #SS stay theirs.
+import { RSP } from '../../arch/registers.js';
+import type { Insn } from '../../isa/insn.js';
+import type { GroupHandler, Handler } from '../context.js';
+
+const PAGE = 4096;
+const UINT32_MAX = 0xffffffff;
+
+/** PUSH r64 (executor 'push') or POP r64 ('pop') of a register other than RSP in 64-bit code: what a run is made of. */
+export const stackRunMember = (i: Insn, executor: string): boolean =>
+  i.row.executor === executor && (executor === 'push' || executor === 'pop') && !i.isMem && !i.invalid && !i.compat &&
+  i.opSize === 8 && i.row.operands.length === 1 && i.row.operands[0]!.kind === 'Z' && i.rm !== RSP;
+
+/**
+ * The interpreter's handler for a run (2 or more members, in order, `run[0]`
+ * the group's first): when the first instruction's stack page holds every
+ * slot and grants the access, the registers move directly and RSP once;
+ * else only the first runs, as itself.
+ */
+export function stackRunHandler(run: readonly Insn[]): GroupHandler {
+  const regs = Int32Array.from(run, (i) => i.rm), n = run.length, size = 8 * n;
+  // The loop set the start and RIP for the first; the group leaves them, and the count, as for the last.
+  const retire = (c: Parameters<GroupHandler>[0], i: Insn, last: Insn): true => {
+    c.instructions += n - 1;
+    c.insnStart += i.groupSpan;
+    c.rip = c.insnStart + last.len;
+    return true;
+  };
+  if (run[0]!.row.executor === 'push') {
+    return (c, i, last) => {
+      // RSP's int32 halves: the new top in i's page (so canonical), no borrow (push64's test for `size` bytes).
+      const rlo = c.regLo[RSP]!, off = (rlo - size - i.cacheLo) | 0;
+      if (c.regHi[RSP] !== i.cacheHi || off < 0 || off > PAGE - size || (rlo >>> 0) < size || !c.mmu.writableCopy(i)) {
+        (i.exec as Handler)(c, i);
+        return false;
+      }
+      const v = i.cacheView, top = i.cacheFrame + off + size; // the first push's slot is the highest
+      for (let j = 0; j < n; j++) {
+        const r = regs[j]!, at = top - 8 * (j + 1);
+        v.setInt32(at, c.regLo[r]!, true); v.setInt32(at + 4, c.regHi[r]!, true);
+      }
+      c.regLo[RSP] = rlo - size;
+      return retire(c, i, last);
+    };
+  }
+  return (c, i, last) => {
+    const rlo = c.regLo[RSP]!, off = (rlo - i.cacheLo) | 0;
+    if (c.regHi[RSP] !== i.cacheHi || off < 0 || off > PAGE - size || (rlo >>> 0) + size > UINT32_MAX || !c.mmu.readableCopy(i)) {
+      (i.exec as Handler)(c, i);
+      return false;
+    }
+    const v = i.cacheView, base = i.cacheFrame + off;
+    // In order: a register popped twice keeps the later slot.
+    for (let j = 0; j < n; j++) {
+      const r = regs[j]!, at = base + 8 * j;
+      c.regLo[r] = v.getInt32(at, true); c.regHi[r] = v.getInt32(at + 4, true);
+    }
+    c.regLo[RSP] = rlo + size; // no carry into the high dword
+    return retire(c, i, last);
+  };
+}
