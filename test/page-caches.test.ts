@@ -6,7 +6,8 @@
 // cached page must not serve: a write to a page cached by reads (read-only),
 // an operand running off the page's end into a read-only or an unmapped page.
 // Outcomes computed by hand, and identical on every path; with RSP and with
-// RBX as the base.
+// RBX as the base. The interpreter's own copies of a page's entry (a 16-byte
+// SSE store's) must refuse the same cases.
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { TierMachine, T_CODE, T_DATA, T_DATA_SIZE, type TierInput, type TierState } from './helpers/tier-machine.js';
@@ -18,6 +19,7 @@ function op(bytes: number[], reg: number, base: number, disp: number): number[] 
   return [...bytes, 0x40 | (reg << 3) | (base === RSP ? 4 : base), ...(base === RSP ? [0x24] : []), disp & 0xff];
 }
 const MOV_LOAD = [0x48, 0x8b], MOV_STORE = [0x48, 0x89], ADD_STORE = [0x48, 0x01], ADD_STORE32 = [0x01];
+const MOVDQU_STORE = [0xf3, 0x0f, 0x7f]; // movdqu [base + disp], xmm (ModRM.reg: XMM0)
 
 interface Case {
   name: string;
@@ -38,6 +40,10 @@ const CASES: Case[] = [
   {
     name: 'MOV to a read-only page cached by reads: #PF(P|W)', at: 0x2100, faultAt: 2, error: PF_P | PF_W, cr2: 0x2108, stores: 0,
     code: (b) => [op(MOV_LOAD, RAX, b, 0), op(MOV_LOAD, RAX, b, 0), op(MOV_STORE, RAX, b, 8), HLT],
+  },
+  {
+    name: 'MOVDQU to a read-only page cached by reads: #PF(P|W)', at: 0x2100, faultAt: 2, error: PF_P | PF_W, cr2: 0x2108, stores: 0,
+    code: (b) => [op(MOV_LOAD, RAX, b, 0), op(MOV_LOAD, RAX, b, 0), op(MOVDQU_STORE, 0, b, 8), HLT],
   },
   {
     name: 'a qword read running off a cached read-only page into an unmapped one: #PF(0) at the next page', at: 0x2ff0, faultAt: 2, error: 0, cr2: 0x3000, stores: 0,

@@ -227,6 +227,10 @@ export class Mmu extends Translation {
   readableAt(k: AccessCache, lin: number, size: number): number {
     return this.usable(k, lin, size, this.tlbRead) ? k.cacheFrame + (lin - k.cacheBase) : -1;
   }
+  /** The same for an explicit write: where its bytes go in k.cacheView, else -1 (the caller writes through write64 & co.). */
+  writableAt(k: AccessCache, lin: number, size: number): number {
+    return this.usable(k, lin, size, this.tlbWrite) ? k.cacheFrame + (lin - k.cacheBase) : -1;
+  }
   // Explicit accesses off the fast path: #AC(0) before the access (so before any #PF), then the watch.
   private readData(lin: number, size: number): number {
     if (this.alignOn && (lin & (size - 1)) !== 0) this.alignmentFault();

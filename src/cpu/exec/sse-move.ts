@@ -20,24 +20,35 @@ export const movVec: Handler = (c, i) => {
 };
 
 // movVec's loads and stores within one page, through the instruction's copy of the page's TLB
-// entry (mmu.ts AccessCache): two 8-byte accesses, of which the first faults if any does (one
-// page), so a fault leaves nothing read or written; a #PF the accessor defers (mmu.ts
-// deferCached) returns before anything changes. Across a page: movVec's operand stage.
+// entry (mmu.ts AccessCache): all 16 bytes directly when it lets the access use RAM; else two
+// 8-byte accesses, of which the first faults if any does (one page), so a fault leaves nothing
+// read or written; a #PF the accessor defers (mmu.ts deferCached) returns before anything
+// changes. Across a page: movVec's operand stage.
 const PAGE_LAST_16 = 4096 - 16;
 const loadVec16: Handler = (c, i) => {
   const a = vecAddress(c, i);
   if ((a & 4095) > PAGE_LAST_16) { movVec(c, i); return; } // & 4095: the page offset, of a negative address too
-  const m = c.mmu, lo0 = m.read64Cached(i, a), hi0 = m.hi;
+  const m = c.mmu, x = c.xmm.i32, d = i.reg * 8, at = m.readableAt(i, a, 16);
+  if (at >= 0) {
+    const v = i.cacheView;
+    x[d] = v.getInt32(at, true); x[d + 1] = v.getInt32(at + 4, true); x[d + 2] = v.getInt32(at + 8, true); x[d + 3] = v.getInt32(at + 12, true);
+    return;
+  }
+  const lo0 = m.read64Cached(i, a), hi0 = m.hi;
   if (m.faultDeferred) return;
   const lo1 = m.read64Cached(i, a + 8), hi1 = m.hi;
   if (m.faultDeferred) return;
-  const x = c.xmm.i32, d = i.reg * 8;
   x[d] = lo0; x[d + 1] = hi0; x[d + 2] = lo1; x[d + 3] = hi1;
 };
 const storeVec16: Handler = (c, i) => {
   const a = vecAddress(c, i);
   if ((a & 4095) > PAGE_LAST_16) { movVec(c, i); return; }
-  const m = c.mmu, x = c.xmm.i32, d = i.reg * 8;
+  const m = c.mmu, x = c.xmm.i32, d = i.reg * 8, at = m.writableAt(i, a, 16);
+  if (at >= 0) {
+    const v = i.cacheView;
+    v.setInt32(at, x[d]!, true); v.setInt32(at + 4, x[d + 1]!, true); v.setInt32(at + 8, x[d + 2]!, true); v.setInt32(at + 12, x[d + 3]!, true);
+    return;
+  }
   m.write64Cached(i, a, x[d]!, x[d + 1]!);
   if (m.faultDeferred) return;
   m.write64Cached(i, a + 8, x[d + 2]!, x[d + 3]!);
