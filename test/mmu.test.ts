@@ -257,6 +257,23 @@ describe('kernel-half addresses, frames above 4 GiB (SDM §4.5 Figures 4-8 to 4-
     w.mem.write32(entries[1]! + 12, 0xfed);                   // frame bits 47:32
     expect(physOf(w, KERNEL + 0x40000000 + 0x3fedc123)).toBe(0xfedc0000000 + 0x3fedc000);
   });
+  // The walk reads tables in the RAM at guest-physical 0 below 2 GiB at int32 offsets, and every
+  // other table through its slot: tables with address bit 31 set, above 4 GiB, in a slot that
+  // does not start at 0, and in a slot added at 0 after the memory was made (the fast path
+  // follows the layout).
+  it('tables at 3 GiB, at 4 GiB + 16 MiB, at 16 MiB and in a slot added at 0: the same frame, each entry read where it is', () => {
+    for (const base of [0xc0000000, 2 ** 32 + 16 * 2 ** 20, 16 * 2 ** 20, 0]) {
+      const mem = new PhysicalMemory(base === 0xc0000000 || base > 2 ** 32 ? 32 * 2 ** 20 : 0); // RAM at 0 holding the low dword of the 4 GiB + 16 MiB tables too
+      const tables = mem.addSlot({ base, size: 2 ** 20 });
+      const pt = new PageTableBuilder(mem, new FrameAllocator(tables.base, tables.end));
+      pt.map(KERNEL, 0x1234567000, 4096, SUP_RW);
+      const wr = new WalkResult(), entries = new Float64Array(4);
+      expect(walk(mem, { cr3: pt.pml4, nxe: true, pke: false, vendor: 'amd', gbPages: true }, KERNEL + 0xabc, wr, entries), `tables at ${base}`).toBe(true);
+      expect(wr.physPage).toBe(0x1234567000);
+      expect(entries[0]).toBe(pt.pml4 + 273 * 8);
+      expect([...entries].every((a) => a >= tables.base && a < tables.end)).toBe(true);
+    }
+  });
   it('INVLPG anywhere in a kernel-half 2 MiB page drops every cached slice of it, and only it', () => {
     const w = world();
     const big = KERNEL + 0x200000;

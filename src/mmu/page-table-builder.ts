@@ -48,8 +48,8 @@ export class PageTableBuilder {
       return (this.mem.read32(addr + 4) & 0xfffff) * TWO32 + ((lo & 0xfffff000) >>> 0);
     }
     const t = this.frames.alloc(this.mem);
-    this.mem.write32(addr, t | PTE_P | PTE_RW | (upperHalf ? 0 : PTE_US));
-    this.mem.write32(addr + 4, 0);
+    this.mem.write32(addr, t | PTE_P | PTE_RW | (upperHalf ? 0 : PTE_US)); // the low dword (ToInt32 is modulo 2^32)
+    this.mem.write32(addr + 4, Math.floor(t / TWO32)); // bits 51:32 of a table above 4 GiB
     return t;
   }
 

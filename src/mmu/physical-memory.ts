@@ -35,6 +35,12 @@ export class PhysicalMemory {
    */
   private readonly layoutListeners: ((codeToo: boolean) => void)[] = [];
   private last: MemorySlot | undefined;
+  /**
+   * The slot at guest-physical 0, for the page walk's int32 path (paging.ts): its view, and
+   * the offsets below which an 8-byte entry lies in it and below 2 GiB (0 without one).
+   */
+  lowView: DataView = new DataView(new ArrayBuffer(0));
+  lowLimit = 0;
   private readonly codeListeners: CodeListener[] = [];
   private nextId = 0;
 
@@ -128,6 +134,9 @@ export class PhysicalMemory {
   private relayout(codeToo: boolean): void {
     this.slots.sort((a, b) => a.base - b.base);
     this.last = undefined;
+    const low = this.slots[0]?.base === 0 ? this.slots[0] : undefined;
+    this.lowView = low?.view ?? new DataView(new ArrayBuffer(0));
+    this.lowLimit = low === undefined ? 0 : Math.min(low.end, 2 ** 31) - 7;
     for (const l of this.layoutListeners) l(codeToo);
   }
 
