@@ -14,8 +14,9 @@ const NONE = new FrameCode(-1, 0);
 export class RecentCodePages {
   /** Linear (or, for 32/16-bit code with CS.base 0, EIP) base of each entry's page; NaN: empty. */
   private readonly base = new Float64Array(ENTRIES).fill(NaN);
-  /** The bytes of the leaf that mapped each entry's page. */
+  /** The bytes of the leaf that mapped each entry's page, and the leaf's first address (NaN: empty). */
   private readonly leaf = new Float64Array(ENTRIES);
+  private readonly leafStart = new Float64Array(ENTRIES).fill(NaN);
   /** The CPL each entry was fetched at. */
   private readonly cpl = new Uint8Array(ENTRIES);
   private readonly code: FrameCode[] = new Array<FrameCode>(ENTRIES).fill(NONE);
@@ -38,18 +39,20 @@ export class RecentCodePages {
     let k = this.find(base, cpl);
     if (k < 0) { k = this.next; this.next = (k + 1) % ENTRIES; }
     this.base[k] = base; this.leaf[k] = leaf; this.code[k] = code; this.cpl[k] = cpl;
+    this.leafStart[k] = Math.floor(base / leaf) * leaf;
   }
 
   clear(): void {
     this.base.fill(NaN);
+    this.leafStart.fill(NaN);
     this.code.fill(NONE);
   }
 
-  /** Whether an entry's page was mapped by the leaf that holds `lin` (INVLPG of `lin` invalidates it). */
+  /** Whether an entry's page was mapped by the leaf that holds `lin` (INVLPG of `lin` invalidates it): no division per entry. */
   holdsLeafOf(lin: number): boolean {
     for (let k = 0; k < ENTRIES; k++) {
-      const leaf = this.leaf[k]!;
-      if (Math.floor(lin / leaf) === Math.floor(this.base[k]! / leaf)) return true;
+      const off = lin - this.leafStart[k]!;
+      if (off >= 0 && off < this.leaf[k]!) return true;
     }
     return false;
   }
