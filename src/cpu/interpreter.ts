@@ -69,12 +69,19 @@ export class Interpreter {
     const c = this.c;
     while (c.stopReason === StopReason.None && c.instructions < end) {
       let rip = c.rip;
-      const at = rip - this.fetchBase;
+      let at = rip - this.fetchBase;
       let insn: Insn | undefined;
       if (at >= 0 && at < PAGE) insn = this.fetchInsns[at];
       if (insn === undefined) {
-        this.step();
-        continue;
+        // Another page, or code not decoded yet: the fetch takes its page as the shortcut when it
+        // can, and the instruction runs in the loop below (with its group); else alone.
+        c.insnStart = rip;
+        insn = this.fetch(rip);
+        at = rip - this.fetchBase;
+        if (!(at >= 0 && at < PAGE && this.fetchInsns[at] === insn)) {
+          this.runAlone(insn);
+          continue;
+        }
       }
       const insns = this.fetchInsns, epoch = this.epoch, page = this.fetchCode;
       if (page.runs >= 0 && ++page.runs === PAIR_AFTER) this.pairFrame(page);
@@ -111,10 +118,16 @@ export class Interpreter {
     let insn: Insn | undefined;
     if (off >= 0 && off < PAGE) insn = this.fetchInsns[off];
     if (insn === undefined) insn = this.fetch(rip);
-    c.rip = rip + insn.len;
+    this.runAlone(insn);
+    return insn;
+  }
+
+  /** Runs `insn`, fetched at RIP, with RIP after it and the count as the loop keeps them. */
+  private runAlone(insn: Insn): void {
+    const c = this.c;
+    c.rip += insn.len;
     (insn.exec as Handler)(c, insn);
     c.instructions++;
-    return insn;
   }
 
   /**
