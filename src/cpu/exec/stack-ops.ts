@@ -16,10 +16,13 @@ const pushGeneric: Handler = (c, i) => {
   push(c, i.opSize, c.ops.lo[0]!, c.ops.hi[0]!);
 };
 const pushReg64: Handler = (c, i) => push64(c, c.regLo[i.rm]!, c.regHi[i.rm]!, i);
+/** PUSH imm8/imm32 with a 64-bit operand: the immediate sign-extended (the decoder's immHi). */
+const pushImm64: Handler = (c, i) => push64(c, i.imm, i.immHi, i);
 
 export const bindPush: RowBinder = (row) => {
-  const register = row.operands[0]!.kind === 'Z';
-  return (i: Insn, specialise: boolean) => (specialise && register && i.opSize === 8 ? pushReg64 : pushGeneric);
+  const kind = row.operands[0]!.kind;
+  const fast = kind === 'Z' ? pushReg64 : kind === 'I' ? pushImm64 : pushGeneric;
+  return (i: Insn, specialise: boolean) => (specialise && i.opSize === 8 ? fast : pushGeneric);
 };
 
 /**
