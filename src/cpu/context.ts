@@ -84,6 +84,8 @@ export interface RunContext extends ExecContext {
   hostDebug: HostDebugHook | null;
   /** What a compiled region caught and returned instead of rethrowing (compiled/emitter.ts THREW); null: nothing. */
   regionThrew: unknown;
+  /** After the interpreter's fast loop stopped: takes a deferred #PF or a Reschedule as the run loop would; true when the fast loop goes on. */
+  resumeInterp(end: number): boolean;
 }
 
 /** What the debug loop calls around each instruction while the host debugs (host-debug.ts). */

@@ -263,14 +263,7 @@ export class Cpu extends ArchState implements RunContext {
       }
       const m = this.mmu;
       m.deferCached = m.deferFaults = false;
-      if (m.faultDeferred) {
-        // A handler returned at a #PF its access deferred (mmu.ts deferCached): the loop counted the
-        // instruction, which did not retire; the fault is delivered as if thrown.
-        m.faultDeferred = false;
-        this.instructions--;
-        if ((this.stopReason as StopReason) === StopReason.DeferredFault) this.stopReason = StopReason.None;
-        thrown = CPU_EXCEPTION;
-      }
+      if (this.takeDeferredFault()) thrown = CPU_EXCEPTION;
       if (this.regionThrew !== null) { thrown = this.regionThrew; this.regionThrew = null; }
       if (thrown !== null) {
         this.handleThrow(thrown);
@@ -279,6 +272,36 @@ export class Cpu extends ArchState implements RunContext {
       if ((this.stopReason as StopReason) === StopReason.Reschedule) this.stopReason = StopReason.None;
     }
     return this.stopReason;
+  }
+
+  /**
+   * A handler returned at a #PF its access deferred (mmu.ts deferCached): the loop counted the
+   * instruction, which did not retire. Returns whether there was one; the caller delivers it as if thrown.
+   */
+  private takeDeferredFault(): boolean {
+    const m = this.mmu;
+    if (!m.faultDeferred) return false;
+    m.faultDeferred = false;
+    this.instructions--;
+    if (this.stopReason === StopReason.DeferredFault) this.stopReason = StopReason.None;
+    return true;
+  }
+
+  /**
+   * The interpreter's fast loop stopped (RunContext.resumeInterp): does what run() does between
+   * two slices — a deferred #PF delivered, a Reschedule taken, the loop top's checks — and returns
+   * whether the next slice would be the fast loop again, which then goes on where it is: no exit
+   * and entry per page fault, nor per IRETQ that restored RF (issue 11). False: run() goes on.
+   */
+  resumeInterp(end: number): boolean {
+    const m = this.mmu;
+    m.deferCached = m.deferFaults = false;
+    if (this.takeDeferredFault()) this.handleThrow(CPU_EXCEPTION); // no host debug in the fast loop: no afterEvent
+    m.deferCached = true;
+    if (this.stopReason === StopReason.Reschedule) this.stopReason = StopReason.None;
+    if (this.stopReason !== StopReason.None || this.instructions >= end) return false;
+    clearInertResumeFlag(this);
+    return !debugActive(this);
   }
 
   /**

@@ -67,7 +67,9 @@ export class Interpreter {
    */
   runInterp(end: number): void {
     const c = this.c;
-    while (c.stopReason === StopReason.None && c.instructions < end) {
+    for (;;) {
+      if (c.stopReason !== StopReason.None && !c.resumeInterp(end)) return;
+      if (c.instructions >= end) return;
       let rip = c.rip;
       let at = rip - this.fetchBase;
       let insn: Insn | undefined;
