@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import type { RunOptions } from './helpers/machine.js';
 import {
-  Machine, DATA_LIN, GDT, RAX, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS, descriptor, outcome, setDescriptor, setSystemDescriptor,
+  Machine, DATA_LIN, GDT, RAX, RBX, RCX, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS, descriptor, entryAddress, movImm, outcome, pteWindow,
+  setDescriptor, setSystemDescriptor,
 } from './helpers/system.js';
 
 const MOV_SS = [0x8e, 0xd0], MOV_DS = [0x8e, 0xd8], MOV_ES = [0x8e, 0xc0], MOV_FS = [0x8e, 0xe0], MOV_GS = [0x8e, 0xe8];
@@ -26,6 +27,30 @@ describe.each(EXECUTION_PATHS)('MOV Sreg and POP Sreg (%s path)', (path) => {
     const r = outcome(m.run(code, { path, ...o, regs: { [RAX]: BigInt(sel), ...o.regs } }));
     return { m, r };
   };
+
+  // Descriptor reads go through the MMU's copy of the GDT page's TLB entry (mmu.ts descriptorPage):
+  // after the guest maps the GDT's page to another frame and INVLPGs it, a load reads the new frame.
+  it('a load after the GDT page is mapped to another frame and INVLPGd reads that frame: #NP there, where the loads before succeeded', () => {
+    const m = new Machine();
+    setDescriptor(m, 0x30, DATA_RW(0));
+    // The other frame: a copy of the GDT page whose slot 0x30 is not present (the data area's first frame).
+    const gdtFrame = entryAddress(m, GDT), oldLo = m.mem.read32(gdtFrame);
+    const gdtPhys = (oldLo & ~0xfff) >>> 0;
+    m.mem.u8.copyWithin(m.dataPhys, gdtPhys, gdtPhys + 0x1000);
+    new DataView(m.mem.u8.buffer).setBigUint64(m.dataPhys + 0x30, DATA_ABSENT, true);
+    const window = pteWindow(m, GDT, DATA_LIN + 0x100000);
+    const newLo = (m.dataPhys | (oldLo & 0xfff)) | 0;
+    const code = [
+      ...MOV_DS, ...MOV_DS,                       // mov ds,ax twice  (the GDT's frame: the second through the copy of its entry)
+      ...movImm(RBX, window),
+      0xc7, 0x03, ...[0, 8, 16, 24].map((b) => (newLo >>> b) & 0xff), // mov dword [rbx],newLo  (the GDT's PTE: the other frame)
+      ...movImm(RCX, GDT), 0x0f, 0x01, 0x39,      // invlpg [rcx]
+      ...MOV_DS,                                  // mov ds,ax  (the other frame: not present)
+    ];
+    const r = m.run(code, { path, regs: { [RAX]: 0x30n } });
+    expect(outcome(r)).toBe('#NP(30)');
+    expect(m.cpu.segSel[SEG_DS]).toBe(0x30);
+  });
 
   it('SS: null only below CPL 3 with RPL = CPL; otherwise RPL = DPL = CPL and a writable data segment, present (SDM MOV)', () => {
     const cases: [string, number, number, bigint | undefined, string][] = [

@@ -69,8 +69,8 @@ export function deliverEvent(c: ExecContext, vector: number, hasErr: boolean, er
   // A gate in non-canonical space (SDM INT n, 64-bit mode exceptions: #GP(selector)).
   if (!isCanonical(gate + 15)) c.raise(Vector.GP, idtErr);
   // Bytes 0-7 as one read (a fault in a page crossing reports the second page's first byte either way), then 8-11.
-  const d0 = c.mmu.read64With(gate, ACC_READ_SUP), d1 = c.mmu.hi;
-  const d2 = c.mmu.readWith(gate + 8, 4, ACC_READ_SUP);
+  const d0 = c.mmu.read64Through(c.mmu.gatePage, gate), d1 = c.mmu.hi;
+  const d2 = c.mmu.read32Through(c.mmu.gatePage, gate + 8);
   const type = (d1 >> 8) & 0xf;
   // A 64-bit interrupt or trap gate: a system descriptor (S = 0) of type E or F (SDM §6.14.1).
   if (((d1 >> 8) & ATTR_S) !== 0 || (type !== SYS_INT_GATE && type !== SYS_TRAP_GATE)) c.raise(Vector.GP, idtErr);

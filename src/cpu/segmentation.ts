@@ -35,7 +35,7 @@ export function readDescriptor(c: ExecContext, selector: number, errorCode: numb
   if ((selector & ~3) === 0 || index + 7 > tableLimit) c.raise(Vector.GP, errorCode);
   const addr = tableBase + index;
   // One 8-byte read: a fault in a page crossing reports the second page's first byte, as two dword reads would.
-  const lo = c.mmu.read64With(addr, ACC_READ_SUP), hi = c.mmu.hi;
+  const lo = c.mmu.read64Through(c.mmu.descriptorPage, addr), hi = c.mmu.hi;
   out.base = ((lo >>> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000)) >>> 0;
   let limit = (lo & 0xffff) | (hi & 0xf0000);
   if ((hi >>> 8) & ATTR_G) limit = limit * 4096 + 0xfff;

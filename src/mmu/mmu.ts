@@ -13,7 +13,7 @@
 // decoded code never take the fast path; the slow path reaches the device, or
 // tells the CPU to drop the decoded code.
 import type { PhysicalMemory } from './physical-memory.js';
-import { slotOf, type AccessCache } from './tlb.js';
+import { emptyAccessCache, slotOf, type AccessCache } from './tlb.js';
 import { Translation, type PageFaultSink } from './translation.js';
 export type { AccessCache } from './tlb.js';
 export type { PageFaultSink } from './translation.js';
@@ -312,6 +312,26 @@ export class Mmu extends Translation {
       return size === 4 ? v.getInt32(p, true) : size === 2 ? v.getUint16(p, true) : v.getUint8(p);
     }
     return this.readSlow(lin, size, acc);
+  }
+  /** Copies of the TLB entries of the pages the last implicit supervisor reads hit: a descriptor table's, the IDT's. */
+  readonly descriptorPage: AccessCache = emptyAccessCache();
+  readonly gatePage: AccessCache = emptyAccessCache();
+  /**
+   * An implicit supervisor read of 8 bytes (a descriptor, a gate's half) through `k`, one of the
+   * copies above, when it (refilled from the TLB if need be) holds the page; else read64With's.
+   */
+  read64Through(k: AccessCache, lin: number): number {
+    if (!this.bypassTlb && this.usable(k, lin, 8, ACC_READ_SUP)) {
+      const p = k.cacheFrame + (lin - k.cacheBase), v = k.cacheView;
+      this.hi = v.getInt32(p + 4, true);
+      return v.getInt32(p, true);
+    }
+    return this.read64With(lin, ACC_READ_SUP);
+  }
+  /** The same for 4 bytes. */
+  read32Through(k: AccessCache, lin: number): number {
+    if (!this.bypassTlb && this.usable(k, lin, 4, ACC_READ_SUP)) return k.cacheView.getInt32(k.cacheFrame + (lin - k.cacheBase), true);
+    return this.readWith(lin, 4, ACC_READ_SUP);
   }
   /** Returns the low dword; the high dword is left in `hi`. */
   read64With(lin: number, acc: number): number {
