@@ -106,6 +106,19 @@ describe('memory layout (§2-§4)', () => {
     expect(vm.cpu.cr3).toBeGreaterThanOrEqual(0x100000);
     void TWO64;
   });
+
+  // VmOptions.sharedMemory (the command line's one-image run): the same layout and run, the RAM in
+  // SharedArrayBuffers (past 2 GiB too: a second slot).
+  it('sharedMemory: the RAM in SharedArrayBuffers, loaded and run as in ArrayBuffers', () => {
+    const code = [0x48, 0xc7, 0xc0, 0x2a, 0x00, 0x00, 0x00, 0xf4]; // mov rax,42; hlt
+    const a = Vm.fromElf(codeImage(code), { memorySize: 2 ** 31 + 2 * 1024 * 1024, sharedMemory: true });
+    const b = Vm.fromElf(codeImage(code), { memorySize: 2 ** 31 + 2 * 1024 * 1024 });
+    expect(a.mem.slots.map((s) => [s.base, s.size, s.bytes.buffer instanceof SharedArrayBuffer])).toEqual([[0, 2 ** 31, true], [2 ** 31, 2 * 1024 * 1024, true]]);
+    expect(b.mem.slots.every((s) => s.bytes.buffer instanceof ArrayBuffer)).toBe(true);
+    expect(Buffer.compare(a.mem.u8.subarray(0, 0x400000), b.mem.u8.subarray(0, 0x400000))).toBe(0);
+    const [ra, rb] = [a.run(), b.run()];
+    expect([ra.outcome, ra.instructions, a.regs().rax]).toEqual([rb.outcome, rb.instructions, 42n]);
+  });
 });
 
 describe.each(EXECUTION_PATHS)('talking to the host (§6), %s path', (executionPath) => {

@@ -112,7 +112,8 @@ function runOne(path: string, o: Options): number {
   const print = (line: string) => writeLine(1, line);
   let vm: Vm | undefined;
   const describe = (rip: bigint) => (vm ? describeAt(vm, rip) : '');
-  const extra: VmOptions = { onEvent: (e) => print(o.json ? eventJson(e) : eventLine(e, vm!, describe)) };
+  // One VM in this process: its RAM need not be counted for collection (VmOptions.sharedMemory).
+  const extra: VmOptions = { onEvent: (e) => print(o.json ? eventJson(e) : eventLine(e, vm!, describe)), sharedMemory: true };
   if (o.trace) extra.onInstruction = (v) => writeLine(2, traceLine(v));
   vm = loadVm(path, o, extra);
   const start = process.hrtime.bigint();

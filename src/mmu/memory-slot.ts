@@ -43,7 +43,7 @@ export class MemorySlot {
     // An ArrayBuffer, not a SharedArrayBuffer (whose memory V8 does not count): V8 counts it as the
     // heap's external memory and collects once that grows, so that the RAM of VMs gone is freed while
     // more are made (a SharedArrayBuffer saved ~2 ms of a CLI start, and 12 VMs in a row peaked at 155
-    // MB RSS instead of 91).
+    // MB RSS instead of 91). A host that makes one VM may hand SharedArrayBuffer bytes (VmOptions.sharedMemory).
     this.bytes = o.bytes ?? new Uint8Array(o.size);
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     this.readonly = o.readonly ?? false;

@@ -44,10 +44,14 @@ export class PhysicalMemory {
   private readonly codeListeners: CodeListener[] = [];
   private nextId = 0;
 
-  /** `size` > 0 creates slot 0 of that size at guest-physical 0 (the classic flat RAM). */
-  constructor(size = 0) {
+  /**
+   * `size` > 0 creates slot 0 of that size at guest-physical 0 (the classic flat RAM), in a
+   * SharedArrayBuffer with `shared` (memory-slot.ts: V8 does not count it, so a one-VM process
+   * such as the command line's run of one image saves the collections its allocation starts).
+   */
+  constructor(size = 0, shared = false) {
     if (size > 0) {
-      const s = this.addSlot({ base: 0, size });
+      const s = this.addSlot({ base: 0, size, ...(shared ? { bytes: new Uint8Array(new SharedArrayBuffer(size)) } : {}) });
       this.u8 = s.bytes;
       this.view = s.view;
     } else {
