@@ -317,7 +317,7 @@ export class Mmu extends Translation {
   readonly descriptorPage: AccessCache = emptyAccessCache();
   readonly gatePage: AccessCache = emptyAccessCache();
   /**
-   * An implicit supervisor read of 8 bytes (a descriptor, a gate's half) through `k`, one of the
+   * An implicit supervisor read of 8 bytes (a descriptor, a gate's first 8) through `k`, one of the
    * copies above, when it (refilled from the TLB if need be) holds the page; else read64With's.
    */
   read64Through(k: AccessCache, lin: number): number {
