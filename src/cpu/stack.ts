@@ -41,14 +41,30 @@ export function push(c: ExecContext, size: number, lo: number, hi: number): void
 // copy of the stack page's TLB entry (`k`, mmu.ts AccessCache). A #PF their access deferred
 // (mmu.ts deferCached) leaves RSP unchanged; the caller returns before changing anything else.
 
+/**
+ * Where a push of `size` bytes writes in k's view, on RSP's int32 halves: when k's page holds all
+ * of them (canonical then: the page came through the TLB) and lets writes use it, and RSP moves
+ * down without a borrow between its halves; else -1, and the caller takes the general path. One
+ * PUSH, or a run of them (exec/stack-runs.ts).
+ */
+export function heldPushSlots(c: ExecContext, k: AccessCache, size: number): number {
+  const rlo = c.regLo[RSP]!, off = (rlo - size - k.cacheLo) | 0;
+  return c.regHi[RSP] === k.cacheHi && off >= 0 && off <= PAGE - size && (rlo >>> 0) >= size && c.mmu.writableCopy(k) ? k.cacheFrame + off : -1;
+}
+
+/** The same for a pop of `size` bytes: where it reads, when RSP moves up without a carry between its halves and k's page lets reads use it. */
+export function heldPopSlots(c: ExecContext, k: AccessCache, size: number): number {
+  const rlo = c.regLo[RSP]!, off = (rlo - k.cacheLo) | 0;
+  return c.regHi[RSP] === k.cacheHi && off >= 0 && off <= PAGE - size && (rlo >>> 0) + size <= 0xffffffff && c.mmu.readableCopy(k) ? k.cacheFrame + off : -1;
+}
+
 /** Pushes a 64-bit value. */
 export function push64(c: ExecContext, lo: number, hi: number, k: AccessCache): void {
-  // On RSP's int32 halves while the new top lies in k's page (canonical then) with no borrow.
-  const rlo = c.regLo[RSP]!, off = (rlo - 8 - k.cacheLo) | 0;
-  if (c.regHi[RSP] === k.cacheHi && off >= 0 && off <= PAGE - 8 && (rlo >>> 0) >= 8 && c.mmu.writableCopy(k)) {
-    const p = k.cacheFrame + off, v = k.cacheView;
-    v.setInt32(p, lo, true); v.setInt32(p + 4, hi, true);
-    c.regLo[RSP] = rlo - 8;
+  const at = heldPushSlots(c, k, 8);
+  if (at >= 0) {
+    const v = k.cacheView;
+    v.setInt32(at, lo, true); v.setInt32(at + 4, hi, true);
+    c.regLo[RSP] = c.regLo[RSP]! - 8;
     return;
   }
   const a = stackAddress(c, -8, 8);
@@ -59,12 +75,12 @@ export function push64(c: ExecContext, lo: number, hi: number, k: AccessCache): 
 
 /** Pops 8 bytes: the low dword, the high one in c.mmu.hi. */
 export function pop64(c: ExecContext, k: AccessCache): number {
-  const rlo = c.regLo[RSP]!, off = (rlo - k.cacheLo) | 0;
-  if (c.regHi[RSP] === k.cacheHi && off >= 0 && off <= PAGE - 8 && (rlo >>> 0) < 0xfffffff8 && c.mmu.readableCopy(k)) {
-    const p = k.cacheFrame + off, view = k.cacheView;
-    c.mmu.hi = view.getInt32(p + 4, true);
-    c.regLo[RSP] = rlo + 8; // no carry into the high dword
-    return view.getInt32(p, true);
+  const at = heldPopSlots(c, k, 8);
+  if (at >= 0) {
+    const view = k.cacheView;
+    c.mmu.hi = view.getInt32(at + 4, true);
+    c.regLo[RSP] = c.regLo[RSP]! + 8;
+    return view.getInt32(at, true);
   }
   const v = c.mmu.read64Cached(k, stackAddress(c, 0, 8));
   if (c.mmu.faultDeferred) return 0;

@@ -8,9 +8,7 @@
 import { RSP } from '../../arch/registers.js';
 import type { Insn } from '../../isa/insn.js';
 import type { GroupHandler, Handler } from '../context.js';
-
-const PAGE = 4096;
-const UINT32_MAX = 0xffffffff;
+import { heldPopSlots, heldPushSlots } from '../stack.js';
 
 /** PUSH r64 (executor 'push') or POP r64 ('pop') of a register other than RSP in 64-bit code: what a run is made of. */
 export const stackRunMember = (i: Insn, executor: string): boolean =>
@@ -20,8 +18,9 @@ export const stackRunMember = (i: Insn, executor: string): boolean =>
 /**
  * The interpreter's handler for a run (2 or more members, in order, `run[0]`
  * the group's first): when the first instruction's stack page holds every
- * slot and grants the access, the registers move directly and RSP once;
- * else only the first runs, as itself.
+ * slot and grants the access (stack.ts heldPushSlots, heldPopSlots: as for
+ * one PUSH or POP), the registers move directly and RSP once; else only the first runs,
+ * as itself.
  */
 export function stackRunHandler(run: readonly Insn[]): GroupHandler {
   const regs = Int32Array.from(run, (i) => i.rm), n = run.length, size = 8 * n;
@@ -34,34 +33,33 @@ export function stackRunHandler(run: readonly Insn[]): GroupHandler {
   };
   if (run[0]!.row.executor === 'push') {
     return (c, i, last) => {
-      // RSP's int32 halves: the new top in i's page (so canonical), no borrow (push64's test for `size` bytes).
-      const rlo = c.regLo[RSP]!, off = (rlo - size - i.cacheLo) | 0;
-      if (c.regHi[RSP] !== i.cacheHi || off < 0 || off > PAGE - size || (rlo >>> 0) < size || !c.mmu.writableCopy(i)) {
+      const at = heldPushSlots(c, i, size);
+      if (at < 0) {
         (i.exec as Handler)(c, i);
         return false;
       }
-      const v = i.cacheView, top = i.cacheFrame + off + size; // the first push's slot is the highest
+      const v = i.cacheView, top = at + size; // the first push's slot is the highest
       for (let j = 0; j < n; j++) {
-        const r = regs[j]!, at = top - 8 * (j + 1);
-        v.setInt32(at, c.regLo[r]!, true); v.setInt32(at + 4, c.regHi[r]!, true);
+        const r = regs[j]!, slot = top - 8 * (j + 1);
+        v.setInt32(slot, c.regLo[r]!, true); v.setInt32(slot + 4, c.regHi[r]!, true);
       }
-      c.regLo[RSP] = rlo - size;
+      c.regLo[RSP] = c.regLo[RSP]! - size;
       return retire(c, i, last);
     };
   }
   return (c, i, last) => {
-    const rlo = c.regLo[RSP]!, off = (rlo - i.cacheLo) | 0;
-    if (c.regHi[RSP] !== i.cacheHi || off < 0 || off > PAGE - size || (rlo >>> 0) + size > UINT32_MAX || !c.mmu.readableCopy(i)) {
+    const at = heldPopSlots(c, i, size);
+    if (at < 0) {
       (i.exec as Handler)(c, i);
       return false;
     }
-    const v = i.cacheView, base = i.cacheFrame + off;
+    const v = i.cacheView;
     // In order: a register popped twice keeps the later slot.
     for (let j = 0; j < n; j++) {
-      const r = regs[j]!, at = base + 8 * j;
-      c.regLo[r] = v.getInt32(at, true); c.regHi[r] = v.getInt32(at + 4, true);
+      const r = regs[j]!, slot = at + 8 * j;
+      c.regLo[r] = v.getInt32(slot, true); c.regHi[r] = v.getInt32(slot + 4, true);
     }
-    c.regLo[RSP] = rlo + size; // no carry into the high dword
+    c.regLo[RSP] = c.regLo[RSP]! + size;
     return retire(c, i, last);
   };
 }
