@@ -240,8 +240,7 @@ export class Cpu extends ArchState implements RunContext {
     syncBreakpoints(this); // the host may have written DR0-DR7
     while (this.stopReason === StopReason.None) {
       if (this.instructions >= end) { this.stopReason = StopReason.Limit; break; }
-      if (this.hostDebug === null) clearInertResumeFlag(this); // the next instruction starts here
-      const debug = this.hostDebug !== null || debugActive(this);
+      const debug = !this.nextSliceFast();
       // A MOV SS shadow never spans the switch from the fast loop (which does not track it).
       if (debug && !this.debugSlice) this.interruptShadow = Shadow.None;
       if (debug !== this.debugSlice) {
@@ -300,6 +299,16 @@ export class Cpu extends ArchState implements RunContext {
     m.deferCached = true;
     if (this.stopReason === StopReason.Reschedule) this.stopReason = StopReason.None;
     if (this.stopReason !== StopReason.None || this.instructions >= end) return false;
+    return this.nextSliceFast();
+  }
+
+  /**
+   * At the start of a slice of the run: whether it runs in a fast loop (a tier), not the debug loop
+   * (host debugging, TF, RF, enabled breakpoints or a pending #DB). An RF with nothing to suppress is
+   * cleared first: the next instruction starts here.
+   */
+  private nextSliceFast(): boolean {
+    if (this.hostDebug !== null) return false;
     clearInertResumeFlag(this);
     return !debugActive(this);
   }
