@@ -35,10 +35,12 @@ export function generatedSources(): readonly FactoryKey[] {
  * body refers to by name (tables, helper functions). The function is
  * parenthesised, which V8 takes as a hint to compile it at once, with its
  * factory: a code cache made right after compiling the factories then holds it.
+ * `name` may be made of other functions' names: a character that cannot be in
+ * an identifier becomes `_`.
  */
 export function buildFunction<F>(name: string, params: readonly string[], body: string, scope: Readonly<Record<string, unknown>> = {}): F {
   const names = Object.keys(scope);
-  const source = `"use strict";\nreturn (function ${name}(${params.join(', ')}) {\n${body}\n});`;
+  const source = `"use strict";\nreturn (function ${name.replace(/\W/g, '_')}(${params.join(', ')}) {\n${body}\n});`;
   const key = `function (${names.join(', ')}) {${source}}`;
   let factory = ahead?.get(key);
   if (factory === undefined) {

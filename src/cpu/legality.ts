@@ -72,7 +72,7 @@ export function withLegality(row: OpcodeRow, h: Handler): Handler {
   // A function of its own per handler (its name in the source), so its own feedback: the call of
   // `h` stays monomorphic and V8 inlines it; the class is a literal, so the check folds to its case.
   // (One closure for every row made that call megamorphic: ~3% of a page-fault round.)
-  const w = buildFunction<Handler>(`legal_${cls}${priv ? '_priv' : ''}_${h.name}`.replace(/\W/g, '_'), ['c', 'i'],
+  const w = buildFunction<Handler>(`legal_${cls}${priv ? '_priv' : ''}_${h.name}`, ['c', 'i'],
     `checkExceptionClass(c, ${JSON.stringify(cls)});${priv ? ' checkPrivilege(c);' : ''} H(c, i);`,
     { checkExceptionClass, checkPrivilege, H: h });
   wrapped.set(w, { handler: h, exceptionClass: cls, priv });

@@ -34,7 +34,7 @@ export function pairOf(first: Insn, next: Insn): GroupHandler | null {
   let pair = bySecond.get(b);
   if (pair === undefined) {
     // Its own source (a name per pair), so its own feedback: both calls stay monomorphic.
-    pair = buildFunction<GroupHandler>(`pair_${a.name}_${b.name}`.replace(/\W/g, '_'), ['c', 'i', 'next'],
+    pair = buildFunction<GroupHandler>(`pair_${a.name}_${b.name}`, ['c', 'i', 'next'],
       'A(c, i); c.instructions++; c.insnStart = c.rip; c.rip += next.len; B(c, next); return true;', { A: a, B: b });
     bySecond.set(b, pair);
   }
