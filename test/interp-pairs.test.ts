@@ -5,8 +5,8 @@
 // reads memory is never paired (its #PF is deferred, not thrown). Results
 // computed by hand, and every path ends in the same state.
 import { describe, expect, it } from 'vitest';
-import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { TierMachine, T_CODE, T_DATA, T_DATA_SIZE, type TierState } from './helpers/tier-machine.js';
+import { runEveryPath } from './helpers/every-path.js';
 
 const RAX = 0, RBX = 3, RSI = 6;
 const machine = new TierMachine();
@@ -21,17 +21,7 @@ function run(code: number[], rsi: number, budget = 100_000): TierState[] {
   const regs = new Array<bigint>(16).fill(0n);
   regs[RSI] = BigInt(T_DATA + rsi);
   regs[4] = BigInt(T_DATA + 0x1800);
-  const states = EXECUTION_PATHS.map((path) => {
-    machine.load({ code: Uint8Array.from(code), origin: 0, data: new Uint8Array(T_DATA_SIZE), regs, rflags: 0, xmm: new Uint8Array(256), cpl: 0 }, path);
-    for (let given = budget; ; given += budget) {
-      machine.run(budget);
-      const s = machine.snapshot();
-      if (s.stop !== 'limit') return s;
-      expect(s.instructions).toBe(given);
-    }
-  });
-  for (const s of states.slice(1)) expect(s).toEqual(states[0]);
-  return states;
+  return runEveryPath(machine, { code: Uint8Array.from(code), origin: 0, data: new Uint8Array(T_DATA_SIZE), regs, rflags: 0, xmm: new Uint8Array(256), cpl: 0 }, budget);
 }
 
 // Pairs form when an instruction is decoded, and a page's first pass runs each instruction

@@ -10,8 +10,8 @@
 // popped twice, and a PUSH run on a page held for reads only. Results
 // computed by hand, and every path ends in the same state.
 import { describe, expect, it } from 'vitest';
-import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { TierMachine, T_CODE, T_DATA, T_DATA_SIZE, type TierState } from './helpers/tier-machine.js';
+import { runEveryPath } from './helpers/every-path.js';
 
 const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RSI = 6;
 const PF_P = 1, PF_W = 2;
@@ -27,16 +27,7 @@ function run(code: number[], rsp: number, budget = 100_000): { states: TierState
   [RAX, RBX, RDX, RSI].forEach((r, k) => { regs[r] = VALUES[k]!; });
   regs[RCX] = 0x99n;
   regs[RSP] = BigInt(T_DATA + rsp);
-  const states = EXECUTION_PATHS.map((path) => {
-    machine.load({ code: Uint8Array.from(code), origin: 0, data, regs, rflags: 0, xmm: new Uint8Array(256), cpl: 0 }, path);
-    for (let given = budget; ; given += budget) {
-      machine.run(budget);
-      const s = machine.snapshot();
-      if (s.stop !== 'limit') return s;
-      expect(s.instructions).toBe(given);
-    }
-  });
-  for (const s of states.slice(1)) expect(s).toEqual(states[0]);
+  const states = runEveryPath(machine, { code: Uint8Array.from(code), origin: 0, data, regs, rflags: 0, xmm: new Uint8Array(256), cpl: 0 }, budget);
   return { states, data };
 }
 const qword = (data: Uint8Array, at: number) => new DataView(data.buffer, data.byteOffset).getBigUint64(at, true);
