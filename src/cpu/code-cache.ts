@@ -31,7 +31,7 @@ export class FrameCode {
   heat: Uint8Array | null = null;
   /** Regions compiled from this frame so far. */
   compiles = 0;
-  /** How often the interpreter's loop started on this frame, until its instructions pair (exec/pairs.ts): then -1. */
+  /** How often the interpreter's loop started on this frame, until its instructions form groups (Interpreter.groupFrame): then -1. */
   runs = 0;
   constructor(readonly frame: number, readonly mode: number) {}
 }

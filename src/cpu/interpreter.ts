@@ -25,11 +25,11 @@ import { beginInstruction, debugActive, endInstruction } from './debug.js';
 
 /**
  * Starts of the interpreter's loop on a frame after which its instructions
- * pair (Interpreter.pairFrame): a pair is a function of its own, ~0.2 ms to
+ * form groups (Interpreter.groupFrame): a pair is a function of its own, ~0.2 ms to
  * compile and warm, which pays off only over long runs (the bundled guests
  * ran 10% slower pairing after 65536). RINGZERO_PAIR_THRESHOLD overrides it.
  */
-const PAIR_AFTER = envNumber('RINGZERO_PAIR_THRESHOLD') ?? 1 << 20;
+const GROUP_AFTER = envNumber('RINGZERO_PAIR_THRESHOLD') ?? 1 << 20;
 
 export class Interpreter {
   // Decoded code per mode (the same bytes decode differently as 64-, 32- and 16-bit code).
@@ -86,7 +86,7 @@ export class Interpreter {
         }
       }
       const insns = this.fetchInsns, epoch = this.epoch, page = this.fetchCode;
-      if (page.runs >= 0 && ++page.runs === PAIR_AFTER) this.pairFrame(page);
+      if (page.runs >= 0 && ++page.runs === GROUP_AFTER) this.groupFrame(page);
       let off = at | 0;
       for (;;) {
         c.insnStart = rip;
@@ -314,7 +314,7 @@ export class Interpreter {
    * Groups `insn` at `off` with the instructions after it when they form a
    * group — a pair (exec/pairs.ts) or a run of PUSHes or POPs
    * (exec/stack-runs.ts) — decoding them if need be. Only on frames the loop
-   * started on PAIR_AFTER times: a pair is a function of its own, whose
+   * started on GROUP_AFTER times: a pair is a function of its own, whose
    * compile and cold calls short runs would pay for and not get back.
    */
   private group(page: FrameCode, off: number, insn: Insn, slot?: MemorySlot): void {
@@ -345,7 +345,7 @@ export class Interpreter {
   }
 
   /** A frame the loop started on often enough: its decoded instructions group from now on, those decoded later as they come. */
-  private pairFrame(page: FrameCode): void {
+  private groupFrame(page: FrameCode): void {
     page.runs = -1;
     page.insns.forEach((insn, off) => { if (insn !== undefined) this.group(page, off, insn); });
   }
