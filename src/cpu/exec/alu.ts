@@ -121,8 +121,19 @@ const memoryForm = builtOnDemand((op: number, size: 4 | 8, memoryIs: 'dst' | 'sr
   if (memoryIs === 'src') body = `const d = i.reg; ${read} ${aluSource(op, size, REGISTER('d'), M, w ? 'L[d]' : null, w ? 'H[d]' : null, CONTEXT_FLAGS)}`;
   else {
     const b: Operand = src === 'imm' ? { lo: 'i.imm', hi: size === 8 ? 'i.immHi' : '0' } : REGISTER('i.reg');
-    const write = size === 8 ? 'M.write64Cached(i, a, v, vh);' : 'M.write32Cached(i, a, v);';
-    body = `${w ? `M.probeWriteCached(i, a, ${size}); if (M.faultDeferred) return;` : ''} ${read} ${aluSource(op, size, M, b, w ? 'v' : null, w ? 'vh' : null, CONTEXT_FLAGS)} ${w ? write : ''}`;
+    const alu = aluSource(op, size, M, b, w ? 'v' : null, w ? 'vh' : null, CONTEXT_FLAGS);
+    if (!w) body = `${read} ${alu}`;
+    else {
+      // A page the TLB lets this instruction write directly is readable too (access.ts: every write
+      // grant comes with the read grant of its mode): read and write it there, one lookup for both.
+      const write = size === 8 ? 'M.write64Cached(i, a, v, vh);' : 'M.write32Cached(i, a, v);';
+      const fastRead = size === 8 ? 'v = V.getInt32(at, true); vh = V.getInt32(at + 4, true);' : 'v = V.getInt32(at, true);';
+      const fastWrite = size === 8 ? 'V.setInt32(at, v, true); V.setInt32(at + 4, vh, true);' : 'V.setInt32(at, v, true);';
+      body = `const at = M.writableAt(i, a, ${size}), V = i.cacheView;
+if (at >= 0) { ${fastRead} } else { M.probeWriteCached(i, a, ${size}); if (M.faultDeferred) return; ${read} }
+${alu}
+if (at >= 0) { ${fastWrite} } else ${write}`;
+    }
   }
   return buildFunction<Handler>(`alu${op}_${size}_mem_${memoryIs}_${src}`, ['c', 'i'],
     `const L = c.regLo, H = c.regHi, M = c.mmu, a = effectiveAddress(c, i); let v = 0, vh = 0;\n${body}`, { effectiveAddress });
