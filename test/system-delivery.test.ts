@@ -8,7 +8,7 @@ import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { StopReason } from '../src/cpu/cpu.js';
 import type { RunOptions } from './helpers/machine.js';
 import {
-  Machine, CODE, HANDLER, IDT, RSP, outcome, SEG_CS, SEG_SS, descriptor, frame, program, setDescriptor, setGate, setTss,
+  Machine, CODE, HANDLER, IDT, RSP, outcome, SEG_CS, SEG_SS, descriptor, frame, le32, program, setDescriptor, setGate, setTss,
 } from './helpers/system.js';
 
 const STACK = 0x801f00;                       // the Machine's RSP
@@ -274,6 +274,18 @@ describe.each(EXECUTION_PATHS)('faults while delivering (%s path)', (path) => {
       setGate(m, first === '#GP' ? 13 : 6, { ist: 7 });
       expect(`${first}: ${hw(m, code)}`).toBe(`${first}: #PF(2)`);
       expect(Math.floor(m.cpu.cr2 / 4096)).toBe(0x7ff);
+    }
+    // A read-only stack page (CR0.WP = 1) the TLB holds for reading: the frame's first push faults with
+    // W = 1, however the page's entry was cached (mmu.ts framePage copies it for the next delivery).
+    const RO = 0xa00000;
+    for (const reads of [0, 1, 2]) {
+      m = catching(machine());
+      m.pt.mapFresh(RO, 0x1000, { writable: false, user: false, executable: false });
+      setTss(m, { ist: [...IST.slice(0, 6), RO + 0x800] });
+      setGate(m, 6, { ist: 7 });
+      const read = [0x48, 0x8b, 0x04, 0x25, ...le32(RO + 0x7f8)]; // mov rax, [RO + 0x7f8]
+      expect(`${reads} reads: ${hw(m, [...Array<number[]>(reads).fill(read).flat(), ...UD2])}`).toBe(`${reads} reads: #PF(3)`);
+      expect(m.cpu.cr2).toBe(RO + 0x7f8);
     }
     // A contributory fault while delivering #DF is a triple fault: shutdown.
     m = catching(machine());

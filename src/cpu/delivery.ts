@@ -116,12 +116,14 @@ export function deliverEvent(c: ExecContext, vector: number, hasErr: boolean, er
   // A non-canonical RIP from an AMD SYSRET is beyond 2^53: its exact halves were kept.
   if (Math.abs(returnRip) >= RIP_EXACT) { ripLo = c.ripExactLo; ripHi = c.ripExactHi; }
   else { ripLo = returnRip | 0; ripHi = (returnRip - (returnRip >>> 0)) / TWO32; }
-  // The frame within one page (the common case): one translation, the first push's (a fault reports
-  // CR2 = RSP - 8 as that push would), then the words straight into RAM. Otherwise (or not plain RAM,
-  // or accesses under watch) push by push.
-  const at = ((rsp - 1) & 4095) >= words * 8 - 1 ? m.ramAddress(rsp - 8, ACC_WRITE_SUP) : -1;
+  // The frame within one page (the common case): straight into RAM through the copy of the page's
+  // TLB entry (mmu.ts framePage: the next delivery to the same stack costs no lookup, slot search or
+  // dirty check), or after one translation, the first push's (a fault reports CR2 = RSP - 8 as that
+  // push would). Otherwise (or not plain RAM, or accesses under watch) push by push.
+  let at = m.supervisorWritableAt(m.framePage, base, words * 8), v = m.framePage.cacheView;
+  if (at >= 0) at += words * 8 - 8; // SS's slot
+  else if (((rsp - 1) & 4095) >= words * 8 - 1) { at = m.ramAddress(rsp - 8, ACC_WRITE_SUP); v = m.runView; }
   if (at >= 0) {
-    const v = m.runView;
     v.setInt32(at, oldSs, true); v.setInt32(at + 4, 0, true);
     v.setInt32(at - 8, oldRspLo, true); v.setInt32(at - 4, oldRspHi, true);
     v.setInt32(at - 16, rflags, true); v.setInt32(at - 12, 0, true);

@@ -339,9 +339,18 @@ export class Mmu extends Translation {
     }
     return this.readSlow(lin, size, acc);
   }
-  /** Copies of the TLB entries of the pages the last implicit supervisor reads hit: a descriptor table's, the IDT's. */
+  /** Copies of the TLB entries of the pages the last implicit supervisor accesses hit: a descriptor table's, the IDT's, an exception frame's. */
   readonly descriptorPage: AccessCache = emptyAccessCache();
   readonly gatePage: AccessCache = emptyAccessCache();
+  readonly framePage: AccessCache = emptyAccessCache();
+  /**
+   * Where an implicit supervisor write of [lin, lin + size) (size <= 4096) finds its bytes in
+   * k.cacheView when `k`, one of the copies above (refilled from the TLB if need be), grants it
+   * RAM directly; else -1, and the caller writes through writeWith. Nothing faults here.
+   */
+  supervisorWritableAt(k: AccessCache, lin: number, size: number): number {
+    return !this.bypassTlb && this.usable(k, lin, size, ACC_WRITE_SUP) ? k.cacheFrame + (lin - k.cacheBase) : -1;
+  }
   /**
    * An implicit supervisor read of 8 bytes (a descriptor, a gate's first 8) through `k`, one of the
    * copies above, when it (refilled from the TLB if need be) holds the page; else read64With's.

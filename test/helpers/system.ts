@@ -90,7 +90,7 @@ export function outcome(r: RunResult): string {
 
 // ---- a few instruction encodings (SDM Vol. 2) -------------------------------------
 
-const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
+export const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 const le64 = (v: bigint) => Array.from({ length: 8 }, (_, k) => Number((BigInt.asUintN(64, v) >> BigInt(8 * k)) & 0xffn));
 /** MOV r64, imm64 (REX.W B8+r). */
 export const movImm = (reg: number, v: bigint | number): number[] => [0x48 | (reg >> 3), 0xb8 + (reg & 7), ...le64(BigInt(v))];
