@@ -90,4 +90,24 @@ const fmt = (r: string[]) => r.map((x, c) => (c >= 1 ? x.padStart(widths[c]!) : 
 console.log(fmt(head));
 for (const r of rows) console.log(fmt(r));
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (guest RAM 128 MiB per VM, one VM at a time)`);
+const chaseRow = rows.find((r) => r[0] === 'pointer-chase');
+if (chaseRow !== undefined && chaseRow[1] !== '') nativeChase(Number(chaseRow[1]));
 if (failed) { console.error('bench: a guest did not finish with "done", or the tiers retired different instruction counts'); process.exit(1); }
+
+/**
+ * The pointer chase natively (bench/native/pointer-chase.c: the guest's chase.h, gcc -O2): the host's
+ * own memory latency over the same pages and steps bounds what any tier can reach on that guest.
+ * Printed as its time and the MIPS the guest's instruction count would make in that time.
+ */
+function nativeChase(guestInstructions: number): void {
+  const exe = join(dir, 'pointer-chase.native');
+  const cc = spawnSync('gcc', ['-O2', ...(full ? ['-DBENCH_FULL'] : []), '-o', exe, 'bench/native/pointer-chase.c'], { encoding: 'utf8' });
+  const run = cc.status === 0 ? spawnSync(exe, { encoding: 'utf8' }) : undefined;
+  const ns = run?.status === 0 ? Number(run.stdout.split(' ')[0]) : NaN;
+  if (!(ns > 0)) {
+    console.log(`pointer-chase natively: *** not measured (gcc -O2 of bench/native/pointer-chase.c ${cc.status === 0 ? 'ran but failed' : 'failed'}) ***`);
+    return;
+  }
+  console.log(`pointer-chase natively on this host (gcc -O2, the same chase): ${(ns / 1e9).toFixed(2)} s, ` +
+    `as fast as ${(guestInstructions / (ns / 1e6) / 1000).toFixed(1)} MIPS of the guest's instructions`);
+}
