@@ -153,15 +153,49 @@ export class Mmu extends Translation {
   // With deferCached, the slow path records a #PF instead of throwing it: see deferCached. In a
   // compiled region (deferFaults already set) they defer as the region's other accesses do.
   read32Cached(k: AccessCache, lin: number): number {
-    if (this.usable(k, lin, 4, this.tlbRead) || this.refilled(k, lin, 4, this.readMask, this.tlbRead)) return k.cacheView.getInt32(k.cacheFrame + (lin - k.cacheBase), true);
+    if (this.usable(k, lin, 4, this.tlbRead)) return k.cacheView.getInt32(k.cacheFrame + (lin - k.cacheBase), true);
+    return this.read32Missed(k, lin);
+  }
+  /** Returns the low dword; the high dword is left in `hi`. */
+  read64Cached(k: AccessCache, lin: number): number {
+    if (this.usable(k, lin, 8, this.tlbRead)) {
+      const p = k.cacheFrame + (lin - k.cacheBase), v = k.cacheView;
+      this.hi = v.getInt32(p + 4, true);
+      return v.getInt32(p, true);
+    }
+    return this.read64Missed(k, lin);
+  }
+  write32Cached(k: AccessCache, lin: number, v: number): void {
+    if (this.usable(k, lin, 4, this.tlbWrite)) { k.cacheView.setInt32(k.cacheFrame + (lin - k.cacheBase), v, true); return; }
+    this.write32Missed(k, lin, v);
+  }
+  write64Cached(k: AccessCache, lin: number, lo: number, hi: number): void {
+    if (this.usable(k, lin, 8, this.tlbWrite)) {
+      const p = k.cacheFrame + (lin - k.cacheBase), dv = k.cacheView;
+      dv.setInt32(p, lo, true); dv.setInt32(p + 4, hi, true); return;
+    }
+    this.write64Missed(k, lin, lo, hi);
+  }
+  /** probeWrite (a read-modify-write's first step) through `k`: nothing to probe when it grants the write. */
+  probeWriteCached(k: AccessCache, lin: number, size: number): void {
+    if (!this.usable(k, lin, size, this.tlbWrite)) this.probeWriteMissed(k, lin, size);
+  }
+  // Their misses, out of line: the accessors stay as small as their hits, for V8 to inline.
+  private probeWriteMissed(k: AccessCache, lin: number, size: number): void {
+    if (this.refilled(k, lin, size, this.writeMask, this.tlbWrite) || this.faultDeferred) return;
+    this.beginSlow();
+    this.probeWrite(lin, size);
+    this.endSlow(k, lin, size, this.tlbWrite);
+  }
+  private read32Missed(k: AccessCache, lin: number): number {
+    if (this.refilled(k, lin, 4, this.readMask, this.tlbRead)) return k.cacheView.getInt32(k.cacheFrame + (lin - k.cacheBase), true);
     if (this.faultDeferred) return 0;
     this.beginSlow();
     const v = this.read32(lin);
     return this.endSlow(k, lin, 4, this.tlbRead) ? v : 0;
   }
-  /** Returns the low dword; the high dword is left in `hi`. */
-  read64Cached(k: AccessCache, lin: number): number {
-    if (this.usable(k, lin, 8, this.tlbRead) || this.refilled(k, lin, 8, this.readMask, this.tlbRead)) {
+  private read64Missed(k: AccessCache, lin: number): number {
+    if (this.refilled(k, lin, 8, this.readMask, this.tlbRead)) {
       const p = k.cacheFrame + (lin - k.cacheBase), v = k.cacheView;
       this.hi = v.getInt32(p + 4, true);
       return v.getInt32(p, true);
@@ -171,15 +205,15 @@ export class Mmu extends Translation {
     const v = this.read64(lin);
     return this.endSlow(k, lin, 8, this.tlbRead) ? v : 0;
   }
-  write32Cached(k: AccessCache, lin: number, v: number): void {
-    if (this.usable(k, lin, 4, this.tlbWrite) || this.refilled(k, lin, 4, this.writeMask, this.tlbWrite)) { k.cacheView.setInt32(k.cacheFrame + (lin - k.cacheBase), v, true); return; }
+  private write32Missed(k: AccessCache, lin: number, v: number): void {
+    if (this.refilled(k, lin, 4, this.writeMask, this.tlbWrite)) { k.cacheView.setInt32(k.cacheFrame + (lin - k.cacheBase), v, true); return; }
     if (this.faultDeferred) return;
     this.beginSlow();
     this.write32(lin, v);
     this.endSlow(k, lin, 4, this.tlbWrite);
   }
-  write64Cached(k: AccessCache, lin: number, lo: number, hi: number): void {
-    if (this.usable(k, lin, 8, this.tlbWrite) || this.refilled(k, lin, 8, this.writeMask, this.tlbWrite)) {
+  private write64Missed(k: AccessCache, lin: number, lo: number, hi: number): void {
+    if (this.refilled(k, lin, 8, this.writeMask, this.tlbWrite)) {
       const p = k.cacheFrame + (lin - k.cacheBase), dv = k.cacheView;
       dv.setInt32(p, lo, true); dv.setInt32(p + 4, hi, true); return;
     }
@@ -188,31 +222,26 @@ export class Mmu extends Translation {
     this.write64(lin, lo, hi);
     this.endSlow(k, lin, 8, this.tlbWrite);
   }
-  /** probeWrite (a read-modify-write's first step) through `k`: nothing to probe when it grants the write. */
-  probeWriteCached(k: AccessCache, lin: number, size: number): void {
-    if (this.usable(k, lin, size, this.tlbWrite) || this.refilled(k, lin, size, this.writeMask, this.tlbWrite)) return;
-    if (this.faultDeferred) return;
-    this.beginSlow();
-    this.probeWrite(lin, size);
-    this.endSlow(k, lin, size, this.tlbWrite);
-  }
   /**
-   * A miss of `k` and of the TLB, the fast path in force (`mask`, the tlbRead/tlbWrite the access
-   * tests, is not 0): the translation of the access's first page (`acc`, its kind) fills the TLB, or
+   * A miss of `k` and of the TLB in the interpreter's fast loop (deferCached), the fast path in force
+   * (`mask`, the tlbRead/tlbWrite the access tests, is not 0): the translation of the access's first
+   * page (`acc`, its kind) fills the TLB, or
    * raises (defers) its #PF as the slow access would first, and `k` takes the entry: one translation
    * where the slow access took three layers and two slot lookups. True when `k` then serves the
    * access; false at a deferred #PF, or when the access needs the slow path all the same (a page
    * crossing, MMIO, a write to code or to a clean page while dirty logging); so is a page the TLB
-   * holds, whose entry `k` could not use.
+   * holds, whose entry `k` could not use. Compiled regions keep the slow path: with this one, the
+   * compiled interp-loop after the calls guest took 1.3x the time in one process (npm run bench's
+   * order; alone, the same), which no count of calls explained.
    */
   private refilled(k: AccessCache, lin: number, size: number, acc: number, mask: number): boolean {
     const vpn = Math.floor(lin / PAGE);
-    if (mask === 0 || this.tag[slotOf(vpn)] === vpn) return false;
-    this.beginSlow();
+    if (mask === 0 || !this.deferCached || this.tag[slotOf(vpn)] === vpn) return false;
+    this.deferFaults = true;
     this.translate(lin, acc);
-    if (this.deferCached) this.deferFaults = false;
+    this.deferFaults = false;
     if (this.faultDeferred) {
-      if (this.deferCached) this.onDeferredFault();
+      this.onDeferredFault();
       return false;
     }
     return this.usable(k, lin, size, mask);
