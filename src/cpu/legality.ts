@@ -56,6 +56,9 @@ export function checkExceptionClass(c: ExecContext, cls: ExceptionClass): void {
   CLASS_CHECKS[cls](c);
 }
 
+/** The check of exception class `cls` alone, for generated code to call directly (the compiled tier). */
+export const classCheck = (cls: ExceptionClass): ((c: ExecContext) => void) => CLASS_CHECKS[cls];
+
 /** Rule 2, `priv` rows: #GP(0) unless at CPL 0. */
 export function checkPrivilege(c: ExecContext): void {
   if (c.cpl !== 0) c.raise(Vector.GP, 0);

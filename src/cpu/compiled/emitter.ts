@@ -19,12 +19,13 @@
 // then authoritative (a REP string instruction's progress, for instance).
 import { Vector } from '../../arch/vectors.js';
 import type { Insn } from '../../isa/insn.js';
+import type { ExceptionClass } from '../../isa/table.js';
 import { StopReason } from '../stop-reason.js';
 import { CANON_LIMIT } from '../operands.js';
 import { PF_TABLE_NAME, conditionSource, type FlagVars } from '../flags-source.js';
 import { PF_TABLE } from '../lazy-flags.js';
 import { CPU_EXCEPTION } from '../exceptions.js';
-import { checkExceptionClass, checkPrivilege, unwrapLegality } from '../legality.js';
+import { checkPrivilege, classCheck, unwrapLegality } from '../legality.js';
 
 /** One instruction of a region: page offsets of its first byte and of the next. */
 export interface BlockInsn {
@@ -82,8 +83,7 @@ const DROP_PAGES = '/*DROP*/';
 /** The locals of page cache `k` (page-caches.ts): its page's linear address (NaN: none), view, offset in the view, whether writes may use it, its last miss's page, a scratch. */
 const pageCacheLocals = (k: string): string => `${k}b = NaN, ${k}v = M.runView, ${k}o = 0, ${k}w = 0, ${k}m = NaN, ${k}t = 0`;
 
-/** What generated code calls legality.ts's checks. */
-const EXCEPTION_CLASS_CHECK = 'checkExceptionClass';
+/** What generated code calls legality.ts's checks (an exception class's: check_<class>). */
 const PRIVILEGE_CHECK = 'checkPrivilege';
 
 /**
@@ -299,14 +299,19 @@ export class Emitter {
 
   /**
    * Puts the state checks of the current instruction's exception class
-   * (legality.ts checkExceptionClass, which raises #UD or #NM as the handler
+   * (legality.ts classCheck, which raises #UD or #NM as the handler
    * would) before the code its template emitted.
    */
   checkExceptionClassFirst(): void {
     const cls = this.insn.row.exceptionClass;
     if (cls === 'none' || this.checkedClasses.has(cls)) return; // nothing since the check could change its outcome
     this.checkedClasses.add(cls);
-    this.out.splice(this.mark, 0, `st = ${this.index * PAGE + this.start}; ${this.constant(checkExceptionClass, EXCEPTION_CLASS_CHECK)}(c, "${cls}");`);
+    this.out.splice(this.mark, 0, `st = ${this.index * PAGE + this.start}; ${this.classCheck(cls)}(c);`);
+  }
+
+  /** The name in the generated code of exception class `cls`'s check (legality.ts classCheck: one function per class, called directly). */
+  private classCheck(cls: ExceptionClass): string {
+    return this.constant(classCheck(cls), `check_${cls}`);
   }
 
   /**
@@ -317,7 +322,7 @@ export class Emitter {
   private handlerCall(): string {
     const i = this.constant(this.insn), w = unwrapLegality(this.insn.exec);
     if (w === undefined) return HANDLER_CALL(this.constant(this.insn.exec), i, '');
-    const cls = w.exceptionClass === 'none' ? '' : `${this.constant(checkExceptionClass, EXCEPTION_CLASS_CHECK)}(c, "${w.exceptionClass}"); `;
+    const cls = w.exceptionClass === 'none' ? '' : `${this.classCheck(w.exceptionClass)}(c); `;
     const priv = w.priv ? `${this.constant(checkPrivilege, PRIVILEGE_CHECK)}(c); ` : '';
     return HANDLER_CALL(this.constant(w.handler), i, cls + priv);
   }
