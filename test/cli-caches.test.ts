@@ -46,6 +46,18 @@ describe('the command line\'s start-time caches', () => {
     expect(statSync(functionCache()).mtimeMs).toBe(written);
   });
 
+  it('a --trace run writes no code cache of the bundle (it compiles the debug loop, not the fast ones); the next run does', () => {
+    const own = mkdtempSync(join(tmpdir(), 'ringzero-cli-caches-trace-'));
+    for (const f of ['start.cjs', 'cli.cjs']) copyFileSync(join('dist', f), join(own, f));
+    const bundleCaches = () => readdirSync(own).filter((f) => f.endsWith('.v8cache') && !f.endsWith('.fn.v8cache'));
+    const traced = spawnSync(process.execPath, [join(own, 'start.cjs'), 'run', image, '--trace'], { encoding: 'utf8' });
+    expect(traced.status, traced.stderr).toBe(((LOOP_RESULT & 0x7f) << 1 | 1) & 0xff);
+    expect(bundleCaches()).toEqual([]);
+    const plain = spawnSync(process.execPath, [join(own, 'start.cjs'), 'run', image], { encoding: 'utf8' });
+    expect(plain.status, plain.stderr).toBe(traced.status);
+    expect(bundleCaches()).toHaveLength(1);
+  });
+
   it('a damaged function cache is ignored and written anew', () => {
     const before = run();
     writeFileSync(functionCache(), Buffer.from([8, 0, 0, 0, 0x28, 0x28, 0x28]));
