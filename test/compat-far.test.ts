@@ -6,11 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { CODE32_START, DATA32, PROLOGUE_LEN, runCompat } from './helpers/compat.js';
-import { CODE, HANDLER, RAX, RCX, RDX, RSP, SEG_CS, SEG_SS, Machine, descriptor, outcome, phys, qwords, setDescriptor, setTss } from './helpers/system.js';
+import { CODE, HANDLER, RAX, RCX, RDX, RSP, SEG_CS, SEG_SS, Machine, descriptor, le32, outcome, phys, qwords, setDescriptor, setTss } from './helpers/system.js';
 
 const RBX = 3;
 const STACK = 0x801f00;
-const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 const PTR = DATA32 + 0x80;
 /** A 32-bit code segment at CODE (offsets from the start of the prologue), limit given, DPL 0. */
 const CODE_AT = (limit: number, attr = 0x409b) => descriptor(CODE, limit, attr);

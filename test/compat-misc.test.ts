@@ -6,12 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { CODE32_START, DATA32, runCompat } from './helpers/compat.js';
-import { RAX, RCX, RDX, RSP, RSI, SEG_FS, SEG_GS, SEG_SS, Machine, descriptor, outcome, phys } from './helpers/system.js';
+import { RAX, RCX, RDX, RSP, RSI, SEG_FS, SEG_GS, SEG_SS, Machine, descriptor, le32, outcome, phys } from './helpers/system.js';
 
 const RBX = 3, RBP = 5;
 const CF = 1, ZF = 0x40;
 const STACK = 0x801f00; // the Machine's initial RSP
-const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 const RW = descriptor(DATA32, 0xff, 0x4093), RO = descriptor(DATA32, 0xff, 0x4091);
 const LOAD_SS = [0xba, ...le32(0x38), 0x8e, 0xd2]; // mov $0x38,%edx; mov %edx,%ss
 const LOAD_FS = [0xba, ...le32(0x38), 0x8e, 0xe2]; // mov $0x38,%edx; mov %edx,%fs

@@ -9,11 +9,10 @@
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { CODE32, CODE32_START, DATA32, runCompat } from './helpers/compat.js';
-import { CODE, HANDLER, RAX, RCX, RDX, RSP, RSI, RDI, SEG_CS, SEG_SS, Machine, descriptor, frame, outcome, phys, setGate, setTss } from './helpers/system.js';
+import { CODE, HANDLER, RAX, RCX, RDX, RSP, RSI, RDI, SEG_CS, SEG_SS, Machine, descriptor, frame, le32, outcome, phys, setGate, setTss } from './helpers/system.js';
 
 const RBX = 3, RBP = 5;
 const STACK = 0x801f00; // the Machine's initial RSP
-const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 const DATA_SEG = (base: number, limit: number, attr: number) => descriptor(base, limit, attr);
 const CF = 1, PF = 4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800;
 const ARITH = CF | PF | AF | ZF | SF | OF;

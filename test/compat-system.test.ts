@@ -8,12 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { CODE32_START, DATA32, PROLOGUE_LEN, runCompat } from './helpers/compat.js';
-import { CODE, DATA_LIN, HANDLER, IDT, RAX, RBX, RCX, RDX, R11, SEG_CS, SEG_SS, descriptor, outcome, phys, pteWindow } from './helpers/system.js';
+import { CODE, DATA_LIN, HANDLER, IDT, RAX, RBX, RCX, RDX, R11, SEG_CS, SEG_SS, descriptor, le32, outcome, phys, pteWindow } from './helpers/system.js';
 import { cachesTranslations } from './helpers/paths.js';
 
 const RW = descriptor(DATA32, 0xff, 0x4093), RO = descriptor(DATA32, 0xff, 0x4091);
 const STAR = 0xc0000081, SYSENTER_CS = 0x174, SYSENTER_ESP = 0x175, SYSENTER_EIP = 0x176;
-const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 const bytesAt = (m: ReturnType<typeof runCompat>['m'], off: number, n: number) => [...m.mem.u8.subarray(phys(m, DATA32 + off), phys(m, DATA32 + off) + n)];
 
 describe.each(EXECUTION_PATHS)('system instructions in 32-bit code (%s path)', (path) => {

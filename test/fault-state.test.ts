@@ -9,13 +9,12 @@
 // (16-byte SSE moves too: XMM registers are compared.)
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
-import { Machine, CODE, DATA_LIN, RSP, outcome, phys } from './helpers/system.js';
+import { Machine, CODE, DATA_LIN, RSP, le32, outcome, phys } from './helpers/system.js';
 import { STACK_TOP, type RunOptions } from './helpers/machine.js';
 
 const NOT_PRESENT = 0x1000; // never mapped
 const READ_ONLY = 0x700000; // mapped below, without write permission
 const PF_P = 1, PF_W = 2;
-const le32 = (v: number) => [v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff];
 /** ModRM + SIB of [disp32] with `reg` in ModRM.reg (no base, no index). */
 const abs = (reg: number, at: number) => [0x04 | (reg << 3), 0x25, ...le32(at)];
 const RBX = 3;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS } from '../src/cpu/execution-path.js';
 import { CPU_VENDORS } from '../src/arch/vendor.js';
 import { modelCpuid } from '../src/cpu/host-cpuid.js';
-import { Machine, DATA_LIN, RAX, RCX, RDX, movImm, outcome, wrmsr } from './helpers/system.js';
+import { Machine, DATA_LIN, RAX, RCX, RDX, le32, movImm, outcome, wrmsr } from './helpers/system.js';
 import { DATA32, runCompat } from './helpers/compat.js';
 
 const MONITOR = [0x0f, 0x01, 0xc8], MWAIT = [0x0f, 0x01, 0xc9], CPUID = [0x0f, 0xa2];
@@ -72,7 +72,6 @@ for (const path of EXECUTION_PATHS) {
     });
 
     it('in 32-bit code MONITOR uses DS:EAX (AMD checks the segment: a null DS is #GP(0))', () => {
-      const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
       const code = [0xb8, ...le32(DATA32), 0x31, 0xc9, ...MONITOR, ...MWAIT];
       expect(outcome(runCompat(code, { path, vendor }).r)).toBe('ok');
       expect(outcome(runCompat(code, { path, vendor, ds: 0 }).r)).toBe(vendor === 'amd' ? '#GP(0)' : 'ok');

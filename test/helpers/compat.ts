@@ -4,7 +4,7 @@
 // or the one given) or 0x1b (CPL 3: the ABI's 32-bit user code segment).
 import type { ExecutionPath } from '../../src/cpu/execution-path.js';
 import type { CpuVendor } from '../../src/arch/vendor.js';
-import { Machine, CODE, DATA_LIN, descriptor, phys, setDescriptor } from './system.js';
+import { Machine, CODE, DATA_LIN, descriptor, le32, phys, setDescriptor } from './system.js';
 import type { RunResult } from './machine.js';
 
 /** A flat 32-bit code segment: base 0, 4 GiB (G = 1), D = 1, L = 0, DPL 0, readable. */
@@ -14,7 +14,6 @@ export const DATA32 = DATA_LIN + 0x100;
 /** The prologue's registers (32-bit code cannot see them): R8 the selector, R9 the far pointer's address. */
 const R9 = 9;
 
-const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 
 export interface CompatOptions {
   path: ExecutionPath;
