@@ -22,11 +22,13 @@ import { buildFunction } from './generated.js';
  * instruction pages): one small function per class, which a legality wrapper calls directly
  * (monomorphic: V8 inlines it) and checkExceptionClass looks up.
  */
+/** x87 instructions and FXSAVE/FXRSTOR: #NM with CR0.EM or CR0.TS. */
+const emOrTs = (c: ExecContext): void => { if (c.cr0 & (CR0_EM | CR0_TS)) c.raise(Vector.NM); };
 const CLASS_CHECKS: { readonly [K in ExceptionClass]: (c: ExecContext) => void } = {
   none: () => {},
   wait: (c) => { if ((c.cr0 & (CR0_MP | CR0_TS)) === (CR0_MP | CR0_TS)) c.raise(Vector.NM); },
-  x87: (c) => { if (c.cr0 & (CR0_EM | CR0_TS)) c.raise(Vector.NM); },
-  fxsr: (c) => { if (c.cr0 & (CR0_EM | CR0_TS)) c.raise(Vector.NM); },
+  x87: emOrTs,
+  fxsr: emOrTs,
   mmx: (c) => {
     if (c.cr0 & CR0_EM) c.raise(Vector.UD);
     if (c.cr0 & CR0_TS) c.raise(Vector.NM);
@@ -56,7 +58,7 @@ export function checkExceptionClass(c: ExecContext, cls: ExceptionClass): void {
   CLASS_CHECKS[cls](c);
 }
 
-/** The check of exception class `cls` alone, for generated code to call directly (the compiled tier). */
+/** The check of exception class `cls` alone, for generated code to call directly (the compiled tier; classes may share one). */
 export const classCheck = (cls: ExceptionClass): ((c: ExecContext) => void) => CLASS_CHECKS[cls];
 
 /** Rule 2, `priv` rows: #GP(0) unless at CPL 0. */

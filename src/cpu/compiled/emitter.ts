@@ -83,7 +83,7 @@ const DROP_PAGES = '/*DROP*/';
 /** The locals of page cache `k` (page-caches.ts): its page's linear address (NaN: none), view, offset in the view, whether writes may use it, its last miss's page, a scratch. */
 const pageCacheLocals = (k: string): string => `${k}b = NaN, ${k}v = M.runView, ${k}o = 0, ${k}w = 0, ${k}m = NaN, ${k}t = 0`;
 
-/** What generated code calls legality.ts's checks (an exception class's: check_<class>). */
+/** What generated code calls legality.ts's checks (an exception class's: check_<its function's name>). */
 const PRIVILEGE_CHECK = 'checkPrivilege';
 
 /**
@@ -309,9 +309,13 @@ export class Emitter {
     this.out.splice(this.mark, 0, `st = ${this.index * PAGE + this.start}; ${this.classCheck(cls)}(c);`);
   }
 
-  /** The name in the generated code of exception class `cls`'s check (legality.ts classCheck: one function per class, called directly). */
+  /**
+   * The name in the generated code of exception class `cls`'s check (legality.ts classCheck, called
+   * directly): the function's own, as classes may share one and a constant keeps a single name.
+   */
   private classCheck(cls: ExceptionClass): string {
-    return this.constant(classCheck(cls), `check_${cls}`);
+    const check = classCheck(cls);
+    return this.constant(check, `check_${check.name}`);
   }
 
   /**
