@@ -20,6 +20,7 @@ function op(bytes: number[], reg: number, base: number, disp: number): number[] 
 }
 const MOV_LOAD = [0x48, 0x8b], MOV_STORE = [0x48, 0x89], ADD_STORE = [0x48, 0x01], ADD_STORE32 = [0x01];
 const MOVDQU_STORE = [0xf3, 0x0f, 0x7f]; // movdqu [base + disp], xmm (ModRM.reg: XMM0)
+const MOVDQU_LOAD = [0xf3, 0x0f, 0x6f]; // movdqu xmm, [base + disp]
 
 interface Case {
   name: string;
@@ -48,6 +49,10 @@ const CASES: Case[] = [
   {
     name: 'a qword read running off a cached read-only page into an unmapped one: #PF(0) at the next page', at: 0x2ff0, faultAt: 2, error: 0, cr2: 0x3000, stores: 0,
     code: (b) => [op(MOV_LOAD, RAX, b, 0), op(MOV_LOAD, RAX, b, 0), op(MOV_LOAD, RCX, b, 0xc), HLT],
+  },
+  {
+    name: 'a 16-byte MOVDQU load running off a cached read-only page into an unmapped one: #PF(0) at the next page', at: 0x2ff0, faultAt: 2, error: 0, cr2: 0x3000, stores: 0,
+    code: (b) => [op(MOV_LOAD, RAX, b, 0), op(MOVDQU_LOAD, 0, b, 0), op(MOVDQU_LOAD, 1, b, 0xc), HLT],
   },
   {
     name: 'a qword ADD running off a cached writable page into a read-only one: #PF(P|W) at the next page, nothing written', at: 0x1ff0, faultAt: 2, error: PF_P | PF_W, cr2: 0x2000, stores: 2,

@@ -20,7 +20,7 @@ import { VEC_OPS, type VecOp } from '../../isa/vector-ops.js';
 import { DWORD_LANES, DWORD_SHIFT_LANES, MOVE_LANES, dwordLanesSource } from '../exec/vector-source.js';
 import { Attr } from '../../isa/table.js';
 import { kernel } from '../exec/sse-int.js';
-import { TWO32, type Emitter } from './emitter.js';
+import { TWO32, WROTE_THROUGH_MMU, type Emitter } from './emitter.js';
 import { kinds, readMemory, type Template } from './template.js';
 import { push, pop, pushf, call, ret, jcc, jmp } from './control-templates.js';
 import { cachedOperand, cachedRead, cachedWrite, copyProbeWrite, copyRead, copyWrite } from './page-caches.js';
@@ -312,17 +312,23 @@ const movVec: Template = (e, i) => {
   if (!canAddress(i) || i.memSize !== 16) return false;
   effectiveAddress(e);
   if ((i.row.attrs & Attr.A16) !== 0) e.line(`if ((ea & 15) !== 0) c.raise(${Vector.GP}, 0);`);
-  const x = i.reg * 8;
+  const x = i.reg * 8, copy = e.constant(i), lanes = [0, 1, 2, 3];
+  // The instruction's copy of its page's TLB entry first, as the handler (sse-move.ts loadVec16,
+  // storeVec16): one check where the MMU path takes a probe and two accesses.
   if (toV) {
+    e.line(`q = M.readableAt(${copy}, ea, 16); if (q >= 0) { ${lanes.map((k) => `${X}[${x + k}] = ${copy}.cacheView.getInt32(q + ${4 * k}, true);`).join(' ')} } else {`);
     e.access('M.probeRead(ea, 16);');
     e.access('v = M.read64(ea); w = M.hi;');
     e.access('u = M.read64(ea + 8);');
-    e.line(`${X}[${x}] = v; ${X}[${x + 1}] = w; ${X}[${x + 2}] = u; ${X}[${x + 3}] = M.hi;`);
+    e.line(`${X}[${x}] = v; ${X}[${x + 1}] = w; ${X}[${x + 2}] = u; ${X}[${x + 3}] = M.hi; }`);
   } else {
+    // A write the copy grants cannot hit decoded code (the TLB grants none there): no epoch check after it.
+    e.line(`q = M.writableAt(${copy}, ea, 16); if (q >= 0) { ${lanes.map((k) => `${copy}.cacheView.setInt32(q + ${4 * k}, ${X}[${x + k}], true);`).join(' ')} } else {`);
     e.access('M.probeWrite(ea, 16);');
     e.access(`M.write64(ea, ${X}[${x}], ${X}[${x + 1}]);`);
-    e.access(`M.write64(ea + 8, ${X}[${x + 2}], ${X}[${x + 3}]);`);
-    e.afterWrite(false);
+    e.access(`M.write64(ea + 8, ${X}[${x + 2}], ${X}[${x + 3}]); ${WROTE_THROUGH_MMU}`);
+    e.line('}');
+    e.afterWrite(true);
   }
   return true;
 };
