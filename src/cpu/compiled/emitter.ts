@@ -19,7 +19,7 @@
 // then authoritative (a REP string instruction's progress, for instance).
 import { Vector } from '../../arch/vectors.js';
 import type { Insn } from '../../isa/insn.js';
-import type { ExceptionClass } from '../../isa/table.js';
+import { Attr, type ExceptionClass } from '../../isa/table.js';
 import { StopReason } from '../stop-reason.js';
 import { CANON_LIMIT } from '../operands.js';
 import { PF_TABLE_NAME, conditionSource, type FlagVars } from '../flags-source.js';
@@ -300,13 +300,16 @@ export class Emitter {
   /**
    * Puts the state checks of the current instruction's exception class
    * (legality.ts classCheck, which raises #UD or #NM as the handler
-   * would) before the code its template emitted.
+   * would) and, for a privileged row, the CPL check (checkPrivilege: #GP(0)),
+   * in the legality wrapper's order, before the code its template emitted.
    */
   checkExceptionClassFirst(): void {
     const cls = this.insn.row.exceptionClass;
-    if (cls === 'none' || this.checkedClasses.has(cls)) return; // nothing since the check could change its outcome
-    this.checkedClasses.add(cls);
-    this.out.splice(this.mark, 0, `st = ${this.index * PAGE + this.start}; ${this.classCheck(cls)}(c);`);
+    // A class check goes when nothing since the last one could change its outcome; CPL changes only in handlers.
+    const classCheck = cls === 'none' || this.checkedClasses.has(cls) ? '' : ` ${this.classCheck(cls)}(c);`;
+    if (classCheck !== '') this.checkedClasses.add(cls);
+    const privilege = (this.insn.row.attrs & Attr.Priv) !== 0 ? ` ${this.constant(checkPrivilege, PRIVILEGE_CHECK)}(c);` : '';
+    if (classCheck !== '' || privilege !== '') this.out.splice(this.mark, 0, `st = ${this.index * PAGE + this.start};${classCheck}${privilege}`);
   }
 
   /**

@@ -20,6 +20,7 @@ import { VEC_OPS, type VecOp } from '../../isa/vector-ops.js';
 import { DWORD_LANES, DWORD_SHIFT_LANES, MOVE_LANES, dwordLanesSource } from '../exec/vector-source.js';
 import { Attr } from '../../isa/table.js';
 import { kernel } from '../exec/sse-int.js';
+import { readControlRegister } from '../control-registers.js';
 import { TWO32, WROTE_THROUGH_MMU, type Emitter } from './emitter.js';
 import { kinds, readMemory, type Template } from './template.js';
 import { push, pop, pushf, call, ret, jcc, jmp } from './control-templates.js';
@@ -278,6 +279,14 @@ const movFromSeg: Template = (e, i) => {
   return true;
 };
 
+/** MOV r64, CRn (its CPL check first: tier.ts PRIVILEGED_TEMPLATES): read as its handler reads it, #UD for a CR there is none of. */
+const movFromCr: Template = (e, i) => {
+  e.mayFault();
+  e.line(`${e.constant(readControlRegister, 'readControlRegister')}(c, ${i.reg});`);
+  e.set(i.rm, 'O.lo[0]', 'O.hi[0]');
+  return true;
+};
+
 /** CBW/CWDE/CDQE: the lower half of rAX sign-extended into rAX (a 16-bit write keeps RAX's upper bits, a 32-bit one clears them). */
 const cbw: Template = (e, i) => {
   const a = e.lo(RAX);
@@ -379,6 +388,6 @@ const DWORD_SHIFT_OPS: readonly VecOp[] = ['pslldi', 'psrldi', 'psradi'];
 export const TEMPLATES: { readonly [K in ExecutorName]?: Template } = {
   movVec, movqXmm, vecInt, vecShiftImm,
   alu, incdec, neg, not, mov, movzx: extend(false), movsx: extend(true), lea, shift, imul, cmov, setcc, cbw, cwd, push, pop, pushf, call, ret, jcc, jmp, nop,
-  cld, std, movFromSeg,
+  cld, std, movFromSeg, movFromCr,
   mul: wideMulDiv(mulValue), imul1: wideMulDiv(imul1Value), div: wideMulDiv(divValue), idiv: wideMulDiv(idivValue),
 };

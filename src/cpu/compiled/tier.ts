@@ -241,10 +241,16 @@ const INDIRECT = new Set<string>(['jmp', 'call']);
 /** Branches whose next instruction also runs (the condition fails, or a call, an interrupt or a system call returns there). */
 const FALLS_THROUGH: ReadonlySet<string> = new Set(['jcc', 'call', 'int', 'int3', 'int1', 'syscall', 'sysenter', 'loop', 'jrcxz', 'callFar']);
 
-/** The template for a decoded instruction, if its row has one and is not privileged (its exception class is checked before it: emitInstruction). */
+/**
+ * Privileged rows whose templates only read state (a CPL 0 handler's glue: MOV r64, CR2 in the
+ * runtime's exception entry): the privilege check goes before them, as for the exception class.
+ */
+const PRIVILEGED_TEMPLATES: ReadonlySet<string> = new Set(['movFromCr']);
+
+/** The template for a decoded instruction, if its row has one (its exception class and privilege are checked before it: emitInstruction). */
 function templateFor(i: Insn, features: ReadonlySet<FeatureName>): Template | undefined {
   const row = i.row;
-  if (i.invalid || i.compat || row.pending || (row.attrs & Attr.Priv) !== 0) return undefined;
+  if (i.invalid || i.compat || row.pending || ((row.attrs & Attr.Priv) !== 0 && !PRIVILEGED_TEMPLATES.has(row.executor))) return undefined;
   if (row.feature !== undefined && !features.has(row.feature)) return undefined;
   return TEMPLATES[row.executor];
 }
