@@ -252,14 +252,23 @@ class Gen {
     else this.emit(raw(0xf8 + this.rng.below(2))); // clc / stc
   }
 
-  /** An instruction that faults or traps other than by a data-area page: a non-canonical store, UD2, INT3, INTO, CLI. */
+  /**
+   * An instruction that faults or traps other than by a data-area page: a non-canonical store, UD2, INT3, INTO, CLI,
+   * MOV r64, CRn (#GP(0) at CPL 3; at CPL 0 a read of CR0, CR2, CR3, CR4 or CR8, which the compiled tier templates).
+   */
   private fault(): void {
     const r = this.rng;
-    switch (r.below(5)) {
+    switch (r.below(6)) {
       case 0: this.emit(raw(0x48, 0xb8, ...le(0x8000000000000000n + r.u64() % 0x7fff000000000000n, 8)), raw(0x89, 0x08)); break; // movabs rax, non-canonical; mov [rax], ecx: #GP(0)
       case 1: this.emit(raw(0x0f, 0x0b)); break; // ud2
       case 2: this.emit(raw(0xcc)); break; // int3: a trap (RIP after it)
       case 3: this.emit(raw(0xce)); break; // into: #UD in 64-bit mode
+      case 4: {
+        const cr = r.pick([0, 2, 3, 4, 8]), dst = this.reg();
+        const rex = 0x40 | (cr >= 8 ? 4 : 0) | (dst >= 8 ? 1 : 0);
+        this.emit(raw(...(rex !== 0x40 ? [rex] : []), 0x0f, 0x20, 0xc0 | ((cr & 7) << 3) | (dst & 7)));
+        break;
+      }
       default: this.emit(raw(0xfa)); // cli: #GP(0) at CPL 3 (IOPL 0)
     }
   }
