@@ -305,7 +305,7 @@ export class Emitter {
    */
   checkExceptionClassFirst(): void {
     const cls = this.insn.row.exceptionClass;
-    // A class check goes when nothing since the last one could change its outcome; CPL changes only in handlers.
+    // The class check once until a handler runs (nothing else can change its outcome); the CPL check before each privileged template.
     const classCheck = cls === 'none' || this.checkedClasses.has(cls) ? '' : ` ${this.classCheck(cls)}(c);`;
     if (classCheck !== '') this.checkedClasses.add(cls);
     const privilege = (this.insn.row.attrs & Attr.Priv) !== 0 ? ` ${this.constant(checkPrivilege, PRIVILEGE_CHECK)}(c);` : '';
