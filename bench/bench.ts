@@ -7,6 +7,9 @@
 // issue 11's table (BENCH_FULL: 130-280 M instructions each, steady state
 // rather than warm-up) and prints each run's wall time too; one run per tier,
 // and the reference path only over its first REFERENCE_BUDGET instructions.
+// `-- --isolate` runs each guest on each tier in a process of its own (as
+// `ringzero run` would): V8's state after the guests before it no longer
+// moves a guest's figure, and the peak RSS printed is the largest of theirs.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,10 +17,16 @@ import { parseArgs } from 'node:util';
 import { Vm } from '../src/vm.js';
 import { EXECUTION_PATHS, isExecutionPath, type ExecutionPath } from '../src/cpu/execution-path.js';
 
-const USAGE = 'usage: npm run bench [-- [--tier compiled|interp|reference] [--guest NAME] [--full]]';
+const USAGE = 'usage: npm run bench [-- [--tier compiled|interp|reference] [--guest NAME] [--full] [--isolate]]';
 let parsed;
 try {
-  parsed = parseArgs({ options: { tier: { type: 'string' }, guest: { type: 'string' }, full: { type: 'boolean' }, help: { type: 'boolean' } } });
+  parsed = parseArgs({
+    options: {
+      tier: { type: 'string' }, guest: { type: 'string' }, full: { type: 'boolean' }, isolate: { type: 'boolean' }, help: { type: 'boolean' },
+      // --isolate's child: runs one image on --tier and prints its samples as JSON (not for users).
+      'run-one': { type: 'string' },
+    },
+  });
 } catch (e) {
   console.error(`bench: ${(e as Error).message.split('\n')[0]}\n${USAGE}`); // a bad option: one line, no stack trace
   process.exit(2);
@@ -37,11 +46,6 @@ if (args.tier !== undefined && !isExecutionPath(args.tier)) {
 const tiers: readonly ExecutionPath[] = args.tier !== undefined ? [args.tier as ExecutionPath] : EXECUTION_PATHS;
 
 const dir = full ? 'build/bench-full' : 'build/bench';
-const build = spawnSync(process.execPath, ['scripts/build-guests.mjs', '--src', 'bench/guests', '--out', dir, ...(full ? ['--define', 'BENCH_FULL'] : [])], { stdio: 'inherit' });
-if (build.status !== 0) {
-  console.error('bench: building the benchmark guests failed (gcc and binutils are required)');
-  process.exit(1);
-}
 
 interface Sample { outcome: string; instructions: number; ms: number }
 
@@ -51,6 +55,36 @@ function runOnce(file: Uint8Array, tier: ExecutionPath, maxInstructions: number)
   const r = vm.run();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   return { outcome: r.outcome, instructions: r.instructions, ms };
+}
+
+/** The runs of one guest on one tier: the reference path once (at full size, over a budget); the others best of three (full size: once). */
+function samplesOf(file: Uint8Array, tier: ExecutionPath): Sample[] {
+  const budget = full && tier === 'reference' ? REFERENCE_BUDGET : 2e9;
+  const runs = tier === 'reference' || full ? 1 : 3;
+  return Array.from({ length: runs }, () => runOnce(file, tier, budget));
+}
+
+if (args['run-one'] !== undefined) {
+  const samples = samplesOf(readFileSync(args['run-one']), tiers[0]!);
+  console.log(JSON.stringify({ samples, maxRss: process.resourceUsage().maxRSS }));
+  process.exit(0);
+}
+
+/** Peak RSS of the processes that ran guests, in KiB: this one's, or with --isolate the largest child's. */
+let peakRss = 0;
+
+/** samplesOf in a process of its own (--isolate). */
+function isolatedSamples(path: string, tier: ExecutionPath): Sample[] {
+  const child = spawnSync(process.execPath, [process.argv[1]!, '--run-one', path, '--tier', tier, ...(full ? ['--full'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.status !== 0) return [{ outcome: `child exit ${child.status ?? child.signal}`, instructions: 0, ms: 0 }];
+  const out = JSON.parse(child.stdout) as { samples: Sample[]; maxRss: number };
+  peakRss = Math.max(peakRss, out.maxRss);
+  return out.samples;
+}
+const build = spawnSync(process.execPath, ['scripts/build-guests.mjs', '--src', 'bench/guests', '--out', dir, ...(full ? ['--define', 'BENCH_FULL'] : [])], { stdio: 'inherit' });
+if (build.status !== 0) {
+  console.error('bench: building the benchmark guests failed (gcc and binutils are required)');
+  process.exit(1);
 }
 
 const rows: string[][] = [];
@@ -69,8 +103,7 @@ for (const f of images) {
   for (const tier of tiers) {
     // The reference path is ~30x slower: one run (at full size, a budget); the others best of three (full size: one).
     const budget = full && tier === 'reference' ? REFERENCE_BUDGET : 2e9;
-    const runs = tier === 'reference' || full ? 1 : 3;
-    const samples = Array.from({ length: runs }, () => runOnce(file, tier, budget));
+    const samples = args.isolate === true ? isolatedSamples(join(dir, f), tier) : samplesOf(file, tier);
     const best = samples.reduce((a, b) => (b.ms < a.ms ? b : a));
     const finished = best.outcome === 'done' || (budget < 2e9 && best.outcome === 'limit');
     if (!finished) failed = true;
@@ -89,7 +122,8 @@ const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.le
 const fmt = (r: string[]) => r.map((x, c) => (c >= 1 ? x.padStart(widths[c]!) : x.padEnd(widths[c]!))).join('  ');
 console.log(fmt(head));
 for (const r of rows) console.log(fmt(r));
-console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (guest RAM 128 MiB per VM, one VM at a time)`);
+if (args.isolate !== true) peakRss = process.resourceUsage().maxRSS;
+console.log(`peak RSS ${(peakRss / 1024).toFixed(0)} MiB (guest RAM 128 MiB per VM, one VM at a time${args.isolate === true ? ', the largest of the processes' : ''})`);
 const chaseRow = rows.find((r) => r[0] === 'pointer-chase');
 if (chaseRow !== undefined && chaseRow[1] !== '') nativeChase(Number(chaseRow[1]));
 if (failed) { console.error('bench: a guest did not finish with "done", or the tiers retired different instruction counts'); process.exit(1); }
