@@ -69,6 +69,25 @@ describe.each(EXECUTION_PATHS)('TLB maintenance (%s path)', (path) => {
     }
   });
 
+  // The compiled tier keeps the pages a block reached through the TLB in locals (its stack page, a page
+  // per base register): an INVLPG between two accesses in one block must drop them (its template does).
+  it('INVLPG drops the page a block touched before it, through RSP or a base register, for the accesses after it in the block', () => {
+    const push = [0x50]; // push rax: the first one caches the stack page
+    const loadRbx = [0x48, 0x8b, 0x03]; // mov rax, [rbx]: the second one caches RBX's page (page-caches.ts)
+    for (const [name, before, after, error, at] of [
+      ['push', push, push, 2, 0x7f0],
+      ['mov rax, [rbx]', [...loadRbx, ...loadRbx], loadRbx, 0, 0x100],
+    ] as const) {
+      const m = new Machine();
+      m.pt.map(PAGE, 0x3f0000, 4096, sup());
+      const pte = pteWindow(m, PAGE, WINDOW);
+      const code = [...before, ...clearEntry(pte), ...invlpg(PAGE), ...after, 0xf4];
+      const r = m.run(code, { path, regs: { 4: BigInt(PAGE + 0x800), [RBX]: BigInt(PAGE + 0x100) } });
+      expect(`${name}: ${outcome(r)} at ${(m.cpu.cr2 - PAGE).toString(16)}`).toBe(`${name}: #PF(${error}) at ${at.toString(16)}`);
+      expect(m.cpu.rip).toBe(0x400000 + before.length + 16); // the access after clearEntry and INVLPG (8 bytes each)
+    }
+  });
+
   it('INVLPG of any address in a 2 MiB page drops the whole page’s translation', () => {
     const m = new Machine();
     m.pt.map(LARGE, 0x200000, 0x200000, sup());

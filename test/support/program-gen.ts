@@ -254,11 +254,12 @@ class Gen {
 
   /**
    * An instruction that faults or traps other than by a data-area page: a non-canonical store, UD2, INT3, INTO, CLI,
-   * MOV r64, CRn (#GP(0) at CPL 3; at CPL 0 a read of CR0, CR2, CR3, CR4 or CR8, which the compiled tier templates).
+   * MOV r64, CRn (#GP(0) at CPL 3; at CPL 0 a read of CR0, CR2, CR3, CR4 or CR8), INVLPG of a data-area address
+   * (#GP(0) at CPL 3; at CPL 0 its page walked again at the next access): the compiled tier templates both.
    */
   private fault(): void {
     const r = this.rng;
-    switch (r.below(6)) {
+    switch (r.below(7)) {
       case 0: this.emit(raw(0x48, 0xb8, ...le(0x8000000000000000n + r.u64() % 0x7fff000000000000n, 8)), raw(0x89, 0x08)); break; // movabs rax, non-canonical; mov [rax], ecx: #GP(0)
       case 1: this.emit(raw(0x0f, 0x0b)); break; // ud2
       case 2: this.emit(raw(0xcc)); break; // int3: a trap (RIP after it)
@@ -269,6 +270,7 @@ class Gen {
         this.emit(raw(...(rex !== 0x40 ? [rex] : []), 0x0f, 0x20, 0xc0 | ((cr & 7) << 3) | (dst & 7)));
         break;
       }
+      case 5: this.emit(enc({ op: [0x0f, 0x01], reg: 7, rm: this.mem(false) })); break; // invlpg m
       default: this.emit(raw(0xfa)); // cli: #GP(0) at CPL 3 (IOPL 0)
     }
   }

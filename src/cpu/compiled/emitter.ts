@@ -218,6 +218,11 @@ export class Emitter {
     this.line(`${call} ${DEFERRED_FAULT_CHECK}`);
   }
 
+  /** Drops the region's cached pages (page-caches.ts, stack-slots.ts: copies of TLB entries), as after a handler call: the TLB changed. */
+  dropPageCaches(): void {
+    this.line(DROP_PAGES);
+  }
+
   /** Source that leaves the region if the MMU access just emitted faulted (faults are deferred while a region runs). */
   get faultCheck(): string { return DEFERRED_FAULT_CHECK; }
 

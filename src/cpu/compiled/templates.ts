@@ -287,6 +287,21 @@ const movFromCr: Template = (e, i) => {
   return true;
 };
 
+/**
+ * INVLPG m (its CPL check first: tier.ts PRIVILEGED_TEMPLATES): the address's TLB entries and fetch
+ * pages dropped as by its handler (Cpu.invalidatePage; an address effectiveAddress cannot compute
+ * inline goes to the handler, which ignores a non-canonical one), then the region's cached pages;
+ * the region leaves if the fetch path changed (a recently fetched code page's leaf: the epoch).
+ */
+const invlpg: Template = (e, i) => {
+  if (!canAddress(i)) return false;
+  effectiveAddress(e);
+  e.line('c.invalidatePage(ea);');
+  e.dropPageCaches();
+  e.afterWrite(false);
+  return true;
+};
+
 /** CBW/CWDE/CDQE: the lower half of rAX sign-extended into rAX (a 16-bit write keeps RAX's upper bits, a 32-bit one clears them). */
 const cbw: Template = (e, i) => {
   const a = e.lo(RAX);
@@ -388,6 +403,6 @@ const DWORD_SHIFT_OPS: readonly VecOp[] = ['pslldi', 'psrldi', 'psradi'];
 export const TEMPLATES: { readonly [K in ExecutorName]?: Template } = {
   movVec, movqXmm, vecInt, vecShiftImm,
   alu, incdec, neg, not, mov, movzx: extend(false), movsx: extend(true), lea, shift, imul, cmov, setcc, cbw, cwd, push, pop, pushf, call, ret, jcc, jmp, nop,
-  cld, std, movFromSeg, movFromCr,
+  cld, std, movFromSeg, movFromCr, invlpg,
   mul: wideMulDiv(mulValue), imul1: wideMulDiv(imul1Value), div: wideMulDiv(divValue), idiv: wideMulDiv(idivValue),
 };

@@ -242,10 +242,12 @@ const INDIRECT = new Set<string>(['jmp', 'call']);
 const FALLS_THROUGH: ReadonlySet<string> = new Set(['jcc', 'call', 'int', 'int3', 'int1', 'syscall', 'sysenter', 'loop', 'jrcxz', 'callFar']);
 
 /**
- * Privileged rows whose templates only read state (a CPL 0 handler's glue: MOV r64, CR2 in the
- * runtime's exception entry): the privilege check goes before them, as for the exception class.
+ * Privileged rows with templates (a CPL 0 handler's glue: MOV r64, CR2 in the runtime's exception
+ * entry, INVLPG in a page-fault loop): no register but their destination changes, so the region
+ * need not write its locals back and reload them around a handler call. The privilege check goes
+ * before them, as the exception class's does.
  */
-const PRIVILEGED_TEMPLATES: ReadonlySet<string> = new Set(['movFromCr']);
+const PRIVILEGED_TEMPLATES: ReadonlySet<string> = new Set(['movFromCr', 'invlpg']);
 
 /** The template for a decoded instruction, if its row has one (its exception class and privilege are checked before it: emitInstruction). */
 function templateFor(i: Insn, features: ReadonlySet<FeatureName>): Template | undefined {
