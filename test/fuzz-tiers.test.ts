@@ -2,7 +2,7 @@
 // ALU, moves, shifts, multiply/divide with #DE, stack, calls, branches and
 // counted loops, SETcc/CMOVcc, XCHG/CMPXCHG, BT*, string operations with and
 // without REP, PUSHF/POPF, RDTSC, SSE2 moves and arithmetic, accesses to
-// read-only and unmapped pages, other faults (#GP, #UD, #BP; MOV r64, CRn: #GP at CPL 3, a read at CPL 0),
+// read-only and unmapped pages, other faults (#GP, #UD, #BP; MOV r64, CRn and INVLPG: #GP at CPL 3),
 // self-modifying stores and REP STOSB over code ahead) run on every execution
 // path (EXECUTION_PATHS) and must end in identical state: GPRs, XMM, RIP, RFLAGS,
 // instruction count (= TSC), stop reason, vector, error code, CR2, data,
