@@ -17,13 +17,13 @@ import { Attr, type ExceptionClass, type OpcodeRow } from '../isa/table.js';
 import type { ExecContext, Handler } from './context.js';
 import { buildFunction } from './generated.js';
 
+/** x87 instructions and FXSAVE/FXRSTOR: #NM with CR0.EM or CR0.TS. */
+const emOrTs = (c: ExecContext): void => { if (c.cr0 & (CR0_EM | CR0_TS)) c.raise(Vector.NM); };
 /**
  * What each exception class demands in the current state (SDM Vol. 3A §2.5 Table 2-2 and the
  * instruction pages): one small function per class, which a legality wrapper calls directly
  * (monomorphic: V8 inlines it) and checkExceptionClass looks up.
  */
-/** x87 instructions and FXSAVE/FXRSTOR: #NM with CR0.EM or CR0.TS. */
-const emOrTs = (c: ExecContext): void => { if (c.cr0 & (CR0_EM | CR0_TS)) c.raise(Vector.NM); };
 const CLASS_CHECKS: { readonly [K in ExceptionClass]: (c: ExecContext) => void } = {
   none: () => {},
   wait: (c) => { if ((c.cr0 & (CR0_MP | CR0_TS)) === (CR0_MP | CR0_TS)) c.raise(Vector.NM); },
