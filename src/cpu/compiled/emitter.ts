@@ -309,21 +309,22 @@ export class Emitter {
    * in the legality wrapper's order, before the code its template emitted.
    */
   checkExceptionClassFirst(): void {
-    const cls = this.insn.row.exceptionClass;
+    const row = this.insn.row, cls = row.exceptionClass;
     // The class check once until a handler runs (nothing else can change its outcome); the CPL check before each privileged template.
-    const classCheck = cls === 'none' || this.checkedClasses.has(cls) ? '' : ` ${this.classCheck(cls)}(c);`;
-    if (classCheck !== '') this.checkedClasses.add(cls);
-    const privilege = (this.insn.row.attrs & Attr.Priv) !== 0 ? ` ${this.constant(checkPrivilege, PRIVILEGE_CHECK)}(c);` : '';
-    if (classCheck !== '' || privilege !== '') this.out.splice(this.mark, 0, `st = ${this.index * PAGE + this.start};${classCheck}${privilege}`);
+    const repeated = this.checkedClasses.has(cls);
+    this.checkedClasses.add(cls);
+    const checks = this.legalityChecks(repeated ? 'none' : cls, (row.attrs & Attr.Priv) !== 0);
+    if (checks !== '') this.out.splice(this.mark, 0, `st = ${this.index * PAGE + this.start}; ${checks}`);
   }
 
   /**
-   * The name in the generated code of exception class `cls`'s check (legality.ts classCheck, called
-   * directly): the function's own, as classes may share one and a constant keeps a single name.
+   * Source of a legality wrapper's checks (legality.ts withLegality), called directly: exception
+   * class `cls`'s check (classCheck; under the function's own name, as classes may share one and
+   * a constant keeps a single name), then for a privileged row the CPL check. '' for neither.
    */
-  private classCheck(cls: ExceptionClass): string {
+  private legalityChecks(cls: ExceptionClass, priv: boolean): string {
     const check = classCheck(cls);
-    return this.constant(check, `check_${check.name}`);
+    return `${cls === 'none' ? '' : `${this.constant(check, `check_${check.name}`)}(c); `}${priv ? `${this.constant(checkPrivilege, PRIVILEGE_CHECK)}(c); ` : ''}`;
   }
 
   /**
@@ -334,9 +335,7 @@ export class Emitter {
   private handlerCall(): string {
     const i = this.constant(this.insn), w = unwrapLegality(this.insn.exec);
     if (w === undefined) return HANDLER_CALL(this.constant(this.insn.exec), i, '');
-    const cls = w.exceptionClass === 'none' ? '' : `${this.classCheck(w.exceptionClass)}(c); `;
-    const priv = w.priv ? `${this.constant(checkPrivilege, PRIVILEGE_CHECK)}(c); ` : '';
-    return HANDLER_CALL(this.constant(w.handler), i, cls + priv);
+    return HANDLER_CALL(this.constant(w.handler), i, this.legalityChecks(w.exceptionClass, w.priv));
   }
 
   /** Runs the current instruction on its interpreter handler, with the state written back around it. */
