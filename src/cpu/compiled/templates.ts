@@ -340,14 +340,14 @@ const movVec: Template = (e, i) => {
   // The instruction's copy of its page's TLB entry first, as the handler (sse-move.ts loadVec16,
   // storeVec16): one check where the MMU path takes a probe and two accesses.
   if (toV) {
-    e.line(`q = M.readableAt(${copy}, ea, 16); if (q >= 0) { ${lanes.map((k) => `${X}[${x + k}] = ${copy}.cacheView.getInt32(q + ${4 * k}, true);`).join(' ')} } else {`);
+    e.line(`q = M.readableAt(${copy}, ea, 16); if (q >= 0) { const cv = ${copy}.cacheView; ${lanes.map((k) => `${X}[${x + k}] = cv.getInt32(q + ${4 * k}, true);`).join(' ')} } else {`);
     e.access('M.probeRead(ea, 16);');
     e.access('v = M.read64(ea); w = M.hi;');
     e.access('u = M.read64(ea + 8);');
     e.line(`${X}[${x}] = v; ${X}[${x + 1}] = w; ${X}[${x + 2}] = u; ${X}[${x + 3}] = M.hi; }`);
   } else {
     // A write the copy grants cannot hit decoded code (the TLB grants none there): no epoch check after it.
-    e.line(`q = M.writableAt(${copy}, ea, 16); if (q >= 0) { ${lanes.map((k) => `${copy}.cacheView.setInt32(q + ${4 * k}, ${X}[${x + k}], true);`).join(' ')} } else {`);
+    e.line(`q = M.writableAt(${copy}, ea, 16); if (q >= 0) { const cv = ${copy}.cacheView; ${lanes.map((k) => `cv.setInt32(q + ${4 * k}, ${X}[${x + k}], true);`).join(' ')} } else {`);
     e.access('M.probeWrite(ea, 16);');
     e.access(`M.write64(ea, ${X}[${x}], ${X}[${x + 1}]);`);
     e.access(`M.write64(ea + 8, ${X}[${x + 2}], ${X}[${x + 3}]); ${WROTE_THROUGH_MMU}`);
