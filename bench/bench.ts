@@ -57,11 +57,13 @@ function runOnce(file: Uint8Array, tier: ExecutionPath, maxInstructions: number)
   return { outcome: r.outcome, instructions: r.instructions, ms };
 }
 
-/** The runs of one guest on one tier: the reference path once (at full size, over a budget); the others best of three (full size: once). */
+/** A run's instruction budget: at full size the reference path's first REFERENCE_BUDGET (~30x slower than the others); else every instruction. */
+const budgetOf = (tier: ExecutionPath): number => (full && tier === 'reference' ? REFERENCE_BUDGET : 2e9);
+
+/** The runs of one guest on one tier: the reference path once; the others best of three (full size: once). */
 function samplesOf(file: Uint8Array, tier: ExecutionPath): Sample[] {
-  const budget = full && tier === 'reference' ? REFERENCE_BUDGET : 2e9;
   const runs = tier === 'reference' || full ? 1 : 3;
-  return Array.from({ length: runs }, () => runOnce(file, tier, budget));
+  return Array.from({ length: runs }, () => runOnce(file, tier, budgetOf(tier)));
 }
 
 if (args['run-one'] !== undefined) {
@@ -81,6 +83,7 @@ function isolatedSamples(path: string, tier: ExecutionPath): Sample[] {
   peakRss = Math.max(peakRss, out.maxRss);
   return out.samples;
 }
+
 const build = spawnSync(process.execPath, ['scripts/build-guests.mjs', '--src', 'bench/guests', '--out', dir, ...(full ? ['--define', 'BENCH_FULL'] : [])], { stdio: 'inherit' });
 if (build.status !== 0) {
   console.error('bench: building the benchmark guests failed (gcc and binutils are required)');
@@ -101,8 +104,7 @@ for (const f of images) {
   const row = [name];
   let instructions = '';
   for (const tier of tiers) {
-    // The reference path is ~30x slower: one run (at full size, a budget); the others best of three (full size: one).
-    const budget = full && tier === 'reference' ? REFERENCE_BUDGET : 2e9;
+    const budget = budgetOf(tier);
     const samples = args.isolate === true ? isolatedSamples(join(dir, f), tier) : samplesOf(file, tier);
     const best = samples.reduce((a, b) => (b.ms < a.ms ? b : a));
     const finished = best.outcome === 'done' || (budget < 2e9 && best.outcome === 'limit');
