@@ -76,7 +76,11 @@ export interface VmOptions {
   writableCode?: boolean;
   /** Called for every event as it happens (before run() returns). */
   onEvent?: (e: GuestEvent) => void;
-  /** Called before every instruction (tracing); makes run() step one instruction at a time. */
+  /**
+   * Called before every instruction (tracing): each instruction the guest starts, once (an
+   * instruction that faults too, then the handler's, then the instruction again when retried).
+   * It runs on the vCPU's debug loop (Vcpu.onInstruction, which this option sets); what it throws, run() throws.
+   */
   onInstruction?: (vm: Vm) => void;
   /** KVM's fix-hypercall quirk (default true; VirtualMachineOptions.fixHypercall). */
   fixHypercall?: boolean;
@@ -115,7 +119,8 @@ export class Vm {
   readonly events: GuestEvent[] = [];
   private readonly maxInstructions: number;
   private readonly onEvent: ((e: GuestEvent) => void) | undefined;
-  private readonly onInstruction: ((vm: Vm) => void) | undefined;
+  /** What the onInstruction hook threw: run() throws it again once the vCPU has stopped. */
+  private hookError: { error: unknown } | null = null;
   private readonly serial: Serial;
   private finished: RunResult | null = null;
   private readonly pageTables: PageTableBuilder;
@@ -135,7 +140,6 @@ export class Vm {
     this.image = image;
     this.maxInstructions = options.maxInstructions ?? 1e9;
     this.onEvent = options.onEvent;
-    this.onInstruction = options.onInstruction;
     // RAM: slot 0 at guest-physical 0 (up to 2 GiB), then further 2 GiB slots.
     const shared = options.sharedMemory ?? false;
     this.mem = new PhysicalMemory(Math.min(ram, MAX_SLOT_SIZE), shared);
@@ -145,6 +149,20 @@ export class Vm {
     }
     this.machine = new VirtualMachine({ vendor, forcedEmulation: options.forcedEmulation ?? false, fixHypercall: options.fixHypercall ?? true }, this.mem);
     this.vcpu = this.machine.createVcpu();
+    // The vCPU's own hook (host-debug.ts), called inside the run as each instruction starts: an
+    // exception handler's first instruction included, which a run of one instruction per call
+    // executed unseen after an instruction that faulted (it retired nothing, so the budget of one was left).
+    const hook = options.onInstruction;
+    if (hook !== undefined) {
+      this.vcpu.onInstruction(() => {
+        try {
+          hook(this);
+        } catch (error) {
+          this.hookError = { error };
+          throw error; // stops the vCPU (an internal error, which run() does not report)
+        }
+      });
+    }
     this.cpu = this.vcpu.cpu;
     this.cpu.executionPath = options.executionPath ?? DEFAULT_EXECUTION_PATH;
     this.serial = new Serial((text) => this.emit({ type: 'console', text }));
@@ -201,7 +219,12 @@ export class Vm {
     for (;;) {
       const left = this.maxInstructions - this.cpu.instructions;
       if (left <= 0) return this.finish('limit');
-      const exit = this.onInstruction ? this.runStepping(left, this.onInstruction) : this.runFor(left);
+      const exit = this.runFor(left);
+      if (this.hookError !== null) {
+        const { error } = this.hookError;
+        this.hookError = null;
+        throw error;
+      }
       const outcome = this.handle(exit);
       if (outcome) return outcome;
     }
@@ -210,15 +233,6 @@ export class Vm {
   private runFor(budget: number): VcpuExit {
     this.vcpu.budget = budget;
     return this.vcpu.run();
-  }
-
-  private runStepping(budget: number, hook: (vm: Vm) => void): VcpuExit {
-    for (let k = 0; k < budget; k++) {
-      hook(this);
-      const exit = this.runFor(1);
-      if (exit.reason !== 'limit') return exit;
-    }
-    return { reason: 'limit' };
   }
 
   /** The ABI's answer to an exit: an outcome, or undefined to go on. */
