@@ -11,6 +11,7 @@ import { CONTEXT_FLAGS } from '../flags-source.js';
 import { buildFunction, builtOnDemand } from '../generated.js';
 import { addSource, subSource, logicSource, incDecSource, aluSource, type Operand } from './alu-source.js';
 import { effectiveAddress, loadOperand, storeOperand } from '../operands.js';
+import { heldOperandAt, isHeldAddressable } from '../held-operand.js';
 import type { RowBinder } from './binding.js';
 
 /**
@@ -113,30 +114,38 @@ ${aluSource(op, size, a, b, !w ? null : wide ? 'L[d]' : 'v', !w ? null : wide ? 
  * a memory destination is probed for writing before it is read (a fault
  * reports a write), CMP and TEST only read it; `src` is a register or the immediate.
  * A #PF the accessor deferred (mmu.ts deferCached) returns before anything changes.
+ * With 'held' addressing (held-operand.ts: not RIP-relative, no FS/GS), an operand in the
+ * page the instruction's copy holds is found there first, without its linear address.
  */
-const memoryForm = builtOnDemand((op: number, size: 4 | 8, memoryIs: 'dst' | 'src', src: 'reg' | 'imm'): Handler => {
+const memoryForm = builtOnDemand((op: number, size: 4 | 8, memoryIs: 'dst' | 'src', src: 'reg' | 'imm', addressing: 'held' | 'any'): Handler => {
+  const held = addressing === 'held';
   const w = writesResult(op), M: Operand = { lo: 'v', hi: 'vh' };
+  const writes = w && memoryIs === 'dst';
   const read = `${size === 8 ? 'v = M.read64Cached(i, a); vh = M.hi;' : 'v = M.read32Cached(i, a);'} if (M.faultDeferred) return;`;
+  const fastRead = size === 8 ? 'v = V.getInt32(at, true); vh = V.getInt32(at + 4, true);' : 'v = V.getInt32(at, true);';
+  // `at`: where the operand lies in i.cacheView, or -1.
+  const locate = held ? `at = heldOperandAt(c, i, ${size}); if (at >= 0 && !M.${writes ? 'writableCopy' : 'readableCopy'}(i)) at = -1;` : '';
   let body: string;
-  if (memoryIs === 'src') body = `const d = i.reg; ${read} ${aluSource(op, size, REGISTER('d'), M, w ? 'L[d]' : null, w ? 'H[d]' : null, CONTEXT_FLAGS)}`;
+  const load = `if (at >= 0) { const V = i.cacheView; ${fastRead} } else { a = effectiveAddress(c, i); ${read} }`;
+  if (memoryIs === 'src') body = `const d = i.reg; ${load} ${aluSource(op, size, REGISTER('d'), M, w ? 'L[d]' : null, w ? 'H[d]' : null, CONTEXT_FLAGS)}`;
   else {
     const b: Operand = src === 'imm' ? { lo: 'i.imm', hi: size === 8 ? 'i.immHi' : '0' } : REGISTER('i.reg');
     const alu = aluSource(op, size, M, b, w ? 'v' : null, w ? 'vh' : null, CONTEXT_FLAGS);
-    if (!w) body = `${read} ${alu}`;
+    if (!w) body = `${load} ${alu}`;
     else {
       // A page the TLB lets this instruction write directly is readable too (access.ts: every write
       // grant comes with the read grant of its mode): read and write it there, one lookup for both.
       const write = size === 8 ? 'M.write64Cached(i, a, v, vh);' : 'M.write32Cached(i, a, v);';
-      const fastRead = size === 8 ? 'v = V.getInt32(at, true); vh = V.getInt32(at + 4, true);' : 'v = V.getInt32(at, true);';
       const fastWrite = size === 8 ? 'V.setInt32(at, v, true); V.setInt32(at + 4, vh, true);' : 'V.setInt32(at, v, true);';
-      body = `const at = M.writableAt(i, a, ${size}), V = i.cacheView;
+      body = `if (at < 0) { a = effectiveAddress(c, i); at = M.writableAt(i, a, ${size}); }
+const V = i.cacheView;
 if (at >= 0) { ${fastRead} } else { M.probeWriteCached(i, a, ${size}); if (M.faultDeferred) return; ${read} }
 ${alu}
 if (at >= 0) { ${fastWrite} } else ${write}`;
     }
   }
-  return buildFunction<Handler>(`alu${op}_${size}_mem_${memoryIs}_${src}`, ['c', 'i'],
-    `const L = c.regLo, H = c.regHi, M = c.mmu, a = effectiveAddress(c, i); let v = 0, vh = 0;\n${body}`, { effectiveAddress });
+  return buildFunction<Handler>(`alu${op}_${size}_mem_${memoryIs}_${src}${held ? '_held' : ''}`, ['c', 'i'],
+    `const L = c.regLo, H = c.regHi, M = c.mmu; let v = 0, vh = 0, a = 0, at = -1;\n${locate}\n${body}`, { effectiveAddress, heldOperandAt });
 });
 
 /** ALU rows: register forms, and 4- and 8-byte memory forms, get their own handlers; the rest the generic one (LOCK needs nothing more: an instruction runs whole before anything else does). */
@@ -149,9 +158,10 @@ export const bindAlu: RowBinder = (row) => {
     if (i.isMem) {
       if (i.size0 < 4) return generic;
       const size = i.opSize === 8 ? 8 : 4;
-      if (kinds === 'GE') return memoryForm(op, size, 'src', 'reg');
-      if (kinds === 'EG') return memoryForm(op, size, 'dst', 'reg');
-      return kinds === 'EI' ? memoryForm(op, size, 'dst', 'imm') : generic;
+      const held = isHeldAddressable(i) ? 'held' : 'any';
+      if (kinds === 'GE') return memoryForm(op, size, 'src', 'reg', held);
+      if (kinds === 'EG') return memoryForm(op, size, 'dst', 'reg', held);
+      return kinds === 'EI' ? memoryForm(op, size, 'dst', 'imm', held) : generic;
     }
     const size = i.size0 as 1 | 2 | 4 | 8;
     if (kinds === 'EG') return registerForm(op, size, 'rm', 'reg');

@@ -10,6 +10,7 @@ import type { ExecContext, Handler } from '../context.js';
 import { arithFlags, condition, setArithFlags } from '../lazy-flags.js';
 import { addressOffset, effectiveAddress, loadOperand, storeOperand } from '../operands.js';
 import { loadSegmentRegister } from '../segmentation.js';
+import { heldOperandAt, isHeldAddressable } from '../held-operand.js';
 import { alu } from './alu.js';
 import type { RowBinder } from './binding.js';
 import { buildFunction, builtOnDemand } from '../generated.js';
@@ -46,6 +47,47 @@ const load32: Handler = (c, i) => {
 };
 const store64: Handler = (c, i) => { c.mmu.write64Cached(i, effectiveAddress(c, i), c.regLo[i.reg]!, c.regHi[i.reg]!); };
 const store32: Handler = (c, i) => { c.mmu.write32Cached(i, effectiveAddress(c, i), c.regLo[i.reg]!); };
+const storeImm64: Handler = (c, i) => { c.mmu.write64Cached(i, effectiveAddress(c, i), i.imm, i.immHi); };
+const storeImm32: Handler = (c, i) => { c.mmu.write32Cached(i, effectiveAddress(c, i), i.imm); };
+// The same for an operand in the page the instruction's copy holds (held-operand.ts): straight from
+// the address registers' halves to the bytes; elsewhere (or RIP-relative, FS/GS) as above.
+const load64Held: Handler = (c, i) => {
+  const at = heldOperandAt(c, i, 8);
+  if (at < 0 || !c.mmu.readableCopy(i)) { load64(c, i); return; }
+  const v = i.cacheView;
+  c.regLo[i.reg] = v.getInt32(at, true); c.regHi[i.reg] = v.getInt32(at + 4, true);
+};
+const load32Held: Handler = (c, i) => {
+  const at = heldOperandAt(c, i, 4);
+  if (at < 0 || !c.mmu.readableCopy(i)) { load32(c, i); return; }
+  c.regLo[i.reg] = i.cacheView.getInt32(at, true); c.regHi[i.reg] = 0;
+};
+const store64Held: Handler = (c, i) => {
+  const at = heldOperandAt(c, i, 8);
+  if (at < 0 || !c.mmu.writableCopy(i)) { store64(c, i); return; }
+  const v = i.cacheView;
+  v.setInt32(at, c.regLo[i.reg]!, true); v.setInt32(at + 4, c.regHi[i.reg]!, true);
+};
+const store32Held: Handler = (c, i) => {
+  const at = heldOperandAt(c, i, 4);
+  if (at < 0 || !c.mmu.writableCopy(i)) { store32(c, i); return; }
+  i.cacheView.setInt32(at, c.regLo[i.reg]!, true);
+};
+const storeImm64Held: Handler = (c, i) => {
+  const at = heldOperandAt(c, i, 8);
+  if (at < 0 || !c.mmu.writableCopy(i)) { storeImm64(c, i); return; }
+  const v = i.cacheView;
+  v.setInt32(at, i.imm, true); v.setInt32(at + 4, i.immHi, true);
+};
+const storeImm32Held: Handler = (c, i) => {
+  const at = heldOperandAt(c, i, 4);
+  if (at < 0 || !c.mmu.writableCopy(i)) { storeImm32(c, i); return; }
+  i.cacheView.setInt32(at, i.imm, true);
+};
+/** The loads and stores (of a register, of the immediate) by width (64, 32) and addressing (held-operand.ts or not). */
+const LOADS = [[load64Held, load64], [load32Held, load32]] as const;
+const STORES = [[store64Held, store64], [store32Held, store32]] as const;
+const IMM_STORES = [[storeImm64Held, storeImm64], [storeImm32Held, storeImm32]] as const;
 const immToReg64: Handler = (c, i) => { c.regLo[i.rm] = i.imm; c.regHi[i.rm] = i.immHi; };
 const immToReg32: Handler = (c, i) => { c.regLo[i.rm] = i.imm; c.regHi[i.rm] = 0; };
 
@@ -53,11 +95,11 @@ export const bindMov: RowBinder = (row) => {
   const kinds = row.operands.map((o) => o.kind).join('');
   return (i: Insn, specialise: boolean) => {
     if (!specialise || (i.opSize !== 8 && i.opSize !== 4) || i.size0 === 1) return movGeneric;
-    const wide = i.opSize === 8;
+    const wide = i.opSize === 8, held = isHeldAddressable(i);
     switch (kinds) {
-      case 'EG': return i.isMem ? (wide ? store64 : store32) : MOV_RR[wide ? 0 : 2];
-      case 'GE': return i.isMem ? (wide ? load64 : load32) : MOV_RR[wide ? 1 : 3];
-      case 'ZI': case 'EI': return i.isMem ? movGeneric : wide ? immToReg64 : immToReg32;
+      case 'EG': return i.isMem ? STORES[wide ? 0 : 1][held ? 0 : 1] : MOV_RR[wide ? 0 : 2];
+      case 'GE': return i.isMem ? LOADS[wide ? 0 : 1][held ? 0 : 1] : MOV_RR[wide ? 1 : 3];
+      case 'ZI': case 'EI': return i.isMem ? IMM_STORES[wide ? 0 : 1][held ? 0 : 1] : wide ? immToReg64 : immToReg32;
       default: return movGeneric;
     }
   };
@@ -83,18 +125,27 @@ const movsx: Handler = (c, i) => {
 /**
  * MOVZX/MOVSX/MOVSXD into a 4- or 8-byte register: the source (1, 2 or 4
  * bytes) read from memory or a register (AH..BH through getReg), extended in
- * one function per form; a 4-byte destination zero-extends.
+ * one function per form; a 4-byte destination zero-extends. Memory is read
+ * through the instruction's copy of its page's TLB entry when it lets the read
+ * use RAM — found on the address registers' halves (source 2, held-operand.ts)
+ * or by the linear address (1) —, else through the MMU.
  */
-const extendForm = builtOnDemand((signed: number, from: number, to: 4 | 8, isMem: number): Handler => {
-  const read = isMem ? `c.mmu.read${from * 8}(effectiveAddress(c, i))` : from === 1 ? 'c.getReg(1, i.rm)' : from === 2 ? 'c.regLo[i.rm] & 0xffff' : 'c.regLo[i.rm]';
+const extendForm = builtOnDemand((signed: number, from: number, to: 4 | 8, source: number): Handler => {
+  const get = from === 1 ? 'getUint8(at)' : from === 2 ? 'getUint16(at, true)' : 'getInt32(at, true)';
+  const locate = source === 2 ? 'let at = heldOperandAt(c, i, ' + from + '); if (at >= 0 && !M.readableCopy(i)) at = -1;' : 'let at = -1;';
+  const load = source === 0 ? '' : `const M = c.mmu; let r = 0; ${locate}
+if (at < 0) { const a = effectiveAddress(c, i); at = M.readableAt(i, a, ${from}); if (at < 0) r = M.read${from * 8}(a); }
+if (at >= 0) r = i.cacheView.${get};
+`;
+  const read = source !== 0 ? 'r' : from === 1 ? 'c.getReg(1, i.rm)' : from === 2 ? 'c.regLo[i.rm] & 0xffff' : 'c.regLo[i.rm]';
   const shift = 32 - from * 8;
   const value = !signed || shift === 0 ? (from === 4 ? read : `(${read}) & ${from === 1 ? 0xff : 0xffff}`) : `((${read}) << ${shift}) >> ${shift}`;
   const high = to === 8 && signed ? 'v >> 31' : '0';
-  return buildFunction<Handler>(`${signed ? 'movsx' : 'movzx'}${from}to${to}${isMem ? 'm' : 'r'}`, ['c', 'i'],
-    `const v = ${value}; c.regLo[i.reg] = v; c.regHi[i.reg] = ${high};`, { effectiveAddress });
+  return buildFunction<Handler>(`${signed ? 'movsx' : 'movzx'}${from}to${to}${source === 2 ? 'h' : source === 1 ? 'm' : 'r'}`, ['c', 'i'],
+    `${load}const v = ${value}; c.regLo[i.reg] = v; c.regHi[i.reg] = ${high};`, { effectiveAddress, heldOperandAt });
 });
 const bindExtend = (signed: number): RowBinder => () => (i, specialise) =>
-  !specialise || i.size0 < 4 ? (signed ? movsx : movzx) : extendForm(signed, i.size1, i.size0 === 8 ? 8 : 4, i.isMem ? 1 : 0);
+  !specialise || i.size0 < 4 ? (signed ? movsx : movzx) : extendForm(signed, i.size1, i.size0 === 8 ? 8 : 4, !i.isMem ? 0 : isHeldAddressable(i) ? 2 : 1);
 export const bindMovzx = bindExtend(0), bindMovsx = bindExtend(1);
 
 /** LEA: the offset of the memory operand (no segment base), truncated to the operand size. */

@@ -4,10 +4,13 @@
 // (vector-registers.ts) and go through the SSE operand stage (sse-operands.ts).
 import { Vector } from '../../arch/vectors.js';
 import { MXCSR_MASK } from '../../arch/mxcsr.js';
-import type { Handler } from '../context.js';
+import type { ExecContext, Handler } from '../context.js';
+import type { Insn } from '../../isa/insn.js';
 import { effectiveAddress, loadOperand, storeOperand } from '../operands.js';
 import { copySlot, readVec, sourceSlot, vecAddress, writeVec } from '../sse-operands.js';
 import { XMM_TMP } from '../vector-registers.js';
+import { heldOperandAt, isHeldAddressable } from '../held-operand.js';
+import { Attr } from '../../isa/table.js';
 import { RDI } from '../../arch/registers.js';
 import { strAddr } from './string-addressing.js';
 import type { RowBinder } from './binding.js';
@@ -53,9 +56,31 @@ const storeVec16: Handler = (c, i) => {
   if (m.faultDeferred) return;
   m.write64Cached(i, a + 8, x[d + 2]!, x[d + 3]!);
 };
+// The same for an operand the instruction's copy holds, found on the address registers' halves
+// (held-operand.ts); one misaligned for an aligned move (A16) goes the way above, to its #GP.
+const heldVec = (c: ExecContext, i: Insn): number => {
+  const at = heldOperandAt(c, i, 16);
+  return at >= 0 && ((i.row.attrs & Attr.A16) === 0 || ((at - i.cacheFrame) & 15) === 0) ? at : -1;
+};
+const loadVec16Held: Handler = (c, i) => {
+  const at = heldVec(c, i);
+  if (at < 0 || !c.mmu.readableCopy(i)) { loadVec16(c, i); return; }
+  const x = c.xmm.i32, d = i.reg * 8, v = i.cacheView;
+  x[d] = v.getInt32(at, true); x[d + 1] = v.getInt32(at + 4, true); x[d + 2] = v.getInt32(at + 8, true); x[d + 3] = v.getInt32(at + 12, true);
+};
+const storeVec16Held: Handler = (c, i) => {
+  const at = heldVec(c, i);
+  if (at < 0 || !c.mmu.writableCopy(i)) { storeVec16(c, i); return; }
+  const x = c.xmm.i32, d = i.reg * 8, v = i.cacheView;
+  v.setInt32(at, x[d]!, true); v.setInt32(at + 4, x[d + 1]!, true); v.setInt32(at + 8, x[d + 2]!, true); v.setInt32(at + 12, x[d + 3]!, true);
+};
 export const bindMovVec: RowBinder = (row) => {
   const load = row.operands[0]!.kind === 'V';
-  return (i, specialise) => (specialise && i.isMem ? (load ? loadVec16 : storeVec16) : movVec);
+  return (i, specialise) => {
+    if (!specialise || !i.isMem) return movVec;
+    const held = isHeldAddressable(i);
+    return load ? (held ? loadVec16Held : loadVec16) : (held ? storeVec16Held : storeVec16);
+  };
 };
 
 /**

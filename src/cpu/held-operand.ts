@@ -1,0 +1,42 @@
+// A memory operand of 64-bit addressing — base, index scaled, displacement,
+// any of them — found in the page the instruction holds a copy of (its
+// AccessCache, mmu/tlb.ts) on the registers' int32 halves: no double
+// arithmetic, no canonical check (the page came through the TLB, so every
+// address in it is canonical), no TLB lookup. stack.ts does the same for PUSH
+// and POP on RSP's halves. Anything else — another page, a page the copy does
+// not let the access use, RIP-relative or FS/GS addressing, a 32-bit address
+// size — takes effectiveAddress and the MMU.
+import { BASE_RIP, type Insn } from '../isa/insn.js';
+import { SEG_FS } from '../arch/registers.js';
+import type { ExecContext } from './context.js';
+
+const PAGE = 4096;
+
+/** Whether `i`'s memory operand is one heldOperandAt serves: 64-bit addressing, not RIP-relative, no segment base. */
+export const isHeldAddressable = (i: Insn): boolean =>
+  i.isMem && i.addrSize === 8 && i.base !== BASE_RIP && i.seg < SEG_FS;
+
+/**
+ * Where the `size` bytes of `i`'s memory operand (isHeldAddressable) lie in i.cacheView, when the
+ * page `i` holds holds all of them; else -1. The caller still asks the copy for the access kind
+ * (Mmu.readableCopy, writableCopy). The address is summed on halves: each low-half sum's carry
+ * goes to the high half, with the displacement's sign extension and the scaled index's high bits.
+ */
+export function heldOperandAt(c: ExecContext, i: Insn, size: number): number {
+  const b = i.base, x = i.index, d = i.disp;
+  let lo = d, hi = d >> 31;
+  if (b >= 0) {
+    const bl = c.regLo[b]!, s = (bl + lo) | 0;
+    hi = (hi + c.regHi[b]! + ((s >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
+    lo = s;
+  }
+  if (x >= 0) {
+    const k = i.scale, xl = c.regLo[x]!;
+    const sl = xl << k, sh = k === 0 ? c.regHi[x]! : (c.regHi[x]! << k) | (xl >>> (32 - k));
+    const s = (sl + lo) | 0;
+    hi = (hi + sh + ((s >>> 0) < (sl >>> 0) ? 1 : 0)) | 0;
+    lo = s;
+  }
+  const off = (lo - i.cacheLo) | 0;
+  return hi === i.cacheHi && off >= 0 && off <= PAGE - size ? i.cacheFrame + off : -1;
+}
