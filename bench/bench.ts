@@ -10,6 +10,10 @@
 // `-- --isolate` runs each guest on each tier in a process of its own (as
 // `ringzero run` would): V8's state after the guests before it no longer
 // moves a guest's figure, and the peak RSS printed is the largest of theirs.
+// `-- --micro` runs bench/micro instead: pieces of a selftest's system path
+// (delivery and IRETQ, a TLB miss, a #PF, the runtime's exception path),
+// each repeated, printed as the time of one round on the compiled tier and
+// the interpreter (the reference path with --tier reference).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,12 +21,12 @@ import { parseArgs } from 'node:util';
 import { Vm } from '../src/vm.js';
 import { EXECUTION_PATHS, isExecutionPath, type ExecutionPath } from '../src/cpu/execution-path.js';
 
-const USAGE = 'usage: npm run bench [-- [--tier compiled|interp|reference] [--guest NAME] [--full] [--isolate]]';
+const USAGE = 'usage: npm run bench [-- [--tier compiled|interp|reference] [--guest NAME] [--full | --micro] [--isolate]]';
 let parsed;
 try {
   parsed = parseArgs({
     options: {
-      tier: { type: 'string' }, guest: { type: 'string' }, full: { type: 'boolean' }, isolate: { type: 'boolean' }, help: { type: 'boolean' },
+      tier: { type: 'string' }, guest: { type: 'string' }, full: { type: 'boolean' }, micro: { type: 'boolean' }, isolate: { type: 'boolean' }, help: { type: 'boolean' },
       // --isolate's child: runs one image on --tier and prints its samples as JSON (not for users).
       'run-one': { type: 'string' },
     },
@@ -37,24 +41,34 @@ if (args.help === true) {
   process.exit(0);
 }
 const full = args.full === true;
+const micro = args.micro === true;
+if (full && micro) {
+  console.error(`bench: --full and --micro do not go together\n${USAGE}`);
+  process.exit(2);
+}
 /** The reference path's instructions at full size (at ~3 MIPS a whole guest would take minutes). */
 const REFERENCE_BUDGET = 20_000_000;
 if (args.tier !== undefined && !isExecutionPath(args.tier)) {
   console.error(`bench: bad tier '${args.tier}' (${EXECUTION_PATHS.join(', ')})`);
   process.exit(2);
 }
-const tiers: readonly ExecutionPath[] = args.tier !== undefined ? [args.tier as ExecutionPath] : EXECUTION_PATHS;
+// The micro guests' rounds take the reference path ~30x as long: only when asked for.
+const tiers: readonly ExecutionPath[] = args.tier !== undefined ? [args.tier as ExecutionPath] : micro ? EXECUTION_PATHS.filter((t) => t !== 'reference') : EXECUTION_PATHS;
 
-const dir = full ? 'build/bench-full' : 'build/bench';
+const source = micro ? 'bench/micro' : 'bench/guests';
+const dir = full ? 'build/bench-full' : micro ? 'build/bench-micro' : 'build/bench';
 
-interface Sample { outcome: string; instructions: number; ms: number }
+/** A run: its outcome, instructions and time, and the rounds a micro guest reported (its first SYNC's first argument; 0: none). */
+interface Sample { outcome: string; instructions: number; ms: number; rounds: number }
 
 function runOnce(file: Uint8Array, tier: ExecutionPath, maxInstructions: number): Sample {
   const vm = Vm.fromElf(file, { maxInstructions, executionPath: tier });
   const t0 = process.hrtime.bigint();
   const r = vm.run();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { outcome: r.outcome, instructions: r.instructions, ms };
+  const sync = r.events.find((e) => e.type === 'ucall' && e.cmd === 'SYNC');
+  const rounds = sync?.type === 'ucall' ? Number(sync.args[2]) : 0;
+  return { outcome: r.outcome, instructions: r.instructions, ms, rounds };
 }
 
 /** A run's instruction budget: at full size the reference path's first REFERENCE_BUDGET (~30x slower than the others); else every instruction. */
@@ -78,13 +92,13 @@ let peakRss = 0;
 /** samplesOf in a process of its own (--isolate). */
 function isolatedSamples(path: string, tier: ExecutionPath): Sample[] {
   const child = spawnSync(process.execPath, [process.argv[1]!, '--run-one', path, '--tier', tier, ...(full ? ['--full'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (child.status !== 0) return [{ outcome: `child exit ${child.status ?? child.signal}`, instructions: 0, ms: 0 }];
+  if (child.status !== 0) return [{ outcome: `child exit ${child.status ?? child.signal}`, instructions: 0, ms: 0, rounds: 0 }];
   const out = JSON.parse(child.stdout) as { samples: Sample[]; maxRss: number };
   peakRss = Math.max(peakRss, out.maxRss);
   return out.samples;
 }
 
-const build = spawnSync(process.execPath, ['scripts/build-guests.mjs', '--src', 'bench/guests', '--out', dir, ...(full ? ['--define', 'BENCH_FULL'] : [])], { stdio: 'inherit' });
+const build = spawnSync(process.execPath, ['scripts/build-guests.mjs', '--src', source, '--out', dir, ...(full ? ['--define', 'BENCH_FULL'] : [])], { stdio: 'inherit' });
 if (build.status !== 0) {
   console.error('bench: building the benchmark guests failed (gcc and binutils are required)');
   process.exit(1);
@@ -103,23 +117,28 @@ for (const f of images) {
   const file = readFileSync(join(dir, f));
   const row = [name];
   let instructions = '';
+  let rounds = 0;
   for (const tier of tiers) {
     const budget = budgetOf(tier);
     const samples = args.isolate === true ? isolatedSamples(join(dir, f), tier) : samplesOf(file, tier);
     const best = samples.reduce((a, b) => (b.ms < a.ms ? b : a));
     const finished = best.outcome === 'done' || (budget < 2e9 && best.outcome === 'limit');
-    if (!finished) failed = true;
+    // A micro guest reports its rounds; without them it has no figure.
+    if (!finished || (micro && !(best.rounds > 0))) failed = true;
     // Every tier retires the same instructions.
     if (best.outcome === 'done') {
       if (instructions !== '' && instructions !== String(best.instructions)) failed = true;
       instructions = String(best.instructions);
+      rounds = best.rounds;
     }
     const mips = (best.instructions / best.ms / 1000).toFixed(1);
-    row.push(!finished ? best.outcome : best.outcome === 'limit' ? `${mips} (first ${best.instructions / 1e6} M)` : full ? `${mips} (${(best.ms / 1000).toFixed(2)} s)` : mips);
+    if (micro) row.push(!finished || !(best.rounds > 0) ? best.outcome : `${(best.ms * 1e6 / best.rounds).toFixed(0)} (${mips} MIPS)`);
+    else row.push(!finished ? best.outcome : best.outcome === 'limit' ? `${mips} (first ${best.instructions / 1e6} M)` : full ? `${mips} (${(best.ms / 1000).toFixed(2)} s)` : mips);
   }
+  if (micro && instructions !== '' && rounds > 0) instructions = (Number(instructions) / rounds).toFixed(1);
   rows.push([row[0]!, instructions, ...row.slice(1)]);
 }
-const head = ['guest', 'instructions', ...tiers.map((t) => `MIPS ${t}`)];
+const head = micro ? ['guest', 'instructions/round', ...tiers.map((t) => `ns/round ${t}`)] : ['guest', 'instructions', ...tiers.map((t) => `MIPS ${t}`)];
 const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
 const fmt = (r: string[]) => r.map((x, c) => (c >= 1 ? x.padStart(widths[c]!) : x.padEnd(widths[c]!))).join('  ');
 console.log(fmt(head));
