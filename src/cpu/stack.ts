@@ -90,6 +90,12 @@ export function pop64(c: ExecContext, k: AccessCache): number {
 
 /** Reads 8 bytes at RSP without moving RSP: the low dword, the high one in c.mmu.hi. */
 export function peek64(c: ExecContext, k: AccessCache): number {
+  const at = heldPopSlots(c, k, 8);
+  if (at >= 0) {
+    const view = k.cacheView;
+    c.mmu.hi = view.getInt32(at + 4, true);
+    return view.getInt32(at, true);
+  }
   return c.mmu.read64Cached(k, stackAddress(c, 0, 8));
 }
 

@@ -62,8 +62,12 @@ export const popSeg: Handler = (c, i) => {
   adjustRsp(c, i.opSize);
 };
 
-/** PUSHF: RF and VM are pushed as 0. */
-export const pushf: Handler = (c, i) => push(c, i.opSize, c.getRflags() & ~(RF | VM), 0);
+/** PUSHF: RF and VM are pushed as 0; PUSHFQ through the instruction's copy of the stack page (stack.ts push64). */
+export const pushf: Handler = (c, i) => {
+  const flags = c.getRflags() & ~(RF | VM);
+  if (i.opSize === 8) push64(c, flags, 0, i);
+  else push(c, i.opSize, flags, 0);
+};
 
 /**
  * POPF (SDM POPF, 64-bit mode): at CPL 0 every flag but VIP/VIF/VM; above
