@@ -10,15 +10,12 @@
 /** Points IDT gate `vec` at `fn` (a bare assembly handler), keeping the gate's type, selector and DPL. */
 static inline void set_raw_gate(int vec, void *fn)
 {
-	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr;
-	uint16_t *e;
+	struct idt_entry *e = (struct idt_entry *)sidt().address + vec;
 	uint64_t a = (uint64_t)fn;
 
-	__asm__ volatile("sidt %0" : "=m"(idtr));
-	e = (uint16_t *)(idtr.base + vec * 16);
-	e[0] = a & 0xffff;
-	e[3] = (a >> 16) & 0xffff;
-	*(uint32_t *)&e[4] = a >> 32;
+	e->offset0 = a & 0xffff;
+	e->offset1 = (a >> 16) & 0xffff;
+	e->offset2 = a >> 32;
 }
 
 #define MICRO_DONE()					\

@@ -9,8 +9,7 @@
 import { BASE_RIP, type Insn } from '../isa/insn.js';
 import { SEG_FS } from '../arch/registers.js';
 import type { ExecContext } from './context.js';
-
-const PAGE = 4096;
+import { offsetInCopy } from '../mmu/tlb.js';
 
 /** Whether `i`'s memory operand is one heldOperandAt serves: 64-bit addressing, not RIP-relative, no segment base. */
 export const isHeldAddressable = (i: Insn): boolean =>
@@ -18,7 +17,7 @@ export const isHeldAddressable = (i: Insn): boolean =>
 
 /**
  * Where the `size` bytes of `i`'s memory operand (isHeldAddressable) lie in i.cacheView, when the
- * page `i` holds holds all of them; else -1. The caller still asks the copy for the access kind
+ * page `i` holds holds all of them (tlb.ts offsetInCopy); else -1. The caller still asks the copy for the access kind
  * (Mmu.readableCopy, writableCopy). The address is summed on halves: each low-half sum's carry
  * goes to the high half, with the displacement's sign extension and the scaled index's high bits.
  */
@@ -37,6 +36,5 @@ export function heldOperandAt(c: ExecContext, i: Insn, size: number): number {
     hi = (hi + sh + ((s >>> 0) < (sl >>> 0) ? 1 : 0)) | 0;
     lo = s;
   }
-  const off = (lo - i.cacheLo) | 0;
-  return hi === i.cacheHi && off >= 0 && off <= PAGE - size ? i.cacheFrame + off : -1;
+  return offsetInCopy(i, lo, hi, size);
 }

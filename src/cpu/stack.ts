@@ -6,10 +6,10 @@ import { Vector } from '../arch/vectors.js';
 import { RSP } from '../arch/registers.js';
 import type { ExecContext } from './context.js';
 import type { AccessCache } from '../mmu/mmu.js';
+import { offsetInCopy } from '../mmu/tlb.js';
 import { isCanonicalAccess } from './operands.js';
 
 const TWO32 = 4294967296;
-const PAGE = 4096;
 
 /**
  * RSP + delta as the linear address of a `size`-byte stack access, with the
@@ -48,14 +48,14 @@ export function push(c: ExecContext, size: number, lo: number, hi: number): void
  * PUSH, or a run of them (exec/stack-runs.ts).
  */
 export function heldPushSlots(c: ExecContext, k: AccessCache, size: number): number {
-  const rlo = c.regLo[RSP]!, off = (rlo - size - k.cacheLo) | 0;
-  return c.regHi[RSP] === k.cacheHi && off >= 0 && off <= PAGE - size && (rlo >>> 0) >= size && c.mmu.writableCopy(k) ? k.cacheFrame + off : -1;
+  const rlo = c.regLo[RSP]!, at = offsetInCopy(k, rlo - size, c.regHi[RSP]!, size);
+  return at >= 0 && (rlo >>> 0) >= size && c.mmu.writableCopy(k) ? at : -1;
 }
 
 /** The same for a pop of `size` bytes: where it reads, when RSP moves up without a carry between its halves and k's page lets reads use it. */
 export function heldPopSlots(c: ExecContext, k: AccessCache, size: number): number {
-  const rlo = c.regLo[RSP]!, off = (rlo - k.cacheLo) | 0;
-  return c.regHi[RSP] === k.cacheHi && off >= 0 && off <= PAGE - size && (rlo >>> 0) + size <= 0xffffffff && c.mmu.readableCopy(k) ? k.cacheFrame + off : -1;
+  const rlo = c.regLo[RSP]!, at = offsetInCopy(k, rlo, c.regHi[RSP]!, size);
+  return at >= 0 && (rlo >>> 0) + size <= 0xffffffff && c.mmu.readableCopy(k) ? at : -1;
 }
 
 /** Pushes a 64-bit value. */

@@ -56,6 +56,16 @@ export interface AccessCache {
   cacheGen: number;
 }
 
+/**
+ * Where the address whose int32 halves are `lo` and `hi` lies in k.cacheView, when k's page holds
+ * the `size` bytes from it; else -1. What the copy lets an access do is the caller's question
+ * (Mmu.readableCopy, writableCopy). For code that keeps addresses as halves (stack.ts, held-operand.ts).
+ */
+export function offsetInCopy(k: AccessCache, lo: number, hi: number, size: number): number {
+  const off = (lo - k.cacheLo) | 0;
+  return hi === k.cacheHi && off >= 0 && off <= PAGE - size ? k.cacheFrame + off : -1;
+}
+
 /** An AccessCache that holds no page yet (one not tied to an instruction: the compiled tier's stack page). */
 export const emptyAccessCache = (): AccessCache => ({
   cacheBase: NaN, cacheLo: 0, cacheHi: 0, cacheFrame: 0, cacheView: new DataView(new ArrayBuffer(0)), cachePerm: 0, cacheSlot: 0, cacheGen: -1,

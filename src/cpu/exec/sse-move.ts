@@ -28,15 +28,21 @@ export const movVec: Handler = (c, i) => {
 // read or written; a #PF the accessor defers (mmu.ts deferCached) returns before anything
 // changes. Across a page: movVec's operand stage.
 const PAGE_LAST_16 = 4096 - 16;
+/** XMM slot `reg`'s 16 bytes from (into) `v` at `at`, dword by dword (a copy of a TLB entry's page). */
+const lanesIn = (c: ExecContext, reg: number, v: DataView, at: number): void => {
+  const x = c.xmm.i32, d = reg * 8;
+  x[d] = v.getInt32(at, true); x[d + 1] = v.getInt32(at + 4, true); x[d + 2] = v.getInt32(at + 8, true); x[d + 3] = v.getInt32(at + 12, true);
+};
+const lanesOut = (c: ExecContext, reg: number, v: DataView, at: number): void => {
+  const x = c.xmm.i32, d = reg * 8;
+  v.setInt32(at, x[d]!, true); v.setInt32(at + 4, x[d + 1]!, true); v.setInt32(at + 8, x[d + 2]!, true); v.setInt32(at + 12, x[d + 3]!, true);
+};
 const loadVec16: Handler = (c, i) => {
   const a = vecAddress(c, i);
   if ((a & 4095) > PAGE_LAST_16) { movVec(c, i); return; } // & 4095: the page offset, of a negative address too
-  const m = c.mmu, x = c.xmm.i32, d = i.reg * 8, at = m.readableAt(i, a, 16);
-  if (at >= 0) {
-    const v = i.cacheView;
-    x[d] = v.getInt32(at, true); x[d + 1] = v.getInt32(at + 4, true); x[d + 2] = v.getInt32(at + 8, true); x[d + 3] = v.getInt32(at + 12, true);
-    return;
-  }
+  const m = c.mmu, at = m.readableAt(i, a, 16);
+  if (at >= 0) { lanesIn(c, i.reg, i.cacheView, at); return; }
+  const x = c.xmm.i32, d = i.reg * 8;
   const lo0 = m.read64Cached(i, a), hi0 = m.hi;
   if (m.faultDeferred) return;
   const lo1 = m.read64Cached(i, a + 8), hi1 = m.hi;
@@ -46,12 +52,9 @@ const loadVec16: Handler = (c, i) => {
 const storeVec16: Handler = (c, i) => {
   const a = vecAddress(c, i);
   if ((a & 4095) > PAGE_LAST_16) { movVec(c, i); return; }
-  const m = c.mmu, x = c.xmm.i32, d = i.reg * 8, at = m.writableAt(i, a, 16);
-  if (at >= 0) {
-    const v = i.cacheView;
-    v.setInt32(at, x[d]!, true); v.setInt32(at + 4, x[d + 1]!, true); v.setInt32(at + 8, x[d + 2]!, true); v.setInt32(at + 12, x[d + 3]!, true);
-    return;
-  }
+  const m = c.mmu, at = m.writableAt(i, a, 16);
+  if (at >= 0) { lanesOut(c, i.reg, i.cacheView, at); return; }
+  const x = c.xmm.i32, d = i.reg * 8;
   m.write64Cached(i, a, x[d]!, x[d + 1]!);
   if (m.faultDeferred) return;
   m.write64Cached(i, a + 8, x[d + 2]!, x[d + 3]!);
@@ -64,15 +67,13 @@ const heldVec = (c: ExecContext, i: Insn): number => {
 };
 const loadVec16Held: Handler = (c, i) => {
   const at = heldVec(c, i);
-  if (at < 0 || !c.mmu.readableCopy(i)) { loadVec16(c, i); return; }
-  const x = c.xmm.i32, d = i.reg * 8, v = i.cacheView;
-  x[d] = v.getInt32(at, true); x[d + 1] = v.getInt32(at + 4, true); x[d + 2] = v.getInt32(at + 8, true); x[d + 3] = v.getInt32(at + 12, true);
+  if (at < 0 || !c.mmu.readableCopy(i)) loadVec16(c, i);
+  else lanesIn(c, i.reg, i.cacheView, at);
 };
 const storeVec16Held: Handler = (c, i) => {
   const at = heldVec(c, i);
-  if (at < 0 || !c.mmu.writableCopy(i)) { storeVec16(c, i); return; }
-  const x = c.xmm.i32, d = i.reg * 8, v = i.cacheView;
-  v.setInt32(at, x[d]!, true); v.setInt32(at + 4, x[d + 1]!, true); v.setInt32(at + 8, x[d + 2]!, true); v.setInt32(at + 12, x[d + 3]!, true);
+  if (at < 0 || !c.mmu.writableCopy(i)) storeVec16(c, i);
+  else lanesOut(c, i.reg, i.cacheView, at);
 };
 export const bindMovVec: RowBinder = (row) => {
   const load = row.operands[0]!.kind === 'V';
