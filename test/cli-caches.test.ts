@@ -27,6 +27,7 @@ beforeAll(() => {
 const run = () => spawnSync(process.execPath, [join(dir, 'start.cjs'), 'run', image, '--json'], { encoding: 'utf8' });
 const cacheFiles = () => readdirSync(dir).filter((f) => f.endsWith('.v8cache')).sort();
 const functionCache = () => join(dir, cacheFiles().find((f) => f.endsWith('.fn.v8cache'))!);
+const bundleCache = () => join(dir, cacheFiles().find((f) => !f.endsWith('.fn.v8cache'))!);
 /** The factories in the function cache (its source is an array of them). */
 const cachedKeys = () => {
   const file = readFileSync(functionCache()), n = file.readUInt32LE(0);
@@ -39,11 +40,13 @@ describe('the command line\'s start-time caches', () => {
     expect(first.status, first.stderr).toBe(((LOOP_RESULT & 0x7f) << 1 | 1) & 0xff);
     expect(cacheFiles()).toHaveLength(2);
     expect(cachedKeys().length).toBeGreaterThan(10);
-    const written = statSync(functionCache()).mtimeMs;
+    const written = statSync(functionCache()).mtimeMs, bundleWritten = statSync(bundleCache()).mtimeMs;
     const second = run();
     expect([second.status, second.stdout, second.stderr]).toEqual([first.status, first.stdout, first.stderr]);
     // Every function was taken from the cache: nothing new to save, the file stays as it was.
     expect(statSync(functionCache()).mtimeMs).toBe(written);
+    // V8 took the bundle's cache (one it rejects, e.g. made under other V8 flags than the run's, is written anew).
+    expect(statSync(bundleCache()).mtimeMs).toBe(bundleWritten);
   });
 
   it('a --trace run writes no code cache of the bundle (it compiles the debug loop, not the fast ones); the next run does', () => {

@@ -20,6 +20,17 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Script } from 'node:vm';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+
+// The process is the CLI's own, so it may tune V8's tiering (the library never does: its host's
+// process is not ours). V8 11 (Node 20) hands a function to TurboFan once it has run ~66 KB of
+// bytecode (--interrupt-budget=67584); the interpreter's loop and handlers reach that before their
+// type feedback settles, and a short guest pays for compiles, deoptimisations and recompiles it
+// never gets back (hello's run: ~44 ms, ~30 with eight times the budget; `run build/guests`: 18
+// images in 0.59-0.63 s, 0.50-0.58). Long runs measured the same on both tiers. Before the caches
+// below: V8 keys a code cache on its flags, so the flag is the same when a cache is made and used.
+// Only on the V8 it was measured on (another may lack the flag, and would print an error).
+if (process.versions.v8.startsWith('11.')) setFlagsFromString('--interrupt-budget=540672');
 
 /** The cache files' names (scripts/build.mjs defines them from the bundle's hash). */
 declare const CLI_CODE_CACHE: string;
