@@ -31,7 +31,7 @@ const BYTE_FIELDS = ['xmm', 'data', 'code', 'stack', 'tables'] as const;
  * calls ('Timeout calling "onTaskUpdate"'). Arrays that differ still go to toEqual, for its diff.
  */
 function expectSameState(s: TierState, first: TierState): void {
-  const differ = BYTE_FIELDS.filter((k) => !Buffer.from(s[k]).equals(Buffer.from(first[k])));
+  const differ = BYTE_FIELDS.filter((k) => Buffer.compare(s[k], first[k]) !== 0);
   const shown = (t: TierState) => Object.fromEntries(Object.entries(t).filter(([k]) => !(BYTE_FIELDS as readonly string[]).includes(k) || differ.includes(k as typeof BYTE_FIELDS[number])));
   expect(shown(s)).toEqual(shown(first));
 }
