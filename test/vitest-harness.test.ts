@@ -3,6 +3,7 @@
 // unexpected #UD. The failure messages are asserted: the guest's own assert
 // text (file, line, expression, values) and the last instructions,
 // disassembled. And the matchers, passing and failing. Every execution path.
+import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS, type ExecutionPath } from '../src/cpu/execution-path.js';
@@ -145,5 +146,13 @@ describe.skipIf(!hostGuestsAvailable.ok || !existsSync('dist/vitest.js'))('ringz
     const run = harness.runGuest(vm);
     expect(run.vm).toBe(vm);
     expect(run).toHaveUcalls(['SYNC', 'PRINTF', 'DONE']);
+  });
+
+  it('is one library whether imported or required (the ES module entry requires the CommonJS bundle)', async () => {
+    const imported = await import('ringzero');
+    const required = createRequire(import.meta.url)('ringzero') as typeof imported;
+    expect(Object.keys(required).sort()).toEqual(Object.keys(imported).sort());
+    expect(required.Vm).toBe(imported.Vm);
+    expect(required.Vm.fromElf(readFileSync('build/host-guests/harness.elf'))).toBeInstanceOf(imported.Vm);
   });
 });
