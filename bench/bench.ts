@@ -7,6 +7,8 @@
 // issue 11's table (BENCH_FULL: 130-280 M instructions each, steady state
 // rather than warm-up) and prints each run's wall time too; one run per tier,
 // and the reference path only over its first REFERENCE_BUDGET instructions.
+// `-- --repeat N` runs each guest N times per tier (the reference path too) and prints the best
+// with the range of the N (the host's noise: a single full-size run varies by 10-15%).
 // `-- --isolate` runs each guest on each tier in a process of its own (as
 // `ringzero run` would): V8's state after the guests before it no longer
 // moves a guest's figure, and the peak RSS printed is the largest of theirs.
@@ -21,12 +23,13 @@ import { parseArgs } from 'node:util';
 import { Vm } from '../src/vm.js';
 import { EXECUTION_PATHS, isExecutionPath, type ExecutionPath } from '../src/cpu/execution-path.js';
 
-const USAGE = 'usage: npm run bench [-- [--tier compiled|interp|reference] [--guest NAME] [--full | --micro] [--isolate]]';
+const USAGE = 'usage: npm run bench [-- [--tier compiled|interp|reference] [--guest NAME] [--full | --micro] [--repeat N] [--isolate]]';
 let parsed;
 try {
   parsed = parseArgs({
     options: {
       tier: { type: 'string' }, guest: { type: 'string' }, full: { type: 'boolean' }, micro: { type: 'boolean' }, isolate: { type: 'boolean' }, help: { type: 'boolean' },
+      repeat: { type: 'string' },
       // --isolate's child: runs one image on --tier and prints its samples as JSON (not for users).
       'run-one': { type: 'string' },
     },
@@ -44,6 +47,12 @@ const full = args.full === true;
 const micro = args.micro === true;
 if (full && micro) {
   console.error(`bench: --full and --micro do not go together\n${USAGE}`);
+  process.exit(2);
+}
+/** --repeat: runs per guest per tier (undefined: the defaults of samplesOf). */
+const repeat = args.repeat === undefined ? undefined : Number(args.repeat);
+if (repeat !== undefined && !(Number.isInteger(repeat) && repeat >= 1 && repeat <= 100)) {
+  console.error(`bench: --repeat takes a whole number of runs, 1 to 100 (got '${args.repeat}')\n${USAGE}`);
   process.exit(2);
 }
 /** The reference path's instructions at full size (at ~3 MIPS a whole guest would take minutes). */
@@ -74,9 +83,9 @@ function runOnce(file: Uint8Array, tier: ExecutionPath, maxInstructions: number)
 /** A run's instruction budget: at full size the reference path's first REFERENCE_BUDGET (~30x slower than the others); else every instruction. */
 const budgetOf = (tier: ExecutionPath): number => (full && tier === 'reference' ? REFERENCE_BUDGET : 2e9);
 
-/** The runs of one guest on one tier: the reference path once; the others best of three (full size: once). */
+/** The runs of one guest on one tier: --repeat's count; else the reference path once, the others best of three (full size: once). */
 function samplesOf(file: Uint8Array, tier: ExecutionPath): Sample[] {
-  const runs = tier === 'reference' || full ? 1 : 3;
+  const runs = repeat ?? (tier === 'reference' || full ? 1 : 3);
   return Array.from({ length: runs }, () => runOnce(file, tier, budgetOf(tier)));
 }
 
@@ -91,7 +100,7 @@ let peakRss = 0;
 
 /** samplesOf in a process of its own (--isolate). */
 function isolatedSamples(path: string, tier: ExecutionPath): Sample[] {
-  const child = spawnSync(process.execPath, [process.argv[1]!, '--run-one', path, '--tier', tier, ...(full ? ['--full'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnSync(process.execPath, [process.argv[1]!, '--run-one', path, '--tier', tier, ...(full ? ['--full'] : []), ...(repeat !== undefined ? ['--repeat', String(repeat)] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (child.status !== 0) return [{ outcome: `child exit ${child.status ?? child.signal}`, instructions: 0, ms: 0, rounds: 0 }];
   const out = JSON.parse(child.stdout) as { samples: Sample[]; maxRss: number };
   peakRss = Math.max(peakRss, out.maxRss);
@@ -132,8 +141,11 @@ for (const f of images) {
       rounds = best.rounds;
     }
     const mips = (best.instructions / best.ms / 1000).toFixed(1);
-    if (micro) row.push(!finished || !(best.rounds > 0) ? best.outcome : `${(best.ms * 1e6 / best.rounds).toFixed(0)} (${mips} MIPS)`);
-    else row.push(!finished ? best.outcome : best.outcome === 'limit' ? `${mips} (first ${best.instructions / 1e6} M)` : full ? `${mips} (${(best.ms / 1000).toFixed(2)} s)` : mips);
+    // With --repeat, the range of the runs' MIPS (rounds for a micro guest): how far the host's noise moved them.
+    const worst = samples.reduce((a, b) => (b.ms > a.ms ? b : a));
+    const spread = repeat !== undefined && repeat > 1 && finished ? `; ${(worst.instructions / worst.ms / 1000).toFixed(1)}-${mips} over ${samples.length}` : '';
+    if (micro) row.push(!finished || !(best.rounds > 0) ? best.outcome : `${(best.ms * 1e6 / best.rounds).toFixed(0)} (${mips} MIPS${spread})`);
+    else row.push(!finished ? best.outcome : best.outcome === 'limit' ? `${mips} (first ${best.instructions / 1e6} M${spread})` : full ? `${mips} (${(best.ms / 1000).toFixed(2)} s${spread})` : spread === '' ? mips : `${mips} (${spread.slice(2)})`);
   }
   if (micro && instructions !== '' && rounds > 0) instructions = (Number(instructions) / rounds).toFixed(1);
   rows.push([row[0]!, instructions, ...row.slice(1)]);
