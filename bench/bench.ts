@@ -133,19 +133,22 @@ for (const f of images) {
     const best = samples.reduce((a, b) => (b.ms < a.ms ? b : a));
     const finished = best.outcome === 'done' || (budget < 2e9 && best.outcome === 'limit');
     // A micro guest reports its rounds; without them it has no figure.
-    if (!finished || (micro && !(best.rounds > 0))) failed = true;
+    const measured = finished && (!micro || best.rounds > 0);
+    if (!measured) failed = true;
     // Every tier retires the same instructions.
     if (best.outcome === 'done') {
       if (instructions !== '' && instructions !== String(best.instructions)) failed = true;
       instructions = String(best.instructions);
       rounds = best.rounds;
     }
-    const mips = (best.instructions / best.ms / 1000).toFixed(1);
-    // With --repeat, the range of the runs' MIPS (rounds for a micro guest): how far the host's noise moved them.
-    const worst = samples.reduce((a, b) => (b.ms > a.ms ? b : a));
-    const spread = repeat !== undefined && repeat > 1 && finished ? `; ${(worst.instructions / worst.ms / 1000).toFixed(1)}-${mips} over ${samples.length}` : '';
-    if (micro) row.push(!finished || !(best.rounds > 0) ? best.outcome : `${(best.ms * 1e6 / best.rounds).toFixed(0)} (${mips} MIPS${spread})`);
-    else row.push(!finished ? best.outcome : best.outcome === 'limit' ? `${mips} (first ${best.instructions / 1e6} M${spread})` : full ? `${mips} (${(best.ms / 1000).toFixed(2)} s${spread})` : spread === '' ? mips : `${mips} (${spread.slice(2)})`);
+    const mipsOf = (x: Sample) => (x.instructions / x.ms / 1000).toFixed(1), mips = mipsOf(best);
+    // With --repeat, the range of the runs' MIPS: how far the host's noise moved them.
+    const range = repeat !== undefined && samples.length > 1 ? `${mipsOf(samples.reduce((a, b) => (b.ms > a.ms ? b : a)))}-${mips} over ${samples.length}` : '';
+    const details = (...parts: string[]) => (parts.some((p) => p !== '') ? ` (${parts.filter((p) => p !== '').join('; ')})` : '');
+    if (!measured) row.push(best.outcome);
+    else if (micro) row.push(`${(best.ms * 1e6 / best.rounds).toFixed(0)}${details(`${mips} MIPS`, range)}`);
+    else if (best.outcome === 'limit') row.push(`${mips}${details(`first ${best.instructions / 1e6} M`, range)}`);
+    else row.push(`${mips}${details(full ? `${(best.ms / 1000).toFixed(2)} s` : '', range)}`);
   }
   if (micro && instructions !== '' && rounds > 0) instructions = (Number(instructions) / rounds).toFixed(1);
   rows.push([row[0]!, instructions, ...row.slice(1)]);

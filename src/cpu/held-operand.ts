@@ -17,11 +17,11 @@ export const isHeldAddressable = (i: Insn): boolean =>
 
 /**
  * Where the `size` bytes of `i`'s memory operand (isHeldAddressable) lie in i.cacheView, when the
- * page `i` holds holds all of them (tlb.ts offsetInCopy); else -1. The caller still asks the copy for the access kind
- * (Mmu.readableCopy, writableCopy). The address is summed on halves: each low-half sum's carry
- * goes to the high half, with the displacement's sign extension and the scaled index's high bits.
+ * page `i` holds holds all of them (tlb.ts offsetInCopy); else -1. The address is summed on halves:
+ * each low-half sum's carry goes to the high half, with the displacement's sign extension and the
+ * scaled index's high bits.
  */
-export function heldOperandAt(c: ExecContext, i: Insn, size: number): number {
+function heldOperandAt(c: ExecContext, i: Insn, size: number): number {
   const b = i.base, x = i.index, d = i.disp;
   let lo = d, hi = d >> 31;
   if (b >= 0) {
@@ -37,4 +37,16 @@ export function heldOperandAt(c: ExecContext, i: Insn, size: number): number {
     lo = s;
   }
   return offsetInCopy(i, lo, hi, size);
+}
+
+/** heldOperandAt when the copy also lets a read use its page as it is (Mmu.readableCopy), as stack.ts's heldPopSlots; else -1. */
+export function heldReadableAt(c: ExecContext, i: Insn, size: number): number {
+  const at = heldOperandAt(c, i, size);
+  return at >= 0 && c.mmu.readableCopy(i) ? at : -1;
+}
+
+/** The same for a write (Mmu.writableCopy), as stack.ts's heldPushSlots. */
+export function heldWritableAt(c: ExecContext, i: Insn, size: number): number {
+  const at = heldOperandAt(c, i, size);
+  return at >= 0 && c.mmu.writableCopy(i) ? at : -1;
 }

@@ -11,7 +11,7 @@ import { CONTEXT_FLAGS } from '../flags-source.js';
 import { buildFunction, builtOnDemand } from '../generated.js';
 import { addSource, subSource, logicSource, incDecSource, aluSource, type Operand } from './alu-source.js';
 import { effectiveAddress, loadOperand, storeOperand } from '../operands.js';
-import { heldOperandAt, isHeldAddressable } from '../held-operand.js';
+import { heldReadableAt, heldWritableAt, isHeldAddressable } from '../held-operand.js';
 import type { RowBinder } from './binding.js';
 
 /**
@@ -124,7 +124,7 @@ const memoryForm = builtOnDemand((op: number, size: 4 | 8, memoryIs: 'dst' | 'sr
   const read = `${size === 8 ? 'v = M.read64Cached(i, a); vh = M.hi;' : 'v = M.read32Cached(i, a);'} if (M.faultDeferred) return;`;
   const fastRead = size === 8 ? 'v = V.getInt32(at, true); vh = V.getInt32(at + 4, true);' : 'v = V.getInt32(at, true);';
   // `at`: where the operand lies in i.cacheView, or -1.
-  const locate = held ? `at = heldOperandAt(c, i, ${size}); if (at >= 0 && !M.${writes ? 'writableCopy' : 'readableCopy'}(i)) at = -1;` : '';
+  const locate = held ? `at = ${writes ? 'heldWritableAt' : 'heldReadableAt'}(c, i, ${size});` : '';
   let body: string;
   const load = `if (at >= 0) { const V = i.cacheView; ${fastRead} } else { a = effectiveAddress(c, i); ${read} }`;
   if (memoryIs === 'src') body = `const d = i.reg; ${load} ${aluSource(op, size, REGISTER('d'), M, w ? 'L[d]' : null, w ? 'H[d]' : null, CONTEXT_FLAGS)}`;
@@ -145,7 +145,7 @@ if (at >= 0) { ${fastWrite} } else ${write}`;
     }
   }
   return buildFunction<Handler>(`alu${op}_${size}_mem_${memoryIs}_${src}${held ? '_held' : ''}`, ['c', 'i'],
-    `const L = c.regLo, H = c.regHi, M = c.mmu; let v = 0, vh = 0, a = 0, at = -1;\n${locate}\n${body}`, { effectiveAddress, heldOperandAt });
+    `const L = c.regLo, H = c.regHi, M = c.mmu; let v = 0, vh = 0, a = 0, at = -1;\n${locate}\n${body}`, { effectiveAddress, heldReadableAt, heldWritableAt });
 });
 
 /** ALU rows: register forms, and 4- and 8-byte memory forms, get their own handlers; the rest the generic one (LOCK needs nothing more: an instruction runs whole before anything else does). */

@@ -10,7 +10,7 @@ import type { ExecContext, Handler } from '../context.js';
 import { arithFlags, condition, setArithFlags } from '../lazy-flags.js';
 import { addressOffset, effectiveAddress, loadOperand, storeOperand } from '../operands.js';
 import { loadSegmentRegister } from '../segmentation.js';
-import { heldOperandAt, isHeldAddressable } from '../held-operand.js';
+import { heldReadableAt, heldWritableAt, isHeldAddressable } from '../held-operand.js';
 import { alu } from './alu.js';
 import type { RowBinder } from './binding.js';
 import { buildFunction, builtOnDemand } from '../generated.js';
@@ -52,36 +52,36 @@ const storeImm32: Handler = (c, i) => { c.mmu.write32Cached(i, effectiveAddress(
 // The same for an operand in the page the instruction's copy holds (held-operand.ts): straight from
 // the address registers' halves to the bytes; elsewhere (or RIP-relative, FS/GS) as above.
 const load64Held: Handler = (c, i) => {
-  const at = heldOperandAt(c, i, 8);
-  if (at < 0 || !c.mmu.readableCopy(i)) { load64(c, i); return; }
+  const at = heldReadableAt(c, i, 8);
+  if (at < 0) { load64(c, i); return; }
   const v = i.cacheView;
   c.regLo[i.reg] = v.getInt32(at, true); c.regHi[i.reg] = v.getInt32(at + 4, true);
 };
 const load32Held: Handler = (c, i) => {
-  const at = heldOperandAt(c, i, 4);
-  if (at < 0 || !c.mmu.readableCopy(i)) { load32(c, i); return; }
+  const at = heldReadableAt(c, i, 4);
+  if (at < 0) { load32(c, i); return; }
   c.regLo[i.reg] = i.cacheView.getInt32(at, true); c.regHi[i.reg] = 0;
 };
 const store64Held: Handler = (c, i) => {
-  const at = heldOperandAt(c, i, 8);
-  if (at < 0 || !c.mmu.writableCopy(i)) { store64(c, i); return; }
+  const at = heldWritableAt(c, i, 8);
+  if (at < 0) { store64(c, i); return; }
   const v = i.cacheView;
   v.setInt32(at, c.regLo[i.reg]!, true); v.setInt32(at + 4, c.regHi[i.reg]!, true);
 };
 const store32Held: Handler = (c, i) => {
-  const at = heldOperandAt(c, i, 4);
-  if (at < 0 || !c.mmu.writableCopy(i)) { store32(c, i); return; }
+  const at = heldWritableAt(c, i, 4);
+  if (at < 0) { store32(c, i); return; }
   i.cacheView.setInt32(at, c.regLo[i.reg]!, true);
 };
 const storeImm64Held: Handler = (c, i) => {
-  const at = heldOperandAt(c, i, 8);
-  if (at < 0 || !c.mmu.writableCopy(i)) { storeImm64(c, i); return; }
+  const at = heldWritableAt(c, i, 8);
+  if (at < 0) { storeImm64(c, i); return; }
   const v = i.cacheView;
   v.setInt32(at, i.imm, true); v.setInt32(at + 4, i.immHi, true);
 };
 const storeImm32Held: Handler = (c, i) => {
-  const at = heldOperandAt(c, i, 4);
-  if (at < 0 || !c.mmu.writableCopy(i)) { storeImm32(c, i); return; }
+  const at = heldWritableAt(c, i, 4);
+  if (at < 0) { storeImm32(c, i); return; }
   i.cacheView.setInt32(at, i.imm, true);
 };
 /** The loads and stores (of a register, of the immediate) by width (64, 32) and addressing (held-operand.ts or not). */
@@ -132,7 +132,7 @@ const movsx: Handler = (c, i) => {
  */
 const extendForm = builtOnDemand((signed: number, from: number, to: 4 | 8, source: number): Handler => {
   const get = from === 1 ? 'getUint8(at)' : from === 2 ? 'getUint16(at, true)' : 'getInt32(at, true)';
-  const locate = source === 2 ? 'let at = heldOperandAt(c, i, ' + from + '); if (at >= 0 && !M.readableCopy(i)) at = -1;' : 'let at = -1;';
+  const locate = `let at = ${source === 2 ? `heldReadableAt(c, i, ${from})` : '-1'};`;
   const load = source === 0 ? '' : `const M = c.mmu; let r = 0; ${locate}
 if (at < 0) { const a = effectiveAddress(c, i); at = M.readableAt(i, a, ${from}); if (at < 0) r = M.read${from * 8}(a); }
 if (at >= 0) r = i.cacheView.${get};
@@ -142,7 +142,7 @@ if (at >= 0) r = i.cacheView.${get};
   const value = !signed || shift === 0 ? (from === 4 ? read : `(${read}) & ${from === 1 ? 0xff : 0xffff}`) : `((${read}) << ${shift}) >> ${shift}`;
   const high = to === 8 && signed ? 'v >> 31' : '0';
   return buildFunction<Handler>(`${signed ? 'movsx' : 'movzx'}${from}to${to}${source === 2 ? 'h' : source === 1 ? 'm' : 'r'}`, ['c', 'i'],
-    `${load}const v = ${value}; c.regLo[i.reg] = v; c.regHi[i.reg] = ${high};`, { effectiveAddress, heldOperandAt });
+    `${load}const v = ${value}; c.regLo[i.reg] = v; c.regHi[i.reg] = ${high};`, { effectiveAddress, heldReadableAt });
 });
 const bindExtend = (signed: number): RowBinder => () => (i, specialise) =>
   !specialise || i.size0 < 4 ? (signed ? movsx : movzx) : extendForm(signed, i.size1, i.size0 === 8 ? 8 : 4, !i.isMem ? 0 : isHeldAddressable(i) ? 2 : 1);

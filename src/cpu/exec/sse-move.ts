@@ -9,7 +9,7 @@ import type { Insn } from '../../isa/insn.js';
 import { effectiveAddress, loadOperand, storeOperand } from '../operands.js';
 import { copySlot, readVec, sourceSlot, vecAddress, writeVec } from '../sse-operands.js';
 import { XMM_TMP } from '../vector-registers.js';
-import { heldOperandAt, isHeldAddressable } from '../held-operand.js';
+import { heldReadableAt, heldWritableAt, isHeldAddressable } from '../held-operand.js';
 import { Attr } from '../../isa/table.js';
 import { RDI } from '../../arch/registers.js';
 import { strAddr } from './string-addressing.js';
@@ -60,27 +60,28 @@ const storeVec16: Handler = (c, i) => {
   m.write64Cached(i, a + 8, x[d + 2]!, x[d + 3]!);
 };
 // The same for an operand the instruction's copy holds, found on the address registers' halves
-// (held-operand.ts); one misaligned for an aligned move (A16) goes the way above, to its #GP.
-const heldVec = (c: ExecContext, i: Insn): number => {
-  const at = heldOperandAt(c, i, 16);
-  return at >= 0 && ((i.row.attrs & Attr.A16) === 0 || ((at - i.cacheFrame) & 15) === 0) ? at : -1;
-};
-const loadVec16Held: Handler = (c, i) => {
-  const at = heldVec(c, i);
-  if (at < 0 || !c.mmu.readableCopy(i)) loadVec16(c, i);
-  else lanesIn(c, i.reg, i.cacheView, at);
-};
-const storeVec16Held: Handler = (c, i) => {
-  const at = heldVec(c, i);
-  if (at < 0 || !c.mmu.writableCopy(i)) storeVec16(c, i);
-  else lanesOut(c, i.reg, i.cacheView, at);
-};
+// (held-operand.ts). For an aligned move (A16, known from the row when binding) one misaligned goes
+// the way above, to its #GP.
+const aligned16 = (i: Insn, at: number): boolean => ((at - i.cacheFrame) & 15) === 0;
+const heldVec16 = (load: boolean, a16: boolean): Handler => load
+  ? (c, i) => {
+    const at = heldReadableAt(c, i, 16);
+    if (at < 0 || (a16 && !aligned16(i, at))) loadVec16(c, i);
+    else lanesIn(c, i.reg, i.cacheView, at);
+  }
+  : (c, i) => {
+    const at = heldWritableAt(c, i, 16);
+    if (at < 0 || (a16 && !aligned16(i, at))) storeVec16(c, i);
+    else lanesOut(c, i.reg, i.cacheView, at);
+  };
+/** By direction (load, store) and alignment (A16 or not). */
+const HELD_VEC16 = [[heldVec16(true, true), heldVec16(true, false)], [heldVec16(false, true), heldVec16(false, false)]] as const;
 export const bindMovVec: RowBinder = (row) => {
   const load = row.operands[0]!.kind === 'V';
+  const held = HELD_VEC16[load ? 0 : 1][(row.attrs & Attr.A16) !== 0 ? 0 : 1];
   return (i, specialise) => {
     if (!specialise || !i.isMem) return movVec;
-    const held = isHeldAddressable(i);
-    return load ? (held ? loadVec16Held : loadVec16) : (held ? storeVec16Held : storeVec16);
+    return isHeldAddressable(i) ? held : load ? loadVec16 : storeVec16;
   };
 };
 
