@@ -40,9 +40,9 @@ async function tableSnapshot() {
   }
 }
 const snapshot = await tableSnapshot();
-// The command line loads its bundle through a V8 code cache (src/cli/start.ts), where the snapshot as a
-// literal costs nothing: its arrays of constants come out of the cache, copy-on-write, without a parse or
-// an allocation. Without a cache (the library), JSON.parse reads the same data faster than V8 parses a literal.
+// The command line and the library load their bundles through a V8 code cache (src/startup/code-cache.ts), where
+// the snapshot as a literal costs nothing: its arrays of constants come out of the cache, copy-on-write, without a
+// parse or an allocation. Without a cache (ringzero/vitest), JSON.parse reads the same data faster than V8 parses a literal.
 const snapshotPlugin = (asLiteral) => ({
   name: 'opcode-table-snapshot',
   setup: (b) => b.onLoad({ filter: /[\\/]src[\\/]isa[\\/]opcodes[\\/]all\.ts$/ }, () => ({
@@ -58,27 +58,37 @@ export const OPCODE_STORE = new SnapshotStore(${asLiteral ? snapshot : `JSON.par
 const bundle = { ...common, plugins: [snapshotPlugin(false)] };
 const loaded = { ...bundle, minifyWhitespace: true };
 
-// The command line: main.ts as CommonJS (dist/cli.cjs), which start.ts (dist/start.cjs, CommonJS too) loads through a V8
-// code cache named after the bundle's hash (src/cli/start.ts); caches of older bundles go. The bundle is the module's
-// body already wrapped as Node wraps a CommonJS module (start.ts compiles the file's text as it is: no copy of ~0.6 MB
-// to wrap it at every start), in ASCII (start.ts reads it as Latin-1: no UTF-8 decoding).
+// The command line and the library are each a bundle loaded through V8 code caches named after the bundle's hash
+// (src/startup/code-cache.ts); caches of older bundles go. The command line: main.ts (dist/cli.cjs), which start.ts
+// (dist/start.cjs, CommonJS too) loads; the library: startup/library-bundle.ts (dist/lib.cjs), which startup/library.ts
+// (dist/index.cjs) loads. A bundle is the module's body already wrapped as Node wraps a CommonJS module (the loader
+// compiles the file's text as it is: no copy of ~0.6 MB to wrap it at every start), in ASCII (read as Latin-1: no
+// UTF-8 decoding).
+//
+// Both run as CommonJS, as the benchmarks do: V8 (11, Node 20) loads a never-reassigned top-level binding of a function scope as immutable
+// (LdaImmutableCurrentContextSlot), so TurboFan knows the handlers' helpers and constants as constants (direct calls,
+// inlining without a target check); in an ES module it loads every top-level binding as mutable. The same bundle as
+// CommonJS ran the interpreter's page-fault loop 8-9% faster, calls 7%, syscall 5-12% (issue 11).
 const cjsWrapper = { banner: { js: '(function (exports, require, module, __filename, __dirname) {' }, footer: { js: '})' }, charset: 'ascii' };
-await build({ ...loaded, ...cjsWrapper, plugins: [snapshotPlugin(true)], format: 'cjs', entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs' });
-const cliHash = createHash('sha256').update(readFileSync(join(root, 'dist/cli.cjs'))).digest('hex').slice(0, 16);
 for (const f of readdirSync(join(root, 'dist'))) if (f.endsWith('.v8cache')) rmSync(join(root, 'dist', f), { force: true });
-await build({
-  ...common, format: 'cjs', entryPoints: ['src/cli/start.ts'], outfile: 'dist/start.cjs',
-  define: { CLI_CODE_CACHE: JSON.stringify(`cli.${cliHash}.v8cache`), CLI_FUNCTION_CACHE: JSON.stringify(`cli.${cliHash}.fn.v8cache`) },
-});
-// The library, the command line and the benchmarks run as CommonJS: V8 (11, Node 20) loads a never-reassigned
-// top-level binding of a function scope as immutable (LdaImmutableCurrentContextSlot), so TurboFan knows the
-// handlers' helpers and constants as constants (direct calls, inlining without a target check); in an ES
-// module it loads every top-level binding as mutable. The same bundle as CommonJS ran the interpreter's
-// page-fault loop 8-9% faster, calls 7%, syscall 5-12% (issue 11). The package's ES module entry,
-// dist/index.js, requires it and exports its names, listed here: an `export * from './index.cjs'` has
-// Node scan the 0.6 MB bundle for them at every import (~40 ms).
-await build({ ...loaded, format: 'cjs', entryPoints: ['src/index.ts'], outfile: 'dist/index.cjs' });
+async function cachedBundle(entry, bundleFile, loader, loaderFile, cacheDefines) {
+  await build({ ...loaded, ...cjsWrapper, plugins: [snapshotPlugin(true)], format: 'cjs', entryPoints: [entry], outfile: bundleFile });
+  const hash = createHash('sha256').update(readFileSync(join(root, bundleFile))).digest('hex').slice(0, 16);
+  const name = bundleFile.replace(/^dist\/|\.cjs$/g, '');
+  await build({
+    // The library's loader sets module.exports to the library (an ES module source of a CommonJS output).
+    ...common, format: 'cjs', entryPoints: [loader], outfile: loaderFile, logOverride: { 'commonjs-variable-in-esm': 'silent' },
+    define: { [cacheDefines[0]]: JSON.stringify(`${name}.${hash}.v8cache`), [cacheDefines[1]]: JSON.stringify(`${name}.${hash}.fn.v8cache`) },
+  });
+}
+await cachedBundle('src/cli/main.ts', 'dist/cli.cjs', 'src/cli/start.ts', 'dist/start.cjs', ['CLI_CODE_CACHE', 'CLI_FUNCTION_CACHE']);
+await cachedBundle('src/startup/library-bundle.ts', 'dist/lib.cjs', 'src/startup/library.ts', 'dist/index.cjs', ['LIB_CODE_CACHE', 'LIB_FUNCTION_CACHE']);
+// The package's ES module entry, dist/index.js, requires dist/index.cjs and exports its names, listed here: an
+// `export * from './index.cjs'` has Node scan the CommonJS source for them at every import (~40 ms). Listed
+// with the caches off, so the build leaves none in dist/ (at its exit a process saves the function cache).
+process.env.RINGZERO_CODE_CACHE = 'off';
 const libraryNames = Object.keys(createRequire(import.meta.url)(join(root, 'dist/index.cjs')));
+delete process.env.RINGZERO_CODE_CACHE;
 writeFileSync(join(root, 'dist/index.js'), `// Generated by scripts/build.mjs: the library is dist/index.cjs (why CommonJS: there).
 import { createRequire } from 'node:module';
 const library = createRequire(import.meta.url)('./index.cjs');

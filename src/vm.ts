@@ -15,6 +15,7 @@ import { buildEnvironment, RAM_DEFAULT } from './guest/environment.js';
 import type { PageTableBuilder } from './mmu/page-table-builder.js';
 import { GPR_NAMES } from './arch/registers.js';
 import { VirtualMachine } from './host/vm.js';
+import { runEnded } from './host/process-runs.js';
 import type { Vcpu } from './host/vcpu.js';
 import type { VcpuExit, UcallExit } from './host/exits.js';
 
@@ -278,6 +279,7 @@ export class Vm {
     if (code !== undefined) r.code = code;
     if (last) r.last = last;
     this.finished = r;
+    runEnded();
     return r;
   }
 

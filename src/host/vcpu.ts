@@ -23,6 +23,7 @@ import type { PhysicalMemory } from '../mmu/physical-memory.js';
 import type { PortBus } from '../devices/port-bus.js';
 import type { CpuVendor } from '../arch/vendor.js';
 import { HostDebug, type MemoryAccess, type Watchpoint } from './debug.js';
+import { noteRun } from './process-runs.js';
 
 /** What a vCPU needs of its VM (VirtualMachine, vm.ts, is one). */
 export interface VcpuHost {
@@ -76,6 +77,7 @@ export class Vcpu {
    *   if (exit.reason === 'io' && exit.direction === 'in') exit.value = 0x42; // the guest's IN reads 0x42
    */
   run(): VcpuExit {
+    noteRun();
     const cpu = this.cpu;
     const queued = cpu.hostExits.queue;
     if (this.pendingRead) {

@@ -1,0 +1,30 @@
+// What the library's entry (startup/library.ts) learns of the guest runs in its process, to
+// save its start-time caches once a run has compiled what a run needs: at the end of the first
+// run to an outcome (Vm.run), and at the process's exit if a vCPU ran at all. Test runners end
+// their worker processes without an 'exit' event, so the end of a process is too late to count on.
+
+let listener: (() => void) | null = null;
+let vcpuRan = false;
+
+/** Calls `f` once, when a run next reaches its outcome (not at all in a process that runs none). */
+export function onRunEnd(f: () => void): void {
+  listener = f;
+}
+
+/** Whether a vCPU of this process has run (Vcpu.run). */
+export function anyRun(): boolean {
+  return vcpuRan;
+}
+
+/** Vcpu's part: it runs. */
+export function noteRun(): void {
+  vcpuRan = true;
+}
+
+/** Vm's part: a run reached its outcome. */
+export function runEnded(): void {
+  const f = listener;
+  if (f === null) return;
+  listener = null;
+  f();
+}

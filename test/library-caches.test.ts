@@ -1,0 +1,113 @@
+// The library's start-time caches (src/startup/library.ts, code-cache.ts): the V8 code cache of its
+// bundle (dist/lib.cjs) and the cache of functions built from generated source (cpu/generated.ts).
+// The first guest run of a process writes them, even in a process that then ends without an 'exit'
+// event (as test runners end their workers); later processes take them and behave exactly as without
+// them; a process that runs no guest writes no code cache of the bundle; with RINGZERO_CODE_CACHE=off
+// a process writes none; a damaged cache is ignored and written anew.
+import { describe, it, expect, beforeAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { codeImage } from './helpers/elf-writer.js';
+
+// mov ecx,1000; mov eax,1; l: imul eax,eax,3; add eax,ecx; shl eax,1; dec ecx; jnz l;
+// and eax,0x7f; out 0xf4,eax (debug-exit: status (v << 1) | 1); hlt
+const LOOP = [0xb9, 0xe8, 0x03, 0, 0, 0xb8, 1, 0, 0, 0, 0x6b, 0xc0, 0x03, 0x01, 0xc8, 0xd1, 0xe0, 0xff, 0xc9, 0x75, 0xf5,
+  0x83, 0xe0, 0x7f, 0xe7, 0xf4, 0xf4];
+
+let image = '';
+beforeAll(() => {
+  if (!existsSync('dist/lib.cjs')) spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  image = join(mkdtempSync(join(tmpdir(), 'ringzero-lib-caches-image-')), 'loop.elf');
+  writeFileSync(image, codeImage(LOOP));
+});
+
+/** A copy of the library's entry and bundle, so that its caches start empty and are the test's own. */
+function library(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ringzero-lib-caches-'));
+  for (const f of ['index.cjs', 'lib.cjs']) copyFileSync(join('dist', f), join(dir, f));
+  return dir;
+}
+/** A process that loads the library in `dir`, runs the image (unless `runs` is false) and prints what it saw; `kill`: it ends by SIGKILL. */
+function use(dir: string, { runs = true, kill = false, env = {} }: { runs?: boolean; kill?: boolean; env?: Record<string, string> } = {}) {
+  const script = `const { Vm } = require(${JSON.stringify(join(dir, 'index.cjs'))});
+    ${runs ? `const r = Vm.fromElf(require('node:fs').readFileSync(${JSON.stringify(image)})).run();
+    process.stdout.write(JSON.stringify({ outcome: r.outcome, code: r.code, instructions: r.instructions }));` : ''}
+    ${kill ? "process.kill(process.pid, 'SIGKILL');" : ''}`;
+  return spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
+}
+const cacheFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.v8cache')).sort();
+const functionCache = (dir: string) => join(dir, cacheFiles(dir).find((f) => f.endsWith('.fn.v8cache'))!);
+const bundleCache = (dir: string) => join(dir, cacheFiles(dir).find((f) => !f.endsWith('.fn.v8cache'))!);
+/** The factories in the function cache (its source is an array of them). */
+const cachedKeys = (dir: string) => {
+  const file = readFileSync(functionCache(dir)), n = file.readUInt32LE(0);
+  return new Function(`return ${file.toString('utf8', 4, 4 + n)};`)() as unknown[];
+};
+const EXPECTED = () => ({ outcome: 'debug-exit', code: ((LOOP_RESULT & 0x7f) << 1) | 1, instructions: 2 + 5 * 1000 + 2 });
+
+describe('the library\'s start-time caches', () => {
+  it('the first run writes the code cache and the function cache; later processes take them and behave the same', () => {
+    const dir = library();
+    const first = use(dir);
+    expect(first.status, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toEqual(EXPECTED());
+    expect(cacheFiles(dir)).toHaveLength(2);
+    expect(cachedKeys(dir).length).toBeGreaterThan(10);
+    const written = statSync(functionCache(dir)).mtimeMs, bundleWritten = statSync(bundleCache(dir)).mtimeMs;
+    const second = use(dir);
+    expect([second.status, second.stdout, second.stderr]).toEqual([first.status, first.stdout, first.stderr]);
+    // Every function was taken from the cache: nothing new to save, the file stays as it was.
+    expect(statSync(functionCache(dir)).mtimeMs).toBe(written);
+    // V8 took the bundle's cache (one it rejects is written anew).
+    expect(statSync(bundleCache(dir)).mtimeMs).toBe(bundleWritten);
+  });
+
+  it('are written at the end of the first run, before a process that ends without an exit event', () => {
+    const dir = library();
+    const killed = use(dir, { kill: true });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(JSON.parse(killed.stdout)).toEqual(EXPECTED());
+    expect(cacheFiles(dir)).toHaveLength(2);
+  });
+
+  it('a process that runs no guest writes no code cache of the bundle', () => {
+    const dir = library();
+    const loaded = use(dir, { runs: false });
+    expect(loaded.status, loaded.stderr).toBe(0);
+    expect(cacheFiles(dir).filter((f) => !f.endsWith('.fn.v8cache'))).toEqual([]);
+    expect(use(dir).status).toBe(0);
+    expect(cacheFiles(dir).filter((f) => !f.endsWith('.fn.v8cache'))).toHaveLength(1);
+  });
+
+  it('with RINGZERO_CODE_CACHE=off, a process writes none and leaves those there as they are', () => {
+    const dir = library();
+    const off = use(dir, { env: { RINGZERO_CODE_CACHE: 'off' } });
+    expect(JSON.parse(off.stdout)).toEqual(EXPECTED());
+    expect(cacheFiles(dir)).toEqual([]);
+    use(dir);
+    writeFileSync(bundleCache(dir), Buffer.from('not a cache'));
+    const files = cacheFiles(dir).map((f) => [f, readFileSync(join(dir, f))]);
+    expect(JSON.parse(use(dir, { env: { RINGZERO_CODE_CACHE: 'off' } }).stdout)).toEqual(EXPECTED());
+    expect(cacheFiles(dir).map((f) => [f, readFileSync(join(dir, f))])).toEqual(files);
+  });
+
+  it('a damaged code cache or function cache is ignored and written anew', () => {
+    const dir = library();
+    use(dir);
+    writeFileSync(bundleCache(dir), Buffer.from('not a cache'));
+    writeFileSync(functionCache(dir), Buffer.from([8, 0, 0, 0, 0x28, 0x28, 0x28]));
+    const after = use(dir);
+    expect(JSON.parse(after.stdout)).toEqual(EXPECTED());
+    expect(statSync(bundleCache(dir)).size).toBeGreaterThan(100_000);
+    expect(cachedKeys(dir).length).toBeGreaterThan(10);
+  });
+});
+
+/** What the loop computes, as the guest does (32-bit wrap-around). */
+const LOOP_RESULT = (() => {
+  let eax = 1;
+  for (let ecx = 1000; ecx > 0; ecx--) eax = ((Math.imul(eax, 3) + ecx) << 1) | 0;
+  return eax;
+})();
