@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -70,6 +70,7 @@ const loaded = { ...bundle, minifyWhitespace: true };
 // inlining without a target check); in an ES module it loads every top-level binding as mutable. The same bundle as
 // CommonJS ran the interpreter's page-fault loop 8-9% faster, calls 7%, syscall 5-12% (issue 11).
 const cjsWrapper = { banner: { js: '(function (exports, require, module, __filename, __dirname) {' }, footer: { js: '})' }, charset: 'ascii' };
+mkdirSync(join(root, 'dist'), { recursive: true }); // a fresh clone has none yet
 for (const f of readdirSync(join(root, 'dist'))) if (f.endsWith('.v8cache')) rmSync(join(root, 'dist', f), { force: true });
 async function cachedBundle(entry, bundleFile, loader, loaderFile, cacheDefines) {
   await build({ ...loaded, ...cjsWrapper, plugins: [snapshotPlugin(true)], format: 'cjs', entryPoints: [entry], outfile: bundleFile });
