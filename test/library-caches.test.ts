@@ -1,15 +1,17 @@
 // The library's start-time caches (src/startup/library.ts, code-cache.ts): the V8 code cache of its
 // bundle (dist/lib.cjs) and the cache of functions built from generated source (cpu/generated.ts).
-// The first guest run of a process writes them, even in a process that then ends without an 'exit'
-// event (as test runners end their workers); later processes take them and behave exactly as without
-// them; a process that runs no guest writes no code cache of the bundle; with RINGZERO_CODE_CACHE=off
-// a process writes none; a damaged cache is ignored and written anew.
+// The first guest run of a process writes them at its end (the guest's DONE ucall, or Vm.run's
+// outcome), even in a process that then ends without an 'exit' event (as test runners end their
+// workers); later processes take them and behave exactly as without them; a process that runs no
+// guest writes no code cache of the bundle; with RINGZERO_CODE_CACHE=off a process writes none; a
+// damaged cache is ignored and written anew.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { codeImage } from './helpers/elf-writer.js';
+import { hostGuestsAvailable, HOST_GUEST_DIR } from './helpers/host-guests.js';
 
 // mov ecx,1000; mov eax,1; l: imul eax,eax,3; add eax,ecx; shl eax,1; dec ecx; jnz l;
 // and eax,0x7f; out 0xf4,eax (debug-exit: status (v << 1) | 1); hlt
@@ -69,6 +71,21 @@ describe('the library\'s start-time caches', () => {
     const killed = use(dir, { kill: true });
     expect(killed.signal).toBe('SIGKILL');
     expect(JSON.parse(killed.stdout)).toEqual(EXPECTED());
+    expect(cacheFiles(dir)).toHaveLength(2);
+  });
+
+  // What ringzero/vitest's runGuest and host-side tests do: vcpu.run() until the guest's DONE ucall, never Vm.run().
+  it.skipIf(!hostGuestsAvailable.ok)('are written at the guest\'s DONE ucall in a process that drives vcpu.run() itself, then ends by SIGKILL', () => {
+    const dir = library();
+    const script = `const { Vm } = require(${JSON.stringify(join(dir, 'index.cjs'))});
+      const vm = Vm.fromElf(require('node:fs').readFileSync(${JSON.stringify(resolve(HOST_GUEST_DIR, 'harness.elf'))}));
+      const cmds = [];
+      for (;;) { const exit = vm.vcpu.run(); if (exit.reason !== 'ucall') continue; cmds.push(exit.cmd); if (exit.cmd === 'DONE') break; }
+      process.stdout.write(cmds.join(' '));
+      process.kill(process.pid, 'SIGKILL');`;
+    const killed = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(killed.stdout).toBe('SYNC PRINTF DONE');
     expect(cacheFiles(dir)).toHaveLength(2);
   });
 

@@ -23,7 +23,7 @@ import type { PhysicalMemory } from '../mmu/physical-memory.js';
 import type { PortBus } from '../devices/port-bus.js';
 import type { CpuVendor } from '../arch/vendor.js';
 import { HostDebug, type MemoryAccess, type Watchpoint } from './debug.js';
-import { noteRun } from './process-runs.js';
+import { noteRun, runEnded } from './process-runs.js';
 
 /** What a vCPU needs of its VM (VirtualMachine, vm.ts, is one). */
 export interface VcpuHost {
@@ -107,7 +107,9 @@ export class Vcpu {
     if (a.kind === 'msr' || a.kind === 'hypercall') return this.hostCall.exitFor(a);
     if (a.kind === 'io' && a.address === this.ucallPort) {
       if (!a.write) this.ucallIn = a;
-      return decodeUcall(this.cpu, this.cpu.getReg64(7));
+      const ucall = decodeUcall(this.cpu, this.cpu.getReg64(7));
+      if (ucall.cmd === 'DONE' || ucall.cmd === 'ABORT' || ucall.cmd === 'UNHANDLED') runEnded(); // the guest's own end
+      return ucall;
     }
     const exit: IoExit | MmioExit = a.kind === 'io'
       ? { reason: 'io', direction: a.write ? 'out' : 'in', port: a.address, size: a.size as 1 | 2 | 4, count: 1, value: Number(a.value) }
