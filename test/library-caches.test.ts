@@ -3,8 +3,8 @@
 // The first guest run of a process writes them at its end (the guest's DONE ucall, or Vm.run's
 // outcome), even in a process that then ends without an 'exit' event (as test runners end their
 // workers); later processes take them and behave exactly as without them; a process that runs no
-// guest writes no code cache of the bundle; with RINGZERO_CODE_CACHE=off a process writes none; a
-// damaged cache is ignored and written anew.
+// guest, or only under debug hooks, writes no code cache of the bundle; with RINGZERO_CODE_CACHE=off a
+// process writes none; a damaged cache is ignored and written anew.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -87,6 +87,20 @@ describe('the library\'s start-time caches', () => {
     expect(killed.signal).toBe('SIGKILL');
     expect(killed.stdout).toBe('SYNC PRINTF DONE');
     expect(cacheFiles(dir)).toHaveLength(2);
+  });
+
+  it('a run under an onInstruction hook (the debug loop) writes no code cache of the bundle; a later plain run does', () => {
+    const dir = library();
+    const bundleCaches = () => cacheFiles(dir).filter((f) => !f.endsWith('.fn.v8cache'));
+    const script = `const { Vm } = require(${JSON.stringify(join(dir, 'index.cjs'))});
+      let steps = 0;
+      const r = Vm.fromElf(require('node:fs').readFileSync(${JSON.stringify(image)}), { onInstruction: () => { steps++; } }).run();
+      process.stdout.write(JSON.stringify({ outcome: r.outcome, code: r.code, instructions: r.instructions }) + ' ' + steps);`;
+    const traced = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(traced.stdout).toBe(`${JSON.stringify(EXPECTED())} ${EXPECTED().instructions}`);
+    expect(bundleCaches()).toEqual([]);
+    expect(JSON.parse(use(dir).stdout)).toEqual(EXPECTED());
+    expect(bundleCaches()).toHaveLength(1);
   });
 
   it('a process that runs no guest writes no code cache of the bundle', () => {

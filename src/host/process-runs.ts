@@ -1,31 +1,31 @@
 // What the library's entry (startup/library.ts) learns of the guest runs in its process, to
-// save its start-time caches once a run has compiled what a run needs: at the end of the first
-// guest run — its DONE, ABORT or UNHANDLED ucall (Vcpu.run: how runGuest and host-side tests
-// see it end) or Vm.run's outcome — and at the process's exit if a vCPU ran at all. Test runners
-// end their worker processes without an 'exit' event, so the end of a process is too late.
+// save its start-time caches once a run has compiled what a run needs: at the end of each guest
+// run — its DONE, ABORT or UNHANDLED ucall (Vcpu.run: how runGuest and host-side tests see it
+// end) or Vm.run's outcome — and at the process's exit. Test runners end their worker processes
+// without an 'exit' event, so the end of a process is too late to count on.
 
 let listener: (() => void) | null = null;
-let vcpuRan = false;
+let fastRun = false;
 
-/** Calls `f` once, when a guest run next ends (not at all in a process that runs none). */
+/** Calls `f` whenever a guest run ends. */
 export function onRunEnd(f: () => void): void {
   listener = f;
 }
 
-/** Whether a vCPU of this process has run (Vcpu.run). */
-export function anyRun(): boolean {
-  return vcpuRan;
+/**
+ * Whether a vCPU of this process has run on the fast loops: not only under a host's debug hooks
+ * (single-step, onInstruction: the debug loop), which compile the debug loop instead of them.
+ */
+export function ranFast(): boolean {
+  return fastRun;
 }
 
-/** Vcpu's part: it runs. */
-export function noteRun(): void {
-  vcpuRan = true;
+/** Vcpu's part: it runs, on the fast loops unless `debug` (a host debug hook is set). */
+export function noteRun(debug: boolean): void {
+  if (!debug) fastRun = true;
 }
 
 /** A guest run ended: its last ucall (Vcpu), its outcome (Vm). */
 export function runEnded(): void {
-  const f = listener;
-  if (f === null) return;
-  listener = null;
-  f();
+  listener?.();
 }

@@ -77,8 +77,8 @@ export class Vcpu {
    *   if (exit.reason === 'io' && exit.direction === 'in') exit.value = 0x42; // the guest's IN reads 0x42
    */
   run(): VcpuExit {
-    noteRun();
     const cpu = this.cpu;
+    noteRun(cpu.hostDebug !== null);
     const queued = cpu.hostExits.queue;
     if (this.pendingRead) {
       const { exit, access } = this.pendingRead;
