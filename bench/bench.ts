@@ -16,19 +16,23 @@
 // (delivery and IRETQ, a TLB miss, a #PF, the runtime's exception path),
 // each repeated, printed as the time of one round on the compiled tier and
 // the interpreter (the reference path with --tier reference).
+// `-- --start` measures start time instead: whole processes of the command line
+// and the library running hello, against Node's own start (bench/start-time.ts).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Vm } from '../src/vm.js';
 import { EXECUTION_PATHS, isExecutionPath, type ExecutionPath } from '../src/cpu/execution-path.js';
+import { measureStart } from './start-time.js';
 
-const USAGE = 'usage: npm run bench [-- [--tier compiled|interp|reference] [--guest NAME] [--full | --micro] [--repeat N] [--isolate]]';
+const USAGE = 'usage: npm run bench [-- [--tier compiled|interp|reference] [--guest NAME] [--full | --micro] [--repeat N] [--isolate] | --start [--repeat N]]';
 let parsed;
 try {
   parsed = parseArgs({
     options: {
       tier: { type: 'string' }, guest: { type: 'string' }, full: { type: 'boolean' }, micro: { type: 'boolean' }, isolate: { type: 'boolean' }, help: { type: 'boolean' },
+      start: { type: 'boolean' },
       repeat: { type: 'string' },
       // --isolate's child: runs one image on --tier and prints its samples as JSON (not for users).
       'run-one': { type: 'string' },
@@ -54,6 +58,13 @@ const repeat = args.repeat === undefined ? undefined : Number(args.repeat);
 if (repeat !== undefined && !(Number.isInteger(repeat) && repeat >= 1 && repeat <= 100)) {
   console.error(`bench: --repeat takes a whole number of runs, 1 to 100 (got '${args.repeat}')\n${USAGE}`);
   process.exit(2);
+}
+if (args.start === true) {
+  if (full || micro || args.guest !== undefined || args.tier !== undefined || args.isolate === true) {
+    console.error(`bench: --start measures whole processes: not with --full, --micro, --guest, --tier or --isolate\n${USAGE}`);
+    process.exit(2);
+  }
+  process.exit(measureStart(repeat ?? 10) ? 0 : 1);
 }
 /** The reference path's instructions at full size (at ~3 MIPS a whole guest would take minutes). */
 const REFERENCE_BUDGET = 20_000_000;
