@@ -49,16 +49,22 @@ describe('the command line\'s start-time caches', () => {
     expect(statSync(bundleCache()).mtimeMs).toBe(bundleWritten);
   });
 
-  it('a --trace run writes no code cache of the bundle (it compiles the debug loop, not the fast ones); the next run does', () => {
+  it('a --trace run writes a code cache of the bundle without the fast loops (it compiles the debug loop); the next plain run writes it anew, later ones keep it', () => {
     const own = mkdtempSync(join(tmpdir(), 'ringzero-cli-caches-trace-'));
     for (const f of ['start.cjs', 'cli.cjs']) copyFileSync(join('dist', f), join(own, f));
-    const bundleCaches = () => readdirSync(own).filter((f) => f.endsWith('.v8cache') && !f.endsWith('.fn.v8cache'));
-    const traced = spawnSync(process.execPath, [join(own, 'start.cjs'), 'run', image, '--trace'], { encoding: 'utf8' });
+    const bundleCacheFile = () => join(own, readdirSync(own).find((f) => f.endsWith('.v8cache') && !f.endsWith('.fn.v8cache'))!);
+    const runOwn = (...extra: string[]) => spawnSync(process.execPath, [join(own, 'start.cjs'), 'run', image, ...extra], { encoding: 'utf8' });
+    const traced = runOwn('--trace');
     expect(traced.status, traced.stderr).toBe(((LOOP_RESULT & 0x7f) << 1 | 1) & 0xff);
-    expect(bundleCaches()).toEqual([]);
-    const plain = spawnSync(process.execPath, [join(own, 'start.cjs'), 'run', image], { encoding: 'utf8' });
+    // Its first byte: 1 if the process that made it ran the fast loops (src/startup/code-cache.ts).
+    expect(readFileSync(bundleCacheFile())[0]).toBe(0);
+    const plain = runOwn();
     expect(plain.status, plain.stderr).toBe(traced.status);
-    expect(bundleCaches()).toHaveLength(1);
+    expect(readFileSync(bundleCacheFile())[0]).toBe(1);
+    const written = statSync(bundleCacheFile()).mtimeMs;
+    expect(runOwn('--trace').status).toBe(traced.status);
+    expect(runOwn().status).toBe(traced.status);
+    expect(statSync(bundleCacheFile()).mtimeMs).toBe(written);
   });
 
   it('a damaged function cache is ignored and written anew', () => {

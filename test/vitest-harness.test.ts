@@ -148,6 +148,19 @@ describe.skipIf(!hostGuestsAvailable.ok || !existsSync('dist/vitest.js'))('ringz
     expect(run).toHaveUcalls(['SYNC', 'PRINTF', 'DONE']);
   });
 
+  it('reports a failing guest\'s last instructions, disassembled by the library\'s decoder (the entry holds none of its own)', async () => {
+    const lib = await import('ringzero');
+    const harness = await import('ringzero/vitest');
+    const vm = lib.Vm.fromElf(readFileSync('build/host-guests/harness.elf'));
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, 3n, true); // mode 3: out to the debug-exit port
+    vm.vcpu.writeVirtual(vm.symbol('mode')!, b);
+    let f: InstanceType<typeof harness.GuestFailure> | undefined;
+    try { harness.runGuest(vm, { history: 2 }); } catch (e) { if (e instanceof harness.GuestFailure) f = e; else throw e; }
+    expect(f?.history[1]).toMatch(/: e6 f4 +out    %al,\$0xf4$/);
+    expect(readFileSync('dist/vitest.js', 'utf8')).not.toMatch(/SnapshotStore|function disassemble/);
+  });
+
   it('is one library whether imported or required (the ES module entry requires the CommonJS bundle)', async () => {
     const imported = await import('ringzero');
     const required = createRequire(import.meta.url)('ringzero') as typeof imported;

@@ -32,9 +32,10 @@ const argv = process.argv.slice(2);
 const status = cli.main(argv);
 process.exitCode = status;
 // Caches after a run (not --help or a usage error, which compile little of the bundle). The bundle's
-// code cache is written once, by the first run that finds none: not by a --trace run, which steps
-// every instruction through the debug loop and leaves the fast loops out (hello then started ~25 ms slower).
-if (argv.includes('run') && status !== 2) save(cli.generatedSources(), !argv.includes('--trace'));
+// code cache is written by the first run that finds none, and again by the first run after one made
+// by a --trace run, which steps every instruction through the debug loop and leaves the fast loops out
+// (hello then started ~25 ms slower).
+if (argv.includes('run') && status !== 2) save(cli.generatedSources(), argv.includes('--trace') ? 'debug' : 'fast');
 // Every line went out synchronously (main.ts writeLine) and nothing is pending: exit now, instead of
 // letting Node drain its platform's tasks first, which waits for V8's background compiles of the run's
 // hot code (5-10 ms after a short guest).

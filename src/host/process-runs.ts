@@ -6,6 +6,7 @@
 
 let listener: (() => void) | null = null;
 let fastRun = false;
+let anyRun = false;
 
 /** Calls `f` whenever a guest run ends. */
 export function onRunEnd(f: () => void): void {
@@ -13,15 +14,16 @@ export function onRunEnd(f: () => void): void {
 }
 
 /**
- * Whether a vCPU of this process has run on the fast loops: not only under a host's debug hooks
- * (single-step, onInstruction: the debug loop), which compile the debug loop instead of them.
+ * The guest runs this process made: none, only on the debug loop (under a host's debug hooks:
+ * single-step, onInstruction), or some on the fast loops.
  */
-export function ranFast(): boolean {
-  return fastRun;
+export function runsSeen(): 'none' | 'debug' | 'fast' {
+  return fastRun ? 'fast' : anyRun ? 'debug' : 'none';
 }
 
 /** Vcpu's part: it runs, on the fast loops unless `debug` (a host debug hook is set). */
 export function noteRun(debug: boolean): void {
+  anyRun = true;
   if (!debug) fastRun = true;
 }
 

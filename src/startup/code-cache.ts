@@ -33,15 +33,23 @@ function writeCache(file: string, data: Uint8Array[]): void {
   }
 }
 
+/**
+ * What guest runs a process made, for the bundle's code cache: none (it holds little more than the
+ * modules' initialisation: not written), only on the debug loop (`--trace`, a host's onInstruction or
+ * single-step: the fast loops are not in it), or on the fast loops.
+ */
+export type RunsSeen = 'none' | 'debug' | 'fast';
+
 /** A bundle loaded through its caches. */
 export interface CachedBundle<T> {
   readonly exports: T;
   /**
    * Writes what the caches lack, best-effort: the bundle's code cache if there was none or V8
-   * rejected it (once a process; `bundleCache` false: not this time), and the function cache
-   * if `generated` (cpu/generated.ts generatedSources) holds sources it lacks.
+   * rejected it, or if it was made without the fast loops and `runs` has them (its first byte
+   * says which); and the function cache if `generated` (cpu/generated.ts generatedSources) holds
+   * sources it lacks.
    */
-  save(generated: readonly string[], bundleCache?: boolean): void;
+  save(generated: readonly string[], runs: RunsSeen): void;
 }
 
 /**
@@ -68,25 +76,33 @@ export function loadCachedBundle<T>(bundle: string, codeCacheFile: string, funct
     } catch { /* none yet, or unreadable: compile as usual */ }
   }
 
+  // The bundle's code cache: a byte, 1 if the process that made it ran the fast loops, then V8's cache.
   let cachedData: Buffer | undefined;
-  if (enabled) try { cachedData = readFileSync(codeCacheFile); } catch { /* none yet */ }
+  let withFastLoops = false;
+  if (enabled) {
+    try {
+      const file = readFileSync(codeCacheFile);
+      if (file.length > 1) { withFastLoops = file[0] === 1; cachedData = file.subarray(1); }
+    } catch { /* none yet */ }
+  }
   // Read as Latin-1: the bundle is ASCII, and this makes no UTF-8 decoding pass over it.
   const script = new Script(readFileSync(bundle, 'latin1'), { filename: bundle, cachedData });
   const mod = { exports: {} as T };
   script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, dirname(bundle));
   delete (globalThis as Record<symbol, unknown>)[FACTORIES];
 
-  let bundleCacheDue = enabled && (cachedData === undefined || script.cachedDataRejected === true);
+  let bundleCacheDue = cachedData === undefined || script.cachedDataRejected === true;
   let functionCacheDue = knownRejected;
   const saved = new Set(known?.keys());
   return {
     exports: mod.exports,
-    save(generated, bundleCache = true) {
-      if (bundleCacheDue && bundleCache) {
-        bundleCacheDue = false;
-        writeCache(codeCacheFile, [script.createCachedData()]);
-      }
+    save(generated, runs) {
       if (!enabled) return;
+      if (runs !== 'none' && (bundleCacheDue || (runs === 'fast' && !withFastLoops))) {
+        bundleCacheDue = false;
+        withFastLoops = runs === 'fast';
+        writeCache(codeCacheFile, [Uint8Array.of(withFastLoops ? 1 : 0), script.createCachedData()]);
+      }
       for (const key of generated) if (!saved.has(key)) { saved.add(key); functionCacheDue = true; }
       if (!functionCacheDue) return;
       functionCacheDue = false;

@@ -4,4 +4,4 @@ import * as library from '../index.js';
 
 export { library };
 export { generatedSources } from '../cpu/generated.js';
-export { onRunEnd, ranFast } from '../host/process-runs.js';
+export { onRunEnd, runsSeen } from '../host/process-runs.js';

@@ -13,10 +13,8 @@ declare const LIB_CODE_CACHE: string;
 declare const LIB_FUNCTION_CACHE: string;
 
 const { exports: bundle, save } = loadCachedBundle<typeof LibraryBundle>(join(__dirname, 'lib.cjs'), join(__dirname, LIB_CODE_CACHE), join(__dirname, LIB_FUNCTION_CACHE));
-// The bundle's cache only once a guest has run on the fast loops: one made by a process that ran none (a
-// script that lists the exports) or only under debug hooks (the debug loop, as `ringzero run --trace`) would
-// hold little of what runs need, and be kept.
-const saveCaches = (): void => save(bundle.generatedSources(), bundle.ranFast());
+// What a run compiled goes into the caches once a guest has run (code-cache.ts RunsSeen).
+const saveCaches = (): void => save(bundle.generatedSources(), bundle.runsSeen());
 bundle.onRunEnd(saveCaches);
 process.once('exit', saveCaches);
 module.exports = bundle.library;
