@@ -4,16 +4,18 @@
 // breakpoint the guest cannot see; a write watchpoint next to the guest's own
 // DR1 breakpoint; the guest's own TF single-step and INT3 while the host
 // debugs. The guest asserts at every stage that DR6, DR7 and its code bytes
-// are its own. Every execution path.
+// are its own. Every execution path. And the instruction hook on a program whose
+// instructions lie 4 KiB apart (the hook's RIP conversions are cached by their low bits).
 import { describe, expect, it } from 'vitest';
 import { EXECUTION_PATHS, type ExecutionPath } from '../src/cpu/execution-path.js';
 import { decode, MODE64 } from '../src/isa/decoder.js';
 import { disassemble } from '../src/isa/disasm.js';
-import type { Vm } from '../src/vm.js';
+import { Vm } from '../src/vm.js';
 import type { Vcpu } from '../src/host/vcpu.js';
 import type { VcpuExit } from '../src/host/exits.js';
 import type { MemoryAccess } from '../src/host/debug.js';
 import { hostGuestsAvailable, loadHostGuest } from './helpers/host-guests.js';
+import { codeImage, KERNEL_BASE } from './helpers/elf-writer.js';
 
 const show = (e: unknown) => JSON.stringify(e, (_k, v) => typeof v === 'bigint' ? `0x${v.toString(16)}` : v);
 
@@ -185,5 +187,22 @@ describe.skipIf(!hostGuestsAvailable.ok)('host debugging', () => {
       untilSync(vcpu, 6);
       expect(vcpu.run()).toMatchObject({ reason: 'ucall', cmd: 'DONE' });
     });
+  });
+});
+
+// The instruction hook's RIPs are converted through a cache indexed by the address's low 12 bits
+// (src/host/debug.ts): instructions 4 KiB apart share a slot, and each must still be reported as itself.
+describe('the instruction hook with RIPs 4 KiB apart', () => {
+  // 0: mov ecx,3; 5: jmp 0x1000; 0x1000: jmp 0x2000; 0x2000: dec ecx; 0x2002: jnz 5; 0x2008: out 0xf4,eax (debug-exit); hlt
+  const code = new Uint8Array(0x200b).fill(0x90);
+  code.set([0xb9, 3, 0, 0, 0, 0xe9, 0xf6, 0x0f, 0, 0], 0);
+  code.set([0xe9, 0xfb, 0x0f, 0, 0], 0x1000);
+  code.set([0xff, 0xc9, 0x0f, 0x85, 0xfd, 0xdf, 0xff, 0xff, 0xe7, 0xf4, 0xf4], 0x2000);
+  for (const executionPath of EXECUTION_PATHS) it(`${executionPath} path: each RIP as itself`, () => {
+    const vm = Vm.fromElf(codeImage(code), { executionPath });
+    const traced: bigint[] = [];
+    vm.vcpu.onInstruction((_v, rip) => traced.push(rip - KERNEL_BASE));
+    expect(vm.run()).toMatchObject({ outcome: 'debug-exit', instructions: 1 + 3 * 4 + 1 });
+    expect(traced).toEqual([0n, ...[0, 1, 2].flatMap(() => [5n, 0x1000n, 0x2000n, 0x2002n]), 0x2008n]);
   });
 });
