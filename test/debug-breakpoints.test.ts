@@ -77,18 +77,22 @@ describe.each(EXECUTION_PATHS)('breakpoints (%s path)', (path) => {
     const starts = [0, 5, 7, 8];
     const m = new Machine();
     let cases = 0;
-    for (let off = 0; off < code.length; off++) for (const global of [false, true]) for (const rf of [false, true]) {
+    // DR0, DR2 and DR3 disabled, as instruction breakpoints at 0 or as write breakpoints: then DR1 is the only
+    // instruction breakpoint, and its address both ends of the range the debug loop checks (syncBreakpoints).
+    const othersWrite = (RW.write << 16) | (RW.write << 24) | (RW.write << 28);
+    for (let off = 0; off < code.length; off++) for (const global of [false, true]) for (const rf of [false, true]) for (const others of [0, othersWrite]) {
       m.cpu.dr[1] = BigInt(CODE + off);
-      m.cpu.dr[7] = BigInt(dr7(1, RW.exec, 1, global));
+      m.cpu.dr[7] = BigInt(dr7(1, RW.exec, 1, global) | others);
       m.cpu.dr[6] = BigInt(DR6_INIT);
       const r = run(m, code, { rflags: 0x2 | (rf ? RF : 0) });
       const got = r.outcome === 'exception' ? `${outcome(r)} at ${m.cpu.rip - CODE} dr6=${DR6(m)} retired=${m.cpu.instructions}` : outcome(r);
       const fires = starts.includes(off) && !(rf && off === 0);
       const want = fires ? `#DB at ${off} dr6=${dr6(2)} retired=${starts.indexOf(off)}` : 'ok';
-      expect(`bp +${off} ${global ? 'G1' : 'L1'} RF=${rf ? 1 : 0}: ${got}`).toBe(`bp +${off} ${global ? 'G1' : 'L1'} RF=${rf ? 1 : 0}: ${want}`);
+      const what = `bp +${off} ${global ? 'G1' : 'L1'} RF=${rf ? 1 : 0}${others ? ' others write' : ''}`;
+      expect(`${what}: ${got}`).toBe(`${what}: ${want}`);
       cases++;
     }
-    expect(cases).toBe(code.length * 4);
+    expect(cases).toBe(code.length * 8);
   });
 
   it('RF does not suppress data breakpoints (only instruction breakpoints)', () => {

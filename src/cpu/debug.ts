@@ -45,12 +45,18 @@ function enabledBits(dr7: number): number {
 export function syncBreakpoints(c: ExecContext): void {
   const dr7 = Number(c.dr[7]! & 0xffffffffn);
   c.dr7 = dr7;
+  let low = Infinity, high = -Infinity, data = false;
   for (let n = 0; n < 4; n++) {
     const len = lenOf(dr7, n);
     const start = Number(BigInt.asIntN(64, c.dr[n]! & ~BigInt(len - 1)));
     c.bpStart[n] = start;
     c.bpEnd[n] = start + len;
+    if (rwOf(dr7, n) === DR_RW_EXEC) { low = Math.min(low, start); high = Math.max(high, start + len); }
+    else if (enabled(dr7, n)) data = true;
   }
+  c.execBpLow = low;
+  c.execBpHigh = high;
+  c.dataBpEnabled = data;
 }
 
 /**
@@ -135,7 +141,8 @@ export function beginInstruction(c: ExecContext, rip: number): boolean {
     let fire = false;
     // DR0-DR3 hold linear addresses: CS.base + EIP outside 64-bit mode (SDM §17.2.4).
     const lin = (c.segAttr[SEG_CS]! & ATTR_L) ? rip : (c.segBase[SEG_CS]! + rip) >>> 0;
-    for (let n = 0; n < 4; n++) {
+    // Outside the range of every instruction breakpoint (syncBreakpoints), no DR matches.
+    if (lin >= c.execBpLow && lin < c.execBpHigh) for (let n = 0; n < 4; n++) {
       if (rwOf(dr7, n) !== DR_RW_EXEC || lin < c.bpStart[n]! || lin >= c.bpEnd[n]!) continue;
       // LEN must be 00 for an instruction breakpoint; other lengths are undefined (SDM §17.2.5): no guess.
       if (c.bpEnd[n]! - c.bpStart[n]! !== 1 && enabled(dr7, n)) c.emulationFailure(`DR${n}: an instruction breakpoint with LEN != 00 is undefined`);
@@ -148,9 +155,7 @@ export function beginInstruction(c: ExecContext, rip: number): boolean {
   c.flagsRest &= ~RF;
   c.stepTrap = (c.flagsRest & TF) !== 0;
   c.dbHits = hits; // matching breakpoints that are not enabled: reported if a #DB happens
-  let dataEnabled = false;
-  for (let n = 0; n < 4; n++) if (enabled(dr7, n) && rwOf(dr7, n) !== DR_RW_EXEC) dataEnabled = true;
-  c.repSingle = c.stepTrap || dataEnabled;
+  c.repSingle = c.stepTrap || c.dataBpEnabled;
   return shadowed;
 }
 

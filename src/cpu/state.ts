@@ -105,6 +105,15 @@ export class ArchState implements LazyFlags {
   readonly bpEnd = new Float64Array(4);
   /** DR7's low dword as a number (L/G enables, R/W and LEN fields). */
   dr7 = 0x400;
+  /**
+   * What the debug loop checks before each instruction, derived with bpStart/bpEnd (debug.ts
+   * syncBreakpoints): the linear range [execBpLow, execBpHigh) that holds every instruction
+   * breakpoint (R/W = 00, enabled or not: a match sets DR6.Bn either way), and whether a data
+   * breakpoint is enabled.
+   */
+  execBpLow = 0;
+  execBpHigh = 1;
+  dataBpEnabled = false;
 
   /** Reads a register of `size` bytes: the value for 1, 2 and 4; the low dword for 8. */
   getReg(size: number, r: number): number {
