@@ -4,58 +4,41 @@
 // behave exactly as without them; a damaged cache is ignored and written anew.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { codeImage } from './helpers/elf-writer.js';
+import { bundleCache, cacheFiles, cachedKeys, distCopy, functionCache, LOOP_STATUS, writeLoopImage } from './helpers/start-caches.js';
 
-// mov ecx,1000; mov eax,1; l: imul eax,eax,3; add eax,ecx; shl eax,1; dec ecx; jnz l;
-// and eax,0x7f; out 0xf4,eax (debug-exit: status (v << 1) | 1); hlt
-const LOOP = [0xb9, 0xe8, 0x03, 0, 0, 0xb8, 1, 0, 0, 0, 0x6b, 0xc0, 0x03, 0x01, 0xc8, 0xd1, 0xe0, 0xff, 0xc9, 0x75, 0xf5,
-  0x83, 0xe0, 0x7f, 0xe7, 0xf4, 0xf4];
-
+const CLI = ['start.cjs', 'cli.cjs'];
 let dir = '', image = '';
 beforeAll(() => {
   if (!existsSync('dist/start.cjs')) spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
-  // A copy of the command line, so that its caches start empty and are this test's own.
-  dir = mkdtempSync(join(tmpdir(), 'ringzero-cli-caches-'));
-  for (const f of ['start.cjs', 'cli.cjs']) copyFileSync(join('dist', f), join(dir, f));
-  image = join(dir, 'loop.elf');
-  writeFileSync(image, codeImage(LOOP));
+  dir = distCopy(CLI);
+  image = writeLoopImage();
 });
 
 const run = () => spawnSync(process.execPath, [join(dir, 'start.cjs'), 'run', image, '--json'], { encoding: 'utf8' });
-const cacheFiles = () => readdirSync(dir).filter((f) => f.endsWith('.v8cache')).sort();
-const functionCache = () => join(dir, cacheFiles().find((f) => f.endsWith('.fn.v8cache'))!);
-const bundleCache = () => join(dir, cacheFiles().find((f) => !f.endsWith('.fn.v8cache'))!);
-/** The factories in the function cache (its source is an array of them). */
-const cachedKeys = () => {
-  const file = readFileSync(functionCache()), n = file.readUInt32LE(0);
-  return new Function(`return ${file.toString('utf8', 4, 4 + n)};`)() as unknown[];
-};
 
 describe('the command line\'s start-time caches', () => {
   it('a run writes the code cache and the function cache; later runs take them and behave the same', () => {
     const first = run();
-    expect(first.status, first.stderr).toBe(((LOOP_RESULT & 0x7f) << 1 | 1) & 0xff);
-    expect(cacheFiles()).toHaveLength(2);
-    expect(cachedKeys().length).toBeGreaterThan(10);
-    const written = statSync(functionCache()).mtimeMs, bundleWritten = statSync(bundleCache()).mtimeMs;
+    expect(first.status, first.stderr).toBe(LOOP_STATUS);
+    expect(cacheFiles(dir)).toHaveLength(2);
+    expect(cachedKeys(dir).length).toBeGreaterThan(10);
+    const written = statSync(functionCache(dir)).mtimeMs, bundleWritten = statSync(bundleCache(dir)).mtimeMs;
     const second = run();
     expect([second.status, second.stdout, second.stderr]).toEqual([first.status, first.stdout, first.stderr]);
     // Every function was taken from the cache: nothing new to save, the file stays as it was.
-    expect(statSync(functionCache()).mtimeMs).toBe(written);
+    expect(statSync(functionCache(dir)).mtimeMs).toBe(written);
     // V8 took the bundle's cache (one it rejects, e.g. made under other V8 flags than the run's, is written anew).
-    expect(statSync(bundleCache()).mtimeMs).toBe(bundleWritten);
+    expect(statSync(bundleCache(dir)).mtimeMs).toBe(bundleWritten);
   });
 
   it('a --trace run writes a code cache of the bundle without the fast loops (it compiles the debug loop); the next plain run writes it anew, later ones keep it', () => {
-    const own = mkdtempSync(join(tmpdir(), 'ringzero-cli-caches-trace-'));
-    for (const f of ['start.cjs', 'cli.cjs']) copyFileSync(join('dist', f), join(own, f));
-    const bundleCacheFile = () => join(own, readdirSync(own).find((f) => f.endsWith('.v8cache') && !f.endsWith('.fn.v8cache'))!);
+    const own = distCopy(CLI);
+    const bundleCacheFile = () => bundleCache(own);
     const runOwn = (...extra: string[]) => spawnSync(process.execPath, [join(own, 'start.cjs'), 'run', image, ...extra], { encoding: 'utf8' });
     const traced = runOwn('--trace');
-    expect(traced.status, traced.stderr).toBe(((LOOP_RESULT & 0x7f) << 1 | 1) & 0xff);
+    expect(traced.status, traced.stderr).toBe(LOOP_STATUS);
     // Its first byte: 1 if the process that made it ran the fast loops (src/startup/code-cache.ts).
     expect(readFileSync(bundleCacheFile())[0]).toBe(0);
     const plain = runOwn();
@@ -69,16 +52,9 @@ describe('the command line\'s start-time caches', () => {
 
   it('a damaged function cache is ignored and written anew', () => {
     const before = run();
-    writeFileSync(functionCache(), Buffer.from([8, 0, 0, 0, 0x28, 0x28, 0x28]));
+    writeFileSync(functionCache(dir), Buffer.from([8, 0, 0, 0, 0x28, 0x28, 0x28]));
     const after = run();
     expect([after.status, after.stdout, after.stderr]).toEqual([before.status, before.stdout, before.stderr]);
-    expect(cachedKeys().length).toBeGreaterThan(10);
+    expect(cachedKeys(dir).length).toBeGreaterThan(10);
   });
 });
-
-/** What the loop computes, as the guest does (32-bit wrap-around). */
-const LOOP_RESULT = (() => {
-  let eax = 1;
-  for (let ecx = 1000; ecx > 0; ecx--) eax = ((Math.imul(eax, 3) + ecx) << 1) | 0;
-  return eax;
-})();

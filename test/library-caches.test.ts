@@ -8,30 +8,21 @@
 // ignored and written anew.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { codeImage } from './helpers/elf-writer.js';
 import { hostGuestsAvailable, HOST_GUEST_DIR } from './helpers/host-guests.js';
-
-// mov ecx,1000; mov eax,1; l: imul eax,eax,3; add eax,ecx; shl eax,1; dec ecx; jnz l;
-// and eax,0x7f; out 0xf4,eax (debug-exit: status (v << 1) | 1); hlt
-const LOOP = [0xb9, 0xe8, 0x03, 0, 0, 0xb8, 1, 0, 0, 0, 0x6b, 0xc0, 0x03, 0x01, 0xc8, 0xd1, 0xe0, 0xff, 0xc9, 0x75, 0xf5,
-  0x83, 0xe0, 0x7f, 0xe7, 0xf4, 0xf4];
+import {
+  bundleCache, cacheFiles, cachedKeys, distCopy, functionCache, LOOP_EXIT_CODE, LOOP_INSTRUCTIONS, writeLoopImage,
+} from './helpers/start-caches.js';
 
 let image = '';
 beforeAll(() => {
   if (!existsSync('dist/lib.cjs')) spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
-  image = join(mkdtempSync(join(tmpdir(), 'ringzero-lib-caches-image-')), 'loop.elf');
-  writeFileSync(image, codeImage(LOOP));
+  image = writeLoopImage();
 });
 
 /** A copy of the library's entry and bundle, so that its caches start empty and are the test's own. */
-function library(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ringzero-lib-caches-'));
-  for (const f of ['index.cjs', 'lib.cjs']) copyFileSync(join('dist', f), join(dir, f));
-  return dir;
-}
+const library = (): string => distCopy(['index.cjs', 'lib.cjs']);
 /** A process that loads the library in `dir`, runs the image (unless `runs` is false) and prints what it saw; `kill`: it ends by SIGKILL. */
 function use(dir: string, { runs = true, kill = false, env = {} }: { runs?: boolean; kill?: boolean; env?: Record<string, string> } = {}) {
   const script = `const { Vm } = require(${JSON.stringify(join(dir, 'index.cjs'))});
@@ -40,15 +31,7 @@ function use(dir: string, { runs = true, kill = false, env = {} }: { runs?: bool
     ${kill ? "process.kill(process.pid, 'SIGKILL');" : ''}`;
   return spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
 }
-const cacheFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.v8cache')).sort();
-const functionCache = (dir: string) => join(dir, cacheFiles(dir).find((f) => f.endsWith('.fn.v8cache'))!);
-const bundleCache = (dir: string) => join(dir, cacheFiles(dir).find((f) => !f.endsWith('.fn.v8cache'))!);
-/** The factories in the function cache (its source is an array of them). */
-const cachedKeys = (dir: string) => {
-  const file = readFileSync(functionCache(dir)), n = file.readUInt32LE(0);
-  return new Function(`return ${file.toString('utf8', 4, 4 + n)};`)() as unknown[];
-};
-const EXPECTED = () => ({ outcome: 'debug-exit', code: ((LOOP_RESULT & 0x7f) << 1) | 1, instructions: 2 + 5 * 1000 + 2 });
+const EXPECTED = () => ({ outcome: 'debug-exit', code: LOOP_EXIT_CODE, instructions: LOOP_INSTRUCTIONS });
 
 describe('the library\'s start-time caches', () => {
   it('the first run writes the code cache and the function cache; later processes take them and behave the same', () => {
@@ -139,10 +122,3 @@ describe('the library\'s start-time caches', () => {
     expect(cachedKeys(dir).length).toBeGreaterThan(10);
   });
 });
-
-/** What the loop computes, as the guest does (32-bit wrap-around). */
-const LOOP_RESULT = (() => {
-  let eax = 1;
-  for (let ecx = 1000; ecx > 0; ecx--) eax = ((Math.imul(eax, 3) + ecx) << 1) | 0;
-  return eax;
-})();

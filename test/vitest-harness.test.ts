@@ -14,17 +14,18 @@ import { hostGuestsAvailable, loadHostGuest } from './helpers/host-guests.js';
 const SOURCE = 'test/host-guests/harness.c';
 const assertLine = readFileSync(SOURCE, 'utf8').split('\n').findIndex((l) => l.includes('/* FAILING-ASSERT */')) + 1;
 
-function load(executionPath: ExecutionPath, mode: number): Vm {
-  const vm = loadHostGuest('harness', { executionPath });
+/** Sets the harness guest's `mode` (what it does after its first ucalls). */
+function setMode<V extends Pick<Vm, 'vcpu' | 'symbol'>>(vm: V, mode: number): V {
   const b = new Uint8Array(8);
   new DataView(b.buffer).setBigUint64(0, BigInt(mode), true);
   vm.vcpu.writeVirtual(vm.symbol('mode')!, b);
   return vm;
 }
+const load = (executionPath: ExecutionPath, mode: number): Vm => setMode(loadHostGuest('harness', { executionPath }), mode);
 
-/** The GuestFailure runGuest throws (the test fails if it returns). */
-function failure(run: () => unknown): GuestFailure {
-  try { run(); } catch (e) { if (e instanceof GuestFailure) return e; throw e; }
+/** The GuestFailure runGuest throws (the test fails if it returns); `Failure`: the class of the entry that ran it. */
+function failure<F extends Error = GuestFailure>(run: () => unknown, Failure: new (...args: never[]) => F = GuestFailure as never): F {
+  try { run(); } catch (e) { if (e instanceof Failure) return e; throw e; }
   throw new Error('runGuest did not fail');
 }
 
@@ -151,13 +152,9 @@ describe.skipIf(!hostGuestsAvailable.ok || !existsSync('dist/vitest.js'))('ringz
   it('reports a failing guest\'s last instructions, disassembled by the library\'s decoder (the entry holds none of its own)', async () => {
     const lib = await import('ringzero');
     const harness = await import('ringzero/vitest');
-    const vm = lib.Vm.fromElf(readFileSync('build/host-guests/harness.elf'));
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setBigUint64(0, 3n, true); // mode 3: out to the debug-exit port
-    vm.vcpu.writeVirtual(vm.symbol('mode')!, b);
-    let f: InstanceType<typeof harness.GuestFailure> | undefined;
-    try { harness.runGuest(vm, { history: 2 }); } catch (e) { if (e instanceof harness.GuestFailure) f = e; else throw e; }
-    expect(f?.history[1]).toMatch(/: e6 f4 +out    %al,\$0xf4$/);
+    const vm = setMode(lib.Vm.fromElf(readFileSync('build/host-guests/harness.elf')), 3); // out to the debug-exit port
+    const f = failure(() => harness.runGuest(vm, { history: 2 }), harness.GuestFailure);
+    expect(f.history[1]).toMatch(/: e6 f4 +out    %al,\$0xf4$/);
     expect(readFileSync('dist/vitest.js', 'utf8')).not.toMatch(/SnapshotStore|function disassemble/);
   });
 
