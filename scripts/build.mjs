@@ -72,18 +72,19 @@ const loaded = { ...bundle, minifyWhitespace: true };
 const cjsWrapper = { banner: { js: '(function (exports, require, module, __filename, __dirname) {' }, footer: { js: '})' }, charset: 'ascii' };
 mkdirSync(join(root, 'dist'), { recursive: true }); // a fresh clone has none yet
 for (const f of readdirSync(join(root, 'dist'))) if (f.endsWith('.v8cache')) rmSync(join(root, 'dist', f), { force: true });
-async function cachedBundle(entry, bundleFile, loader, loaderFile, cacheDefines) {
+/** Builds `entry` as `bundleFile` and its loader, whose names of the caches (PREFIX_CODE_CACHE, PREFIX_FUNCTION_CACHE) carry the bundle's hash. */
+async function cachedBundle(entry, bundleFile, loader, loaderFile, prefix) {
   await build({ ...loaded, ...cjsWrapper, plugins: [snapshotPlugin(true)], format: 'cjs', entryPoints: [entry], outfile: bundleFile });
   const hash = createHash('sha256').update(readFileSync(join(root, bundleFile))).digest('hex').slice(0, 16);
   const name = bundleFile.replace(/^dist\/|\.cjs$/g, '');
   await build({
     // The library's loader sets module.exports to the library (an ES module source of a CommonJS output).
     ...common, format: 'cjs', entryPoints: [loader], outfile: loaderFile, logOverride: { 'commonjs-variable-in-esm': 'silent' },
-    define: { [cacheDefines[0]]: JSON.stringify(`${name}.${hash}.v8cache`), [cacheDefines[1]]: JSON.stringify(`${name}.${hash}.fn.v8cache`) },
+    define: { [`${prefix}_CODE_CACHE`]: JSON.stringify(`${name}.${hash}.v8cache`), [`${prefix}_FUNCTION_CACHE`]: JSON.stringify(`${name}.${hash}.fn.v8cache`) },
   });
 }
-await cachedBundle('src/cli/main.ts', 'dist/cli.cjs', 'src/cli/start.ts', 'dist/start.cjs', ['CLI_CODE_CACHE', 'CLI_FUNCTION_CACHE']);
-await cachedBundle('src/startup/library-bundle.ts', 'dist/lib.cjs', 'src/startup/library.ts', 'dist/index.cjs', ['LIB_CODE_CACHE', 'LIB_FUNCTION_CACHE']);
+await cachedBundle('src/cli/main.ts', 'dist/cli.cjs', 'src/cli/start.ts', 'dist/start.cjs', 'CLI');
+await cachedBundle('src/startup/library-bundle.ts', 'dist/lib.cjs', 'src/startup/library.ts', 'dist/index.cjs', 'LIB');
 // The package's ES module entry, dist/index.js, requires dist/index.cjs and exports its names, listed here: an
 // `export * from './index.cjs'` has Node scan the CommonJS source for them at every import (~40 ms). Listed
 // with the caches off, so the build leaves none in dist/ (at its exit a process saves the function cache).

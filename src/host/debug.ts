@@ -26,11 +26,12 @@ const unsigned = (lin: number): bigint => BigInt.asUintN(64, BigInt(lin));
 const RIP_CACHE_SIZE = 4096;
 /**
  * `unsigned` memoised for the instruction hook, which converts every RIP (a bigint is immutable,
- * so one may be handed out twice): a direct-mapped cache by the address's low bits. Converting
- * cost a third of a run under a RIP-recording hook (ringzero/vitest's history: int-loop 17-21 MIPS,
- * 24-29 with the cache).
+ * so one may be handed out twice, to any vCPU's hook: one cache serves them all): a direct-mapped
+ * cache by the address's low bits. Converting cost a third of a run under a RIP-recording hook
+ * (ringzero/vitest's history: int-loop 17-21 MIPS, 24-29 with the cache).
  */
 class UnsignedCache {
+  static shared: UnsignedCache | undefined; // made by the first instruction hook
   private readonly keys = new Float64Array(RIP_CACHE_SIZE).fill(NaN);
   private readonly values = new Array<bigint>(RIP_CACHE_SIZE).fill(0n);
   of(lin: number): bigint {
@@ -84,7 +85,7 @@ export class HostDebug<V> {
   }
 
   onInstruction(hook: ((vcpu: V, rip: bigint) => void) | null): void {
-    const rips = new UnsignedCache();
+    const rips = (UnsignedCache.shared ??= new UnsignedCache());
     this.d.onInstruction = hook === null ? null : (rip) => hook(this.vcpu, rips.of(rip));
     this.sync();
   }

@@ -14,10 +14,13 @@ export function onRunEnd(f: () => void): void {
 }
 
 /**
- * The guest runs this process made: none, only on the debug loop (under a host's debug hooks:
- * single-step, onInstruction), or some on the fast loops.
+ * The guest runs a process made: none, only on the debug loop (under a host's debug hooks:
+ * single-step, onInstruction; the CLI's --trace), or some on the fast loops.
  */
-export function runsSeen(): 'none' | 'debug' | 'fast' {
+export type RunsSeen = 'none' | 'debug' | 'fast';
+
+/** This process's (RunsSeen). */
+export function runsSeen(): RunsSeen {
   return fastRun ? 'fast' : anyRun ? 'debug' : 'none';
 }
 

@@ -18,6 +18,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Script } from 'node:vm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import type { RunsSeen } from '../host/process-runs.js';
 
 /** Where cpu/generated.ts looks for factories compiled ahead (set before the bundle's modules initialise, which build some). */
 const FACTORIES = Symbol.for('ringzero.generated-factories');
@@ -33,12 +34,6 @@ function writeCache(file: string, data: Uint8Array[]): void {
   }
 }
 
-/**
- * What guest runs a process made, for the bundle's code cache: none (it holds little more than the
- * modules' initialisation: not written), only on the debug loop (`--trace`, a host's onInstruction or
- * single-step: the fast loops are not in it), or on the fast loops.
- */
-export type RunsSeen = 'none' | 'debug' | 'fast';
 
 /** A bundle loaded through its caches. */
 export interface CachedBundle<T> {
@@ -46,7 +41,8 @@ export interface CachedBundle<T> {
   /**
    * Writes what the caches lack, best-effort: the bundle's code cache if there was none or V8
    * rejected it, or if it was made without the fast loops and `runs` has them (its first byte
-   * says which); and the function cache if `generated` (cpu/generated.ts generatedSources) holds
+   * says which; none after no run: it would hold little more than the modules' initialisation);
+   * and the function cache if `generated` (cpu/generated.ts generatedSources) holds
    * sources it lacks.
    */
   save(generated: readonly string[], runs: RunsSeen): void;
