@@ -84,8 +84,18 @@ export interface RunContext extends ExecContext {
   hostDebug: HostDebugHook | null;
   /** What a compiled region caught and returned instead of rethrowing (compiled/emitter.ts THREW); null: nothing. */
   regionThrew: unknown;
+  /** The recent-instruction trace the loops note runs in (instruction-trace.ts), or null: none kept. */
+  readonly instructionTrace: RunNotes | null;
+  /** How the current CS decodes code (MODE64, MODE32, MODE16). */
+  codeMode(): number;
   /** After the interpreter's fast loop stopped: takes a deferred #PF or a Reschedule as the run loop would; true when the fast loop goes on. */
   resumeInterp(end: number): boolean;
+}
+
+/** What the loops tell the recent-instruction trace (instruction-trace.ts InstructionTrace). */
+export interface RunNotes {
+  /** A straight-line run starts at `rip` (code mode `mode`) with `retired` instructions retired. */
+  run(rip: number, retired: number, mode: number): void;
 }
 
 /** What the debug loop calls around each instruction while the host debugs (host-debug.ts). */

@@ -17,6 +17,7 @@ import { DataBreakpoints, clearInertResumeFlag, debugActive, syncBreakpoints } f
 import type { HostDebugHook, RunContext } from './context.js';
 import type { HostDebugger } from './host-debug.js';
 import { Interpreter } from './interpreter.js';
+import { PAGE } from './code-cache.js';
 import { CompiledTier } from './compiled/tier.js';
 import { OperandValues } from './operand-values.js';
 import { setArithFlags } from './lazy-flags.js';
@@ -32,6 +33,7 @@ import type { MsrPolicy } from './msr-policy.js';
 import { OPEN_BUS } from '../mmu/physical-access.js';
 import { HostCpuid, type CpuidEntry } from './host-cpuid.js';
 import { KvmControls } from './msr-quirks.js';
+import { noteUnretired, type InstructionTrace } from './instruction-trace.js';
 
 export { StopReason };
 
@@ -82,6 +84,8 @@ export class Cpu extends ArchState implements RunContext {
   /** Host debugging (host-debug.ts; set through attachHostDebug), or null. */
   hostDebug: HostDebugHook | null = null;
   regionThrew: unknown = null;
+  /** The recent-instruction trace (host/vcpu.ts recordInstructions), or null. While kept, the compiled tier's code does not run. */
+  instructionTrace: InstructionTrace | null = null;
   private hostWatch: HostDebugger | null = null;
 
   private featureSet: ReadonlySet<FeatureName>;
@@ -251,9 +255,9 @@ export class Cpu extends ArchState implements RunContext {
       let thrown: unknown = null;
       try {
         if (debug) this.interpreter.runDebug(end, this.executionPath === 'reference');
-        else if (this.executionPath === 'compiled') this.compiled.run(end);
+        else if (this.executionPath === 'compiled' && this.instructionTrace === null) this.compiled.run(end);
         else if (this.executionPath === 'reference') this.interpreter.runReference(end);
-        else {
+        else { // the interpreter, also for the compiled tier while a trace is kept (its regions note no runs)
           this.mmu.deferCached = true;
           this.interpreter.runInterp(end);
         }
@@ -265,6 +269,7 @@ export class Cpu extends ArchState implements RunContext {
       if (this.takeDeferredFault()) thrown = CPU_EXCEPTION;
       if (this.regionThrew !== null) { thrown = this.regionThrew; this.regionThrew = null; }
       if (thrown !== null) {
+        noteUnretired(this);
         this.handleThrow(thrown);
         if (this.hostDebug !== null) this.hostDebug.afterEvent(this);
       }
@@ -295,7 +300,7 @@ export class Cpu extends ArchState implements RunContext {
   resumeInterp(end: number): boolean {
     const m = this.mmu;
     m.deferCached = m.deferFaults = false;
-    if (this.takeDeferredFault()) this.handleThrow(CPU_EXCEPTION); // no host debug in the fast loop: no afterEvent
+    if (this.takeDeferredFault()) { noteUnretired(this); this.handleThrow(CPU_EXCEPTION); } // no host debug in the fast loop: no afterEvent
     m.deferCached = true;
     if (this.stopReason === StopReason.Reschedule) this.stopReason = StopReason.None;
     if (this.stopReason !== StopReason.None || this.instructions >= end) return false;
@@ -394,8 +399,10 @@ export class Cpu extends ArchState implements RunContext {
   /** Reads up to `n` code bytes at `lin` for reports: a host read, without side effects; stops at the first unmapped or non-RAM byte. */
   peekCode(lin: number, n: number): Uint8Array {
     const out: number[] = [];
+    let pa = -1;
     for (let k = 0; k < n; k++) {
-      const pa = this.mmu.hostTranslate(lin + k);
+      // One walk per page (a trace's rebuild reads thousands of instructions).
+      pa = k === 0 || (lin + k) % PAGE === 0 ? this.mmu.hostTranslate(lin + k) : pa + 1;
       if (pa < 0 || !this.mem.isRam(pa, 1)) break;
       out.push(this.mem.read8(pa));
     }
@@ -421,6 +428,7 @@ export class Cpu extends ArchState implements RunContext {
     this.interpreter.unwind();
     this.flushTlb(false);
     this.instructions = 0;
+    this.instructionTrace?.clear();
     this.stopReason = StopReason.None;
     this.stopMessage = '';
     this.interruptShadow = Shadow.None;

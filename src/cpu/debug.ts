@@ -184,6 +184,7 @@ export function endInstruction(c: RunContext, start: number, insn: Insn, shadowe
   c.dbDeferred = 0;
   // A single-step trap after HLT is an event that ends the halt (the handler's IRET returns after HLT).
   if (c.stopReason === StopReason.Halt) c.stopReason = StopReason.None;
+  c.trapAfterRetire = true;
   raiseTrap(c, bits);
 }
 

@@ -81,11 +81,13 @@ export class Interpreter {
         insn = this.fetch(rip);
         at = rip - this.fetchBase;
         if (!(at >= 0 && at < PAGE && this.fetchInsns[at] === insn)) {
+          if (c.instructionTrace !== null) c.instructionTrace.run(rip, c.instructions, c.codeMode());
           this.runAlone(insn);
           continue;
         }
       }
       const insns = this.fetchInsns, epoch = this.epoch, page = this.fetchCode;
+      if (c.instructionTrace !== null) c.instructionTrace.run(rip, c.instructions, page.mode);
       if (page.runs >= 0 && ++page.runs === GROUP_AFTER) this.groupFrame(page);
       let off = at | 0;
       for (;;) {
@@ -158,9 +160,12 @@ export class Interpreter {
 
   /** The reference path for a whole run. */
   runReference(end: number): void {
-    const c = this.c;
+    const c = this.c, trace = c.instructionTrace;
+    let next = NaN; // where the last instruction ended: a run of the trace goes on there
     while (c.stopReason === StopReason.None && c.instructions < end) {
-      this.executeReference(c.rip);
+      const rip = c.rip;
+      if (trace !== null && rip !== next) trace.run(rip, c.instructions, c.codeMode());
+      next = rip + this.executeReference(rip).len;
       c.instructions++;
     }
   }
@@ -174,11 +179,13 @@ export class Interpreter {
    */
   runDebug(end: number, reference: boolean): void {
     const c = this.c;
-    const host = c.hostDebug;
+    const host = c.hostDebug, trace = c.instructionTrace;
+    let next = NaN; // as in runReference
     while (c.stopReason === StopReason.None && c.instructions < end && (host !== null || debugActive(c))) {
       const rip = c.rip;
       c.insnStart = rip;
       if (host !== null && host.before(c, rip)) break;
+      if (trace !== null && rip !== next) trace.run(rip, c.instructions, c.codeMode());
       const shadowed = beginInstruction(c, rip);
       if (host !== null && host.repSingle) c.repSingle = true;
       let insn: Insn;
@@ -186,6 +193,7 @@ export class Interpreter {
       else insn = this.step();
       if (host !== null) host.after(c, rip, insn);
       endInstruction(c, rip, insn, shadowed);
+      next = rip + insn.len;
     }
   }
 

@@ -30,6 +30,8 @@ export class ArchState implements LazyFlags {
   rip = 0;
   /** RIP of the instruction being executed (faults restore it). */
   insnStart = 0;
+  /** Set with a #DB trap raised after its instruction retired (debug.ts): no instruction started at insnStart. */
+  trapAfterRetire = false;
   /**
    * The exact RIP while |rip| ≥ 2^53, where a number is not exact: only an
    * AMD SYSRET to a non-canonical RCX puts RIP there (the fetch then raises

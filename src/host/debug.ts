@@ -1,11 +1,12 @@
 // Host debugging of one vCPU (KVM_SET_GUEST_DEBUG semantics): single-step,
 // software breakpoints and data watchpoints set by the host, each ending
 // vcpu.run() with a `debug` exit; and tracing hooks for instructions and
-// memory accesses. The guest sees none of it: no INT3 in its memory, its
+// memory accesses, and the trace of recent instructions. The guest sees none of it: no INT3 in its memory, its
 // DR0-DR7, DR6 and RFLAGS.TF/RF untouched, its own #DB/#BP handling as before.
 // The mechanism is src/cpu/host-debug.ts; this file is the typed host side.
 import type { Cpu } from '../cpu/cpu.js';
 import { HostDebugger, type HostWatchpoint } from '../cpu/host-debug.js';
+import { InstructionTrace } from '../cpu/instruction-trace.js';
 import type { DebugExit, Watchpoint } from './exits.js';
 
 export type { Watchpoint };
@@ -28,7 +29,7 @@ const RIP_CACHE_SIZE = 4096;
  * `unsigned` memoised for the instruction hook, which converts every RIP (a bigint is immutable,
  * so one may be handed out twice, to any vCPU's hook: one cache serves them all): a direct-mapped
  * cache by the address's low bits. Converting cost a third of a run under a RIP-recording hook
- * (ringzero/vitest's history: int-loop 17-21 MIPS, 24-29 with the cache).
+ * (int-loop 17-21 MIPS, 24-29 with the cache).
  */
 class UnsignedCache {
   static shared: UnsignedCache | undefined; // made by the first instruction hook
@@ -88,6 +89,18 @@ export class HostDebug<V> {
     const rips = (UnsignedCache.shared ??= new UnsignedCache());
     this.d.onInstruction = hook === null ? null : (rip) => hook(this.vcpu, rips.of(rip));
     this.sync();
+  }
+
+  recordInstructions(depth: number): void {
+    if (!Number.isSafeInteger(depth) || depth < 0) throw new RangeError(`recordInstructions depth must be a non-negative integer, got ${depth}`);
+    this.cpu.instructionTrace = depth > 0 ? new InstructionTrace(depth) : null;
+  }
+
+  recentInstructions(): bigint[] {
+    const cpu = this.cpu, trace = cpu.instructionTrace;
+    if (trace === null) return [];
+    const rips = (UnsignedCache.shared ??= new UnsignedCache());
+    return trace.recent(cpu.instructions, (rip, n) => cpu.peekCode(rip, n)).map((rip) => rips.of(rip));
   }
 
   onMemoryAccess(hook: ((access: MemoryAccess, vcpu: V) => void) | null): void {

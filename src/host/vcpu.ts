@@ -275,6 +275,15 @@ export class Vcpu {
   removeWatchpoint(w: Watchpoint): boolean { return this.debug.removeWatchpoint(w); }
   /** Calls `hook` before each instruction with its RIP (null: off). @example vcpu.onInstruction((_v, rip) => trace.push(rip)) */
   onInstruction(hook: ((vcpu: Vcpu, rip: bigint) => void) | null): void { this.debug.onInstruction(hook); }
+  /**
+   * Keeps the RIPs of the last `depth` instructions started (0: off), for recentInstructions(): what an onInstruction
+   * hook would collect, at a fraction of its cost — the fast loops note where each straight-line run starts, and the
+   * RIPs in between are decoded again when asked. While on, the compiled tier's code does not run (the interpreter does).
+   * @example vcpu.recordInstructions(64); vcpu.run(); const last = vcpu.recentInstructions().at(-1);
+   */
+  recordInstructions(depth: number): void { this.debug.recordInstructions(depth); }
+  /** The RIPs of the last instructions started (at most recordInstructions' depth), oldest first; an instruction that ran again after an exit to the host, or a REP string instruction that went on, counts once. */
+  recentInstructions(): bigint[] { return this.debug.recentInstructions(); }
   /** Calls `hook` after each explicit data access with its address, size, kind and value (null: off). @example vcpu.onMemoryAccess((a) => log.push(a)) */
   onMemoryAccess(hook: ((access: MemoryAccess, vcpu: Vcpu) => void) | null): void { this.debug.onMemoryAccess(hook); }
 

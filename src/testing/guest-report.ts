@@ -25,19 +25,16 @@ const ASSERT_FUNCTIONS = ['ucall_assert', '__user_ucall_assert'];
 const DEPTH = 8192;
 
 /**
- * The last RIPs executed, kept in a ring through the vCPU's instruction hook
- * while started; a failure shows the last `shown` of them before the point
+ * The last RIPs executed, kept by the vCPU's recent-instruction trace while
+ * started (vcpu.recordInstructions: the fast loops, not an instruction hook on
+ * the debug loop); a failure shows the last `shown` of them before the point
  * where the guest failed (its call to ucall_assert, its faulting instruction),
  * not the guest runtime's own reporting code after it.
  */
 export class Trace {
-  private readonly ring: bigint[];
-  private next = 0;
-  private count = 0;
   private readonly symbols: { name: string; value: bigint }[];
 
   constructor(private readonly vm: Vm, private readonly shown: number) {
-    this.ring = new Array<bigint>(shown > 0 ? Math.max(DEPTH, shown) : 0).fill(0n);
     this.symbols = [...vm.image.symbols.values()]
       .filter((s) => s.type === STT_FUNC && s.value !== 0n && s.name !== '')
       .map((s) => ({ name: s.name, value: s.value }))
@@ -45,25 +42,16 @@ export class Trace {
   }
 
   start(): void {
-    if (this.shown <= 0) return;
-    const ring = this.ring, size = ring.length;
-    this.vm.vcpu.onInstruction((_v, rip) => {
-      ring[this.next] = rip;
-      this.next = this.next + 1 === size ? 0 : this.next + 1;
-      this.count++;
-    });
+    if (this.shown > 0) this.vm.vcpu.recordInstructions(Math.max(DEPTH, this.shown));
   }
 
   stop(): void {
-    if (this.shown > 0) this.vm.vcpu.onInstruction(null);
+    if (this.shown > 0) this.vm.vcpu.recordInstructions(0);
   }
 
   /** The recorded RIPs, oldest first. */
   recorded(): bigint[] {
-    const size = this.ring.length, n = Math.min(this.count, size);
-    const out: bigint[] = [];
-    for (let k = 0; k < n; k++) out.push(this.ring[(this.next - n + k + size) % size]!);
-    return out;
+    return this.vm.vcpu.recentInstructions();
   }
 
   /** The instructions to show for a failure (oldest first: address <symbol+off>: bytes disassembly) and their heading. */
