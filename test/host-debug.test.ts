@@ -206,3 +206,30 @@ describe('the instruction hook with RIPs 4 KiB apart', () => {
     expect(traced).toEqual([0n, ...[0, 1, 2].flatMap(() => [5n, 0x1000n, 0x2000n, 0x2002n]), 0x2008n]);
   });
 });
+
+// A REP string instruction moves ~65,536 bytes per execution in bulk, ~1,000 one by one: while no access
+// matters to a watch (a host's instruction hook or breakpoint alone, no watchpoint, no access hook, no guest
+// data breakpoint), the debug loop moves them in bulk too, so the guest's retired count — what RDTSC reads —
+// is the same as without the host.
+describe('a long REP MOVSB under host debugging', () => {
+  const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
+  const code = [
+    0x48, 0x8d, 0x35, ...le32(0x100000 - 7), // lea rsi, [rip + data]
+    0x48, 0x8d, 0x3d, ...le32(0x140000 - 14), // lea rdi, [rip + data + 256 KiB]
+    0xb9, ...le32(200_000), // mov ecx, 200000
+    0xf3, 0xa4, // rep movsb
+    0xe7, 0xf4, // out $0xf4, eax (debug exit)
+  ];
+  const run = (setUp: (vm: Vm) => void) => {
+    const vm = Vm.fromElf(codeImage(code, new Uint8Array(0x80000)));
+    setUp(vm);
+    return vm.run().instructions;
+  };
+  it('retires as many times with an instruction hook or a breakpoint as without; per element under an access hook', () => {
+    const alone = run(() => {});
+    expect(alone).toBeLessThan(10);
+    expect(run((vm) => vm.vcpu.onInstruction(() => {}))).toBe(alone);
+    expect(run((vm) => vm.vcpu.addBreakpoint(KERNEL_BASE + 0x1000n))).toBe(alone);
+    expect(run((vm) => vm.vcpu.onMemoryAccess(() => {}))).toBeGreaterThan(100); // every element reaches the hook
+  });
+});

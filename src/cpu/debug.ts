@@ -96,6 +96,14 @@ export function ioBreakpoints(c: ExecContext, port: number, size: number): void 
 /** Data breakpoints (R/W = 01 writes, 11 reads and writes): any byte of the access in the range matches (SDM §17.2.5). */
 export class DataBreakpoints implements AccessWatch {
   constructor(private readonly c: ExecContext) {}
+  /** A DR set for data (enabled or not: a match sets its DR6 bit either way). */
+  get watching(): boolean {
+    for (let n = 0; n < 4; n++) {
+      const rw = rwOf(this.c.dr7, n);
+      if (rw !== DR_RW_EXEC && rw !== DR_RW_IO) return true;
+    }
+    return false;
+  }
   access(lin: number, size: number, write: boolean): void {
     const c = this.c, dr7 = c.dr7, end = lin + size;
     for (let n = 0; n < 4; n++) {

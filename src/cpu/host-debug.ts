@@ -124,6 +124,11 @@ export class HostDebugger implements AccessWatch, HostDebugHook {
     if (this.onMemoryAccess !== null) this.onMemoryAccess(lin, size, write, lo, hi);
   }
 
+  /** Whether an access can hit a watchpoint, reach the access hook or matter to the guest's data breakpoints. */
+  get watching(): boolean {
+    return this.watchpoints.length > 0 || this.onMemoryAccess !== null || (this.guestWatch?.watching ?? false);
+  }
+
   /** Whether anything is set (otherwise the CPU runs without it, at full speed). */
   get active(): boolean {
     return this.singleStep || this.breakpoints.size > 0 || this.watchpoints.length > 0 ||

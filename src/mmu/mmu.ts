@@ -29,6 +29,8 @@ export interface AccessWatch {
   access(lin: number, size: number, write: boolean): void;
   /** The data read or written (optional: host tracing, cpu/host-debug.ts). */
   value?(lin: number, size: number, write: boolean, lo: number, hi: number): void;
+  /** Whether any access can matter to it now: if not, REP strings may move their elements in bulk, unseen. */
+  readonly watching: boolean;
 }
 
 export class Mmu extends ImplicitAccess {
@@ -347,7 +349,9 @@ export class Mmu extends ImplicitAccess {
    * A write translation drops decoded code and marks the page dirty first.
    */
   ramAddress(lin: number, acc: number): number {
-    if (this.alignOn || this.watch !== null) return -1; // every element must reach check()
+    // Every element must reach check(). An idle watch (a host's instruction hook alone) does not make a
+    // REP string instruction run more times than it would without it: a guest's count (RDTSC) stays its own.
+    if (this.alignOn || (this.watch !== null && this.watch.watching)) return -1;
     const pa = this.translate(lin, acc);
     const slot = this.mem.slotAt(pa, 1);
     if (slot === undefined || ((acc & ACC_ANY_WRITE) !== 0 && slot.readonly)) return -1;
