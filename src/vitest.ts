@@ -52,7 +52,7 @@ export function runGuest(vmOrImage: Vm | Uint8Array | string, options: RunGuestO
   const ucalls: UcallExit[] = [];
   const budget = options.maxInstructions ?? 1e9;
   const fail = (exit: VcpuExit, what: string): never => {
-    const { heading, lines: history } = trace.history(exit);
+    const { heading, lines: history } = trace.history(exit.reason === 'ucall' ? exit : undefined);
     const lines = [what];
     if (history.length > 0) lines.push(heading, ...history.map((h) => `  ${h}`));
     throw new GuestFailure(lines.join('\n'), exit, history);

@@ -86,6 +86,25 @@ describe('ringzero CLI basics', () => {
     expect(lines[0]).toMatch(/0xffffffff80000000\s+b0 21\s+mov\s+\$0x21,%al/);
     expect(lines[1]).toMatch(/0xffffffff80000002\s+e6 f4\s+out\s+%al,\$0xf4/);
   });
+  it('--history N: after a failure, the last N instructions on stderr (to the faulting one); nothing after a debug-exit; bad N and many images: status 2', () => {
+    const u = cli('run', '--history', '3', join(dir, 'unimplemented.elf'));
+    expect(u.status).toBe(1);
+    expect(u.stderr.trim().split('\n')).toEqual([
+      'last 2 instructions (oldest first):',
+      expect.stringMatching(/^ {2}ffffffff80000000 <\?>: 90 +nop$/),
+      expect.stringMatching(/^ {2}ffffffff80000001 <\?>: 0f 38 c8 c1 +sha1nexte /),
+    ]);
+    for (const tier of ['compiled', 'interp', 'reference']) {
+      const l = cli('run', '--history', '2', '--tier', tier, '--max-instructions', '500', join(dir, 'spin.elf'));
+      expect([l.status, l.stderr.trim().split('\n').slice(1)], tier).toEqual([3, [expect.stringMatching(/: eb fe +jmp/), expect.stringMatching(/: eb fe +jmp/)]]);
+    }
+    const e = cli('run', '--history', '5', join(dir, 'exit.elf'));
+    expect([e.status, e.stderr]).toEqual([67, '']);
+    for (const args of [['--history', '-1', join(dir, 'halt.elf')], ['--history', 'x', join(dir, 'halt.elf')], ['--history', '1000001', join(dir, 'halt.elf')], ['--history', '2', join(dir, 'halt.elf'), join(dir, 'exit.elf')]]) {
+      const r = cli('run', ...args);
+      expect([r.status, r.stderr.trim().split('\n').length, r.stderr.startsWith('ringzero: ')], args.join(' ')).toEqual([2, 1, true]);
+    }
+  });
   it('two runs print byte-identical output', () => {
     expect(cli('run', '--json', join(dir, 'exit.elf')).stdout).toBe(cli('run', '--json', join(dir, 'exit.elf')).stdout);
   });
@@ -117,6 +136,18 @@ describe.skipIf(!imagesAvailable.ok)('ringzero CLI on the bundled guests', () =>
     const r = cli('run', join(GUEST_DIR, 'exceptions.elf'));
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/ABORT guests\/lib\/processor\.c:\d+: Unconditional guest failure: Unhandled exception '0x6' at guest RIP '0xffffffff8[0-9a-f]+'/);
+  });
+  it('--history: an assert shows the instructions before the guest called ucall_assert; an unhandled exception, up to the faulting one', () => {
+    const a = cli('run', '--history', '4', join(GUEST_DIR, 'assert.elf'));
+    const lines = a.stderr.trim().split('\n');
+    expect(lines[0]).toBe('last 4 instructions before the guest called ucall_assert (oldest first):');
+    expect(lines).toHaveLength(5);
+    expect(lines[4]).toMatch(/^ {2}ffffffff8[0-9a-f]+ <main\+0x[0-9a-f]+>: e8 [0-9a-f ]+ call +0x[0-9a-f]+ <ucall_assert>$/);
+    const x = cli('run', '--history', '4', join(GUEST_DIR, 'exceptions.elf'));
+    const rip = /at guest RIP '0x([0-9a-f]+)'/.exec(x.stdout)![1]!;
+    const last = x.stderr.trim().split('\n');
+    expect(last[0]).toBe('last 4 instructions, up to the faulting one (oldest first):');
+    expect(last[4]).toMatch(new RegExp(`^ {2}${rip.padStart(16, '0')} <main\\+0x[0-9a-f]+>: 0f 0b +ud2$`));
   });
   it('console: CONSOLE lines and JSON console events', () => {
     const j = cli('run', '--json', join(GUEST_DIR, 'console.elf'));

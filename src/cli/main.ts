@@ -7,6 +7,7 @@ import { Vm, ImageError, type VmOptions } from '../vm.js';
 import { parseElf } from '../guest/elf.js';
 import { eventJson, exitJson, eventLine, summaryLine, exitStatus, hex, hexBytes } from './format.js';
 import { describeAt, traceLine } from './describe.js';
+import { Trace } from '../testing/guest-report.js';
 import { isCpuVendor, type CpuVendor } from '../arch/vendor.js';
 import { DEFAULT_EXECUTION_PATH, EXECUTION_PATHS, isExecutionPath, type ExecutionPath } from '../cpu/execution-path.js';
 
@@ -33,6 +34,10 @@ options:
                           (default ${DEFAULT_EXECUTION_PATH}; README "Execution tiers")
   --stats                 print instructions, wall time and MIPS to stderr
   --trace                 print every executed instruction to stderr
+  --history N             one image: when the run fails (not done, not debug-exit),
+                          print the last N instructions before the failure point
+                          to stderr, disassembled with symbols (the compiled
+                          tier's code does not run while they are kept)
 
 exit status: 0 done; 1 abort, unhandled, shutdown, halt, emulation-failure;
 2 bad usage or bad image; 3 instruction limit; debug-exit: (v << 1) | 1.`;
@@ -51,7 +56,15 @@ function parseCount(s: string): number {
   return Number(s);
 }
 
-interface Options { json: boolean; memory?: number; maxInstructions?: number; fep: boolean; stats: boolean; trace: boolean; vendor?: CpuVendor; tier?: ExecutionPath }
+/** The most instructions --history keeps (its ring takes ~34 bytes each). */
+const MAX_HISTORY = 1_000_000;
+
+function parseHistory(s: string): number {
+  if (!/^\d+$/.test(s) || Number(s) > MAX_HISTORY) throw new UsageError(`bad history length '${s}' (0 to ${MAX_HISTORY})`);
+  return Number(s);
+}
+
+interface Options { json: boolean; memory?: number; maxInstructions?: number; fep: boolean; stats: boolean; trace: boolean; history: number; vendor?: CpuVendor; tier?: ExecutionPath }
 
 /** What an image may declare it needs (`.ringzero.needs`, guests/README.md). */
 const KNOWN_NEEDS = new Set(['fep']);
@@ -116,10 +129,16 @@ function runOne(path: string, o: Options): number {
   const extra: VmOptions = { onEvent: (e) => print(o.json ? eventJson(e) : eventLine(e, vm!, describe)), sharedMemory: true };
   if (o.trace) extra.onInstruction = (v) => writeLine(2, traceLine(v));
   vm = loadVm(path, o, extra);
+  const trace = o.history > 0 ? new Trace(vm, o.history) : undefined;
+  trace?.start();
   const start = process.hrtime.bigint();
   const result = vm.run();
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   print(o.json ? exitJson(result) : summaryLine(result, ms, describe));
+  if (trace !== undefined && result.outcome !== 'done' && result.outcome !== 'debug-exit') {
+    const { heading, lines } = trace.history(result.last);
+    if (lines.length > 0) writeLine(2, [heading, ...lines.map((l) => `  ${l}`)].join('\n'));
+  }
   if (o.stats) {
     const mips = ms > 0 ? result.instructions / ms / 1000 : 0;
     writeLine(2, `instructions: ${result.instructions}\nwall time: ${ms.toFixed(1)} ms\nMIPS: ${mips.toFixed(1)}`);
@@ -194,7 +213,7 @@ export function main(argv: string[]): number {
         help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' },
         json: { type: 'boolean' }, memory: { type: 'string' }, 'max-instructions': { type: 'string' },
         fep: { type: 'boolean' }, stats: { type: 'boolean' }, trace: { type: 'boolean' }, vendor: { type: 'string' },
-        tier: { type: 'string' },
+        tier: { type: 'string' }, history: { type: 'string' },
       },
     });
   } catch (e) {
@@ -208,7 +227,8 @@ export function main(argv: string[]): number {
     const [cmd, ...images] = parsed.positionals;
     if (cmd !== 'run') throw new UsageError(cmd ? `unknown command '${cmd}' (try --help)` : 'missing command (try --help)');
     if (images.length === 0) throw new UsageError('run: missing IMAGE');
-    const o: Options = { json: !!v.json, fep: !!v.fep, stats: !!v.stats, trace: !!v.trace };
+    const o: Options = { json: !!v.json, fep: !!v.fep, stats: !!v.stats, trace: !!v.trace, history: 0 };
+    if (v.history !== undefined) o.history = parseHistory(v.history);
     if (v.memory !== undefined) o.memory = parseSize(v.memory);
     if (v['max-instructions'] !== undefined) o.maxInstructions = parseCount(v['max-instructions']);
     if (v.vendor !== undefined) {
@@ -221,6 +241,7 @@ export function main(argv: string[]): number {
     }
     const paths = expandImages(images);
     const single = paths.length === 1 && !statSync(images[0]!).isDirectory();
+    if (!single && o.history > 0) throw new UsageError('--history takes one image (a results table shows no instructions)');
     return single ? runOne(paths[0]!, o) : runMany(paths, o);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ImageError) {

@@ -12,6 +12,9 @@ import { DEBUG_EXIT_PORT, debugExitCode } from '../devices/debug-exit.js';
 export const show = (v: unknown): string =>
   JSON.stringify(v, (_k, x) => typeof x === 'bigint' ? `0x${x.toString(16)}` : x instanceof Uint8Array ? hex(x) : x) ?? String(v);
 
+/** A ucall as a run reports it: a vcpu.run() exit (UcallExit) or a Vm.run() event (UcallEvent). */
+export interface ReportedUcall { cmd: string; args: bigint[]; text?: string }
+
 /** ELF symbol type of functions: labels inside them do not name an instruction's place. */
 const STT_FUNC = 2;
 
@@ -54,15 +57,18 @@ export class Trace {
     return this.vm.vcpu.recentInstructions();
   }
 
-  /** The instructions to show for a failure (oldest first: address <symbol+off>: bytes disassembly) and their heading. */
-  history(exit: VcpuExit): { heading: string; lines: string[] } {
+  /**
+   * The instructions to show for a failure (oldest first: address <symbol+off>: bytes disassembly) and their
+   * heading; `ucall`: the ucall that ended the run (a vcpu.run() exit or a Vm.run() event), if one did.
+   */
+  history(ucall: ReportedUcall | undefined): { heading: string; lines: string[] } {
     const rips = this.recorded();
     let end = rips.length, what = '';
-    const unhandled = unhandledOf(exit);
+    const unhandled = unhandledOf(ucall);
     if (unhandled !== undefined) {
       const k = findLast(rips, (r) => r === unhandled.rip);
       if (k >= 0) { end = k + 1; what = ', up to the faulting one'; }
-    } else if (exit.reason === 'ucall' && exit.cmd === 'ABORT') {
+    } else if (ucall?.cmd === 'ABORT') {
       const entries = new Map(ASSERT_FUNCTIONS.map((n) => [this.vm.symbol(n), n] as const));
       const k = findLast(rips, (r) => entries.has(r));
       if (k > 0) { end = k; what = ` before the guest called ${entries.get(rips[k]!)!}`; }
@@ -95,8 +101,8 @@ export class Trace {
  * error code, RIP), or the runtime's GUEST_FAIL for an exception no handler
  * took, in upstream's words (KVM selftests' route_exception, guests/lib/processor.c).
  */
-export function unhandledOf(exit: VcpuExit): { vector: number; rip: bigint } | undefined {
-  if (exit.reason !== 'ucall') return undefined;
+export function unhandledOf(exit: ReportedUcall | undefined): { vector: number; rip: bigint } | undefined {
+  if (exit === undefined) return undefined;
   if (exit.cmd === 'UNHANDLED') return { vector: Number(exit.args[0]), rip: exit.args[2]! };
   const m = exit.cmd === 'ABORT' ? /^Unhandled exception '0x([0-9a-f]+)' at guest RIP '0x([0-9a-f]+)'$/.exec(exit.text ?? '') : null;
   return m ? { vector: parseInt(m[1]!, 16), rip: BigInt(`0x${m[2]!}`) } : undefined;
