@@ -36,8 +36,7 @@ options:
   --trace                 print every executed instruction to stderr
   --history N             one image: when the run fails (not done, not debug-exit),
                           print the last N instructions before the failure point
-                          to stderr, disassembled with symbols (the compiled
-                          tier's code does not run while they are kept)
+                          to stderr, disassembled with symbols
 
 exit status: 0 done; 1 abort, unhandled, shutdown, halt, emulation-failure;
 2 bad usage or bad image; 3 instruction limit; debug-exit: (v << 1) | 1.`;

@@ -84,7 +84,7 @@ export class Cpu extends ArchState implements RunContext {
   /** Host debugging (host-debug.ts; set through attachHostDebug), or null. */
   hostDebug: HostDebugHook | null = null;
   regionThrew: unknown = null;
-  /** The recent-instruction trace (host/vcpu.ts recordInstructions), or null. While kept, the compiled tier's code does not run. */
+  /** The recent-instruction trace (host/vcpu.ts recordInstructions), or null. */
   instructionTrace: InstructionTrace | null = null;
   private hostWatch: HostDebugger | null = null;
 
@@ -255,9 +255,9 @@ export class Cpu extends ArchState implements RunContext {
       let thrown: unknown = null;
       try {
         if (debug) this.interpreter.runDebug(end, this.executionPath === 'reference');
-        else if (this.executionPath === 'compiled' && this.instructionTrace === null) this.compiled.run(end);
+        else if (this.executionPath === 'compiled') this.compiled.run(end);
         else if (this.executionPath === 'reference') this.interpreter.runReference(end);
-        else { // the interpreter, also for the compiled tier while a trace is kept (its regions note no runs)
+        else {
           this.mmu.deferCached = true;
           this.interpreter.runInterp(end);
         }

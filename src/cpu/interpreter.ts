@@ -154,8 +154,21 @@ export class Interpreter {
    * only where blocks start.
    */
   stepBlock(end: number): void {
+    const c = this.c, trace = c.instructionTrace;
+    for (let next = NaN; ;) { // next: as in runReference
+      const rip = c.rip;
+      if (trace !== null && rip !== next) trace.run(rip, c.instructions, c.codeMode());
+      const insn = this.step();
+      if ((insn.row.attrs & Attr.Branch) !== 0 || c.stopReason !== StopReason.None || c.instructions >= end) return;
+      next = rip + insn.len;
+    }
+  }
+
+  /** step() for the compiled tier: a straight-line run of one instruction for the recent-instruction trace. */
+  stepNoted(): void {
     const c = this.c;
-    while ((this.step().row.attrs & Attr.Branch) === 0 && c.stopReason === StopReason.None && c.instructions < end);
+    if (c.instructionTrace !== null) c.instructionTrace.run(c.rip, c.instructions, c.codeMode());
+    this.step();
   }
 
   /** The reference path for a whole run. */

@@ -278,7 +278,7 @@ export class Vcpu {
   /**
    * Keeps the RIPs of the last `depth` instructions started (0: off), for recentInstructions(): what an onInstruction
    * hook would collect, at a fraction of its cost — the fast loops note where each straight-line run starts, and the
-   * RIPs in between are decoded again when asked. While on, the compiled tier's code does not run (the interpreter does).
+   * RIPs in between are decoded again when asked (every tier notes its runs: the compiled tier's regions at each block).
    * @example vcpu.recordInstructions(64); vcpu.run(); const last = vcpu.recentInstructions().at(-1);
    */
   recordInstructions(depth: number): void { this.debug.recordInstructions(depth); }

@@ -26,6 +26,7 @@ import { PF_TABLE_NAME, conditionSource, type FlagVars } from '../flags-source.j
 import { PF_TABLE } from '../lazy-flags.js';
 import { CPU_EXCEPTION } from '../exceptions.js';
 import { checkPrivilege, classCheck, unwrapLegality } from '../legality.js';
+import { MODE64 } from '../../isa/decoder.js';
 
 /** One instruction of a region: page offsets of its first byte and of the next. */
 export interface BlockInsn {
@@ -286,6 +287,8 @@ export class Emitter {
   beginBlock(at: number): void {
     this.blockStarts.push(at);
     this.line(`case ${CASE}${this.blockStarts.length - 1}${CASE}: {`);
+    // A straight-line run starts (the recent-instruction trace, cpu/instruction-trace.ts; null unless kept).
+    this.line(`if (TR !== null) TR.run(base + ${at}, n, ${MODE64});`);
     this.checkedClasses.clear();
     this.dirtyAll = true;
     this.dirtyNow.clear();
@@ -399,7 +402,7 @@ export class Emitter {
     const source = [
       names.length ? `const ${names.join(', ')};` : '',
       'return function region(c, base, end) {',
-      `  const L = c.regLo, H = c.regHi, O = c.ops, M = c.mmu, e0 = T.epoch${this.usesVectors ? ', X = c.xmm.i32' : ''};`,
+      `  const L = c.regLo, H = c.regHi, O = c.ops, M = c.mmu, TR = c.instructionTrace, e0 = T.epoch${this.usesVectors ? ', X = c.xmm.i32' : ''};`,
       '  let n = c.instructions, st = -1, v = 0, w = 0, u = 0, ea = 0, sl = 0, sh = 0, q = 0, t = 0, pc = c.rip - base, xr = 0, xrip = 0, xi = 0, wr = 0;',
       `  let ${STACK_PAGE_LOCALS}, ${caches.map(pageCacheLocals).join(', ')};`,
       ...[...this.entryCode].map((code) => `  ${code}`),

@@ -64,13 +64,13 @@ export class CompiledTier {
             const r = b.run(c, rip - off, end);
             m.deferFaults = false;
             if (m.faultDeferred) throw new Error('compiled tier: a region left a deferred page fault unreported');
-            if (r === STEP) it.step(); // the one instruction the region left to the interpreter
+            if (r === STEP) it.stepNoted(); // the one instruction the region left to the interpreter
             else if (r === THREW) return;
             continue;
           }
         }
         it.stepBlock(end); // code not (yet) compiled: to the next block start
-      } else if (!it.prefetch()) it.step(); // outside the fetched page: fetched, and the next dispatch looks again
+      } else if (!it.prefetch()) it.stepNoted(); // outside the fetched page: fetched, and the next dispatch looks again
     }
   }
 
