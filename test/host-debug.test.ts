@@ -15,7 +15,7 @@ import type { Vcpu } from '../src/host/vcpu.js';
 import type { VcpuExit } from '../src/host/exits.js';
 import type { MemoryAccess } from '../src/host/debug.js';
 import { hostGuestsAvailable, loadHostGuest } from './helpers/host-guests.js';
-import { codeImage, KERNEL_BASE } from './helpers/elf-writer.js';
+import { codeImage, DATA_OFFSET, KERNEL_BASE, le32 } from './helpers/elf-writer.js';
 
 const show = (e: unknown) => JSON.stringify(e, (_k, v) => typeof v === 'bigint' ? `0x${v.toString(16)}` : v);
 
@@ -212,10 +212,9 @@ describe('the instruction hook with RIPs 4 KiB apart', () => {
 // data breakpoint), the debug loop moves them in bulk too, so the guest's retired count — what RDTSC reads —
 // is the same as without the host.
 describe('a long REP MOVSB under host debugging', () => {
-  const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
   const code = [
-    0x48, 0x8d, 0x35, ...le32(0x100000 - 7), // lea rsi, [rip + data]
-    0x48, 0x8d, 0x3d, ...le32(0x140000 - 14), // lea rdi, [rip + data + 256 KiB]
+    0x48, 0x8d, 0x35, ...le32(DATA_OFFSET - 7), // lea rsi, [rip + data]
+    0x48, 0x8d, 0x3d, ...le32(DATA_OFFSET + 0x40000 - 14), // lea rdi, [rip + data + 256 KiB]
     0xb9, ...le32(200_000), // mov ecx, 200000
     0xf3, 0xa4, // rep movsb
     0xe7, 0xf4, // out $0xf4, eax (debug exit)

@@ -13,7 +13,7 @@ import type { VcpuExit } from '../src/host/exits.js';
 import { DEBUG_EXIT_PORT } from '../src/devices/debug-exit.js';
 import { guestImage, imagesAvailable, GUEST_NAMES } from './helpers/images.js';
 import { hostGuestsAvailable, loadHostGuest } from './helpers/host-guests.js';
-import { codeImage, KERNEL_BASE } from './helpers/elf-writer.js';
+import { codeImage, DATA_OFFSET, KERNEL_BASE, le32 } from './helpers/elf-writer.js';
 
 const show = (e: unknown) => JSON.stringify(e, (_k, v) => typeof v === 'bigint' ? `0x${v.toString(16)}` : v);
 
@@ -79,19 +79,17 @@ function compare(load: () => Vm, slice = BUDGET): number {
 /** Host-test guests, as far as a host answering only ucalls, I/O and MMIO (the open bus) takes them. */
 const HOST_GUESTS = ['debug', 'emulation', 'runtime', 'counter', 'slots'];
 
-const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
-const DATA = 0x100000;
 /**
  * REP MOVSB of 200,000 bytes (the interpreter's REP budget is 65,536 elements
  * per execution: it goes on three times), then REP INSB of 3 bytes from a port
  * no device claims (each element exits to the host), then the debug exit.
  */
 const REP_CODE = [
-  0x48, 0x8d, 0x35, ...le32(DATA - 7), // 0: lea rsi, [rip + data]
-  0x48, 0x8d, 0x3d, ...le32(DATA + 0x40000 - 14), // 7: lea rdi, [rip + data + 256 KiB]
+  0x48, 0x8d, 0x35, ...le32(DATA_OFFSET - 7), // 0: lea rsi, [rip + data]
+  0x48, 0x8d, 0x3d, ...le32(DATA_OFFSET + 0x40000 - 14), // 7: lea rdi, [rip + data + 256 KiB]
   0xb9, ...le32(200_000), // 14: mov ecx, 200000
   0xf3, 0xa4, // 19: rep movsb
-  0x48, 0x8d, 0x3d, ...le32(DATA - 28), // 21: lea rdi, [rip + data]
+  0x48, 0x8d, 0x3d, ...le32(DATA_OFFSET - 28), // 21: lea rdi, [rip + data]
   0xb9, ...le32(3), // 28: mov ecx, 3
   0xba, ...le32(0x3000), // 33: mov edx, 0x3000
   0xf3, 0x6c, // 38: rep insb
@@ -140,6 +138,6 @@ describe('recordInstructions and recentInstructions', () => {
 
   it('a depth that is not a non-negative integer is a RangeError', () => {
     const vm = load();
-    for (const bad of [-1, 1.5, NaN, Infinity]) expect(() => vm.vcpu.recordInstructions(bad)).toThrow(RangeError);
+    for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 24 + 1]) expect(() => vm.vcpu.recordInstructions(bad)).toThrow(RangeError);
   });
 });

@@ -25,6 +25,8 @@ const signed = (virt: bigint): number => Number(BigInt.asIntN(64, virt));
 const unsigned = (lin: number): bigint => BigInt.asUintN(64, BigInt(lin));
 
 const RIP_CACHE_SIZE = 4096;
+/** The deepest recent-instruction trace (its ring takes ~34 bytes an instruction: 570 MB). */
+const MAX_TRACE_DEPTH = 2 ** 24;
 /**
  * `unsigned` memoised for the instruction hook, which converts every RIP (a bigint is immutable,
  * so one may be handed out twice, to any vCPU's hook: one cache serves them all): a direct-mapped
@@ -32,7 +34,7 @@ const RIP_CACHE_SIZE = 4096;
  * (int-loop 17-21 MIPS, 24-29 with the cache).
  */
 class UnsignedCache {
-  static shared: UnsignedCache | undefined; // made by the first instruction hook
+  static shared: UnsignedCache | undefined; // made at the first use (an instruction hook, a trace read)
   private readonly keys = new Float64Array(RIP_CACHE_SIZE).fill(NaN);
   private readonly values = new Array<bigint>(RIP_CACHE_SIZE).fill(0n);
   of(lin: number): bigint {
@@ -92,7 +94,9 @@ export class HostDebug<V> {
   }
 
   recordInstructions(depth: number): void {
-    if (!Number.isSafeInteger(depth) || depth < 0) throw new RangeError(`recordInstructions depth must be a non-negative integer, got ${depth}`);
+    if (!Number.isSafeInteger(depth) || depth < 0 || depth > MAX_TRACE_DEPTH) {
+      throw new RangeError(`recordInstructions depth must be an integer from 0 to ${MAX_TRACE_DEPTH}, got ${depth}`);
+    }
     this.cpu.instructionTrace = depth > 0 ? new InstructionTrace(depth) : null;
   }
 

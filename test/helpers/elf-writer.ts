@@ -64,13 +64,18 @@ export function writeElf(f: ElfFields): Uint8Array {
 export const KERNEL_BASE = 0xffffffff80000000n;
 export const PF_X = 1, PF_W = 2, PF_R = 4;
 
-/** A one-segment supervisor guest running `code` at KERNEL_BASE, with a RW data page after it. */
+/** Where codeImage's data segment starts, from KERNEL_BASE (a RIP-relative displacement from the code). */
+export const DATA_OFFSET = 0x100000;
+/** The four little-endian bytes of a 32-bit immediate or displacement. */
+export const le32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
+
+/** A one-segment supervisor guest running `code` at KERNEL_BASE, with a RW data page (or `data`) after it. */
 export function codeImage(code: number[] | Uint8Array, data: Uint8Array = new Uint8Array(4096)): Uint8Array {
   return writeElf({
     entry: KERNEL_BASE,
     segments: [
       { vaddr: KERNEL_BASE, data: Uint8Array.from(code), flags: PF_R | PF_X },
-      { vaddr: KERNEL_BASE + 0x100000n, data, flags: PF_R | PF_W },
+      { vaddr: KERNEL_BASE + BigInt(DATA_OFFSET), data, flags: PF_R | PF_W },
     ],
   });
 }
