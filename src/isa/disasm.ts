@@ -5,7 +5,7 @@
 // Everything comes from the decoded Insn and its table row; the few things
 // objdump spells differently from the SDM live in the row's `att` field
 // (table.ts: AttSyntax).
-import { Attr, type OperandSpec } from './table.js';
+import { Attr, type AttSyntax, type OperandSpec } from './table.js';
 import { SEG_FS, SEG_GS } from '../arch/registers.js';
 import { BASE_RIP, PFX_LOCK, PFX_OPSIZE, PFX_REP, PFX_REPNE, PFX_ADDRSIZE, type Insn } from './insn.js';
 
@@ -35,6 +35,16 @@ function hex(v: bigint): string {
 /** objdump's print_displacement: signed hex. */
 /** The SSE compare predicates 0-7 as objdump names them in the mnemonic. */
 const CMP_PREDICATES = ['eq', 'lt', 'le', 'unord', 'neq', 'nlt', 'nle', 'ord'];
+/** PCLMULQDQ's immediates that objdump names in the mnemonic (bit 0: the first source's high quadword, bit 4: the second's). */
+const CLMUL_NAMES: Readonly<Record<number, string>> = { 0x00: 'pclmullqlqdq', 0x01: 'pclmulhqlqdq', 0x10: 'pclmullqhqdq', 0x11: 'pclmulhqhqdq' };
+
+/** The mnemonic an immediate names (CMPccPS, PCLMULxxxQDQ), which then is not printed; undefined: none. */
+function predicateName(att: AttSyntax, mnemonic: string, imm: number): string | undefined {
+  const v = imm & 0xff;
+  if (att.cmpPredicate && v < 8) return 'cmp' + CMP_PREDICATES[v]! + mnemonic.slice(3);
+  if (att.clmulPredicate) return CLMUL_NAMES[v];
+  return undefined;
+}
 
 function signedHex(v: number | bigint): string {
   const b = BigInt(v);
@@ -337,12 +347,13 @@ class Disassembler {
 
     // Operands, in the table's (Intel) order; immediates are numbered in encoding order.
     const ops: string[] = [];
+    const predicate = predicateName(att, att.name ?? row.mnemonic, insn.imm);
     if (att.ops !== undefined) {
       for (const t of att.ops.split(',')) ops.push(t === 'DS:rBX' ? this.stringOperand('B') : t === 'rAX' ? this.addressRax() : t);
     } else {
       let immIndex = 0;
       for (const spec of row.operands) {
-        if (spec.kind === 'I' && att.cmpPredicate && (insn.imm & 0xff) < 8) continue;
+        if (spec.kind === 'I' && predicate !== undefined) continue;
         const k = spec.kind === 'I' || spec.kind === 'J' || spec.kind === 'O' ? immIndex++ : 0;
         let text = this.operand(spec, k);
         if (!text) continue;
@@ -354,8 +365,7 @@ class Disassembler {
     if (att.xmm0) ops.unshift('%xmm0');
 
     // Mnemonic.
-    let name = (insn.compat ? att.legacy : undefined) ?? att.name ?? row.mnemonic;
-    if (att.cmpPredicate && (insn.imm & 0xff) < 8) name = 'cmp' + CMP_PREDICATES[insn.imm & 7]! + name.slice(3);
+    let name = predicate ?? (insn.compat ? att.legacy : undefined) ?? att.name ?? row.mnemonic;
     if (name.includes('/')) name = name.split('/')[(insn.modrm >> 3) & 7]!;
     if (att.name16 && this.has(0x66)) { name = att.name16; this.dataUsed = true; }
     if (name.includes('|')) {

@@ -116,6 +116,8 @@ export interface AttSyntax {
   readonly xmmWith66?: boolean;
   /** CMPPS/PD/SS/SD: an imm8 of 0-7 prints as the predicate in the mnemonic (cmpltps), without the immediate. */
   readonly cmpPredicate?: boolean;
+  /** PCLMULQDQ: an imm8 of 0x00, 0x01, 0x10 or 0x11 names the quadwords in the mnemonic (pclmullqhqdq), without the immediate. */
+  readonly clmulPredicate?: boolean;
   /** Print the operands in the SDM's (Intel) order instead of reversed (ENTER). */
   readonly intelOrder?: boolean;
   /** The register form of an Ew operand prints at the operand size (MOV Sreg, SLDT, STR, SMSW, LAR, LSL). */

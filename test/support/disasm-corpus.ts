@@ -141,8 +141,8 @@ export type Verdict =
   | { kind: 'unknown' } // objdump knows an instruction our table does not have
   | { kind: 'mismatch'; msg: string };
 
-/** Mnemonics of not-implemented placeholder rows (x87/SSE): only their length is comparable. */
-export const PLACEHOLDERS = new Set(['sse', 'x87', 'extrq', 'insertq', ...OTHER_EXTENSION_MNEMONICS]);
+/** Mnemonics of not-implemented placeholder rows (x87/SSE, MOVDIR64B): only their length is comparable. */
+export const PLACEHOLDERS = new Set(['sse', 'x87', ...OTHER_EXTENSION_MNEMONICS]);
 
 /**
  * Encodings the model executes as the row says (hint NOP, CLFLUSH, PREFETCH) but

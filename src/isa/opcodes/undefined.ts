@@ -12,23 +12,37 @@ const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 
 /** Whether `rows` with mandatory prefix `p` leave no ModRM form of map:opcode to a placeholder. */
 /**
- * Encodings of the 0F 38 / 0F 3A / 0F maps that belong to extensions the model does not
- * implement (they execute on the AMD host): [map, opcode, mandatory prefix, mnemonic].
+ * How an instruction of OTHER_EXTENSIONS is written: its operands (the disassembly then prints them as
+ * objdump does), exception class, AT&T details; `mod`: its only ModRM form (the other is #UD, (bad)).
  */
-const OTHER_EXTENSIONS: readonly (readonly [number, number, string, string])[] = [
-  [1, 0x2b, 'F3', 'movntss'], [1, 0x2b, 'F2', 'movntsd'],                              // SSE4a
-  [1, 0x79, '66', 'extrq'], [1, 0x79, 'F2', 'insertq'],                               // SSE4a (0F 78: explicit rows)
-  [2, 0xc8, 'none', 'sha1nexte'], [2, 0xc9, 'none', 'sha1msg1'], [2, 0xca, 'none', 'sha1msg2'],
-  [2, 0xcb, 'none', 'sha256rnds2'], [2, 0xcc, 'none', 'sha256msg1'], [2, 0xcd, 'none', 'sha256msg2'], [3, 0xcc, 'none', 'sha1rnds4'], // SHA
-  [2, 0xcf, '66', 'gf2p8mulb'], [3, 0xce, '66', 'gf2p8affineqb'], [3, 0xcf, '66', 'gf2p8affineinvqb'],   // GFNI
-  [2, 0xdb, '66', 'aesimc'], [2, 0xdc, '66', 'aesenc'], [2, 0xdd, '66', 'aesenclast'], [2, 0xde, '66', 'aesdec'],
-  [2, 0xdf, '66', 'aesdeclast'], [3, 0xdf, '66', 'aeskeygenassist'], [3, 0x44, '66', 'pclmulqdq'],      // AES, PCLMULQDQ
-  [2, 0xf6, '66', 'adcx'], [2, 0xf6, 'F3', 'adox'],                                                       // ADX
-  [2, 0xf8, '66', 'movdir64b'], [2, 0xf9, 'none', 'movdiri'],                                           // MOVDIR*
+interface ExtensionForm { readonly ops: string; readonly exc: ExceptionClass; readonly att?: AttSyntax; readonly mod?: 'mem' | 'reg' }
+const XMM: ExtensionForm = { ops: 'Vdq,Wdq', exc: 'sse' };
+const XMM_IB: ExtensionForm = { ops: 'Vdq,Wdq,Ib', exc: 'sse' };
+/** ADX: general-purpose instructions (CR0.EM/TS do not apply). */
+const GPR: ExtensionForm = { ops: 'Gy,Ey', exc: 'none' };
+
+/**
+ * Encodings of the 0F 38 / 0F 3A / 0F maps that belong to extensions the model does not
+ * implement (they execute on the AMD host): [map, opcode, mandatory prefix, mnemonic, form].
+ * Without a form, a row is a placeholder of the slot's length (MOVDIR64B: its register is
+ * as wide as the address size, which no operand kind models).
+ */
+const OTHER_EXTENSIONS: readonly (readonly [number, number, string, string, ExtensionForm?])[] = [
+  [1, 0x2b, 'F3', 'movntss', { ops: 'Md,Vdq', exc: 'sse', mod: 'mem' }], [1, 0x2b, 'F2', 'movntsd', { ops: 'Mq,Vdq', exc: 'sse', mod: 'mem' }], // SSE4a
+  [1, 0x79, '66', 'extrq', { ops: 'Vdq,Udq', exc: 'sse', mod: 'reg' }], [1, 0x79, 'F2', 'insertq', { ops: 'Vdq,Udq', exc: 'sse', mod: 'reg' }], // (0F 78: explicit rows)
+  [2, 0xc8, 'none', 'sha1nexte', XMM], [2, 0xc9, 'none', 'sha1msg1', XMM], [2, 0xca, 'none', 'sha1msg2', XMM],
+  [2, 0xcb, 'none', 'sha256rnds2', { ...XMM, att: { xmm0: true } }], [2, 0xcc, 'none', 'sha256msg1', XMM],
+  [2, 0xcd, 'none', 'sha256msg2', XMM], [3, 0xcc, 'none', 'sha1rnds4', XMM_IB],     // SHA
+  [2, 0xcf, '66', 'gf2p8mulb', XMM], [3, 0xce, '66', 'gf2p8affineqb', XMM_IB], [3, 0xcf, '66', 'gf2p8affineinvqb', XMM_IB], // GFNI
+  [2, 0xdb, '66', 'aesimc', XMM], [2, 0xdc, '66', 'aesenc', XMM], [2, 0xdd, '66', 'aesenclast', XMM], [2, 0xde, '66', 'aesdec', XMM],
+  [2, 0xdf, '66', 'aesdeclast', XMM], [3, 0xdf, '66', 'aeskeygenassist', XMM_IB],                       // AES
+  [3, 0x44, '66', 'pclmulqdq', { ...XMM_IB, att: { clmulPredicate: true } }],                             // PCLMULQDQ
+  [2, 0xf6, '66', 'adcx', GPR], [2, 0xf6, 'F3', 'adox', GPR],                                             // ADX
+  [2, 0xf8, '66', 'movdir64b'], [2, 0xf9, 'none', 'movdiri', { ops: 'My,Gy', exc: 'none', mod: 'mem' }],  // MOVDIR*
 ];
 
-/** The mnemonics of OTHER_EXTENSIONS (placeholder rows: their operands are not modelled, only their length). */
-export const OTHER_EXTENSION_MNEMONICS: ReadonlySet<string> = new Set(OTHER_EXTENSIONS.map((e) => e[3]));
+/** The mnemonics of OTHER_EXTENSIONS without a form (placeholder rows: their operands are not modelled, only their length). */
+export const OTHER_EXTENSION_MNEMONICS: ReadonlySet<string> = new Set(OTHER_EXTENSIONS.filter((e) => e[4] === undefined).map((e) => e[3]));
 
 function prefixCovered(rows: readonly OpcodeRow[], map: number, opcode: number, p: string): boolean {
   const mine = rows.filter((r) => r.map === map && r.opcode === opcode && r.prefix === p);
@@ -106,13 +120,18 @@ export function undefinedRows(implemented: readonly OpcodeRow[] = []): OpcodeRow
       const slotId = `${id}_${p === 'none' ? 'NP' : p}`, slotEnc = `p=${p} ${enc}`;
       const other = OTHER_EXTENSIONS.find((e) => e[0] === map && e[1] === opcode && e[2] === p);
       const mmx = p === 'none' && mmxUnprefixed;
-      if (other) pending(slotId, slotEnc, other[3], ops, undefined, mmx ? 'mmx' : 'sse');
+      const form = other?.[4];
+      if (form?.mod !== undefined) {
+        pending(slotId, `${slotEnc} mod=${form.mod}`, other![3], form.ops, undefined, form.exc, form.att);
+        add(row(`Ud_${slotId.slice(4)}_${form.mod === 'mem' ? 'reg' : 'mem'}`, `${slotEnc} mod=${form.mod === 'mem' ? 'reg' : 'mem'}`, '(bad)', 'Ev', 'ud'));
+      } else if (form) pending(slotId, slotEnc, other![3], form.ops, undefined, form.exc, form.att);
+      else if (other) pending(slotId, slotEnc, other[3], ops, undefined, mmx ? 'mmx' : 'sse');
       else add(row(slotId.replace(/^Sse_/, 'Ud_'), slotEnc, '(bad)', ops, 'ud'));
     }
   };
-  pending('Extrq_66_0F78', 'p=66 0F 78 /0 mod=reg', 'extrq', 'Gv,Ev,Ib,Ib', 'sse4a', 'sse');
+  pending('Extrq_66_0F78', 'p=66 0F 78 /0 mod=reg', 'extrq', 'Udq,Ib,Ib', 'sse4a', 'sse');
   add(row('Ud_66_0F78', 'p=66 0F 78', '(bad)', 'Gv,Ev', 'ud'));
-  pending('Insertq_F2_0F78', 'p=F2 0F 78 mod=reg', 'insertq', 'Gv,Ev,Ib,Ib', 'sse4a', 'sse');
+  pending('Insertq_F2_0F78', 'p=F2 0F 78 mod=reg', 'insertq', 'Vdq,Udq,Ib,Ib', 'sse4a', 'sse');
   add(row('Ud_F2_0F78', 'p=F2 0F 78 mod=mem', '(bad)', 'Gv,Ev', 'ud'));
 
   // SSE/SSE2/SSSE3/SSE4 (0F 10-17, 28-2F, 50-7F, C2-C6, D0-FF, 0F 38, 0F 3A).
