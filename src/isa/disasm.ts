@@ -174,6 +174,7 @@ class Disassembler {
       case 'd': return 4;
       case 'q': return 8;
       case 'y': this.useRex(REX_W); return this.rex & REX_W ? 8 : 4;
+      case 'a': return this.insn.addrSize;
       case 'z': this.useOpSizeZ(); return this.opSize === 2 ? 2 : 4;
       default: this.useOpSize(); return this.opSize;
     }

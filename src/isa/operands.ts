@@ -12,7 +12,8 @@
 //
 // Sizes: b w d q = 1 2 4 8 bytes; v = the operand size (2/4/8); z = v capped at
 // 4 (immediates); y = 4 or 8; bs = byte immediate sign-extended to v; dq = 16;
-// qq = 32; t = 10 (x87 m80); p = far pointer; x = no size (an address, or implicit).
+// qq = 32; t = 10 (x87 m80); p = far pointer; x = no size (an address, or implicit);
+// a = the address size (MOVDIR64B's register, not implemented: the disassembly only).
 //
 // Access (the operand stage reads and writes operands from it): a leading '='
 // marks an operand the instruction writes without reading, '+' one it reads
@@ -20,7 +21,7 @@
 export type OperandKind =
   | 'E' | 'G' | 'M' | 'R' | 'I' | 'J' | 'Z' | 'O' | 'S' | 'C' | 'D' | 'X' | 'Y' | 'fixed' | 'one'
   | 'V' | 'W' | 'U' | 'H' | 'P' | 'Q' | 'N' | 'ST';
-export type OperandSize = 'b' | 'w' | 'd' | 'q' | 'v' | 'z' | 'y' | 'bs' | 'dq' | 'qq' | 'p' | 't' | 'x';
+export type OperandSize = 'b' | 'w' | 'd' | 'q' | 'v' | 'z' | 'y' | 'bs' | 'dq' | 'qq' | 'p' | 't' | 'x' | 'a';
 export type OperandAccess = 'r' | 'w' | 'rw';
 
 export interface OperandSpec {
@@ -34,7 +35,7 @@ export interface OperandSpec {
 }
 
 const KINDS: readonly OperandKind[] = ['E', 'G', 'M', 'R', 'I', 'J', 'Z', 'O', 'S', 'C', 'D', 'X', 'Y', 'V', 'W', 'U', 'H', 'P', 'Q', 'N'];
-const SIZES: readonly OperandSize[] = ['b', 'w', 'd', 'q', 'v', 'z', 'y', 'bs', 'dq', 'qq', 'p', 't', 'x'];
+const SIZES: readonly OperandSize[] = ['b', 'w', 'd', 'q', 'v', 'z', 'y', 'bs', 'dq', 'qq', 'p', 't', 'x', 'a'];
 const FIXED: Readonly<Record<string, readonly [number, OperandSize]>> = {
   AL: [0, 'b'], CL: [1, 'b'], DX: [2, 'w'], AX: [0, 'w'], eAX: [0, 'z'], rAX: [0, 'v'],
 };

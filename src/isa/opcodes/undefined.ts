@@ -24,10 +24,8 @@ const GPR: ExtensionForm = { ops: 'Gy,Ey', exc: 'none' };
 /**
  * Encodings of the 0F 38 / 0F 3A / 0F maps that belong to extensions the model does not
  * implement (they execute on the AMD host): [map, opcode, mandatory prefix, mnemonic, form].
- * Without a form, a row is a placeholder of the slot's length (MOVDIR64B: its register is
- * as wide as the address size, which no operand kind models).
  */
-const OTHER_EXTENSIONS: readonly (readonly [number, number, string, string, ExtensionForm?])[] = [
+const OTHER_EXTENSIONS: readonly (readonly [number, number, string, string, ExtensionForm])[] = [
   [1, 0x2b, 'F3', 'movntss', { ops: 'Md,Vdq', exc: 'sse', mod: 'mem' }], [1, 0x2b, 'F2', 'movntsd', { ops: 'Mq,Vdq', exc: 'sse', mod: 'mem' }], // SSE4a
   [1, 0x79, '66', 'extrq', { ops: 'Vdq,Udq', exc: 'sse', mod: 'reg' }], [1, 0x79, 'F2', 'insertq', { ops: 'Vdq,Udq', exc: 'sse', mod: 'reg' }], // (0F 78: explicit rows)
   [2, 0xc8, 'none', 'sha1nexte', XMM], [2, 0xc9, 'none', 'sha1msg1', XMM], [2, 0xca, 'none', 'sha1msg2', XMM],
@@ -38,11 +36,8 @@ const OTHER_EXTENSIONS: readonly (readonly [number, number, string, string, Exte
   [2, 0xdf, '66', 'aesdeclast', XMM], [3, 0xdf, '66', 'aeskeygenassist', XMM_IB],                       // AES
   [3, 0x44, '66', 'pclmulqdq', { ...XMM_IB, att: { clmulPredicate: true } }],                             // PCLMULQDQ
   [2, 0xf6, '66', 'adcx', GPR], [2, 0xf6, 'F3', 'adox', GPR],                                             // ADX
-  [2, 0xf8, '66', 'movdir64b'], [2, 0xf9, 'none', 'movdiri', { ops: 'My,Gy', exc: 'none', mod: 'mem' }],  // MOVDIR*
+  [2, 0xf8, '66', 'movdir64b', { ops: 'Ga,M', exc: 'none', mod: 'mem' }], [2, 0xf9, 'none', 'movdiri', { ops: 'My,Gy', exc: 'none', mod: 'mem' }], // MOVDIR*
 ];
-
-/** The mnemonics of OTHER_EXTENSIONS without a form (placeholder rows: their operands are not modelled, only their length). */
-export const OTHER_EXTENSION_MNEMONICS: ReadonlySet<string> = new Set(OTHER_EXTENSIONS.filter((e) => e[4] === undefined).map((e) => e[3]));
 
 function prefixCovered(rows: readonly OpcodeRow[], map: number, opcode: number, p: string): boolean {
   const mine = rows.filter((r) => r.map === map && r.opcode === opcode && r.prefix === p);
@@ -108,10 +103,9 @@ export function undefinedRows(implemented: readonly OpcodeRow[] = []): OpcodeRow
     add(row(id, enc, m, ops, 'pending', { pending: true, feature, exc, att }));
   // The prefix slots (none/66/F3/F2) of the 0F, 0F 38 and 0F 3A opcodes that no implemented row fills.
   // Measured on the AMD host (test/undefined-slots.test.ts runs each one natively): every such slot
-  // raises #UD, except the instructions of extensions the model does not implement (OTHER_EXTENSIONS),
-  // which stay placeholders (emulation-failure). A slot never falls back to the unprefixed row: F3 0F 12
-  // is MOVSLDUP, not MOVLPS.
-  const placeholder = (id: string, enc: string, ops: string, mmxUnprefixed = false) => {
+  // raises #UD, except the instructions of extensions the model does not implement (OTHER_EXTENSIONS:
+  // emulation-failure). A slot never falls back to the unprefixed row: F3 0F 12 is MOVSLDUP, not MOVLPS.
+  const placeholder = (id: string, enc: string, ops: string) => {
     const bytes = enc.split(' ').map((b) => parseInt(b, 16));
     const map = bytes[1] === 0x38 ? 2 : bytes[1] === 0x3a ? 3 : 1;
     const opcode = bytes[bytes.length - 1]!;
@@ -119,13 +113,12 @@ export function undefinedRows(implemented: readonly OpcodeRow[] = []): OpcodeRow
       if (prefixCovered(implemented, map, opcode, p)) continue;
       const slotId = `${id}_${p === 'none' ? 'NP' : p}`, slotEnc = `p=${p} ${enc}`;
       const other = OTHER_EXTENSIONS.find((e) => e[0] === map && e[1] === opcode && e[2] === p);
-      const mmx = p === 'none' && mmxUnprefixed;
       const form = other?.[4];
       if (form?.mod !== undefined) {
+        const lacks = form.mod === 'mem' ? 'reg' : 'mem';
         pending(slotId, `${slotEnc} mod=${form.mod}`, other![3], form.ops, undefined, form.exc, form.att);
-        add(row(`Ud_${slotId.slice(4)}_${form.mod === 'mem' ? 'reg' : 'mem'}`, `${slotEnc} mod=${form.mod === 'mem' ? 'reg' : 'mem'}`, '(bad)', 'Ev', 'ud'));
+        add(row(`Ud_${slotId.slice(4)}_${lacks}`, `${slotEnc} mod=${lacks}`, '(bad)', 'Ev', 'ud'));
       } else if (form) pending(slotId, slotEnc, other![3], form.ops, undefined, form.exc, form.att);
-      else if (other) pending(slotId, slotEnc, other[3], ops, undefined, mmx ? 'mmx' : 'sse');
       else add(row(slotId.replace(/^Sse_/, 'Ud_'), slotEnc, '(bad)', ops, 'ud'));
     }
   };
@@ -135,23 +128,19 @@ export function undefinedRows(implemented: readonly OpcodeRow[] = []): OpcodeRow
   add(row('Ud_F2_0F78', 'p=F2 0F 78 mod=mem', '(bad)', 'Gv,Ev', 'ud'));
 
   // SSE/SSE2/SSSE3/SSE4 (0F 10-17, 28-2F, 50-7F, C2-C6, D0-FF, 0F 38, 0F 3A).
-  // The unprefixed forms of 0F 60-7F (but 77, 78, 79, 7A-7D), C4, C5, D1-FE (but D6, E6, F0, FF) and of the SSSE3
-  // 0F 38 00-0B, 1C-1E and 0F 3A 0F are MMX instructions (MM registers): class mmx, not sse (SDM Table 2-22).
-  const mmx0F = (op: number) => (op >= 0x60 && op <= 0x76) || op === 0x7e || op === 0x7f || op === 0xc4 || op === 0xc5 ||
-    (op >= 0xd1 && op <= 0xfe && op !== 0xd6 && op !== 0xe6 && op !== 0xf0);
   for (const op of [0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f]) {
     placeholder(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'Gv,Ev');
   }
   for (let op = 0x50; op <= 0x7f; op++) {
     if (op === 0x77 || op === 0x78) continue; // EMMS: mmx.ts; 0F 78: the EXTRQ/INSERTQ rows above
-    placeholder(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, op >= 0x70 && op <= 0x73 ? 'Gv,Ev,Ib' : 'Gv,Ev', mmx0F(op));
+    placeholder(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, op >= 0x70 && op <= 0x73 ? 'Gv,Ev,Ib' : 'Gv,Ev');
   }
-  for (const op of [0xc2, 0xc4, 0xc5, 0xc6]) placeholder(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'Gv,Ev,Ib', mmx0F(op));
-  for (let op = 0xd0; op <= 0xfe; op++) placeholder(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'Gv,Ev', mmx0F(op));
+  for (const op of [0xc2, 0xc4, 0xc5, 0xc6]) placeholder(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'Gv,Ev,Ib');
+  for (let op = 0xd0; op <= 0xfe; op++) placeholder(`Sse_0F${hex(op)}`, `0F ${hex(op)}`, 'Gv,Ev');
   for (let op = 0; op < 256; op++) {
     if (op === 0xf0 || op === 0xf1) continue; // MOVBE lives in movement.ts
-    placeholder(`Sse_0F38${hex(op)}`, `0F 38 ${hex(op)}`, 'Gv,Ev', op <= 0x0b || (op >= 0x1c && op <= 0x1e));
-    placeholder(`Sse_0F3A${hex(op)}`, `0F 3A ${hex(op)}`, 'Gv,Ev,Ib', op === 0x0f);
+    placeholder(`Sse_0F38${hex(op)}`, `0F 38 ${hex(op)}`, 'Gv,Ev');
+    placeholder(`Sse_0F3A${hex(op)}`, `0F 3A ${hex(op)}`, 'Gv,Ev,Ib');
   }
   return rows;
 }
