@@ -19,6 +19,7 @@ export const EXECUTORS = {
   shrd: 'SHRD E, G, count',
   bt: 'BT BTS BTR BTC; param: 0 BT, 1 BTS, 2 BTR, 3 BTC',
   bsf: 'BSF', bsr: 'BSR', tzcnt: 'TZCNT', lzcnt: 'LZCNT', popcnt: 'POPCNT', bswap: 'BSWAP',
+  adcx: 'ADCX: G += E + CF, only CF changes', adox: 'ADOX: G += E + OF, only OF changes (OF as the carry)',
   // ---- data movement
   mov: 'MOV between registers, memory, moffs and immediates',
   movzx: 'MOVZX', movsx: 'MOVSX, MOVSXD', lea: 'LEA', movbe: 'MOVBE',

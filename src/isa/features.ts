@@ -54,6 +54,7 @@ export const FEATURES = {
   xsaves: { leaf: 0xd, subleaf: 1, reg: 'eax', bit: 3, instructions: ['xsaves', 'xrstors'] },
   /** BMI1 also has ANDN, BEXTR, BLSI, BLSMSK, BLSR (VEX-encoded; no rows yet). */
   bmi1: { leaf: 7, reg: 'ebx', bit: 3, instructions: ['tzcnt', 'andn', 'bextr', 'blsi', 'blsmsk', 'blsr'] },
+  adx: { leaf: 7, reg: 'ebx', bit: 19, instructions: ['adcx', 'adox'] },
   fsgsbase: { leaf: 7, reg: 'ebx', bit: 0, instructions: ['rdfsbase', 'rdgsbase', 'wrfsbase', 'wrgsbase'] },
   invpcid: { leaf: 7, reg: 'ebx', bit: 10, instructions: ['invpcid'] },
   smap: { leaf: 7, reg: 'ebx', bit: 20, instructions: ['clac', 'stac'] },

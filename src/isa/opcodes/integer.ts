@@ -88,6 +88,9 @@ export function integerRows(): OpcodeRow[] {
   add(row('Tzcnt_Gv_Ev', 'p=F3 0F BC', 'tzcnt', '=Gv,Ev', 'tzcnt', { set: 'oszapc', undef: 'osap', feature: 'bmi1', absent: 'Bsf_Gv_Ev' }));
   add(row('Lzcnt_Gv_Ev', 'p=F3 0F BD', 'lzcnt', '=Gv,Ev', 'lzcnt', { set: 'oszapc', undef: 'osap', feature: 'abm', absent: 'Bsr_Gv_Ev' }));
   add(row('Popcnt_Gv_Ev', 'p=F3 0F B8', 'popcnt', '=Gv,Ev', 'popcnt', { set: 'oszapc', feature: 'popcnt' }));
+  // ADX: two carry chains that do not disturb each other (SDM Vol. 2 ADCX, ADOX); the 66/F3 is mandatory, not a size.
+  add(row('Adcx_Gy_Ey', 'p=66 0F 38 F6', 'adcx', '+Gy,Ey', 'adcx', { test: 'c', set: 'c', feature: 'adx' }));
+  add(row('Adox_Gy_Ey', 'p=F3 0F 38 F6', 'adox', '+Gy,Ey', 'adox', { test: 'o', set: 'o', feature: 'adx' }));
   add(row('Bswap_Zv', '0F C8 +r', 'bswap', '+Zv', 'bswap'));
   return rows;
 }

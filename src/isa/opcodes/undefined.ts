@@ -1,6 +1,6 @@
 // Rows: encodings that are invalid in 64-bit mode, undefined mandatory-prefix
 // slots (#UD, measured on the host), and the instructions of extensions the
-// model lacks (SHA, AES, GFNI, PCLMULQDQ, ADX, SSE4a, MOVDIR*: recognised, not
+// model lacks (SHA, AES, GFNI, PCLMULQDQ, SSE4a, MOVDIR*: recognised, not
 // implemented: emulation-failure, never a silent #UD, and their CPUID bits are
 // not reported). Pending rows carry their ModRM and immediate shape, so the
 // length (and the reported bytes) are right, and their exception class, so
@@ -18,8 +18,6 @@ const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 interface ExtensionForm { readonly ops: string; readonly exc: ExceptionClass; readonly att?: AttSyntax; readonly mod?: 'mem' | 'reg' }
 const XMM: ExtensionForm = { ops: 'Vdq,Wdq', exc: 'sse' };
 const XMM_IB: ExtensionForm = { ops: 'Vdq,Wdq,Ib', exc: 'sse' };
-/** ADX: general-purpose instructions (CR0.EM/TS do not apply). */
-const GPR: ExtensionForm = { ops: 'Gy,Ey', exc: 'none' };
 
 /**
  * Encodings of the 0F 38 / 0F 3A / 0F maps that belong to extensions the model does not
@@ -35,7 +33,6 @@ const OTHER_EXTENSIONS: readonly (readonly [number, number, string, string, Exte
   [2, 0xdb, '66', 'aesimc', XMM], [2, 0xdc, '66', 'aesenc', XMM], [2, 0xdd, '66', 'aesenclast', XMM], [2, 0xde, '66', 'aesdec', XMM],
   [2, 0xdf, '66', 'aesdeclast', XMM], [3, 0xdf, '66', 'aeskeygenassist', XMM_IB],                       // AES
   [3, 0x44, '66', 'pclmulqdq', { ...XMM_IB, att: { clmulPredicate: true } }],                             // PCLMULQDQ
-  [2, 0xf6, '66', 'adcx', GPR], [2, 0xf6, 'F3', 'adox', GPR],                                             // ADX
   [2, 0xf8, '66', 'movdir64b', { ops: 'Ga,M', exc: 'none', mod: 'mem' }], [2, 0xf9, 'none', 'movdiri', { ops: 'My,Gy', exc: 'none', mod: 'mem' }], // MOVDIR*
 ];
 
