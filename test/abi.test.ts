@@ -164,10 +164,10 @@ describe.each(EXECUTION_PATHS)('talking to the host (§6), %s path', (executionP
     expect(load(HLT).run().outcome).toBe('halt');
   });
   it('an unimplemented instruction is an emulation-failure with its RIP and bytes', () => {
-    // SHA1NEXTE (0F 38 C8): an instruction of an extension the model does not implement.
-    const r = load([0x90, 0x0f, 0x38, 0xc8, 0xc1]).run();
+    // EXTRQ (66 0F 79, SSE4a): an instruction of an extension the model does not implement.
+    const r = load([0x90, 0x66, 0x0f, 0x79, 0xca]).run();
     expect(r.outcome).toBe('emulation-failure');
     expect(r.rip).toBe(0xffffffff80000001n);
-    expect(Array.from(r.bytes!)).toEqual([0x0f, 0x38, 0xc8, 0xc1]);
+    expect(Array.from(r.bytes!)).toEqual([0x66, 0x0f, 0x79, 0xca]);
   });
 });

@@ -18,7 +18,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ringzero-cli-'));
   writeFileSync(join(dir, 'halt.elf'), codeImage([0xf4]));
   writeFileSync(join(dir, 'spin.elf'), codeImage([0xeb, 0xfe]));                       // jmp .
-  writeFileSync(join(dir, 'unimplemented.elf'), codeImage([0x90, 0x0f, 0x38, 0xc8, 0xc1]));       // nop; sha1nexte (not implemented)
+  writeFileSync(join(dir, 'unimplemented.elf'), codeImage([0x90, 0x66, 0x0f, 0x79, 0xca]));       // nop; extrq %xmm2,%xmm1 (SSE4a: not implemented)
   writeFileSync(join(dir, 'exit.elf'), codeImage([0xb0, 0x21, 0xe6, 0xf4]));            // mov al,0x21; out 0xf4,al
   // mov dx,0x3f8; mov al,10; l: out dx,al; jmp l — a console line per OUT, forever
   writeFileSync(join(dir, 'lines.elf'), codeImage([0x66, 0xba, 0xf8, 0x03, 0xb0, 0x0a, 0xee, 0xeb, 0xfd]));
@@ -70,7 +70,7 @@ describe('ringzero CLI basics', () => {
   it('emulation-failure reports rip and bytes', () => {
     const r = cli('run', '--json', join(dir, 'unimplemented.elf'));
     expect(r.status).toBe(1);
-    expect(JSON.parse(r.stdout.trim())).toEqual({ type: 'exit', reason: 'emulation-failure', instructions: 1, rip: '0xffffffff80000001', bytes: '0f 38 c8 c1' });
+    expect(JSON.parse(r.stdout.trim())).toEqual({ type: 'exit', reason: 'emulation-failure', instructions: 1, rip: '0xffffffff80000001', bytes: '66 0f 79 ca' });
   });
   it('debug-exit → status (v << 1) | 1 and the code in JSON', () => {
     const r = cli('run', '--json', join(dir, 'exit.elf'));
@@ -92,7 +92,7 @@ describe('ringzero CLI basics', () => {
     expect(u.stderr.trim().split('\n')).toEqual([
       'last 2 instructions (oldest first):',
       expect.stringMatching(/^ {2}ffffffff80000000 <\?>: 90 +nop$/),
-      expect.stringMatching(/^ {2}ffffffff80000001 <\?>: 0f 38 c8 c1 +sha1nexte %xmm1,%xmm0$/),
+      expect.stringMatching(/^ {2}ffffffff80000001 <\?>: 66 0f 79 ca +extrq +%xmm2,%xmm1$/),
     ]);
     for (const tier of ['compiled', 'interp', 'reference']) {
       const l = cli('run', '--history', '2', '--tier', tier, '--max-instructions', '500', join(dir, 'spin.elf'));

@@ -53,7 +53,7 @@ describe.each(EXECUTION_PATHS)('legality (%s path)', (path) => {
   });
 
   it('SSE: #UD with CR0.EM or without CR4.OSFXSR, #NM with CR0.TS, then emulation-failure (not implemented) or the instruction', () => {
-    const notImplemented = [0x0f, 0x38, 0xc8, 0xc1]; // SHA1NEXTE: an instruction of an extension the model does not implement (class sse)
+    const notImplemented = [0x66, 0x0f, 0x79, 0xca]; // EXTRQ (SSE4a): an instruction of an extension the model does not implement (class sse)
     expect(outcome(notImplemented, { path, cr4: BASE_CR4 & ~CR4_OSFXSR })).toBe('#UD');
     expect(outcome(notImplemented, { path, cr0: BASE_CR0 | CR0_EM })).toBe('#UD');
     expect(outcome(notImplemented, { path, cr0: BASE_CR0 | CR0_TS })).toBe('#NM');

@@ -32,6 +32,10 @@ export const VEC_OPS = [
   'phminposuw', 'mpsadbw',
   // SSE3 data movement (V = a duplicate of lanes of W)
   'movsldup', 'movshdup', 'movddup',
+  // PCLMULQDQ, AES, SHA (SHA256RNDS2 reads XMM0), GFNI
+  'pclmulqdq', 'aesenc', 'aesenclast', 'aesdec', 'aesdeclast', 'aesimc', 'aeskeygenassist',
+  'sha1rnds4', 'sha1nexte', 'sha1msg1', 'sha1msg2', 'sha256rnds2', 'sha256msg1', 'sha256msg2',
+  'gf2p8mulb', 'gf2p8affineqb', 'gf2p8affineinvqb',
 ] as const;
 
 export type VecOp = (typeof VEC_OPS)[number];

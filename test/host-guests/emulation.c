@@ -6,8 +6,8 @@
  *
  *   1  POPCNT behind the forced-emulation prefix, which the host declines to
  *      emulate: the host computes it from the exit's bytes and registers.
- *   2  PCLMULQDQ, which the CPU does not implement: the host emulates it.
- *   3  PCLMULQDQ again, inside KVM_ASM_SAFE: the host injects #UD instead.
+ *   2  EXTRQ (SSE4a), which the CPU does not implement: the host emulates it.
+ *   3  EXTRQ again, inside KVM_ASM_SAFE: the host injects #UD instead.
  *   4  UD2 with a handler the host installed by name: it counts and skips.
  *   5  with SMEP cleared from CPUID by the host: CPUID says so, setting
  *      CR4.SMEP is #GP(0), and RDPID (cleared too) is #UD.
@@ -35,14 +35,15 @@ void main(void)
 		asm volatile("popcnt %1, %0" : "=r"(out) : "r"(in));
 	GUEST_SYNC_ARGS(1, out, 0, 0, 0);
 
-	uint64_t a = 0x8000000000000003ul, b = 0x5ul, lo, hi;
-	asm volatile("movq %2, %%xmm0\n\tmovq %3, %%xmm1\n\t"
-		     "pclmulqdq $0, %%xmm1, %%xmm0\n\t"
-		     "movq %%xmm0, %0\n\tpextrq $1, %%xmm0, %1"
-		     : "=r"(lo), "=r"(hi) : "r"(a), "r"(b) : "xmm0", "xmm1");
-	GUEST_SYNC_ARGS(2, lo, hi, 0, 0);
+	uint64_t a = 0x123456789abcdef0ul, field;
+	/* The 16 bits of XMM0 from bit 8 (AT&T: index, then length). */
+	asm volatile("movq %1, %%xmm0\n\t"
+		     "extrq $8, $16, %%xmm0\n\t"
+		     "movq %%xmm0, %0"
+		     : "=r"(field) : "r"(a) : "xmm0");
+	GUEST_SYNC_ARGS(2, field, 0, 0, 0);
 
-	asm volatile(KVM_ASM_SAFE("pclmulqdq $0, %%xmm1, %%xmm0")
+	asm volatile(KVM_ASM_SAFE("extrq $8, $16, %%xmm0")
 		     : KVM_ASM_SAFE_OUTPUTS(vector, ec) : : "xmm0", KVM_ASM_SAFE_CLOBBERS);
 	GUEST_SYNC_ARGS(3, vector, 0, 0, 0);
 

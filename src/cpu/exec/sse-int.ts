@@ -10,6 +10,7 @@ import { buildFunction } from '../generated.js';
 import { DWORD_LANES, DWORD_MIXES, dwordLanesSource, dwordMixSource } from './vector-source.js';
 import type { RowBinder } from './binding.js';
 import * as s4 from './sse4-int.js';
+import * as crypto from './crypto-ops.js';
 import { byCount, dupDwords, dwordShiftImm, movddup, pshufd, pshufw, shiftBytes, shufpd, shufps, type VecFn } from './sse-shuffle.js';
 
 type Lane = (a: number, b: number) => number;
@@ -122,6 +123,11 @@ function buildKernels(): { readonly [K in VecOp]: VecFn } {
     pmaxsb: bytes(true, Math.max), pmaxsd: lanes('pmaxsd'), pmaxuw: words(false, Math.max), pmaxud: s4.udwords(Math.max),
     phminposuw: s4.phminposuw, mpsadbw: s4.mpsadbw,
     movsldup: dupDwords(false), movshdup: dupDwords(true), movddup,
+    pclmulqdq: crypto.pclmulqdq, aesenc: crypto.aesenc, aesenclast: crypto.aesenclast, aesdec: crypto.aesdec,
+    aesdeclast: crypto.aesdeclast, aesimc: crypto.aesimc, aeskeygenassist: crypto.aeskeygenassist,
+    sha1rnds4: crypto.sha1rnds4, sha1nexte: crypto.sha1nexte, sha1msg1: crypto.sha1msg1, sha1msg2: crypto.sha1msg2,
+    sha256rnds2: crypto.sha256rnds2, sha256msg1: crypto.sha256msg1, sha256msg2: crypto.sha256msg2,
+    gf2p8mulb: crypto.gf2p8mulb, gf2p8affineqb: crypto.gf2p8affineqb, gf2p8affineinvqb: crypto.gf2p8affineinvqb,
   };
 }
 let kernels: ReturnType<typeof buildKernels> | undefined;

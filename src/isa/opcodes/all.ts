@@ -13,11 +13,12 @@ import { sseFpRows } from './sse-fp.js';
 import { x87Rows } from './x87.js';
 import { mmxRows } from './mmx.js';
 import { mmxMoreRows } from './mmx-more.js';
+import { cryptoRows } from './crypto.js';
 import { undefinedRows } from './undefined.js';
 
 /** Builds the table from the row files (throws on a malformed row, a duplicate id or a missing `absent` row). */
 export function buildOpcodeTable(): OpcodeTable {
-  const implemented = [...integerRows(), ...movementRows(), ...systemRows(), ...sseRows(), ...sse4Rows(), ...sseFpRows(), ...x87Rows(), ...mmxRows(), ...mmxMoreRows()];
+  const implemented = [...integerRows(), ...movementRows(), ...systemRows(), ...sseRows(), ...sse4Rows(), ...sseFpRows(), ...x87Rows(), ...mmxRows(), ...mmxMoreRows(), ...cryptoRows()];
   return {
     rows: buildTable([...implemented, ...undefinedRows(implemented)]),
     ud: buildTable([row('Undefined', 'FF', '(bad)', '', 'ud')])[0]!,

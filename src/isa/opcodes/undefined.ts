@@ -1,10 +1,10 @@
 // Rows: encodings that are invalid in 64-bit mode, undefined mandatory-prefix
 // slots (#UD, measured on the host), and the instructions of extensions the
-// model lacks (SHA, AES, GFNI, PCLMULQDQ, SSE4a, MOVDIR*: recognised, not
-// implemented: emulation-failure, never a silent #UD, and their CPUID bits are
-// not reported). Pending rows carry their ModRM and immediate shape, so the
-// length (and the reported bytes) are right, and their exception class, so
-// CR0.EM/TS and CR4.OSFXSR faults come first as on hardware.
+// model lacks (SSE4a, MOVDIR*: recognised, not implemented: emulation-failure,
+// never a silent #UD, and their CPUID bits are not reported). Pending rows
+// carry their operands, so the length, the reported bytes and the disassembly
+// are right, and their exception class, so CR0.EM/TS and CR4.OSFXSR faults
+// come first as on hardware.
 import { row, type AttSyntax, type ExceptionClass, type OpcodeRow } from '../table.js';
 import type { FeatureName } from '../features.js';
 
@@ -16,8 +16,6 @@ const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
  * objdump does), exception class, AT&T details; `mod`: its only ModRM form (the other is #UD, (bad)).
  */
 interface ExtensionForm { readonly ops: string; readonly exc: ExceptionClass; readonly att?: AttSyntax; readonly mod?: 'mem' | 'reg' }
-const XMM: ExtensionForm = { ops: 'Vdq,Wdq', exc: 'sse' };
-const XMM_IB: ExtensionForm = { ops: 'Vdq,Wdq,Ib', exc: 'sse' };
 
 /**
  * Encodings of the 0F 38 / 0F 3A / 0F maps that belong to extensions the model does not
@@ -26,13 +24,6 @@ const XMM_IB: ExtensionForm = { ops: 'Vdq,Wdq,Ib', exc: 'sse' };
 const OTHER_EXTENSIONS: readonly (readonly [number, number, string, string, ExtensionForm])[] = [
   [1, 0x2b, 'F3', 'movntss', { ops: 'Md,Vdq', exc: 'sse', mod: 'mem' }], [1, 0x2b, 'F2', 'movntsd', { ops: 'Mq,Vdq', exc: 'sse', mod: 'mem' }], // SSE4a
   [1, 0x79, '66', 'extrq', { ops: 'Vdq,Udq', exc: 'sse', mod: 'reg' }], [1, 0x79, 'F2', 'insertq', { ops: 'Vdq,Udq', exc: 'sse', mod: 'reg' }], // (0F 78: explicit rows)
-  [2, 0xc8, 'none', 'sha1nexte', XMM], [2, 0xc9, 'none', 'sha1msg1', XMM], [2, 0xca, 'none', 'sha1msg2', XMM],
-  [2, 0xcb, 'none', 'sha256rnds2', { ...XMM, att: { xmm0: true } }], [2, 0xcc, 'none', 'sha256msg1', XMM],
-  [2, 0xcd, 'none', 'sha256msg2', XMM], [3, 0xcc, 'none', 'sha1rnds4', XMM_IB],     // SHA
-  [2, 0xcf, '66', 'gf2p8mulb', XMM], [3, 0xce, '66', 'gf2p8affineqb', XMM_IB], [3, 0xcf, '66', 'gf2p8affineinvqb', XMM_IB], // GFNI
-  [2, 0xdb, '66', 'aesimc', XMM], [2, 0xdc, '66', 'aesenc', XMM], [2, 0xdd, '66', 'aesenclast', XMM], [2, 0xde, '66', 'aesdec', XMM],
-  [2, 0xdf, '66', 'aesdeclast', XMM], [3, 0xdf, '66', 'aeskeygenassist', XMM_IB],                       // AES
-  [3, 0x44, '66', 'pclmulqdq', { ...XMM_IB, att: { clmulPredicate: true } }],                             // PCLMULQDQ
   [2, 0xf8, '66', 'movdir64b', { ops: 'Ga,M', exc: 'none', mod: 'mem' }], [2, 0xf9, 'none', 'movdiri', { ops: 'My,Gy', exc: 'none', mod: 'mem' }], // MOVDIR*
 ];
 
