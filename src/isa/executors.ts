@@ -20,6 +20,7 @@ export const EXECUTORS = {
   bt: 'BT BTS BTR BTC; param: 0 BT, 1 BTS, 2 BTR, 3 BTC',
   bsf: 'BSF', bsr: 'BSR', tzcnt: 'TZCNT', lzcnt: 'LZCNT', popcnt: 'POPCNT', bswap: 'BSWAP',
   adcx: 'ADCX: G += E + CF, only CF changes', adox: 'ADOX: G += E + OF, only OF changes (OF as the carry)',
+  movdir64b: 'MOVDIR64B: 64 bytes from M to ES:[G] (G as wide as the address size; 64-byte aligned)',
   // ---- data movement
   mov: 'MOV between registers, memory, moffs and immediates',
   movzx: 'MOVZX', movsx: 'MOVSX, MOVSXD', lea: 'LEA', movbe: 'MOVBE',

@@ -59,6 +59,8 @@ export const FEATURES = {
   aes: { leaf: 1, reg: 'ecx', bit: 25, instructions: ['aesenc', 'aesenclast', 'aesdec', 'aesdeclast', 'aesimc', 'aeskeygenassist'] },
   sha: { leaf: 7, reg: 'ebx', bit: 29, instructions: ['sha1rnds4', 'sha1nexte', 'sha1msg1', 'sha1msg2', 'sha256rnds2', 'sha256msg1', 'sha256msg2'] },
   gfni: { leaf: 7, reg: 'ecx', bit: 8, instructions: ['gf2p8mulb', 'gf2p8affineqb', 'gf2p8affineinvqb'] },
+  movdiri: { leaf: 7, reg: 'ecx', bit: 27, instructions: ['movdiri'] },
+  movdir64b: { leaf: 7, reg: 'ecx', bit: 28, instructions: ['movdir64b'] },
   fsgsbase: { leaf: 7, reg: 'ebx', bit: 0, instructions: ['rdfsbase', 'rdgsbase', 'wrfsbase', 'wrgsbase'] },
   invpcid: { leaf: 7, reg: 'ebx', bit: 10, instructions: ['invpcid'] },
   smap: { leaf: 7, reg: 'ebx', bit: 20, instructions: ['clac', 'stac'] },

@@ -13,7 +13,7 @@
 // Sizes: b w d q = 1 2 4 8 bytes; v = the operand size (2/4/8); z = v capped at
 // 4 (immediates); y = 4 or 8; bs = byte immediate sign-extended to v; dq = 16;
 // qq = 32; t = 10 (x87 m80); p = far pointer; x = no size (an address, or implicit);
-// a = the address size (MOVDIR64B's register, not implemented: the disassembly only).
+// a = the address size (MOVDIR64B's register, which holds an address).
 //
 // Access (the operand stage reads and writes operands from it): a leading '='
 // marks an operand the instruction writes without reading, '+' one it reads

@@ -15,6 +15,7 @@ import { mul, imul1, bindImul, div, idiv } from './muldiv.js';
 import { bindShift, shld, shrd } from './shift.js';
 import { bt, bsf, bsr, tzcnt, lzcnt, popcnt } from './bits.js';
 import { adcx, adox } from './adx.js';
+import { movdir64b } from './direct-stores.js';
 import { bindMov, bindMovzx, bindMovsx, bindLea, xchg, bswap, movbe, cmpxchg, cmpxchg8b, xadd, cmov, setcc, movToSeg, movFromSeg } from './move.js';
 import { clc, stc, cmc, cld, std, lahf, sahf, cbw, cwd, xlat } from './flags-and-accumulator.js';
 import { bindPush, bindPop, pushSeg, popSeg, pushf, popf, enter, leave } from './stack-ops.js';
@@ -52,7 +53,7 @@ const EXECUTORS: { readonly [K in ExecutorName]: RowBinder } = {
   alu: bindAlu, incdec: bindIncDec, neg: always(neg), not: always(not),
   mul: always(mul), imul1: always(imul1), imul: bindImul, div: always(div), idiv: always(idiv),
   shift: bindShift, shld: always(shld), shrd: always(shrd),
-  bt: always(bt), bsf: always(bsf), bsr: always(bsr), tzcnt: always(tzcnt), lzcnt: always(lzcnt), popcnt: always(popcnt), adcx: always(adcx), adox: always(adox),
+  bt: always(bt), bsf: always(bsf), bsr: always(bsr), tzcnt: always(tzcnt), lzcnt: always(lzcnt), popcnt: always(popcnt), adcx: always(adcx), adox: always(adox), movdir64b: always(movdir64b),
   bswap: always(bswap),
   mov: bindMov, movzx: bindMovzx, movsx: bindMovsx, lea: bindLea, movbe: always(movbe),
   xchg: always(xchg), cmpxchg: always(cmpxchg), cmpxchg8b: always(cmpxchg8b), xadd: always(xadd),

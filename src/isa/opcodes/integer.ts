@@ -91,6 +91,11 @@ export function integerRows(): OpcodeRow[] {
   // ADX: two carry chains that do not disturb each other (SDM Vol. 2 ADCX, ADOX); the 66/F3 is mandatory, not a size.
   add(row('Adcx_Gy_Ey', 'p=66 0F 38 F6', 'adcx', '+Gy,Ey', 'adcx', { test: 'c', set: 'c', feature: 'adx' }));
   add(row('Adox_Gy_Ey', 'p=F3 0F 38 F6', 'adox', '+Gy,Ey', 'adox', { test: 'o', set: 'o', feature: 'adx' }));
+  // Direct stores: memory forms only. MOVDIR64B's register holds the destination address (its size the address size).
+  add(row('Movdiri_My_Gy', 'p=none 0F 38 F9 mod=mem', 'movdiri', '=My,Gy', 'mov', { feature: 'movdiri' }));
+  add(row('Ud_0F38F9_reg', 'p=none 0F 38 F9 mod=reg', '(bad)', 'Ev', 'ud'));
+  add(row('Movdir64b_Ga_M', 'p=66 0F 38 F8 mod=mem', 'movdir64b', 'Ga,M', 'movdir64b', { feature: 'movdir64b' }));
+  add(row('Ud_66_0F38F8_reg', 'p=66 0F 38 F8 mod=reg', '(bad)', 'Ev', 'ud'));
   add(row('Bswap_Zv', '0F C8 +r', 'bswap', '+Zv', 'bswap'));
   return rows;
 }

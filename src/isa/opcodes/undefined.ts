@@ -1,6 +1,6 @@
 // Rows: encodings that are invalid in 64-bit mode, undefined mandatory-prefix
 // slots (#UD, measured on the host), and the instructions of extensions the
-// model lacks (SSE4a, MOVDIR*: recognised, not implemented: emulation-failure,
+// model lacks (SSE4a: recognised, not implemented: emulation-failure,
 // never a silent #UD, and their CPUID bits are not reported). Pending rows
 // carry their operands, so the length, the reported bytes and the disassembly
 // are right, and their exception class, so CR0.EM/TS and CR4.OSFXSR faults
@@ -24,7 +24,6 @@ interface ExtensionForm { readonly ops: string; readonly exc: ExceptionClass; re
 const OTHER_EXTENSIONS: readonly (readonly [number, number, string, string, ExtensionForm])[] = [
   [1, 0x2b, 'F3', 'movntss', { ops: 'Md,Vdq', exc: 'sse', mod: 'mem' }], [1, 0x2b, 'F2', 'movntsd', { ops: 'Mq,Vdq', exc: 'sse', mod: 'mem' }], // SSE4a
   [1, 0x79, '66', 'extrq', { ops: 'Vdq,Udq', exc: 'sse', mod: 'reg' }], [1, 0x79, 'F2', 'insertq', { ops: 'Vdq,Udq', exc: 'sse', mod: 'reg' }], // (0F 78: explicit rows)
-  [2, 0xf8, '66', 'movdir64b', { ops: 'Ga,M', exc: 'none', mod: 'mem' }], [2, 0xf9, 'none', 'movdiri', { ops: 'My,Gy', exc: 'none', mod: 'mem' }], // MOVDIR*
 ];
 
 function prefixCovered(rows: readonly OpcodeRow[], map: number, opcode: number, p: string): boolean {
