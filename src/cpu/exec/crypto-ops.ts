@@ -54,20 +54,26 @@ function ginv(a: number): number {
   for (let e = 254, p = a; e; e >>= 1, p = gmul(p, p)) if (e & 1) r = gmul(r, p);
   return a === 0 ? 0 : r;
 }
-const INVERSE = Uint8Array.from({ length: 256 }, (_, a) => ginv(a));
-const SBOX = new Uint8Array(256), INV_SBOX = new Uint8Array(256);
-for (let a = 0; a < 256; a++) {
-  const q = INVERSE[a]!;
-  // The affine transformation: b ^ rotl(b,1) ^ rotl(b,2) ^ rotl(b,3) ^ rotl(b,4) ^ 0x63.
+/** The field's inverses and AES's S-boxes, built at the first use (~7 ms of cold code: not at every start). */
+interface FieldTables { readonly inverse: Uint8Array; readonly sbox: Uint8Array; readonly invSbox: Uint8Array }
+let built: FieldTables | null = null;
+function tables(): FieldTables {
+  if (built !== null) return built;
+  const inverse = Uint8Array.from({ length: 256 }, (_, a) => ginv(a));
+  const sbox = new Uint8Array(256), invSbox = new Uint8Array(256);
   const rotl = (b: number, n: number) => ((b << n) | (b >>> (8 - n))) & 0xff;
-  const s = q ^ rotl(q, 1) ^ rotl(q, 2) ^ rotl(q, 3) ^ rotl(q, 4) ^ 0x63;
-  SBOX[a] = s;
-  INV_SBOX[s] = a;
+  for (let a = 0; a < 256; a++) {
+    // The affine transformation: b ^ rotl(b,1) ^ rotl(b,2) ^ rotl(b,3) ^ rotl(b,4) ^ 0x63.
+    const q = inverse[a]!, s = q ^ rotl(q, 1) ^ rotl(q, 2) ^ rotl(q, 3) ^ rotl(q, 4) ^ 0x63;
+    sbox[a] = s;
+    invSbox[s] = a;
+  }
+  return (built = { inverse, sbox, invSbox });
 }
 
 /** ShiftRows (row r rotated left by r) or InvShiftRows, with SubBytes or InvSubBytes, of slot d into BYTES. */
 function shiftSub(u: Uint8Array, d: number, inverse: boolean): void {
-  const box = inverse ? INV_SBOX : SBOX;
+  const box = inverse ? tables().invSbox : tables().sbox;
   for (let c = 0; c < 4; c++) {
     for (let r = 0; r < 4; r++) {
       const from = inverse ? (c - r + 4) & 3 : (c + r) & 3;
@@ -109,8 +115,10 @@ export const aesimc: VecFn = (x, d, s) => {
   commitBytes(x, d);
 };
 
-const subWord = (w: number): number =>
-  SBOX[w & 0xff]! | (SBOX[(w >>> 8) & 0xff]! << 8) | (SBOX[(w >>> 16) & 0xff]! << 16) | (SBOX[w >>> 24]! << 24);
+function subWord(w: number): number {
+  const box = tables().sbox;
+  return box[w & 0xff]! | (box[(w >>> 8) & 0xff]! << 8) | (box[(w >>> 16) & 0xff]! << 16) | (box[w >>> 24]! << 24);
+}
 /** RotWord: [a0 a1 a2 a3] → [a1 a2 a3 a0], a rotation right by 8 of the little-endian dword. */
 const rotWord = (w: number): number => (w >>> 8) | (w << 24);
 
@@ -209,9 +217,9 @@ export const gf2p8mulb: VecFn = (x, d, s) => {
  * parity of (the matrix's byte 7 - i AND the byte), XOR imm8 bit i.
  */
 const affine = (inverse: boolean): VecFn => (x, d, s, imm) => {
-  const u = x.u8;
+  const u = x.u8, inv = tables().inverse;
   for (let k = 0; k < 16; k++) {
-    const q = s * 32 + (k & 8), byte = inverse ? INVERSE[u[d * 32 + k]!]! : u[d * 32 + k]!;
+    const q = s * 32 + (k & 8), byte = inverse ? inv[u[d * 32 + k]!]! : u[d * 32 + k]!;
     let r = 0;
     for (let i = 0; i < 8; i++) {
       let p = u[q + 7 - i]! & byte;
