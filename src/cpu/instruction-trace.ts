@@ -13,31 +13,29 @@ import type { RunNotes } from './context.js';
 /** Beside the code mode (MODE64, MODE32, MODE16 < 4) in an entry's kind: the instruction did not retire. */
 const UNRETIRED = 4;
 const MODE_MASK = 3;
+/** An entry's second number is retired * KINDS + kind (exact while retired < 2^50). */
+const KINDS = 8;
 
 export class InstructionTrace implements RunNotes {
-  private readonly rips: Float64Array;
-  private readonly counts: Float64Array;
-  private readonly kinds: Uint8Array;
+  /** The ring: pairs of (RIP, retired * KINDS + kind), a power of two of them; an empty pair's RIP is NaN. */
+  private readonly entries: Float64Array;
+  private readonly mask: number;
   private next = 0;
-  private notes = 0;
 
   /** Keeps enough for the last `depth` instructions. */
   constructor(readonly depth: number) {
     // A run whose first instruction faults retires none: two entries for one instruction.
-    const size = 2 * depth + 2;
-    this.rips = new Float64Array(size);
-    this.counts = new Float64Array(size);
-    this.kinds = new Uint8Array(size);
+    const pairs = 2 ** Math.ceil(Math.log2(2 * depth + 2));
+    this.entries = new Float64Array(2 * pairs).fill(NaN);
+    this.mask = 2 * pairs - 1;
   }
 
   /** A straight-line run starts at `rip` (code mode `mode`) with `retired` instructions retired. */
   run(rip: number, retired: number, mode: number): void {
-    const k = this.next;
-    this.rips[k] = rip;
-    this.counts[k] = retired;
-    this.kinds[k] = mode;
-    this.next = k + 1 === this.rips.length ? 0 : k + 1;
-    this.notes++;
+    const k = this.next, e = this.entries;
+    e[k] = rip;
+    e[k + 1] = retired * KINDS + mode;
+    this.next = (k + 2) & this.mask;
   }
 
   /** The instruction at `rip` started and did not retire (it faulted, or exits to the host and runs again). */
@@ -47,8 +45,8 @@ export class InstructionTrace implements RunNotes {
 
   /** Forgets every entry (the instruction count restarts). */
   clear(): void {
+    this.entries.fill(NaN);
     this.next = 0;
-    this.notes = 0;
   }
 
   /**
@@ -58,12 +56,13 @@ export class InstructionTrace implements RunNotes {
    * `retired`: the count now; `code(rip, n)`: up to n code bytes at rip (fewer where unmapped).
    */
   recent(retired: number, code: (rip: number, n: number) => Uint8Array): number[] {
-    const size = this.rips.length, entries = Math.min(this.notes, size);
+    const e = this.entries, pairs = (this.mask + 1) / 2;
     const runs: number[][] = []; // newest first
     let total = 0, after = retired, newerRip = NaN, newerFirst = NaN;
-    for (let j = 1; j <= entries && total < this.depth; j++) {
-      const k = (this.next - j + size) % size;
-      const rip = this.rips[k]!, count = this.counts[k]!, kind = this.kinds[k]!;
+    for (let j = 1; j <= pairs && total < this.depth; j++) {
+      const k = (this.next - 2 * j) & this.mask, rip = e[k]!;
+      if (Number.isNaN(rip)) break;
+      const count = Math.floor(e[k + 1]! / KINDS), kind = e[k + 1]! - count * KINDS;
       let rips: number[];
       if ((kind & UNRETIRED) === 0) {
         const run = decodeRun(rip, after - count, kind & MODE_MASK, code);
