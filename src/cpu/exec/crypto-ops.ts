@@ -5,20 +5,12 @@
 // implicit XMM0, SHA256MSG1/2; FIPS 180-4's functions), GFNI (GF2P8MULB,
 // GF2P8AFFINEQB, GF2P8AFFINEINVQB over x^8 + x^4 + x^3 + x + 1). Slots as in
 // sse-shuffle.ts: d is the destination (and first source), s the second;
-// every result is computed into scratch before d is written.
-import type { VectorRegisters } from '../vector-registers.js';
-import type { VecFn } from './sse-shuffle.js';
+// every result is computed into the scratch slot XMM_TMP2 before d is written.
+import { XMM_TMP2 } from '../vector-registers.js';
+import { commit, type VecFn } from './sse-shuffle.js';
 
-const OUT = new Int32Array(4);
-const BYTES = new Uint8Array(16);
-
-function commit(x: VectorRegisters, d: number): void {
-  const v = x.i32, a = d * 8;
-  v[a] = OUT[0]!; v[a + 1] = OUT[1]!; v[a + 2] = OUT[2]!; v[a + 3] = OUT[3]!;
-}
-function commitBytes(x: VectorRegisters, d: number): void {
-  x.u8.set(BYTES, d * 32);
-}
+/** The scratch slot's bytes and dwords. */
+const TB = XMM_TMP2 * 32, TD = XMM_TMP2 * 8;
 
 // ---- PCLMULQDQ
 
@@ -35,7 +27,7 @@ export const pclmulqdq: VecFn = (x, d, s, imm) => {
     const p0 = a0 << sh, p1 = sh ? (a1 << sh) | (a0 >>> (32 - sh)) : a1, p2 = sh ? a1 >>> (32 - sh) : 0;
     if (w === 0) { r0 ^= p0; r1 ^= p1; r2 ^= p2; } else { r1 ^= p0; r2 ^= p1; r3 ^= p2; }
   }
-  OUT[0] = r0; OUT[1] = r1; OUT[2] = r2; OUT[3] = r3;
+  v[TD] = r0; v[TD + 1] = r1; v[TD + 2] = r2; v[TD + 3] = r3;
   commit(x, d);
 };
 
@@ -71,27 +63,24 @@ function tables(): FieldTables {
   return (built = { inverse, sbox, invSbox });
 }
 
-/** ShiftRows (row r rotated left by r) or InvShiftRows, with SubBytes or InvSubBytes, of slot d into BYTES. */
+/** ShiftRows (row r rotated left by r) or InvShiftRows, with SubBytes or InvSubBytes, of slot d into the scratch slot. */
 function shiftSub(u: Uint8Array, d: number, inverse: boolean): void {
   const box = inverse ? tables().invSbox : tables().sbox;
   for (let c = 0; c < 4; c++) {
     for (let r = 0; r < 4; r++) {
       const from = inverse ? (c - r + 4) & 3 : (c + r) & 3;
-      BYTES[4 * c + r] = box[u[d * 32 + 4 * from + r]!]!;
+      u[TB + 4 * c + r] = box[u[d * 32 + 4 * from + r]!]!;
     }
   }
 }
 const MIX = [2, 3, 1, 1], INV_MIX = [14, 11, 13, 9];
-const COLUMN = new Uint8Array(4);
-/** MixColumns (the circulant matrix of 2 3 1 1) or InvMixColumns (14 11 13 9) of BYTES, in place. */
-function mixColumns(inverse: boolean): void {
+/** MixColumns (the circulant matrix of 2 3 1 1) or InvMixColumns (14 11 13 9) of the scratch slot, in place. */
+function mixColumns(u: Uint8Array, inverse: boolean): void {
   const m = inverse ? INV_MIX : MIX;
-  for (let c = 0; c < 4; c++) {
-    COLUMN.set(BYTES.subarray(4 * c, 4 * c + 4));
+  for (let c = TB; c < TB + 16; c += 4) {
+    const a0 = u[c]!, a1 = u[c + 1]!, a2 = u[c + 2]!, a3 = u[c + 3]!;
     for (let r = 0; r < 4; r++) {
-      let v = 0;
-      for (let k = 0; k < 4; k++) v ^= gmul(m[(k - r + 4) & 3]!, COLUMN[k]!);
-      BYTES[4 * c + r] = v;
+      u[c + r] = gmul(m[(4 - r) & 3]!, a0) ^ gmul(m[(5 - r) & 3]!, a1) ^ gmul(m[(6 - r) & 3]!, a2) ^ gmul(m[(7 - r) & 3]!, a3);
     }
   }
 }
@@ -99,9 +88,9 @@ function mixColumns(inverse: boolean): void {
 const aesRound = (inverse: boolean, last: boolean): VecFn => (x, d, s) => {
   const u = x.u8;
   shiftSub(u, d, inverse);
-  if (!last) mixColumns(inverse);
-  for (let k = 0; k < 16; k++) BYTES[k] = BYTES[k]! ^ u[s * 32 + k]!;
-  commitBytes(x, d);
+  if (!last) mixColumns(u, inverse);
+  for (let k = 0; k < 16; k++) u[TB + k] = u[TB + k]! ^ u[s * 32 + k]!;
+  commit(x, d);
 };
 export const aesenc = aesRound(false, false);
 export const aesenclast = aesRound(false, true);
@@ -110,9 +99,10 @@ export const aesdeclast = aesRound(true, true);
 
 /** AESIMC: InvMixColumns of s (for the decryption key schedule). */
 export const aesimc: VecFn = (x, d, s) => {
-  BYTES.set(x.u8.subarray(s * 32, s * 32 + 16));
-  mixColumns(true);
-  commitBytes(x, d);
+  const u = x.u8;
+  for (let k = 0; k < 16; k++) u[TB + k] = u[s * 32 + k]!;
+  mixColumns(u, true);
+  commit(x, d);
 };
 
 function subWord(w: number): number {
@@ -125,7 +115,7 @@ const rotWord = (w: number): number => (w >>> 8) | (w << 24);
 /** AESKEYGENASSIST: SubWord of dwords 1 and 3 of s, each also rotated and XORed with the round constant imm8. */
 export const aeskeygenassist: VecFn = (x, d, s, imm) => {
   const v = x.i32, x1 = subWord(v[s * 8 + 1]!), x3 = subWord(v[s * 8 + 3]!), rcon = imm & 0xff;
-  OUT[0] = x1; OUT[1] = rotWord(x1) ^ rcon; OUT[2] = x3; OUT[3] = rotWord(x3) ^ rcon;
+  v[TD] = x1; v[TD + 1] = rotWord(x1) ^ rcon; v[TD + 2] = x3; v[TD + 3] = rotWord(x3) ^ rcon;
   commit(x, d);
 };
 
@@ -144,31 +134,30 @@ function sha1f(k: number, b: number, c: number, d: number): number {
 export const sha1rnds4: VecFn = (x, d, s, imm) => {
   const v = x.i32, f = imm & 3, k = SHA1_K[f]!;
   let a = v[d * 8 + 3]!, b = v[d * 8 + 2]!, c = v[d * 8 + 1]!, dd = v[d * 8]!, e = 0;
-  const w = [v[s * 8 + 3]!, v[s * 8 + 2]!, v[s * 8 + 1]!, v[s * 8]!];
-  for (let i = 0; i < 4; i++) {
-    const t = (sha1f(f, b, c, dd) + rol(a, 5) + w[i]! + e + k) | 0;
+  for (let i = 0; i < 4; i++) { // W0 + E, W1, W2, W3: s's dwords from the top
+    const t = (sha1f(f, b, c, dd) + rol(a, 5) + v[s * 8 + 3 - i]! + e + k) | 0;
     e = dd; dd = c; c = rol(b, 30); b = a; a = t;
   }
-  OUT[3] = a; OUT[2] = b; OUT[1] = c; OUT[0] = dd;
+  v[TD + 3] = a; v[TD + 2] = b; v[TD + 1] = c; v[TD] = dd;
   commit(x, d);
 };
 /** SHA1NEXTE: s with its top dword plus ROL(d's top dword, 30) (the next E). */
 export const sha1nexte: VecFn = (x, d, s) => {
   const v = x.i32;
-  OUT[3] = (v[s * 8 + 3]! + rol(v[d * 8 + 3]!, 30)) | 0; OUT[2] = v[s * 8 + 2]!; OUT[1] = v[s * 8 + 1]!; OUT[0] = v[s * 8]!;
+  v[TD + 3] = (v[s * 8 + 3]! + rol(v[d * 8 + 3]!, 30)) | 0; v[TD + 2] = v[s * 8 + 2]!; v[TD + 1] = v[s * 8 + 1]!; v[TD] = v[s * 8]!;
   commit(x, d);
 };
 /** SHA1MSG1: W0..W3 (d, top first) and W4, W5 (s's top two): W2^W0, W3^W1, W4^W2, W5^W3. */
 export const sha1msg1: VecFn = (x, d, s) => {
   const v = x.i32, w0 = v[d * 8 + 3]!, w1 = v[d * 8 + 2]!, w2 = v[d * 8 + 1]!, w3 = v[d * 8]!, w4 = v[s * 8 + 3]!, w5 = v[s * 8 + 2]!;
-  OUT[3] = w2 ^ w0; OUT[2] = w3 ^ w1; OUT[1] = w4 ^ w2; OUT[0] = w5 ^ w3;
+  v[TD + 3] = w2 ^ w0; v[TD + 2] = w3 ^ w1; v[TD + 1] = w4 ^ w2; v[TD] = w5 ^ w3;
   commit(x, d);
 };
 /** SHA1MSG2: W16..W19 from d's dwords and W13..W15 (s's low three). */
 export const sha1msg2: VecFn = (x, d, s) => {
   const v = x.i32, w13 = v[s * 8 + 2]!, w14 = v[s * 8 + 1]!, w15 = v[s * 8]!;
   const w16 = rol(v[d * 8 + 3]! ^ w13, 1), w17 = rol(v[d * 8 + 2]! ^ w14, 1), w18 = rol(v[d * 8 + 1]! ^ w15, 1), w19 = rol(v[d * 8]! ^ w16, 1);
-  OUT[3] = w16; OUT[2] = w17; OUT[1] = w18; OUT[0] = w19;
+  v[TD + 3] = w16; v[TD + 2] = w17; v[TD + 1] = w18; v[TD] = w19;
   commit(x, d);
 };
 
@@ -184,7 +173,7 @@ export const sha256rnds2: VecFn = (x, d, s) => {
     h = g; g = f; f = e; e = (t + dd) | 0;
     dd = c; c = b; b = a; a = (t + maj + s0) | 0;
   }
-  OUT[3] = a; OUT[2] = b; OUT[1] = e; OUT[0] = f;
+  v[TD + 3] = a; v[TD + 2] = b; v[TD + 1] = e; v[TD] = f;
   commit(x, d);
 };
 const sigma0 = (w: number): number => ror(w, 7) ^ ror(w, 18) ^ (w >>> 3);
@@ -192,14 +181,14 @@ const sigma1 = (w: number): number => ror(w, 17) ^ ror(w, 19) ^ (w >>> 10);
 /** SHA256MSG1: W0..W3 (d, low first) each plus σ0 of the next, W4 = s's low dword. */
 export const sha256msg1: VecFn = (x, d, s) => {
   const v = x.i32, w0 = v[d * 8]!, w1 = v[d * 8 + 1]!, w2 = v[d * 8 + 2]!, w3 = v[d * 8 + 3]!, w4 = v[s * 8]!;
-  OUT[0] = (w0 + sigma0(w1)) | 0; OUT[1] = (w1 + sigma0(w2)) | 0; OUT[2] = (w2 + sigma0(w3)) | 0; OUT[3] = (w3 + sigma0(w4)) | 0;
+  v[TD] = (w0 + sigma0(w1)) | 0; v[TD + 1] = (w1 + sigma0(w2)) | 0; v[TD + 2] = (w2 + sigma0(w3)) | 0; v[TD + 3] = (w3 + sigma0(w4)) | 0;
   commit(x, d);
 };
 /** SHA256MSG2: W16..W19 from d's dwords plus σ1 of W14, W15 (s's top two) and of the new W16, W17. */
 export const sha256msg2: VecFn = (x, d, s) => {
   const v = x.i32, w14 = v[s * 8 + 2]!, w15 = v[s * 8 + 3]!;
   const w16 = (v[d * 8]! + sigma1(w14)) | 0, w17 = (v[d * 8 + 1]! + sigma1(w15)) | 0;
-  OUT[0] = w16; OUT[1] = w17; OUT[2] = (v[d * 8 + 2]! + sigma1(w16)) | 0; OUT[3] = (v[d * 8 + 3]! + sigma1(w17)) | 0;
+  v[TD] = w16; v[TD + 1] = w17; v[TD + 2] = (v[d * 8 + 2]! + sigma1(w16)) | 0; v[TD + 3] = (v[d * 8 + 3]! + sigma1(w17)) | 0;
   commit(x, d);
 };
 
@@ -208,8 +197,8 @@ export const sha256msg2: VecFn = (x, d, s) => {
 /** GF2P8MULB: the bytes of d and s multiplied in GF(2^8). */
 export const gf2p8mulb: VecFn = (x, d, s) => {
   const u = x.u8;
-  for (let k = 0; k < 16; k++) BYTES[k] = gmul(u[d * 32 + k]!, u[s * 32 + k]!);
-  commitBytes(x, d);
+  for (let k = 0; k < 16; k++) u[TB + k] = gmul(u[d * 32 + k]!, u[s * 32 + k]!);
+  commit(x, d);
 };
 /**
  * GF2P8AFFINEQB / GF2P8AFFINEINVQB: each byte of d (or its inverse) times the
@@ -226,9 +215,9 @@ const affine = (inverse: boolean): VecFn => (x, d, s, imm) => {
       p ^= p >>> 4; p ^= p >>> 2; p ^= p >>> 1;
       r |= (p & 1) << i;
     }
-    BYTES[k] = r ^ (imm & 0xff);
+    u[TB + k] = r ^ (imm & 0xff);
   }
-  commitBytes(x, d);
+  commit(x, d);
 };
 export const gf2p8affineqb = affine(false);
 export const gf2p8affineinvqb = affine(true);

@@ -13,7 +13,8 @@ import { DWORD_SHIFT_LANES, dwordLanesSource } from './vector-source.js';
 /** A kernel: slot d = op(slot d, slot s, imm8). */
 export type VecFn = (x: VectorRegisters, d: number, s: number, imm: number) => void;
 
-function commit(x: VectorRegisters, d: number): void {
+/** Copies the scratch slot XMM_TMP2, where a kernel built its result, to slot d. */
+export function commit(x: VectorRegisters, d: number): void {
   const t = XMM_TMP2 * 8, a = d * 8, v = x.i32;
   v[a] = v[t]!; v[a + 1] = v[t + 1]!; v[a + 2] = v[t + 2]!; v[a + 3] = v[t + 3]!;
 }

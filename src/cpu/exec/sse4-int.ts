@@ -3,15 +3,10 @@
 // (PBLENDVB, BLENDVPS, BLENDVPD read the mask in XMM0, slot 0), PMOVSX*/PMOVZX*,
 // PMULDQ, PMULLD, PCMPEQQ, PCMPGTQ (SSE4.2), PACKUSDW, PMIN*/PMAX* of the new
 // lane types, PHMINPOSUW, MPSADBW. Slots as in sse-shuffle.ts.
-import type { VectorRegisters } from '../vector-registers.js';
 import { XMM_TMP2 } from '../vector-registers.js';
-import type { VecFn } from './sse-shuffle.js';
+import { commit, type VecFn } from './sse-shuffle.js';
 
 const TB = XMM_TMP2 * 32, TW = XMM_TMP2 * 16, TD = XMM_TMP2 * 8;
-function commit(x: VectorRegisters, d: number): void {
-  const v = x.i32, a = d * 8;
-  v[a] = v[TD]!; v[a + 1] = v[TD + 1]!; v[a + 2] = v[TD + 2]!; v[a + 3] = v[TD + 3]!;
-}
 const sat16 = (v: number) => (v < -32768 ? -32768 : v > 32767 ? 32767 : v);
 
 export const pshufb: VecFn = (x, d, s) => {
