@@ -5,27 +5,23 @@
 // carry their operands, so the length, the reported bytes and the disassembly
 // are right, and their exception class, so CR0.EM/TS and CR4.OSFXSR faults
 // come first as on hardware.
-import { row, type AttSyntax, type ExceptionClass, type OpcodeRow } from '../table.js';
+import { row, type ExceptionClass, type OpcodeRow } from '../table.js';
 import type { FeatureName } from '../features.js';
 
 const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 
-/** Whether `rows` with mandatory prefix `p` leave no ModRM form of map:opcode to a placeholder. */
 /**
- * How an instruction of OTHER_EXTENSIONS is written: its operands (the disassembly then prints them as
- * objdump does), exception class, AT&T details; `mod`: its only ModRM form (the other is #UD, (bad)).
+ * Encodings of the 0F map's prefix slots that belong to an extension the model does not implement
+ * (SSE4a; 0F 78 has explicit rows below): [opcode, mandatory prefix, mnemonic, operands (the
+ * disassembly prints them as objdump does), the one ModRM form (the other is #UD, objdump's (bad))].
+ * SSE-class instructions.
  */
-interface ExtensionForm { readonly ops: string; readonly exc: ExceptionClass; readonly att?: AttSyntax; readonly mod?: 'mem' | 'reg' }
-
-/**
- * Encodings of the 0F 38 / 0F 3A / 0F maps that belong to extensions the model does not
- * implement (they execute on the AMD host): [map, opcode, mandatory prefix, mnemonic, form].
- */
-const OTHER_EXTENSIONS: readonly (readonly [number, number, string, string, ExtensionForm])[] = [
-  [1, 0x2b, 'F3', 'movntss', { ops: 'Md,Vdq', exc: 'sse', mod: 'mem' }], [1, 0x2b, 'F2', 'movntsd', { ops: 'Mq,Vdq', exc: 'sse', mod: 'mem' }], // SSE4a
-  [1, 0x79, '66', 'extrq', { ops: 'Vdq,Udq', exc: 'sse', mod: 'reg' }], [1, 0x79, 'F2', 'insertq', { ops: 'Vdq,Udq', exc: 'sse', mod: 'reg' }], // (0F 78: explicit rows)
+const OTHER_EXTENSIONS: readonly (readonly [number, string, string, string, 'mem' | 'reg'])[] = [
+  [0x2b, 'F3', 'movntss', 'Md,Vdq', 'mem'], [0x2b, 'F2', 'movntsd', 'Mq,Vdq', 'mem'],
+  [0x79, '66', 'extrq', 'Vdq,Udq', 'reg'], [0x79, 'F2', 'insertq', 'Vdq,Udq', 'reg'],
 ];
 
+/** Whether `rows` with mandatory prefix `p` leave no ModRM form of map:opcode to a placeholder. */
 function prefixCovered(rows: readonly OpcodeRow[], map: number, opcode: number, p: string): boolean {
   const mine = rows.filter((r) => r.map === map && r.opcode === opcode && r.prefix === p);
   if (mine.length === 0) return false;
@@ -86,8 +82,8 @@ export function undefinedRows(implemented: readonly OpcodeRow[] = []): OpcodeRow
   }
   add(row('Ud_F3_0F38F0', 'p=F3 0F 38 F0', '(bad)', 'Gv,M', 'ud'));
   add(row('Ud_F3_0F38F1', 'p=F3 0F 38 F1', '(bad)', 'M,Gv', 'ud'));
-  const pending = (id: string, enc: string, m: string, ops: string, feature: FeatureName | undefined, exc: ExceptionClass, att?: AttSyntax) =>
-    add(row(id, enc, m, ops, 'pending', { pending: true, feature, exc, att }));
+  const pending = (id: string, enc: string, m: string, ops: string, feature: FeatureName | undefined, exc: ExceptionClass) =>
+    add(row(id, enc, m, ops, 'pending', { pending: true, feature, exc }));
   // The prefix slots (none/66/F3/F2) of the 0F, 0F 38 and 0F 3A opcodes that no implemented row fills.
   // Measured on the AMD host (test/undefined-slots.test.ts runs each one natively): every such slot
   // raises #UD, except the instructions of extensions the model does not implement (OTHER_EXTENSIONS:
@@ -99,14 +95,12 @@ export function undefinedRows(implemented: readonly OpcodeRow[] = []): OpcodeRow
     for (const p of ['none', '66', 'F3', 'F2'] as const) {
       if (prefixCovered(implemented, map, opcode, p)) continue;
       const slotId = `${id}_${p === 'none' ? 'NP' : p}`, slotEnc = `p=${p} ${enc}`;
-      const other = OTHER_EXTENSIONS.find((e) => e[0] === map && e[1] === opcode && e[2] === p);
-      const form = other?.[4];
-      if (form?.mod !== undefined) {
-        const lacks = form.mod === 'mem' ? 'reg' : 'mem';
-        pending(slotId, `${slotEnc} mod=${form.mod}`, other![3], form.ops, undefined, form.exc, form.att);
+      const other = map === 1 ? OTHER_EXTENSIONS.find((e) => e[0] === opcode && e[1] === p) : undefined;
+      if (other !== undefined) {
+        const [, , mnemonic, operands, mod] = other, lacks = mod === 'mem' ? 'reg' : 'mem';
+        pending(slotId, `${slotEnc} mod=${mod}`, mnemonic, operands, undefined, 'sse');
         add(row(`Ud_${slotId.slice(4)}_${lacks}`, `${slotEnc} mod=${lacks}`, '(bad)', 'Ev', 'ud'));
-      } else if (form) pending(slotId, slotEnc, other![3], form.ops, undefined, form.exc, form.att);
-      else add(row(slotId.replace(/^Sse_/, 'Ud_'), slotEnc, '(bad)', ops, 'ud'));
+      } else add(row(slotId.replace(/^Sse_/, 'Ud_'), slotEnc, '(bad)', ops, 'ud'));
     }
   };
   pending('Extrq_66_0F78', 'p=66 0F 78 /0 mod=reg', 'extrq', 'Udq,Ib,Ib', 'sse4a', 'sse');
