@@ -6,11 +6,10 @@
 import { row, type AttSyntax, type OpcodeRow } from '../table.js';
 import type { FeatureName } from '../features.js';
 import { vecOp, type VecOp } from '../vector-ops.js';
+import { cap, hex } from './row-text.js';
 
 export function cryptoRows(): OpcodeRow[] {
   const rows: OpcodeRow[] = [];
-  const cap = (m: string) => m[0]!.toUpperCase() + m.slice(1);
-  const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
   const vec = (prefix: '66' | 'none', map: '38' | '3A', op: number, m: VecOp, feature: FeatureName, att?: AttSyntax) => {
     const imm = map === '3A';
     rows.push(row(`${cap(m)}_Vdq_Wdq${imm ? '_Ib' : ''}`, `p=${prefix} 0F ${map} ${hex(op)}`, m, `+Vdq,Wdq${imm ? ',Ib' : ''}`, 'vecInt',

@@ -2,9 +2,8 @@
 // operations (SDM Vol. 2; operand letters per Appendix A, flags per each entry).
 import { row, type OpcodeRow } from '../table.js';
 import { ALU_NAMES, ALU_CMP, ALU_TEST, ALU_AND, ALU_OR, ALU_XOR, ALU_ADC, ALU_SBB, SHIFT_NAMES } from '../executors.js';
+import { cap, hex } from './row-text.js';
 
-const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
-const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 
 export function integerRows(): OpcodeRow[] {
   const rows: OpcodeRow[] = [];

@@ -6,9 +6,8 @@
 import { row, type OpcodeRow, type RowOptions } from '../table.js';
 import { vecOp, type VecOp } from '../vector-ops.js';
 import type { FeatureName } from '../features.js';
+import { cap, hex } from './row-text.js';
 
-const cap = (m: string) => m[0]!.toUpperCase() + m.slice(1);
-const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 
 export function mmxMoreRows(): OpcodeRow[] {
   const rows: OpcodeRow[] = [];

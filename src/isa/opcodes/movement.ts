@@ -3,9 +3,8 @@
 import { row, type OpcodeRow } from '../table.js';
 import { CONDITION_NAMES, CONDITION_FLAGS } from '../../arch/conditions.js';
 import { SEG_ES, SEG_SS, SEG_DS, SEG_FS, SEG_GS } from '../../arch/registers.js';
+import { cap, hex } from './row-text.js';
 
-const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
-const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 
 export function movementRows(): OpcodeRow[] {
   const rows: OpcodeRow[] = [];

@@ -7,9 +7,8 @@
 import { row, type OpcodeRow } from '../table.js';
 import { cvtParam, fpParam, type CvtKind, type FpOp } from '../fp-ops.js';
 import type { FeatureName } from '../features.js';
+import { cap, hex } from './row-text.js';
 
-const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
-const cap = (m: string) => m[0]!.toUpperCase() + m.slice(1);
 
 /** The four forms of an opcode: [suffix, prefix, lane size, scalar, feature, W operand]. */
 const FORMS = [

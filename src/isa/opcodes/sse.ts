@@ -6,13 +6,13 @@
 // floating-point arithmetic stay placeholders (undefined.ts).
 import { row, type OpcodeRow, type RowOptions } from '../table.js';
 import { vecOp, type VecOp } from '../vector-ops.js';
+import { cap } from './row-text.js';
 
 export function sseRows(): OpcodeRow[] {
   const rows: OpcodeRow[] = [];
   const add = (r: OpcodeRow) => { rows.push(r); };
   const sse = (o: RowOptions = {}): RowOptions => ({ feature: 'sse', exc: 'sse', ...o });
   const sse2 = (o: RowOptions = {}): RowOptions => ({ feature: 'sse2', exc: 'sse', ...o });
-  const cap = (m: string) => m[0]!.toUpperCase() + m.slice(1);
 
   // ---- full-register moves (MOVAPS … MOVDQU, MOVNT*)
   for (const [m, p, aligned, f] of [['movups', 'none', false, 'sse'], ['movupd', '66', false, 'sse2'], ['movaps', 'none', true, 'sse'],

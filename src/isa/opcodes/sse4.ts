@@ -5,12 +5,11 @@
 import { row, type OpcodeRow } from '../table.js';
 import type { FeatureName } from '../features.js';
 import { vecOp, type VecOp } from '../vector-ops.js';
+import { cap, hex } from './row-text.js';
 
 export function sse4Rows(): OpcodeRow[] {
   const rows: OpcodeRow[] = [];
   const add = (r: OpcodeRow) => { rows.push(r); };
-  const cap = (m: string) => m[0]!.toUpperCase() + m.slice(1);
-  const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
   const vec = (map: '38' | '3A', op: number, m: VecOp, feature: FeatureName, src = 'Wdq', xmm0 = false) => {
     const imm = map === '3A';
     add(row(`${cap(m)}_Vdq_${src}${imm ? '_Ib' : ''}`, `p=66 0F ${map} ${hex(op)}`, m, `+Vdq,${src}${imm ? ',Ib' : ''}`, 'vecInt',

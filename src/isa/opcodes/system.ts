@@ -3,8 +3,8 @@
 // keys, cache control and hint NOPs (SDM Vol. 2; APM Vol. 3).
 import { row, type OpcodeRow } from '../table.js';
 import { SEG_FS, SEG_GS } from '../../arch/registers.js';
+import { hex } from './row-text.js';
 
-const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 
 export function systemRows(): OpcodeRow[] {
   const rows: OpcodeRow[] = [];

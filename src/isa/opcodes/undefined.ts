@@ -7,8 +7,8 @@
 // come first as on hardware.
 import { row, type ExceptionClass, type OpcodeRow } from '../table.js';
 import type { FeatureName } from '../features.js';
+import { hex } from './row-text.js';
 
-const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 
 /**
  * Encodings of the 0F map's prefix slots that belong to an extension the model does not implement

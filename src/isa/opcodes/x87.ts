@@ -18,9 +18,8 @@ import {
   E_STENV, E_LDENV, E_SAVE, E_RSTOR,
   T_SIN, T_COS, T_SINCOS, T_PTAN, T_PATAN, T_2XM1, T_YL2X, T_YL2XP1,
 } from '../x87-ops.js';
+import { cap, hex } from './row-text.js';
 
-const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
-const cap = (m: string) => m[0]!.toUpperCase() + m.slice(1);
 // No CPUID feature gates these rows: CPUID.FPU (leaf 1 EDX bit 0) is reported (features.ts), and
 // an x87 instruction runs (or raises #NM with CR0.EM/TS), never #UD.
 const x87 = (o: RowOptions = {}): RowOptions => ({ exc: 'x87', ...o });
