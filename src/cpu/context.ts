@@ -96,6 +96,8 @@ export interface RunContext extends ExecContext {
 export interface RunNotes {
   /** A straight-line run starts at `rip` (code mode `mode`) with `retired` instructions retired. */
   run(rip: number, retired: number, mode: number): void;
+  /** The instruction at `rip` started and did not retire (it faulted, or exits to the host and runs again). */
+  unretired(rip: number, retired: number, mode: number): void;
 }
 
 /** What the debug loop calls around each instruction while the host debugs (host-debug.ts). */

@@ -8,7 +8,7 @@
 // SDM Vol. 3B §18.4) with the instruction count beside each.
 import { decode, MODE64 } from '../isa/decoder.js';
 import { isRepString } from './debug.js';
-import type { RunNotes } from './context.js';
+import type { RunContext, RunNotes } from './context.js';
 
 /** Beside the code mode (MODE64, MODE32, MODE16 < 4) in an entry's kind: the instruction did not retire. */
 const UNRETIRED = 4;
@@ -86,21 +86,11 @@ export class InstructionTrace implements RunNotes {
  * retire (a fault, an exit to the host), unless the throw is a #DB trap after
  * it retired. Under forced emulation the instruction started at its prefix.
  */
-export function noteUnretired(c: UnretiredSite): void {
+export function noteUnretired(c: RunContext): void {
   const trap = c.trapAfterRetire;
   c.trapAfterRetire = false;
   const trace = c.instructionTrace;
   if (trace !== null && !trap) trace.unretired(Number.isNaN(c.fepStart) ? c.insnStart : c.fepStart, c.instructions, c.codeMode());
-}
-
-/** What noteUnretired reads of the vCPU (the Cpu's fields). */
-interface UnretiredSite {
-  trapAfterRetire: boolean;
-  readonly instructionTrace: InstructionTrace | null;
-  readonly fepStart: number;
-  readonly insnStart: number;
-  readonly instructions: number;
-  codeMode(): number;
 }
 
 interface Run { rips: number[]; endsInRep: boolean }
