@@ -100,7 +100,7 @@ describe('ringzero CLI basics', () => {
     }
     const e = cli('run', '--history', '5', join(dir, 'exit.elf'));
     expect([e.status, e.stderr]).toEqual([67, '']);
-    for (const args of [['--history', '-1', join(dir, 'halt.elf')], ['--history', 'x', join(dir, 'halt.elf')], ['--history', '1000001', join(dir, 'halt.elf')], ['--history', '2', join(dir, 'halt.elf'), join(dir, 'exit.elf')]]) {
+    for (const args of [['--history', '-1', join(dir, 'halt.elf')], ['--history', 'x', join(dir, 'halt.elf')], ['--history', String(2 ** 20 + 1), join(dir, 'halt.elf')], ['--history', '2', join(dir, 'halt.elf'), join(dir, 'exit.elf')]]) {
       const r = cli('run', ...args);
       expect([r.status, r.stderr.trim().split('\n').length, r.stderr.startsWith('ringzero: ')], args.join(' ')).toEqual([2, 1, true]);
     }

@@ -8,6 +8,7 @@ import { parseElf } from '../guest/elf.js';
 import { eventJson, exitJson, eventLine, summaryLine, exitStatus, hex, hexBytes } from './format.js';
 import { describeAt, traceLine } from './describe.js';
 import { Trace } from '../testing/guest-report.js';
+import { MAX_TRACE_DEPTH } from '../host/debug.js';
 import { isCpuVendor, type CpuVendor } from '../arch/vendor.js';
 import { DEFAULT_EXECUTION_PATH, EXECUTION_PATHS, isExecutionPath, type ExecutionPath } from '../cpu/execution-path.js';
 
@@ -55,11 +56,9 @@ function parseCount(s: string): number {
   return Number(s);
 }
 
-/** The most instructions --history keeps (its ring takes ~34 bytes each). */
-const MAX_HISTORY = 1_000_000;
-
+/** --history's N: the instructions the vCPU's trace keeps, up to its deepest. */
 function parseHistory(s: string): number {
-  if (!/^\d+$/.test(s) || Number(s) > MAX_HISTORY) throw new UsageError(`bad history length '${s}' (0 to ${MAX_HISTORY})`);
+  if (!/^\d+$/.test(s) || Number(s) > MAX_TRACE_DEPTH) throw new UsageError(`bad history length '${s}' (0 to ${MAX_TRACE_DEPTH})`);
   return Number(s);
 }
 

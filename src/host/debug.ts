@@ -25,8 +25,11 @@ const signed = (virt: bigint): number => Number(BigInt.asIntN(64, virt));
 const unsigned = (lin: number): bigint => BigInt.asUintN(64, BigInt(lin));
 
 const RIP_CACHE_SIZE = 4096;
-/** The deepest recent-instruction trace (its ring takes ~34 bytes an instruction: 570 MB). */
-const MAX_TRACE_DEPTH = 2 ** 24;
+/**
+ * The deepest recent-instruction trace: its ring holds two 16-byte pairs per instruction, rounded up to a
+ * power of two of them (instruction-trace.ts): 64 MiB at this depth.
+ */
+export const MAX_TRACE_DEPTH = 2 ** 20;
 /**
  * `unsigned` memoised for the instruction hook, which converts every RIP (a bigint is immutable,
  * so one may be handed out twice, to any vCPU's hook: one cache serves them all): a direct-mapped
