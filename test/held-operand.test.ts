@@ -7,8 +7,12 @@
 // base moving (a negative displacement, whose sign the carry cancels; a
 // positive one over a base whose low half is near 2^32) and with a scaled
 // index moving (one crossing 2^32 once scaled), for every form that takes the
-// path. Outcomes by hand, identical on every path (the compiled tier has its
-// own page caches).
+// path. Then an operand that moves to other pages, which the copy takes from
+// the TLB on the same halves: each page's bytes (a qword straddling two
+// pages, a read-only page the TLB holds, written), and the faults where the
+// TLB holds no entry (an unmapped page; one 2^44 up, whose slot the page just
+// read occupies). Outcomes by hand, identical on every path (the compiled
+// tier has its own page caches).
 import { describe, expect, it } from 'vitest';
 import { TierMachine, T_CODE, T_DATA, T_DATA_SIZE, type TierState } from './helpers/tier-machine.js';
 import { runEveryPath } from './helpers/every-path.js';
@@ -125,6 +129,75 @@ describe('an aligned SSE move whose operand the page copy holds', () => {
       expect([s.stop, s.vector, s.errorCode, s.rip, s.instructions, s.regs[RBX]]).toEqual(['exception', 13, 0, hex(BigInt(T_CODE + 0xf)), 2 + 4, hex(FIRST + 8n)]);
       const at = Number(FIRST) - T_DATA;
       expect([...s.data.subarray(at, at + 24)]).toEqual([...new Array<number>(16).fill(0xab), ...new Array<number>(8).fill(0)]);
+    }
+  });
+});
+
+describe('an operand that moves to another page the TLB holds (the copy refilled on the halves)', () => {
+  // The pages of the data area (tier-machine.ts): 0, 1 and 4 writable, 2 read-only, 3 unmapped.
+  const PAGE_0 = T_DATA, PAGE_1 = T_DATA + 0x1000, PAGE_RO = T_DATA + 0x2000, PAGE_UNMAPPED = T_DATA + 0x3000, PAGE_4 = T_DATA + 0x4000;
+  const abs32 = (v: number) => le(BigInt(v), 4);
+  /**
+   * movabs r8, PAGE_4 (a table of pointers); mov ecx, n; two reads (mov rdx, [abs]) that put page 1
+   * and the read-only page in the TLB; top: mov rbx, [r8]; add r8, 8; the held instruction `held`
+   * on [rbx]; `after`; dec ecx; jnz top; hlt. The held instruction is at HELD_AT.
+   */
+  const HELD_AT = 0x26;
+  const program = (n: number, held: number[], after: number[]) => [
+    0x49, 0xb8, ...le(BigInt(PAGE_4), 8),          // 00: movabs r8, PAGE_4
+    0xb9, ...abs32(n),                             // 0a: mov ecx, n
+    0x48, 0x8b, 0x14, 0x25, ...abs32(PAGE_1 + 0x800), // 0f: mov rdx, [PAGE_1 + 0x800]
+    0x48, 0x8b, 0x14, 0x25, ...abs32(PAGE_RO + 0x800), // 17: mov rdx, [PAGE_RO + 0x800]
+    0x49, 0x8b, 0x18,                              // 1f: top: mov rbx, [r8]
+    0x49, 0x83, 0xc0, 0x08,                        // 22: add r8, 8
+    ...held,                                       // 26: the held instruction (3 bytes)
+    ...after,
+    0xff, 0xc9,                                    //     dec ecx
+    0x75, -(3 + 4 + held.length + after.length + 4) & 0xff, // jnz top
+    0xf4,                                          //     hlt
+  ];
+  const PROLOGUE = 4, PER_ROUND = 6; // instructions before the loop; the loop's, with `after` one instruction
+  function dataWith(pointers: number[]): Uint8Array {
+    const data = new Uint8Array(T_DATA_SIZE);
+    pointers.forEach((p, k) => data.set(le(BigInt(p), 8), PAGE_4 - T_DATA + 8 * k));
+    for (let k = 0; k < 0x3000; k++) data[k] = (k * 7 + (k >> 8)) & 0xff; // pages 0-2: bytes that tell every offset apart
+    return data;
+  }
+  const qword = (data: Uint8Array, at: number) => [...data.subarray(at - T_DATA, at - T_DATA + 8)].reduceRight((v, b) => (v << 8n) | BigInt(b), 0n);
+  const regs = () => { const r = new Array<bigint>(16).fill(0n); r[4] = 0x801800n; return r; };
+
+  it('MOV r64, m64 reads each page it moves to — one the TLB holds, one it refills, a straddling qword, the read-only page — and faults on the unmapped one', () => {
+    const pointers = [PAGE_0 + 0x100, PAGE_1 + 0x200, PAGE_0 + 0xffc, PAGE_4 + 0x10, PAGE_RO + 0x8, PAGE_UNMAPPED + 0x18];
+    const data = dataWith(pointers);
+    // mov rax, [rbx]; add rsi, rax (rsi: the sum of the first five qwords, mod 2^64)
+    const code = Uint8Array.from(program(pointers.length, [0x48, 0x8b, 0x03], [0x48, 0x01, 0xc6]));
+    const sum = BigInt.asUintN(64, pointers.slice(0, 5).reduce((s, p) => s + qword(data, p), 0n));
+    for (const s of runEveryPath(machine, { code, origin: 0, data, regs: regs(), rflags: 0, xmm: new Uint8Array(256), cpl: 0 }, 100_000)) {
+      expect([s.stop, s.vector, s.errorCode, s.cr2, s.rip, s.instructions, s.regs[6], s.regs[RAX]]).toEqual(
+        ['exception', 14, 0, hex(BigInt(PAGE_UNMAPPED + 0x18)), hex(BigInt(T_CODE + HELD_AT)), PROLOGUE + 5 * PER_ROUND + 2, hex(sum), hex(qword(data, PAGE_RO + 0x8))]);
+    }
+  });
+
+  it('MOV r64, m64 moved 2^44 up, to an unmapped page whose TLB slot the page it read holds, faults there', () => {
+    const ALIAS = PAGE_0 + 0x100 + 2 ** 44; // slotOf: the same slot as PAGE_0 (tlb.ts), another page
+    const data = dataWith([PAGE_0 + 0x100, ALIAS]);
+    const code = Uint8Array.from(program(2, [0x48, 0x8b, 0x03], [0x48, 0x01, 0xc6]));
+    for (const s of runEveryPath(machine, { code, origin: 0, data, regs: regs(), rflags: 0, xmm: new Uint8Array(256), cpl: 0 }, 100_000)) {
+      expect([s.stop, s.vector, s.errorCode, s.cr2, s.rip, s.instructions, s.regs[6]]).toEqual(
+        ['exception', 14, 0, hex(BigInt(ALIAS)), hex(BigInt(T_CODE + HELD_AT)), PROLOGUE + PER_ROUND + 2, hex(qword(data, PAGE_0 + 0x100))]);
+    }
+  });
+
+  it('MOV m64, r64 writes each page it moves to, a straddling qword too, and faults (P, W) on the read-only page the TLB holds', () => {
+    const pointers = [PAGE_0 + 0x100, PAGE_1 + 0x200, PAGE_0 + 0xffc, PAGE_4 + 0x100, PAGE_RO + 0x8];
+    const data = dataWith(pointers);
+    // mov [rbx], rsi; add rsi, 0x11
+    const code = Uint8Array.from(program(pointers.length, [0x48, 0x89, 0x33], [0x48, 0x83, 0xc6, 0x11]));
+    for (const s of runEveryPath(machine, { code, origin: 0, data, regs: regs(), rflags: 0, xmm: new Uint8Array(256), cpl: 0 }, 100_000)) {
+      expect([s.stop, s.vector, s.errorCode, s.cr2, s.rip, s.instructions, s.regs[6]]).toEqual(
+        ['exception', 14, PF_W | 1, hex(BigInt(PAGE_RO + 0x8)), hex(BigInt(T_CODE + HELD_AT)), PROLOGUE + 4 * PER_ROUND + 2, hex(0x44n)]);
+      pointers.slice(0, 4).forEach((p, k) => expect(hex(qword(s.data, p))).toBe(hex(BigInt(0x11 * k))));
+      expect(hex(qword(s.data, PAGE_RO + 0x8))).toBe(hex(qword(data, PAGE_RO + 0x8)));
     }
   });
 });

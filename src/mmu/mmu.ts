@@ -278,6 +278,13 @@ export class Mmu extends ImplicitAccess {
   writableCopy(k: AccessCache): boolean { return this.grants(k, this.tlbWrite); }
   readableCopy(k: AccessCache): boolean { return this.grants(k, this.tlbRead); }
   /**
+   * For an address kept as int32 halves that `k`'s page does not serve (held-operand.ts): where an
+   * explicit read (write) of its `size` bytes finds them in k.cacheView once `k` took the TLB's entry
+   * for their page; else -1, and the caller takes the slow path. Nothing faults here.
+   */
+  readableAtHalves(k: AccessCache, lo: number, hi: number, size: number): number { return this.copiedAt(k, lo, hi, size, this.tlbRead); }
+  writableAtHalves(k: AccessCache, lo: number, hi: number, size: number): number { return this.copiedAt(k, lo, hi, size, this.tlbWrite); }
+  /**
    * Where an explicit read of [lin, lin + size) (size <= 4096) finds its bytes in k.cacheView when
    * `k` (refilled from the TLB if need be) lets it use RAM directly; else -1, and the caller reads
    * through read64 & co. Nothing faults here.
