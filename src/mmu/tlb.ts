@@ -280,8 +280,8 @@ export class TlbCache extends PhysicalAccess {
   /**
    * usable's refill for an address kept as int32 halves (held-operand.ts): where the `size` bytes
    * from it lie in k.cacheView once `k` took the TLB's entry for their page, when that entry grants
-   * `mask` and holds them all; else -1 (the caller's slow path). No double arithmetic but the tag's
-   * page number. A tag only ever holds a canonical page, so a non-canonical address misses here and
+   * `mask` and holds them all; else -1 (the caller's slow path). Doubles only for the tag's page
+   * number and the copy's base. A tag only ever holds a canonical page, so a non-canonical address misses here and
    * meets its #GP on the slow path.
    */
   protected copiedAt(k: AccessCache, lo: number, hi: number, size: number, mask: number): number {
