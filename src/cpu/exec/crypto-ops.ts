@@ -6,6 +6,7 @@
 // GF2P8AFFINEQB, GF2P8AFFINEINVQB over x^8 + x^4 + x^3 + x + 1). Slots as in
 // sse-shuffle.ts: d is the destination (and first source), s the second;
 // every result is computed into the scratch slot XMM_TMP2 before d is written.
+// Every export is a kernel named by its VecOp: sse-int.ts spreads the module.
 import { XMM_TMP2 } from '../vector-registers.js';
 import { commit, type VecFn } from './sse-shuffle.js';
 

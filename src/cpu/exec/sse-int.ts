@@ -123,11 +123,7 @@ function buildKernels(): { readonly [K in VecOp]: VecFn } {
     pmaxsb: bytes(true, Math.max), pmaxsd: lanes('pmaxsd'), pmaxuw: words(false, Math.max), pmaxud: s4.udwords(Math.max),
     phminposuw: s4.phminposuw, mpsadbw: s4.mpsadbw,
     movsldup: dupDwords(false), movshdup: dupDwords(true), movddup,
-    pclmulqdq: crypto.pclmulqdq, aesenc: crypto.aesenc, aesenclast: crypto.aesenclast, aesdec: crypto.aesdec,
-    aesdeclast: crypto.aesdeclast, aesimc: crypto.aesimc, aeskeygenassist: crypto.aeskeygenassist,
-    sha1rnds4: crypto.sha1rnds4, sha1nexte: crypto.sha1nexte, sha1msg1: crypto.sha1msg1, sha1msg2: crypto.sha1msg2,
-    sha256rnds2: crypto.sha256rnds2, sha256msg1: crypto.sha256msg1, sha256msg2: crypto.sha256msg2,
-    gf2p8mulb: crypto.gf2p8mulb, gf2p8affineqb: crypto.gf2p8affineqb, gf2p8affineinvqb: crypto.gf2p8affineinvqb,
+    ...crypto, // PCLMULQDQ, AES, SHA, GFNI: crypto-ops.ts exports exactly their kernels, by their VecOp names
   };
 }
 let kernels: ReturnType<typeof buildKernels> | undefined;
