@@ -2,7 +2,7 @@
 // guest's own message, the exit, and the last instructions it executed,
 // disassembled with the nearest guest symbol. No vitest here: plain library code.
 import type { Vm } from '../vm.js';
-import type { VcpuExit } from '../host/exits.js';
+import type { UcallExit, VcpuExit } from '../host/exits.js';
 import { decode } from '../isa/decoder.js';
 import { disassemble } from '../isa/disasm.js';
 import { vectorName } from '../arch/vectors.js';
@@ -13,7 +13,7 @@ export const show = (v: unknown): string =>
   JSON.stringify(v, (_k, x) => typeof x === 'bigint' ? `0x${x.toString(16)}` : x instanceof Uint8Array ? hex(x) : x) ?? String(v);
 
 /** A ucall as a run reports it: a vcpu.run() exit (UcallExit) or a Vm.run() event (UcallEvent). */
-export interface ReportedUcall { cmd: string; args: bigint[]; text?: string }
+export type ReportedUcall = Pick<UcallExit, 'cmd' | 'args' | 'text'>;
 
 /** ELF symbol type of functions: labels inside them do not name an instruction's place. */
 const STT_FUNC = 2;
