@@ -31,6 +31,15 @@ import { beginInstruction, debugActive, endInstruction } from './debug.js';
  */
 const GROUP_AFTER = envNumber('RINGZERO_PAIR_THRESHOLD') ?? 1 << 20;
 
+/**
+ * The recent-instruction trace (instruction-trace.ts), when kept: a straight-line run starts at
+ * `rip` unless it goes on from the last instruction, which ended at `next` (NaN: none did).
+ */
+function noteRun(c: RunContext, rip: number, next = NaN): void {
+  const trace = c.instructionTrace;
+  if (trace !== null && rip !== next) trace.run(rip, c.instructions, c.codeMode());
+}
+
 export class Interpreter {
   // Decoded code per mode (the same bytes decode differently as 64-, 32- and 16-bit code).
   private readonly code64 = new CodeCache(MODE64);
@@ -81,7 +90,7 @@ export class Interpreter {
         insn = this.fetch(rip);
         at = rip - this.fetchBase;
         if (!(at >= 0 && at < PAGE && this.fetchInsns[at] === insn)) {
-          if (c.instructionTrace !== null) c.instructionTrace.run(rip, c.instructions, c.codeMode());
+          noteRun(c, rip);
           this.runAlone(insn);
           continue;
         }
@@ -154,10 +163,10 @@ export class Interpreter {
    * only where blocks start.
    */
   stepBlock(end: number): void {
-    const c = this.c, trace = c.instructionTrace;
-    for (let next = NaN; ;) { // next: as in runReference
+    const c = this.c;
+    for (let next = NaN; ;) {
       const rip = c.rip;
-      if (trace !== null && rip !== next) trace.run(rip, c.instructions, c.codeMode());
+      noteRun(c, rip, next);
       const insn = this.step();
       if ((insn.row.attrs & Attr.Branch) !== 0 || c.stopReason !== StopReason.None || c.instructions >= end) return;
       next = rip + insn.len;
@@ -167,17 +176,17 @@ export class Interpreter {
   /** step() for the compiled tier: a straight-line run of one instruction for the recent-instruction trace. */
   stepNoted(): void {
     const c = this.c;
-    if (c.instructionTrace !== null) c.instructionTrace.run(c.rip, c.instructions, c.codeMode());
+    noteRun(c, c.rip);
     this.step();
   }
 
   /** The reference path for a whole run. */
   runReference(end: number): void {
-    const c = this.c, trace = c.instructionTrace;
-    let next = NaN; // where the last instruction ended: a run of the trace goes on there
+    const c = this.c;
+    let next = NaN;
     while (c.stopReason === StopReason.None && c.instructions < end) {
       const rip = c.rip;
-      if (trace !== null && rip !== next) trace.run(rip, c.instructions, c.codeMode());
+      noteRun(c, rip, next);
       next = rip + this.executeReference(rip).len;
       c.instructions++;
     }
@@ -192,13 +201,13 @@ export class Interpreter {
    */
   runDebug(end: number, reference: boolean): void {
     const c = this.c;
-    const host = c.hostDebug, trace = c.instructionTrace;
-    let next = NaN; // as in runReference
+    const host = c.hostDebug;
+    let next = NaN;
     while (c.stopReason === StopReason.None && c.instructions < end && (host !== null || debugActive(c))) {
       const rip = c.rip;
       c.insnStart = rip;
       if (host !== null && host.before(c, rip)) break;
-      if (trace !== null && rip !== next) trace.run(rip, c.instructions, c.codeMode());
+      noteRun(c, rip, next);
       const shadowed = beginInstruction(c, rip);
       if (host !== null && host.repSingle) c.repSingle = true;
       let insn: Insn;
