@@ -1,12 +1,14 @@
 // The command line's start-time caches (src/cli/start.ts): the V8 code cache of its
 // bundle and the cache of functions built from generated source (cpu/generated.ts).
 // A run writes them; later runs take them (the functions are not compiled again) and
-// behave exactly as without them; a damaged cache is ignored and written anew.
+// behave exactly as without them; a function cache grown past its limit is cut to what a run
+// used; a damaged cache is ignored and written anew.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleCache, cacheFiles, cachedKeys, distCopy, functionCache, LOOP_STATUS, writeLoopImage } from './helpers/start-caches.js';
+import { bundleCache, cacheFiles, cachedKeys, distCopy, functionCache, LOOP_STATUS, seedFunctionCache, writeLoopImage } from './helpers/start-caches.js';
+import { FUNCTION_CACHE_LIMIT } from '../src/startup/code-cache.js';
 
 const CLI = ['start.cjs', 'cli.cjs'];
 let dir = '', image = '';
@@ -48,6 +50,21 @@ describe('the command line\'s start-time caches', () => {
     expect(runOwn('--trace').status).toBe(traced.status);
     expect(runOwn().status).toBe(traced.status);
     expect(statSync(bundleCacheFile()).mtimeMs).toBe(written);
+  });
+
+  it('a function cache of more factories than FUNCTION_CACHE_LIMIT is cut to those a run used; one within it keeps the others', () => {
+    const own = distCopy(CLI);
+    const runOwn = () => spawnSync(process.execPath, [join(own, 'start.cjs'), 'run', image, '--json'], { encoding: 'utf8' });
+    const first = runOwn();
+    const used = cachedKeys(own).map(String).sort();
+    const few = seedFunctionCache(own, 20);
+    const second = runOwn();
+    expect([second.status, second.stdout]).toEqual([first.status, first.stdout]);
+    expect(cachedKeys(own).map(String).sort()).toEqual([...used, ...few].sort());
+    seedFunctionCache(own, FUNCTION_CACHE_LIMIT);
+    const third = runOwn();
+    expect([third.status, third.stdout]).toEqual([first.status, first.stdout]);
+    expect(cachedKeys(own).map(String).sort()).toEqual(used);
   });
 
   it('a damaged function cache is ignored and written anew', () => {

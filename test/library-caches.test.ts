@@ -4,16 +4,17 @@
 // outcome), even in a process that then ends without an 'exit' event (as test runners end their
 // workers); later processes take them and behave exactly as without them; a process that runs no
 // guest writes no code cache of the bundle, one that ran only under debug hooks one that a later run
-// on the fast loops replaces; with RINGZERO_CODE_CACHE=off a process writes none; a damaged cache is
-// ignored and written anew.
+// on the fast loops replaces; with RINGZERO_CODE_CACHE=off a process writes none; a function cache grown
+// past its limit is cut to what a process used; a damaged cache is ignored and written anew.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { hostGuestsAvailable, HOST_GUEST_DIR } from './helpers/host-guests.js';
 import {
-  bundleCache, cacheFiles, cachedKeys, distCopy, functionCache, LOOP_EXIT_CODE, LOOP_INSTRUCTIONS, writeLoopImage,
+  bundleCache, cacheFiles, cachedKeys, distCopy, functionCache, LOOP_EXIT_CODE, LOOP_INSTRUCTIONS, seedFunctionCache, writeLoopImage,
 } from './helpers/start-caches.js';
+import { FUNCTION_CACHE_LIMIT } from '../src/startup/code-cache.js';
 
 let image = '';
 beforeAll(() => {
@@ -109,6 +110,16 @@ describe('the library\'s start-time caches', () => {
     const files = cacheFiles(dir).map((f) => [f, readFileSync(join(dir, f))]);
     expect(JSON.parse(use(dir, { env: { RINGZERO_CODE_CACHE: 'off' } }).stdout)).toEqual(EXPECTED());
     expect(cacheFiles(dir).map((f) => [f, readFileSync(join(dir, f))])).toEqual(files);
+  });
+
+  it('a function cache of more factories than FUNCTION_CACHE_LIMIT is cut to those the process used', () => {
+    const dir = library();
+    const first = use(dir);
+    const used = cachedKeys(dir).map(String).sort();
+    seedFunctionCache(dir, FUNCTION_CACHE_LIMIT);
+    const second = use(dir);
+    expect([second.status, second.stdout]).toEqual([first.status, first.stdout]);
+    expect(cachedKeys(dir).map(String).sort()).toEqual(used);
   });
 
   it('a damaged code cache or function cache is ignored and written anew', () => {

@@ -13,7 +13,7 @@ import { isCpuVendor, type CpuVendor } from '../arch/vendor.js';
 import { DEFAULT_EXECUTION_PATH, EXECUTION_PATHS, isExecutionPath, type ExecutionPath } from '../cpu/execution-path.js';
 
 // For start.ts, which keeps the V8 code caches of the bundle and of the functions built from generated source.
-export { generatedSources } from '../cpu/generated.js';
+export { generatedSources, takenSources } from '../cpu/generated.js';
 
 const VERSION = '0.1.0';
 

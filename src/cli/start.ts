@@ -25,6 +25,7 @@ declare const CLI_FUNCTION_CACHE: string;
 interface Cli {
   main(argv: string[]): number;
   generatedSources(): readonly string[];
+  takenSources(): ReadonlySet<string>;
 }
 const { exports: cli, save } = loadCachedBundle<Cli>(join(__dirname, 'cli.cjs'), join(__dirname, CLI_CODE_CACHE), join(__dirname, CLI_FUNCTION_CACHE));
 
@@ -35,7 +36,7 @@ process.exitCode = status;
 // code cache is written by the first run that finds none, and again by the first run after one made
 // by a --trace run, which steps every instruction through the debug loop and leaves the fast loops out
 // (hello then started ~25 ms slower).
-if (argv.includes('run') && status !== 2) save(cli.generatedSources(), argv.includes('--trace') ? 'debug' : 'fast');
+if (argv.includes('run') && status !== 2) save(cli.generatedSources(), cli.takenSources(), argv.includes('--trace') ? 'debug' : 'fast');
 // Every line went out synchronously (main.ts writeLine) and nothing is pending: exit now, instead of
 // letting Node drain its platform's tasks first, which waits for V8's background compiles of the run's
 // hot code (5-10 ms after a short guest).

@@ -24,10 +24,16 @@ export type FactoryKey = string;
  */
 const ahead = (globalThis as Record<symbol, unknown>)[Symbol.for('ringzero.generated-factories')] as ReadonlyMap<FactoryKey, Factory> | undefined;
 const compiledHere: FactoryKey[] = [];
+const takenHere = new Set<FactoryKey>();
 
 /** The keys of the factories compiled in this process (not taken from a cache), in order. */
 export function generatedSources(): readonly FactoryKey[] {
   return compiledHere;
+}
+
+/** The keys of the factories this process took from the cache: with generatedSources, what it used (a cache too big is cut to that). */
+export function takenSources(): ReadonlySet<FactoryKey> {
+  return takenHere;
 }
 
 /**
@@ -46,7 +52,7 @@ export function buildFunction<F>(name: string, params: readonly string[], body: 
   if (factory === undefined) {
     factory = new Function(...names, source) as Factory;
     compiledHere.push(key);
-  }
+  } else takenHere.add(key);
   return factory(...names.map((n) => scope[n])) as F;
 }
 

@@ -23,6 +23,14 @@ import type { RunsSeen } from '../host/process-runs.js';
 /** Where cpu/generated.ts looks for factories compiled ahead (set before the bundle's modules initialise, which build some). */
 const FACTORIES = Symbol.for('ringzero.generated-factories');
 
+/**
+ * The most factories the function cache keeps from other processes' runs: each costs every start
+ * ~15 µs to load (the command line's hello started in 139 ms with its own 109, in 151 ms with the 873
+ * that the test suite's runs leave), and a cache grows by every kind of guest run with it. One past
+ * it is cut to what the process saving it used (all 18 bundled guests together use ~190).
+ */
+export const FUNCTION_CACHE_LIMIT = 400;
+
 /** Writes `data` to `file` atomically (a rename: processes in parallel never read half a file); best-effort. */
 function writeCache(file: string, data: Uint8Array[]): void {
   const tmp = `${file}.${process.pid}.tmp`;
@@ -34,6 +42,18 @@ function writeCache(file: string, data: Uint8Array[]): void {
   }
 }
 
+/**
+ * A function cache holding the factories `keys` (cpu/generated.ts FactoryKey): a 4-byte length, the
+ * source (an array of them), and V8's code cache of it made here (`filename`: the file's name).
+ */
+export function functionCacheContents(keys: Iterable<string>, filename: string): Uint8Array[] {
+  // Parenthesised: V8 compiles the factories and the functions in them at once, so a code cache made
+  // right after compiling holds them all.
+  const source = `[${[...keys].map((key) => `(${key})`).join(',\n')}]`;
+  const text = Buffer.from(source, 'utf8'), length = Buffer.alloc(4);
+  length.writeUInt32LE(text.length);
+  return [length, text, new Script(source, { filename }).createCachedData()];
+}
 
 /** A bundle loaded through its caches. */
 export interface CachedBundle<T> {
@@ -43,9 +63,10 @@ export interface CachedBundle<T> {
    * rejected it, or if it was made without the fast loops and `runs` has them (its first byte
    * says which; none after no run: it would hold little more than the modules' initialisation);
    * and the function cache if `generated` (cpu/generated.ts generatedSources) holds
-   * sources it lacks.
+   * sources it lacks, or if it holds more than FUNCTION_CACHE_LIMIT factories and this process
+   * used fewer (`generated` and `taken`, cpu/generated.ts takenSources): then it keeps those.
    */
-  save(generated: readonly string[], runs: RunsSeen): void;
+  save(generated: readonly string[], taken: ReadonlySet<string>, runs: RunsSeen): void;
 }
 
 /**
@@ -89,10 +110,10 @@ export function loadCachedBundle<T>(bundle: string, codeCacheFile: string, funct
 
   let bundleCacheDue = cachedData === undefined || script.cachedDataRejected === true;
   let functionCacheDue = knownRejected;
-  const saved = new Set(known?.keys());
+  let saved = new Set(known?.keys());
   return {
     exports: mod.exports,
-    save(generated, runs) {
+    save(generated, taken, runs) {
       if (!enabled) return;
       if (runs !== 'none' && (bundleCacheDue || (runs === 'fast' && !withFastLoops))) {
         bundleCacheDue = false;
@@ -100,14 +121,13 @@ export function loadCachedBundle<T>(bundle: string, codeCacheFile: string, funct
         writeCache(codeCacheFile, [Uint8Array.of(withFastLoops ? 1 : 0), script.createCachedData()]);
       }
       for (const key of generated) if (!saved.has(key)) { saved.add(key); functionCacheDue = true; }
+      if (saved.size > FUNCTION_CACHE_LIMIT && generated.length + taken.size < saved.size) {
+        saved = new Set([...taken, ...generated]);
+        functionCacheDue = true;
+      }
       if (!functionCacheDue) return;
       functionCacheDue = false;
-      // Parenthesised: V8 compiles the factories and the functions in them at once, so a code cache made
-      // right after compiling holds them all.
-      const source = `[${[...saved].map((key) => `(${key})`).join(',\n')}]`;
-      const text = Buffer.from(source, 'utf8'), length = Buffer.alloc(4);
-      length.writeUInt32LE(text.length);
-      writeCache(functionCacheFile, [length, text, new Script(source, { filename: functionCacheFile }).createCachedData()]);
+      writeCache(functionCacheFile, functionCacheContents(saved, functionCacheFile));
     },
   };
 }

@@ -3,5 +3,5 @@
 import * as library from '../index.js';
 
 export { library };
-export { generatedSources } from '../cpu/generated.js';
+export { generatedSources, takenSources } from '../cpu/generated.js';
 export { onRunEnd, runsSeen } from '../host/process-runs.js';

@@ -14,7 +14,7 @@ declare const LIB_FUNCTION_CACHE: string;
 
 const { exports: bundle, save } = loadCachedBundle<typeof LibraryBundle>(join(__dirname, 'lib.cjs'), join(__dirname, LIB_CODE_CACHE), join(__dirname, LIB_FUNCTION_CACHE));
 // What a run compiled goes into the caches once a guest has run (code-cache.ts RunsSeen).
-const saveCaches = (): void => save(bundle.generatedSources(), bundle.runsSeen());
+const saveCaches = (): void => save(bundle.generatedSources(), bundle.takenSources(), bundle.runsSeen());
 bundle.onRunEnd(saveCaches);
 process.once('exit', saveCaches);
 module.exports = bundle.library;

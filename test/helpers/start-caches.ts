@@ -5,6 +5,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeImage } from './elf-writer.js';
+import { functionCacheContents } from '../../src/startup/code-cache.js';
 
 // mov ecx,1000; mov eax,1; l: imul eax,eax,3; add eax,ecx; shl eax,1; dec ecx; jnz l;
 // and eax,0x7f; out 0xf4,eax (debug-exit: status (v << 1) | 1); hlt
@@ -46,4 +47,15 @@ export const bundleCache = (dir: string): string => join(dir, cacheFiles(dir).fi
 export function cachedKeys(dir: string): unknown[] {
   const file = readFileSync(functionCache(dir)), n = file.readUInt32LE(0);
   return new Function(`return ${file.toString('utf8', 4, 4 + n)};`)() as unknown[];
+}
+
+/**
+ * Rewrites the function cache in `dir` with `count` made-up factories after the ones it holds (the
+ * factories of other kinds of guest, as a cache shared by many runs gathers); returns their keys.
+ */
+export function seedFunctionCache(dir: string, count: number): string[] {
+  const made = Array.from({ length: count }, (_, k) => `function (K) {"use strict";\nreturn (function seeded_${k}(c) {\nreturn K + ${k};\n});}`);
+  const file = functionCache(dir);
+  writeFileSync(file, Buffer.concat(functionCacheContents([...cachedKeys(dir).map(String), ...made], file)));
+  return made;
 }
