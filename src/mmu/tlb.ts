@@ -270,15 +270,12 @@ export class TlbCache extends PhysicalAccess {
   protected usable(k: AccessCache, lin: number, size: number, mask: number): boolean {
     const off = lin - k.cacheBase;
     if (off >= 0 && off <= PAGE - size && this.grants(k, mask)) return true;
-    const vpn = Math.floor(lin / PAGE), s = slotOf(vpn);
-    if (this.tag[s] !== vpn || (this.perm[s]! & mask) === 0 || lin - vpn * PAGE > PAGE - size) return false;
-    const base = vpn * PAGE, hi = Math.floor(base / TWO32);
-    this.copyInto(k, s, base, (base - hi * TWO32) | 0, hi | 0);
-    return true;
+    const hi = Math.floor(lin / TWO32);
+    return this.copiedAt(k, (lin - hi * TWO32) | 0, hi, size, mask) >= 0;
   }
 
   /**
-   * usable's refill for an address kept as int32 halves (held-operand.ts): where the `size` bytes
+   * usable's refill, for an address kept as int32 halves (held-operand.ts) too: where the `size` bytes
    * from it lie in k.cacheView once `k` took the TLB's entry for their page, when that entry grants
    * `mask` and holds them all; else -1 (the caller's slow path). Doubles only for the tag's page
    * number and the copy's base. A tag only ever holds a canonical page, so a non-canonical address misses here and
@@ -287,14 +284,9 @@ export class TlbCache extends PhysicalAccess {
   protected copiedAt(k: AccessCache, lo: number, hi: number, size: number, mask: number): number {
     const off = lo & (PAGE - 1), s = slotOf((hi << 20) | (lo >>> 12));
     if (off > PAGE - size || this.tag[s] !== hi * 1048576 + (lo >>> 12) || (this.perm[s]! & mask) === 0) return -1;
-    this.copyInto(k, s, hi * TWO32 + ((lo - off) >>> 0), lo - off, hi);
-    return k.cacheFrame + off;
-  }
-
-  /** `k` takes slot `s`'s entry, whose page is at `base` (int32 halves baseLo, baseHi). */
-  private copyInto(k: AccessCache, s: number, base: number, baseLo: number, baseHi: number): void {
-    k.cacheBase = base; k.cacheLo = baseLo; k.cacheHi = baseHi;
+    k.cacheBase = hi * TWO32 + ((lo - off) >>> 0); k.cacheLo = lo - off; k.cacheHi = hi;
     k.cacheFrame = this.frame[s]!; k.cacheView = this.views[s]!; k.cachePerm = this.perm[s]!;
     k.cacheSlot = s; k.cacheGen = this.stamp[s]!;
+    return k.cacheFrame + off;
   }
 }
