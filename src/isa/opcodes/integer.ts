@@ -4,7 +4,6 @@ import { row, type OpcodeRow } from '../table.js';
 import { ALU_NAMES, ALU_CMP, ALU_TEST, ALU_AND, ALU_OR, ALU_XOR, ALU_ADC, ALU_SBB, SHIFT_NAMES } from '../executors.js';
 import { cap, hex } from './row-text.js';
 
-
 export function integerRows(): OpcodeRow[] {
   const rows: OpcodeRow[] = [];
   const add = (r: OpcodeRow) => { rows.push(r); };

@@ -8,7 +8,6 @@ import { vecOp, type VecOp } from '../vector-ops.js';
 import type { FeatureName } from '../features.js';
 import { cap, hex } from './row-text.js';
 
-
 export function mmxMoreRows(): OpcodeRow[] {
   const rows: OpcodeRow[] = [];
   const add = (r: OpcodeRow) => { rows.push(r); };

@@ -5,7 +5,6 @@ import { CONDITION_NAMES, CONDITION_FLAGS } from '../../arch/conditions.js';
 import { SEG_ES, SEG_SS, SEG_DS, SEG_FS, SEG_GS } from '../../arch/registers.js';
 import { cap, hex } from './row-text.js';
 
-
 export function movementRows(): OpcodeRow[] {
   const rows: OpcodeRow[] = [];
   const add = (r: OpcodeRow) => { rows.push(r); };

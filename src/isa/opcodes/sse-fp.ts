@@ -9,7 +9,6 @@ import { cvtParam, fpParam, type CvtKind, type FpOp } from '../fp-ops.js';
 import type { FeatureName } from '../features.js';
 import { cap, hex } from './row-text.js';
 
-
 /** The four forms of an opcode: [suffix, prefix, lane size, scalar, feature, W operand]. */
 const FORMS = [
   ['ps', 'none', 4, false, 'sse', 'Wdq'], ['pd', '66', 8, false, 'sse2', 'Wdq'],

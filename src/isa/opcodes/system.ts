@@ -5,7 +5,6 @@ import { row, type OpcodeRow } from '../table.js';
 import { SEG_FS, SEG_GS } from '../../arch/registers.js';
 import { hex } from './row-text.js';
 
-
 export function systemRows(): OpcodeRow[] {
   const rows: OpcodeRow[] = [];
   const add = (r: OpcodeRow) => { rows.push(r); };

@@ -9,12 +9,11 @@ import { row, type ExceptionClass, type OpcodeRow } from '../table.js';
 import type { FeatureName } from '../features.js';
 import { hex } from './row-text.js';
 
-
 /**
  * Encodings of the 0F map's prefix slots that belong to an extension the model does not implement
  * (SSE4a; 0F 78 has explicit rows below): [opcode, mandatory prefix, mnemonic, operands (the
- * disassembly prints them as objdump does), the one ModRM form (the other is #UD, objdump's (bad))].
- * SSE-class instructions.
+ * disassembly prints them as objdump does), the one ModRM form (the other is #UD, objdump's (bad))];
+ * all of them of the SSE exception class.
  */
 const OTHER_EXTENSIONS: readonly (readonly [number, string, string, string, 'mem' | 'reg'])[] = [
   [0x2b, 'F3', 'movntss', 'Md,Vdq', 'mem'], [0x2b, 'F2', 'movntsd', 'Mq,Vdq', 'mem'],
